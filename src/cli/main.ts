@@ -1,0 +1,303 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { loadConfig, ConfigError, type Config } from '../server/config.js';
+import { migrate, openStore, type Store } from '../server/db/connect.js';
+import { TenantDb } from '../server/db/tenant-db.js';
+import { AppError } from '../server/errors.js';
+import type { Actor } from '../server/auth/principal.js';
+import { serve } from '../server/serve.js';
+import { createTenant, findTenant, listTenants } from '../server/services/tenants.js';
+import { addUser, createGroup, findUserByEmail, listUsers } from '../server/services/people.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../server/services/api-keys.js';
+import { exportPack, pushPack, type ExportFormat } from '../server/services/packs.js';
+import { PERMISSIONS, isRole, type Role } from '../core/access/permissions.js';
+import { formatIssue, parsePackSource } from '../core/pack/source.js';
+
+/** A failure the CLI reports as one clear message and a non-zero exit, without a stack trace. */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+const program = new Command('tradepane')
+  .description('tradepane: the template store and its tools for Outlook and Gmail sales reps')
+  .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else SQLite in the data directory)')
+  .option('--data-dir <dir>', 'data directory for the SQLite file (default: $TRADEPANE_DATA_DIR or ./data)')
+  .showHelpAfterError('(run with --help for usage)');
+
+function config(overrides: Partial<Config> = {}): Config {
+  const globals = program.opts<{ databaseUrl?: string; dataDir?: string }>();
+  const env = { ...process.env, ...(globals.dataDir ? { TRADEPANE_DATA_DIR: globals.dataDir } : {}) };
+  return loadConfig(env, { ...(globals.databaseUrl ? { databaseUrl: globals.databaseUrl } : {}), ...overrides });
+}
+
+/** Opens the store, brings its schema up to date, runs `work`, always closes. */
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const c = config();
+  const store = openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
+  try {
+    await migrate(store);
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The CLI acts for the operator of the store host, or as a named user of the tenant (--as). */
+async function actorFor(store: Store, tenantSlug: string, asEmail?: string): Promise<{ tdb: TenantDb; actor: Actor }> {
+  const tenant = await findTenant(store.db, tenantSlug);
+  const tdb = new TenantDb(store.db, tenant.id);
+  if (!asEmail) return { tdb, actor: { tenantId: tenant.id, userId: null, role: 'admin', permissions: new Set(PERMISSIONS), label: 'cli operator' } };
+  const user = await findUserByEmail(tdb, asEmail);
+  if (!user) throw new CliError(`--as ${asEmail}: no such user in tenant "${tenantSlug}"`);
+  if (user.role !== 'admin') throw new CliError(`--as ${asEmail}: is a ${user.role}; only admins push packs and manage people`);
+  return { tdb, actor: { tenantId: tenant.id, userId: user.id, role: user.role, permissions: new Set(PERMISSIONS), label: `${user.email} (cli)` } };
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`${file}: cannot read the file${code === 'ENOENT' ? ': it does not exist' : code ? ` (${code})` : ''}`);
+  }
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const step = (line: string) => process.stderr.write(`${line}\n`);
+
+program
+  .command('serve')
+  .description('run the template store (HTTP API, docs, add-in files)')
+  .option('-p, --port <port>', 'port (default: $PORT or 3000)', (v) => Number(v))
+  .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1)')
+  .option('--dev', 'dev mode: self-signed dev tokens and a demo tenant (refused with NODE_ENV=production)')
+  .action(async (opts: { port?: number; host?: string; dev?: boolean }) => {
+    if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) throw new CliError(`--port: expected 0–65535, got ${opts.port}`);
+    const overrides: Partial<Config> = {};
+    if (opts.dev) overrides.devMode = true;
+    if (opts.port !== undefined) overrides.port = opts.port;
+    if (opts.host) overrides.host = opts.host;
+    const c = config(overrides);
+    if (opts.port !== undefined && !process.env.PUBLIC_URL) c.publicUrl = `http://localhost:${opts.port}`;
+    await serve(c);
+  });
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
+  .description('bring the database schema up to date (the server also does this at start-up)')
+  .action(async () => {
+    const c = config();
+    const store = openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
+    try {
+      step(`migrating ${store.where}`);
+      const { applied } = await migrate(store, (name, status) => step(`  ${name}: ${status === 'Success' ? 'applied' : status.toLowerCase()}`));
+      console.log(applied.length ? `applied ${applied.length} migration(s)` : 'already up to date');
+    } finally {
+      await store.close();
+    }
+  });
+
+const tenant = program.command('tenant').description('tenants: one per company using the store');
+tenant
+  .command('create <slug>')
+  .description('create a tenant')
+  .requiredOption('--name <name>', 'company name')
+  .option('--entra-tenant-id <guid>', 'Microsoft Entra tenant id, for Outlook sign-in')
+  .option('--google-domain <domain>', 'Google Workspace domain, for Gmail sign-in')
+  .action(async (slug: string, opts: { name: string; entraTenantId?: string; googleDomain?: string }) => {
+    await withStore(async (store) => {
+      const row = await createTenant(store.db, { slug, name: opts.name, entraTenantId: opts.entraTenantId, googleDomain: opts.googleDomain });
+      console.log(`created tenant ${row.slug} (${row.id})`);
+    });
+  });
+tenant
+  .command('list')
+  .description('list tenants')
+  .action(async () => {
+    await withStore(async (store) => {
+      for (const t of await listTenants(store.db)) console.log(`${t.slug}\t${t.name}\t${t.id}`);
+    });
+  });
+
+const group = program.command('group').description('groups of reps that packs are published to');
+group
+  .command('create <slug>')
+  .description('create a group')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .option('--name <name>', 'display name')
+  .action(async (slug: string, opts: { tenant: string; name?: string }) => {
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant);
+      const g = await createGroup(tdb, actor, { slug, ...(opts.name ? { name: opts.name } : {}) });
+      console.log(`created group ${g.slug} (${g.id})`);
+    });
+  });
+
+const user = program.command('user').description('users: reps and admins');
+user
+  .command('add <email>')
+  .description('add a user')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .requiredOption('--name <name>', 'full name as it appears in the signature')
+  .option('--role <role>', 'rep or admin', 'rep')
+  .option('-g, --group <group>', 'group to join (repeatable)', collect)
+  .option('--title <title>', 'job title')
+  .option('--phone <phone>', 'office phone')
+  .option('--mobile <mobile>', 'mobile phone')
+  .option('--department <department>', 'department')
+  .option('--locale <locale>', 'language of the add-in, e.g. en or zh-CN')
+  .option('--time-zone <zone>', 'own IANA time zone, e.g. Asia/Shanghai')
+  .action(async (email: string, opts: { tenant: string; name: string; role: string; group?: string[]; title?: string; phone?: string; mobile?: string; department?: string; locale?: string; timeZone?: string }) => {
+    if (!isRole(opts.role)) throw new CliError(`--role: must be rep or admin, got "${opts.role}"`);
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant);
+      const u = await addUser(tdb, actor, {
+        email,
+        name: opts.name,
+        role: opts.role as Role,
+        groups: opts.group ?? [],
+        title: opts.title ?? null,
+        phone: opts.phone ?? null,
+        mobile: opts.mobile ?? null,
+        department: opts.department ?? null,
+        locale: opts.locale ?? null,
+        timeZone: opts.timeZone ?? null,
+      });
+      console.log(`added ${u.role} ${u.email} (${u.id})${u.groups.length ? ` to ${u.groups.join(', ')}` : ''}`);
+    });
+  });
+user
+  .command('list')
+  .description('list users')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .action(async (opts: { tenant: string }) => {
+    await withStore(async (store) => {
+      const { tdb } = await actorFor(store, opts.tenant);
+      for (const u of await listUsers(tdb)) console.log(`${u.email}\t${u.role}\t${u.name}\t${u.groups.join(',')}${u.disabled ? '\tdisabled' : ''}`);
+    });
+  });
+
+const token = program.command('token').description('API keys for automation');
+token
+  .command('create')
+  .description('create an API key; it is printed once and only its hash is stored')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .requiredOption('-u, --user <email>', 'the user the key acts as (its permissions never exceed theirs)')
+  .requiredOption('--name <name>', 'what uses the key, e.g. "ci pack push"')
+  .addOption(new Option('-s, --scope <scope>', 'permission the key carries (repeatable)').choices([...PERMISSIONS]).argParser(collect))
+  .option('--expires-in-days <days>', 'expiry (default: never)', (v) => Number(v))
+  .action(async (opts: { tenant: string; user: string; name: string; scope?: string[]; expiresInDays?: number }) => {
+    if (!opts.scope?.length) throw new CliError(`--scope: give at least one of ${PERMISSIONS.join(', ')}`);
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant);
+      const key = await createApiKey(tdb, actor, { userEmail: opts.user, name: opts.name, scopes: opts.scope!, expiresInDays: opts.expiresInDays });
+      step(`created API key "${key.name}" (${key.id}) for ${key.user} with ${key.scopes.join(', ')}${key.expiresAt ? `, expires ${key.expiresAt}` : ''}`);
+      step('the key is shown once; store it now:');
+      console.log(key.key);
+    });
+  });
+token
+  .command('list')
+  .description('list API keys')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .action(async (opts: { tenant: string }) => {
+    await withStore(async (store) => {
+      const { tdb } = await actorFor(store, opts.tenant);
+      for (const k of await listApiKeys(tdb)) console.log(`${k.id}\t${k.name}\t${k.user}\t${k.scopes.join(',')}\t${k.revoked ? 'revoked' : 'active'}`);
+    });
+  });
+token
+  .command('revoke <id>')
+  .description('revoke an API key')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .action(async (id: string, opts: { tenant: string }) => {
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant);
+      await revokeApiKey(tdb, actor, id);
+      console.log(`revoked ${id}`);
+    });
+  });
+
+const pack = program.command('pack').description('packs of templates, signatures and policies');
+pack
+  .command('validate <file>')
+  .description('check a pack file; errors name the line, the field and what is wrong')
+  .option('--json', 'print the issues as JSON')
+  .action((file: string, opts: { json?: boolean }) => {
+    const parsed = parsePackSource(readSource(file), file);
+    if (opts.json) console.log(JSON.stringify({ file, ok: parsed.ok, issues: parsed.issues }, null, 2));
+    else {
+      for (const issue of parsed.issues) console.log(formatIssue(issue, file));
+      const errors = parsed.issues.filter((i) => i.severity === 'error').length;
+      const warnings = parsed.issues.length - errors;
+      console.log(parsed.ok ? `${file}: valid${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}` : `${file}: ${errors} error${errors > 1 ? 's' : ''}`);
+    }
+    if (!parsed.ok) process.exitCode = 1;
+  });
+pack
+  .command('push <file>')
+  .description('validate and store a pack as a new version, published to the groups it names')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .option('--as <email>', 'the admin recorded as pushing it (default: cli operator)')
+  .action(async (file: string, opts: { tenant: string; as?: string }) => {
+    const source = readSource(file);
+    step(`validating ${file}`);
+    const parsed = parsePackSource(source, file);
+    for (const issue of parsed.issues) step(formatIssue(issue, file));
+    if (!parsed.ok) throw new CliError(`${file}: not pushed; fix the errors above`);
+    await withStore(async (store) => {
+      step(`storing in ${store.where}`);
+      const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
+      const result = await pushPack(tdb, actor, source, file);
+      console.log(
+        result.status === 'created'
+          ? `pushed ${result.pack} version ${result.version}, published to ${result.publishedTo.join(', ')}`
+          : `${result.pack} is unchanged (version ${result.version}), published to ${result.publishedTo.join(', ')}`,
+      );
+    });
+  });
+pack
+  .command('export <pack>')
+  .description('print (or write) a version of a pack')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .option('--version <n>', 'version (default: latest)', (v) => Number(v))
+  .addOption(new Option('--format <format>', 'the original source, or YAML/JSON of the stored document').choices(['source', 'yaml', 'json']).default('source'))
+  .option('-o, --out <file>', 'write to a file instead of stdout')
+  .action(async (slug: string, opts: { tenant: string; version?: number; format: ExportFormat; out?: string }) => {
+    if (opts.version !== undefined && (!Number.isInteger(opts.version) || opts.version < 1)) throw new CliError(`--version: expected a version number ≥ 1`);
+    await withStore(async (store) => {
+      const { tdb } = await actorFor(store, opts.tenant);
+      const out = await exportPack(tdb, slug, { format: opts.format, ...(opts.version !== undefined ? { version: opts.version } : {}) });
+      if (opts.out) {
+        writeFileSync(opts.out, out.text);
+        step(`wrote ${slug} version ${out.version} to ${opts.out}`);
+      } else process.stdout.write(out.text);
+    });
+  });
+
+function report(error: unknown): number {
+  if (error instanceof CliError) {
+    console.error(`error: ${error.message}`);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    console.error(`error: configuration: ${error.message}`);
+    return 1;
+  }
+  if (error instanceof AppError) {
+    console.error(`error: ${error.message}`);
+    for (const d of error.details ?? []) {
+      const at = typeof d.line === 'number' ? `:${d.line}:${String(d.column)}` : '';
+      console.error(`  ${at ? `line${at} ` : ''}${d.path}: ${d.message}`);
+    }
+    return 1;
+  }
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.exitCode = report(error);
+});

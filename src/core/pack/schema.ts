@@ -1,0 +1,117 @@
+import Type from 'typebox';
+
+/**
+ * The structure of a pack document: what an admin writes in YAML or JSON. Only structure lives
+ * here; rules that need more than JSON Schema (duplicate ids, choice options, the default
+ * language being present) are in validate.ts. Every object is closed, so a misspelt key is an
+ * error that names the key, never a silently ignored setting.
+ */
+
+export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'] as const;
+export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'choice', 'email', 'url', 'lines'] as const;
+export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
+export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;
+
+export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
+/** BCP 47 language tag, as far as packs need it: "en", "zh", "zh-Hant", "pt-BR". */
+export const LANGUAGE_PATTERN = '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
+export const FIELD_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,63}$';
+export const TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+
+const closed = { additionalProperties: false } as const;
+
+const Slug = Type.String({ pattern: SLUG_PATTERN });
+const Language = Type.String({ pattern: LANGUAGE_PATTERN });
+
+/** A text given once for every language, or per language: {en: "Quotation", zh: "报价单"}. */
+export const LocalizedText = Type.Union([
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.Record(Language, Type.String({ minLength: 1, maxLength: 200 }), { minProperties: 1, ...closed }),
+]);
+
+export const ColumnSchema = Type.Object(
+  {
+    name: Type.String({ pattern: FIELD_NAME_PATTERN }),
+    type: Type.Enum(COLUMN_TYPES),
+    label: Type.Optional(LocalizedText),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    required: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+
+export const FieldSchema = Type.Object(
+  {
+    name: Type.String({ pattern: FIELD_NAME_PATTERN }),
+    type: Type.Enum(FIELD_TYPES),
+    required: Type.Optional(Type.Boolean()),
+    label: Type.Optional(LocalizedText),
+    help: Type.Optional(LocalizedText),
+    default: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    options: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    columns: Type.Optional(Type.Array(ColumnSchema, { minItems: 1 })),
+  },
+  closed,
+);
+
+export const VariantSchema = Type.Object(
+  {
+    subject: Type.String({ maxLength: 255 }),
+    body: Type.String({ minLength: 1 }),
+  },
+  closed,
+);
+
+export const TemplateSchema = Type.Object(
+  {
+    id: Slug,
+    kind: Type.Enum(TEMPLATE_KINDS),
+    title: LocalizedText,
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }))),
+    locked: Type.Optional(Type.Boolean()),
+    fields: Type.Optional(Type.Array(FieldSchema)),
+    variants: Type.Record(Language, VariantSchema, { minProperties: 1, ...closed }),
+  },
+  closed,
+);
+
+export const SignatureSchema = Type.Object(
+  {
+    id: Slug,
+    title: Type.Optional(LocalizedText),
+    enforce: Type.Optional(Type.Boolean()),
+    body: Type.String({ minLength: 1 }),
+  },
+  closed,
+);
+
+export const PoliciesSchema = Type.Object(
+  {
+    signatureOnSend: Type.Optional(Type.Enum(SIGNATURE_ON_SEND)),
+    disableClientSignature: Type.Optional(Type.Boolean()),
+    clientHours: Type.Optional(
+      Type.Object({ start: Type.String({ pattern: TIME_PATTERN }), end: Type.String({ pattern: TIME_PATTERN }) }, closed),
+    ),
+  },
+  closed,
+);
+
+export const PackSchema = Type.Object(
+  {
+    pack: Slug,
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    groups: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    defaultLanguage: Language,
+    templates: Type.Optional(Type.Array(TemplateSchema)),
+    signatures: Type.Optional(Type.Array(SignatureSchema)),
+    policies: Type.Optional(PoliciesSchema),
+  },
+  closed,
+);
+
+export type PackDocument = Type.Static<typeof PackSchema>;
+export type PackTemplate = Type.Static<typeof TemplateSchema>;
+export type PackField = Type.Static<typeof FieldSchema>;
+export type PackSignature = Type.Static<typeof SignatureSchema>;

@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Store } from './db/connect.js';
+import type { DevSigner } from './auth/dev-keys.js';
+import { TokenVerifier } from './auth/tokens.js';
+import { installErrorHandling } from './http/errors.js';
+import { installAuth } from './http/auth-plugin.js';
+import { releaseLeases } from './jobs/leases.js';
+import { systemRoutes } from './routes/system.js';
+import { meRoutes } from './routes/me.js';
+import { peopleRoutes } from './routes/people.js';
+import { packRoutes } from './routes/packs.js';
+import { adminRoutes } from './routes/admin.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  devSigner?: DevSigner | undefined;
+  /** Logger setting: true/object for JSON logs; false in tests. */
+  logger?: boolean | object;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
+export async function buildApp({ config, store, devSigner, logger }: AppDeps): Promise<FastifyInstance> {
+  let closing = false;
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.production,
+    ajv: {
+      // Unknown fields are an error that names them, never silently dropped.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app);
+  const verifier = new TokenVerifier({ microsoft: config.microsoft, google: config.google, devPublicKey: devSigner?.publicKey });
+  installAuth(app, store.db, verifier, config.authFailureLimit);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'tradepane template store', version: '1', description: 'Templates, signatures, policies and the CRM log for the tradepane Outlook add-in and Gmail add-on.' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Microsoft Entra ID access token, Google ID token, dev token, or API key (tpk_…)' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(systemRoutes, { store, devSigner, publicUrl: config.publicUrl, isClosing: () => closing });
+  await app.register(
+    async (api) => {
+      await api.register(meRoutes, { db: store.db });
+      await api.register(peopleRoutes, { db: store.db });
+      await api.register(packRoutes, { db: store.db });
+      await api.register(adminRoutes, { db: store.db });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onClose', async (instance) => {
+    const released = await releaseLeases(store.db, config.instanceId);
+    if (released) instance.log.info({ released }, 'released job leases');
+  });
+  return app;
+}

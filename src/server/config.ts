@@ -1,0 +1,105 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/**
+ * Every setting of the store, read from the environment in one place. The README's configuration
+ * table lists exactly these variables; `ENV_VARS` is what it is written from.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** PostgreSQL URL; when absent the store uses the SQLite file in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bodyLimitBytes: number;
+  /** Failed authentications allowed per client address per minute before 429. */
+  authFailureLimit: number;
+  logLevel: string;
+  /** Dev mode signs its own tokens; refused when NODE_ENV=production. */
+  devMode: boolean;
+  production: boolean;
+  instanceId: string;
+  microsoft: { audience: string | undefined; jwksUrl: string; issuerTemplate: string };
+  google: { audience: string | undefined; jwksUrl: string; issuers: string[] };
+}
+
+export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
+  { name: 'PORT', default: '3000', meaning: 'HTTP port of the store' },
+  { name: 'HOST', default: '127.0.0.1', meaning: 'address to listen on (0.0.0.0 behind a proxy or in a container)' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'the URL users reach the store at (printed links, add-in URLs)' },
+  { name: 'DATABASE_URL', default: '(unset: SQLite)', meaning: 'postgres://… to use PostgreSQL; unset uses SQLite in TRADEPANE_DATA_DIR' },
+  { name: 'TRADEPANE_DATA_DIR', default: './data', meaning: 'where the SQLite file and the dev signing key live' },
+  { name: 'BODY_LIMIT_BYTES', default: '1048576', meaning: 'largest accepted request body; larger → 413' },
+  { name: 'AUTH_FAILURE_LIMIT', default: '20', meaning: 'failed sign-ins per client address per minute before 429' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal | error | warn | info | debug | trace (JSON logs on stdout)' },
+  { name: 'TRADEPANE_DEV', default: '(unset)', meaning: '1 = dev mode (self-signed dev tokens, demo data); refused with NODE_ENV=production' },
+  { name: 'NODE_ENV', default: '(unset)', meaning: 'production turns dev mode off for good' },
+  { name: 'INSTANCE_ID', default: 'host-pid-random', meaning: 'name of this instance in job leases and logs' },
+  { name: 'MS_AUDIENCE', default: '(unset: Microsoft sign-in off)', meaning: 'expected audience of Entra ID access tokens (api://… or the client id)' },
+  { name: 'MS_JWKS_URL', default: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', meaning: 'Entra ID signing keys' },
+  { name: 'MS_ISSUER_TEMPLATE', default: 'https://login.microsoftonline.com/{tenantid}/v2.0', meaning: 'expected issuer; {tenantid} is the token\'s tid' },
+  { name: 'GOOGLE_AUDIENCE', default: '(unset: Google sign-in off)', meaning: 'expected audience of Google ID tokens' },
+  { name: 'GOOGLE_JWKS_URL', default: 'https://www.googleapis.com/oauth2/v3/certs', meaning: 'Google signing keys' },
+  { name: 'GOOGLE_ISSUERS', default: 'https://accounts.google.com,accounts.google.com', meaning: 'accepted issuers of Google ID tokens' },
+];
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name}: expected a whole number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function url(name: string, raw: string): string {
+  try {
+    return new URL(raw).toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`${name}: not a URL: "${raw}"`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const production = env.NODE_ENV === 'production';
+  const devMode = overrides.devMode ?? env.TRADEPANE_DEV === '1';
+  if (devMode && production) {
+    throw new ConfigError('dev mode is refused when NODE_ENV=production: dev tokens are self-signed and would let anyone in');
+  }
+  const port = overrides.port ?? integer(env, 'PORT', 3000, 0);
+  const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL: only postgres:// URLs are supported; leave it unset for the embedded SQLite');
+  }
+  const config: Config = {
+    port,
+    host: env.HOST || '127.0.0.1',
+    publicUrl: url('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`),
+    databaseUrl,
+    dataDir: resolve(env.TRADEPANE_DATA_DIR || './data'),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 20, 1),
+    logLevel: env.LOG_LEVEL || 'info',
+    devMode,
+    production,
+    instanceId: env.INSTANCE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    microsoft: {
+      audience: env.MS_AUDIENCE || undefined,
+      jwksUrl: url('MS_JWKS_URL', env.MS_JWKS_URL || 'https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+      issuerTemplate: env.MS_ISSUER_TEMPLATE || 'https://login.microsoftonline.com/{tenantid}/v2.0',
+    },
+    google: {
+      audience: env.GOOGLE_AUDIENCE || undefined,
+      jwksUrl: url('GOOGLE_JWKS_URL', env.GOOGLE_JWKS_URL || 'https://www.googleapis.com/oauth2/v3/certs'),
+      issuers: (env.GOOGLE_ISSUERS || 'https://accounts.google.com,accounts.google.com').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    ...overrides,
+  };
+  if (config.microsoft.issuerTemplate && !config.microsoft.issuerTemplate.includes('{tenantid}')) {
+    throw new ConfigError('MS_ISSUER_TEMPLATE: must contain {tenantid}');
+  }
+  return config;
+}

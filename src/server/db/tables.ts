@@ -1,0 +1,230 @@
+/**
+ * Row types of every table. Both dialects store the same shapes: ids are UUID text, instants are
+ * ISO-8601 UTC text (they sort and compare correctly as text), JSON is text, flags are 0/1. That
+ * keeps one query layer honest across SQLite and PostgreSQL.
+ */
+
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  entra_tenant_id: string | null;
+  google_domain: string | null;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  mobile: string | null;
+  whatsapp: string | null;
+  wechat: string | null;
+  department: string | null;
+  locale: string | null;
+  time_zone: string | null;
+  role: 'rep' | 'admin';
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupRow {
+  id: string;
+  tenant_id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface GroupMemberRow {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+}
+
+export interface PackRow {
+  id: string;
+  tenant_id: string;
+  slug: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PackVersionRow {
+  id: string;
+  tenant_id: string;
+  pack_id: string;
+  version: number;
+  document: string;
+  source: string;
+  source_format: 'yaml' | 'json';
+  digest: string;
+  pushed_by: string | null;
+  pushed_by_label: string;
+  created_at: string;
+}
+
+/** Which version of a pack a group (or '*', everyone) receives. */
+export interface PackPublicationRow {
+  tenant_id: string;
+  pack_id: string;
+  audience: string;
+  version_id: string;
+  published_by_label: string;
+  published_at: string;
+}
+
+export interface PersonalTemplateRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  template_id: string;
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  country: string | null;
+  time_zone: string | null;
+  languages: string;
+  business_hours: string | null;
+  closed_days: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerDomainRow {
+  tenant_id: string;
+  domain: string;
+  customer_id: string;
+}
+
+export interface ContactRow {
+  id: string;
+  tenant_id: string;
+  customer_id: string | null;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  language: string | null;
+  country: string | null;
+  time_zone: string | null;
+  phone: string | null;
+  last_utc_offset: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivityRow {
+  id: string;
+  tenant_id: string;
+  customer_id: string | null;
+  contact_id: string | null;
+  kind: string;
+  direction: 'inbound' | 'outbound';
+  message_id: string;
+  thread_id: string | null;
+  occurred_at: string;
+  utc_offset: string | null;
+  from_address: string;
+  to_addresses: string;
+  subject: string;
+  snippet: string;
+  logged_by: string;
+  logged_via: string;
+  created_at: string;
+}
+
+export interface TaskRow {
+  id: string;
+  tenant_id: string;
+  customer_id: string | null;
+  contact_id: string | null;
+  activity_id: string | null;
+  title: string;
+  notes: string;
+  due_at: string | null;
+  due_local: string | null;
+  due_time_zone: string | null;
+  assignee_id: string;
+  status: 'open' | 'done';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface ScheduledSendRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  provider: 'gmail' | 'outlook';
+  draft_id: string;
+  recipient: string;
+  send_at: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled' | 'gone';
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditRow {
+  id: string;
+  tenant_id: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: string;
+  at: string;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  key_id: string;
+  secret_hash: string;
+  scopes: string;
+  created_by_label: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  tenants: TenantRow;
+  users: UserRow;
+  groups: GroupRow;
+  group_members: GroupMemberRow;
+  packs: PackRow;
+  pack_versions: PackVersionRow;
+  pack_publications: PackPublicationRow;
+  personal_templates: PersonalTemplateRow;
+  customers: CustomerRow;
+  customer_domains: CustomerDomainRow;
+  contacts: ContactRow;
+  activities: ActivityRow;
+  tasks: TaskRow;
+  scheduled_sends: ScheduledSendRow;
+  audit_log: AuditRow;
+  api_keys: ApiKeyRow;
+}

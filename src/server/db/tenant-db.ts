@@ -1,0 +1,55 @@
+import type { Insertable, Kysely, SelectQueryBuilder, Transaction, UpdateQueryBuilder, DeleteQueryBuilder, UpdateResult, DeleteResult, Updateable } from 'kysely';
+import type { Database } from './tables.js';
+import { randomUUID } from 'node:crypto';
+
+/** Tables whose rows belong to a tenant. */
+export type TenantTable = { [K in keyof Database]: Database[K] extends { tenant_id: string } ? K : never }[keyof Database];
+
+/**
+ * The only door services have to the database: every query it builds is already narrowed to one
+ * tenant, and every insert is stamped with it. A service cannot forget the tenant because it
+ * never holds a handle that could leave it out.
+ */
+export class TenantDb {
+  constructor(
+    private readonly db: Kysely<Database> | Transaction<Database>,
+    readonly tenantId: string,
+  ) {}
+
+  selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<Database, T, object> {
+    return (this.db.selectFrom(table) as SelectQueryBuilder<Database, TenantTable, object>).where(
+      `${table}.tenant_id` as never,
+      '=',
+      this.tenantId as never,
+    ) as unknown as SelectQueryBuilder<Database, T, object>;
+  }
+
+  updateTable<T extends TenantTable>(table: T, values: Updateable<Database[T]>): UpdateQueryBuilder<Database, T, T, UpdateResult> {
+    return (this.db.updateTable(table) as unknown as UpdateQueryBuilder<Database, T, T, UpdateResult>)
+      .set(values as never)
+      .where('tenant_id' as never, '=', this.tenantId as never);
+  }
+
+  deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult> {
+    return (this.db.deleteFrom(table) as unknown as DeleteQueryBuilder<Database, T, DeleteResult>).where(
+      'tenant_id' as never,
+      '=',
+      this.tenantId as never,
+    );
+  }
+
+  async insert<T extends TenantTable>(table: T, values: Omit<Insertable<Database[T]>, 'tenant_id'> | Omit<Insertable<Database[T]>, 'tenant_id'>[]): Promise<void> {
+    const rows = (Array.isArray(values) ? values : [values]).map((v) => ({ ...v, tenant_id: this.tenantId }));
+    if (rows.length === 0) return;
+    await this.db.insertInto(table).values(rows as never).execute();
+  }
+
+  /** Runs `work` in one transaction (or in the current one): all of it is stored, or none. */
+  async transaction<R>(work: (tdb: TenantDb) => Promise<R>): Promise<R> {
+    if (this.db.isTransaction) return work(this);
+    return (this.db as Kysely<Database>).transaction().execute((trx) => work(new TenantDb(trx, this.tenantId)));
+  }
+}
+
+export const newId = (): string => randomUUID();
+export const nowIso = (): string => new Date().toISOString();

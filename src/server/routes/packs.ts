@@ -1,0 +1,87 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { caller } from '../http/auth-plugin.js';
+import { exportPack, getPack, listPacks, pushPack } from '../services/packs.js';
+import { closed, ErrorResponse, errorResponses } from './schemas.js';
+
+const Publication = Type.Object({ audience: Type.String(), version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.String() });
+const PackSummary = Type.Object({ pack: Type.String(), title: Type.String(), latestVersion: Type.Integer(), publications: Type.Array(Publication), updatedAt: Type.String() });
+const PackParams = Type.Object({ pack: Type.String({ maxLength: 63 }) });
+const Issue = Type.Object({ path: Type.String(), message: Type.String(), severity: Type.String(), line: Type.Optional(Type.Integer()), column: Type.Optional(Type.Integer()) });
+
+export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+  // `curl --data-binary @pack.yaml -H 'content-type: application/yaml'` works as well as JSON {source}.
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
+    done(null, { source: body as string });
+  });
+
+  app.get('/packs', { config: { access: 'packs:write' }, schema: { tags: ['packs'], summary: 'All packs of my tenant with their publications', response: { 200: Type.Object({ packs: Type.Array(PackSummary) }), ...errorResponses } } }, async (request) => {
+    const { tdb } = caller(request, db);
+    return { packs: await listPacks(tdb) };
+  });
+
+  app.post(
+    '/packs',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['packs'],
+        summary: 'Push a pack: validated, stored as a new immutable version when it changed, published to the groups it names',
+        body: Type.Object({ source: Type.String({ minLength: 1, description: 'the pack as YAML or JSON text' }), fileName: Type.Optional(Type.String({ maxLength: 255 })) }, closed),
+        response: {
+          200: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('unchanged'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
+          201: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('created'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
+          422: ErrorResponse,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      const result = await pushPack(tdb, principal, request.body.source, request.body.fileName);
+      return reply.status(result.status === 'created' ? 201 : 200).send(result as never);
+    },
+  );
+
+  app.get(
+    '/packs/:pack',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['packs'],
+        summary: 'A pack, its versions and publications',
+        params: PackParams,
+        response: { 200: Type.Intersect([PackSummary, Type.Object({ versions: Type.Array(Type.Object({ version: Type.Integer(), digest: Type.String(), pushedBy: Type.String(), pushedAt: Type.String() })) })]), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      return getPack(tdb, request.params.pack);
+    },
+  );
+
+  app.get(
+    '/packs/:pack/export',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['packs'],
+        summary: 'Export a version (default: the latest) as its original source, YAML or JSON',
+        params: PackParams,
+        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), format: Type.Optional(Type.Enum(['source', 'yaml', 'json'])) }, closed),
+        response: { 200: Type.String(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { tdb } = caller(request, db);
+      const out = await exportPack(tdb, request.params.pack, request.query);
+      return reply
+        .header('content-type', out.format === 'json' ? 'application/json; charset=utf-8' : 'application/yaml; charset=utf-8')
+        .header('x-pack-version', String(out.version))
+        .header('content-disposition', `attachment; filename="${request.params.pack}-v${out.version}.${out.format}"`)
+        .send(out.text);
+    },
+  );
+};

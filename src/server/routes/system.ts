@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Store } from '../db/connect.js';
+import { ping } from '../db/connect.js';
+import type { DevSigner } from '../auth/dev-keys.js';
+import { AppError, forbidden, notFound } from '../errors.js';
+
+export interface SystemOptions {
+  store: Store;
+  devSigner: DevSigner | undefined;
+  publicUrl: string;
+  isClosing: () => boolean;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app, { store, devSigner, publicUrl, isClosing }) => {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Process up and database reachable (503 otherwise, and while shutting down)',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), 503: Type.Object({ status: Type.String(), database: Type.String() }) },
+      },
+    },
+    async (_request, reply) => {
+      if (isClosing()) return reply.status(503).send({ status: 'shutting-down', database: store.dialect });
+      const up = await ping(store);
+      return reply.status(up ? 200 : 503).send({ status: up ? 'ok' : 'database-unreachable', database: store.dialect });
+    },
+  );
+
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    const link = (path: string, text: string, note: string) => `<li><a href="${escapeHtml(publicUrl + path)}">${escapeHtml(text)}</a> — ${escapeHtml(note)}</li>`;
+    const dev = devSigner
+      ? `<h2>Dev mode</h2><p>Self-signed sign-in for trying things out. Get a token, then call the API with <code>Authorization: Bearer &lt;token&gt;</code>:</p><ul>
+${link('/dev/token?email=admin%40demo.tradepane.test', 'Token for the demo admin', 'admin@demo.tradepane.test')}
+${link('/dev/token?email=rep%40demo.tradepane.test', 'Token for the demo rep', 'rep@demo.tradepane.test (groups sales-eu, sales-me)')}
+</ul><p>Try it: <code>curl -H "Authorization: Bearer $TOKEN" ${escapeHtml(publicUrl)}/api/v1/me/packs</code></p>`
+      : '';
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tradepane store</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:0 .25em}</style></head><body>
+<h1>tradepane template store</h1>
+<p>Templates, signatures and policies for foreign-trade sales reps, served to the Outlook add-in and the Gmail add-on.</p>
+<ul>
+${link('/docs', 'API documentation', 'every route, with its schemas (OpenAPI)')}
+${link('/docs/json', 'OpenAPI document', 'machine-readable')}
+${link('/healthz', 'Health', 'process and database status')}
+</ul>${dev}
+<p>Command line: <code>npx tradepane --help</code>. Database: ${escapeHtml(store.where)}.</p>
+</body></html>`);
+  });
+
+  if (devSigner) {
+    app.get(
+      '/dev/token',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: a signed token for a user of any tenant', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+      },
+      async (request) => {
+        if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip)) throw forbidden('dev tokens are only handed out to this machine');
+        const email = request.query.email.trim().toLowerCase();
+        const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email', 'disabled_at']).where('email', '=', email).execute();
+        if (users.length === 0) throw notFound(`user ${email}`);
+        if (users.length > 1) throw new AppError(409, 'ambiguous', `${email} exists in several tenants`);
+        const user = users[0]!;
+        return { token: await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email }), email: user.email, expiresInSeconds: 12 * 3600 };
+      },
+    );
+  }
+};

@@ -1,0 +1,40 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { migrate, openStore } from './db/connect.js';
+import { loadDevSigner } from './auth/dev-keys.js';
+import { DEMO_ADMIN, DEMO_REP, seedDemo } from './demo/seed.js';
+
+/**
+ * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
+ * let in-flight ones finish, hand back job leases, close the database. A second signal, or 10 s,
+ * forces the exit.
+ */
+export async function serve(config: Config, print: (line: string) => void = console.log): Promise<void> {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(store);
+  const devSigner = config.devMode ? await loadDevSigner(config.dataDir) : undefined;
+  const seeded = config.devMode ? await seedDemo(store.db) : false;
+  const app = await buildApp({ config, store, devSigner });
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+  });
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl;
+  print('');
+  print(`tradepane store is running (${store.where}${config.devMode ? ', dev mode' : ''}), listening on ${address}`);
+  print(`  Home page   ${base}/`);
+  print(`  API docs    ${base}/docs`);
+  print(`  Health      ${base}/healthz`);
+  if (config.devMode) {
+    print(`  Dev tokens  ${base}/dev/token?email=${DEMO_ADMIN}   (demo admin)`);
+    print(`              ${base}/dev/token?email=${DEMO_REP}     (demo rep)`);
+    if (seeded) print('  Created the demo tenant "demo" with its admin, rep, groups sales-eu/sales-me and pack demo-export.');
+  }
+  print('');
+}

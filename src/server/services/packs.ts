@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { stringify as toYaml } from 'yaml';
+import type { Actor } from '../auth/principal.js';
+import type { PackVersionRow } from '../db/tables.js';
+import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
+import { forbidden, notFound, unprocessable } from '../errors.js';
+import { parsePackSource, type LocatedIssue } from '../../core/pack/source.js';
+import type { PackDocument } from '../../core/pack/schema.js';
+import { audit } from './audit.js';
+import { resolveGroups } from './people.js';
+
+/**
+ * Packs as stored documents: every push that changes something is a new immutable version; the
+ * pushed version is published to the groups the pack names. (Explicit publish, rollback and the
+ * content rules grow in the content-engine issue.)
+ */
+
+export const EVERYONE = '*';
+
+export interface PushResult {
+  pack: string;
+  version: number;
+  status: 'created' | 'unchanged';
+  publishedTo: string[];
+  warnings: LocatedIssue[];
+}
+
+/** A digest of the document's meaning, not its formatting: re-pushing the same pack is a no-op. */
+export function digestOf(pack: PackDocument): string {
+  return createHash('sha256').update(canonicalJson(pack)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function invalidPack(issues: LocatedIssue[]) {
+  const errors = issues.filter((i) => i.severity === 'error');
+  return unprocessable(
+    'invalid_pack',
+    `the pack has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ')}${errors.length > 3 ? '; …' : ''}`,
+    issues.map((i) => ({ ...i })),
+  );
+}
+
+export async function pushPack(tdb: TenantDb, actor: Actor, source: string, fileName?: string): Promise<PushResult> {
+  if (!actor.permissions.has('packs:write')) throw forbidden('only admins push packs');
+  const parsed = parsePackSource(source, fileName);
+  if (!parsed.ok) throw invalidPack(parsed.issues);
+  const pack = parsed.pack;
+  const digest = digestOf(pack);
+  return tdb.transaction(async (t) => {
+    const named = pack.groups.map((slug, index) => ({ slug, index })).filter((g) => g.slug !== EVERYONE);
+    const audienceGroups = await resolveGroups(t, named.map((g) => g.slug), (j) => `groups[${named[j]!.index}]`);
+    const audiences = [...(pack.groups.includes(EVERYONE) ? [EVERYONE] : []), ...audienceGroups.map((g) => g.id)];
+    const now = nowIso();
+
+    let packRow = await t.selectFrom('packs').selectAll().where('slug', '=', pack.pack).executeTakeFirst();
+    if (!packRow) {
+      packRow = { id: newId(), tenant_id: t.tenantId, slug: pack.pack, title: pack.title, created_at: now, updated_at: now };
+      await t.insert('packs', { id: packRow.id, slug: packRow.slug, title: packRow.title, created_at: now, updated_at: now });
+    }
+    const latest = await t.selectFrom('pack_versions').selectAll().where('pack_id', '=', packRow.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const unchanged = latest?.digest === digest;
+    let version: PackVersionRow;
+    if (unchanged && latest) {
+      version = latest;
+    } else {
+      version = {
+        id: newId(),
+        tenant_id: t.tenantId,
+        pack_id: packRow.id,
+        version: (latest?.version ?? 0) + 1,
+        document: JSON.stringify(pack),
+        source,
+        source_format: parsed.format,
+        digest,
+        pushed_by: actor.userId,
+        pushed_by_label: actor.label,
+        created_at: now,
+      };
+      const { tenant_id: _omit, ...row } = version;
+      await t.insert('pack_versions', row);
+      await t.updateTable('packs', { title: pack.title, updated_at: now }).where('id', '=', packRow.id).execute();
+    }
+
+    // The pushed version now goes to exactly the audiences the pack names.
+    const current = await t.selectFrom('pack_publications').selectAll().where('pack_id', '=', packRow.id).execute();
+    const publicationChanged =
+      current.length !== audiences.length || current.some((p) => !audiences.includes(p.audience) || p.version_id !== version.id);
+    if (publicationChanged) {
+      await t.deleteFrom('pack_publications').where('pack_id', '=', packRow.id).execute();
+      await t.insert('pack_publications', audiences.map((audience) => ({ pack_id: packRow!.id, audience, version_id: version.id, published_by_label: actor.label, published_at: now })));
+    }
+    const publishedTo = [...(pack.groups.includes(EVERYONE) ? [EVERYONE] : []), ...audienceGroups.map((g) => g.slug)];
+    if (!unchanged || publicationChanged) {
+      await audit(t, actor, 'pack.pushed', { type: 'pack', id: packRow.id }, { pack: pack.pack, version: version.version, digest, publishedTo, unchanged });
+    }
+    return { pack: pack.pack, version: version.version, status: unchanged ? 'unchanged' : 'created', publishedTo, warnings: parsed.issues.filter((i) => i.severity === 'warning') };
+  });
+}
+
+export interface PackSummary {
+  pack: string;
+  title: string;
+  latestVersion: number;
+  publications: { audience: string; version: number; publishedAt: string; publishedBy: string }[];
+  updatedAt: string;
+}
+
+export interface PackVersionSummary {
+  version: number;
+  digest: string;
+  pushedBy: string;
+  pushedAt: string;
+}
+
+async function audienceLabels(tdb: TenantDb): Promise<Map<string, string>> {
+  const groups = await tdb.selectFrom('groups').select(['id', 'slug']).execute();
+  return new Map([[EVERYONE, EVERYONE], ...groups.map((g) => [g.id, g.slug] as [string, string])]);
+}
+
+export async function listPacks(tdb: TenantDb): Promise<PackSummary[]> {
+  const packs = await tdb.selectFrom('packs').selectAll().orderBy('slug').execute();
+  const versions = await tdb.selectFrom('pack_versions').select(['id', 'pack_id', 'version']).execute();
+  const publications = await tdb.selectFrom('pack_publications').selectAll().execute();
+  const labels = await audienceLabels(tdb);
+  const versionById = new Map(versions.map((v) => [v.id, v.version]));
+  return packs.map((p) => ({
+    pack: p.slug,
+    title: p.title,
+    latestVersion: Math.max(0, ...versions.filter((v) => v.pack_id === p.id).map((v) => v.version)),
+    publications: publications
+      .filter((x) => x.pack_id === p.id)
+      .map((x) => ({ audience: labels.get(x.audience) ?? x.audience, version: versionById.get(x.version_id) ?? 0, publishedAt: x.published_at, publishedBy: x.published_by_label })),
+    updatedAt: p.updated_at,
+  }));
+}
+
+export async function getPack(tdb: TenantDb, slug: string): Promise<PackSummary & { versions: PackVersionSummary[] }> {
+  const summary = (await listPacks(tdb)).find((p) => p.pack === slug);
+  if (!summary) throw notFound(`pack "${slug}"`);
+  const rows = await tdb
+    .selectFrom('pack_versions')
+    .innerJoin('packs', 'packs.id', 'pack_versions.pack_id')
+    .select(['pack_versions.version', 'pack_versions.digest', 'pack_versions.pushed_by_label', 'pack_versions.created_at'])
+    .where('packs.slug', '=', slug)
+    .orderBy('pack_versions.version', 'desc')
+    .execute();
+  return { ...summary, versions: rows.map((r) => ({ version: r.version, digest: r.digest, pushedBy: r.pushed_by_label, pushedAt: r.created_at })) };
+}
+
+export type ExportFormat = 'source' | 'yaml' | 'json';
+
+/** One version of a pack as text: the admin's own source (comments kept), or YAML/JSON of the document. */
+export async function exportPack(tdb: TenantDb, slug: string, options: { version?: number; format?: ExportFormat } = {}): Promise<{ version: number; format: 'yaml' | 'json'; text: string }> {
+  let q = tdb
+    .selectFrom('pack_versions')
+    .innerJoin('packs', 'packs.id', 'pack_versions.pack_id')
+    .select(['pack_versions.version', 'pack_versions.document', 'pack_versions.source', 'pack_versions.source_format'])
+    .where('packs.slug', '=', slug);
+  q = options.version !== undefined ? q.where('pack_versions.version', '=', options.version) : q.orderBy('pack_versions.version', 'desc').limit(1);
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound(options.version !== undefined ? `version ${options.version} of pack "${slug}"` : `pack "${slug}"`);
+  const format = options.format ?? 'source';
+  if (format === 'source') return { version: row.version, format: row.source_format, text: row.source };
+  const document = JSON.parse(row.document) as unknown;
+  return { version: row.version, format, text: format === 'json' ? JSON.stringify(document, null, 2) + '\n' : toYaml(document) };
+}
+
+export interface PublishedPack {
+  pack: string;
+  title: string;
+  version: number;
+  publishedAt: string;
+  document: PackDocument;
+}
+
+/** The version ids a user receives: from every group they are in, and from '*'. Highest version wins. */
+async function visibleVersions(tdb: TenantDb, userId: string) {
+  const groupIds = (await tdb.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute()).map((g) => g.group_id);
+  const rows = await tdb
+    .selectFrom('pack_publications')
+    .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
+    .select(['pack_publications.pack_id', 'pack_publications.version_id', 'pack_publications.published_at', 'pack_versions.version'])
+    .where('pack_publications.audience', 'in', [EVERYONE, ...groupIds])
+    .execute();
+  const best = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const b = best.get(r.pack_id);
+    if (!b || r.version > b.version) best.set(r.pack_id, r);
+  }
+  return [...best.values()].sort((a, b) => (a.pack_id < b.pack_id ? -1 : 1));
+}
+
+/**
+ * A cheap validator for a user's view: versions are immutable, so the set of version ids (plus
+ * the user's own profile, which signatures will render from) determines the content.
+ */
+export async function publishedEtag(tdb: TenantDb, userId: string): Promise<string> {
+  const versions = await visibleVersions(tdb, userId);
+  const user = await tdb.selectFrom('users').select('updated_at').where('id', '=', userId).executeTakeFirst();
+  const hash = createHash('sha256');
+  hash.update(user?.updated_at ?? '');
+  for (const v of versions) hash.update(`|${v.version_id}`);
+  return `"${hash.digest('base64url').slice(0, 27)}"`;
+}
+
+export async function publishedPacks(tdb: TenantDb, userId: string): Promise<PublishedPack[]> {
+  const versions = await visibleVersions(tdb, userId);
+  if (versions.length === 0) return [];
+  const rows = await tdb
+    .selectFrom('pack_versions')
+    .innerJoin('packs', 'packs.id', 'pack_versions.pack_id')
+    .select(['pack_versions.id', 'pack_versions.version', 'pack_versions.document', 'packs.slug', 'packs.title'])
+    .where('pack_versions.id', 'in', versions.map((v) => v.version_id))
+    .orderBy('packs.slug')
+    .execute();
+  const publishedAt = new Map(versions.map((v) => [v.version_id, v.published_at]));
+  return rows.map((r) => ({ pack: r.slug, title: r.title, version: r.version, publishedAt: publishedAt.get(r.id) ?? '', document: JSON.parse(r.document) as PackDocument }));
+}
