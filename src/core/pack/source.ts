@@ -52,14 +52,15 @@ export function parsePackSource(text: string, fileName?: string): ParsedPack {
     const segments = pathSegments(issue.path);
     let node: unknown = doc.contents;
     let located: Node | undefined = isNode(node) ? node : undefined;
-    for (const segment of segments) {
+    // Problems with a key itself (unknown, not a language code) point at the key; all others at the value.
+    const aboutKey = /^(unknown field|")/.test(issue.message);
+    for (const [index, segment] of segments.entries()) {
+      const last = index === segments.length - 1;
       if (isMap(node)) {
         const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === segment);
         if (!pair) break;
-        // An unknown key is best shown at the key itself; anything else at its value.
-        located = (isNode(pair.value) && segment !== segments[segments.length - 1] ? pair.value : (pair.key as Node)) ?? located;
         node = pair.value;
-        if (isNode(node) && segment !== segments[segments.length - 1]) located = node;
+        located = (last && aboutKey) || !isNode(pair.value) ? (pair.key as Node) : pair.value;
       } else if (isSeq(node) && typeof segment === 'number') {
         const item = node.items[segment];
         if (!isNode(item)) break;

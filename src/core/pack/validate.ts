@@ -67,8 +67,10 @@ function describe(error: ErrorObject): { path: (string | number)[]; message: str
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
       const known = Object.keys(schema?.properties ?? {});
+      const patterns = Object.keys((error.parentSchema as { patternProperties?: object } | undefined)?.patternProperties ?? {});
       if (known.length === 0) {
-        return { path: [...path, key], message: `"${key}" is not allowed here` };
+        const meaning = patterns.length === 1 ? PATTERN_MEANING[patterns[0]!] : undefined;
+        return { path: [...path, key], message: meaning ? `"${key}" is not ${meaning}` : `"${key}" is not allowed here` };
       }
       return { path: [...path, key], message: `unknown field "${key}"${didYouMean(key, known)}; allowed: ${known.join(', ')}` };
     }

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
+
+export interface StoreKind {
+  name: 'sqlite' | 'postgres';
+  /** A fresh, migrated, empty store of this kind; `store.close()` throws it away. */
+  open(): Promise<Store>;
+}
+
+const sqlite: StoreKind = {
+  name: 'sqlite',
+  async open() {
+    const store = openStore({ sqliteFile: ':memory:' });
+    await migrate(store);
+    return store;
+  },
+};
+
+/** Each PostgreSQL store is its own schema in the test database, dropped on close. */
+const postgres: StoreKind = {
+  name: 'postgres',
+  async open() {
+    const url = process.env.TEST_DATABASE_URL!;
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4 });
+    await migrate(store);
+    const close = store.close;
+    store.close = async () => {
+      await close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    };
+    return store;
+  },
+};
+
+export const postgresAvailable = (): boolean => process.env.TP_POSTGRES === 'available';
+
+/** The store kinds every integration test runs against: SQLite always, PostgreSQL when reachable. */
+export function storeKinds(): StoreKind[] {
+  return postgresAvailable() ? [sqlite, postgres] : [sqlite];
+}
