@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../src/server/db/connect.js';
+import { pushPack } from '../../src/server/services/packs.js';
+import { bearer, operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+
+/**
+ * Walks every route the store publishes in its OpenAPI document, as a rep and as an admin of
+ * tenant B, pointing every path parameter and every reference in the body at tenant A's
+ * resources. Nothing of A may be read or changed: the answer is 403/404/422, or a success that
+ * carries none of A's identifiers — and afterwards A's data is exactly as before.
+ */
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+describe.each(storeKinds())('tenant isolation on $name', (kind) => {
+  let store: Store;
+  let app: FastifyInstance;
+  let a: SeededTenant;
+  let b: SeededTenant;
+  let aKeyId: string;
+
+  const snapshotOfA = async () => {
+    const t = a.tdb;
+    return {
+      users: await t.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled_at', 'updated_at']).orderBy('id').execute(),
+      groups: await t.selectFrom('groups').selectAll().orderBy('id').execute(),
+      members: await t.selectFrom('group_members').selectAll().orderBy('user_id').execute(),
+      packs: await t.selectFrom('pack_versions').select(['id', 'version', 'digest']).orderBy('id').execute(),
+      publications: await t.selectFrom('pack_publications').selectAll().orderBy('audience').execute(),
+      keys: await t.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
+      audit: (await t.selectFrom('audit_log').select('id').execute()).length,
+    };
+  };
+
+  beforeAll(async () => {
+    store = await kind.open();
+    a = await seedTenant(store, 'alpha');
+    b = await seedTenant(store, 'bravo');
+    // A pack for everyone in A: a rep of B must still never see it.
+    await pushPack(a.tdb, operator(a.tenantId), packYaml('alpha-for-all', ['*'], 'Alpha everyone pack'));
+    aKeyId = (await a.tdb.selectFrom('api_keys').select('id').executeTakeFirstOrThrow()).id;
+    app = await testApp(store);
+    await app.ready();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
+  const paramValue = (name: string): string => {
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug };
+    const v = values[name];
+    if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
+    return v;
+  };
+
+  /** Bodies that reach the service layer and name tenant A's things. */
+  const bodyFor = (method: Method, path: string): object | undefined => {
+    const bodies: Record<string, object> = {
+      'POST /api/v1/users': { email: 'intruder@bravo.test', name: 'Intruder', groups: [a.groupSlug] },
+      'PATCH /api/v1/users/{userId}': { name: 'Renamed by B', role: 'admin' },
+      'POST /api/v1/groups': { slug: 'bravo-walk' },
+      'POST /api/v1/packs': { source: packYaml(a.packSlug, [a.groupSlug]) },
+      'POST /api/v1/api-keys': { name: 'steal', user: a.admin.email, scopes: ['packs:read'] },
+    };
+    return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
+  };
+
+  const routes = () => {
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    return Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase() as Method, path })));
+  };
+
+  it('covers a meaningful number of routes', () => {
+    expect(routes().length).toBeGreaterThanOrEqual(17);
+  });
+
+  it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
+    const before = await snapshotOfA();
+    // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all'];
+    const outcomes: string[] = [];
+    for (const { method, path } of routes()) {
+      const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));
+      const payload = bodyFor(method, path);
+      const res = await app.inject({ method, url, headers: bearer(b[who].key), ...(payload ? { payload } : {}) });
+      const leaked = aIdentifiers.filter((id) => res.body.includes(id));
+      outcomes.push(`${method} ${path} → ${res.statusCode}`);
+      expect({ route: `${method} ${path}`, leaked }).toEqual({ route: `${method} ${path}`, leaked: [] });
+      if (path.includes('{')) expect({ route: `${method} ${path}`, status: [403, 404].includes(res.statusCode) }).toEqual({ route: `${method} ${path}`, status: true });
+      else expect({ route: `${method} ${path}`, status: res.statusCode }).toEqual({ route: `${method} ${path}`, status: expect.not.stringMatching(/^5/) });
+      expect(res.statusCode).toBeLessThan(500);
+    }
+    expect(await snapshotOfA()).toEqual(before);
+    // The walk really exercised both outcomes: refusals and B's own successful calls.
+    expect(outcomes.some((o) => / → 2\d\d$/.test(o))).toBe(true);
+    expect(outcomes.some((o) => / → (403|404)$/.test(o))).toBe(true);
+  });
+
+  it("gives B's admin A's group, user and pack names as unknown in B", async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(b.admin.key), payload: { email: 'x@bravo.test', name: 'X', groups: [a.groupSlug] } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details[0].message).toContain(`unknown group "${a.groupSlug}"`);
+    expect(res.json().error.details[0].message).not.toContain(a.groupId);
+  });
+});
