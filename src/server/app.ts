@@ -8,6 +8,7 @@ import type { DevSigner } from './auth/dev-keys.js';
 import { TokenVerifier } from './auth/tokens.js';
 import { installErrorHandling } from './http/errors.js';
 import { installAuth } from './http/auth-plugin.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
 import { systemRoutes } from './routes/system.js';
 import { meRoutes } from './routes/me.js';
@@ -39,6 +40,7 @@ export async function buildApp({ config, store, devSigner, logger }: AppDeps): P
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  installJsonBodyParser(app);
   const verifier = new TokenVerifier({ microsoft: config.microsoft, google: config.google, devPublicKey: devSigner?.publicKey });
   installAuth(app, store.db, verifier, config.authFailureLimit);
 
@@ -66,6 +68,11 @@ export async function buildApp({ config, store, devSigner, logger }: AppDeps): P
 
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // Answers given while closing tell keep-alive clients to reconnect elsewhere, so the socket
+  // ends with the response instead of holding shutdown open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.addHook('onClose', async (instance) => {
     const released = await releaseLeases(store.db, config.instanceId);

@@ -13,6 +13,8 @@ export interface Store {
   dialect: Dialect;
   /** A short description for logs: the file or the host/database, never the password. */
   where: string;
+  /** PostgreSQL schema the store lives in, when not the default. */
+  schema?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export function openStore(options: OpenOptions): Store {
       db,
       dialect: 'postgres',
       where: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
+      schema: options.pgSchema,
       close: () => db.destroy(),
     };
   }
@@ -64,9 +67,12 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+// Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
+const migratorFor = (store: Store) => new Migrator({ db: store.db, provider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
+
 /** Brings the schema to the latest version; safe to run from several instances at once. */
 export async function migrate(store: Store, onStep?: (name: string, status: string) => void): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({ db: store.db, provider });
+  const migrator = migratorFor(store);
   const { error, results } = await migrator.migrateToLatest();
   for (const r of results ?? []) onStep?.(r.migrationName, r.status);
   if (error) throw error instanceof Error ? error : new Error(String(error));
@@ -74,7 +80,7 @@ export async function migrate(store: Store, onStep?: (name: string, status: stri
 }
 
 export async function pendingMigrations(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider });
+  const migrator = migratorFor(store);
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
