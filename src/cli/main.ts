@@ -186,7 +186,7 @@ token
   .requiredOption('-t, --tenant <tenant>', 'tenant slug')
   .requiredOption('-u, --user <email>', 'the user the key acts as (its permissions never exceed theirs)')
   .requiredOption('--name <name>', 'what uses the key, e.g. "ci pack push"')
-  .addOption(new Option('-s, --scope <scope>', 'permission the key carries (repeatable)').choices([...PERMISSIONS]).argParser(collect))
+  .option('-s, --scope <scope>', `permission the key carries (repeatable): ${PERMISSIONS.join(', ')}`, collect)
   .option('--expires-in-days <days>', 'expiry (default: never)', (v) => Number(v))
   .action(async (opts: { tenant: string; user: string; name: string; scope?: string[]; expiresInDays?: number }) => {
     if (!opts.scope?.length) throw new CliError(`--scope: give at least one of ${PERMISSIONS.join(', ')}`);

@@ -1,0 +1,178 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { postgresAvailable } from '../support/stores.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/tradepane.js');
+const brokenPack = join(root, 'test/fixtures/packs/broken.yaml');
+const demoPack = join(root, 'src/server/demo/demo-pack.yaml');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cliIn(env: NodeJS.ProcessEnv) {
+  return (...args: string[]): Run => {
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'test', ...env }, encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
+describe('the tradepane command', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tp-cli-'));
+  const cli = cliIn({ TRADEPANE_DATA_DIR: dataDir, DATABASE_URL: '' });
+
+  it('lists its commands, and every command has --help', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    for (const command of ['serve', 'db', 'tenant', 'group', 'user', 'token', 'pack']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const sub of [['serve'], ['db', 'migrate'], ['tenant', 'create'], ['user', 'add'], ['token', 'create'], ['pack', 'validate'], ['pack', 'push'], ['pack', 'export']]) {
+      const r = cli(...sub, '--help');
+      expect({ sub, status: r.status }).toEqual({ sub, status: 0 });
+      expect(r.stdout).toContain('Usage: tradepane');
+    }
+  });
+
+  it('migrates, showing each step', () => {
+    const r = cli('db', 'migrate');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('001_foundation: applied');
+    expect(cli('db', 'migrate').stdout).toContain('already up to date');
+  });
+
+  it('sets up a tenant, its group, users and an API key that works once and is never shown again', () => {
+    expect(cli('tenant', 'create', 'globex', '--name', 'Globex Trading').stdout).toMatch(/^created tenant globex/);
+    expect(cli('group', 'create', 'sales', '--tenant', 'globex').status).toBe(0);
+    expect(cli('user', 'add', 'boss@globex.test', '--tenant', 'globex', '--name', 'Boss', '--role', 'admin').stdout).toContain('added admin boss@globex.test');
+    expect(cli('user', 'add', 'rep@globex.test', '--tenant', 'globex', '--name', 'Rep', '-g', 'sales').stdout).toContain('to sales');
+    const token = cli('token', 'create', '--tenant', 'globex', '--user', 'boss@globex.test', '--name', 'ci', '--scope', 'packs:write', '--scope', 'packs:read');
+    expect(token.status).toBe(0);
+    expect(token.stdout.trim()).toMatch(/^tpk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(token.stderr).toContain('shown once');
+    expect(cli('token', 'list', '--tenant', 'globex').stdout).not.toContain(token.stdout.trim());
+  });
+
+  it('fails with a message naming the field and a non-zero exit', () => {
+    const unknownGroup = cli('user', 'add', 'x@globex.test', '--tenant', 'globex', '--name', 'X', '-g', 'slaes');
+    expect(unknownGroup.status).toBe(1);
+    expect(unknownGroup.stderr).toContain('groups[0]: unknown group "slaes" — did you mean "sales"?');
+    const badRole = cli('user', 'add', 'y@globex.test', '--tenant', 'globex', '--name', 'Y', '--role', 'root');
+    expect(badRole.status).toBe(1);
+    expect(badRole.stderr).toContain('--role: must be rep or admin, got "root"');
+    const noTenant = cli('user', 'list', '--tenant', 'nope');
+    expect(noTenant.status).toBe(1);
+    expect(noTenant.stderr).toContain('tenant "nope" not found');
+    const badScope = cli('token', 'create', '--tenant', 'globex', '--user', 'rep@globex.test', '--name', 'x', '--scope', 'everything');
+    expect(badScope.status).toBe(1);
+    expect(badScope.stderr).toContain('unknown scope "everything"; scopes are: packs:read, packs:write');
+  });
+
+  it('validates a pack: each error at file:line:column with the field, exit 1', () => {
+    const r = cli('pack', 'validate', brokenPack);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${brokenPack}:7:11: error: templates[0].kind: must be one of inquiry | quote | sample | follow-up | shipping | payment | other; got the text "qoute" — did you mean "quote"?`);
+    expect(r.stdout).toContain(`${brokenPack}:13:14: error: signatures[0].enforce: must be true or false; got the text "yes-please"`);
+    expect(r.stdout).toContain(`${brokenPack}: 2 errors`);
+    const missing = cli('pack', 'validate', 'no/such/pack.yaml');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('error: no/such/pack.yaml: cannot read the file: it does not exist\n');
+    const ok = cli('pack', 'validate', demoPack);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('valid');
+  });
+
+  it('pushes a pack as versions and exports it back, byte for byte', () => {
+    const file = join(dataDir, 'globex.yaml');
+    const source = readFileSync(demoPack, 'utf8').replace('pack: demo-export', 'pack: globex-pack').replace('[sales-eu, sales-me]', '[sales]');
+    writeFileSync(file, source);
+    const first = cli('pack', 'push', file, '--tenant', 'globex', '--as', 'boss@globex.test');
+    expect(first.stdout).toContain('pushed globex-pack version 1, published to sales');
+    expect(first.stderr).toContain(`validating ${file}`);
+    expect(cli('pack', 'push', file, '--tenant', 'globex').stdout).toContain('globex-pack is unchanged (version 1)');
+    expect(cli('pack', 'push', brokenPack, '--tenant', 'globex').status).toBe(1);
+    expect(cli('pack', 'push', file, '--tenant', 'globex', '--as', 'rep@globex.test').stderr).toContain('only admins push packs');
+    const exported = cli('pack', 'export', 'globex-pack', '--tenant', 'globex');
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toBe(source);
+    expect(cli('pack', 'export', 'globex-pack', '--tenant', 'globex', '--version', '7').stderr).toContain('version 7 of pack "globex-pack" not found');
+  });
+
+  it('refuses dev mode in production', () => {
+    const r = cliIn({ TRADEPANE_DATA_DIR: dataDir, NODE_ENV: 'production' })('serve', '--dev', '--port', '0');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('dev mode is refused when NODE_ENV=production');
+  });
+});
+
+describe('tradepane serve', () => {
+  let server: ChildProcess;
+  let output = '';
+  const port = 38000 + Math.floor(Math.random() * 2000);
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tp-serve-'));
+    server = spawn(process.execPath, [bin, 'serve', '--dev', '--port', String(port)], { cwd: root, env: { ...process.env, NODE_ENV: 'test', TRADEPANE_DATA_DIR: dataDir, DATABASE_URL: '' } });
+    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!output.includes('Home page') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  });
+
+  afterAll(() => {
+    if (server.exitCode === null) server.kill('SIGKILL');
+  });
+
+  it('prints working URLs, seeds the demo, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    expect(output).toContain(`Home page   http://localhost:${port}/`);
+    expect(output).toContain('Created the demo tenant "demo"');
+    for (const path of ['/', '/docs', '/healthz']) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    }
+    const token = ((await (await fetch(`http://127.0.0.1:${port}/dev/token?email=rep@demo.tradepane.test`)).json()) as { token: string }).token;
+    const packs = (await (await fetch(`http://127.0.0.1:${port}/api/v1/me/packs`, { headers: { authorization: `Bearer ${token}` } })).json()) as { packs: { pack: string }[] };
+    expect(packs.packs.map((p) => p.pack)).toEqual(['demo-export']);
+    expect(output).toMatch(/"level":30,.*"msg":"Server listening/); // JSON logs
+
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"shutting down"');
+  });
+});
+
+(postgresAvailable() ? describe : describe.skip)('the tradepane command on PostgreSQL', () => {
+  const database = `tp_cli_${process.pid}_${Date.now()}`;
+  const base = process.env.TEST_DATABASE_URL ?? '';
+  const url = base.replace(/\/[^/]*$/, `/${database}`);
+
+  beforeAll(async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`create database ${database}`);
+    await c.end();
+  });
+
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`drop database if exists ${database} with (force)`);
+    await c.end();
+  });
+
+  it('migrates and manages tenants through DATABASE_URL', () => {
+    const cli = cliIn({ DATABASE_URL: url });
+    const migrated = cli('db', 'migrate');
+    expect(migrated.stderr).toContain('postgres 127.0.0.1');
+    expect(migrated.stderr).toContain('001_foundation: applied');
+    expect(cli('tenant', 'create', 'initech', '--name', 'Initech').status).toBe(0);
+    expect(cli('tenant', 'list').stdout).toContain('initech\tInitech');
+  });
+});
