@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Store } from './db/connect.js';
@@ -22,12 +25,14 @@ export interface AppDeps {
   devSigner?: DevSigner | undefined;
   /** Logger setting: true/object for JSON logs; false in tests. */
   logger?: boolean | object;
+  /** The built faces (webpack output), served at /addin/. */
+  addinDir?: string;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist') }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -55,6 +60,13 @@ export async function buildApp({ config, store, devSigner, logger }: AppDeps): P
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  if (existsSync(addinDir)) {
+    await app.register(fastifyStatic, { root: addinDir, prefix: '/addin/', index: false, cacheControl: true, maxAge: '1h' });
+  } else {
+    app.get('/addin/*', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+      reply.status(404).send({ error: { code: 'not_built', message: 'the add-in files are not built: run "npm run build"' } }),
+    );
+  }
   await app.register(systemRoutes, { store, devSigner, publicUrl: config.publicUrl, isClosing: () => closing });
   await app.register(
     async (api) => {

@@ -34,6 +34,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   if (config.devMode) {
     print(`  Dev tokens  ${base}/dev/token?email=${DEMO_ADMIN}   (demo admin)`);
     print(`              ${base}/dev/token?email=${DEMO_REP}     (demo rep)`);
+    print(`  Task pane   ${base}/dev/taskpane?email=${DEMO_REP}  (opens the task pane page as the demo rep)`);
     if (seeded) print('  Created the demo tenant "demo" with its admin, rep, groups sales-eu/sales-me and pack demo-export.');
   }
   print('');

@@ -90,6 +90,24 @@ describe('bad input at the HTTP edge', () => {
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('serves the built add-in pages under /addin/, and says how to build them when missing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tp-addin-'));
+    writeFileSync(join(dir, 'taskpane.html'), '<!doctype html><title>pane</title>');
+    const withFiles = await testApp(store, {}, { addinDir: dir });
+    const page = await withFiles.inject({ method: 'GET', url: '/addin/taskpane.html' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>pane</title>');
+    await withFiles.close();
+    const without = await testApp(store, {}, { addinDir: join(dir, 'missing') });
+    const missing = await without.inject({ method: 'GET', url: '/addin/taskpane.html' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.message).toContain('npm run build');
+    await without.close();
+  });
+
   it('serves a home page that links the API docs and health', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);

@@ -38,6 +38,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
       ? `<h2>Dev mode</h2><p>Self-signed sign-in for trying things out. Get a token, then call the API with <code>Authorization: Bearer &lt;token&gt;</code>:</p><ul>
 ${link('/dev/token?email=admin%40demo.tradepane.test', 'Token for the demo admin', 'admin@demo.tradepane.test')}
 ${link('/dev/token?email=rep%40demo.tradepane.test', 'Token for the demo rep', 'rep@demo.tradepane.test (groups sales-eu, sales-me)')}
+${link('/dev/taskpane?email=rep%40demo.tradepane.test', 'Open the task pane as the demo rep', 'the Outlook task pane page in this browser (its Office features arrive with the add-in)')}
 </ul><p>Try it: <code>curl -H "Authorization: Bearer $TOKEN" ${escapeHtml(publicUrl)}/api/v1/me/packs</code></p>`
       : '';
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tradepane store</title>
@@ -54,6 +55,29 @@ ${link('/healthz', 'Health', 'process and database status')}
   });
 
   if (devSigner) {
+    const devUser = async (ip: string, rawEmail: string) => {
+      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip)) throw forbidden('dev tokens are only handed out to this machine');
+      const email = rawEmail.trim().toLowerCase();
+      const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email']).where('email', '=', email).where('disabled_at', 'is', null).execute();
+      if (users.length === 0) throw notFound(`user ${email}`);
+      if (users.length > 1) throw new AppError(409, 'ambiguous', `${email} exists in several tenants`);
+      return users[0]!;
+    };
+
+    // The token travels in the fragment, which browsers never send to a server or its logs.
+    app.get(
+      '/dev/taskpane',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the task pane page signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+      },
+      async (request, reply) => {
+        const user = await devUser(request.ip, request.query.email);
+        const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
+        return reply.redirect(`/addin/taskpane.html#token=${encodeURIComponent(token)}`);
+      },
+    );
+
     app.get(
       '/dev/token',
       {
@@ -61,12 +85,7 @@ ${link('/healthz', 'Health', 'process and database status')}
         schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: a signed token for a user of any tenant', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
       },
       async (request) => {
-        if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip)) throw forbidden('dev tokens are only handed out to this machine');
-        const email = request.query.email.trim().toLowerCase();
-        const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email', 'disabled_at']).where('email', '=', email).execute();
-        if (users.length === 0) throw notFound(`user ${email}`);
-        if (users.length > 1) throw new AppError(409, 'ambiguous', `${email} exists in several tenants`);
-        const user = users[0]!;
+        const user = await devUser(request.ip, request.query.email);
         return { token: await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email }), email: user.email, expiresInSeconds: 12 * 3600 };
       },
     );
