@@ -1,0 +1,11 @@
+/**
+ * Client time: where a buyer's clock is, when their business is open, and when to send. Pure
+ * (no I/O), so the server, the CLI and both add-ins share it.
+ */
+export { ClientTimeError } from './errors.js';
+export { inferTimeZone, type Confidence, type ZoneEvidence, type ZoneInference } from './infer.js';
+export { businessCalendar, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type HoursOverride } from './calendar.js';
+export { nextSlot, slotFor, type Alternative, type SlotAnswer, type SlotComputation } from './slot.js';
+export { CHINA_ARRANGEMENTS, type ChinaHolidayArrangement } from './china-arrangements.js';
+export { WORK_WEEK_BY_COUNTRY } from './work-weeks.js';
+export { ZONES_BY_COUNTRY } from './zone-table.js';
