@@ -9,9 +9,11 @@ import { serve } from '../server/serve.js';
 import { createTenant, findTenant, listTenants } from '../server/services/tenants.js';
 import { addUser, createGroup, findUserByEmail, listUsers } from '../server/services/people.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/services/api-keys.js';
-import { exportPack, pushPack, type ExportFormat } from '../server/services/packs.js';
+import { exportPack, publishPack, pushPack, rollbackPack, type ExportFormat, type PackSummary } from '../server/services/packs.js';
 import { PERMISSIONS, isRole, type Role } from '../core/access/permissions.js';
 import { formatIssue, parsePackSource } from '../core/pack/source.js';
+import { ClientTimeError, slotFor, type SlotAnswer } from '../core/clienttime/index.js';
+import { clientTimeFor } from '../server/services/client-time.js';
 
 /** A failure the CLI reports as one clear message and a non-zero exit, without a stack trace. */
 class CliError extends Error {
@@ -241,7 +243,8 @@ pack
   .description('validate and store a pack as a new version, published to the groups it names')
   .requiredOption('-t, --tenant <tenant>', 'tenant slug')
   .option('--as <email>', 'the admin recorded as pushing it (default: cli operator)')
-  .action(async (file: string, opts: { tenant: string; as?: string }) => {
+  .option('--no-publish', 'only store the new version; publish it later with `pack publish`')
+  .action(async (file: string, opts: { tenant: string; as?: string; publish: boolean }) => {
     const source = readSource(file);
     step(`validating ${file}`);
     const parsed = parsePackSource(source, file);
@@ -250,14 +253,45 @@ pack
     await withStore(async (store) => {
       step(`storing in ${store.where}`);
       const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
-      const result = await pushPack(tdb, actor, source, file);
-      console.log(
-        result.status === 'created'
-          ? `pushed ${result.pack} version ${result.version}, published to ${result.publishedTo.join(', ')}`
-          : `${result.pack} is unchanged (version ${result.version}), published to ${result.publishedTo.join(', ')}`,
-      );
+      const result = await pushPack(tdb, actor, source, file, { publish: opts.publish });
+      const where = opts.publish ? `published to ${result.publishedTo.join(', ')}` : 'not published';
+      console.log(result.status === 'created' ? `pushed ${result.pack} version ${result.version}, ${where}` : `${result.pack} is unchanged (version ${result.version}), ${where}`);
     });
   });
+const describePublications = (summary: PackSummary) =>
+  summary.publications.map((p) => `${p.audience}: version ${p.version}`).join(', ') || 'published to nobody';
+
+pack
+  .command('publish <pack>')
+  .description('publish a stored version to groups (default: the groups it names); other groups keep theirs')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .requiredOption('--version <n>', 'version to publish', (v) => Number(v))
+  .option('-g, --group <group>', 'group to publish to, or "*" for everyone (repeatable)', collect)
+  .option('--as <email>', 'the admin recorded as publishing it')
+  .action(async (slug: string, opts: { tenant: string; version: number; group?: string[]; as?: string }) => {
+    if (!Number.isInteger(opts.version) || opts.version < 1) throw new CliError('--version: expected a version number ≥ 1');
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
+      const summary = await publishPack(tdb, actor, slug, { version: opts.version, ...(opts.group ? { groups: opts.group } : {}) });
+      console.log(`${slug}: ${describePublications(summary)}`);
+    });
+  });
+
+pack
+  .command('rollback <pack>')
+  .description('give every group that receives the pack an earlier version')
+  .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+  .requiredOption('--version <n>', 'version to go back to', (v) => Number(v))
+  .option('--as <email>', 'the admin recorded as rolling back')
+  .action(async (slug: string, opts: { tenant: string; version: number; as?: string }) => {
+    if (!Number.isInteger(opts.version) || opts.version < 1) throw new CliError('--version: expected a version number ≥ 1');
+    await withStore(async (store) => {
+      const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
+      const summary = await rollbackPack(tdb, actor, slug, { version: opts.version });
+      console.log(`${slug}: ${describePublications(summary)}`);
+    });
+  });
+
 pack
   .command('export <pack>')
   .description('print (or write) a version of a pack')
@@ -275,6 +309,65 @@ pack
         step(`wrote ${slug} version ${out.version} to ${opts.out}`);
       } else process.stdout.write(out.text);
     });
+  });
+
+program
+  .command('slot')
+  .description("a client's time zone, local time, business hours and the next good moment to send")
+  .requiredOption('--to <email>', "the client's e-mail address")
+  .option('--country <cc>', 'ISO 3166 country code the rep knows, e.g. SA')
+  .option('--tz <zone>', 'IANA time zone the rep knows, e.g. Asia/Riyadh')
+  .option('--date-header <date>', 'Date: header of their latest mail, e.g. "Thu, 26 Nov 2026 10:15:00 +0300"')
+  .option('--phone <number>', 'phone number from their signature, e.g. "+966 11 234 5678"')
+  .option('--now <instant>', 'ISO-8601 instant to compute from (default: now)')
+  .option('--start <HH:MM>', 'business hours start (default 09:00)')
+  .option('--end <HH:MM>', 'business hours end (default 18:00)')
+  .option('--rep-tz <zone>', 'your own IANA time zone, to show alternatives in both zones')
+  .option('-t, --tenant <tenant>', "also use what this tenant's store knows about the client")
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { to: string; country?: string; tz?: string; dateHeader?: string; phone?: string; now?: string; start?: string; end?: string; repTz?: string; tenant?: string; json?: boolean }) => {
+    let now = new Date();
+    if (opts.now !== undefined) {
+      now = new Date(opts.now);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(opts.now) || Number.isNaN(now.getTime())) throw new CliError(`--now: "${opts.now}" is not an ISO-8601 instant such as 2026-11-27T07:00:00Z`);
+    }
+    if ((opts.start === undefined) !== (opts.end === undefined)) throw new CliError('--start and --end go together');
+    let answer: SlotAnswer;
+    try {
+      if (opts.tenant) {
+        answer = await withStore(async (store) => {
+          const { tdb } = await actorFor(store, opts.tenant!);
+          return clientTimeFor(tdb, null, { email: opts.to, now, country: opts.country, timeZone: opts.tz, dateHeader: opts.dateHeader, phone: opts.phone });
+        });
+      } else {
+        answer = slotFor({
+          email: opts.to,
+          now,
+          storedTimeZone: opts.tz ?? null,
+          ...(opts.tz ? { storedBy: 'contact' as const } : {}),
+          country: opts.country ?? null,
+          dateHeader: opts.dateHeader ?? null,
+          phone: opts.phone ?? null,
+          ...(opts.start && opts.end ? { defaults: { start: opts.start, end: opts.end } } : {}),
+          ...(opts.repTz ? { repTimeZone: opts.repTz } : {}),
+        });
+      }
+    } catch (error) {
+      if (error instanceof ClientTimeError) throw new CliError(error.message);
+      throw error;
+    }
+    if (opts.json) {
+      const { timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives } = answer;
+      console.log(JSON.stringify({ timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives }));
+      return;
+    }
+    if (!answer.timeZone) {
+      console.log(`${opts.to}: time zone unknown — ${answer.reasons.join('; ')}`);
+      return;
+    }
+    console.log(`${opts.to}: ${answer.timeZone} (${answer.confidence}), local time ${answer.localTime}, ${answer.status}; send at ${answer.nextSlot}`);
+    for (const reason of answer.reasons) console.log(`  because ${reason}`);
+    for (const alt of answer.alternatives) console.log(`  or ${alt.label}: ${alt.clientLocal}${alt.repLocal ? ` (your ${alt.repLocal})` : ''}`);
   });
 
 function report(error: unknown): number {

@@ -18,6 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { peopleRoutes } from './routes/people.js';
 import { packRoutes } from './routes/packs.js';
 import { adminRoutes } from './routes/admin.js';
+import { crmRoutes } from './routes/crm.js';
 
 export interface AppDeps {
   config: Config;
@@ -74,6 +75,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(peopleRoutes, { db: store.db });
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
+      await api.register(crmRoutes, { db: store.db });
     },
     { prefix: API_PREFIX },
   );

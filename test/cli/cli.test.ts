@@ -104,6 +104,34 @@ describe('the tradepane command', () => {
     expect(cli('pack', 'export', 'globex-pack', '--tenant', 'globex', '--version', '7').stderr).toContain('version 7 of pack "globex-pack" not found');
   });
 
+  it('answers `slot` with exactly the documented JSON object', () => {
+    const r = cli('slot', '--to', 'buyer@acme.com.sa', '--now', '2026-11-27T07:00:00Z', '--json');
+    expect(r.status).toBe(0);
+    const answer = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(answer)).toEqual(['timeZone', 'confidence', 'reasons', 'localTime', 'inBusinessHours', 'nextSlot', 'alternatives']);
+    // Friday 10:00 in Riyadh: the Saudi weekend; Sunday 09:00 +03:00 is 06:00Z.
+    expect(answer).toMatchObject({ timeZone: 'Asia/Riyadh', localTime: '2026-11-27T10:00:00+03:00', inBusinessHours: false, nextSlot: '2026-11-29T06:00:00.000Z' });
+    expect(answer.reasons).toEqual(expect.arrayContaining([expect.stringContaining('.com.sa')]));
+    const unknown = JSON.parse(cli('slot', '--to', 'someone@gmail.com', '--json').stdout) as Record<string, unknown>;
+    expect(unknown).toMatchObject({ timeZone: null, confidence: 'none', nextSlot: null, localTime: null });
+  });
+
+  it('prints a readable `slot` line, and exits 1 naming a bad zone, country or date', () => {
+    const line = cli('slot', '--to', 'einkauf@firma.de', '--now', '2026-11-30T08:30:00Z', '--rep-tz', 'Asia/Shanghai');
+    expect(line.status).toBe(0);
+    expect(line.stdout).toMatch(/^einkauf@firma\.de: Europe\/Berlin \(medium\), local time 2026-11-30T09:30:00\+01:00, open/);
+    for (const [args, named] of [
+      [['--tz', 'Mars/Base'], 'Mars/Base'],
+      [['--country', 'XQ'], 'XQ'],
+      [['--date-header', 'yesterday at noon'], 'yesterday at noon'],
+      [['--now', 'tomorrow'], '--now'],
+    ] as const) {
+      const r = cli('slot', '--to', 'x@example.com', ...args);
+      expect({ args, status: r.status }).toEqual({ args, status: 1 });
+      expect(r.stderr).toContain(named);
+    }
+  });
+
   it('refuses dev mode in production', () => {
     const r = cliIn({ TRADEPANE_DATA_DIR: dataDir, NODE_ENV: 'production' })('serve', '--dev', '--port', '0');
     expect(r.status).toBe(1);

@@ -30,6 +30,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       packs: await t.selectFrom('pack_versions').select(['id', 'version', 'digest']).orderBy('id').execute(),
       publications: await t.selectFrom('pack_publications').selectAll().orderBy('audience').execute(),
       keys: await t.selectFrom('api_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
+      customers: await t.selectFrom('customers').selectAll().orderBy('id').execute(),
+      domains: await t.selectFrom('customer_domains').selectAll().orderBy('domain').execute(),
+      contacts: await t.selectFrom('contacts').selectAll().orderBy('id').execute(),
       audit: (await t.selectFrom('audit_log').select('id').execute()).length,
     };
   };
@@ -52,7 +55,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -66,6 +69,11 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'POST /api/v1/groups': { slug: 'bravo-walk' },
       'POST /api/v1/packs': { source: packYaml(a.packSlug, [a.groupSlug]) },
       'POST /api/v1/api-keys': { name: 'steal', user: a.admin.email, scopes: ['packs:read'] },
+      'POST /api/v1/packs/{pack}/publish': { version: 1 },
+      'POST /api/v1/packs/{pack}/rollback': { version: 1 },
+      'POST /api/v1/customers': { name: 'Bravo copy', domains: ['buyer-of-alpha.de'] },
+      'PATCH /api/v1/customers/{customerId}': { name: 'Renamed by B', timeZone: 'Europe/Paris' },
+      'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };
@@ -78,13 +86,13 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   };
 
   it('covers a meaningful number of routes', () => {
-    expect(routes().length).toBeGreaterThanOrEqual(17);
+    expect(routes().length).toBeGreaterThanOrEqual(23);
   });
 
   it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
     const before = await snapshotOfA();
     // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
-    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all'];
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha'];
     const outcomes: string[] = [];
     for (const { method, path } of routes()) {
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));

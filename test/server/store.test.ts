@@ -135,6 +135,50 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
     });
   });
 
+  describe('publishing', () => {
+    it('stores without publishing, publishes a version to chosen groups, rolls back, unpublishes — each audited', async () => {
+      const op = operator(acme.tenantId);
+      const { tdb } = acme;
+      await createGroup(tdb, op, { slug: 'pilot' });
+      const pilotRep = await addUser(tdb, op, { email: 'pilot@acme.test', name: 'Pilot', groups: ['pilot'] });
+      const mainRep = await addUser(tdb, op, { email: 'main@acme.test', name: 'Main', groups: ['acme-sales'] });
+      const { publishedPacks } = await import('../../src/server/services/packs.js');
+      const versionsSeen = async (userId: string) => (await publishedPacks(tdb, userId)).filter((p) => p.pack === 'staged').map((p) => p.version);
+
+      await pushPack(tdb, op, packYaml('staged', ['acme-sales', 'pilot'], 'Staged v1'));
+      const stored = await send('POST', '/api/v1/packs', acme.admin.key, { source: packYaml('staged', ['acme-sales', 'pilot'], 'Staged v2'), publish: false });
+      expect(stored.json()).toMatchObject({ version: 2, status: 'created', publishedTo: [] });
+      expect(await versionsSeen(mainRep.id)).toEqual([1]);
+
+      const pilot = await send('POST', '/api/v1/packs/staged/publish', acme.admin.key, { version: 2, groups: ['pilot'] });
+      expect(pilot.statusCode).toBe(200);
+      expect(await versionsSeen(pilotRep.id)).toEqual([2]);
+      expect(await versionsSeen(mainRep.id)).toEqual([1]);
+
+      await send('POST', '/api/v1/packs/staged/publish', acme.admin.key, { version: 2 });
+      expect(await versionsSeen(mainRep.id)).toEqual([2]);
+
+      const back = await send('POST', '/api/v1/packs/staged/rollback', acme.admin.key, { version: 1 });
+      expect(back.json().publications.map((p: { version: number }) => p.version)).toEqual([1, 1]);
+      expect(await versionsSeen(pilotRep.id)).toEqual([1]);
+
+      expect((await send('DELETE', '/api/v1/packs/staged/publications/pilot', acme.admin.key)).statusCode).toBe(200);
+      expect(await versionsSeen(pilotRep.id)).toEqual([]);
+      expect(await versionsSeen(mainRep.id)).toEqual([1]);
+
+      const actions = ((await get('/api/v1/audit?limit=10', acme.admin.key)).json().entries as { action: string }[]).map((e) => e.action);
+      expect(actions.slice(0, 4)).toEqual(['pack.unpublished', 'pack.rolled_back', 'pack.published', 'pack.published']);
+    });
+
+    it('refuses unknown versions and groups, and nothing changes', async () => {
+      expect((await send('POST', '/api/v1/packs/staged/publish', acme.admin.key, { version: 99 })).statusCode).toBe(404);
+      const typo = await send('POST', '/api/v1/packs/staged/publish', acme.admin.key, { version: 1, groups: ['pilto'] });
+      expect(typo.statusCode).toBe(422);
+      expect(typo.json().error.details).toEqual([{ path: 'groups[0]', message: expect.stringContaining('did you mean "pilot"') }]);
+      expect((await send('POST', '/api/v1/packs/staged/publish', acme.rep.key, { version: 1 })).statusCode).toBe(403);
+    });
+  });
+
   describe("a rep's packs", () => {
     it('are exactly the packs published to their groups and to everyone', async () => {
       const t = await createTenant(store.db, { slug: `vis-${kind.name}`, name: 'Visibility' });

@@ -9,6 +9,7 @@ import { createTenant } from '../../src/server/services/tenants.js';
 import { addUser, createGroup } from '../../src/server/services/people.js';
 import { createApiKey } from '../../src/server/services/api-keys.js';
 import { pushPack } from '../../src/server/services/packs.js';
+import { createCustomer } from '../../src/server/services/customers.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { port: 0, instanceId: 'test-instance', ...overrides });
@@ -43,10 +44,11 @@ export interface SeededTenant {
   groupId: string;
   groupSlug: string;
   packSlug: string;
+  customerId: string;
 }
 
 /** A tenant with an admin, a rep in one group, a pack published to it and an API key for each user. */
-export async function seedTenant(store: Store, slug: string, repScopes: Permission[] = ['packs:read', 'crm:write']): Promise<SeededTenant> {
+export async function seedTenant(store: Store, slug: string, repScopes: Permission[] = ['packs:read', 'crm:read', 'crm:write']): Promise<SeededTenant> {
   const tenant = await createTenant(store.db, { slug, name: `Tenant ${slug}` });
   const tdb = new TenantDb(store.db, tenant.id);
   const op = operator(tenant.id);
@@ -58,6 +60,7 @@ export async function seedTenant(store: Store, slug: string, repScopes: Permissi
   await pushPack(tdb, op, packYaml(packSlug, [groupSlug]));
   const adminKey = await createApiKey(tdb, op, { userEmail: admin.email, name: 'admin key', scopes: [...PERMISSIONS] });
   const repKey = await createApiKey(tdb, op, { userEmail: rep.email, name: 'rep key', scopes: repScopes });
+  const customer = await createCustomer(tdb, op, { name: `Customer of ${slug}`, domains: [`buyer-of-${slug}.de`], country: 'DE' });
   return {
     tenantId: tenant.id,
     slug,
@@ -67,6 +70,7 @@ export async function seedTenant(store: Store, slug: string, repScopes: Permissi
     groupId: group.id,
     groupSlug,
     packSlug,
+    customerId: customer.id,
   };
 }
 

@@ -5,6 +5,8 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './tables.js';
 import * as m001 from './migrations/001_foundation.js';
+import * as m002 from './migrations/002_contact_date_header.js';
+import * as m003 from './migrations/003_template_uses.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -63,6 +65,8 @@ export function openStore(options: OpenOptions): Store {
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_contact_date_header': m002,
+  '003_template_uses': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

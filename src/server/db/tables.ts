@@ -120,6 +120,7 @@ export interface ContactRow {
   time_zone: string | null;
   phone: string | null;
   last_utc_offset: string | null;
+  last_date_header: string | null;
   last_seen_at: string | null;
   created_at: string;
   updated_at: string;
@@ -210,6 +211,18 @@ export interface ApiKeyRow {
   revoked_at: string | null;
 }
 
+export interface TemplateUseRow {
+  tenant_id: string;
+  user_id: string;
+  /** Pack slug, or '~personal' for the rep's own templates. */
+  pack: string;
+  template_id: string;
+  /** ISO week, e.g. 2026-W48 */
+  week: string;
+  count: number;
+  last_used_at: string;
+}
+
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -227,4 +240,5 @@ export interface Database {
   scheduled_sends: ScheduledSendRow;
   audit_log: AuditRow;
   api_keys: ApiKeyRow;
+  template_uses: TemplateUseRow;
 }

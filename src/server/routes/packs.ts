@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
-import { exportPack, getPack, listPacks, pushPack } from '../services/packs.js';
+import { exportPack, getPack, listPacks, publishPack, pushPack, rollbackPack, unpublishPack } from '../services/packs.js';
 import { closed, ErrorResponse, errorResponses } from './schemas.js';
 
 const Publication = Type.Object({ audience: Type.String(), version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.String() });
@@ -29,7 +29,14 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
       schema: {
         tags: ['packs'],
         summary: 'Push a pack: validated, stored as a new immutable version when it changed, published to the groups it names',
-        body: Type.Object({ source: Type.String({ minLength: 1, description: 'the pack as YAML or JSON text' }), fileName: Type.Optional(Type.String({ maxLength: 255 })) }, closed),
+        body: Type.Object(
+          {
+            source: Type.String({ minLength: 1, description: 'the pack as YAML or JSON text' }),
+            fileName: Type.Optional(Type.String({ maxLength: 255 })),
+            publish: Type.Optional(Type.Boolean({ description: 'publish to the groups the pack names (default true); false only stores the version' })),
+          },
+          closed,
+        ),
         response: {
           200: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('unchanged'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
           201: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('created'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
@@ -40,7 +47,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
-      const result = await pushPack(tdb, principal, request.body.source, request.body.fileName);
+      const result = await pushPack(tdb, principal, request.body.source, request.body.fileName, { publish: request.body.publish ?? true });
       return reply.status(result.status === 'created' ? 201 : 200).send(result as never);
     },
   );
@@ -59,6 +66,48 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
     async (request) => {
       const { tdb } = caller(request, db);
       return getPack(tdb, request.params.pack);
+    },
+  );
+
+  app.post(
+    '/packs/:pack/publish',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['packs'],
+        summary: 'Publish a version to groups (default: the groups it names); other groups keep what they have',
+        params: PackParams,
+        body: Type.Object({ version: Type.Integer({ minimum: 1 }), groups: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { minItems: 1, maxItems: 200 })) }, closed),
+        response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return publishPack(tdb, principal, request.params.pack, request.body);
+    },
+  );
+
+  app.post(
+    '/packs/:pack/rollback',
+    {
+      config: { access: 'packs:write' },
+      schema: { tags: ['packs'], summary: 'Give every group that receives the pack an earlier version', params: PackParams, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, closed), response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return rollbackPack(tdb, principal, request.params.pack, request.body);
+    },
+  );
+
+  app.delete(
+    '/packs/:pack/publications/:audience',
+    {
+      config: { access: 'packs:write' },
+      schema: { tags: ['packs'], summary: 'Stop publishing the pack to a group (or "*")', params: Type.Object({ pack: Type.String({ maxLength: 63 }), audience: Type.String({ maxLength: 63 }) }), response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return unpublishPack(tdb, principal, request.params.pack, request.params.audience);
     },
   );
 

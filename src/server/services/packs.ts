@@ -48,7 +48,8 @@ export function invalidPack(issues: LocatedIssue[]) {
   );
 }
 
-export async function pushPack(tdb: TenantDb, actor: Actor, source: string, fileName?: string): Promise<PushResult> {
+export async function pushPack(tdb: TenantDb, actor: Actor, source: string, fileName?: string, options: { publish?: boolean } = {}): Promise<PushResult> {
+  const publish = options.publish ?? true;
   if (!actor.permissions.has('packs:write')) throw forbidden('only admins push packs');
   const parsed = parsePackSource(source, fileName);
   if (!parsed.ok) throw invalidPack(parsed.issues);
@@ -89,17 +90,17 @@ export async function pushPack(tdb: TenantDb, actor: Actor, source: string, file
       await t.updateTable('packs', { title: pack.title, updated_at: now }).where('id', '=', packRow.id).execute();
     }
 
-    // The pushed version now goes to exactly the audiences the pack names.
+    // Published: the pushed version now goes to exactly the audiences the pack names.
     const current = await t.selectFrom('pack_publications').selectAll().where('pack_id', '=', packRow.id).execute();
     const publicationChanged =
-      current.length !== audiences.length || current.some((p) => !audiences.includes(p.audience) || p.version_id !== version.id);
+      publish && (current.length !== audiences.length || current.some((p) => !audiences.includes(p.audience) || p.version_id !== version.id));
     if (publicationChanged) {
       await t.deleteFrom('pack_publications').where('pack_id', '=', packRow.id).execute();
       await t.insert('pack_publications', audiences.map((audience) => ({ pack_id: packRow!.id, audience, version_id: version.id, published_by_label: actor.label, published_at: now })));
     }
-    const publishedTo = [...(pack.groups.includes(EVERYONE) ? [EVERYONE] : []), ...audienceGroups.map((g) => g.slug)];
+    const publishedTo = publish ? [...(pack.groups.includes(EVERYONE) ? [EVERYONE] : []), ...audienceGroups.map((g) => g.slug)] : [];
     if (!unchanged || publicationChanged) {
-      await audit(t, actor, 'pack.pushed', { type: 'pack', id: packRow.id }, { pack: pack.pack, version: version.version, digest, publishedTo, unchanged });
+      await audit(t, actor, 'pack.pushed', { type: 'pack', id: packRow.id }, { pack: pack.pack, version: version.version, digest, publishedTo, unchanged, published: publish });
     }
     return { pack: pack.pack, version: version.version, status: unchanged ? 'unchanged' : 'created', publishedTo, warnings: parsed.issues.filter((i) => i.severity === 'warning') };
   });
@@ -223,4 +224,75 @@ export async function publishedPacks(tdb: TenantDb, userId: string): Promise<Pub
     .execute();
   const publishedAt = new Map(versions.map((v) => [v.version_id, v.published_at]));
   return rows.map((r) => ({ pack: r.slug, title: r.title, version: r.version, publishedAt: publishedAt.get(r.id) ?? '', document: JSON.parse(r.document) as PackDocument }));
+}
+
+/** Group slugs (or '*') → audience keys of pack_publications, with the same errors as a push. */
+async function audiencesOf(tdb: TenantDb, slugs: string[], pathPrefix: string): Promise<{ audience: string; label: string }[]> {
+  const named = slugs.map((slug, index) => ({ slug, index })).filter((g) => g.slug !== EVERYONE);
+  const groups = await resolveGroups(tdb, named.map((g) => g.slug), (j) => `${pathPrefix}[${named[j]!.index}]`);
+  return [...(slugs.includes(EVERYONE) ? [{ audience: EVERYONE, label: EVERYONE }] : []), ...groups.map((g) => ({ audience: g.id, label: g.slug }))];
+}
+
+async function versionRow(tdb: TenantDb, slug: string, version: number) {
+  const row = await tdb
+    .selectFrom('pack_versions')
+    .innerJoin('packs', 'packs.id', 'pack_versions.pack_id')
+    .select(['pack_versions.id', 'pack_versions.pack_id', 'pack_versions.version', 'pack_versions.document'])
+    .where('packs.slug', '=', slug)
+    .where('pack_versions.version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw notFound(`version ${version} of pack "${slug}"`);
+  return row;
+}
+
+/**
+ * Publishes one version to some audiences (default: the groups that version names), leaving
+ * the other audiences on whatever they have — so an admin can pilot version 3 with one group.
+ */
+export async function publishPack(tdb: TenantDb, actor: Actor, slug: string, input: { version: number; groups?: string[] }): Promise<PackSummary> {
+  if (!actor.permissions.has('packs:write')) throw forbidden('only admins publish packs');
+  return tdb.transaction(async (t) => {
+    const version = await versionRow(t, slug, input.version);
+    const document = JSON.parse(version.document) as PackDocument;
+    const audiences = await audiencesOf(t, input.groups ?? document.groups, input.groups ? 'groups' : 'document.groups');
+    const now = nowIso();
+    for (const { audience } of audiences) {
+      await t.deleteFrom('pack_publications').where('pack_id', '=', version.pack_id).where('audience', '=', audience).execute();
+      await t.insert('pack_publications', { pack_id: version.pack_id, audience, version_id: version.id, published_by_label: actor.label, published_at: now });
+    }
+    await audit(t, actor, 'pack.published', { type: 'pack', id: version.pack_id }, { pack: slug, version: input.version, groups: audiences.map((a) => a.label) });
+    return (await listPacks(t)).find((p) => p.pack === slug)!;
+  });
+}
+
+/** Every audience that receives the pack now gets an earlier (or any) version instead. */
+export async function rollbackPack(tdb: TenantDb, actor: Actor, slug: string, input: { version: number }): Promise<PackSummary> {
+  if (!actor.permissions.has('packs:write')) throw forbidden('only admins roll back packs');
+  return tdb.transaction(async (t) => {
+    const version = await versionRow(t, slug, input.version);
+    const current = await t.selectFrom('pack_publications').selectAll().where('pack_id', '=', version.pack_id).execute();
+    if (current.length === 0) throw unprocessable('not_published', `pack "${slug}" is not published to anyone; publish a version instead`);
+    const now = nowIso();
+    await t
+      .updateTable('pack_publications', { version_id: version.id, published_by_label: actor.label, published_at: now })
+      .where('pack_id', '=', version.pack_id)
+      .execute();
+    const labels = await audienceLabels(t);
+    await audit(t, actor, 'pack.rolled_back', { type: 'pack', id: version.pack_id }, { pack: slug, version: input.version, audiences: current.map((c) => labels.get(c.audience) ?? c.audience) });
+    return (await listPacks(t)).find((p) => p.pack === slug)!;
+  });
+}
+
+/** Stops a pack reaching one audience (a group slug, or '*'). */
+export async function unpublishPack(tdb: TenantDb, actor: Actor, slug: string, audienceSlug: string): Promise<PackSummary> {
+  if (!actor.permissions.has('packs:write')) throw forbidden('only admins unpublish packs');
+  return tdb.transaction(async (t) => {
+    const pack = await t.selectFrom('packs').select('id').where('slug', '=', slug).executeTakeFirst();
+    if (!pack) throw notFound(`pack "${slug}"`);
+    const [target] = await audiencesOf(t, [audienceSlug], 'audience');
+    const deleted = await t.deleteFrom('pack_publications').where('pack_id', '=', pack.id).where('audience', '=', target!.audience).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw notFound(`publication of "${slug}" to "${audienceSlug}"`);
+    await audit(t, actor, 'pack.unpublished', { type: 'pack', id: pack.id }, { pack: slug, audience: audienceSlug });
+    return (await listPacks(t)).find((p) => p.pack === slug)!;
+  });
 }

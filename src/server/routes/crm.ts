@@ -1,0 +1,189 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { caller } from '../http/auth-plugin.js';
+import { createCustomer, findContact, getCustomer, listCustomers, updateCustomer, upsertContact } from '../services/customers.js';
+import { clientTimeFor } from '../services/client-time.js';
+import { notFound } from '../errors.js';
+import { closed, errorResponses } from './schemas.js';
+
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Hours = Type.Object(
+  {
+    start: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}$' })),
+    end: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}$' })),
+    workWeek: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7 })),
+    closedDates: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 366 })),
+  },
+  closed,
+);
+const CustomerFields = {
+  domains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: 50 })),
+  country: Type.Optional(nullable(Type.String({ maxLength: 2 }))),
+  timeZone: Type.Optional(nullable(Type.String({ maxLength: 64 }))),
+  languages: Type.Optional(Type.Array(Type.String({ maxLength: 35 }), { maxItems: 20 })),
+  hours: Type.Optional(nullable(Hours)),
+};
+const CustomerView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  domains: Type.Array(Type.String()),
+  country: nullable(Type.String()),
+  timeZone: nullable(Type.String()),
+  languages: Type.Array(Type.String()),
+  hours: nullable(Type.Object({}, { additionalProperties: true })),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const ContactView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  customerId: nullable(Type.String()),
+  firstName: nullable(Type.String()),
+  lastName: nullable(Type.String()),
+  language: nullable(Type.String()),
+  country: nullable(Type.String()),
+  timeZone: nullable(Type.String()),
+  phone: nullable(Type.String()),
+  lastUtcOffset: nullable(Type.String()),
+  lastSeenAt: nullable(Type.String()),
+});
+const Alternative = Type.Object({ label: Type.String(), at: Type.String(), clientLocal: Type.String(), repLocal: Type.Optional(Type.String()) });
+const CustomerParams = Type.Object({ customerId: Type.String({ maxLength: 64 }) });
+
+export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+  app.get('/customers', { config: { access: 'crm:read' }, schema: { tags: ['customers'], summary: 'Customers (companies) of my tenant', response: { 200: Type.Object({ customers: Type.Array(CustomerView) }), ...errorResponses } } }, async (request) => {
+    const { tdb } = caller(request, db);
+    return { customers: await listCustomers(tdb) };
+  });
+
+  app.post(
+    '/customers',
+    {
+      config: { access: 'crm:write' },
+      schema: { tags: ['customers'], summary: 'Add a customer: its e-mail domains, country, time zone, languages and business-hours override', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...CustomerFields }, closed), response: { 201: CustomerView, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      return reply.status(201).send(await createCustomer(tdb, principal, request.body));
+    },
+  );
+
+  app.get('/customers/:customerId', { config: { access: 'crm:read' }, schema: { tags: ['customers'], summary: 'One customer', params: CustomerParams, response: { 200: CustomerView, ...errorResponses } } }, async (request) => {
+    const { tdb } = caller(request, db);
+    return getCustomer(tdb, request.params.customerId);
+  });
+
+  app.patch(
+    '/customers/:customerId',
+    {
+      config: { access: 'crm:write' },
+      schema: { tags: ['customers'], summary: 'Change a customer', params: CustomerParams, body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...CustomerFields }, closed), response: { 200: CustomerView, ...errorResponses } },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return updateCustomer(tdb, principal, request.params.customerId, request.body);
+    },
+  );
+
+  app.put(
+    '/contacts',
+    {
+      config: { access: 'crm:write' },
+      schema: {
+        tags: ['customers'],
+        summary: 'Create or update the contact with this e-mail (only the fields given change)',
+        body: Type.Object(
+          {
+            email: Type.String({ maxLength: 254 }),
+            firstName: Type.Optional(nullable(Type.String({ maxLength: 100 }))),
+            lastName: Type.Optional(nullable(Type.String({ maxLength: 100 }))),
+            language: Type.Optional(nullable(Type.String({ maxLength: 35 }))),
+            country: Type.Optional(nullable(Type.String({ maxLength: 2 }))),
+            timeZone: Type.Optional(nullable(Type.String({ maxLength: 64 }))),
+            phone: Type.Optional(nullable(Type.String({ maxLength: 50 }))),
+          },
+          closed,
+        ),
+        response: { 200: ContactView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return upsertContact(tdb, principal, request.body);
+    },
+  );
+
+  app.get(
+    '/contacts/lookup',
+    { config: { access: 'crm:read' }, schema: { tags: ['customers'], summary: 'The contact with this e-mail', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, closed), response: { 200: ContactView, ...errorResponses } } },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      const contact = await findContact(tdb, request.query.email);
+      if (!contact) throw notFound('contact');
+      const { tenant_id: _t, created_at: _c, updated_at: _u, last_date_header: _d, ...rest } = contact;
+      return {
+        id: rest.id,
+        email: rest.email,
+        customerId: rest.customer_id,
+        firstName: rest.first_name,
+        lastName: rest.last_name,
+        language: rest.language,
+        country: rest.country,
+        timeZone: rest.time_zone,
+        phone: rest.phone,
+        lastUtcOffset: rest.last_utc_offset,
+        lastSeenAt: rest.last_seen_at,
+      };
+    },
+  );
+
+  app.get(
+    '/client-time',
+    {
+      config: { access: 'crm:read' },
+      schema: {
+        tags: ['client time'],
+        summary: "A recipient's time zone (with confidence and reasons), local time, open/closed, and the next good moment to send — from everything the tenant knows",
+        querystring: Type.Object(
+          {
+            email: Type.String({ maxLength: 254 }),
+            now: Type.Optional(Type.String({ format: 'date-time' })),
+            country: Type.Optional(Type.String({ maxLength: 2 })),
+            tz: Type.Optional(Type.String({ maxLength: 64 })),
+            dateHeader: Type.Optional(Type.String({ maxLength: 100 })),
+            phone: Type.Optional(Type.String({ maxLength: 50 })),
+          },
+          closed,
+        ),
+        response: {
+          200: Type.Object({
+            timeZone: nullable(Type.String()),
+            confidence: Type.String(),
+            reasons: Type.Array(Type.String()),
+            localTime: nullable(Type.String()),
+            inBusinessHours: Type.Boolean(),
+            status: Type.String(),
+            nextSlot: nullable(Type.String()),
+            alternatives: Type.Array(Alternative),
+            known: Type.Object({ contact: Type.Boolean(), customer: nullable(Type.String()) }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      const q = request.query;
+      return clientTimeFor(tdb, principal.userId, {
+        email: q.email,
+        ...(q.now ? { now: new Date(q.now) } : {}),
+        country: q.country,
+        timeZone: q.tz,
+        dateHeader: q.dateHeader,
+        phone: q.phone,
+      });
+    },
+  );
+};

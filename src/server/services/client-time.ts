@@ -1,0 +1,63 @@
+import type { TenantDb } from '../db/tenant-db.js';
+import { badRequest } from '../errors.js';
+import { ClientTimeError, slotFor, type HoursOverride, type SlotAnswer, type ZoneEvidence } from '../../core/clienttime/index.js';
+import { customerOfEmail, findContact } from './customers.js';
+import { publishedPacks } from './packs.js';
+
+export interface ClientTimeQuery {
+  email: string;
+  now?: Date;
+  /** What the rep says now; beats what is stored. */
+  country?: string | undefined;
+  timeZone?: string | undefined;
+  dateHeader?: string | undefined;
+  phone?: string | undefined;
+}
+
+export interface ClientTimeAnswer extends SlotAnswer {
+  known: { contact: boolean; customer: string | null };
+}
+
+/** The business hours the rep's packs set for clients (first pack with a clientHours policy), else the engine's default. */
+async function policyHours(tdb: TenantDb, userId: string | null): Promise<{ start: string; end: string } | undefined> {
+  if (!userId) return undefined;
+  for (const pack of await publishedPacks(tdb, userId)) {
+    const hours = pack.document.policies?.clientHours;
+    if (hours) return hours;
+  }
+  return undefined;
+}
+
+/** Everything the tenant knows about a recipient, turned into their clock and the next good moment to send. */
+export async function clientTimeFor(tdb: TenantDb, userId: string | null, query: ClientTimeQuery): Promise<ClientTimeAnswer> {
+  const contact = await findContact(tdb, query.email);
+  const customer = contact?.customer_id
+    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
+    : await customerOfEmail(tdb, query.email);
+  const rep = userId ? await tdb.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst() : undefined;
+
+  const stored = query.timeZone ?? contact?.time_zone ?? customer?.time_zone ?? null;
+  const evidence: ZoneEvidence = {
+    email: query.email,
+    storedTimeZone: stored,
+    ...(stored ? { storedBy: query.timeZone || contact?.time_zone ? ('contact' as const) : ('customer' as const) } : {}),
+    country: query.country ?? contact?.country ?? customer?.country ?? null,
+    phone: query.phone ?? contact?.phone ?? null,
+    dateHeader: query.dateHeader ?? contact?.last_date_header ?? null,
+  };
+  const override = customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
+  const defaults = await policyHours(tdb, userId);
+  try {
+    const answer = slotFor({
+      ...evidence,
+      now: query.now ?? new Date(),
+      ...(override ? { override } : {}),
+      ...(defaults ? { defaults } : {}),
+      ...(rep?.time_zone ? { repTimeZone: rep.time_zone } : {}),
+    });
+    return { ...answer, known: { contact: Boolean(contact), customer: customer?.name ?? null } };
+  } catch (error) {
+    if (error instanceof ClientTimeError) throw badRequest(error.message, [{ path: 'query', message: error.message }]);
+    throw error;
+  }
+}
