@@ -179,6 +179,64 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
     });
   });
 
+  describe('personal templates and use counts', () => {
+    const mine = { id: 'my-followup', kind: 'follow-up', title: 'My follow-up', variants: { en: { subject: 'Following up', body: '<p>Any news, {{ contact.firstName }}?</p>' } } };
+
+    it("are the rep's own, checked like pack templates, and invisible to other reps", async () => {
+      const saved = await send('PUT', '/api/v1/me/templates/my-followup', acme.rep.key, { template: mine });
+      expect(saved.statusCode).toBe(200);
+      const broken = await send('PUT', '/api/v1/me/templates/bad', acme.rep.key, { template: { ...mine, kind: 'folow-up' } });
+      expect(broken.statusCode).toBe(400);
+      expect(JSON.stringify(broken.json().error.details)).toContain('kind');
+
+      const other = await addUser(acme.tdb, operator(acme.tenantId), { email: 'other@acme.test', name: 'Other', groups: ['acme-sales'] });
+      const { createApiKey } = await import('../../src/server/services/api-keys.js');
+      const otherKey = (await createApiKey(acme.tdb, operator(acme.tenantId), { userEmail: other.email, name: 'o', scopes: ['packs:read', 'templates:personal'] })).key;
+      expect((await get('/api/v1/me/templates', otherKey)).json().templates).toEqual([]);
+      expect((await get('/api/v1/me/packs', otherKey)).json().personal).toEqual([]);
+      expect((await get('/api/v1/me/packs', acme.rep.key)).json().personal).toEqual([expect.objectContaining({ id: 'my-followup' })]);
+      expect((await send('DELETE', '/api/v1/me/templates/my-followup', otherKey)).statusCode).toBe(404);
+    });
+
+    it('change the ETag of the rep\'s view when saved', async () => {
+      const before = (await get('/api/v1/me/packs', acme.rep.key)).headers.etag as string;
+      await send('PUT', '/api/v1/me/templates/my-followup', acme.rep.key, { template: { ...mine, title: 'Renamed' } });
+      expect((await get('/api/v1/me/packs', acme.rep.key, { 'if-none-match': before })).statusCode).toBe(200);
+    });
+
+    it('can start from a published template, but never from a locked one', async () => {
+      const op = operator(acme.tenantId);
+      await pushPack(acme.tdb, op, packYaml('copyable', ['acme-sales']));
+      await pushPack(acme.tdb, op, packYaml('locked-pack', ['acme-sales']).replace('    kind: inquiry', '    kind: inquiry\n    locked: true'));
+      const copied = await send('POST', '/api/v1/me/templates/copy', acme.rep.key, { pack: 'copyable', template: 'hello' });
+      expect(copied.statusCode).toBe(201);
+      expect(copied.json().template).toMatchObject({ id: 'my-hello', kind: 'inquiry' });
+      const refused = await send('POST', '/api/v1/me/templates/copy', acme.rep.key, { pack: 'locked-pack', template: 'hello' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error).toMatchObject({ code: 'locked' });
+      expect((await send('POST', '/api/v1/me/templates/copy', acme.rep.key, { pack: 'nope', template: 'hello' })).statusCode).toBe(404);
+    });
+
+    it('count uses per rep and ISO week, only of templates the rep can see', async () => {
+      const { isoWeek, recordTemplateUse, myTemplateUses } = await import('../../src/server/services/personal-templates.js');
+      expect(isoWeek(new Date('2026-11-23T00:00:00Z'))).toBe('2026-W48');
+      expect(isoWeek(new Date('2027-01-01T12:00:00Z'))).toBe('2026-W53');
+      expect(isoWeek(new Date('2026-01-01T12:00:00Z'))).toBe('2026-W01');
+      for (let i = 0; i < 3; i++) expect((await send('POST', '/api/v1/me/template-uses', acme.rep.key, { pack: 'copyable', template: 'hello' })).statusCode).toBe(204);
+      await send('POST', '/api/v1/me/template-uses', acme.rep.key, { pack: '~personal', template: 'my-followup' });
+      const repActor = { ...operator(acme.tenantId), userId: acme.rep.id };
+      await recordTemplateUse(acme.tdb, repActor, { pack: 'copyable', template: 'hello' }, new Date(Date.now() - 14 * 86_400_000));
+      expect((await get('/api/v1/me/template-uses', acme.rep.key)).json().uses).toEqual([
+        { pack: 'copyable', template: 'hello', count: 4 },
+        { pack: '~personal', template: 'my-followup', count: 1 },
+      ]);
+      const weeks = await acme.tdb.selectFrom('template_uses').select('week').where('user_id', '=', acme.rep.id).where('pack', '=', 'copyable').execute();
+      expect(new Set(weeks.map((w) => w.week)).size).toBe(2);
+      expect((await send('POST', '/api/v1/me/template-uses', acme.rep.key, { pack: 'quotes', template: 'nope' })).statusCode).toBe(404);
+      expect((await myTemplateUses(acme.tdb, acme.admin.id)).length).toBe(0);
+    });
+  });
+
   describe("a rep's packs", () => {
     it('are exactly the packs published to their groups and to everyone', async () => {
       const t = await createTenant(store.db, { slug: `vis-${kind.name}`, name: 'Visibility' });

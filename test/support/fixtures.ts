@@ -48,7 +48,7 @@ export interface SeededTenant {
 }
 
 /** A tenant with an admin, a rep in one group, a pack published to it and an API key for each user. */
-export async function seedTenant(store: Store, slug: string, repScopes: Permission[] = ['packs:read', 'crm:read', 'crm:write']): Promise<SeededTenant> {
+export async function seedTenant(store: Store, slug: string, repScopes: Permission[] = ['packs:read', 'templates:personal', 'crm:read', 'crm:write']): Promise<SeededTenant> {
   const tenant = await createTenant(store.db, { slug, name: `Tenant ${slug}` });
   const tdb = new TenantDb(store.db, tenant.id);
   const op = operator(tenant.id);

@@ -5,7 +5,9 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { getUser } from '../services/people.js';
 import { publishedEtag, publishedPacks } from '../services/packs.js';
-import { errorResponses, UserView } from './schemas.js';
+import { closed, ErrorResponse, errorResponses, UserView } from './schemas.js';
+import { copyTemplate, deletePersonalTemplate, listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse, savePersonalTemplate } from '../services/personal-templates.js';
+import { TemplateSchema } from '../../core/pack/schema.js';
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   app.get(
@@ -41,6 +43,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
             packs: Type.Array(
               Type.Object({ pack: Type.String(), title: Type.String(), version: Type.Integer(), publishedAt: Type.String(), document: Type.Object({}, { additionalProperties: true }) }),
             ),
+            personal: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'my own templates' }),
           }),
           304: Type.Null(),
           ...errorResponses,
@@ -55,7 +58,72 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
       if (sent && sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
         return reply.status(304).send(null);
       }
-      return { packs: await publishedPacks(tdb, principal.userId) };
+      return { packs: await publishedPacks(tdb, principal.userId), personal: (await listPersonalTemplates(tdb, principal.userId)).map((p) => p.template) };
+    },
+  );
+
+  const PersonalView = Type.Object({ template: Type.Object({}, { additionalProperties: true }), updatedAt: Type.String() });
+  const TemplateParams = Type.Object({ templateId: Type.String({ maxLength: 63 }) });
+
+  app.get('/me/templates', { config: { access: 'templates:personal' }, schema: { tags: ['me'], summary: 'My personal templates (nobody else sees them)', response: { 200: Type.Object({ templates: Type.Array(PersonalView) }), ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return { templates: await listPersonalTemplates(tdb, principal.userId) };
+  });
+
+  app.put(
+    '/me/templates/:templateId',
+    {
+      config: { access: 'templates:personal' },
+      schema: { tags: ['me'], summary: 'Create or replace one of my templates (checked like a pack template)', params: TemplateParams, body: Type.Object({ template: TemplateSchema }, closed), response: { 200: PersonalView, 422: ErrorResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return savePersonalTemplate(tdb, principal, { ...request.body.template, id: request.params.templateId });
+    },
+  );
+
+  app.post(
+    '/me/templates/copy',
+    {
+      config: { access: 'templates:personal' },
+      schema: {
+        tags: ['me'],
+        summary: 'Start a personal template from a published one (refused when the admin locked it)',
+        body: Type.Object({ pack: Type.String({ maxLength: 63 }), template: Type.String({ maxLength: 63 }), newId: Type.Optional(Type.String({ maxLength: 63 })) }, closed),
+        response: { 201: PersonalView, 422: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      return reply.status(201).send(await copyTemplate(tdb, principal, request.body));
+    },
+  );
+
+  app.delete('/me/templates/:templateId', { config: { access: 'templates:personal' }, schema: { tags: ['me'], summary: 'Delete one of my templates', params: TemplateParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+    const { principal, tdb } = caller(request, db);
+    await deletePersonalTemplate(tdb, principal, request.params.templateId);
+    return reply.status(204).send(null);
+  });
+
+  app.post(
+    '/me/template-uses',
+    {
+      config: { access: 'packs:read' },
+      schema: { tags: ['me'], summary: `Count one insert of a template (pack "${PERSONAL}" for my own)`, body: Type.Object({ pack: Type.String({ maxLength: 63 }), template: Type.String({ maxLength: 63 }) }, closed), response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      await recordTemplateUse(tdb, principal, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me/template-uses',
+    { config: { access: 'packs:read' }, schema: { tags: ['me'], summary: 'How often I used each template in the last 90 days (ranks my search)', response: { 200: Type.Object({ uses: Type.Array(Type.Object({ pack: Type.String(), template: Type.String(), count: Type.Integer() })) }), ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return { uses: await myTemplateUses(tdb, principal.userId) };
     },
   );
 };

@@ -206,9 +206,11 @@ async function visibleVersions(tdb: TenantDb, userId: string) {
 export async function publishedEtag(tdb: TenantDb, userId: string): Promise<string> {
   const versions = await visibleVersions(tdb, userId);
   const user = await tdb.selectFrom('users').select('updated_at').where('id', '=', userId).executeTakeFirst();
+  const personal = await tdb.selectFrom('personal_templates').select(['template_id', 'updated_at']).where('user_id', '=', userId).orderBy('template_id').execute();
   const hash = createHash('sha256');
   hash.update(user?.updated_at ?? '');
   for (const v of versions) hash.update(`|${v.version_id}`);
+  for (const p of personal) hash.update(`|~${p.template_id}@${p.updated_at}`);
   return `"${hash.digest('base64url').slice(0, 27)}"`;
 }
 
