@@ -272,6 +272,8 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
       const cached = await get('/api/v1/me/packs', acme.rep.key, { 'if-none-match': etag });
       expect(cached.statusCode).toBe(304);
       expect(cached.body).toBe('');
+      // A 304 announcing a body it never sends hangs keep-alive clients.
+      expect(cached.headers['content-length'] ?? '0').toBe('0');
 
       await send('POST', '/api/v1/packs', acme.admin.key, { source: packYaml('quotes', ['acme-sales'], 'Quotes v3') });
       const afterPublish = await get('/api/v1/me/packs', acme.rep.key, { 'if-none-match': etag });
@@ -299,7 +301,9 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
       expect(outOfScope.statusCode).toBe(403);
       expect(outOfScope.json().error.message).toContain("not in this API key's scopes");
 
-      expect((await send('DELETE', `/api/v1/api-keys/${id}`, acme.admin.key)).statusCode).toBe(204);
+      const revokedNow = await send('DELETE', `/api/v1/api-keys/${id}`, acme.admin.key);
+      expect(revokedNow.statusCode).toBe(204);
+      expect(revokedNow.headers['content-length'] ?? '0').toBe('0');
       const revoked = await get('/api/v1/packs', key);
       expect(revoked.statusCode).toBe(401);
       expect(revoked.json().error.message).toBe('API key was revoked');

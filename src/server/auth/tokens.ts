@@ -59,7 +59,38 @@ export interface TokenVerifierOptions {
   devPublicKey?: CryptoKey | undefined;
 }
 
+/**
+ * Remembers tokens already verified, until they expire (at most 10 minutes): a signature check
+ * costs ~0.6 ms and a task pane sends the same token on every call. Only the cryptographic
+ * verdict is cached; the user behind it is still looked up on every request, so disabling a
+ * user takes effect at once.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { identity: VerifiedIdentity; until: number }>();
+
+  constructor(private readonly maxEntries = 10_000, private readonly maxAgeMs = 10 * 60_000) {}
+
+  get(token: string, now = Date.now()): VerifiedIdentity | undefined {
+    const hit = this.entries.get(token);
+    if (!hit) return undefined;
+    if (hit.until <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return hit.identity;
+  }
+
+  set(token: string, identity: VerifiedIdentity, now = Date.now()): void {
+    const exp = typeof identity.claims.exp === 'number' ? identity.claims.exp * 1000 : now;
+    const until = Math.min(exp, now + this.maxAgeMs);
+    if (until <= now) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { identity, until });
+  }
+}
+
 export class TokenVerifier {
+  private readonly cache = new VerifiedTokenCache();
   private readonly microsoftKeys;
   private readonly googleKeys;
   private readonly microsoftIssuer: RegExp;
@@ -72,6 +103,14 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedIdentity> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const identity = await this.verifyUncached(token);
+    this.cache.set(token, identity);
+    return identity;
+  }
+
+  private async verifyUncached(token: string): Promise<VerifiedIdentity> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;

@@ -44,6 +44,14 @@ export class TenantDb {
     await this.db.insertInto(table).values(rows as never).execute();
   }
 
+  /**
+   * For the rare hand-written query (one round trip on a hot path). Such a query must filter on
+   * `tenant_id = ${tdb.tenantId}` itself; keep it next to a test that proves it does.
+   */
+  get executor(): Kysely<Database> | Transaction<Database> {
+    return this.db;
+  }
+
   /** Runs `work` in one transaction (or in the current one): all of it is stored, or none. */
   async transaction<R>(work: (tdb: TenantDb) => Promise<R>): Promise<R> {
     if (this.db.isTransaction) return work(this);

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
+import { sendNoBody } from '../http/no-body.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.js';
 import { listAudit } from '../services/audit.js';
 import { PERMISSIONS } from '../../core/access/permissions.js';
@@ -55,7 +56,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
   app.delete('/api-keys/:keyId', { config: { access: 'keys:manage' }, schema: { tags: ['api keys'], summary: 'Revoke an API key', params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     const { principal, tdb } = caller(request, db);
     await revokeApiKey(tdb, principal, request.params.keyId);
-    return reply.status(204).send(null);
+    return sendNoBody(reply, 204);
   });
 
   app.get(

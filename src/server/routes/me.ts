@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
+import { sendNoBody } from '../http/no-body.js';
 import { getUser } from '../services/people.js';
 import { publishedEtag, publishedPacks } from '../services/packs.js';
 import { closed, ErrorResponse, errorResponses, UserView } from './schemas.js';
@@ -56,7 +57,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       const sent = request.headers['if-none-match'];
       if (sent && sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
-        return reply.status(304).send(null);
+        return sendNoBody(reply, 304);
       }
       return { packs: await publishedPacks(tdb, principal.userId), personal: (await listPersonalTemplates(tdb, principal.userId)).map((p) => p.template) };
     },
@@ -102,7 +103,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
   app.delete('/me/templates/:templateId', { config: { access: 'templates:personal' }, schema: { tags: ['me'], summary: 'Delete one of my templates', params: TemplateParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     const { principal, tdb } = caller(request, db);
     await deletePersonalTemplate(tdb, principal, request.params.templateId);
-    return reply.status(204).send(null);
+    return sendNoBody(reply, 204);
   });
 
   app.post(
@@ -114,7 +115,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
       await recordTemplateUse(tdb, principal, request.body);
-      return reply.status(204).send(null);
+      return sendNoBody(reply, 204);
     },
   );
 

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
+import { sendNoBody } from '../http/no-body.js';
 import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser } from '../services/people.js';
 import { closed, errorResponses, GroupView, ProfileFields, UserView } from './schemas.js';
 
@@ -84,7 +85,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
   app.delete('/groups/:groupId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Delete a group (its members stay; packs stop going to it)', params: GroupParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     const { principal, tdb } = caller(request, db);
     await deleteGroup(tdb, principal, request.params.groupId);
-    return reply.status(204).send(null);
+    return sendNoBody(reply, 204);
   });
 
   app.put('/groups/:groupId/members/:userId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Add a user to a group', params: MemberParams, response: { 200: GroupView, ...errorResponses } } }, async (request) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
+import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import type { PackVersionRow } from '../db/tables.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
@@ -200,18 +201,22 @@ async function visibleVersions(tdb: TenantDb, userId: string) {
 }
 
 /**
- * A cheap validator for a user's view: versions are immutable, so the set of version ids (plus
- * the user's own profile, which signatures will render from) determines the content.
+ * A cheap validator for a user's view, in one query: versions are immutable, so the set of
+ * version ids that reach the user (from their groups and from '*'), their personal templates'
+ * stamps and their own profile stamp (signatures render from it) determine the content.
  */
 export async function publishedEtag(tdb: TenantDb, userId: string): Promise<string> {
-  const versions = await visibleVersions(tdb, userId);
-  const user = await tdb.selectFrom('users').select('updated_at').where('id', '=', userId).executeTakeFirst();
-  const personal = await tdb.selectFrom('personal_templates').select(['template_id', 'updated_at']).where('user_id', '=', userId).orderBy('template_id').execute();
-  const hash = createHash('sha256');
-  hash.update(user?.updated_at ?? '');
-  for (const v of versions) hash.update(`|${v.version_id}`);
-  for (const p of personal) hash.update(`|~${p.template_id}@${p.updated_at}`);
-  return `"${hash.digest('base64url').slice(0, 27)}"`;
+  const { rows } = await sql<{ k: string; v: string }>`
+    select 'u' as k, updated_at as v from users where tenant_id = ${tdb.tenantId} and id = ${userId}
+    union all
+    select 'v' as k, version_id as v from pack_publications
+      where tenant_id = ${tdb.tenantId}
+        and (audience = '*' or audience in (select group_id from group_members where tenant_id = ${tdb.tenantId} and user_id = ${userId}))
+    union all
+    select 'p' as k, template_id || '@' || updated_at as v from personal_templates where tenant_id = ${tdb.tenantId} and user_id = ${userId}
+  `.execute(tdb.executor);
+  const parts = rows.map((r) => `${r.k}:${r.v}`).sort();
+  return `"${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 27)}"`;
 }
 
 export async function publishedPacks(tdb: TenantDb, userId: string): Promise<PublishedPack[]> {
