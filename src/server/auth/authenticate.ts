@@ -17,36 +17,40 @@ export async function authenticate(db: Kysely<Database>, verifier: TokenVerifier
   return principalFor(db, await verifier.verify(token));
 }
 
-async function tenantIdFor(db: Kysely<Database>, identity: VerifiedIdentity): Promise<string | undefined> {
-  const org = identity.organisation?.toLowerCase();
-  if (!org) return undefined;
-  const column = identity.method === 'microsoft' ? 'entra_tenant_id' : identity.method === 'google' ? 'google_domain' : 'id';
-  const row = await db.selectFrom('tenants').select('id').where(column, '=', identity.method === 'dev' ? identity.organisation! : org).executeTakeFirst();
-  return row?.id;
+/** The tenant column an identity's organisation is matched on. */
+function organisationColumn(method: VerifiedIdentity['method']) {
+  return method === 'microsoft' ? ('tenants.entra_tenant_id' as const) : method === 'google' ? ('tenants.google_domain' as const) : ('tenants.id' as const);
 }
 
 export async function principalFor(db: Kysely<Database>, identity: VerifiedIdentity): Promise<Principal> {
-  const tenantId = await tenantIdFor(db, identity);
-  if (!tenantId) {
-    throw forbidden(
-      identity.method === 'microsoft'
-        ? `your organisation (Entra tenant ${identity.organisation}) is not set up in tradepane`
-        : identity.method === 'google'
-          ? `your Google Workspace domain ${identity.organisation ?? '(none: personal accounts are not supported)'} is not set up in tradepane`
-          : 'dev token names an unknown tenant',
-    );
-  }
-  const user = await db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email', '=', identity.email).executeTakeFirst();
-  if (!user) throw forbidden(`${identity.email} has no tradepane account; ask your admin to add you`);
-  if (identity.method === 'dev' && user.id !== identity.subject) throw unauthorized('dev token subject does not match its user');
-  if (user.disabled_at) throw forbidden(`${identity.email} is disabled`);
+  const organisation = identity.method === 'dev' ? identity.organisation : identity.organisation?.toLowerCase();
+  if (!organisation) throw forbidden(noTenantMessage(identity));
+  // One round trip: the tenant by its organisation, and the user in it by e-mail (absent → null columns).
+  const row = await db
+    .selectFrom('tenants')
+    .leftJoin('users', (join) => join.onRef('users.tenant_id', '=', 'tenants.id').on('users.email', '=', identity.email))
+    .select(['tenants.id as tenant_id', 'users.id as user_id', 'users.email', 'users.role', 'users.disabled_at'])
+    .where(organisationColumn(identity.method), '=', organisation)
+    .executeTakeFirst();
+  if (!row) throw forbidden(noTenantMessage(identity));
+  if (!row.user_id || !row.email || !row.role) throw forbidden(`${identity.email} has no tradepane account; ask your admin to add you`);
+  if (identity.method === 'dev' && row.user_id !== identity.subject) throw unauthorized('dev token subject does not match its user');
+  if (row.disabled_at) throw forbidden(`${identity.email} is disabled`);
   return {
-    tenantId,
-    userId: user.id,
-    email: user.email,
-    role: user.role,
-    permissions: permissionsOfRole(user.role),
-    label: user.email,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    email: row.email,
+    role: row.role,
+    permissions: permissionsOfRole(row.role),
+    label: row.email,
     via: identity.method,
   };
+}
+
+function noTenantMessage(identity: VerifiedIdentity): string {
+  return identity.method === 'microsoft'
+    ? `your organisation (Entra tenant ${identity.organisation}) is not set up in tradepane`
+    : identity.method === 'google'
+      ? `your Google Workspace domain ${identity.organisation ?? '(none: personal accounts are not supported)'} is not set up in tradepane`
+      : 'dev token names an unknown tenant';
 }
