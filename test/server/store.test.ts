@@ -237,6 +237,47 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
     });
   });
 
+  describe('admin HTML and signatures', () => {
+    const hostile = packYaml('hostile', ['acme-sales']).replace(
+      '<p>Hello {{ contact.firstName }}</p>',
+      '<p onclick=\\"steal()\\">Hello {{ contact.firstName }}</p><script>alert(1)</script><a href=\\"javascript:alert(2)\\">x</a>',
+    ) + `signatures:
+  - id: standard
+    enforce: true
+    body: "<table><tr><td><b>{{ rep.name }}</b> · {{ rep.title }}</td></tr><tr><td>Mobile: {{ rep.mobile }}</td></tr></table>"
+policies:
+  signatureOnSend: warn
+`;
+
+    it('is sanitised when pushed: reps never receive scripts, handlers or javascript: links, and the admin is told', async () => {
+      const res = await send('POST', '/api/v1/packs', acme.admin.key, { source: hostile });
+      expect(res.statusCode).toBe(201);
+      const warnings = (res.json().warnings as { path: string; message: string }[]).filter((w) => w.path === 'templates[0].variants.en.body');
+      expect(warnings.length).toBeGreaterThanOrEqual(3);
+      const served = ((await get('/api/v1/me/packs', acme.rep.key)).json().packs as { pack: string; document: { templates: { variants: { en: { body: string } } }[] } }[]).find((p) => p.pack === 'hostile')!;
+      const body = served.document.templates[0]!.variants.en.body;
+      expect(body).toContain('Hello {{ contact.firstName }}');
+      expect(body).not.toMatch(/script|onclick|javascript:/i);
+    });
+
+    it("serves the rep's enforced signature rendered from their profile, with its hash and policy", async () => {
+      await updateUser(acme.tdb, operator(acme.tenantId), acme.rep.id, { title: 'Export <Manager>', mobile: null });
+      const res = await get('/api/v1/me/signature', acme.rep.key);
+      expect(res.statusCode).toBe(200);
+      const sig = res.json() as { html: string; hash: string; policy: { signatureOnSend: string } };
+      expect(sig.policy.signatureOnSend).toBe('warn');
+      expect(sig.html).toContain('Rep acme');
+      expect(sig.html).toContain('Export &lt;Manager&gt;');
+      expect(sig.html).not.toContain('Mobile:'); // the empty line disappears
+      const { verifySignature } = await import('../../src/core/signature/index.js');
+      expect(verifySignature(`<p>Hi</p>${sig.html}`, { id: 'standard', hash: sig.hash }).state).toBe('present');
+      await updateUser(acme.tdb, operator(acme.tenantId), acme.rep.id, { mobile: '+86 138 0000 0000' });
+      const withMobile = (await get('/api/v1/me/signature', acme.rep.key)).json() as { html: string; hash: string };
+      expect(withMobile.html).toContain('Mobile: +86 138 0000 0000');
+      expect(withMobile.hash).not.toBe(sig.hash);
+    });
+  });
+
   describe("a rep's packs", () => {
     it('are exactly the packs published to their groups and to everyone', async () => {
       const t = await createTenant(store.db, { slug: `vis-${kind.name}`, name: 'Visibility' });

@@ -9,6 +9,8 @@ import { publishedEtag, publishedPacks } from '../services/packs.js';
 import { closed, ErrorResponse, errorResponses, UserView } from './schemas.js';
 import { copyTemplate, deletePersonalTemplate, listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse, savePersonalTemplate } from '../services/personal-templates.js';
 import { TemplateSchema } from '../../core/pack/schema.js';
+import { mySignature } from '../services/signatures.js';
+import { notFound } from '../errors.js';
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   app.get(
@@ -60,6 +62,34 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
         return sendNoBody(reply, 304);
       }
       return { packs: await publishedPacks(tdb, principal.userId), personal: (await listPersonalTemplates(tdb, principal.userId)).map((p) => p.template) };
+    },
+  );
+
+  app.get(
+    '/me/signature',
+    {
+      config: { access: 'packs:read' },
+      schema: {
+        tags: ['me'],
+        summary: 'My enforced signature, rendered from my profile and marked, with its hash and the on-send policy (404 when no pack enforces one)',
+        response: {
+          200: Type.Object({
+            pack: Type.String(),
+            signature: Type.String(),
+            html: Type.String(),
+            text: Type.String(),
+            hash: Type.String(),
+            policy: Type.Object({ signatureOnSend: Type.Enum(['block', 'warn', 'off']), disableClientSignature: Type.Boolean() }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      const signature = await mySignature(tdb, principal.userId);
+      if (!signature) throw notFound('an enforced signature in the packs published to you');
+      return signature;
     },
   );
 

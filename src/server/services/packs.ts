@@ -7,6 +7,7 @@ import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { forbidden, notFound, unprocessable } from '../errors.js';
 import { parsePackSource, type LocatedIssue } from '../../core/pack/source.js';
 import type { PackDocument } from '../../core/pack/schema.js';
+import { sanitizeAdminHtml } from '../../core/sanitize/index.js';
 import { audit } from './audit.js';
 import { resolveGroups } from './people.js';
 
@@ -54,7 +55,7 @@ export async function pushPack(tdb: TenantDb, actor: Actor, source: string, file
   if (!actor.permissions.has('packs:write')) throw forbidden('only admins push packs');
   const parsed = parsePackSource(source, fileName);
   if (!parsed.ok) throw invalidPack(parsed.issues);
-  const pack = parsed.pack;
+  const { pack, removed } = sanitizedPack(parsed.pack);
   const digest = digestOf(pack);
   return tdb.transaction(async (t) => {
     const named = pack.groups.map((slug, index) => ({ slug, index })).filter((g) => g.slug !== EVERYONE);
@@ -103,8 +104,36 @@ export async function pushPack(tdb: TenantDb, actor: Actor, source: string, file
     if (!unchanged || publicationChanged) {
       await audit(t, actor, 'pack.pushed', { type: 'pack', id: packRow.id }, { pack: pack.pack, version: version.version, digest, publishedTo, unchanged, published: publish });
     }
-    return { pack: pack.pack, version: version.version, status: unchanged ? 'unchanged' : 'created', publishedTo, warnings: parsed.issues.filter((i) => i.severity === 'warning') };
+    return { pack: pack.pack, version: version.version, status: unchanged ? 'unchanged' : 'created', publishedTo, warnings: [...parsed.issues.filter((i) => i.severity === 'warning'), ...removed] };
   });
+}
+
+/**
+ * Admin HTML is sanitised on the way in: what reps receive never carries scripts, handlers or
+ * dangerous URLs, whatever the source said. What was removed comes back as warnings.
+ */
+export function sanitizedPack(pack: PackDocument): { pack: PackDocument; removed: LocatedIssue[] } {
+  const removed: LocatedIssue[] = [];
+  const clean = (html: string, profile: 'template' | 'signature', path: string) => {
+    const result = sanitizeAdminHtml(html, profile);
+    for (const what of result.removed) removed.push({ path, message: `removed ${what}`, severity: 'warning' });
+    return result.html;
+  };
+  return {
+    removed,
+    pack: {
+      ...pack,
+      ...(pack.templates
+        ? {
+            templates: pack.templates.map((t, i) => ({
+              ...t,
+              variants: Object.fromEntries(Object.entries(t.variants).map(([lang, v]) => [lang, { ...v, body: clean(v.body, 'template', `templates[${i}].variants.${lang}.body`) }])),
+            })),
+          }
+        : {}),
+      ...(pack.signatures ? { signatures: pack.signatures.map((sig, i) => ({ ...sig, body: clean(sig.body, 'signature', `signatures[${i}].body`) })) } : {}),
+    },
+  };
 }
 
 export interface PackSummary {

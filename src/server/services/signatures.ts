@@ -1,0 +1,42 @@
+import type { TenantDb } from '../db/tenant-db.js';
+import { renderSignature } from '../../core/signature/index.js';
+import { publishedPacks } from './packs.js';
+
+export interface MySignature {
+  pack: string;
+  signature: string;
+  /** Rendered for this rep, wrapped in its marker: what the faces insert. */
+  html: string;
+  text: string;
+  hash: string;
+  policy: { signatureOnSend: 'block' | 'warn' | 'off'; disableClientSignature: boolean };
+}
+
+/**
+ * The enforced signature a rep must send with: the first enforced signature among the packs
+ * published to them (by pack id, so the choice is stable), rendered from their profile. Rendered
+ * here so the Outlook event handler needs only the marker code, not the renderer.
+ */
+export async function mySignature(tdb: TenantDb, userId: string): Promise<MySignature | null> {
+  const user = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user) return null;
+  const company = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
+  for (const pack of await publishedPacks(tdb, userId)) {
+    const signature = pack.document.signatures?.find((s) => s.enforce);
+    if (!signature) continue;
+    const rendered = renderSignature(
+      signature,
+      { name: user.name, email: user.email, title: user.title, department: user.department, phone: user.phone, mobile: user.mobile, whatsapp: user.whatsapp, wechat: user.wechat },
+      { name: company?.name ?? null },
+    );
+    return {
+      pack: pack.pack,
+      signature: signature.id,
+      html: rendered.html,
+      text: rendered.text,
+      hash: rendered.hash,
+      policy: { signatureOnSend: pack.document.policies?.signatureOnSend ?? 'block', disableClientSignature: pack.document.policies?.disableClientSignature ?? true },
+    };
+  }
+  return null;
+}
