@@ -1,0 +1,52 @@
+import type { HtmlContext } from './html-context.js';
+import { linkScheme, SAFE_LINK_SCHEMES, URL_ATTRIBUTES } from './html-context.js';
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The five characters that matter in text and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/**
+ * Escapes a value for the place it lands in. Text gets its line breaks as <br> (an address or a
+ * textarea field keeps its lines); an unquoted attribute value also gets whitespace, `=` and
+ * backtick encoded, so the value cannot end the attribute and start another.
+ */
+export function escapeFor(context: HtmlContext, text: string): string {
+  const escaped = escapeHtml(text);
+  switch (context.kind) {
+    case 'text':
+      return escaped.replace(/\r\n?|\n/g, '<br>\n');
+    case 'attribute':
+      return context.quote ? escaped : escaped.replace(/[\s=`]/g, (c) => `&#${c.charCodeAt(0)};`);
+    default:
+      return escaped;
+  }
+}
+
+/** `prefixed`: https:// was put in front of a bare host name. */
+export type UrlCheck = { ok: true; url: string; prefixed: boolean } | { ok: false; reason: string };
+
+/**
+ * A value that may begin a URL attribute could decide where the link goes, so a scheme in it
+ * must be one a mail link may have. Browsers ignore control characters and whitespace when
+ * reading the scheme ("java\tscript:"), so those are dropped before looking; anything before a
+ * ':' that is not after '/', '?' or '#' counts as a scheme, so a value cannot finish one that
+ * text before it started ("java" + "script:…"). With `bareHost`, a host name without a scheme
+ * ("www.acme.com") gets https:// so it is not read as a relative link.
+ */
+export function checkUrlValue(text: string, options: { bareHost?: boolean } = {}): UrlCheck {
+  const scheme = linkScheme(text);
+  if (scheme !== undefined) {
+    if ((SAFE_LINK_SCHEMES as readonly string[]).includes(scheme)) return { ok: true, url: text.trim(), prefixed: false };
+    return { ok: false, reason: `is not a safe link: "${scheme}:" links are not allowed (only ${SAFE_LINK_SCHEMES.join(', ')})` };
+  }
+  const trimmed = text.trim();
+  if ((options.bareHost ?? true) && /^(www\.|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(\/|$))/.test(trimmed)) return { ok: true, url: `https://${trimmed}`, prefixed: true };
+  return { ok: true, url: trimmed, prefixed: false };
+}
+
+export function isUrlAttribute(context: HtmlContext): context is Extract<HtmlContext, { kind: 'attribute' }> {
+  return context.kind === 'attribute' && URL_ATTRIBUTES.has(context.name);
+}

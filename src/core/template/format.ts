@@ -1,0 +1,46 @@
+import { isIsoDate } from './values.js';
+
+/**
+ * Locale formatting for the `money` and `date` filters. Everything goes through Intl, which the
+ * browser and Node both have, so the same template prints the same text in the task pane and on
+ * the server. The locale is the variant's language: the reader's, not the rep's.
+ */
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** 1234.5, 'USD', 'de' → "1.234,50 $" */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  const key = `${locale}|${currency}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    numberFormats.set(key, format);
+  }
+  return format.format(amount);
+}
+
+export const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
+export type DateStyle = (typeof DATE_STYLES)[number];
+
+export function isDateStyle(value: unknown): value is DateStyle {
+  return typeof value === 'string' && (DATE_STYLES as readonly string[]).includes(value);
+}
+
+/**
+ * A date in the reader's words: '2025-03-15', 'es' → "15 de marzo de 2025". A calendar date
+ * ('YYYY-MM-DD') is a day, not an instant, so it is printed as that day wherever anyone is;
+ * timestamps are printed as the day they are in `timeZone`.
+ */
+export function formatDate(value: string | number | Date, locale: string, style: DateStyle = 'long', timeZone = 'UTC'): string | undefined {
+  let instant: Date;
+  let zone = timeZone;
+  if (typeof value === 'string' && isIsoDate(value.trim())) {
+    const [y, m, d] = value.trim().split('-').map(Number) as [number, number, number];
+    instant = new Date(Date.UTC(y, m - 1, d));
+    zone = 'UTC';
+  } else {
+    instant = value instanceof Date ? value : new Date(value);
+  }
+  if (Number.isNaN(instant.getTime())) return undefined;
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: zone }).format(instant);
+}
