@@ -132,6 +132,22 @@ describe('the tradepane command', () => {
     }
   });
 
+  it('renders a template of a pack file, and exits 2 listing what is missing', () => {
+    const data = join(dataDir, 'render-data.json');
+    writeFileSync(data, JSON.stringify({ contact: { firstName: 'Hans', language: 'de' }, customer: { country: 'ES' }, fields: { product: 'LED <panels>', moq: 200 } }));
+    const ok = cli('render', '--pack', demoPack, '--template', 'inquiry-reply', '--data', data, '--format', 'json');
+    expect(ok.status).toBe(0);
+    const out = JSON.parse(ok.stdout) as { language: string; reason: string; subject: string; html: string };
+    expect(out.language).toBe('es'); // no German variant: the customer's country decides
+    expect(out.html).toContain('LED &lt;panels&gt;');
+    const missing = cli('render', '--pack', demoPack, '--template', 'quotation');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('product (Product)');
+    const unknown = cli('render', '--pack', demoPack, '--template', 'nope');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('no template "nope"');
+  });
+
   it('refuses dev mode in production', () => {
     const r = cliIn({ TRADEPANE_DATA_DIR: dataDir, NODE_ENV: 'production' })('serve', '--dev', '--port', '0');
     expect(r.status).toBe(1);

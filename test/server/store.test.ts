@@ -240,7 +240,7 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
   describe('admin HTML and signatures', () => {
     const hostile = packYaml('hostile', ['acme-sales']).replace(
       '<p>Hello {{ contact.firstName }}</p>',
-      '<p onclick=\\"steal()\\">Hello {{ contact.firstName }}</p><script>alert(1)</script><a href=\\"javascript:alert(2)\\">x</a>',
+      '<p onclick=\\"steal()\\">Hello {{ contact.firstName }}</p><script>alert(1)</script><a href=\\"https://example.test\\" onmouseover=\\"x()\\">x</a>',
     ) + `signatures:
   - id: standard
     enforce: true
@@ -257,7 +257,14 @@ policies:
       const served = ((await get('/api/v1/me/packs', acme.rep.key)).json().packs as { pack: string; document: { templates: { variants: { en: { body: string } } }[] } }[]).find((p) => p.pack === 'hostile')!;
       const body = served.document.templates[0]!.variants.en.body;
       expect(body).toContain('Hello {{ contact.firstName }}');
-      expect(body).not.toMatch(/script|onclick|javascript:/i);
+      expect(body).not.toMatch(/script|onclick|onmouseover/i);
+      expect(body).toContain('href="https://example.test"');
+    });
+
+    it('refuses a pack whose template hard-codes a javascript: link, at its line', async () => {
+      const res = await send('POST', '/api/v1/packs', acme.admin.key, { source: packYaml('js-link', ['acme-sales']).replace('<p>Hello {{ contact.firstName }}</p>', '<a href=\\"javascript:alert(2)\\">x</a>') });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error.details).toEqual([expect.objectContaining({ path: 'templates[0].variants.en.body', line: 10, message: expect.stringContaining('javascript:') })]);
     });
 
     it("serves the rep's enforced signature rendered from their profile, with its hash and policy", async () => {
@@ -275,6 +282,51 @@ policies:
       const withMobile = (await get('/api/v1/me/signature', acme.rep.key)).json() as { html: string; hash: string };
       expect(withMobile.html).toContain('Mobile: +86 138 0000 0000');
       expect(withMobile.hash).not.toBe(sig.hash);
+    });
+  });
+
+  describe('rendering for a rep', () => {
+    beforeAll(async () => {
+      const { readFileSync } = await import('node:fs');
+      const demo = readFileSync(new URL('../../src/server/demo/demo-pack.yaml', import.meta.url), 'utf8').replace('groups: [sales-eu, sales-me]', 'groups: [acme-sales]');
+      await pushPack(acme.tdb, operator(acme.tenantId), demo);
+      const { upsertContact, createCustomer } = await import('../../src/server/services/customers.js');
+      await createCustomer(acme.tdb, operator(acme.tenantId), { name: 'Importadora Andina', domains: ['andina.com.co'], country: 'CO' });
+      await upsertContact(acme.tdb, operator(acme.tenantId), { email: 'lucia@andina.com.co', firstName: 'Lucía' });
+    });
+    const render = (body: object) => send('POST', '/api/v1/me/render', acme.rep.key, body);
+
+    it("picks the language from the recipient's company, fills contact and rep, and says why", async () => {
+      const res = await render({ pack: 'demo-export', template: 'inquiry-reply', to: 'lucia@andina.com.co', fields: { product: 'paneles LED', moq: 500 } });
+      expect(res.statusCode).toBe(200);
+      const out = res.json() as { language: string; reason: string; subject: string; html: string; text: string };
+      expect(out.language).toBe('es');
+      expect(out.reason).toMatch(/Colombia|CO/);
+      expect(out.subject).toContain('paneles LED');
+      expect(out.html).toContain('Lucía');
+      expect(out.text).not.toMatch(/<[a-z]/i);
+    });
+
+    it('lets the rep pick the language explicitly', async () => {
+      const res = await render({ pack: 'demo-export', template: 'inquiry-reply', to: 'lucia@andina.com.co', language: 'zh', fields: { product: 'LED', moq: 1 } });
+      expect(res.json()).toMatchObject({ language: 'zh' });
+      expect((await render({ pack: 'demo-export', template: 'inquiry-reply', language: 'fr', fields: { product: 'x' } })).statusCode).toBe(400);
+    });
+
+    it('blocks with the list of missing values, never a blank greeting', async () => {
+      const res = await render({ pack: 'demo-export', template: 'quotation', to: 'lucia@andina.com.co', fields: {} });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error.code).toBe('missing_values');
+      const names = (res.json().error.details as { path: string }[]).map((d) => d.path);
+      expect(names).toEqual(expect.arrayContaining(['product', 'lines']));
+    });
+
+    it('escapes hostile values and refuses templates the rep cannot see', async () => {
+      const res = await render({ pack: 'demo-export', template: 'inquiry-reply', language: 'en', fields: { product: '<img src=x onerror=alert(1)>', moq: 1 } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().html).not.toContain('<img');
+      expect(res.json().html).toContain('&lt;img');
+      expect((await render({ pack: 'hostile-elsewhere', template: 'x' })).statusCode).toBe(404);
     });
   });
 

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { didYouMean } from '../text/suggest.js';
 import { PackSchema, type PackDocument } from './schema.js';
 import { checkSignature } from '../signature/index.js';
+import { checkTemplate } from '../template/index.js';
 
 /** One problem found in a pack, addressed by a path an admin can read: `templates[2].variants.es`. */
 export interface PackIssue {
@@ -169,6 +170,7 @@ function semanticIssues(pack: PackDocument): PackIssue[] {
     else signatureIds.set(s.id, i);
     if (s.enforce) enforced.push(i);
   });
+  (pack.templates ?? []).forEach((t, i) => issues.push(...checkTemplate(t, i, pack)));
   (pack.signatures ?? []).forEach((s, i) => issues.push(...checkSignature(s, i)));
   if (enforced.length > 1) {
     error(['signatures', enforced[1]!, 'enforce'], `only one signature per pack can be enforced; signatures[${enforced[0]}] already is`);

@@ -10,6 +10,7 @@ import { closed, ErrorResponse, errorResponses, UserView } from './schemas.js';
 import { copyTemplate, deletePersonalTemplate, listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse, savePersonalTemplate } from '../services/personal-templates.js';
 import { TemplateSchema } from '../../core/pack/schema.js';
 import { mySignature } from '../services/signatures.js';
+import { renderForRep } from '../services/render.js';
 import { notFound } from '../errors.js';
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
@@ -90,6 +91,36 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
       const signature = await mySignature(tdb, principal.userId);
       if (!signature) throw notFound('an enforced signature in the packs published to you');
       return signature;
+    },
+  );
+
+  app.post(
+    '/me/render',
+    {
+      config: { access: 'packs:read' },
+      schema: {
+        tags: ['me'],
+        summary: 'Render a template for a recipient: language chosen (with the reason), values escaped; 422 lists every missing value',
+        body: Type.Object(
+          {
+            pack: Type.String({ maxLength: 63 }),
+            template: Type.String({ maxLength: 63 }),
+            language: Type.Optional(Type.String({ maxLength: 35 })),
+            to: Type.Optional(Type.String({ maxLength: 254 })),
+            fields: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 100 })),
+          },
+          closed,
+        ),
+        response: {
+          200: Type.Object({ language: Type.String(), reason: Type.String(), subject: Type.String(), html: Type.String(), text: Type.String() }),
+          422: ErrorResponse,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return renderForRep(tdb, principal.userId, request.body);
     },
   );
 
