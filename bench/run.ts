@@ -12,8 +12,10 @@ import { searchSection } from './sections/search.js';
 import { clientTimeSection } from './sections/clienttime.js';
 import { storeSection } from './sections/store.js';
 import { bundleSection } from './sections/bundle.js';
+import { renderSection } from './sections/render.js';
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
+  render: renderSection,
   search: searchSection,
   clienttime: clientTimeSection,
   bundle: bundleSection,
@@ -25,6 +27,8 @@ interface Budget {
   name: string;
   max?: number;
   min?: number;
+  /** against the baseline measured in the same run (ratio ≥ 1 means at least as good) */
+  minRatio?: number;
   why: string;
 }
 
@@ -61,6 +65,7 @@ for (const b of budgets) {
   if (!row) continue;
   if (b.max !== undefined && !(row.value <= b.max)) broken.push(`${b.section} / ${b.name}: ${fmt(row.value)} ${row.unit} > budget ${b.max} (${b.why})`);
   if (b.min !== undefined && !(row.value >= b.min)) broken.push(`${b.section} / ${b.name}: ${fmt(row.value)} ${row.unit} < budget ${b.min} (${b.why})`);
+  if (b.minRatio !== undefined && !((row.ratio ?? 0) >= b.minRatio)) broken.push(`${b.section} / ${b.name}: ${(row.ratio ?? 0).toFixed(2)}× its baseline < budget ${b.minRatio}× (${b.why})`);
 }
 
 let commit = 'unknown';

@@ -19,6 +19,18 @@ export function formatMoney(amount: number, currency: string, locale: string): s
   return format.format(amount);
 }
 
+// Building an Intl formatter costs far more than using one; a quotation prints dozens.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, style: DateStyle, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${style}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 export const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
 export type DateStyle = (typeof DATE_STYLES)[number];
 
@@ -42,5 +54,5 @@ export function formatDate(value: string | number | Date, locale: string, style:
     instant = value instanceof Date ? value : new Date(value);
   }
   if (Number.isNaN(instant.getTime())) return undefined;
-  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: zone }).format(instant);
+  return dateFormat(locale, style, zone).format(instant);
 }

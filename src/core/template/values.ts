@@ -73,9 +73,16 @@ export function isIsoDate(text: string): boolean {
 }
 
 /** The calendar date of `instant` in `timeZone`, as 'YYYY-MM-DD'. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function isoDateIn(instant: Date, timeZone = 'UTC'): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
   // en-CA formats as YYYY-MM-DD; formatToParts keeps this independent of that detail.
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
