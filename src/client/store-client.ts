@@ -1,17 +1,11 @@
-import type { PackDocument } from '../core/pack/schema.js';
+import type { PublishedPack } from '../core/pack/schema.js';
+
+export type { PublishedPack };
 
 /**
  * The one typed client the faces use to reach the store. It knows the API's paths and shapes
  * and nothing about Office.js or Gmail; the caller supplies the base URL and a token source.
  */
-
-export interface PublishedPack {
-  pack: string;
-  title: string;
-  version: number;
-  publishedAt: string;
-  document: PackDocument;
-}
 
 export class StoreError extends Error {
   constructor(

@@ -115,3 +115,12 @@ export type PackDocument = Type.Static<typeof PackSchema>;
 export type PackTemplate = Type.Static<typeof TemplateSchema>;
 export type PackField = Type.Static<typeof FieldSchema>;
 export type PackSignature = Type.Static<typeof SignatureSchema>;
+
+/** A pack as the store serves it to a rep: which version of it reaches them, and its document. */
+export interface PublishedPack {
+  pack: string;
+  title: string;
+  version: number;
+  publishedAt: string;
+  document: PackDocument;
+}

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
-import { createCustomer, findContact, getCustomer, listCustomers, updateCustomer, upsertContact } from '../services/customers.js';
+import { contactView, createCustomer, findContact, getCustomer, listCustomers, updateCustomer, upsertContact } from '../services/customers.js';
 import { clientTimeFor } from '../services/client-time.js';
 import { notFound } from '../errors.js';
 import { closed, errorResponses } from './schemas.js';
@@ -122,20 +122,7 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
       const { tdb } = caller(request, db);
       const contact = await findContact(tdb, request.query.email);
       if (!contact) throw notFound('contact');
-      const { tenant_id: _t, created_at: _c, updated_at: _u, last_date_header: _d, ...rest } = contact;
-      return {
-        id: rest.id,
-        email: rest.email,
-        customerId: rest.customer_id,
-        firstName: rest.first_name,
-        lastName: rest.last_name,
-        language: rest.language,
-        country: rest.country,
-        timeZone: rest.time_zone,
-        phone: rest.phone,
-        lastUtcOffset: rest.last_utc_offset,
-        lastSeenAt: rest.last_seen_at,
-      };
+      return contactView(contact);
     },
   );
 

@@ -103,7 +103,7 @@ function customerView(row: CustomerRow, domains: string[]): CustomerView {
   };
 }
 
-function contactView(row: ContactRow): ContactView {
+export function contactView(row: ContactRow): ContactView {
   return {
     id: row.id,
     email: row.email,

@@ -6,7 +6,8 @@ import type { PackVersionRow } from '../db/tables.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { forbidden, notFound, unprocessable } from '../errors.js';
 import { parsePackSource, type LocatedIssue } from '../../core/pack/source.js';
-import type { PackDocument } from '../../core/pack/schema.js';
+import type { PackDocument, PublishedPack } from '../../core/pack/schema.js';
+export type { PublishedPack };
 import { sanitizeAdminHtml } from '../../core/sanitize/index.js';
 import { audit } from './audit.js';
 import { resolveGroups } from './people.js';
@@ -202,14 +203,6 @@ export async function exportPack(tdb: TenantDb, slug: string, options: { version
   if (format === 'source') return { version: row.version, format: row.source_format, text: row.source };
   const document = JSON.parse(row.document) as unknown;
   return { version: row.version, format, text: format === 'json' ? JSON.stringify(document, null, 2) + '\n' : toYaml(document) };
-}
-
-export interface PublishedPack {
-  pack: string;
-  title: string;
-  version: number;
-  publishedAt: string;
-  document: PackDocument;
 }
 
 /** The version ids a user receives: from every group they are in, and from '*'. Highest version wins. */
