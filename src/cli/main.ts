@@ -401,7 +401,16 @@ program
       if (opts.tenant) {
         answer = await withStore(async (store) => {
           const { tdb } = await actorFor(store, opts.tenant!);
-          return clientTimeFor(tdb, null, { email: opts.to, now, country: opts.country, timeZone: opts.tz, dateHeader: opts.dateHeader, phone: opts.phone });
+          return clientTimeFor(tdb, null, {
+            email: opts.to,
+            now,
+            country: opts.country,
+            timeZone: opts.tz,
+            dateHeader: opts.dateHeader,
+            phone: opts.phone,
+            ...(opts.start && opts.end ? { defaults: { start: opts.start, end: opts.end } } : {}),
+            repTimeZone: opts.repTz,
+          });
         });
       } else {
         answer = slotFor({

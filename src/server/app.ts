@@ -38,7 +38,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.production,
+    // Believing X-Forwarded-For from anyone would let a client pick the address the sign-in limiter counts.
+    trustProxy: config.trustProxy as boolean | string[], // Fastify also takes a hop count; its typings omit it
     ajv: {
       // Unknown fields are an error that names them, never silently dropped.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },

@@ -17,6 +17,8 @@ export interface Config {
   /** Failed authentications allowed per client address per minute before 429. */
   authFailureLimit: number;
   logLevel: string;
+  /** Which proxies may set X-Forwarded-For: false, a hop count, or their addresses (Fastify's trustProxy). */
+  trustProxy: boolean | number | string[];
   /** Dev mode signs its own tokens; refused when NODE_ENV=production. */
   devMode: boolean;
   production: boolean;
@@ -33,6 +35,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'TRADEPANE_DATA_DIR', default: './data', meaning: 'where the SQLite file and the dev signing key live' },
   { name: 'BODY_LIMIT_BYTES', default: '1048576', meaning: 'largest accepted request body; larger → 413' },
   { name: 'AUTH_FAILURE_LIMIT', default: '20', meaning: 'failed sign-ins per client address per minute before 429' },
+  { name: 'TRUST_PROXY', default: '(unset: trust none)', meaning: 'proxies whose X-Forwarded-For is believed (client address for logs and the sign-in limiter): a hop count such as 1, or their addresses, comma-separated' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal | error | warn | info | debug | trace (JSON logs on stdout)' },
   { name: 'TRADEPANE_DEV', default: '(unset)', meaning: '1 = dev mode (self-signed dev tokens, demo data); refused with NODE_ENV=production' },
   { name: 'NODE_ENV', default: '(unset)', meaning: 'production turns dev mode off for good' },
@@ -53,6 +56,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name}: expected a whole number ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string[] {
+  if (!raw) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true') throw new ConfigError('TRUST_PROXY: "true" would believe any client\'s X-Forwarded-For; give the hop count (e.g. 1) or the proxies\' addresses');
+  return raw.split(',').map((a) => a.trim()).filter(Boolean);
 }
 
 function url(name: string, raw: string): string {
@@ -83,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     authFailureLimit: integer(env, 'AUTH_FAILURE_LIMIT', 20, 1),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: trustProxy(env.TRUST_PROXY),
     devMode,
     production,
     instanceId: env.INSTANCE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,

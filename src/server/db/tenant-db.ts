@@ -45,6 +45,18 @@ export class TenantDb {
   }
 
   /**
+   * Insert, or on a clash with the unique key (tenant_id + `conflict`) apply `update` instead, in
+   * one statement: no read-then-write race between concurrent requests.
+   */
+  async upsert<T extends TenantTable>(table: T, values: Omit<Insertable<Database[T]>, 'tenant_id'>, conflict: string[], update: Record<string, unknown>): Promise<void> {
+    await this.db
+      .insertInto(table)
+      .values({ ...values, tenant_id: this.tenantId } as never)
+      .onConflict((oc) => oc.columns(['tenant_id', ...conflict] as never).doUpdateSet(update as never))
+      .execute();
+  }
+
+  /**
    * For the rare hand-written query (one round trip on a hot path). Such a query must filter on
    * `tenant_id = ${tdb.tenantId}` itself; keep it next to a test that proves it does.
    */

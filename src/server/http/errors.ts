@@ -31,6 +31,12 @@ function validationDetails(context: string | undefined, errors: AjvLikeError[]):
   });
 }
 
+/** PostgreSQL 23505, SQLite UNIQUE / PRIMARY KEY constraint failures. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** One error shape for every failure: `{error: {code, message, details?}}`. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -39,6 +45,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
     }
     const fe = error as FastifyError;
+    if (isUniqueViolation(error)) {
+      // Two requests wrote the same thing at the same moment; the loser may simply try again.
+      return reply.status(409).send({ error: { code: 'conflict', message: 'someone else changed this at the same moment; try again' } });
+    }
     if (fe.validation) {
       const details = validationDetails(fe.validationContext, fe.validation as AjvLikeError[]);
       return reply.status(400).send({ error: { code: 'invalid_request', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details } });

@@ -59,7 +59,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
       const etag = await publishedEtag(tdb, principal.userId);
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       const sent = request.headers['if-none-match'];
-      if (sent && sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+      if (sent && (sent.trim() === '*' || sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag))) {
         return sendNoBody(reply, 304);
       }
       return { packs: await publishedPacks(tdb, principal.userId), personal: (await listPersonalTemplates(tdb, principal.userId)).map((p) => p.template) };

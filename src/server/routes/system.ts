@@ -50,13 +50,18 @@ ${link('/docs', 'API documentation', 'every route, with its schemas (OpenAPI)')}
 ${link('/docs/json', 'OpenAPI document', 'machine-readable')}
 ${link('/healthz', 'Health', 'process and database status')}
 </ul>${dev}
-<p>Command line: <code>npx tradepane --help</code>. Database: ${escapeHtml(store.where)}.</p>
+<p>Command line: <code>npx tradepane --help</code>.${devSigner ? ` Database: ${escapeHtml(store.where)}.` : ''}</p>
 </body></html>`);
   });
 
   if (devSigner) {
-    const devUser = async (ip: string, rawEmail: string) => {
-      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip)) throw forbidden('dev tokens are only handed out to this machine');
+    // Loopback connection AND a loopback Host: a web page the developer visits could otherwise
+    // reach this through DNS rebinding (its name resolving to 127.0.0.1).
+    const devUser = async (ip: string, host: string | undefined, rawEmail: string) => {
+      const hostname = (host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+      if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip) || !['localhost', '127.0.0.1', '::1'].includes(hostname)) {
+        throw forbidden('dev tokens are only handed out to this machine, at localhost');
+      }
       const email = rawEmail.trim().toLowerCase();
       const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email']).where('email', '=', email).where('disabled_at', 'is', null).execute();
       if (users.length === 0) throw notFound(`user ${email}`);
@@ -72,7 +77,7 @@ ${link('/healthz', 'Health', 'process and database status')}
         schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the task pane page signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
       },
       async (request, reply) => {
-        const user = await devUser(request.ip, request.query.email);
+        const user = await devUser(request.ip, request.headers.host, request.query.email);
         const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
         return reply.redirect(`/addin/taskpane.html#token=${encodeURIComponent(token)}`);
       },
@@ -85,7 +90,7 @@ ${link('/healthz', 'Health', 'process and database status')}
         schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: a signed token for a user of any tenant', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
       },
       async (request) => {
-        const user = await devUser(request.ip, request.query.email);
+        const user = await devUser(request.ip, request.headers.host, request.query.email);
         return { token: await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email }), email: user.email, expiresInSeconds: 12 * 3600 };
       },
     );

@@ -48,6 +48,9 @@ export async function createApiKey(
     const granted = permissionsOfRole(owner.role);
     const beyond = input.scopes.filter((s) => !granted.has(s as Permission));
     if (beyond.length) throw forbidden(`${owner.email} is a ${owner.role} and cannot hold ${beyond.join(', ')}`);
+    // Nobody hands out more than they hold: a key with keys:manage cannot mint a broader key.
+    const notHeld = input.scopes.filter((s) => !actor.permissions.has(s as Permission));
+    if (notHeld.length) throw forbidden(`you cannot grant ${notHeld.join(', ')}: you do not hold ${notHeld.length === 1 ? 'it' : 'them'} yourself`);
     const material = newKeyMaterial();
     const now = nowIso();
     const id = newId();

@@ -32,7 +32,8 @@ export interface AuditEntry {
 
 export async function listAudit(tdb: TenantDb, options: { limit?: number; before?: string } = {}): Promise<AuditEntry[]> {
   let q = tdb.selectFrom('audit_log').selectAll();
-  if (options.before) q = q.where('at', '<', options.before);
+  // Stored instants are UTC ISO text; compare like with like whatever offset the caller wrote.
+  if (options.before) q = q.where('at', '<', new Date(options.before).toISOString());
   const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit ?? 100).execute();
   return rows.map((r) => ({
     id: r.id,

@@ -12,6 +12,9 @@ export interface ClientTimeQuery {
   timeZone?: string | undefined;
   dateHeader?: string | undefined;
   phone?: string | undefined;
+  /** Business hours to use instead of the packs' policy, and the rep's zone for the alternatives. */
+  defaults?: { start: string; end: string } | undefined;
+  repTimeZone?: string | undefined;
 }
 
 export interface ClientTimeAnswer extends SlotAnswer {
@@ -46,14 +49,15 @@ export async function clientTimeFor(tdb: TenantDb, userId: string | null, query:
     dateHeader: query.dateHeader ?? contact?.last_date_header ?? null,
   };
   const override = customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
-  const defaults = await policyHours(tdb, userId);
+  const defaults = query.defaults ?? (await policyHours(tdb, userId));
+  const repTimeZone = query.repTimeZone ?? rep?.time_zone ?? undefined;
   try {
     const answer = slotFor({
       ...evidence,
       now: query.now ?? new Date(),
       ...(override ? { override } : {}),
       ...(defaults ? { defaults } : {}),
-      ...(rep?.time_zone ? { repTimeZone: rep.time_zone } : {}),
+      ...(repTimeZone ? { repTimeZone } : {}),
     });
     return { ...answer, known: { contact: Boolean(contact), customer: customer?.name ?? null } };
   } catch (error) {

@@ -138,6 +138,13 @@ async function claimDomains(tdb: TenantDb, customerId: string, domains: string[]
   await tdb.insert('customer_domains', domains.map((domain) => ({ domain, customer_id: customerId })));
 }
 
+/** Contacts at these domains that belong to no company yet now belong to this one. */
+async function linkContacts(tdb: TenantDb, customerId: string, domains: string[], now: string): Promise<void> {
+  for (const domain of domains) {
+    await tdb.updateTable('contacts', { customer_id: customerId, updated_at: now }).where('email', 'like', `%@${domain}`).where('customer_id', 'is', null).execute();
+  }
+}
+
 export async function getCustomer(tdb: TenantDb, customerId: string): Promise<CustomerView> {
   const row = await tdb.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
   if (!row) throw notFound('customer');
@@ -168,10 +175,7 @@ export async function createCustomer(tdb: TenantDb, _actor: Actor, input: Custom
       updated_at: now,
     });
     await claimDomains(t, id, v.domains ?? []);
-    // Existing contacts at these domains now belong to the company.
-    for (const domain of v.domains ?? []) {
-      await t.updateTable('contacts', { customer_id: id, updated_at: now }).where('email', 'like', `%@${domain}`).where('customer_id', 'is', null).execute();
-    }
+    await linkContacts(t, id, v.domains ?? [], now);
     return getCustomer(t, id);
   });
 }
@@ -191,7 +195,10 @@ export async function updateCustomer(tdb: TenantDb, _actor: Actor, customerId: s
       set.closed_days = JSON.stringify(v.hours?.closedDates ?? []);
     }
     await t.updateTable('customers', set).where('id', '=', customerId).execute();
-    if (v.domains !== undefined) await claimDomains(t, customerId, v.domains);
+    if (v.domains !== undefined) {
+      await claimDomains(t, customerId, v.domains);
+      await linkContacts(t, customerId, v.domains, set.updated_at!);
+    }
     return getCustomer(t, customerId);
   });
 }

@@ -252,7 +252,11 @@ export async function publishedPacks(tdb: TenantDb, userId: string): Promise<Pub
     .orderBy('packs.slug')
     .execute();
   const publishedAt = new Map(versions.map((v) => [v.version_id, v.published_at]));
-  return rows.map((r) => ({ pack: r.slug, title: r.title, version: r.version, publishedAt: publishedAt.get(r.id) ?? '', document: JSON.parse(r.document) as PackDocument }));
+  return rows.map((r) => {
+    // The title of the version the rep receives, not the latest pushed (which may be unpublished).
+    const document = JSON.parse(r.document) as PackDocument;
+    return { pack: r.slug, title: document.title, version: r.version, publishedAt: publishedAt.get(r.id) ?? '', document };
+  });
 }
 
 /** Group slugs (or '*') → audience keys of pack_publications, with the same errors as a push. */

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/principal.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
-import { forbidden, notFound, AppError } from '../errors.js';
+import { sql } from 'kysely';
+import { conflict, forbidden, notFound, AppError } from '../errors.js';
 import { validatePack } from '../../core/pack/validate.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import { publishedPacks } from './packs.js';
@@ -50,7 +51,11 @@ export async function copyTemplate(tdb: TenantDb, actor: Actor, from: { pack: st
   const source = pack?.document.templates?.find((t) => t.id === from.template);
   if (!source) throw notFound(`template "${from.template}" in a pack published to you`);
   if (source.locked) throw new AppError(403, 'locked', `"${from.template}" is locked by your admin: use it as it is, or ask them to change it`);
-  return savePersonalTemplate(tdb, actor, { ...source, id: from.newId ?? `my-${source.id}`.slice(0, 63), locked: undefined });
+  const id = from.newId ?? `my-${source.id}`.slice(0, 63);
+  // A copy never overwrites a template the rep already has (and may have edited).
+  const exists = await tdb.selectFrom('personal_templates').select('id').where('user_id', '=', actor.userId).where('template_id', '=', id).executeTakeFirst();
+  if (exists) throw conflict(`you already have a template "${id}"; give the copy another id (newId)`);
+  return savePersonalTemplate(tdb, actor, { ...source, id, locked: undefined });
 }
 
 export async function deletePersonalTemplate(tdb: TenantDb, actor: Actor, templateId: string): Promise<void> {
@@ -78,16 +83,12 @@ export async function recordTemplateUse(tdb: TenantDb, actor: Actor, use: { pack
       : (await publishedPacks(tdb, userId)).some((p) => p.pack === use.pack && p.document.templates?.some((t) => t.id === use.template));
   if (!visible) throw notFound(`template "${use.template}" in "${use.pack}"`);
   const week = isoWeek(at);
-  await tdb.transaction(async (t) => {
-    const key = (q: ReturnType<typeof t.selectFrom<'template_uses'>>) =>
-      q.where('user_id', '=', userId).where('pack', '=', use.pack).where('template_id', '=', use.template).where('week', '=', week);
-    const row = await key(t.selectFrom('template_uses')).select('count').executeTakeFirst();
-    if (row) {
-      await t.updateTable('template_uses', { count: row.count + 1, last_used_at: at.toISOString() }).where('user_id', '=', userId).where('pack', '=', use.pack).where('template_id', '=', use.template).where('week', '=', week).execute();
-    } else {
-      await t.insert('template_uses', { user_id: userId, pack: use.pack, template_id: use.template, week, count: 1, last_used_at: at.toISOString() });
-    }
-  });
+  await tdb.upsert(
+    'template_uses',
+    { user_id: userId, pack: use.pack, template_id: use.template, week, count: 1, last_used_at: at.toISOString() },
+    ['user_id', 'pack', 'template_id', 'week'],
+    { count: sql`template_uses.count + 1`, last_used_at: at.toISOString() },
+  );
 }
 
 /** A rep's use counts over the last `days` (ranks their search). */
