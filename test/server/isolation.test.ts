@@ -21,6 +21,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let a: SeededTenant;
   let b: SeededTenant;
   let aKeyId: string;
+  let aTaskId: string;
 
   const snapshotOfA = async () => {
     const t = a.tdb;
@@ -36,6 +37,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       contacts: await t.selectFrom('contacts').selectAll().orderBy('id').execute(),
       personal: await t.selectFrom('personal_templates').selectAll().orderBy('id').execute(),
       uses: await t.selectFrom('template_uses').selectAll().execute(),
+      activities: await t.selectFrom('activities').selectAll().orderBy('id').execute(),
+      tasks: await t.selectFrom('tasks').selectAll().orderBy('id').execute(),
       audit: (await t.selectFrom('audit_log').select('id').execute()).length,
     };
   };
@@ -47,6 +50,10 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     // A pack for everyone in A: a rep of B must still never see it.
     await pushPack(a.tdb, operator(a.tenantId), packYaml('alpha-for-all', ['*'], 'Alpha everyone pack'));
     await savePersonalTemplate(a.tdb, { ...operator(a.tenantId), userId: a.rep.id }, { id: 'alpha-personal', kind: 'other', title: 'Alpha secret template', variants: { en: { subject: 'Alpha secret', body: '<p>secret</p>' } } });
+    const { logMail, createTask } = await import('../../src/server/services/crm.js');
+    const aRep = { ...operator(a.tenantId), userId: a.rep.id };
+    await logMail(a.tdb, aRep, { messageId: '<alpha-deal@buyer-of-alpha.de>', direction: 'inbound', from: 'boss@buyer-of-alpha.de', to: ['rep@alpha.test'], subject: 'Alpha secret deal', via: 'api' });
+    aTaskId = (await createTask(a.tdb, aRep, { messageId: '<alpha-deal@buyer-of-alpha.de>' })).id;
     aKeyId = (await a.tdb.selectFrom('api_keys').select('id').executeTakeFirstOrThrow()).id;
     app = await testApp(store);
     await app.ready();
@@ -59,7 +66,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal' };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -79,6 +86,10 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'POST /api/v1/me/template-uses': { pack: a.packSlug, template: 'hello' },
       'POST /api/v1/packs/{pack}/rollback': { version: 1 },
       'POST /api/v1/customers': { name: 'Bravo copy', domains: ['buyer-of-alpha.de'] },
+      // B logging a mail A already logged is B's own first log: never "already logged by A's rep".
+      'POST /api/v1/log': { messageId: '<alpha-deal@buyer-of-alpha.de>', direction: 'inbound', from: 'boss@buyer-of-alpha.de', to: ['x@bravo.test'], subject: 'B copy', via: 'api' },
+      'POST /api/v1/tasks': { messageId: '<alpha-deal@buyer-of-alpha.de>' },
+      'POST /api/v1/tasks/{taskId}/reschedule': { due: { at: '2030-01-01T00:00:00Z' } },
       'PATCH /api/v1/customers/{customerId}': { name: 'Renamed by B', timeZone: 'Europe/Paris' },
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
     };
@@ -96,13 +107,13 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   };
 
   it('covers a meaningful number of routes', () => {
-    expect(routes().length).toBeGreaterThanOrEqual(23);
+    expect(routes().length).toBeGreaterThanOrEqual(35);
   });
 
   it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
     const before = await snapshotOfA();
     // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
-    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret'];
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId];
     const outcomes: string[] = [];
     for (const { method, path } of routes()) {
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));

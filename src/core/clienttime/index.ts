@@ -6,6 +6,7 @@ export { ClientTimeError } from './errors.js';
 export { inferTimeZone, type Confidence, type ZoneEvidence, type ZoneInference } from './infer.js';
 export { businessCalendar, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type HoursOverride } from './calendar.js';
 export { nextSlot, slotFor, type Alternative, type SlotAnswer, type SlotComputation } from './slot.js';
+export { dueIn, type Due, type DueRule } from './due.js';
 export { CHINA_ARRANGEMENTS, type ChinaHolidayArrangement } from './china-arrangements.js';
 export { WORK_WEEK_BY_COUNTRY } from './work-weeks.js';
 export { ZONES_BY_COUNTRY } from './zone-table.js';

@@ -44,6 +44,16 @@ export class TenantDb {
     await this.db.insertInto(table).values(rows as never).execute();
   }
 
+  /** Inserts unless a row with the same unique key (tenant_id + `conflict`) exists; true when inserted. */
+  async insertIfAbsent<T extends TenantTable>(table: T, values: Omit<Insertable<Database[T]>, 'tenant_id'>, conflict: string[]): Promise<boolean> {
+    const result = await this.db
+      .insertInto(table)
+      .values({ ...values, tenant_id: this.tenantId } as never)
+      .onConflict((oc) => oc.columns(['tenant_id', ...conflict] as never).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   /**
    * Insert, or on a clash with the unique key (tenant_id + `conflict`) apply `update` instead, in
    * one statement: no read-then-write race between concurrent requests.

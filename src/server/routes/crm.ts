@@ -5,6 +5,7 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { contactView, createCustomer, findContact, getCustomer, listCustomers, updateCustomer, upsertContact } from '../services/customers.js';
 import { clientTimeFor } from '../services/client-time.js';
+import { completeTask, createTask, listTasks, logMail, logStatus, rescheduleTask, timeline } from '../services/crm.js';
 import { notFound } from '../errors.js';
 import { closed, errorResponses } from './schemas.js';
 
@@ -51,6 +52,44 @@ const ContactView = Type.Object({
 });
 const Alternative = Type.Object({ label: Type.String(), at: Type.String(), clientLocal: Type.String(), repLocal: Type.Optional(Type.String()) });
 const CustomerParams = Type.Object({ customerId: Type.String({ maxLength: 64 }) });
+const Activity = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  threadId: nullable(Type.String()),
+  direction: Type.Enum(['inbound', 'outbound']),
+  occurredAt: Type.String(),
+  utcOffset: nullable(Type.String()),
+  from: Type.String(),
+  to: Type.Array(Type.String()),
+  subject: Type.String(),
+  snippet: Type.String(),
+  customerId: nullable(Type.String()),
+  contactId: nullable(Type.String()),
+  loggedBy: Type.String(),
+  loggedVia: Type.String(),
+  loggedAt: Type.String(),
+});
+const Task = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  notes: Type.String(),
+  status: Type.Enum(['open', 'done']),
+  dueAt: nullable(Type.String()),
+  dueLocal: nullable(Type.String()),
+  dueTimeZone: nullable(Type.String()),
+  assignee: Type.String(),
+  customerId: nullable(Type.String()),
+  contactId: nullable(Type.String()),
+  activityId: nullable(Type.String()),
+  createdAt: Type.String(),
+  completedAt: nullable(Type.String()),
+  dueReason: Type.Optional(Type.String()),
+});
+const Due = Type.Union([
+  Type.Object({ rule: Type.Object({ businessDays: Type.Integer({ minimum: 0, maximum: 366 }), at: Type.String({ pattern: '^\\d{2}:\\d{2}$' }) }, closed) }, closed),
+  Type.Object({ at: Type.String({ format: 'date-time' }) }, closed),
+]);
+const TaskParams = Type.Object({ taskId: Type.String({ maxLength: 64 }) });
 
 export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   app.get('/customers', { config: { access: 'crm:read' }, schema: { tags: ['customers'], summary: 'Customers (companies) of my tenant', response: { 200: Type.Object({ customers: Type.Array(CustomerView) }), ...errorResponses } } }, async (request) => {
@@ -123,6 +162,110 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
       const contact = await findContact(tdb, request.query.email);
       if (!contact) throw notFound('contact');
       return contactView(contact);
+    },
+  );
+
+  app.post(
+    '/log',
+    {
+      config: { access: 'crm:write' },
+      schema: {
+        tags: ['crm'],
+        summary: 'Log a mail to the built-in CRM, once per tenant: a second log (any face, any rep) answers already-logged with who and when',
+        body: Type.Object(
+          {
+            messageId: Type.String({ maxLength: 1000 }),
+            threadId: Type.Optional(Type.String({ maxLength: 500 })),
+            direction: Type.Enum(['inbound', 'outbound']),
+            dateHeader: Type.Optional(Type.String({ maxLength: 100 })),
+            sentAt: Type.Optional(Type.String({ format: 'date-time' })),
+            from: Type.String({ maxLength: 254 }),
+            to: Type.Array(Type.String({ maxLength: 254 }), { minItems: 1, maxItems: 100 }),
+            subject: Type.String({ maxLength: 998 }),
+            snippet: Type.Optional(Type.String({ maxLength: 2000 })),
+            via: Type.Enum(['outlook', 'gmail', 'api']),
+          },
+          closed,
+        ),
+        response: { 200: Type.Object({ status: Type.Literal('already-logged'), activity: Activity }), 201: Type.Object({ status: Type.Literal('logged'), activity: Activity }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      const result = await logMail(tdb, principal, request.body);
+      return reply.status(result.status === 'logged' ? 201 : 200).send(result as never);
+    },
+  );
+
+  app.get(
+    '/log/status',
+    { config: { access: 'crm:read' }, schema: { tags: ['crm'], summary: 'Is this mail logged? By whom, when', querystring: Type.Object({ messageId: Type.String({ maxLength: 1000 }) }, closed), response: { 200: Type.Object({ logged: Type.Boolean(), activity: nullable(Activity) }), ...errorResponses } } },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      const activity = await logStatus(tdb, request.query.messageId);
+      return { logged: activity !== null, activity };
+    },
+  );
+
+  app.get(
+    '/customers/:customerId/timeline',
+    { config: { access: 'crm:read' }, schema: { tags: ['crm'], summary: "A customer's logged mails and tasks, newest first", params: CustomerParams, response: { 200: Type.Object({ mails: Type.Array(Activity), tasks: Type.Array(Task) }), ...errorResponses } } },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      return timeline(tdb, request.params.customerId);
+    },
+  );
+
+  app.post(
+    '/tasks',
+    {
+      config: { access: 'crm:write' },
+      schema: {
+        tags: ['crm'],
+        summary: "Create a follow-up task, e.g. from a logged mail, due 'in N of the client's business days at HH:MM their time'",
+        body: Type.Object(
+          {
+            title: Type.Optional(Type.String({ maxLength: 300 })),
+            notes: Type.Optional(Type.String({ maxLength: 4000 })),
+            messageId: Type.Optional(Type.String({ maxLength: 1000 })),
+            link: Type.Optional(Type.String({ maxLength: 2000 })),
+            contact: Type.Optional(Type.String({ maxLength: 254 })),
+            due: Type.Optional(Due),
+          },
+          closed,
+        ),
+        response: { 201: Task, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      return reply.status(201).send(await createTask(tdb, principal, request.body));
+    },
+  );
+
+  app.get(
+    '/tasks',
+    {
+      config: { access: 'crm:read' },
+      schema: { tags: ['crm'], summary: "My tasks (admins: everyone's with all=true), by due date", querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'done'])), all: Type.Optional(Type.Boolean()) }, closed), response: { 200: Type.Object({ tasks: Type.Array(Task) }), ...errorResponses } },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return { tasks: await listTasks(tdb, principal, { ...(request.query.status ? { status: request.query.status } : {}), everyone: request.query.all ?? false }) };
+    },
+  );
+
+  app.post('/tasks/:taskId/complete', { config: { access: 'crm:write' }, schema: { tags: ['crm'], summary: 'Mark a task done', params: TaskParams, response: { 200: Task, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return completeTask(tdb, principal, request.params.taskId);
+  });
+
+  app.post(
+    '/tasks/:taskId/reschedule',
+    { config: { access: 'crm:write' }, schema: { tags: ['crm'], summary: 'Give a task a new due time (a rule in the client business days, or an instant)', params: TaskParams, body: Type.Object({ due: Due }, closed), response: { 200: Task, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return rescheduleTask(tdb, principal, request.params.taskId, request.body.due);
     },
   );
 

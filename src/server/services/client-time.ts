@@ -1,6 +1,6 @@
 import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest } from '../errors.js';
-import { ClientTimeError, slotFor, type HoursOverride, type SlotAnswer, type ZoneEvidence } from '../../core/clienttime/index.js';
+import { businessCalendar, ClientTimeError, inferTimeZone, slotFor, type BusinessCalendar, type HoursOverride, type SlotAnswer, type ZoneEvidence } from '../../core/clienttime/index.js';
 import { customerOfEmail, findContact } from './customers.js';
 import { publishedPacks } from './packs.js';
 
@@ -29,6 +29,26 @@ async function policyHours(tdb: TenantDb, userId: string | null): Promise<{ star
     if (hours) return hours;
   }
   return undefined;
+}
+
+/** The business calendar of a recipient from what the tenant knows, or null when their zone is unknown. */
+export async function calendarOfRecipient(tdb: TenantDb, email: string): Promise<{ calendar: BusinessCalendar; reasons: string[] } | null> {
+  const contact = await findContact(tdb, email);
+  const customer = contact?.customer_id
+    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
+    : await customerOfEmail(tdb, email);
+  const stored = contact?.time_zone ?? customer?.time_zone ?? null;
+  const inference = inferTimeZone({
+    email,
+    storedTimeZone: stored,
+    ...(stored ? { storedBy: contact?.time_zone ? ('contact' as const) : ('customer' as const) } : {}),
+    country: contact?.country ?? customer?.country ?? null,
+    phone: contact?.phone ?? null,
+    dateHeader: contact?.last_date_header ?? null,
+  });
+  if (!inference.timeZone) return null;
+  const override = customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
+  return { calendar: businessCalendar(inference.country, inference.timeZone, override), reasons: inference.reasons };
 }
 
 /** Everything the tenant knows about a recipient, turned into their clock and the next good moment to send. */

@@ -1,0 +1,297 @@
+import type { Actor } from '../auth/principal.js';
+import type { ActivityRow, TaskRow } from '../db/tables.js';
+import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import { businessCalendar, ClientTimeError, dueIn, type DueRule } from '../../core/clienttime/index.js';
+import { parseDateHeader } from '../../core/clienttime/date-header.js';
+import { formatOffset } from '../../core/clienttime/zones.js';
+import { customerOfEmail, findContact, learnFromInboundMail, upsertContact } from './customers.js';
+import { calendarOfRecipient } from './client-time.js';
+import { normaliseEmail } from './people.js';
+
+/**
+ * The built-in CRM log: mails logged once per tenant (idempotent on the Internet Message-ID,
+ * whichever face or rep logs it), and follow-up tasks due in the client's business time.
+ */
+
+export interface LogMailInput {
+  messageId: string;
+  threadId?: string | undefined;
+  direction: 'inbound' | 'outbound';
+  /** The raw Date: header (inbound mail teaches the store the sender's UTC offset). */
+  dateHeader?: string | undefined;
+  /** When it was sent, if no Date: header is at hand. */
+  sentAt?: string | undefined;
+  from: string;
+  to: string[];
+  subject: string;
+  snippet?: string | undefined;
+  via: 'outlook' | 'gmail' | 'api';
+}
+
+export interface ActivityView {
+  id: string;
+  messageId: string;
+  threadId: string | null;
+  direction: 'inbound' | 'outbound';
+  occurredAt: string;
+  utcOffset: string | null;
+  from: string;
+  to: string[];
+  subject: string;
+  snippet: string;
+  customerId: string | null;
+  contactId: string | null;
+  loggedBy: string;
+  loggedVia: string;
+  loggedAt: string;
+}
+
+export interface LogResult {
+  status: 'logged' | 'already-logged';
+  activity: ActivityView;
+}
+
+const SNIPPET_MAX = 500;
+
+/** `<abc@host>` → `abc@host`: the angle brackets are syntax, the id inside is compared as written. */
+export function normaliseMessageId(raw: string): string {
+  const id = raw.trim().replace(/^<|>$/g, '').trim();
+  if (!id || id.length > 998 || /[\s<>]/.test(id)) throw badRequest(`"${raw.slice(0, 80)}" is not an Internet Message-ID`, [{ path: 'messageId', message: 'not a Message-ID' }]);
+  return id;
+}
+
+async function activityView(tdb: TenantDb, row: ActivityRow): Promise<ActivityView> {
+  const who = await tdb.selectFrom('users').select('email').where('id', '=', row.logged_by).executeTakeFirst();
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    threadId: row.thread_id,
+    direction: row.direction,
+    occurredAt: row.occurred_at,
+    utcOffset: row.utc_offset,
+    from: row.from_address,
+    to: JSON.parse(row.to_addresses) as string[],
+    subject: row.subject,
+    snippet: row.snippet,
+    customerId: row.customer_id,
+    contactId: row.contact_id,
+    loggedBy: who?.email ?? 'a former user',
+    loggedVia: row.logged_via,
+    loggedAt: row.created_at,
+  };
+}
+
+export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput): Promise<LogResult> {
+  if (!actor.userId) throw forbidden('mails are logged by a user');
+  const messageId = normaliseMessageId(input.messageId);
+  const from = normaliseEmail(input.from, 'from');
+  const to = input.to.map((t, i) => normaliseEmail(t, `to[${i}]`));
+  if (to.length === 0) throw badRequest('to: at least one recipient', [{ path: 'to', message: 'must not be empty' }]);
+  let occurredAt = input.sentAt ? new Date(input.sentAt) : new Date();
+  let utcOffset: string | null = null;
+  if (input.dateHeader) {
+    try {
+      const header = parseDateHeader(input.dateHeader);
+      occurredAt = new Date(header.instantMs);
+      utcOffset = header.offsetMinutes === null ? null : formatOffset(header.offsetMinutes);
+    } catch (error) {
+      if (error instanceof ClientTimeError) throw badRequest(`dateHeader: ${error.message}`, [{ path: 'dateHeader', message: error.message }]);
+      throw error;
+    }
+  }
+  if (Number.isNaN(occurredAt.getTime())) throw badRequest('sentAt: not an ISO-8601 instant', [{ path: 'sentAt', message: 'not an instant' }]);
+
+  return tdb.transaction(async (t) => {
+    const existing = await t.selectFrom('activities').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+    if (existing) return { status: 'already-logged' as const, activity: await activityView(t, existing) };
+
+    // The client is the other side: the sender of an inbound mail, the first recipient of an outbound one.
+    const client = input.direction === 'inbound' ? from : to[0]!;
+    const contact = input.direction === 'inbound' && input.dateHeader
+      ? await learnFromInboundMail(t, actor, { from: client, dateHeader: input.dateHeader })
+      : await upsertContact(t, actor, { email: client });
+    const customer = contact.customerId ? { id: contact.customerId } : await customerOfEmail(t, client);
+    const id = newId();
+    const inserted = await t.insertIfAbsent(
+      'activities',
+      {
+        id,
+        customer_id: customer?.id ?? null,
+        contact_id: contact.id,
+        kind: 'email',
+        direction: input.direction,
+        message_id: messageId,
+        thread_id: input.threadId ?? null,
+        occurred_at: occurredAt.toISOString(),
+        utc_offset: utcOffset,
+        from_address: from,
+        to_addresses: JSON.stringify(to),
+        subject: input.subject.slice(0, 998),
+        snippet: (input.snippet ?? '').replace(/\s+/g, ' ').trim().slice(0, SNIPPET_MAX),
+        logged_by: actor.userId!,
+        logged_via: input.via,
+        created_at: nowIso(),
+      },
+      ['message_id'],
+    );
+    const row = (await t.selectFrom('activities').selectAll().where('message_id', '=', messageId).executeTakeFirst())!;
+    return { status: inserted ? ('logged' as const) : ('already-logged' as const), activity: await activityView(t, row) };
+  });
+}
+
+export async function logStatus(tdb: TenantDb, messageId: string): Promise<ActivityView | null> {
+  const row = await tdb.selectFrom('activities').selectAll().where('message_id', '=', normaliseMessageId(messageId)).executeTakeFirst();
+  return row ? activityView(tdb, row) : null;
+}
+
+export interface TaskView {
+  id: string;
+  title: string;
+  notes: string;
+  status: 'open' | 'done';
+  dueAt: string | null;
+  dueLocal: string | null;
+  dueTimeZone: string | null;
+  assignee: string;
+  customerId: string | null;
+  contactId: string | null;
+  activityId: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+async function taskView(tdb: TenantDb, row: TaskRow): Promise<TaskView> {
+  const who = await tdb.selectFrom('users').select('email').where('id', '=', row.assignee_id).executeTakeFirst();
+  return {
+    id: row.id,
+    title: row.title,
+    notes: row.notes,
+    status: row.status,
+    dueAt: row.due_at,
+    dueLocal: row.due_local,
+    dueTimeZone: row.due_time_zone,
+    assignee: who?.email ?? 'a former user',
+    customerId: row.customer_id,
+    contactId: row.contact_id,
+    activityId: row.activity_id,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+  };
+}
+
+export type DueInput = { rule: DueRule } | { at: string };
+
+/** The due instant: an explicit one, or a rule counted in the client's business days (the rep's own when the client's zone is unknown). */
+async function resolveDue(tdb: TenantDb, actor: Actor, clientEmail: string | null, due: DueInput | undefined, now: Date): Promise<{ at: string | null; local: string | null; zone: string | null; reason: string }> {
+  if (!due) return { at: null, local: null, zone: null, reason: 'no due date' };
+  if ('at' in due) {
+    const at = new Date(due.at);
+    if (Number.isNaN(at.getTime())) throw badRequest('due.at: not an ISO-8601 instant', [{ path: 'due.at', message: 'not an instant' }]);
+    return { at: at.toISOString(), local: null, zone: null, reason: 'the date you gave' };
+  }
+  const client = clientEmail ? await calendarOfRecipient(tdb, clientEmail) : null;
+  let calendar = client?.calendar;
+  let reason = client ? `in ${due.rule.businessDays} of the client's business days (${client.calendar.timeZone}) at ${due.rule.at} their time` : '';
+  if (!calendar) {
+    const me = await tdb.selectFrom('users').select('time_zone').where('id', '=', actor.userId ?? '').executeTakeFirst();
+    calendar = businessCalendar(null, me?.time_zone ?? 'UTC');
+    reason = `the client's time zone is unknown: in ${due.rule.businessDays} of your business days at ${due.rule.at} your time`;
+  }
+  try {
+    const d = dueIn(now, calendar, due.rule);
+    return { at: d.at, local: d.local, zone: d.timeZone, reason };
+  } catch (error) {
+    if (error instanceof ClientTimeError) throw badRequest(`due: ${error.message}`, [{ path: 'due', message: error.message }]);
+    throw error;
+  }
+}
+
+export interface TaskInput {
+  title?: string | undefined;
+  notes?: string | undefined;
+  /** Turn a logged mail into a task: title from its subject, notes linking back to it. */
+  messageId?: string | undefined;
+  /** A link the face can open (Outlook web link, Gmail thread URL) for the notes. */
+  link?: string | undefined;
+  contact?: string | undefined;
+  due?: DueInput | undefined;
+}
+
+export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, now = new Date()): Promise<TaskView & { dueReason: string }> {
+  if (!actor.userId) throw forbidden('tasks are assigned to a user');
+  const activity = input.messageId ? await tdb.selectFrom('activities').selectAll().where('message_id', '=', normaliseMessageId(input.messageId)).executeTakeFirst() : undefined;
+  if (input.messageId && !activity) throw notFound('a logged mail with that Message-ID (log it first)');
+  if (input.link && !/^https:\/\//.test(input.link)) throw badRequest('link: must be an https URL', [{ path: 'link', message: 'must be https' }]);
+  const title = (input.title ?? (activity ? `Follow up: ${activity.subject}` : '')).trim();
+  if (!title) throw badRequest('title: give a title, or the messageId of a logged mail', [{ path: 'title', message: 'is required' }]);
+  const clientEmail = input.contact ? normaliseEmail(input.contact, 'contact') : activity ? (activity.direction === 'inbound' ? activity.from_address : (JSON.parse(activity.to_addresses) as string[])[0] ?? null) : null;
+  const contact = clientEmail ? await findContact(tdb, clientEmail) : undefined;
+  const due = await resolveDue(tdb, actor, clientEmail, input.due, now);
+  const notes = [input.notes?.trim(), activity ? `Mail: "${activity.subject}" from ${activity.from_address} on ${activity.occurred_at} (Message-ID <${activity.message_id}>)` : undefined, input.link]
+    .filter(Boolean)
+    .join('\n');
+  const id = newId();
+  const created = nowIso();
+  await tdb.insert('tasks', {
+    id,
+    customer_id: activity?.customer_id ?? contact?.customer_id ?? null,
+    contact_id: contact?.id ?? activity?.contact_id ?? null,
+    activity_id: activity?.id ?? null,
+    title: title.slice(0, 300),
+    notes: notes.slice(0, 5000),
+    due_at: due.at,
+    due_local: due.local,
+    due_time_zone: due.zone,
+    assignee_id: actor.userId,
+    status: 'open',
+    created_by: actor.userId,
+    created_at: created,
+    updated_at: created,
+    completed_at: null,
+  });
+  const row = (await tdb.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!;
+  return { ...(await taskView(tdb, row)), dueReason: due.reason };
+}
+
+/** Reps see their own tasks; a manager (people:read) may see the whole team's. */
+export async function listTasks(tdb: TenantDb, actor: Actor, options: { status?: 'open' | 'done'; everyone?: boolean } = {}): Promise<TaskView[]> {
+  if (options.everyone && !actor.permissions.has('people:read')) throw forbidden("only admins see the whole team's tasks");
+  let q = tdb.selectFrom('tasks').selectAll();
+  if (!options.everyone) q = q.where('assignee_id', '=', actor.userId ?? '');
+  if (options.status) q = q.where('status', '=', options.status);
+  const rows = await q.orderBy('due_at').orderBy('created_at').limit(500).execute();
+  return Promise.all(rows.map((r) => taskView(tdb, r)));
+}
+
+async function ownTask(tdb: TenantDb, actor: Actor, taskId: string): Promise<TaskRow> {
+  const row = await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!row || (row.assignee_id !== actor.userId && !actor.permissions.has('people:write'))) throw notFound('task');
+  return row;
+}
+
+export async function completeTask(tdb: TenantDb, actor: Actor, taskId: string): Promise<TaskView> {
+  const row = await ownTask(tdb, actor, taskId);
+  if (row.status !== 'done') {
+    const now = nowIso();
+    await tdb.updateTable('tasks', { status: 'done', completed_at: now, updated_at: now }).where('id', '=', taskId).execute();
+  }
+  return taskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!);
+}
+
+export async function rescheduleTask(tdb: TenantDb, actor: Actor, taskId: string, due: DueInput, now = new Date()): Promise<TaskView & { dueReason: string }> {
+  const row = await ownTask(tdb, actor, taskId);
+  const contact = row.contact_id ? await tdb.selectFrom('contacts').select('email').where('id', '=', row.contact_id).executeTakeFirst() : undefined;
+  const resolved = await resolveDue(tdb, actor, contact?.email ?? null, due, now);
+  await tdb.updateTable('tasks', { due_at: resolved.at, due_local: resolved.local, due_time_zone: resolved.zone, updated_at: nowIso() }).where('id', '=', taskId).execute();
+  return { ...(await taskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!)), dueReason: resolved.reason };
+}
+
+/** A customer's mails and tasks, newest first. */
+export async function timeline(tdb: TenantDb, customerId: string): Promise<{ mails: ActivityView[]; tasks: TaskView[] }> {
+  const customer = await tdb.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
+  if (!customer) throw notFound('customer');
+  const mails = await tdb.selectFrom('activities').selectAll().where('customer_id', '=', customerId).orderBy('occurred_at', 'desc').limit(200).execute();
+  const tasks = await tdb.selectFrom('tasks').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').limit(200).execute();
+  return { mails: await Promise.all(mails.map((m) => activityView(tdb, m))), tasks: await Promise.all(tasks.map((t) => taskView(tdb, t))) };
+}
