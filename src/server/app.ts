@@ -19,6 +19,8 @@ import { peopleRoutes } from './routes/people.js';
 import { packRoutes } from './routes/packs.js';
 import { adminRoutes } from './routes/admin.js';
 import { crmRoutes } from './routes/crm.js';
+import { connectorRoutes } from './routes/connectors.js';
+import type { SecretBox } from './secrets.js';
 
 export interface AppDeps {
   config: Config;
@@ -28,12 +30,14 @@ export interface AppDeps {
   logger?: boolean | object;
   /** The built faces (webpack output), served at /addin/. */
   addinDir?: string;
+  /** Encrypts connector secrets; without it connectors cannot be configured. */
+  secretBox?: SecretBox | undefined;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist') }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -77,6 +81,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
+      await api.register(connectorRoutes, { db: store.db, box: secretBox });
     },
     { prefix: API_PREFIX },
   );

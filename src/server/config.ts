@@ -23,6 +23,8 @@ export interface Config {
   devMode: boolean;
   production: boolean;
   instanceId: string;
+  /** base64 of 32 bytes: encrypts connector secrets at rest */
+  secretKey: string | undefined;
   microsoft: { audience: string | undefined; jwksUrl: string; issuerTemplate: string };
   google: { audience: string | undefined; jwksUrl: string; issuers: string[] };
 }
@@ -39,6 +41,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal | error | warn | info | debug | trace (JSON logs on stdout)' },
   { name: 'TRADEPANE_DEV', default: '(unset)', meaning: '1 = dev mode (self-signed dev tokens, demo data); refused with NODE_ENV=production' },
   { name: 'NODE_ENV', default: '(unset)', meaning: 'production turns dev mode off for good' },
+  { name: 'TRADEPANE_SECRET_KEY', default: '(unset: connectors cannot be configured; dev mode generates one)', meaning: 'base64 of 32 random bytes (openssl rand -base64 32) that encrypts CRM connector secrets at rest; keep it in your secret store' },
   { name: 'INSTANCE_ID', default: 'host-pid-random', meaning: 'name of this instance in job leases and logs' },
   { name: 'MS_AUDIENCE', default: '(unset: Microsoft sign-in off)', meaning: 'expected audience of Entra ID access tokens (api://… or the client id)' },
   { name: 'MS_JWKS_URL', default: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', meaning: 'Entra ID signing keys' },
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     devMode,
     production,
     instanceId: env.INSTANCE_ID || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    secretKey: env.TRADEPANE_SECRET_KEY || undefined,
     microsoft: {
       audience: env.MS_AUDIENCE || undefined,
       jwksUrl: url('MS_JWKS_URL', env.MS_JWKS_URL || 'https://login.microsoftonline.com/common/discovery/v2.0/keys'),

@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { migrate, openStore } from './db/connect.js';
 import { loadDevSigner } from './auth/dev-keys.js';
 import { DEMO_ADMIN, DEMO_REP, seedDemo } from './demo/seed.js';
+import { SecretBox } from './secrets.js';
+import { startOutboxWorker } from './jobs/outbox-worker.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -15,7 +17,13 @@ export async function serve(config: Config, print: (line: string) => void = cons
   await migrate(store);
   const devSigner = config.devMode ? await loadDevSigner(config.dataDir) : undefined;
   const seeded = config.devMode ? await seedDemo(store.db) : false;
-  const app = await buildApp({ config, store, devSigner });
+  const secretBox = SecretBox.fromConfig(config.secretKey, config.dataDir, config.devMode);
+  const app = await buildApp({ config, store, devSigner, secretBox });
+  // CRM deliveries: every instance runs the worker; leases keep each attempt to one instance.
+  const stopWorker = startOutboxWorker(store.db, secretBox, config.instanceId, (err) => app.log.error({ err }, 'outbox worker pass failed'));
+  app.addHook('preClose', async () => {
+    await stopWorker();
+  });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

@@ -5,6 +5,8 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { savePersonalTemplate } from '../../src/server/services/personal-templates.js';
 import { bearer, operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/server/secrets.js';
 
 /**
  * Walks every route the store publishes in its OpenAPI document, as a rep and as an admin of
@@ -22,6 +24,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let b: SeededTenant;
   let aKeyId: string;
   let aTaskId: string;
+  let aConnectorId: string;
+  let aDeliveryId: string;
+  const box = new SecretBox(randomBytes(32));
 
   const snapshotOfA = async () => {
     const t = a.tdb;
@@ -39,6 +44,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       uses: await t.selectFrom('template_uses').selectAll().execute(),
       activities: await t.selectFrom('activities').selectAll().orderBy('id').execute(),
       tasks: await t.selectFrom('tasks').selectAll().orderBy('id').execute(),
+      connectors: await t.selectFrom('connectors').selectAll().orderBy('id').execute(),
+      outbox: await t.selectFrom('outbox').selectAll().orderBy('id').execute(),
       audit: (await t.selectFrom('audit_log').select('id').execute()).length,
     };
   };
@@ -50,12 +57,16 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     // A pack for everyone in A: a rep of B must still never see it.
     await pushPack(a.tdb, operator(a.tenantId), packYaml('alpha-for-all', ['*'], 'Alpha everyone pack'));
     await savePersonalTemplate(a.tdb, { ...operator(a.tenantId), userId: a.rep.id }, { id: 'alpha-personal', kind: 'other', title: 'Alpha secret template', variants: { en: { subject: 'Alpha secret', body: '<p>secret</p>' } } });
+    const { createConnector } = await import('../../src/server/services/connectors.js');
+    aConnectorId = (await createConnector(a.tdb, operator(a.tenantId), box, { kind: 'webhook', name: 'alpha hook', settings: { url: 'https://crm.alpha.example/hook' }, secrets: { signingSecret: 'alpha-signing-secret-0123' } })).id;
     const { logMail, createTask } = await import('../../src/server/services/crm.js');
     const aRep = { ...operator(a.tenantId), userId: a.rep.id };
     await logMail(a.tdb, aRep, { messageId: '<alpha-deal@buyer-of-alpha.de>', direction: 'inbound', from: 'boss@buyer-of-alpha.de', to: ['rep@alpha.test'], subject: 'Alpha secret deal', via: 'api' });
     aTaskId = (await createTask(a.tdb, aRep, { messageId: '<alpha-deal@buyer-of-alpha.de>' })).id;
+    aDeliveryId = (await a.tdb.selectFrom('outbox').select('id').executeTakeFirstOrThrow()).id;
+    await a.tdb.updateTable('outbox', { status: 'dead' }).where('id', '=', aDeliveryId).execute();
     aKeyId = (await a.tdb.selectFrom('api_keys').select('id').executeTakeFirstOrThrow()).id;
-    app = await testApp(store);
+    app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
 
@@ -66,7 +77,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -90,6 +101,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'POST /api/v1/log': { messageId: '<alpha-deal@buyer-of-alpha.de>', direction: 'inbound', from: 'boss@buyer-of-alpha.de', to: ['x@bravo.test'], subject: 'B copy', via: 'api' },
       'POST /api/v1/tasks': { messageId: '<alpha-deal@buyer-of-alpha.de>' },
       'POST /api/v1/tasks/{taskId}/reschedule': { due: { at: '2030-01-01T00:00:00Z' } },
+      'POST /api/v1/connectors': { kind: 'webhook', name: 'alpha hook', settings: { url: 'https://crm.bravo.example/hook' }, secrets: { signingSecret: 'bravo-signing-secret-012' } },
+      'PATCH /api/v1/connectors/{connectorId}': { enabled: false },
       'PATCH /api/v1/customers/{customerId}': { name: 'Renamed by B', timeZone: 'Europe/Paris' },
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
     };
@@ -113,7 +126,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
     const before = await snapshotOfA();
     // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
-    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId];
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId, aConnectorId, aDeliveryId, 'crm.alpha.example', 'alpha-signing-secret'];
     const outcomes: string[] = [];
     for (const { method, path } of routes()) {
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));

@@ -7,6 +7,7 @@ import type { Database } from './tables.js';
 import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_contact_date_header.js';
 import * as m003 from './migrations/003_template_uses.js';
+import * as m004 from './migrations/004_connectors_outbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -67,6 +68,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
   '002_contact_date_header': m002,
   '003_template_uses': m003,
+  '004_connectors_outbox': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

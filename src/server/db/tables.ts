@@ -223,6 +223,39 @@ export interface TemplateUseRow {
   last_used_at: string;
 }
 
+export interface ConnectorRow {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  name: string;
+  settings: string;
+  /** AES-256-GCM ciphertext of the JSON secrets (see secrets.ts) */
+  secrets: string;
+  /** JSON list of event types it receives */
+  events: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OutboxRow {
+  id: string;
+  tenant_id: string;
+  connector_id: string;
+  event_type: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -241,4 +274,6 @@ export interface Database {
   audit_log: AuditRow;
   api_keys: ApiKeyRow;
   template_uses: TemplateUseRow;
+  connectors: ConnectorRow;
+  outbox: OutboxRow;
 }

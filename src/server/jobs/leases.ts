@@ -14,5 +14,11 @@ export async function releaseLeases(db: Kysely<Database>, instanceId: string): P
     .where('lease_owner', '=', instanceId)
     .where('status', '=', 'pending')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const outbox = await db
+    .updateTable('outbox')
+    .set({ lease_owner: null, lease_until: null })
+    .where('lease_owner', '=', instanceId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) + Number(outbox.numUpdatedRows);
 }

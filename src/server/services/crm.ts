@@ -8,6 +8,7 @@ import { formatOffset } from '../../core/clienttime/zones.js';
 import { customerOfEmail, findContact, learnFromInboundMail, upsertContact } from './customers.js';
 import { calendarOfRecipient } from './client-time.js';
 import { normaliseEmail } from './people.js';
+import { enqueue } from './connectors.js';
 
 /**
  * The built-in CRM log: mails logged once per tenant (idempotent on the Internet Message-ID,
@@ -136,7 +137,21 @@ export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput):
       ['message_id'],
     );
     const row = (await t.selectFrom('activities').selectAll().where('message_id', '=', messageId).executeTakeFirst())!;
-    return { status: inserted ? ('logged' as const) : ('already-logged' as const), activity: await activityView(t, row) };
+    const activity = await activityView(t, row);
+    if (inserted) {
+      // Owed to every connector, in the same transaction as our own log: nothing lost if a CRM is down.
+      const company = customer ? await t.selectFrom('customers').select('name').where('id', '=', customer.id).executeTakeFirst() : undefined;
+      const domains = customer ? (await t.selectFrom('customer_domains').select('domain').where('customer_id', '=', customer.id).execute()).map((d) => d.domain) : [];
+      await enqueue(t, {
+        type: 'email.logged',
+        id: `email.logged:${row.id}`,
+        occurredAt: row.created_at,
+        activity: { messageId, threadId: row.thread_id, direction: row.direction, occurredAt: row.occurred_at, from, to, subject: row.subject, snippet: row.snippet, loggedBy: activity.loggedBy },
+        contact: { email: contact.email, firstName: contact.firstName, lastName: contact.lastName },
+        company: company ? { name: company.name, domains } : null,
+      });
+    }
+    return { status: inserted ? ('logged' as const) : ('already-logged' as const), activity };
   });
 }
 
@@ -219,7 +234,8 @@ export interface TaskInput {
 }
 
 export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, now = new Date()): Promise<TaskView & { dueReason: string }> {
-  if (!actor.userId) throw forbidden('tasks are assigned to a user');
+  const userId = actor.userId;
+  if (!userId) throw forbidden('tasks are assigned to a user');
   const activity = input.messageId ? await tdb.selectFrom('activities').selectAll().where('message_id', '=', normaliseMessageId(input.messageId)).executeTakeFirst() : undefined;
   if (input.messageId && !activity) throw notFound('a logged mail with that Message-ID (log it first)');
   if (input.link && !/^https:\/\//.test(input.link)) throw badRequest('link: must be an https URL', [{ path: 'link', message: 'must be https' }]);
@@ -233,25 +249,36 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
     .join('\n');
   const id = newId();
   const created = nowIso();
-  await tdb.insert('tasks', {
-    id,
-    customer_id: activity?.customer_id ?? contact?.customer_id ?? null,
-    contact_id: contact?.id ?? activity?.contact_id ?? null,
-    activity_id: activity?.id ?? null,
-    title: title.slice(0, 300),
-    notes: notes.slice(0, 5000),
-    due_at: due.at,
-    due_local: due.local,
-    due_time_zone: due.zone,
-    assignee_id: actor.userId,
-    status: 'open',
-    created_by: actor.userId,
-    created_at: created,
-    updated_at: created,
-    completed_at: null,
+  return tdb.transaction(async (tx) => {
+    await tx.insert('tasks', {
+      id,
+      customer_id: activity?.customer_id ?? contact?.customer_id ?? null,
+      contact_id: contact?.id ?? activity?.contact_id ?? null,
+      activity_id: activity?.id ?? null,
+      title: title.slice(0, 300),
+      notes: notes.slice(0, 5000),
+      due_at: due.at,
+      due_local: due.local,
+      due_time_zone: due.zone,
+      assignee_id: userId,
+      status: 'open',
+      created_by: userId,
+      created_at: created,
+      updated_at: created,
+      completed_at: null,
+    });
+    const row = (await tx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!;
+    const view = await taskView(tx, row);
+    await enqueue(tx, {
+      type: 'task.created',
+      id: `task.created:${id}`,
+      occurredAt: created,
+      task: { id, title: view.title, notes: view.notes, dueAt: view.dueAt, dueLocal: view.dueLocal, assignee: view.assignee },
+      contact: contact ? { email: contact.email, firstName: contact.first_name, lastName: contact.last_name } : clientEmail ? { email: clientEmail } : null,
+      messageId: activity?.message_id ?? null,
+    });
+    return { ...view, dueReason: due.reason };
   });
-  const row = (await tdb.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!;
-  return { ...(await taskView(tdb, row)), dueReason: due.reason };
 }
 
 /** Reps see their own tasks; a manager (people:read) may see the whole team's. */

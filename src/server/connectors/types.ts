@@ -1,0 +1,73 @@
+/**
+ * What every CRM connector implements. The store writes its own log first, then queues one
+ * delivery per configured connector (the outbox); a worker calls `deliver` until it succeeds,
+ * fails for good, or runs out of attempts (dead letter). Connectors must be idempotent: the same
+ * event may be delivered again after a crash between the CRM's answer and our bookkeeping, so
+ * each adapter looks for what it created before (by the event id or the mail's Message-ID).
+ */
+
+export interface CrmContact {
+  email: string;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+export interface CrmCompany {
+  name: string;
+  domains: string[];
+}
+
+export interface EmailLoggedEvent {
+  type: 'email.logged';
+  /** Stable for this event across retries: the idempotency key. */
+  id: string;
+  occurredAt: string;
+  activity: {
+    messageId: string;
+    threadId: string | null;
+    direction: 'inbound' | 'outbound';
+    occurredAt: string;
+    from: string;
+    to: string[];
+    subject: string;
+    snippet: string;
+    loggedBy: string;
+  };
+  contact: CrmContact;
+  company: CrmCompany | null;
+}
+
+export interface TaskCreatedEvent {
+  type: 'task.created';
+  id: string;
+  occurredAt: string;
+  task: { id: string; title: string; notes: string; dueAt: string | null; dueLocal: string | null; assignee: string };
+  contact: CrmContact | null;
+  /** Message-ID of the mail the task came from, when it did. */
+  messageId: string | null;
+}
+
+export type CrmEvent = EmailLoggedEvent | TaskCreatedEvent;
+
+export type DeliveryResult =
+  | { ok: true; externalId?: string }
+  | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
+
+export interface ConnectorAdapter<Settings> {
+  kind: string;
+  /** Checks an admin's settings (non-secret) and secrets; throws an Error naming the bad field. */
+  validate(settings: unknown, secrets: Record<string, string>): Settings;
+  deliver(event: CrmEvent, settings: Settings, secrets: Record<string, string>): Promise<DeliveryResult>;
+}
+
+/** 429 and 5xx are worth retrying; other 4xx are permanent (bad credentials, bad request). */
+export function classifyHttpFailure(status: number, body: string, retryAfterHeader?: string | null): DeliveryResult {
+  const retryable = status === 429 || status >= 500 || status === 408;
+  const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  return {
+    ok: false,
+    retryable,
+    reason: `HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`,
+    ...(retryAfterSeconds !== undefined ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
+  };
+}

@@ -1,0 +1,167 @@
+import type { Actor } from '../auth/principal.js';
+import type { ConnectorRow } from '../db/tables.js';
+import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
+import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import type { SecretBox } from '../secrets.js';
+import { ADAPTERS, EVENT_TYPES } from '../connectors/registry.js';
+import type { CrmEvent } from '../connectors/types.js';
+import { audit } from './audit.js';
+
+/** CRM connectors configured by a tenant's admin, and queueing events for them (the outbox). */
+
+export interface ConnectorInput {
+  kind: string;
+  name: string;
+  settings: object;
+  secrets: Record<string, string>;
+  events?: string[] | undefined;
+  enabled?: boolean | undefined;
+}
+
+export interface ConnectorView {
+  id: string;
+  kind: string;
+  name: string;
+  settings: Record<string, unknown>;
+  /** Names of the stored secrets; their values never leave the store. */
+  secrets: string[];
+  events: string[];
+  enabled: boolean;
+  health: { pending: number; dead: number; lastDeliveredAt: string | null };
+}
+
+function requireBox(box: SecretBox | undefined): SecretBox {
+  if (!box) throw new AppError(503, 'no_secret_key', 'connectors need TRADEPANE_SECRET_KEY on the store to keep their secrets encrypted');
+  return box;
+}
+
+function checked(kind: string, settings: unknown, secrets: Record<string, string>, events: string[]) {
+  const adapter = ADAPTERS[kind];
+  if (!adapter) throw badRequest(`kind: unknown connector "${kind}"; available: ${Object.keys(ADAPTERS).join(', ')}`, [{ path: 'kind', message: 'unknown connector' }]);
+  const unknown = events.filter((e) => !(EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length) throw badRequest(`events: unknown ${unknown.join(', ')}; events are ${EVENT_TYPES.join(', ')}`, [{ path: 'events', message: 'unknown event' }]);
+  try {
+    return adapter.validate(settings, secrets);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw badRequest(message, [{ path: message.split(':')[0] ?? 'settings', message }]);
+  }
+}
+
+async function view(tdb: TenantDb, row: ConnectorRow, box: SecretBox | undefined): Promise<ConnectorView> {
+  const counts = await tdb.selectFrom('outbox').select(['status']).where('connector_id', '=', row.id).where('status', 'in', ['pending', 'dead']).execute();
+  const last = await tdb.selectFrom('outbox').select('delivered_at').where('connector_id', '=', row.id).where('status', '=', 'delivered').orderBy('delivered_at', 'desc').limit(1).executeTakeFirst();
+  let secretNames: string[] = [];
+  try {
+    secretNames = box ? Object.keys(box.open(row.secrets)) : [];
+  } catch {
+    secretNames = ['(cannot be read with the current TRADEPANE_SECRET_KEY)'];
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    settings: JSON.parse(row.settings) as Record<string, unknown>,
+    secrets: secretNames,
+    events: JSON.parse(row.events) as string[],
+    enabled: row.enabled === 1,
+    health: { pending: counts.filter((c) => c.status === 'pending').length, dead: counts.filter((c) => c.status === 'dead').length, lastDeliveredAt: last?.delivered_at ?? null },
+  };
+}
+
+export async function listConnectors(tdb: TenantDb, box: SecretBox | undefined): Promise<ConnectorView[]> {
+  const rows = await tdb.selectFrom('connectors').selectAll().orderBy('name').execute();
+  return Promise.all(rows.map((r) => view(tdb, r, box)));
+}
+
+export async function createConnector(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, input: ConnectorInput): Promise<ConnectorView> {
+  const sealer = requireBox(box);
+  const events = input.events ?? [...EVENT_TYPES];
+  const settings = checked(input.kind, input.settings, input.secrets, events);
+  return tdb.transaction(async (t) => {
+    if (await t.selectFrom('connectors').select('id').where('name', '=', input.name).executeTakeFirst()) throw conflict(`a connector named "${input.name}" exists`);
+    const now = nowIso();
+    const id = newId();
+    await t.insert('connectors', { id, kind: input.kind, name: input.name, settings: JSON.stringify(settings), secrets: sealer.seal(input.secrets), events: JSON.stringify(events), enabled: input.enabled === false ? 0 : 1, created_at: now, updated_at: now });
+    await audit(t, actor, 'connector.created', { type: 'connector', id }, { kind: input.kind, name: input.name, events });
+    return view(t, (await t.selectFrom('connectors').selectAll().where('id', '=', id).executeTakeFirst())!, box);
+  });
+}
+
+export async function updateConnector(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, connectorId: string, changes: { enabled?: boolean | undefined; settings?: object | undefined; secrets?: Record<string, string> | undefined; events?: string[] | undefined }): Promise<ConnectorView> {
+  const sealer = requireBox(box);
+  return tdb.transaction(async (t) => {
+    const row = await t.selectFrom('connectors').selectAll().where('id', '=', connectorId).executeTakeFirst();
+    if (!row) throw notFound('connector');
+    const secrets = changes.secrets ?? sealer.open(row.secrets);
+    const events = changes.events ?? (JSON.parse(row.events) as string[]);
+    const settings = checked(row.kind, changes.settings ?? JSON.parse(row.settings), secrets, events);
+    await t
+      .updateTable('connectors', { settings: JSON.stringify(settings), secrets: sealer.seal(secrets), events: JSON.stringify(events), ...(changes.enabled !== undefined ? { enabled: changes.enabled ? 1 : 0 } : {}), updated_at: nowIso() })
+      .where('id', '=', connectorId)
+      .execute();
+    await audit(t, actor, 'connector.updated', { type: 'connector', id: connectorId }, { enabled: changes.enabled, settingsChanged: Boolean(changes.settings), secretsChanged: Boolean(changes.secrets), events });
+    return view(t, (await t.selectFrom('connectors').selectAll().where('id', '=', connectorId).executeTakeFirst())!, box);
+  });
+}
+
+/**
+ * Queues an event for every enabled connector that wants it, in the caller's transaction: the
+ * store's own log and the deliveries it owes are written together or not at all.
+ */
+export async function enqueue(tdb: TenantDb, event: CrmEvent): Promise<number> {
+  const connectors = await tdb.selectFrom('connectors').select(['id', 'events']).where('enabled', '=', 1).execute();
+  const now = nowIso();
+  const rows = connectors
+    .filter((c) => (JSON.parse(c.events) as string[]).includes(event.type))
+    .map((c) => ({
+      id: newId(),
+      connector_id: c.id,
+      event_type: event.type,
+      event: JSON.stringify(event),
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      lease_owner: null,
+      lease_until: null,
+      last_error: null,
+      external_id: null,
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+    }));
+  await tdb.insert('outbox', rows);
+  return rows.length;
+}
+
+export interface DeliveryView {
+  id: string;
+  connector: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export async function listDeliveries(tdb: TenantDb, status?: 'pending' | 'delivered' | 'dead'): Promise<DeliveryView[]> {
+  let q = tdb.selectFrom('outbox').innerJoin('connectors', 'connectors.id', 'outbox.connector_id').select(['outbox.id', 'connectors.name', 'outbox.event_type', 'outbox.status', 'outbox.attempts', 'outbox.next_attempt_at', 'outbox.last_error', 'outbox.created_at', 'outbox.delivered_at']);
+  if (status) q = q.where('outbox.status', '=', status);
+  const rows = await q.orderBy('outbox.created_at', 'desc').limit(500).execute();
+  return rows.map((r) => ({ id: r.id, connector: r.name, eventType: r.event_type, status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error, createdAt: r.created_at, deliveredAt: r.delivered_at }));
+}
+
+/** A dead letter goes back into the queue for another full round of attempts. */
+export async function replayDelivery(tdb: TenantDb, actor: Actor, deliveryId: string): Promise<DeliveryView> {
+  return tdb.transaction(async (t) => {
+    const row = await t.selectFrom('outbox').select(['id', 'status']).where('id', '=', deliveryId).executeTakeFirst();
+    if (!row) throw notFound('delivery');
+    if (row.status !== 'dead') throw conflict(`only dead deliveries can be replayed; this one is ${row.status}`);
+    const now = nowIso();
+    await t.updateTable('outbox', { status: 'pending', attempts: 0, next_attempt_at: now, lease_owner: null, lease_until: null, updated_at: now }).where('id', '=', deliveryId).execute();
+    await audit(t, actor, 'delivery.replayed', { type: 'delivery', id: deliveryId });
+    return (await listDeliveries(t)).find((d) => d.id === deliveryId)!;
+  });
+}
