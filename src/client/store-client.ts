@@ -7,11 +7,85 @@ export type { PublishedPack };
  * and nothing about Office.js or Gmail; the caller supplies the base URL and a token source.
  */
 
+/** Shapes the faces use; the store's OpenAPI document (/docs/json) is the full reference. */
+export interface LoggedMail {
+  id: string;
+  messageId: string;
+  direction: 'inbound' | 'outbound';
+  occurredAt: string;
+  subject: string;
+  customerId: string | null;
+  loggedBy: string;
+  loggedVia: string;
+  loggedAt: string;
+}
+
+export interface LogRequest {
+  messageId: string;
+  threadId?: string;
+  direction: 'inbound' | 'outbound';
+  dateHeader?: string;
+  sentAt?: string;
+  from: string;
+  to: string[];
+  subject: string;
+  snippet?: string;
+  via: 'outlook' | 'gmail' | 'api';
+}
+
+export interface TaskItem {
+  id: string;
+  title: string;
+  notes: string;
+  status: 'open' | 'done';
+  dueAt: string | null;
+  dueLocal: string | null;
+  dueTimeZone: string | null;
+  assignee: string;
+  dueReason?: string;
+}
+
+export type DueRequest = { rule: { businessDays: number; at: string } } | { at: string };
+
+export interface ClientTime {
+  timeZone: string | null;
+  confidence: string;
+  reasons: string[];
+  localTime: string | null;
+  inBusinessHours: boolean;
+  status: string;
+  nextSlot: string | null;
+  alternatives: { label: string; at: string; clientLocal: string; repLocal?: string }[];
+}
+
+export interface RenderedTemplate {
+  language: string;
+  reason: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MissingValue {
+  path: string;
+  message: string;
+  label?: string;
+}
+
+export interface MySignature {
+  signature: string;
+  html: string;
+  hash: string;
+  policy: { signatureOnSend: 'block' | 'warn' | 'off'; disableClientSignature: boolean };
+}
+
 export class StoreError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For 422 missing_values: what the UI lists. */
+    readonly details: MissingValue[] = [],
   ) {
     super(message);
   }
@@ -35,10 +109,61 @@ export class StoreClient {
     headers.set('authorization', `Bearer ${await this.options.token()}`);
     const response = await doFetch(`${this.options.baseUrl.replace(/\/$/, '')}/api/v1${path}`, { ...init, headers });
     if (!response.ok && response.status !== 304) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-      throw new StoreError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `the store answered ${response.status}`);
+      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: MissingValue[] } };
+      throw new StoreError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `the store answered ${response.status}`, body.error?.details ?? []);
     }
     return response;
+  }
+
+  private async json<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const headers = new Headers(init.headers);
+    if (init.body !== undefined) headers.set('content-type', 'application/json');
+    return (await (await this.request(path, { ...init, headers })).json()) as T;
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>(path, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  /** Log a mail once; a second log answers `already-logged` with who and when. */
+  logMail(mail: LogRequest): Promise<{ status: 'logged' | 'already-logged'; activity: LoggedMail }> {
+    return this.post('/log', mail);
+  }
+
+  logStatus(messageId: string): Promise<{ logged: boolean; activity: LoggedMail | null }> {
+    return this.json(`/log/status?messageId=${encodeURIComponent(messageId)}`);
+  }
+
+  /** A follow-up task, e.g. from a logged mail, due in the client's business days. */
+  createTask(task: { title?: string; notes?: string; messageId?: string; link?: string; contact?: string; due?: DueRequest }): Promise<TaskItem> {
+    return this.post('/tasks', task);
+  }
+
+  async myTasks(status?: 'open' | 'done'): Promise<TaskItem[]> {
+    return (await this.json<{ tasks: TaskItem[] }>(`/tasks${status ? `?status=${status}` : ''}`)).tasks;
+  }
+
+  completeTask(taskId: string): Promise<TaskItem> {
+    return this.post(`/tasks/${encodeURIComponent(taskId)}/complete`, {});
+  }
+
+  /** A recipient's clock, business hours and the next good moment to send. */
+  clientTime(email: string, now?: Date): Promise<ClientTime> {
+    return this.json(`/client-time?email=${encodeURIComponent(email)}${now ? `&now=${encodeURIComponent(now.toISOString())}` : ''}`);
+  }
+
+  /** Render a template for a recipient; a 422 StoreError's `details` lists the missing values. */
+  render(request: { pack: string; template: string; to?: string; language?: string; fields?: Record<string, unknown> }): Promise<RenderedTemplate> {
+    return this.post('/me/render', request);
+  }
+
+  /** Count one insert (ranks my search). */
+  async recordUse(pack: string, template: string): Promise<void> {
+    await this.request('/me/template-uses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pack, template }) });
+  }
+
+  mySignature(): Promise<MySignature> {
+    return this.json('/me/signature');
   }
 
   /** The packs published to me; revalidated with If-None-Match so an unchanged list costs a 304. */

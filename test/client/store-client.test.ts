@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { FastifyInstance } from 'fastify';
+import { StoreClient, StoreError } from '../../src/client/store-client.js';
+import type { Store } from '../../src/server/db/connect.js';
+import { pushPack } from '../../src/server/services/packs.js';
+import { createCustomer } from '../../src/server/services/customers.js';
+import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+
+/** The typed client the faces use, against a real listening store (over HTTP, with fetch). */
+describe('the store client', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let t: SeededTenant;
+  let client: StoreClient;
+
+  beforeAll(async () => {
+    store = await storeKinds()[0]!.open();
+    t = await seedTenant(store, 'cli-ent');
+    const demo = readFileSync(new URL('../../src/server/demo/demo-pack.yaml', import.meta.url), 'utf8').replace('groups: [sales-eu, sales-me]', `groups: [${t.groupSlug}]`);
+    await pushPack(t.tdb, operator(t.tenantId), demo);
+    await createCustomer(t.tdb, operator(t.tenantId), { name: 'Hamburg Import GmbH', domains: ['hamburg-import.de'], country: 'DE' });
+    app = await testApp(store);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    client = new StoreClient({ baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, token: () => t.rep.key });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('loads my packs and revalidates them with a 304 behind the scenes', async () => {
+    const first = await client.myPacks();
+    expect(first.map((p) => p.pack)).toContain('demo-export');
+    expect(await client.myPacks()).toBe(first); // the cached list, after a 304
+  });
+
+  it('renders, and turns missing values into a StoreError with the list', async () => {
+    const mail = await client.render({ pack: 'demo-export', template: 'inquiry-reply', to: 'anna@hamburg-import.de', language: 'en', fields: { product: 'LED panels', moq: 100 } });
+    expect(mail.subject).toContain('LED panels');
+    await expect(client.render({ pack: 'demo-export', template: 'quotation', fields: {} })).rejects.toMatchObject({ status: 422, code: 'missing_values', details: expect.arrayContaining([expect.objectContaining({ path: 'product' })]) });
+    await client.recordUse('demo-export', 'inquiry-reply');
+  });
+
+  it('logs once, reports the status, makes a task due in the client business time, and completes it', async () => {
+    const mail = { messageId: '<m1@hamburg-import.de>', direction: 'inbound' as const, dateHeader: 'Mon, 30 Nov 2026 09:15:00 +0100', from: 'anna@hamburg-import.de', to: [t.rep.email], subject: 'Anfrage', via: 'outlook' as const };
+    expect((await client.logMail(mail)).status).toBe('logged');
+    expect((await client.logMail(mail)).status).toBe('already-logged');
+    expect((await client.logStatus('<m1@hamburg-import.de>')).logged).toBe(true);
+    const task = await client.createTask({ messageId: mail.messageId, due: { rule: { businessDays: 2, at: '10:00' } } });
+    expect(task.dueTimeZone).toBe('Europe/Berlin');
+    expect((await client.myTasks('open')).map((x) => x.id)).toContain(task.id);
+    expect((await client.completeTask(task.id)).status).toBe('done');
+    const time = await client.clientTime('anna@hamburg-import.de', new Date('2026-11-30T08:30:00Z'));
+    expect(time).toMatchObject({ timeZone: 'Europe/Berlin', inBusinessHours: true });
+  });
+
+  it('says plainly when the store refuses', async () => {
+    const stranger = new StoreClient({ baseUrl: client['options'].baseUrl, token: () => 'nonsense' });
+    await expect(stranger.myPacks()).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it("fetches the rep's enforced signature with its hash and policy", async () => {
+    const signature = await client.mySignature();
+    expect(signature).toMatchObject({ signature: 'standard', policy: { signatureOnSend: 'block' } });
+    expect(signature.html).toContain('Rep cli-ent');
+    expect(signature.hash).toMatch(/\S+/);
+  });
+});
