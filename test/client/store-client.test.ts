@@ -66,7 +66,9 @@ describe('the store client', () => {
   it("fetches the rep's enforced signature with its hash and policy", async () => {
     const signature = await client.mySignature();
     expect(signature).toMatchObject({ signature: 'standard', policy: { signatureOnSend: 'block' } });
+    // The fixture rep has no title: their name must still be there (the title part is conditional).
     expect(signature.html).toContain('Rep cli-ent');
+    expect(signature.html).toContain('rep@cli-ent.test');
     expect(signature.hash).toMatch(/\S+/);
   });
 });
