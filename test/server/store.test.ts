@@ -244,7 +244,7 @@ ${packYaml('quotes', ['acme-sales'], 'Quotes')}`;
     ) + `signatures:
   - id: standard
     enforce: true
-    body: "<table><tr><td><b>{{ rep.name }}</b> · {{ rep.title }}</td></tr><tr><td>Mobile: {{ rep.mobile }}</td></tr></table>"
+    body: "<table><tr><td><b>{{ rep.name }}</b>{% if rep.title %} · {{ rep.title }}{% endif %}</td></tr><tr><td>Mobile: {{ rep.mobile }}</td></tr></table>"
 policies:
   signatureOnSend: warn
 `;

@@ -113,6 +113,41 @@ function variableIssues(body: string, templates: ReturnType<typeof signatureEngi
   return out;
 }
 
+/** A rep whose every value is a distinct token, so what disappears from a rendering is unambiguous. */
+const TOKEN_REP: RepProfile = {
+  name: 'TokName7q',
+  email: 'tokmail7q@example.com',
+  title: 'TokTitle7q',
+  department: 'TokDept7q',
+  phone: 'TokPhone7q',
+  mobile: 'TokMobile7q',
+  whatsapp: 'TokWhats7q',
+  wechat: 'TokWechat7q',
+};
+const OPTIONAL_REP_FIELDS = ['title', 'department', 'phone', 'mobile', 'whatsapp', 'wechat'] as const;
+const REP_FIELDS_CHECKED = ['name', 'email', ...OPTIONAL_REP_FIELDS] as const;
+
+/**
+ * A line with an empty value disappears whole. When an optional value shares a line with
+ * others, a rep who lacks it loses them too (a rep with no title losing their name). Found by
+ * rendering: blank each optional field in turn and see what else vanished.
+ */
+function lineCouplingIssues(signature: PackSignature): { message: string; severity: PackIssue['severity'] }[] {
+  const full = renderSignature(signature, TOKEN_REP).text;
+  const out: { message: string; severity: PackIssue['severity'] }[] = [];
+  for (const field of OPTIONAL_REP_FIELDS) {
+    if (!full.includes(TOKEN_REP[field]!)) continue;
+    const without = renderSignature(signature, { ...TOKEN_REP, [field]: null }).text;
+    const lost = REP_FIELDS_CHECKED.filter((f) => f !== field && full.includes(TOKEN_REP[f]!) && !without.includes(TOKEN_REP[f]!));
+    if (lost.length === 0) continue;
+    out.push({
+      message: `a rep without a ${field} would also lose ${lost.map((f) => `rep.${f}`).join(', ')}: they share a line, and a line with an empty value is removed; put the ${field} part inside {% if rep.${field} %}…{% endif %}`,
+      severity: lost.includes('name') || lost.includes('email') ? 'error' : 'warning',
+    });
+  }
+  return out;
+}
+
 /** Content checks for `tradepane pack validate`: Liquid, variables, sanitising, platform limits. */
 export function checkSignature(signature: PackSignature, index: number): PackIssue[] {
   const path = `signatures[${index}].body`;
@@ -140,6 +175,7 @@ export function checkSignature(signature: PackSignature, index: number): PackIss
       const limits = checkSignatureLimits(rendered.html);
       for (const problem of limits.outlook) add(`rendered for a rep with long details, the signature ${problem} (Outlook limit)`, 'error');
       for (const problem of limits.gmail) add(`rendered for a rep with long details, the signature ${problem} (Gmail limit)`, 'error');
+      for (const { message, severity } of lineCouplingIssues(signature)) add(message, severity);
     } catch (err) {
       add(`cannot be rendered: ${(err as Error).message}`, 'error');
     }

@@ -262,7 +262,7 @@ describe('platform limits', () => {
 
 describe('checking a pack signature', () => {
   it('passes the demo signature', () => {
-    const demo = sig('<table><tr><td><b>{{ rep.name }}</b> · {{ rep.title }}<br>Demo Export Co.<br>{{ rep.email }}{% if rep.mobile %} · {{ rep.mobile }}{% endif %}</td></tr></table>');
+    const demo = sig('<table><tr><td><b>{{ rep.name }}</b>{% if rep.title %} · {{ rep.title }}{% endif %}<br>Demo Export Co.<br>{{ rep.email }}{% if rep.mobile %} · {{ rep.mobile }}{% endif %}</td></tr></table>');
     expect(checkSignature(demo, 0)).toEqual([]);
   });
 
@@ -302,5 +302,20 @@ describe('checking a pack signature', () => {
     expect(issues.map((i) => i.severity)).toEqual(['error', 'error']);
     expect(issues[0]!.message).toMatch(/^rendered for a rep with long details, the signature is 31,\d{3} characters; Outlook accepts at most 30,000 \(Outlook limit\)$/);
     expect(issues[1]!.message).toMatch(/Gmail accepts at most 10,000 \(Gmail limit\)$/);
+  });
+});
+
+describe('signature lines that share values', () => {
+  it('are reported: losing the name or e-mail with an optional value is an error, other losses a warning', async () => {
+    const { checkSignature } = await import('../../../src/core/signature/index.js');
+    const coupled = checkSignature({ id: 's', body: '<p><b>{{ rep.name }}</b> · {{ rep.title }}<br>Mobile: {{ rep.mobile }} · WeChat: {{ rep.wechat }}</p>' }, 0);
+    expect(coupled).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ severity: 'error', message: expect.stringContaining('a rep without a title would also lose rep.name') }),
+        expect.objectContaining({ severity: 'warning', message: expect.stringContaining('a rep without a mobile would also lose rep.wechat') }),
+      ]),
+    );
+    const guarded = checkSignature({ id: 's', body: '<p><b>{{ rep.name }}</b>{% if rep.title %} · {{ rep.title }}{% endif %}<br>{{ rep.email }}</p>' }, 0);
+    expect(guarded.filter((i) => i.message.includes('would also lose'))).toEqual([]);
   });
 });
