@@ -162,6 +162,21 @@ export class StoreClient {
     await this.request('/me/template-uses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pack, template }) });
   }
 
+  /** A customer's logged mails and tasks, newest first. */
+  timeline(customerId: string): Promise<{ mails: LoggedMail[]; tasks: TaskItem[] }> {
+    return this.json(`/customers/${encodeURIComponent(customerId)}/timeline`);
+  }
+
+  /** The contact behind an address (null when the store has none): for the customer card. */
+  async lookupContact(email: string): Promise<{ id: string; email: string; customerId: string | null; firstName: string | null; lastName: string | null; timeZone: string | null } | null> {
+    try {
+      return await this.json(`/contacts/lookup?email=${encodeURIComponent(email)}`);
+    } catch (error) {
+      if (error instanceof StoreError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   mySignature(): Promise<MySignature> {
     return this.json('/me/signature');
   }

@@ -54,6 +54,10 @@ describe('the store client', () => {
     expect(task.dueTimeZone).toBe('Europe/Berlin');
     expect((await client.myTasks('open')).map((x) => x.id)).toContain(task.id);
     expect((await client.completeTask(task.id)).status).toBe('done');
+    const contact = await client.lookupContact('anna@hamburg-import.de');
+    expect(contact?.customerId).toBeTruthy();
+    expect((await client.timeline(contact!.customerId!)).mails.map((m) => m.messageId)).toEqual(['m1@hamburg-import.de']);
+    expect(await client.lookupContact('nobody@nowhere.example')).toBeNull();
     const time = await client.clientTime('anna@hamburg-import.de', new Date('2026-11-30T08:30:00Z'));
     expect(time).toMatchObject({ timeZone: 'Europe/Berlin', inBusinessHours: true });
   });

@@ -41,7 +41,8 @@ export interface TaskCreatedEvent {
   type: 'task.created';
   id: string;
   occurredAt: string;
-  task: { id: string; title: string; notes: string; dueAt: string | null; dueLocal: string | null; assignee: string };
+  /** dueLocal is the client's wall clock with its offset; dueTimeZone names the client's IANA zone. */
+  task: { id: string; title: string; notes: string; dueAt: string | null; dueLocal: string | null; dueTimeZone?: string | null; assignee: string };
   contact: CrmContact | null;
   /** Message-ID of the mail the task came from, when it did. */
   messageId: string | null;

@@ -273,7 +273,7 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
       type: 'task.created',
       id: `task.created:${id}`,
       occurredAt: created,
-      task: { id, title: view.title, notes: view.notes, dueAt: view.dueAt, dueLocal: view.dueLocal, assignee: view.assignee },
+      task: { id, title: view.title, notes: view.notes, dueAt: view.dueAt, dueLocal: view.dueLocal, dueTimeZone: view.dueTimeZone, assignee: view.assignee },
       contact: contact ? { email: contact.email, firstName: contact.first_name, lastName: contact.last_name } : clientEmail ? { email: clientEmail } : null,
       messageId: activity?.message_id ?? null,
     });
