@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import { google, type tasks_v1 } from 'googleapis';
-import { classifyHttpFailure, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
+import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
 
 /**
  * A task destination, not a CRM: puts each `task.created` into the **assignee's** Google Tasks
@@ -52,7 +52,6 @@ export const GOOGLE_TASKS_SCOPE = 'https://www.googleapis.com/auth/tasks';
 const TITLE_MAX = 1024;
 const NOTES_MAX = 8192;
 
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const googleTasksEventMarker = (eventId: string) => `tradepane event ${eventId}`;
@@ -195,28 +194,15 @@ async function deliverTask(event: TaskCreatedEvent, settings: GoogleTasksSetting
   }
 }
 
-function checkUrl(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`settings.${field}: must be an https URL`);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new Error(`settings.${field}: "${value}" is not a URL`);
-  }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) throw new Error(`settings.${field}: must be an https URL`);
-  if (parsed.search || parsed.hash) throw new Error(`settings.${field}: must not carry a query or fragment`);
-  return `${parsed.origin}${parsed.pathname}`;
-}
 
 export const googleTasksAdapter: ConnectorAdapter<GoogleTasksSettings> = {
   kind: 'google-tasks',
   validate(settings, secrets) {
     if (settings !== undefined && settings !== null && (typeof settings !== 'object' || Array.isArray(settings))) throw new Error('settings: must be an object');
     const s = (settings ?? {}) as { rootUrl?: unknown; tokenUrl?: unknown };
-    let rootUrl = checkUrl(s.rootUrl, 'rootUrl');
+    let rootUrl = settingsUrl(s.rootUrl, 'rootUrl');
     if (rootUrl && !rootUrl.endsWith('/')) rootUrl += '/';
-    const tokenUrl = checkUrl(s.tokenUrl, 'tokenUrl');
+    const tokenUrl = settingsUrl(s.tokenUrl, 'tokenUrl');
     const clientEmail = typeof secrets.clientEmail === 'string' ? secrets.clientEmail.trim() : '';
     if (!clientEmail) throw new Error('secrets.clientEmail: is required');
     if (!EMAIL.test(clientEmail)) throw new Error('secrets.clientEmail: must be the service account e-mail address');

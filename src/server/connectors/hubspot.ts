@@ -1,5 +1,5 @@
 import { AssociationTypes, Client } from '@hubspot/api-client';
-import { classifyHttpFailure, type ConnectorAdapter, type CrmContact, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
+import { classifyHttpFailure, isLoopbackHost, type ConnectorAdapter, type CrmContact, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
 
 /**
  * Logs mails and tasks into HubSpot through the official client (CRM v3 objects):
@@ -33,7 +33,6 @@ export interface HubspotSettings {
 
 export const HUBSPOT_DEFAULT_BASE_PATH = 'https://api.hubapi.com';
 
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 
 type SearchRequest = Parameters<Client['crm']['contacts']['searchApi']['doSearch']>[0];
 interface SearchHit {
@@ -221,7 +220,7 @@ export const hubspotAdapter: ConnectorAdapter<HubspotSettings> = {
       } catch {
         throw new Error(`settings.basePath: "${s.basePath}" is not a URL`);
       }
-      if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) throw new Error('settings.basePath: must be an https URL');
+      if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) throw new Error('settings.basePath: must be an https URL');
       basePath = `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
     }
     if (s.createContacts !== undefined && typeof s.createContacts !== 'boolean') throw new Error('settings.createContacts: must be true or false');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { classifyHttpFailure, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
+import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
 
 /**
  * A task destination, not a CRM: puts each `task.created` into the **assignee's** Microsoft To Do
@@ -48,7 +48,6 @@ export const TODO_APPLICATION_NAME = 'tradepane';
 const TIMEOUT_MS = 30_000;
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const TITLE_MAX = 255;
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -266,19 +265,6 @@ async function deliverTask(event: TaskCreatedEvent, settings: MicrosoftTodoSetti
   }
 }
 
-function checkUrl(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`settings.${field}: must be an https URL`);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new Error(`settings.${field}: "${value}" is not a URL`);
-  }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) throw new Error(`settings.${field}: must be an https URL`);
-  if (parsed.search || parsed.hash) throw new Error(`settings.${field}: must not carry a query or fragment`);
-  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
-}
 
 export const microsoftTodoAdapter: ConnectorAdapter<MicrosoftTodoSettings> = {
   kind: 'microsoft-todo',
@@ -288,8 +274,8 @@ export const microsoftTodoAdapter: ConnectorAdapter<MicrosoftTodoSettings> = {
     const tenantId = typeof s.tenantId === 'string' ? s.tenantId.trim() : '';
     if (!tenantId) throw new Error('settings.tenantId: is required');
     if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) throw new Error('settings.tenantId: must be the directory (tenant) ID or a domain of the tenant');
-    const authority = checkUrl(s.authority, 'authority');
-    const graphUrl = checkUrl(s.graphUrl, 'graphUrl');
+    const authority = trimmedSettingsUrl(s.authority, 'authority');
+    const graphUrl = trimmedSettingsUrl(s.graphUrl, 'graphUrl');
     const clientId = typeof secrets.clientId === 'string' ? secrets.clientId.trim() : '';
     if (!clientId) throw new Error('secrets.clientId: is required');
     if (!GUID.test(clientId)) throw new Error('secrets.clientId: must be the application (client) ID, a GUID');
@@ -316,3 +302,5 @@ export const microsoftTodoAdapter: ConnectorAdapter<MicrosoftTodoSettings> = {
     }
   },
 };
+
+const trimmedSettingsUrl = (value: unknown, field: string) => settingsUrl(value, field)?.replace(/\/+$/, '');

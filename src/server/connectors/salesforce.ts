@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { classifyHttpFailure, type ConnectorAdapter, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
+import { classifyHttpFailure, isLoopbackHost, type ConnectorAdapter, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
 
 /**
  * Logs mails and tasks into Salesforce through jsforce (REST API: SOQL query + sObject create):
@@ -37,7 +37,6 @@ export interface SalesforceSettings {
 
 export const SALESFORCE_DEFAULT_API_VERSION = '62.0';
 
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 
 type Transport = Connection['_transport'];
 type HttpResponse = Awaited<ReturnType<Transport['httpRequest']>>;
@@ -223,7 +222,7 @@ export const salesforceAdapter: ConnectorAdapter<SalesforceSettings> = {
     } catch {
       throw new Error(`settings.instanceUrl: "${s.instanceUrl}" is not a URL`);
     }
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) throw new Error('settings.instanceUrl: must be an https URL');
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) throw new Error('settings.instanceUrl: must be an https URL');
     if (s.apiVersion !== undefined && s.apiVersion !== null && s.apiVersion !== '' && (typeof s.apiVersion !== 'string' || !/^\d{2,3}\.0$/.test(s.apiVersion))) {
       throw new Error('settings.apiVersion: must look like "62.0"');
     }

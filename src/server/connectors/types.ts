@@ -72,3 +72,24 @@ export function classifyHttpFailure(status: number, body: string, retryAfterHead
     ...(retryAfterSeconds !== undefined ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
   };
 }
+
+/** Plain http is allowed only to this machine (tests, local subscribers); anything else must be https. */
+export const isLoopbackHost = (host: string): boolean => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+
+/**
+ * A URL an admin configured for a connector: https (or http to loopback), no query or fragment.
+ * Returns origin + path, or undefined when not given; throws an Error naming the field.
+ */
+export function settingsUrl(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`settings.${field}: must be an https URL`);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`settings.${field}: "${value}" is not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) throw new Error(`settings.${field}: must be an https URL`);
+  if (parsed.search || parsed.hash) throw new Error(`settings.${field}: must not carry a query or fragment`);
+  return `${parsed.origin}${parsed.pathname}`;
+}

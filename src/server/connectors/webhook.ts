@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { classifyHttpFailure, type ConnectorAdapter } from './types.js';
+import { classifyHttpFailure, isLoopbackHost, type ConnectorAdapter } from './types.js';
 
 /**
  * POSTs each event as JSON to the subscriber's URL, signed so they can trust it:
@@ -17,7 +17,6 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 
 export const webhookAdapter: ConnectorAdapter<WebhookSettings> = {
   kind: 'webhook',
@@ -30,7 +29,7 @@ export const webhookAdapter: ConnectorAdapter<WebhookSettings> = {
     } catch {
       throw new Error(`settings.url: "${url}" is not a URL`);
     }
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) throw new Error('settings.url: must be an https URL');
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) throw new Error('settings.url: must be an https URL');
     if (!secrets.signingSecret || secrets.signingSecret.length < 16) throw new Error('secrets.signingSecret: at least 16 characters');
     return { url: parsed.toString() };
   },
