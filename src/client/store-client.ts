@@ -1,6 +1,9 @@
 import type { PublishedPack } from '../core/pack/schema.js';
+import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
 
-export type { PublishedPack };
+export type { PublishedPack, LoggedMail };
+/** A task as the store answers it; creating or rescheduling also says which due rule applied. */
+export type TaskItem = TaskView & { dueReason?: string };
 
 /**
  * The one typed client the faces use to reach the store. It knows the API's paths and shapes
@@ -8,18 +11,6 @@ export type { PublishedPack };
  */
 
 /** Shapes the faces use; the store's OpenAPI document (/docs/json) is the full reference. */
-export interface LoggedMail {
-  id: string;
-  messageId: string;
-  direction: 'inbound' | 'outbound';
-  occurredAt: string;
-  subject: string;
-  customerId: string | null;
-  loggedBy: string;
-  loggedVia: string;
-  loggedAt: string;
-}
-
 export interface LogRequest {
   messageId: string;
   threadId?: string;
@@ -31,18 +22,6 @@ export interface LogRequest {
   subject: string;
   snippet?: string;
   via: 'outlook' | 'gmail' | 'api';
-}
-
-export interface TaskItem {
-  id: string;
-  title: string;
-  notes: string;
-  status: 'open' | 'done';
-  dueAt: string | null;
-  dueLocal: string | null;
-  dueTimeZone: string | null;
-  assignee: string;
-  dueReason?: string;
 }
 
 export type DueRequest = { rule: { businessDays: number; at: string } } | { at: string };

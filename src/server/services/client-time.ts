@@ -1,7 +1,8 @@
 import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest } from '../errors.js';
 import { businessCalendar, ClientTimeError, inferTimeZone, slotFor, type BusinessCalendar, type HoursOverride, type SlotAnswer, type ZoneEvidence } from '../../core/clienttime/index.js';
-import { customerOfEmail, findContact } from './customers.js';
+import { recipientOf } from './customers.js';
+import type { ContactRow, CustomerRow } from '../db/tables.js';
 import { publishedPacks } from './packs.js';
 
 export interface ClientTimeQuery {
@@ -31,44 +32,39 @@ async function policyHours(tdb: TenantDb, userId: string | null): Promise<{ star
   return undefined;
 }
 
-/** The business calendar of a recipient from what the tenant knows, or null when their zone is unknown. */
-export async function calendarOfRecipient(tdb: TenantDb, email: string): Promise<{ calendar: BusinessCalendar; reasons: string[] } | null> {
-  const contact = await findContact(tdb, email);
-  const customer = contact?.customer_id
-    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
-    : await customerOfEmail(tdb, email);
-  const stored = contact?.time_zone ?? customer?.time_zone ?? null;
-  const inference = inferTimeZone({
+/**
+ * The zone evidence for a recipient: what the rep says now beats the contact's record, which
+ * beats the company's.
+ */
+function evidenceOf(email: string, contact: ContactRow | undefined, customer: CustomerRow | undefined, said: Partial<ClientTimeQuery> = {}): ZoneEvidence {
+  const stored = said.timeZone ?? contact?.time_zone ?? customer?.time_zone ?? null;
+  return {
     email,
     storedTimeZone: stored,
-    ...(stored ? { storedBy: contact?.time_zone ? ('contact' as const) : ('customer' as const) } : {}),
-    country: contact?.country ?? customer?.country ?? null,
-    phone: contact?.phone ?? null,
-    dateHeader: contact?.last_date_header ?? null,
-  });
+    ...(stored ? { storedBy: said.timeZone || contact?.time_zone ? ('contact' as const) : ('customer' as const) } : {}),
+    country: said.country ?? contact?.country ?? customer?.country ?? null,
+    phone: said.phone ?? contact?.phone ?? null,
+    dateHeader: said.dateHeader ?? contact?.last_date_header ?? null,
+  };
+}
+
+const hoursOverrideOf = (customer: CustomerRow | undefined): HoursOverride | undefined =>
+  customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
+
+/** The business calendar of a recipient from what the tenant knows, or null when their zone is unknown. */
+export async function calendarOfRecipient(tdb: TenantDb, email: string): Promise<{ calendar: BusinessCalendar; reasons: string[] } | null> {
+  const { contact, customer } = await recipientOf(tdb, email);
+  const inference = inferTimeZone(evidenceOf(email, contact, customer));
   if (!inference.timeZone) return null;
-  const override = customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
-  return { calendar: businessCalendar(inference.country, inference.timeZone, override), reasons: inference.reasons };
+  return { calendar: businessCalendar(inference.country, inference.timeZone, hoursOverrideOf(customer)), reasons: inference.reasons };
 }
 
 /** Everything the tenant knows about a recipient, turned into their clock and the next good moment to send. */
 export async function clientTimeFor(tdb: TenantDb, userId: string | null, query: ClientTimeQuery): Promise<ClientTimeAnswer> {
-  const contact = await findContact(tdb, query.email);
-  const customer = contact?.customer_id
-    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
-    : await customerOfEmail(tdb, query.email);
+  const { contact, customer } = await recipientOf(tdb, query.email);
   const rep = userId ? await tdb.selectFrom('users').select('time_zone').where('id', '=', userId).executeTakeFirst() : undefined;
-
-  const stored = query.timeZone ?? contact?.time_zone ?? customer?.time_zone ?? null;
-  const evidence: ZoneEvidence = {
-    email: query.email,
-    storedTimeZone: stored,
-    ...(stored ? { storedBy: query.timeZone || contact?.time_zone ? ('contact' as const) : ('customer' as const) } : {}),
-    country: query.country ?? contact?.country ?? customer?.country ?? null,
-    phone: query.phone ?? contact?.phone ?? null,
-    dateHeader: query.dateHeader ?? contact?.last_date_header ?? null,
-  };
-  const override = customer?.business_hours ? (JSON.parse(customer.business_hours) as HoursOverride) : undefined;
+  const evidence = evidenceOf(query.email, contact, customer, query);
+  const override = hoursOverrideOf(customer);
   const defaults = query.defaults ?? (await policyHours(tdb, userId));
   const repTimeZone = query.repTimeZone ?? rep?.time_zone ?? undefined;
   try {

@@ -8,6 +8,8 @@ import { formatOffset } from '../../core/clienttime/zones.js';
 import { customerOfEmail, findContact, learnFromInboundMail, upsertContact } from './customers.js';
 import { calendarOfRecipient } from './client-time.js';
 import { normaliseEmail } from './people.js';
+import { messageIdKey, type ActivityView, type TaskView } from '../../core/crm/index.js';
+export type { ActivityView, TaskView };
 import { enqueue } from './connectors.js';
 
 /**
@@ -30,23 +32,6 @@ export interface LogMailInput {
   via: 'outlook' | 'gmail' | 'api';
 }
 
-export interface ActivityView {
-  id: string;
-  messageId: string;
-  threadId: string | null;
-  direction: 'inbound' | 'outbound';
-  occurredAt: string;
-  utcOffset: string | null;
-  from: string;
-  to: string[];
-  subject: string;
-  snippet: string;
-  customerId: string | null;
-  contactId: string | null;
-  loggedBy: string;
-  loggedVia: string;
-  loggedAt: string;
-}
 
 export interface LogResult {
   status: 'logged' | 'already-logged';
@@ -55,15 +40,40 @@ export interface LogResult {
 
 const SNIPPET_MAX = 500;
 
-/** `<abc@host>` → `abc@host`: the angle brackets are syntax, the id inside is compared as written. */
+/** The Message-ID as the log keys it; a clear 400 when it is not one. */
 export function normaliseMessageId(raw: string): string {
-  const id = raw.trim().replace(/^<|>$/g, '').trim();
-  if (!id || id.length > 998 || /[\s<>]/.test(id)) throw badRequest(`"${raw.slice(0, 80)}" is not an Internet Message-ID`, [{ path: 'messageId', message: 'not a Message-ID' }]);
+  const id = messageIdKey(raw);
+  if (!id) throw badRequest(`"${raw.slice(0, 80)}" is not an Internet Message-ID`, [{ path: 'messageId', message: 'not a Message-ID' }]);
   return id;
 }
 
-async function activityView(tdb: TenantDb, row: ActivityRow): Promise<ActivityView> {
-  const who = await tdb.selectFrom('users').select('email').where('id', '=', row.logged_by).executeTakeFirst();
+/** E-mails of users by id, in one query for a whole list (a timeline of 200 mails is one lookup). */
+async function emailsOf(tdb: TenantDb, userIds: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return new Map();
+  const rows = await tdb.selectFrom('users').select(['id', 'email']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+async function activityViews(tdb: TenantDb, rows: ActivityRow[]): Promise<ActivityView[]> {
+  const emails = await emailsOf(tdb, rows.map((r) => r.logged_by));
+  return rows.map((row) => activityView(row, emails.get(row.logged_by)));
+}
+
+async function taskViews(tdb: TenantDb, rows: TaskRow[]): Promise<TaskView[]> {
+  const emails = await emailsOf(tdb, rows.map((r) => r.assignee_id));
+  return rows.map((row) => taskView(row, emails.get(row.assignee_id)));
+}
+
+async function oneActivityView(tdb: TenantDb, row: ActivityRow): Promise<ActivityView> {
+  return (await activityViews(tdb, [row]))[0]!;
+}
+
+async function oneTaskView(tdb: TenantDb, row: TaskRow): Promise<TaskView> {
+  return (await taskViews(tdb, [row]))[0]!;
+}
+
+function activityView(row: ActivityRow, loggedBy: string | undefined): ActivityView {
   return {
     id: row.id,
     messageId: row.message_id,
@@ -77,7 +87,7 @@ async function activityView(tdb: TenantDb, row: ActivityRow): Promise<ActivityVi
     snippet: row.snippet,
     customerId: row.customer_id,
     contactId: row.contact_id,
-    loggedBy: who?.email ?? 'a former user',
+    loggedBy: loggedBy ?? 'a former user',
     loggedVia: row.logged_via,
     loggedAt: row.created_at,
   };
@@ -105,7 +115,7 @@ export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput):
 
   return tdb.transaction(async (t) => {
     const existing = await t.selectFrom('activities').selectAll().where('message_id', '=', messageId).executeTakeFirst();
-    if (existing) return { status: 'already-logged' as const, activity: await activityView(t, existing) };
+    if (existing) return { status: 'already-logged' as const, activity: await oneActivityView(t, existing) };
 
     // The client is the other side: the sender of an inbound mail, the first recipient of an outbound one.
     const client = input.direction === 'inbound' ? from : to[0]!;
@@ -137,7 +147,7 @@ export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput):
       ['message_id'],
     );
     const row = (await t.selectFrom('activities').selectAll().where('message_id', '=', messageId).executeTakeFirst())!;
-    const activity = await activityView(t, row);
+    const activity = await oneActivityView(t, row);
     if (inserted) {
       // Owed to every connector, in the same transaction as our own log: nothing lost if a CRM is down.
       const company = customer ? await t.selectFrom('customers').select('name').where('id', '=', customer.id).executeTakeFirst() : undefined;
@@ -157,27 +167,11 @@ export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput):
 
 export async function logStatus(tdb: TenantDb, messageId: string): Promise<ActivityView | null> {
   const row = await tdb.selectFrom('activities').selectAll().where('message_id', '=', normaliseMessageId(messageId)).executeTakeFirst();
-  return row ? activityView(tdb, row) : null;
+  return row ? oneActivityView(tdb, row) : null;
 }
 
-export interface TaskView {
-  id: string;
-  title: string;
-  notes: string;
-  status: 'open' | 'done';
-  dueAt: string | null;
-  dueLocal: string | null;
-  dueTimeZone: string | null;
-  assignee: string;
-  customerId: string | null;
-  contactId: string | null;
-  activityId: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}
 
-async function taskView(tdb: TenantDb, row: TaskRow): Promise<TaskView> {
-  const who = await tdb.selectFrom('users').select('email').where('id', '=', row.assignee_id).executeTakeFirst();
+function taskView(row: TaskRow, assignee: string | undefined): TaskView {
   return {
     id: row.id,
     title: row.title,
@@ -186,7 +180,7 @@ async function taskView(tdb: TenantDb, row: TaskRow): Promise<TaskView> {
     dueAt: row.due_at,
     dueLocal: row.due_local,
     dueTimeZone: row.due_time_zone,
-    assignee: who?.email ?? 'a former user',
+    assignee: assignee ?? 'a former user',
     customerId: row.customer_id,
     contactId: row.contact_id,
     activityId: row.activity_id,
@@ -268,7 +262,7 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
       completed_at: null,
     });
     const row = (await tx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!;
-    const view = await taskView(tx, row);
+    const view = await oneTaskView(tx, row);
     await enqueue(tx, {
       type: 'task.created',
       id: `task.created:${id}`,
@@ -288,7 +282,7 @@ export async function listTasks(tdb: TenantDb, actor: Actor, options: { status?:
   if (!options.everyone) q = q.where('assignee_id', '=', actor.userId ?? '');
   if (options.status) q = q.where('status', '=', options.status);
   const rows = await q.orderBy('due_at').orderBy('created_at').limit(500).execute();
-  return Promise.all(rows.map((r) => taskView(tdb, r)));
+  return taskViews(tdb, rows);
 }
 
 async function ownTask(tdb: TenantDb, actor: Actor, taskId: string): Promise<TaskRow> {
@@ -303,7 +297,7 @@ export async function completeTask(tdb: TenantDb, actor: Actor, taskId: string):
     const now = nowIso();
     await tdb.updateTable('tasks', { status: 'done', completed_at: now, updated_at: now }).where('id', '=', taskId).execute();
   }
-  return taskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!);
+  return oneTaskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!);
 }
 
 export async function rescheduleTask(tdb: TenantDb, actor: Actor, taskId: string, due: DueInput, now = new Date()): Promise<TaskView & { dueReason: string }> {
@@ -311,7 +305,7 @@ export async function rescheduleTask(tdb: TenantDb, actor: Actor, taskId: string
   const contact = row.contact_id ? await tdb.selectFrom('contacts').select('email').where('id', '=', row.contact_id).executeTakeFirst() : undefined;
   const resolved = await resolveDue(tdb, actor, contact?.email ?? null, due, now);
   await tdb.updateTable('tasks', { due_at: resolved.at, due_local: resolved.local, due_time_zone: resolved.zone, updated_at: nowIso() }).where('id', '=', taskId).execute();
-  return { ...(await taskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!)), dueReason: resolved.reason };
+  return { ...(await oneTaskView(tdb, (await tdb.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst())!)), dueReason: resolved.reason };
 }
 
 /** A customer's mails and tasks, newest first. */
@@ -320,5 +314,5 @@ export async function timeline(tdb: TenantDb, customerId: string): Promise<{ mai
   if (!customer) throw notFound('customer');
   const mails = await tdb.selectFrom('activities').selectAll().where('customer_id', '=', customerId).orderBy('occurred_at', 'desc').limit(200).execute();
   const tasks = await tdb.selectFrom('tasks').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').limit(200).execute();
-  return { mails: await Promise.all(mails.map((m) => activityView(tdb, m))), tasks: await Promise.all(tasks.map((t) => taskView(tdb, t))) };
+  return { mails: await activityViews(tdb, mails), tasks: await taskViews(tdb, tasks) };
 }

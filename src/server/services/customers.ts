@@ -215,6 +215,15 @@ export async function customerOfEmail(tdb: TenantDb, email: string): Promise<Cus
     .executeTakeFirst();
 }
 
+/** What the tenant knows about an address: its contact, and its company (the contact's, else by domain). */
+export async function recipientOf(tdb: TenantDb, email: string): Promise<{ contact: ContactRow | undefined; customer: CustomerRow | undefined }> {
+  const contact = await findContact(tdb, email);
+  const customer = contact?.customer_id
+    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
+    : await customerOfEmail(tdb, email);
+  return { contact, customer };
+}
+
 export async function findContact(tdb: TenantDb, email: string): Promise<ContactRow | undefined> {
   return tdb.selectFrom('contacts').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }

@@ -120,6 +120,11 @@ export async function resolveGroups(tdb: TenantDb, slugs: string[], pathOf: (i: 
   return found;
 }
 
+/** A user as their signature and templates see them (rep.*). */
+export function repProfileOf(user: UserRow): { name: string; email: string; title: string | null; department: string | null; phone: string | null; mobile: string | null; whatsapp: string | null; wechat: string | null } {
+  return { name: user.name, email: user.email, title: user.title, department: user.department, phone: user.phone, mobile: user.mobile, whatsapp: user.whatsapp, wechat: user.wechat };
+}
+
 export async function getUser(tdb: TenantDb, userId: string): Promise<UserView> {
   const row = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!row) throw notFound('user');

@@ -3,7 +3,8 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import { chooseVariant, matchLanguage, renderTemplate, type MissingValue } from '../../core/template/index.js';
 import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
-import { customerOfEmail, findContact } from './customers.js';
+import { recipientOf } from './customers.js';
+import { repProfileOf } from './people.js';
 import { publishedPacks } from './packs.js';
 import { listPersonalTemplates, PERSONAL } from './personal-templates.js';
 
@@ -47,12 +48,7 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
   const { template, defaultLanguage } = await findTemplate(tdb, userId, request.pack, request.template);
   const user = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
   const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
-  const contact = request.to ? await findContact(tdb, request.to) : undefined;
-  const customer = contact?.customer_id
-    ? await tdb.selectFrom('customers').selectAll().where('id', '=', contact.customer_id).executeTakeFirst()
-    : request.to
-      ? await customerOfEmail(tdb, request.to)
-      : undefined;
+  const { contact, customer } = request.to ? await recipientOf(tdb, request.to) : { contact: undefined, customer: undefined };
 
   // A language the rep picks for this mail wins; otherwise contact → customer's country → the
   // rep's own language → the pack's default.
@@ -73,7 +69,7 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
     template,
     choice.language,
     {
-      rep: { name: user.name, title: user.title, email: user.email, phone: user.phone, mobile: user.mobile, department: user.department, whatsapp: user.whatsapp, wechat: user.wechat },
+      rep: repProfileOf(user),
       company: { name: tenant?.name ?? null },
       contact: { firstName: contact?.first_name, lastName: contact?.last_name, email: contact?.email ?? request.to },
       customer: { company: customer?.name, country: customer?.country },

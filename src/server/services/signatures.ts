@@ -1,6 +1,7 @@
 import type { TenantDb } from '../db/tenant-db.js';
 import { renderSignature } from '../../core/signature/index.js';
 import { publishedPacks } from './packs.js';
+import { repProfileOf } from './people.js';
 
 export interface MySignature {
   pack: string;
@@ -26,7 +27,7 @@ export async function mySignature(tdb: TenantDb, userId: string): Promise<MySign
     if (!signature) continue;
     const rendered = renderSignature(
       signature,
-      { name: user.name, email: user.email, title: user.title, department: user.department, phone: user.phone, mobile: user.mobile, whatsapp: user.whatsapp, wechat: user.wechat },
+      repProfileOf(user),
       { name: company?.name ?? null },
     );
     return {

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackFake } from './loopback-fake.js';
 
 /**
  * A small Google: the OAuth 2.0 token endpoint for service accounts and the Tasks API v1 default
@@ -55,7 +55,7 @@ function b64json(part: string | undefined): Record<string, unknown> {
   return JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-export class FakeGoogleTasks {
+export class FakeGoogleTasks extends LoopbackFake {
   readonly tasks: FakeTask[] = [];
   readonly requests: Array<{ method: string; path: string; query: Record<string, string>; user: string | null; body: unknown }> = [];
   readonly grants: TokenGrant[] = [];
@@ -68,19 +68,6 @@ export class FakeGoogleTasks {
   private nextToken = 1;
   /** Page size cap, to exercise paging with few tasks. */
   pageSize = 100;
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
 
   addServiceAccount(email: string, publicKeyPem: string): void {
     this.accounts.set(email, createPublicKey(publicKeyPem));
@@ -116,7 +103,7 @@ export class FakeGoogleTasks {
     return this.tasks.filter((t) => t.owner === owner.toLowerCase());
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

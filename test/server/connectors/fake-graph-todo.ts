@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackFake } from './loopback-fake.js';
 
 /**
  * A small Microsoft identity platform + Graph v1.0 To Do, speaking the documented shapes:
@@ -50,7 +50,7 @@ interface Failure extends FailureOptions {
   status: number;
 }
 
-export class FakeGraphTodo {
+export class FakeGraphTodo extends LoopbackFake {
   readonly lists: FakeTodoList[] = [];
   readonly tasks: FakeTodoTask[] = [];
   readonly requests: Array<{ method: string; path: string; query: Record<string, string>; body: unknown }> = [];
@@ -63,24 +63,13 @@ export class FakeGraphTodo {
   /** Page size cap for lists and tasks, to exercise paging with few items. */
   pageSize = 100;
   expiresIn = 3599;
-  private server: Server | null = null;
-  url = '';
 
   constructor(
     readonly tenantId: string,
     readonly clientId: string,
     readonly clientSecret: string,
-  ) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  ) {
+    super();
   }
 
   /** A user with a mailbox: their "Tasks" default list and a "Flagged email" list (listed first). */
@@ -140,7 +129,7 @@ export class FakeGraphTodo {
     this.expiresIn = 3599;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

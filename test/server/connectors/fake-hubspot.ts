@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackFake } from './loopback-fake.js';
 
 /**
  * A small in-memory HubSpot speaking the documented CRM v3 shapes the official client sends:
@@ -44,27 +44,16 @@ interface Failure extends FailureOptions {
   status: number;
 }
 
-export class FakeHubspot {
+export class FakeHubspot extends LoopbackFake {
   readonly objects: StoredObject[] = [];
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   private nextId = 1000;
   private failures: Failure[] = [];
   /** Ids the search does not see yet (HubSpot's search index lags writes by a few seconds). */
   readonly hiddenFromSearch = new Set<string>();
-  private server: Server | null = null;
-  url = '';
 
-  constructor(readonly token: string) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  constructor(readonly token: string) {
+    super();
   }
 
   /** The next `count` calls (matching `options.path`, if given) answer `status`; 429 answers carry `Retry-After` when given. */
@@ -89,7 +78,7 @@ export class FakeHubspot {
     return this.objects.filter((o) => o.type === type);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

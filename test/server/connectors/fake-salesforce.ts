@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackFake } from './loopback-fake.js';
 
 /**
  * A small in-memory Salesforce REST API speaking the documented shapes jsforce sends and reads:
@@ -89,25 +89,14 @@ function parseWhere(where: string): Condition[] {
   return conditions;
 }
 
-export class FakeSalesforce {
+export class FakeSalesforce extends LoopbackFake {
   readonly records: Array<{ type: string; fields: SfRecord }> = [];
   readonly requests: Array<{ method: string; path: string; query: string | null; body: unknown }> = [];
   private failures: Array<FailureOptions & { status: number }> = [];
   private nextId = 1;
-  private server: Server | null = null;
-  url = '';
 
-  constructor(readonly token: string) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  constructor(readonly token: string) {
+    super();
   }
 
   reset(): void {
@@ -131,7 +120,7 @@ export class FakeSalesforce {
     return this.records.filter((r) => r.type === type).map((r) => r.fields);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
