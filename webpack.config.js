@@ -6,7 +6,12 @@ import HtmlWebpackPlugin from 'html-webpack-plugin';
  * HtmlWebpackPlugin per page, output in dist/ (served by the store at /addin/). The Outlook
  * event-handler bundle will be its own entry without React or code splitting.
  */
-const pages = [{ name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', template: './src/outlook/taskpane/taskpane.html' }];
+const pages = [
+  { name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', template: './src/outlook/taskpane/taskpane.html' },
+  // Dev harness only: the real task pane beside a simulated Outlook item. Never in a manifest.
+  { name: 'playground', entry: './src/outlook/playground/index.tsx', template: './src/outlook/playground/playground.html' },
+  { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
+];
 
 export default (_env, argv) => {
   const production = argv.mode === 'production';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensureFacesBuilt } from './build-faces.mjs';
 
 /**
  * Finds the PostgreSQL the integration tests run against: $TEST_DATABASE_URL, else the one
@@ -8,6 +9,8 @@ import pg from 'pg';
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://tradepane:tradepane@127.0.0.1:5432/tradepane_test';
 
 export default async function globalSetup(): Promise<void> {
+  // The end-to-end suites serve the built faces; build them once for the whole run.
+  await ensureFacesBuilt();
   const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {

@@ -1,0 +1,2 @@
+export declare const TEST_DIST: string;
+export declare function ensureFacesBuilt(): Promise<string>;
