@@ -169,4 +169,19 @@ export class StoreClient {
     this.cachedPacks = body.packs;
     return body.packs;
   }
+
+  /**
+   * A correspondent's clock with what the face knows beyond the address: the Date: header of
+   * their mail (its UTC offset), a country, zone or phone the rep gave. `known` says whether the
+   * store has the contact and names their customer.
+   */
+  clientTimeOf(query: { email: string; now?: Date; dateHeader?: string; country?: string; tz?: string; phone?: string }): Promise<ClientTime & { known: { contact: boolean; customer: string | null } }> {
+    const params = new URLSearchParams({ email: query.email });
+    if (query.now) params.set('now', query.now.toISOString());
+    for (const key of ['dateHeader', 'country', 'tz', 'phone'] as const) {
+      const value = query[key];
+      if (value) params.set(key, value);
+    }
+    return this.json(`/client-time?${params.toString()}`);
+  }
 }
