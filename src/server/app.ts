@@ -20,6 +20,7 @@ import { packRoutes } from './routes/packs.js';
 import { adminRoutes } from './routes/admin.js';
 import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
+import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import type { SecretBox } from './secrets.js';
 
 export interface AppDeps {
@@ -82,6 +83,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
+      await api.register(adminConsoleApiRoutes, { db: store.db });
     },
     { prefix: API_PREFIX },
   );

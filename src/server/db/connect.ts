@@ -8,6 +8,8 @@ import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_contact_date_header.js';
 import * as m003 from './migrations/003_template_uses.js';
 import * as m004 from './migrations/004_connectors_outbox.js';
+import * as m005 from './migrations/005_send_queue.js';
+import * as m006 from './migrations/006_signature_states.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -69,6 +71,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_contact_date_header': m002,
   '003_template_uses': m003,
   '004_connectors_outbox': m004,
+  '005_send_queue': m005,
+  '006_signature_states': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

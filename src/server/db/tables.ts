@@ -182,6 +182,31 @@ export interface ScheduledSendRow {
   sent_at: string | null;
   created_at: string;
   updated_at: string;
+  // 005_send_queue:
+  thread_id: string | null;
+  subject: string;
+  /** JSON list of the draft's recipients as the rep saw them when scheduling. */
+  recipients: string;
+  /** RFC 822 Message-ID of the draft, recorded just before drafts.send (the crash-recovery key). */
+  rfc822_message_id: string | null;
+  /** Gmail's id of the sent message. */
+  provider_message_id: string | null;
+  /** Why it failed, is gone or was cancelled, in words a rep understands. */
+  reason: string | null;
+  /** How often the rep or an admin moved it (event ids stay unique). */
+  revision: number;
+}
+
+/** A rep's own Google grant (per-user OAuth), for tenants without domain-wide delegation. */
+export interface GoogleGrantRow {
+  tenant_id: string;
+  user_id: string;
+  /** The refresh token sealed with SecretBox. */
+  refresh_token: string;
+  scopes: string;
+  granted_at: string;
+  /** Set when Google refused the token (revoked); the rep must connect again. */
+  revoked_reason: string | null;
 }
 
 export interface AuditRow {
@@ -256,6 +281,26 @@ export interface OutboxRow {
   delivered_at: string | null;
 }
 
+/** The last signature state seen per rep, channel and sending address (admin compliance view). */
+export interface SignatureStateRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  channel: 'outlook' | 'gmail';
+  address: string;
+  /** outlook: ok | missing | altered (seen on send); gmail: pushed | unchanged | drifted | failed */
+  state: string;
+  detail: string | null;
+  pack: string | null;
+  signature_id: string | null;
+  hash: string | null;
+  /** What reported it: the Outlook host/platform, or "gmail-push". */
+  client: string | null;
+  seen_at: string;
+  /** When the state last changed to its current value. */
+  state_since: string;
+}
+
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -271,9 +316,11 @@ export interface Database {
   activities: ActivityRow;
   tasks: TaskRow;
   scheduled_sends: ScheduledSendRow;
+  google_grants: GoogleGrantRow;
   audit_log: AuditRow;
   api_keys: ApiKeyRow;
   template_uses: TemplateUseRow;
   connectors: ConnectorRow;
   outbox: OutboxRow;
+  signature_states: SignatureStateRow;
 }

@@ -12,6 +12,7 @@ import { TemplateSchema } from '../../core/pack/schema.js';
 import { mySignature } from '../services/signatures.js';
 import { renderForRep } from '../services/render.js';
 import { notFound } from '../errors.js';
+import { recordSignatureState, SIGNATURE_STATES } from '../services/compliance.js';
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   app.get(
@@ -176,6 +177,47 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
       await recordTemplateUse(tdb, principal, request.body);
+      return sendNoBody(reply, 204);
+    },
+  );
+
+  app.post(
+    '/me/signature-state',
+    {
+      config: { access: 'packs:read' },
+      schema: {
+        tags: ['me'],
+        summary: 'Report the signature my Outlook on-send check saw (ok, missing or altered) for a sending address; keeps only the latest state per address',
+        body: Type.Object(
+          {
+            channel: Type.Optional(Type.Literal('outlook', { description: 'Gmail states are recorded by the store\'s own push' })),
+            address: Type.String({ minLength: 3, maxLength: 254, description: 'the From address of the message' }),
+            state: Type.Enum([...SIGNATURE_STATES.outlook]),
+            pack: Type.Optional(Type.String({ maxLength: 63 })),
+            signature: Type.Optional(Type.String({ maxLength: 63 })),
+            hash: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{1,64}$', description: 'the signature hash found in the body' })),
+            detail: Type.Optional(Type.String({ maxLength: 500 })),
+            client: Type.Optional(Type.String({ maxLength: 100, description: 'host and platform, e.g. "Outlook on the web"' })),
+          },
+          closed,
+        ),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      const { body } = request;
+      await recordSignatureState(tdb, {
+        userId: principal.userId,
+        channel: 'outlook',
+        address: body.address,
+        state: body.state,
+        pack: body.pack,
+        signatureId: body.signature,
+        hash: body.hash,
+        detail: body.detail,
+        client: body.client,
+      });
       return sendNoBody(reply, 204);
     },
   );
