@@ -50,12 +50,66 @@ export interface TaskCreatedEvent {
 
 export type CrmEvent = EmailLoggedEvent | TaskCreatedEvent;
 
+/** A scheduled send as events describe it (services/scheduled-sends.ts). */
+export interface SendEventItem {
+  id: string;
+  provider: 'gmail' | 'outlook';
+  draftId: string;
+  threadId: string | null;
+  /** The rep who scheduled it (whose mailbox sends). */
+  user: string;
+  recipients: string[];
+  subject: string;
+  sendAt: string;
+}
+
+export interface SendScheduledEvent {
+  type: 'send.scheduled';
+  /** `send.scheduled:<send id>:<revision>`: a reschedule is a new event. */
+  id: string;
+  occurredAt: string;
+  send: SendEventItem;
+}
+
+export interface SendSentEvent {
+  type: 'send.sent';
+  id: string;
+  occurredAt: string;
+  send: SendEventItem;
+  sentAt: string;
+  /** RFC 822 Message-ID of the mail that went out (to match it in a CRM's mail log), when known. */
+  messageId: string | null;
+  /** The mail provider's id of the sent message (Gmail message id). */
+  providerMessageId: string | null;
+}
+
+export interface SendFailedEvent {
+  type: 'send.failed';
+  id: string;
+  occurredAt: string;
+  send: SendEventItem;
+  /** failed: it could not be sent (reason says why); gone: the draft was sent or deleted by hand. */
+  status: 'failed' | 'gone';
+  reason: string;
+}
+
+/** Scheduled-send events: only connectors that accept them (the webhook) receive them. */
+export type SendEvent = SendScheduledEvent | SendSentEvent | SendFailedEvent;
+
+/** Everything the outbox carries. */
+export type OutboxEvent = CrmEvent | SendEvent;
+
+export const CRM_EVENT_TYPES = ['email.logged', 'task.created'] as const;
+export const SEND_EVENT_TYPES = ['send.scheduled', 'send.sent', 'send.failed'] as const;
+
 export type DeliveryResult =
   | { ok: true; externalId?: string }
   | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
 
 export interface ConnectorAdapter<Settings> {
   kind: string;
+  /** Event types it can take; the CRM events when not given (connectors without send.* support). */
+  accepts?: readonly OutboxEvent['type'][];
   /** Checks an admin's settings (non-secret) and secrets; throws an Error naming the bad field. */
   validate(settings: unknown, secrets: Record<string, string>): Settings;
   deliver(event: CrmEvent, settings: Settings, secrets: Record<string, string>): Promise<DeliveryResult>;

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table. Both dialects store the same shapes: ids are UUID text, instants are
  * ISO-8601 UTC text (they sort and compare correctly as text), JSON is text, flags are 0/1. That
@@ -184,9 +186,9 @@ export interface ScheduledSendRow {
   updated_at: string;
   // 005_send_queue:
   thread_id: string | null;
-  subject: string;
+  subject: Generated<string>;
   /** JSON list of the draft's recipients as the rep saw them when scheduling. */
-  recipients: string;
+  recipients: Generated<string>;
   /** RFC 822 Message-ID of the draft, recorded just before drafts.send (the crash-recovery key). */
   rfc822_message_id: string | null;
   /** Gmail's id of the sent message. */
@@ -194,7 +196,7 @@ export interface ScheduledSendRow {
   /** Why it failed, is gone or was cancelled, in words a rep understands. */
   reason: string | null;
   /** How often the rep or an admin moved it (event ids stay unique). */
-  revision: number;
+  revision: Generated<number>;
 }
 
 /** A rep's own Google grant (per-user OAuth), for tenants without domain-wide delegation. */

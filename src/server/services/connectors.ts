@@ -3,8 +3,8 @@ import type { ConnectorRow } from '../db/tables.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { SecretBox } from '../secrets.js';
-import { ADAPTERS, EVENT_TYPES } from '../connectors/registry.js';
-import type { CrmEvent } from '../connectors/types.js';
+import { ADAPTERS, EVENT_TYPES, eventsAccepted } from '../connectors/registry.js';
+import type { OutboxEvent } from '../connectors/types.js';
 import { audit } from './audit.js';
 
 /** CRM connectors configured by a tenant's admin, and queueing events for them (the outbox). */
@@ -40,6 +40,8 @@ function checked(kind: string, settings: unknown, secrets: Record<string, string
   if (!adapter) throw badRequest(`kind: unknown connector "${kind}"; available: ${Object.keys(ADAPTERS).join(', ')}`, [{ path: 'kind', message: 'unknown connector' }]);
   const unknown = events.filter((e) => !(EVENT_TYPES as readonly string[]).includes(e));
   if (unknown.length) throw badRequest(`events: unknown ${unknown.join(', ')}; events are ${EVENT_TYPES.join(', ')}`, [{ path: 'events', message: 'unknown event' }]);
+  const refused = events.filter((e) => !eventsAccepted(kind).includes(e));
+  if (refused.length) throw badRequest(`events: a ${kind} connector cannot take ${refused.join(', ')}; it takes ${eventsAccepted(kind).join(', ')}`, [{ path: 'events', message: 'not taken by this connector' }]);
   try {
     return adapter.validate(settings, secrets);
   } catch (error) {
@@ -76,7 +78,7 @@ export async function listConnectors(tdb: TenantDb, box: SecretBox | undefined):
 
 export async function createConnector(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, input: ConnectorInput): Promise<ConnectorView> {
   const sealer = requireBox(box);
-  const events = input.events ?? [...EVENT_TYPES];
+  const events = input.events ?? [...eventsAccepted(input.kind)];
   const settings = checked(input.kind, input.settings, input.secrets, events);
   return tdb.transaction(async (t) => {
     if (await t.selectFrom('connectors').select('id').where('name', '=', input.name).executeTakeFirst()) throw conflict(`a connector named "${input.name}" exists`);
@@ -109,7 +111,7 @@ export async function updateConnector(tdb: TenantDb, actor: Actor, box: SecretBo
  * Queues an event for every enabled connector that wants it, in the caller's transaction: the
  * store's own log and the deliveries it owes are written together or not at all.
  */
-export async function enqueue(tdb: TenantDb, event: CrmEvent): Promise<number> {
+export async function enqueue(tdb: TenantDb, event: OutboxEvent): Promise<number> {
   const connectors = await tdb.selectFrom('connectors').select(['id', 'events']).where('enabled', '=', 1).execute();
   const now = nowIso();
   const rows = connectors

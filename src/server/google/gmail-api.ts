@@ -1,0 +1,305 @@
+import { google, type gmail_v1 } from 'googleapis';
+import type { GoogleAuth } from './credentials.js';
+
+/**
+ * THE one Gmail REST adapter of the store (googleapis, Gmail API v1). Every call acts for one
+ * user (`userId: 'me'` under that user's credentials, see credentials.ts) and answers plain
+ * shapes; every failure comes out as a `GmailError` whose `kind` says what the caller should do:
+ *
+ *   retryable  429, 5xx, 408, a usage-limit 403, network trouble — try again later (retryAfterMs
+ *              carries Google's Retry-After when it sent one)
+ *   auth       401/403 or a refused grant (invalid_grant: access revoked, delegation withdrawn,
+ *              user suspended) — permanent until someone fixes the access
+ *   not-found  404 — the draft or message does not exist (any more)
+ *   invalid    other 4xx — e.g. 400 "Invalid To header": permanent, the rep must fix the draft
+ *
+ * googleapis' own retries are off (`retry: false`): the callers own retry policy (the send worker
+ * backs off with jitter and honours Retry-After). Each request has a timeout so a hung call
+ * cannot outlive the worker's lease (see docs/scheduled-send.md).
+ */
+
+export const GMAIL_DEFAULT_ROOT_URL = 'https://gmail.googleapis.com/';
+/** Well under the send worker's lease, so a request is over before anyone else may take the item. */
+export const GMAIL_REQUEST_TIMEOUT_MS = 30_000;
+
+export type GmailFailureKind = 'retryable' | 'auth' | 'not-found' | 'invalid';
+
+export class GmailError extends Error {
+  constructor(
+    readonly kind: GmailFailureKind,
+    message: string,
+    readonly status: number | null,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface GmailClientOptions {
+  /** API root, `https://gmail.googleapis.com/` unless a test points it elsewhere. */
+  rootUrl?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export type Gmail = gmail_v1.Gmail;
+
+/** A Gmail API client acting for whoever `auth` stands for. */
+export function gmailClient(auth: GoogleAuth, options: GmailClientOptions = {}): Gmail {
+  return google.gmail({ version: 'v1', auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS });
+}
+
+/** The headers of a mail that the store reads (metadata only, never the body). */
+export interface MessageHeaders {
+  /** Gmail's id of the message. */
+  id: string;
+  threadId: string | null;
+  labelIds: string[];
+  /** RFC 822 Message-ID with its angle brackets, as in the header. */
+  rfc822MessageId: string | null;
+  from: string | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  date: string | null;
+  inReplyTo: string | null;
+  references: string | null;
+}
+
+export interface DraftInfo extends MessageHeaders {
+  draftId: string;
+}
+
+const HEADER_NAMES = ['Message-ID', 'From', 'To', 'Cc', 'Bcc', 'Subject', 'Date', 'In-Reply-To', 'References'];
+
+function headerOf(message: gmail_v1.Schema$Message, name: string): string | null {
+  const lower = name.toLowerCase();
+  const header = message.payload?.headers?.find((h) => h.name?.toLowerCase() === lower);
+  return typeof header?.value === 'string' ? header.value : null;
+}
+
+/** Addresses of an address-list header: `"Ann B" <ann@x.com>, bob@y.com` → ann@x.com, bob@y.com. */
+export function addressesOf(value: string | null): string[] {
+  if (!value) return [];
+  const out: string[] = [];
+  // Commas inside quoted display names do not separate addresses.
+  for (const part of value.match(/(?:"[^"]*"|[^,])+/g) ?? []) {
+    const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(part);
+    const bare = angle?.[1] ?? /([^\s<>"]+@[^\s<>",]+)/.exec(part)?.[1];
+    if (bare) out.push(bare.toLowerCase());
+  }
+  return out;
+}
+
+function headersOf(message: gmail_v1.Schema$Message): MessageHeaders {
+  return {
+    id: message.id ?? '',
+    threadId: message.threadId ?? null,
+    labelIds: message.labelIds ?? [],
+    rfc822MessageId: headerOf(message, 'Message-ID') ?? headerOf(message, 'Message-Id'),
+    from: headerOf(message, 'From'),
+    to: addressesOf(headerOf(message, 'To')),
+    cc: addressesOf(headerOf(message, 'Cc')),
+    bcc: addressesOf(headerOf(message, 'Bcc')),
+    subject: headerOf(message, 'Subject') ?? '',
+    date: headerOf(message, 'Date'),
+    inReplyTo: headerOf(message, 'In-Reply-To'),
+    references: headerOf(message, 'References'),
+  };
+}
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const record = headers as Record<string, unknown>;
+  const value = record[name] ?? record[name.toLowerCase()];
+  return typeof value === 'string' ? value : null;
+}
+
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'dailyLimitExceeded', 'backendError', 'quotaExceeded']);
+const AUTH_GRANT_ERRORS = new Set(['invalid_grant', 'unauthorized_client', 'access_denied', 'invalid_client']);
+
+/** Turns whatever googleapis / gaxios threw into a GmailError. */
+export function gmailFailure(error: unknown, what: string): GmailError {
+  if (error instanceof GmailError) return error;
+  const e = error as { response?: { status?: unknown; data?: unknown; headers?: unknown }; message?: string; code?: unknown } | null;
+  const status = typeof e?.response?.status === 'number' ? e.response.status : null;
+  const data = e?.response?.data as { error?: unknown; error_description?: unknown } | string | undefined;
+  const apiError = data && typeof data === 'object' && data.error && typeof data.error === 'object' ? (data.error as { message?: unknown; errors?: { reason?: unknown }[] }) : undefined;
+  const grantError = data && typeof data === 'object' && typeof data.error === 'string' ? data.error : undefined;
+  const detail = (apiError && typeof apiError.message === 'string' ? apiError.message : undefined) ?? (grantError ? `${grantError}${typeof (data as { error_description?: unknown }).error_description === 'string' ? `: ${(data as { error_description: string }).error_description}` : ''}` : undefined) ?? (typeof data === 'string' && data ? data.slice(0, 200) : undefined) ?? e?.message ?? String(error);
+  const reasons = (apiError?.errors ?? []).map((x) => String(x.reason ?? ''));
+  const retryAfterRaw = headerValue(e?.response?.headers, 'retry-after');
+  const retryAfterMs = retryAfterRaw && /^\d+$/.test(retryAfterRaw.trim()) ? Number(retryAfterRaw.trim()) * 1000 : retryAfterRaw && !Number.isNaN(Date.parse(retryAfterRaw)) ? Math.max(0, Date.parse(retryAfterRaw) - Date.now()) : undefined;
+  const message = `${what}: ${status ? `HTTP ${status}: ` : ''}${detail.replace(/\s+/g, ' ').slice(0, 300)}`;
+  if (grantError && AUTH_GRANT_ERRORS.has(grantError)) return new GmailError('auth', message, status);
+  if (status === null) return new GmailError('retryable', message, null);
+  if (status === 429 || status === 408 || status >= 500) return new GmailError('retryable', message, status, retryAfterMs);
+  if (status === 403 && reasons.some((r) => RATE_REASONS.has(r))) return new GmailError('retryable', message, status, retryAfterMs);
+  if (status === 401 || status === 403) return new GmailError('auth', message, status);
+  if (status === 404) return new GmailError('not-found', message, status);
+  return new GmailError('invalid', message, status);
+}
+
+async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw gmailFailure(error, what);
+  }
+}
+
+/** The draft's headers (To, Subject, Message-ID …), or null when there is no such draft. */
+export async function getDraft(gmail: Gmail, draftId: string): Promise<DraftInfo | null> {
+  try {
+    const res = await call(`drafts.get ${draftId}`, () => gmail.users.drafts.get({ userId: 'me', id: draftId, format: 'metadata' }));
+    if (!res.data.message) return null;
+    return { draftId: res.data.id ?? draftId, ...headersOf(res.data.message) };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** Sends an existing draft as it is now; Gmail removes the draft. Answers the sent message's ids. */
+export async function sendDraft(gmail: Gmail, draftId: string): Promise<{ id: string; threadId: string | null }> {
+  const res = await call(`drafts.send ${draftId}`, () => gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }));
+  return { id: res.data.id ?? '', threadId: res.data.threadId ?? null };
+}
+
+/**
+ * The user's sent message carrying this RFC 822 Message-ID, or null. `rfc822msgid:` matches the
+ * draft too, so only a message with the SENT label (and without DRAFT) counts.
+ */
+export async function findSentByMessageId(gmail: Gmail, rfc822MessageId: string): Promise<MessageHeaders | null> {
+  const bare = rfc822MessageId.trim().replace(/^<|>$/g, '');
+  const res = await call('messages.list rfc822msgid', () => gmail.users.messages.list({ userId: 'me', q: `rfc822msgid:${bare}`, includeSpamTrash: true, maxResults: 10 }));
+  for (const ref of res.data.messages ?? []) {
+    if (!ref.id) continue;
+    const message = await getMessageHeaders(gmail, ref.id);
+    if (message && message.labelIds.includes('SENT') && !message.labelIds.includes('DRAFT')) return message;
+  }
+  return null;
+}
+
+/** A message's metadata headers (never its body), or null when it does not exist. */
+export async function getMessageHeaders(gmail: Gmail, messageId: string): Promise<MessageHeaders | null> {
+  try {
+    const res = await call(`messages.get ${messageId}`, () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'metadata', metadataHeaders: HEADER_NAMES }));
+    return headersOf(res.data);
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
+
+export interface ReplyDraftInput {
+  /** The thread to reply in; Gmail also needs In-Reply-To/References and the same subject. */
+  threadId?: string | undefined;
+  to: string[];
+  cc?: string[] | undefined;
+  subject: string;
+  html: string;
+  /** RFC 822 Message-ID of the mail being answered. */
+  inReplyTo?: string | undefined;
+  references?: string | undefined;
+  from?: string | undefined;
+}
+
+const HEADER_UNSAFE = /[\r\n]+/g;
+/** RFC 2047 encoded-word for non-ASCII header text. */
+const encodeHeader = (value: string) => {
+  const clean = value.replace(HEADER_UNSAFE, ' ');
+  return /^[\x20-\x7e]*$/.test(clean) ? clean : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
+};
+const ADDRESS = /^[^\s@<>,"]+@[^\s@<>,"]+$/;
+
+/** The RFC 822 source of a new HTML mail (base64 body, so any script and line length is safe). */
+export function buildMime(input: ReplyDraftInput): string {
+  for (const address of [...input.to, ...(input.cc ?? []), ...(input.from ? [input.from] : [])]) {
+    if (!ADDRESS.test(address)) throw new GmailError('invalid', `"${address.slice(0, 100)}" is not an e-mail address`, null);
+  }
+  const lines = [
+    ...(input.from ? [`From: ${input.from}`] : []),
+    `To: ${input.to.join(', ')}`,
+    ...(input.cc?.length ? [`Cc: ${input.cc.join(', ')}`] : []),
+    `Subject: ${encodeHeader(input.subject)}`,
+    ...(input.inReplyTo ? [`In-Reply-To: ${input.inReplyTo.replace(HEADER_UNSAFE, '')}`] : []),
+    ...(input.references || input.inReplyTo ? [`References: ${(input.references ?? input.inReplyTo ?? '').replace(HEADER_UNSAFE, ' ')}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    (Buffer.from(input.html, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n'),
+  ];
+  return lines.join('\r\n');
+}
+
+/** Creates a draft (a reply in `threadId` when given) with an HTML body; answers its headers. */
+export async function createDraft(gmail: Gmail, input: ReplyDraftInput): Promise<DraftInfo> {
+  const raw = Buffer.from(buildMime(input), 'utf8').toString('base64url');
+  const res = await call('drafts.create', () => gmail.users.drafts.create({ userId: 'me', requestBody: { message: { raw, ...(input.threadId ? { threadId: input.threadId } : {}) } } }));
+  const draftId = res.data.id ?? '';
+  // drafts.create answers ids only; read the headers Gmail stored (its Message-ID among them).
+  return (await getDraft(gmail, draftId)) ?? { draftId, id: res.data.message?.id ?? '', threadId: res.data.message?.threadId ?? input.threadId ?? null, labelIds: ['DRAFT'], rfc822MessageId: null, from: input.from ?? null, to: input.to, cc: input.cc ?? [], bcc: [], subject: input.subject, date: null, inReplyTo: input.inReplyTo ?? null, references: input.references ?? null };
+}
+
+/** One page of the user's drafts (ids only), newest first. */
+export async function listDrafts(gmail: Gmail, options: { pageToken?: string; maxResults?: number } = {}): Promise<{ drafts: { draftId: string; messageId: string | null; threadId: string | null }[]; nextPageToken: string | null }> {
+  const res = await call('drafts.list', () => gmail.users.drafts.list({ userId: 'me', maxResults: options.maxResults ?? 100, ...(options.pageToken ? { pageToken: options.pageToken } : {}) }));
+  return {
+    drafts: (res.data.drafts ?? []).map((d) => ({ draftId: d.id ?? '', messageId: d.message?.id ?? null, threadId: d.message?.threadId ?? null })),
+    nextPageToken: res.data.nextPageToken ?? null,
+  };
+}
+
+export interface SendAs {
+  sendAsEmail: string;
+  displayName: string | null;
+  isPrimary: boolean;
+  isDefault: boolean;
+  signature: string;
+  verificationStatus: string | null;
+}
+
+const sendAsOf = (s: gmail_v1.Schema$SendAs): SendAs => ({
+  sendAsEmail: (s.sendAsEmail ?? '').toLowerCase(),
+  displayName: s.displayName ?? null,
+  isPrimary: s.isPrimary === true,
+  isDefault: s.isDefault === true,
+  signature: s.signature ?? '',
+  verificationStatus: s.verificationStatus ?? null,
+});
+
+/** The user's send-as addresses with their signatures (scope gmail.settings.basic or readonly). */
+export async function listSendAs(gmail: Gmail): Promise<SendAs[]> {
+  const res = await call('settings.sendAs.list', () => gmail.users.settings.sendAs.list({ userId: 'me' }));
+  return (res.data.sendAs ?? []).map(sendAsOf);
+}
+
+export async function getSendAs(gmail: Gmail, sendAsEmail: string): Promise<SendAs | null> {
+  try {
+    const res = await call(`settings.sendAs.get ${sendAsEmail}`, () => gmail.users.settings.sendAs.get({ userId: 'me', sendAsEmail }));
+    return sendAsOf(res.data);
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** Sets the signature of one send-as address (Gmail sanitises it); answers what Gmail stored. */
+export async function patchSendAsSignature(gmail: Gmail, sendAsEmail: string, signature: string): Promise<SendAs> {
+  const res = await call(`settings.sendAs.patch ${sendAsEmail}`, () => gmail.users.settings.sendAs.patch({ userId: 'me', sendAsEmail, requestBody: { signature } }));
+  return sendAsOf(res.data);
+}
+
+/**
+ * A Gmail client for one add-on request: the rep's `userOAuthToken` as the bearer and the event's
+ * `gmail.accessToken` in `X-Goog-Gmail-Access-Token`, which together open the current message
+ * (gmail.addons.current.message.*) and let the add-on create a draft (…action.compose).
+ */
+export function addonGmailClient(userOAuthToken: string, gmailAccessToken: string, options: GmailClientOptions = {}): Gmail {
+  const auth = new google.auth.OAuth2();
+  auth.setCredentials({ access_token: userOAuthToken });
+  return google.gmail({ version: 'v1', auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS, headers: { 'X-Goog-Gmail-Access-Token': gmailAccessToken } });
+}
