@@ -21,6 +21,7 @@ import { adminRoutes } from './routes/admin.js';
 import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
+import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
 
 export interface AppDeps {
@@ -75,6 +76,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
     );
   }
   await app.register(systemRoutes, { store, devSigner, publicUrl: config.publicUrl, isClosing: () => closing });
+  await app.register(adminConsoleRoutes, { addinDir, config, devMode: Boolean(devSigner) });
   await app.register(
     async (api) => {
       await api.register(meRoutes, { db: store.db });

@@ -4,6 +4,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { complianceOverview, SIGNATURE_CHANNELS } from '../services/compliance.js';
+import { checkDraft, previewSignature, previewTemplate, type PackRef } from '../services/pack-preview.js';
+import { importPeople, IMPORT_COLUMNS } from '../services/people-import.js';
+import { usageReport } from '../services/usage.js';
+import { badRequest } from '../errors.js';
 import { closed, errorResponses } from './schemas.js';
 
 /** The admin console's own reads and actions (compliance, usage, previews, imports). */
@@ -27,6 +31,22 @@ const SignatureStateView = Type.Object({
   stateSince: Type.String(),
 });
 const Verdict = Type.Enum(['compliant', 'attention', 'unknown']);
+const Issue = Type.Object({ path: Type.String(), message: Type.String(), severity: Type.String(), line: Type.Optional(Type.Integer()), column: Type.Optional(Type.Integer()) });
+/** The pack to preview: the editor's draft (source), or a stored version (pack, version; default latest). */
+const PackRefFields = {
+  source: Type.Optional(Type.String({ minLength: 1, description: 'draft pack text (YAML or JSON)' })),
+  fileName: Type.Optional(Type.String({ maxLength: 255 })),
+  pack: Type.Optional(Type.String({ maxLength: 63 })),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+};
+const Id = Type.String({ maxLength: 63 });
+
+function packRefOf(body: { source?: string | undefined; fileName?: string | undefined; pack?: string | undefined; version?: number | undefined }): PackRef {
+  if (body.source !== undefined && body.pack !== undefined) throw badRequest('give either source (a draft) or pack (a stored version), not both', [{ path: 'pack', message: 'not with source' }]);
+  if (body.source !== undefined) return { source: body.source, fileName: body.fileName };
+  if (body.pack !== undefined) return { pack: body.pack, version: body.version };
+  throw badRequest('say what to preview: source (a draft) or pack (a stored version)', [{ path: 'source', message: 'source or pack is required' }]);
+}
 
 export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   app.get(
@@ -52,6 +72,146 @@ export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Datab
       const overview = await complianceOverview(tdb);
       const verdict = request.query.verdict;
       return verdict ? { ...overview, users: overview.users.filter((u) => u.verdict === verdict) } : overview;
+    },
+  );
+
+  app.post(
+    '/admin/packs/check',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Check a draft pack exactly as a push would, storing nothing: every issue with its line and column, and an outline of its templates and signatures',
+        body: Type.Object({ source: Type.String({ minLength: 1 }), fileName: Type.Optional(Type.String({ maxLength: 255 })) }, closed),
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            format: Type.Enum(['yaml', 'json']),
+            issues: Type.Array(Issue),
+            outline: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      caller(request, db);
+      return checkDraft(request.body.source, request.body.fileName);
+    },
+  );
+
+  app.post(
+    '/admin/packs/preview',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Render one template of a draft or stored pack in one language, as a chosen rep would get it, with sample values or a real recipient\'s records; missing values are listed, not refused',
+        body: Type.Object(
+          {
+            ...PackRefFields,
+            template: Id,
+            language: Type.String({ maxLength: 35 }),
+            user: Type.Optional(Type.String({ maxLength: 64, description: 'user id whose profile fills rep.* (default: me)' })),
+            to: Type.Optional(Type.String({ maxLength: 254, description: 'a recipient e-mail whose contact and customer records fill contact.* and customer.*' })),
+            fields: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 100 })),
+          },
+          closed,
+        ),
+        response: {
+          200: Type.Object({
+            language: Type.String(),
+            subject: Type.String(),
+            html: Type.String(),
+            text: Type.String(),
+            data: Type.Enum(['sample', 'customer']),
+            missing: Type.Array(Type.Object({ name: Type.String(), label: Type.Optional(Type.String()), where: Type.String(), reason: Type.String() })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      const { template, language, user, to, fields } = request.body;
+      return previewTemplate(tdb, { ref: packRefOf(request.body), template, language, userId: user ?? principal.userId, to, fields });
+    },
+  );
+
+  app.post(
+    '/admin/packs/preview-signature',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Render a signature of a draft or stored pack from one user\'s profile, marked as Outlook and Gmail get it',
+        body: Type.Object({ ...PackRefFields, signature: Id, user: Type.Optional(Type.String({ maxLength: 64 })) }, closed),
+        response: { 200: Type.Object({ signature: Type.String(), html: Type.String(), text: Type.String(), hash: Type.String(), removed: Type.Array(Type.String()) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return previewSignature(tdb, packRefOf(request.body), request.body.signature, request.body.user ?? principal.userId);
+    },
+  );
+
+  app.post(
+    '/admin/people/import',
+    {
+      config: { access: 'people:write' },
+      schema: {
+        tags: ['admin'],
+        summary: `Import people from CSV (columns: ${IMPORT_COLUMNS.join(', ')}; groups separated by ";"). apply=false (default) is a dry run: per row, what would be created, updated or unchanged and what is wrong. apply=true applies all rows or none.`,
+        body: Type.Object({ csv: Type.String({ minLength: 1, maxLength: 2_000_000 }), apply: Type.Optional(Type.Boolean()) }, closed),
+        response: {
+          200: Type.Object({
+            applied: Type.Boolean(),
+            columns: Type.Array(Type.String()),
+            counts: Type.Object({ create: Type.Integer(), update: Type.Integer(), unchanged: Type.Integer(), error: Type.Integer() }),
+            rows: Type.Array(
+              Type.Object({
+                line: Type.Integer(),
+                email: Type.String(),
+                action: Type.Enum(['create', 'update', 'unchanged', 'error']),
+                changes: Type.Array(Type.Object({ field: Type.String(), from: Type.String(), to: Type.String() })),
+                errors: Type.Array(Type.Object({ column: Type.String(), message: Type.String() })),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return importPeople(tdb, principal, request.body.csv, { apply: request.body.apply ?? false });
+    },
+  );
+
+  app.get(
+    '/admin/usage',
+    {
+      config: { access: 'packs:write' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Template use per ISO week and per rep, and the published templates nobody used in the last N days',
+        querystring: Type.Object({ weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 53 })), unusedDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 365 })) }, closed),
+        response: {
+          200: Type.Object({
+            weeks: Type.Array(Type.String()),
+            unusedDays: Type.Integer(),
+            templates: Type.Array(
+              Type.Object({ pack: Type.String(), template: Type.String(), title: Type.String(), total: Type.Integer(), perWeek: Type.Record(Type.String(), Type.Integer()), users: Type.Array(Type.Object({ email: Type.String(), count: Type.Integer() })) }),
+            ),
+            unused: Type.Array(Type.Object({ pack: Type.String(), template: Type.String(), title: Type.String(), publishedVersion: Type.Integer() })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      return usageReport(tdb, request.query);
     },
   );
 };

@@ -39,6 +39,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
 ${link('/dev/token?email=admin%40demo.tradepane.test', 'Token for the demo admin', 'admin@demo.tradepane.test')}
 ${link('/dev/token?email=rep%40demo.tradepane.test', 'Token for the demo rep', 'rep@demo.tradepane.test (groups sales-eu, sales-me)')}
 ${link('/dev/taskpane?email=rep%40demo.tradepane.test', 'Open the task pane as the demo rep', 'the Outlook task pane page in this browser (its Office features arrive with the add-in)')}
+${link('/dev/admin?email=admin%40demo.tradepane.test', 'Open the admin console as the demo admin', 'packs, people, compliance, operations, usage')}
 </ul><p>Try it: <code>curl -H "Authorization: Bearer $TOKEN" ${escapeHtml(publicUrl)}/api/v1/me/packs</code></p>`
       : '';
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tradepane store</title>
@@ -80,6 +81,19 @@ ${link('/healthz', 'Health', 'process and database status')}
         const user = await devUser(request.ip, request.headers.host, request.query.email);
         const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
         return reply.redirect(`/addin/taskpane.html#token=${encodeURIComponent(token)}`);
+      },
+    );
+
+    app.get(
+      '/dev/admin',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the admin console signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+      },
+      async (request, reply) => {
+        const user = await devUser(request.ip, request.headers.host, request.query.email);
+        const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
+        return reply.redirect(`/admin#token=${encodeURIComponent(token)}`);
       },
     );
 
