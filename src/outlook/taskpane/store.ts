@@ -1,24 +1,74 @@
 import { create } from 'zustand';
 import type { PublishedPack, StoreClient } from '../../client/store-client.js';
+import type { PaneCache } from './pane-context.js';
+import { errorMessage, isUnreachable } from './store-action.js';
+import type { MailItem } from './mail-host.js';
 
-/** Task pane state for the template list: one small store, actions beside the state. */
+/**
+ * The task pane's state, one small store per concern (zustand): the rep's templates and the
+ * open mail item. No store knows Office.js; the panels hand them the services they need.
+ */
+
+interface CachedPacks {
+  savedAt: string;
+  packs: PublishedPack[];
+}
+
 export interface TemplatesState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   packs: PublishedPack[];
+  /** The store could not be reached: what is shown comes from the cache (or nothing). */
+  offline: boolean;
+  /** When the shown packs were fetched, if they came from the cache. */
+  cachedAt: string | undefined;
   error: string | undefined;
-  load(client: StoreClient): Promise<void>;
+  load(client: StoreClient, cache: PaneCache, cacheKey: string): Promise<void>;
 }
 
-export const useTemplates = create<TemplatesState>((set) => ({
+export const packsCacheKey = (who: string) => `packs:${who.toLowerCase()}`;
+
+export const useTemplates = create<TemplatesState>((set, get) => ({
   status: 'idle',
   packs: [],
+  offline: false,
+  cachedAt: undefined,
   error: undefined,
-  async load(client) {
-    set({ status: 'loading', error: undefined });
+  async load(client, cache, who) {
+    const key = packsCacheKey(who);
+    // The cached list paints at once (and is all there is offline); the store's answer replaces it.
+    if (get().packs.length === 0) {
+      const cached = await cache.get(key).catch(() => null);
+      if (cached) {
+        try {
+          const parsed = JSON.parse(cached) as CachedPacks;
+          set({ status: 'ready', packs: parsed.packs, cachedAt: parsed.savedAt });
+        } catch {
+          // a damaged cache is as good as none
+        }
+      }
+    }
+    if (get().status !== 'ready') set({ status: 'loading' });
     try {
-      set({ status: 'ready', packs: await client.myPacks() });
+      const packs = await client.myPacks();
+      set({ status: 'ready', packs, offline: false, cachedAt: undefined, error: undefined });
+      void cache.set(key, JSON.stringify({ savedAt: new Date().toISOString(), packs } satisfies CachedPacks));
     } catch (error) {
-      set({ status: 'error', error: error instanceof Error ? error.message : String(error) });
+      const offline = isUnreachable(error);
+      if (get().status === 'ready' && offline) set({ offline: true });
+      else set({ status: 'error', offline, error: errorMessage(error) });
     }
   },
+}));
+
+export interface ItemState {
+  item: MailItem | undefined;
+  /** Bumped on every ItemChanged, so panels keyed on it start afresh for the new item. */
+  generation: number;
+  setItem(item: MailItem): void;
+}
+
+export const useItem = create<ItemState>((set) => ({
+  item: undefined,
+  generation: 0,
+  setItem: (item) => set((s) => ({ item, generation: s.generation + 1 })),
 }));

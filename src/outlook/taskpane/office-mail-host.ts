@@ -1,0 +1,75 @@
+import {
+  displayLanguage,
+  getDateHeader,
+  getBody,
+  getDelayDelivery,
+  getFrom,
+  getRecipients,
+  getSubject,
+  insertAtCursor,
+  itemInfo,
+  onItemChanged,
+  readFields,
+  setDelayDelivery,
+  setSignature,
+  setSubject,
+  supportsDelayDelivery,
+  userProfile,
+} from '../office/index.js';
+import { conversationId, displayReplyForm } from '../office/reply.js';
+import type { MailHost, MailItem } from './mail-host.js';
+
+/** The task pane's MailHost in Outlook (and in the playground's Office.js stand-in): the Office adapter, nothing more. */
+export function officeMailHost(): MailHost {
+  return {
+    displayLanguage,
+    me() {
+      try {
+        const profile = userProfile();
+        return { name: profile.displayName, address: profile.emailAddress };
+      } catch {
+        return { name: '', address: '' }; // opened outside Outlook
+      }
+    },
+    async item(): Promise<MailItem> {
+      let info: ReturnType<typeof itemInfo>;
+      try {
+        info = itemInfo();
+      } catch {
+        return { mode: 'none' }; // opened outside Outlook: no mailbox
+      }
+      if (!info) return { mode: 'none' };
+      if (info.kind === 'appointment') return { mode: 'appointment' };
+      if (info.mode === 'compose') {
+        const [to, from] = await Promise.all([getRecipients('to'), getFrom().catch(() => null)]);
+        return { mode: 'compose', to, from, conversationId: conversationId() };
+      }
+      const fields = readFields();
+      return {
+        mode: 'read',
+        internetMessageId: fields.internetMessageId,
+        conversationId: fields.conversationId,
+        subject: fields.subject,
+        from: fields.from ?? fields.sender,
+        to: fields.to,
+        receivedAt: fields.dateTimeCreated?.toISOString() ?? null,
+        dateHeader: await getDateHeader(),
+      };
+    },
+    async onItemChanged(listener) {
+      const remove = await onItemChanged(listener);
+      return () => void remove().catch(() => undefined);
+    },
+    getSubject,
+    setSubject,
+    getBodyHtml: () => getBody('html'),
+    async insertAtCursor(html, text) {
+      await insertAtCursor({ html, text });
+    },
+    replyWith: (html) => displayReplyForm(html),
+    setSignature,
+    supportsDelayDelivery,
+    getDelayDelivery,
+    setDelayDelivery,
+  };
+}

@@ -1,0 +1,200 @@
+import { Button, Field, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import type { PackField, PackTemplate } from '../../../core/pack/schema.js';
+import { applyFieldDefaults, checkFieldValues, localized, type FieldError } from '../../../core/template/fields.js';
+import { usePane } from '../pane-context.js';
+
+/**
+ * The typed fields of a template as a form: text, numbers, money, dates, choices and line items.
+ * Values stay as typed (strings) while the rep edits; `formToFields` turns them into what the
+ * store's render takes, and `checkForm` runs the core's own field checks before any request.
+ */
+
+type Column = NonNullable<PackField['columns']>[number];
+export interface Money {
+  amount: string;
+  currency: string;
+}
+export type Cell = string | Money;
+export type Row = Record<string, Cell>;
+export type FormValue = string | Money | Row[];
+export type FormValues = Record<string, FormValue>;
+
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  money: { display: 'flex', gap: tokens.spacingHorizontalS },
+  currency: { width: '6em' },
+  lines: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  line: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalS, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+});
+
+const emptyCell = (column: Column): Cell => (column.type === 'money' ? { amount: '', currency: column.currency ?? '' } : '');
+const emptyRow = (columns: Column[]): Row => Object.fromEntries(columns.map((c) => [c.name, emptyCell(c)]));
+
+/** The form's first state: the pack's defaults ("+30d" resolved to a date), blanks elsewhere. */
+export function initialValues(template: PackTemplate, now = new Date()): FormValues {
+  const defaults = applyFieldDefaults(template, {}, { now, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const values: FormValues = {};
+  for (const field of template.fields ?? []) {
+    const given = defaults[field.name];
+    if (field.type === 'lines') values[field.name] = [emptyRow(field.columns ?? [])];
+    else if (field.type === 'money') values[field.name] = { amount: given === undefined ? '' : String(given), currency: field.currency ?? '' };
+    else values[field.name] = given === undefined ? '' : String(given);
+  }
+  return values;
+}
+
+const moneyOut = (m: Money): unknown => (m.amount.trim() === '' ? '' : { amount: m.amount.trim(), ...(m.currency.trim() ? { currency: m.currency.trim().toUpperCase() } : {}) });
+
+/** Form state → the `fields` of a render request (blank money becomes blank, so it counts as missing, not as invalid). */
+export function formToFields(values: FormValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (Array.isArray(value)) {
+      out[name] = value.map((row) => Object.fromEntries(Object.entries(row).map(([k, cell]) => [k, typeof cell === 'string' ? cell : moneyOut(cell)])));
+    } else if (typeof value === 'string') {
+      out[name] = value;
+    } else {
+      out[name] = moneyOut(value);
+    }
+  }
+  return out;
+}
+
+/** The core's checks on what was typed (numbers, money, dates, choices, e-mails, links, rows). */
+export function checkForm(template: PackTemplate, values: FormValues): FieldError[] {
+  return checkFieldValues(template, formToFields(values)).errors;
+}
+
+export function FieldsForm({ template, values, errors, onChange }: { template: PackTemplate; values: FormValues; errors: FieldError[]; onChange: (values: FormValues) => void }) {
+  const { t, language } = usePane();
+  const styles = useStyles();
+  const label = (f: { name: string; label?: PackField['label'] }) => localized(f.label, language) ?? f.name;
+  const errorOf = (name: string) => errors.filter((e) => e.field === name).map((e) => e.message).join('; ') || undefined;
+  const set = (name: string, value: FormValue) => onChange({ ...values, [name]: value });
+
+  return (
+    <div className={styles.form} role="group" aria-label={t('fields.title')}>
+      {(template.fields ?? []).map((field) => {
+        const value = values[field.name];
+        const error = errorOf(field.name);
+        const common = {
+          label: label(field),
+          required: Boolean(field.required),
+          hint: localized(field.help, language),
+          validationMessage: error,
+          validationState: error ? ('error' as const) : ('none' as const),
+        };
+        if (field.type === 'lines') {
+          const rows = Array.isArray(value) ? value : [];
+          return (
+            <Field key={field.name} {...common}>
+              <LinesInput field={field} rows={rows} onChange={(next) => set(field.name, next)} />
+            </Field>
+          );
+        }
+        return (
+          <Field key={field.name} {...common}>
+            <ScalarInput type={field.type} options={field.options} currency={field.currency} value={typeof value === 'string' || (value && !Array.isArray(value)) ? value : ''} onChange={(next) => set(field.name, next)} name={field.name} moneyClass={styles} />
+          </Field>
+        );
+      })}
+    </div>
+  );
+}
+
+function ScalarInput({ type, options, currency, value, onChange, name, moneyClass, ariaLabel }: {
+  type: PackField['type'] | Column['type'];
+  options?: string[] | undefined;
+  currency?: string | undefined;
+  value: Cell;
+  onChange: (value: Cell) => void;
+  name: string;
+  moneyClass: { money: string; currency: string };
+  ariaLabel?: string;
+}) {
+  const { t } = usePane();
+  const text = typeof value === 'string' ? value : '';
+  const aria = ariaLabel ? { 'aria-label': ariaLabel } : {};
+  switch (type) {
+    case 'textarea':
+      return <Textarea name={name} value={text} onChange={(_, d) => onChange(d.value)} resize="vertical" {...aria} />;
+    case 'number':
+      return <Input name={name} type="text" inputMode="decimal" value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
+    case 'date':
+      return <Input name={name} type="date" value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
+    case 'email':
+      return <Input name={name} type="email" value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
+    case 'url':
+      return <Input name={name} type="url" value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
+    case 'choice':
+      return (
+        <Select name={name} value={text} onChange={(_, d) => onChange(d.value)} {...aria}>
+          <option value="">{t('fields.choose')}</option>
+          {(options ?? []).map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </Select>
+      );
+    case 'money': {
+      const money = typeof value === 'string' ? { amount: value, currency: currency ?? '' } : value;
+      return (
+        <span className={moneyClass.money}>
+          <Input name={name} inputMode="decimal" aria-label={`${ariaLabel ?? ''} ${t('fields.amount')}`.trim()} value={money.amount} onChange={(_, d) => onChange({ ...money, amount: d.value })} />
+          <Input
+            className={moneyClass.currency}
+            aria-label={`${ariaLabel ?? ''} ${t('fields.currency')}`.trim()}
+            value={money.currency}
+            readOnly={Boolean(currency)}
+            maxLength={3}
+            onChange={(_, d) => onChange({ ...money, currency: d.value.toUpperCase() })}
+          />
+        </span>
+      );
+    }
+    default:
+      return <Input name={name} value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
+  }
+}
+
+function LinesInput({ field, rows, onChange }: { field: PackField; rows: Row[]; onChange: (rows: Row[]) => void }) {
+  const { t, language } = usePane();
+  const styles = useStyles();
+  const columns = field.columns ?? [];
+  return (
+    <div className={styles.lines}>
+      {rows.map((row, index) => {
+        const n = index + 1;
+        return (
+          <fieldset key={index} className={styles.line} aria-label={t('fields.line', { n })}>
+            {columns.map((column) => {
+              const columnLabel = `${localized(column.label, language) ?? column.name} (${t('fields.line', { n })})`;
+              return (
+                <ScalarInput
+                  key={column.name}
+                  name={`${field.name}.${index}.${column.name}`}
+                  type={column.type}
+                  currency={column.currency}
+                  value={row[column.name] ?? emptyCell(column)}
+                  onChange={(cell) => onChange(rows.map((r, i) => (i === index ? { ...r, [column.name]: cell } : r)))}
+                  moneyClass={styles}
+                  ariaLabel={columnLabel}
+                />
+              );
+            })}
+            {rows.length > 1 && (
+              <Button size="small" appearance="subtle" onClick={() => onChange(rows.filter((_, i) => i !== index))}>
+                {t('fields.removeLine', { n })}
+              </Button>
+            )}
+          </fieldset>
+        );
+      })}
+      <Button size="small" onClick={() => onChange([...rows, emptyRow(columns)])}>
+        {t('fields.addLine')}
+      </Button>
+    </div>
+  );
+}
+

@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { Body1, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import type { LogRequest } from '../../../client/store-client.js';
+import { ActionStatus } from '../components.js';
+import { formatInstant } from '../format.js';
+import { usePane } from '../pane-context.js';
+import { useStoreAction } from '../store-action.js';
+import { useItem } from '../store.js';
+import { ClockCard } from './client-time-panel.js';
+import { CustomerCard } from './crm-panel.js';
+import { LogButton } from './log-button.js';
+import { TaskForm } from './task-form.js';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+});
+
+/** Read: the sender's clock (their Date: header helps), log to CRM in one click, turn the mail into a task. */
+export default function ReadPanel() {
+  const { t, language, client, host } = usePane();
+  const styles = useStyles();
+  const item = useItem((s) => s.item);
+  const sender = item?.mode === 'read' ? item.from?.address : undefined;
+  const dateHeader = item?.mode === 'read' ? item.dateHeader : null;
+  const clock = useStoreAction((email: string) => client.clientTimeOf({ email, ...(dateHeader ? { dateHeader } : {}) }));
+  useEffect(() => {
+    if (sender) void clock.run(sender);
+  }, [sender]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+
+  if (item?.mode !== 'read') return null;
+  const me = host.me();
+  const mail: LogRequest = {
+    messageId: item.internetMessageId,
+    ...(item.conversationId ? { threadId: item.conversationId } : {}),
+    direction: item.from?.address.toLowerCase() === me.address.toLowerCase() ? 'outbound' : 'inbound',
+    ...(item.dateHeader ? { dateHeader: item.dateHeader } : {}),
+    ...(item.receivedAt ? { sentAt: item.receivedAt } : {}),
+    from: item.from?.address ?? me.address,
+    to: (item.to.length > 0 ? item.to.map((p) => p.address) : [me.address]).slice(0, 100),
+    subject: item.subject.slice(0, 998),
+    via: 'outlook',
+  };
+
+  return (
+    <section className={styles.panel} aria-label={t('tab.thisMail')}>
+      <Body1>{t('read.sender', { sender: item.from ? (item.from.name ? `${item.from.name} <${item.from.address}>` : item.from.address) : '—' })}</Body1>
+      <ActionStatus state={clock.state} onRetry={clock.retry} />
+      {clock.state.status === 'done' && sender && (
+        <ClockCard answer={clock.state.value} email={sender} heading={clock.state.value.timeZone ? t('read.senderTime', { time: formatInstant(new Date(), clock.state.value.timeZone, language) }) : undefined} />
+      )}
+      {item.internetMessageId && <LogButton mail={mail} label={t('crm.logMail')} />}
+      {sender && <CustomerCard email={sender} />}
+      <Subtitle2 as="h3">{t('crm.turnIntoTask')}</Subtitle2>
+      <TaskForm contact={sender} {...(item.internetMessageId ? { messageId: item.internetMessageId } : {})} defaultTitle={item.subject ? `Re: ${item.subject}`.slice(0, 300) : 'Follow up'} buttonLabel={t('crm.turnIntoTask')} />
+    </section>
+  );
+}

@@ -1,0 +1,241 @@
+import { useMemo, useState } from 'react';
+import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
+import { StoreError, type MissingValue, type RenderedTemplate } from '../../../client/store-client.js';
+import { TEMPLATE_KINDS, type PackTemplate } from '../../../core/pack/schema.js';
+import { TemplateSearch, type SearchEntry } from '../../../core/search/templates.js';
+import { localized, type FieldError } from '../../../core/template/fields.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { ActionStatus } from '../components.js';
+import { usePane } from '../pane-context.js';
+import { useStoreAction } from '../store-action.js';
+import { useItem, useTemplates } from '../store.js';
+import { checkForm, FieldsForm, formToFields, initialValues, type FormValues } from './fields-form.js';
+
+const useStyles = makeStyles({
+  panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  filters: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  hit: { width: '100%', justifyContent: 'flex-start', textAlign: 'start', display: 'flex', flexDirection: 'column', alignItems: 'flex-start', height: 'auto', paddingBlock: tokens.spacingVerticalS },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  preview: { width: '100%', minHeight: '14rem', border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, background: tokens.colorNeutralBackground1 },
+});
+
+interface Choice {
+  pack: string;
+  template: PackTemplate;
+}
+
+/** Search, pick, fill, preview, insert (compose) or reply (read). */
+export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply' }) {
+  const { t, language } = usePane();
+  const styles = useStyles();
+  const packs = useTemplates((s) => s.packs);
+  const [query, setQuery] = useState('');
+  const [kind, setKind] = useState('');
+  const [chosen, setChosen] = useState<Choice | null>(null);
+
+  const byKey = useMemo(() => {
+    const map = new Map<string, SearchEntry>();
+    for (const pack of packs) for (const template of pack.document.templates ?? []) map.set(`${pack.pack}/${template.id}`, { key: `${pack.pack}/${template.id}`, pack: pack.pack, template });
+    return map;
+  }, [packs]);
+  const search = useMemo(() => new TemplateSearch([...byKey.values()]), [byKey]);
+  const hits = useMemo(() => search.search(query, kind ? { kind } : {}), [search, query, kind]);
+
+  if (chosen) return <TemplateDetail choice={chosen} purpose={purpose} onBack={() => setChosen(null)} />;
+
+  return (
+    <section className={styles.panel} aria-label={t('tab.templates')}>
+      {purpose === 'reply' && <Body1>{t('read.replyHint')}</Body1>}
+      <div className={styles.filters}>
+        <Field label={t('templates.search')}>
+          <Input type="search" value={query} placeholder={t('templates.searchPlaceholder')} onChange={(_, d) => setQuery(d.value)} autoFocus />
+        </Field>
+        <Field label={t('templates.kind')}>
+          <Select value={kind} onChange={(_, d) => setKind(d.value)}>
+            <option value="">{t('templates.allKinds')}</option>
+            {TEMPLATE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind.${k}` as MessageKey)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      {packs.length === 0 ? (
+        <Body1>{t('templates.none')}</Body1>
+      ) : hits.length === 0 ? (
+        <Body1 role="status">{t('templates.noMatch', { query })}</Body1>
+      ) : (
+        <>
+          <Caption1 role="status">{t('templates.results', { count: hits.length })}</Caption1>
+          <ul className={styles.list} aria-label={t('tab.templates')}>
+            {hits.map((hit) => {
+              const entry = byKey.get(hit.key);
+              if (!entry) return null;
+              const title = localized(entry.template.title, language) ?? entry.template.id;
+              return (
+                <li key={hit.key}>
+                  <Button className={styles.hit} appearance="subtle" onClick={() => setChosen({ pack: entry.pack, template: entry.template })} aria-label={title}>
+                    <Body1>{title}</Body1>
+                    <Caption1>
+                      {t(`kind.${entry.template.kind}` as MessageKey)} · {Object.keys(entry.template.variants).join(', ')}
+                    </Caption1>
+                  </Button>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'replied' } | { kind: 'preview'; rendered: RenderedTemplate } | { kind: 'missing'; missing: MissingValue[] };
+
+function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 'insert' | 'reply'; onBack: () => void }) {
+  const { t, language, client, host } = usePane();
+  const styles = useStyles();
+  const item = useItem((s) => s.item);
+  const { template, pack } = choice;
+  const [values, setValues] = useState<FormValues>(() => initialValues(template));
+  const [variant, setVariant] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [preview, setPreview] = useState<RenderedTemplate | null>(null);
+
+  const recipient = item?.mode === 'compose' ? item.to[0]?.address : item?.mode === 'read' ? item.from?.address : undefined;
+
+  /** Render through the store (it knows the rep, the company and the recipient); a 422 is the list of missing values, not a failure. */
+  const renderNow = async (): Promise<RenderedTemplate | MissingValue[]> => {
+    try {
+      return await client.render({ pack, template: template.id, fields: formToFields(values), ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'missing_values') return error.details;
+      throw error;
+    }
+  };
+
+  const action = useStoreAction(async (mode: 'preview' | 'use'): Promise<Outcome> => {
+    const rendered = await renderNow();
+    if (Array.isArray(rendered)) return { kind: 'missing', missing: rendered };
+    if (mode === 'preview') {
+      setPreview(rendered);
+      return { kind: 'preview', rendered };
+    }
+    if (purpose === 'reply') {
+      await host.replyWith(rendered.html);
+      void client.recordUse(pack, template.id).catch(() => undefined);
+      return { kind: 'replied' };
+    }
+    await host.insertAtCursor(rendered.html, rendered.text);
+    let subjectSet: string | null = null;
+    if (rendered.subject && !(await host.getSubject()).trim()) {
+      await host.setSubject(rendered.subject);
+      subjectSet = rendered.subject;
+    }
+    // Counting the use ranks the rep's search; losing one count is no reason to bother them.
+    void client.recordUse(pack, template.id).catch(() => undefined);
+    return { kind: 'inserted', subjectSet };
+  });
+
+  const go = (mode: 'preview' | 'use') => {
+    const problems = checkForm(template, values);
+    setErrors(problems);
+    if (problems.length > 0) return;
+    void action.run(mode);
+  };
+
+  const title = localized(template.title, language) ?? template.id;
+  const labelOf = (name: string) => localized(template.fields?.find((f) => f.name === name)?.label, language) ?? name;
+
+  return (
+    <section className={styles.panel} aria-label={title}>
+      <div>
+        <Button appearance="subtle" onClick={onBack}>
+          ← {t('templates.back')}
+        </Button>
+      </div>
+      <Subtitle2 as="h2">{title}</Subtitle2>
+      {template.locked && (
+        <div>
+          <Badge appearance="outline">{t('templates.locked')}</Badge>
+        </div>
+      )}
+      <Field label={t('templates.language')}>
+        <Select value={variant} onChange={(_, d) => setVariant(d.value)}>
+          <option value="">{t('templates.languageAuto')}</option>
+          {Object.keys(template.variants).map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <FieldsForm template={template} values={values} errors={errors} onChange={setValues} />
+      {errors.length > 0 && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>
+            {t('templates.invalid')}
+            <ul>
+              {errors.map((e, i) => (
+                <li key={i}>
+                  {labelOf(e.field)}: {e.message}
+                </li>
+              ))}
+            </ul>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.actions}>
+        <Button onClick={() => go('preview')}>{t('templates.preview')}</Button>
+        <Button appearance="primary" onClick={() => go('use')}>
+          {purpose === 'reply' ? t('templates.reply') : t('templates.insert')}
+        </Button>
+      </div>
+      <ActionStatus
+        state={action.state}
+        onRetry={action.retry}
+        done={(outcome) => {
+          switch (outcome.kind) {
+            case 'missing':
+              return (
+                <MessageBar intent="error" role="alert">
+                  <MessageBarBody>
+                    {t('templates.blocked')}
+                    <ul aria-label={t('templates.blocked')}>
+                      {outcome.missing.map((m) => (
+                        <li key={m.path}>{m.label ?? labelOf(m.path)}</li>
+                      ))}
+                    </ul>
+                  </MessageBarBody>
+                </MessageBar>
+              );
+            case 'inserted':
+              return (
+                <MessageBar intent="success" role="status">
+                  <MessageBarBody>{outcome.subjectSet ? t('templates.insertedSubject', { subject: outcome.subjectSet }) : t('templates.inserted')}</MessageBarBody>
+                </MessageBar>
+              );
+            case 'replied':
+              return (
+                <MessageBar intent="success" role="status">
+                  <MessageBarBody>{t('templates.replied')}</MessageBarBody>
+                </MessageBar>
+              );
+            default:
+              return null;
+          }
+        }}
+      />
+      {preview && (
+        <section aria-label={t('templates.previewTitle', { subject: preview.subject })}>
+          <Subtitle2 as="h3">{t('templates.previewTitle', { subject: preview.subject })}</Subtitle2>
+          <Caption1>{t('templates.previewLanguage', { language: preview.language, reason: preview.reason })}</Caption1>
+          {/* The store sanitised the HTML; a sandboxed frame (no scripts, its own origin) still keeps it away from the pane. */}
+          <iframe className={styles.preview} title={t('templates.preview')} sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body style="font:14px system-ui,sans-serif">${preview.html}`} />
+        </section>
+      )}
+    </section>
+  );
+}
