@@ -39,9 +39,9 @@ function Shell() {
   const [readTab, setReadTab] = useState<ReadTab>('thisMail');
 
   const who = host.me().address || 'me';
+  const refresh = () => void host.item().then(setItem, () => setItem({ mode: 'none' }));
   useEffect(() => {
     void templates.load(client, cache, who);
-    const refresh = () => void host.item().then(setItem, () => setItem({ mode: 'none' }));
     refresh();
     // A pinned pane stays open while the rep moves between mails: follow them.
     let stop: (() => void) | undefined;
@@ -64,7 +64,7 @@ function Shell() {
     if (item.mode === 'compose') {
       return (
         <>
-          <TabList selectedValue={composeTab} onTabSelect={(_, d) => setComposeTab(d.value as ComposeTab)} aria-label={t('app.tabs')} size="small">
+          <TabList selectedValue={composeTab} onTabSelect={(_, d) => (setComposeTab(d.value as ComposeTab), refresh())} aria-label={t('app.tabs')} size="small">
             <Tab value="templates">{t('tab.templates')}</Tab>
             <Tab value="clientTime">{t('tab.clientTime')}</Tab>
             <Tab value="signature">{t('tab.signature')}</Tab>

@@ -38,7 +38,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
       ? `<h2>Dev mode</h2><p>Self-signed sign-in for trying things out. Get a token, then call the API with <code>Authorization: Bearer &lt;token&gt;</code>:</p><ul>
 ${link('/dev/token?email=admin%40demo.tradepane.test', 'Token for the demo admin', 'admin@demo.tradepane.test')}
 ${link('/dev/token?email=rep%40demo.tradepane.test', 'Token for the demo rep', 'rep@demo.tradepane.test (groups sales-eu, sales-me)')}
-${link('/dev/taskpane?email=rep%40demo.tradepane.test', 'Open the task pane as the demo rep', 'the Outlook task pane page in this browser (its Office features arrive with the add-in)')}
+${link('/dev/playground?email=rep%40demo.tradepane.test', 'Outlook playground as the demo rep', 'the real task pane and event handlers beside a simulated Outlook message (dev harness)')}
+${link('/dev/taskpane?email=rep%40demo.tradepane.test', 'Open the task pane as the demo rep', 'the bare task pane page (outside Outlook it has no message to work on; use the playground)')}
 ${link('/dev/admin?email=admin%40demo.tradepane.test', 'Open the admin console as the demo admin', 'packs, people, compliance, operations, usage')}
 </ul><p>Try it: <code>curl -H "Authorization: Bearer $TOKEN" ${escapeHtml(publicUrl)}/api/v1/me/packs</code></p>`
       : '';
@@ -81,6 +82,22 @@ ${link('/healthz', 'Health', 'process and database status')}
         const user = await devUser(request.ip, request.headers.host, request.query.email);
         const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
         return reply.redirect(`/addin/taskpane.html#token=${encodeURIComponent(token)}`);
+      },
+    );
+
+    // The playground: the real task pane and event handlers beside a simulated Outlook item
+    // (docs/outlook.md). Dev mode and loopback only, like the token it carries.
+    app.get(
+      '/dev/playground',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: the Outlook playground (real task pane, simulated Outlook) signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+      },
+      async (request, reply) => {
+        const user = await devUser(request.ip, request.headers.host, request.query.email);
+        const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
+        const fragment = new URLSearchParams({ token, email: user.email });
+        return reply.redirect(`/addin/playground.html#${fragment.toString()}`);
       },
     );
 

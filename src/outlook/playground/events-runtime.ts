@@ -1,0 +1,62 @@
+import { installOffice } from './office-standin.js';
+import type { EventOutcome, SimulatedMailbox } from './simulated-mailbox.js';
+
+/**
+ * The playground's event runtime: the real events bundle, loaded into a hidden frame of its own
+ * (as Outlook loads it into its event runtime) with the Office.js stand-in installed first. The
+ * bundle registers its handlers with `Office.actions.associate` at top level; `run` then fires
+ * one the way Outlook does (OnNewMessageCompose, OnMessageSend …).
+ */
+export const EVENTS_PAGE = '/addin/events.html';
+
+export class EventsRuntime {
+  private started: Promise<string[]> | undefined;
+
+  constructor(private readonly mailbox: SimulatedMailbox) {}
+
+  /** Loads the bundle once; resolves with the names of the handlers it registered. */
+  start(): Promise<string[]> {
+    this.started ??= this.load();
+    return this.started;
+  }
+
+  has(name: string): boolean {
+    return this.mailbox.handlers.has(name);
+  }
+
+  async run(name: string, extra: Record<string, unknown> = {}): Promise<EventOutcome> {
+    await this.start();
+    return this.mailbox.runEvent(name, extra);
+  }
+
+  /** The script(s) the events page loads: its page is the one Outlook on the web opens, the script the one classic Windows runs. */
+  private async scripts(): Promise<string[]> {
+    const response = await fetch(EVENTS_PAGE);
+    if (!response.ok) throw new Error(`${EVENTS_PAGE} answered ${response.status}`);
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const sources = [...page.querySelectorAll('script[src]')].map((s) => s.getAttribute('src')!).filter((src) => !/^https?:\/\//i.test(src) || src.startsWith(window.location.origin));
+    if (sources.length === 0) throw new Error(`${EVENTS_PAGE} loads no script of ours`);
+    return sources;
+  }
+
+  private async load(): Promise<string[]> {
+    const sources = await this.scripts();
+    const frame = document.createElement('iframe');
+    frame.title = 'Simulated Outlook event runtime';
+    frame.hidden = true;
+    document.body.appendChild(frame);
+    const win = frame.contentWindow as (Window & typeof globalThis) | null;
+    if (!win) throw new Error('could not create the event runtime frame');
+    installOffice(win, this.mailbox);
+    for (const src of sources) {
+      await new Promise<void>((resolve, reject) => {
+        const script = win.document.createElement('script');
+        script.src = new URL(src, window.location.href).href;
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error(`could not load ${src}`));
+        win.document.head.appendChild(script);
+      });
+    }
+    return [...this.mailbox.handlers.keys()];
+  }
+}
