@@ -23,6 +23,9 @@ import { connectorRoutes } from './routes/connectors.js';
 import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
+import { gmailRoutes, GMAIL_PREFIX } from './gmail/routes.js';
+import { googleServices } from './gmail/google.js';
+import type { GoogleCredentials } from './google/credentials.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,12 +37,14 @@ export interface AppDeps {
   addinDir?: string;
   /** Encrypts connector secrets; without it connectors cannot be configured. */
   secretBox?: SecretBox | undefined;
+  /** The Gmail add-on's Google side: offline credentials (scheduling) and, in tests, the Gmail API root. */
+  gmailAddon?: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined } | undefined;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -89,6 +94,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
     },
     { prefix: API_PREFIX },
   );
+
+  await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: googleServices(gmailAddon ?? {}) });
 
   app.addHook('preClose', async () => {
     closing = true;

@@ -27,6 +27,10 @@ export interface Config {
   secretKey: string | undefined;
   microsoft: { audience: string | undefined; jwksUrl: string; issuerTemplate: string };
   google: { audience: string | undefined; jwksUrl: string; issuers: string[] };
+  /** The Gmail add-on's endpoints (/gmail/…): off unless all three are set. */
+  gmailAddon: { endpointBase: string; serviceAccount: string; oauthClientId: string } | undefined;
+  /** Minutes between signature drift checks (re-push where a Gmail user changed theirs); 0 = off. */
+  gmailSignatureCheckMinutes: number;
 }
 
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
@@ -49,6 +53,10 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GOOGLE_AUDIENCE', default: '(unset: Google sign-in off)', meaning: 'expected audience of Google ID tokens' },
   { name: 'GOOGLE_JWKS_URL', default: 'https://www.googleapis.com/oauth2/v3/certs', meaning: 'Google signing keys' },
   { name: 'GOOGLE_ISSUERS', default: 'https://accounts.google.com,accounts.google.com', meaning: 'accepted issuers of Google ID tokens' },
+  { name: 'GMAIL_ADDON_ENDPOINT_BASE', default: '(unset: Gmail add-on off)', meaning: 'public https URL of the add-on endpoints as the deployment names them, e.g. https://store.example.com/gmail (the audience of Google\'s system ID token is this + the endpoint path)' },
+  { name: 'GMAIL_ADDON_SERVICE_ACCOUNT', default: '(unset)', meaning: 'the add-on\'s service account that signs every request (serviceAccountEmail of gcloud workspace-add-ons get-authorization)' },
+  { name: 'GMAIL_ADDON_OAUTH_CLIENT_ID', default: '(unset)', meaning: 'the add-on\'s OAuth client id, the audience of the user ID token (oauthClientId of gcloud workspace-add-ons get-authorization)' },
+  { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
 
 export class ConfigError extends Error {}
@@ -74,6 +82,18 @@ function url(name: string, raw: string): string {
   } catch {
     throw new ConfigError(`${name}: not a URL: "${raw}"`);
   }
+}
+
+function gmailAddon(env: NodeJS.ProcessEnv): Config['gmailAddon'] {
+  const base = env.GMAIL_ADDON_ENDPOINT_BASE || '';
+  const serviceAccount = env.GMAIL_ADDON_SERVICE_ACCOUNT || '';
+  const oauthClientId = env.GMAIL_ADDON_OAUTH_CLIENT_ID || '';
+  if (!base && !serviceAccount && !oauthClientId) return undefined;
+  const missing = [!base && 'GMAIL_ADDON_ENDPOINT_BASE', !serviceAccount && 'GMAIL_ADDON_SERVICE_ACCOUNT', !oauthClientId && 'GMAIL_ADDON_OAUTH_CLIENT_ID'].filter(Boolean);
+  if (missing.length) throw new ConfigError(`${missing.join(', ')}: the Gmail add-on needs all three GMAIL_ADDON_* settings`);
+  const endpointBase = url('GMAIL_ADDON_ENDPOINT_BASE', base);
+  if (!endpointBase.startsWith('https://')) throw new ConfigError('GMAIL_ADDON_ENDPOINT_BASE: Google calls add-on endpoints over https only');
+  return { endpointBase, serviceAccount: serviceAccount.trim().toLowerCase(), oauthClientId: oauthClientId.trim() };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -111,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       jwksUrl: url('GOOGLE_JWKS_URL', env.GOOGLE_JWKS_URL || 'https://www.googleapis.com/oauth2/v3/certs'),
       issuers: (env.GOOGLE_ISSUERS || 'https://accounts.google.com,accounts.google.com').split(',').map((s) => s.trim()).filter(Boolean),
     },
+    gmailAddon: gmailAddon(env),
+    gmailSignatureCheckMinutes: integer(env, 'GMAIL_SIGNATURE_CHECK_MINUTES', 360, 0),
     ...overrides,
   };
   if (config.microsoft.issuerTemplate && !config.microsoft.issuerTemplate.includes('{tenantid}')) {

@@ -1,0 +1,61 @@
+import type { Principal } from '../auth/principal.js';
+import type { TenantDb } from '../db/tenant-db.js';
+import type { AddonEvent } from './event.js';
+import type { Lang, Translate } from './i18n.js';
+import type { ActionTarget } from './cards.js';
+
+/** Everything one add-on request's handler needs: the verified rep, their tenant, the event, their language. */
+export interface AddonContext {
+  principal: Principal;
+  tdb: TenantDb;
+  event: AddonEvent;
+  lang: Lang;
+  t: Translate;
+  now: Date;
+  /** The rep's time zone: Gmail's (useLocaleFromApp), else their profile's, else UTC. */
+  timeZone: string;
+  /** An action target at one of this add-on's endpoints: `target('/compose/insert', {pack, template})`. */
+  target(path: string, parameters?: Record<string, string | undefined>): ActionTarget;
+  services: AddonServices;
+}
+
+/** The parts that talk to Google on the rep's behalf; absent when the store has no Gmail access configured. */
+export interface AddonServices {
+  /** Headers of the open message (the contextual trigger), read with the event's tokens. */
+  readOpenMessage?: (event: AddonEvent) => Promise<OpenMessage>;
+  /** Creates a reply draft in the open message's thread; answers the new draft's ids. */
+  createReplyDraft?: (event: AddonEvent, reply: { to: string; subject: string; html: string; inReplyTo: string; references: string; threadId: string }) => Promise<{ draftId: string; threadId: string }>;
+  /** Scheduled sending: absent when no offline Google credentials are configured. */
+  scheduling?: SchedulingPort;
+}
+
+export interface OpenMessage {
+  messageId: string;
+  threadId: string;
+  from: string;
+  to: string[];
+  subject: string;
+  dateHeader: string | null;
+  snippet: string;
+  /** The Message-ID header, the CRM's dedupe key. */
+  internetMessageId: string;
+  references: string | null;
+}
+
+export interface ScheduledView {
+  id: string;
+  sendAt: string;
+  subject: string;
+  to: string[];
+  status: string;
+  reason: string | null;
+}
+
+/** What the add-on needs from the send queue (services/scheduled-sends.ts), in the rep's name. */
+export interface SchedulingPort {
+  /** Finds the rep's draft for this compose window (recipients, thread) and queues it for `sendAt`. */
+  schedule(ctx: AddonContext, sendAt: Date): Promise<ScheduledView | { draftNotFound: true } | { noAccess: true }>;
+  list(ctx: AddonContext): Promise<ScheduledView[]>;
+  reschedule(ctx: AddonContext, id: string, sendAt: Date): Promise<ScheduledView>;
+  cancel(ctx: AddonContext, id: string): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import { AppError } from '../errors.js';
+import { addonGmailClient, createDraft, getDraft, getMessageHeaders, gmailClient, GmailError, listDrafts, type DraftInfo } from '../google/gmail-api.js';
+import { SEND_SCOPES, type GoogleCredentials } from '../google/credentials.js';
+import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../services/scheduled-sends.js';
+import type { AddonContext, AddonServices, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
+import { draftRecipients, type AddonEvent } from './event.js';
+
+/**
+ * The add-on's Google side, wired to the one Gmail adapter (google/gmail-api.ts): the open
+ * message read with the event's own tokens, reply drafts created the same way, and scheduling
+ * through the send queue with the store's offline credentials (google/credentials.ts).
+ */
+
+/** How many of the rep's newest drafts are looked at to find the one in the compose window. */
+const DRAFTS_SEARCHED = 25;
+
+function eventTokens(event: AddonEvent): { oauth: string; access: string } {
+  const oauth = event.authorizationEventObject?.userOAuthToken;
+  const access = event.gmail?.accessToken;
+  if (!oauth || !access) throw new AppError(400, 'bad_event', 'the event carries no userOAuthToken / gmail.accessToken to read the mail with');
+  return { oauth, access };
+}
+
+/** Gmail's answer as an error the card can show: a 502 naming what failed. */
+function upstream(error: unknown): never {
+  if (error instanceof GmailError) throw new AppError(error.kind === 'not-found' ? 404 : 502, 'gmail_error', error.message);
+  throw error;
+}
+
+const view = (s: ScheduledSendView): ScheduledView => ({ id: s.id, sendAt: s.sendAt, subject: s.subject, to: s.recipients, status: s.status, reason: s.reason });
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * The draft in the rep's compose window. The compose event names the recipients (and, for a
+ * reply, the thread) but never the draft id, so the store looks at the rep's newest drafts: the
+ * first in the same thread, else the first with the same To+Cc. None (not saved yet) → null.
+ */
+export async function findComposeDraft(gmail: Parameters<typeof getDraft>[0], event: AddonEvent): Promise<DraftInfo | null> {
+  const recipients = draftRecipients(event);
+  const threadId = event.gmail?.threadId;
+  const page = await listDrafts(gmail, { maxResults: DRAFTS_SEARCHED });
+  for (const ref of page.drafts) {
+    if (threadId && ref.threadId !== threadId) continue;
+    const draft = await getDraft(gmail, ref.draftId);
+    if (!draft) continue;
+    if (threadId || (recipients.length && sameSet([...draft.to, ...draft.cc], recipients))) return draft;
+  }
+  return null;
+}
+
+export function schedulingPort(credentials: GoogleCredentials, rootUrl: string | undefined): SchedulingPort {
+  return {
+    async schedule(ctx: AddonContext, sendAt: Date) {
+      const { principal } = ctx;
+      const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+      if (!creds) return { noAccess: true as const };
+      const gmail = gmailClient(creds.auth, { rootUrl });
+      const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
+      if (!draft) return { draftNotFound: true as const };
+      const result = await scheduleSend(ctx.tdb, principal, {
+        provider: 'gmail',
+        draftId: draft.draftId,
+        threadId: draft.threadId ?? undefined,
+        recipients: [...draft.to, ...draft.cc, ...draft.bcc],
+        subject: draft.subject,
+        sendAt: sendAt.toISOString(),
+      }, ctx.now);
+      return view(result.send);
+    },
+    async list(ctx) {
+      return (await listMySends(ctx.tdb, ctx.principal.userId, { limit: 20 })).map(view);
+    },
+    async reschedule(ctx, id, sendAt) {
+      return view(await rescheduleSend(ctx.tdb, ctx.principal, id, sendAt.toISOString(), { own: true, now: ctx.now }));
+    },
+    async cancel(ctx, id) {
+      await cancelSend(ctx.tdb, ctx.principal, id, { own: true });
+    },
+  };
+}
+
+export function googleServices(options: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined }): AddonServices {
+  const rootUrl = options.gmailRootUrl;
+  const services: AddonServices = {
+    async readOpenMessage(event): Promise<OpenMessage> {
+      const { oauth, access } = eventTokens(event);
+      const messageId = event.gmail?.messageId;
+      if (!messageId) throw new AppError(400, 'bad_event', 'the event names no open message (gmail.messageId)');
+      const headers = await getMessageHeaders(addonGmailClient(oauth, access, { rootUrl }), messageId).catch(upstream);
+      if (!headers) throw new AppError(404, 'not_found', 'the open mail no longer exists');
+      return {
+        messageId: headers.id,
+        threadId: headers.threadId ?? event.gmail?.threadId ?? '',
+        from: headers.from ?? '',
+        to: [...headers.to, ...headers.cc],
+        subject: headers.subject,
+        dateHeader: headers.date,
+        snippet: '',
+        internetMessageId: headers.rfc822MessageId ?? '',
+        references: headers.references,
+      };
+    },
+    async createReplyDraft(event, reply) {
+      const { oauth, access } = eventTokens(event);
+      const draft = await createDraft(addonGmailClient(oauth, access, { rootUrl }), {
+        threadId: reply.threadId,
+        to: [reply.to],
+        subject: reply.subject,
+        html: reply.html,
+        inReplyTo: reply.inReplyTo,
+        references: reply.references,
+      }).catch(upstream);
+      return { draftId: draft.draftId, threadId: draft.threadId ?? reply.threadId };
+    },
+  };
+  if (options.credentials && (options.credentials.delegated || options.credentials.consentPossible)) services.scheduling = schedulingPort(options.credentials, rootUrl);
+  return services;
+}

@@ -1,0 +1,18 @@
+import { mySignature } from '../services/signatures.js';
+import { button, buttons, card, decorated, paragraph, plain, section, type Card, type Widget } from './cards.js';
+import type { AddonContext } from './context.js';
+
+/** The homepage card: who the rep is to the store, their enforced signature, their scheduled sends. */
+export async function homeCard(ctx: AddonContext): Promise<Card> {
+  const t = ctx.t;
+  const signature = await mySignature(ctx.tdb, ctx.principal.userId);
+  const widgets: Widget[] = [paragraph(plain(t('homeIntro')))];
+  widgets.push(signature ? decorated(t('homeSignature'), `${signature.pack} / ${signature.signature}`, signature.text.split('\n').slice(0, 3).join(' · ')) : decorated(t('homeSignature'), t('homeNoSignature')));
+  const scheduled: Widget[] = [];
+  if (ctx.services.scheduling) {
+    const items = (await ctx.services.scheduling.list(ctx)).filter((i) => i.status === 'pending' || i.status === 'failed');
+    scheduled.push(paragraph(plain(items.length ? `${items.length} · ${items.map((i) => i.subject || '(no subject)').slice(0, 3).join(', ')}` : t('homeNothingScheduled'))));
+    scheduled.push(buttons(button(t('scheduledList'), ctx.target('/scheduled'))));
+  } else scheduled.push(paragraph(plain(t('schedulingOff'))));
+  return card(t('homeTitle'), [section(widgets), section(scheduled, t('homeScheduled'))], t('homeSubtitle', { email: ctx.principal.email }));
+}

@@ -1,0 +1,136 @@
+import { parseDateHeader } from '../../core/clienttime/date-header.js';
+import { formatOffset } from '../../core/clienttime/zones.js';
+import { AppError } from '../errors.js';
+import { clientTimeFor } from '../services/client-time.js';
+import { createTask, logMail, logStatus } from '../services/crm.js';
+import type { Rendered } from '../services/render.js';
+import { addressesOf } from '../google/gmail-api.js';
+import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, type AddonResponse, type Card, type Widget } from './cards.js';
+import type { AddonContext, OpenMessage } from './context.js';
+import { formString } from './event.js';
+
+/**
+ * The message card (contextual trigger: a mail is open): the sender's local time learnt from the
+ * mail's own Date: header, one-click Log to CRM (idempotent on the Message-ID, whoever logs it),
+ * Turn into task (due in the client's business days), Reply with a template (a reply draft in
+ * the thread). The CRM rules are services/crm.ts; this file only reads the mail and draws cards.
+ */
+
+const TASK_DAY_CHOICES = [1, 2, 3, 5, 10];
+const TASK_DEFAULT_DAYS = 2;
+const TASK_AT = '10:00';
+
+async function openMessage(ctx: AddonContext): Promise<OpenMessage> {
+  const read = ctx.services.readOpenMessage;
+  if (!read) throw new AppError(503, 'gmail_not_configured', ctx.t('notConfiguredGmailApi'));
+  return read(ctx.event);
+}
+
+const senderOf = (message: OpenMessage) => addressesOf(message.from)[0] ?? '';
+
+/** The Gmail web link to the thread, for the task's notes. */
+export const threadLink = (threadId: string) => `https://mail.google.com/mail/u/0/#all/${encodeURIComponent(threadId)}`;
+
+export async function messageCard(ctx: AddonContext): Promise<Card> {
+  const t = ctx.t;
+  const message = await openMessage(ctx);
+  const sender = senderOf(message);
+  const widgets: Widget[] = [decorated(t('sender'), message.from || sender)];
+
+  if (sender && sender !== ctx.principal.email) {
+    let offset: string | null = null;
+    if (message.dateHeader) {
+      try {
+        const parsed = parseDateHeader(message.dateHeader);
+        offset = parsed.offsetMinutes === null ? null : formatOffset(parsed.offsetMinutes);
+      } catch {
+        offset = null; // a malformed Date: header teaches nothing; the rest of the evidence still counts
+      }
+    }
+    try {
+      const answer = await clientTimeFor(ctx.tdb, ctx.principal.userId, { email: sender, now: ctx.now, repTimeZone: ctx.timeZone, ...(offset && message.dateHeader ? { dateHeader: message.dateHeader } : {}) });
+      if (answer.localTime && answer.timeZone) {
+        widgets.push(decorated(t('senderTime'), `${answer.localTime.slice(11, 16)} (${answer.timeZone}) · ${answer.status}`, offset ? t('learnedFromDate', { offset }) : answer.reasons.join('; ')));
+      } else widgets.push(decorated(t('senderTime'), t('zoneUnknown'), answer.reasons[0]));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      widgets.push(decorated(t('senderTime'), error.message));
+    }
+  }
+
+  const logged = message.internetMessageId ? await logStatus(ctx.tdb, message.internetMessageId).catch(() => null) : null;
+  const crm: Widget[] = [];
+  if (logged) crm.push(paragraph(plain(t('alreadyLogged', { who: logged.loggedBy }))));
+  crm.push(
+    dropdown('taskDays', t('turnIntoTask'), TASK_DAY_CHOICES.map((d) => ({ text: ctx.lang === 'zh' ? `${d} 个工作日（对方时间 ${TASK_AT}）` : `in ${d} business day${d === 1 ? '' : 's'} (their ${TASK_AT})`, value: String(d), selected: d === TASK_DEFAULT_DAYS }))),
+    buttons(
+      ...(logged ? [] : [button(t('logToCrm'), ctx.target('/message/log'))]),
+      button(t('turnIntoTask'), ctx.target('/message/task')),
+      button(t('replyWithTemplate'), ctx.target('/message/reply')),
+    ),
+  );
+  return card(t('messageTitle'), [section(widgets), section(crm)], message.subject);
+}
+
+async function log(ctx: AddonContext, message: OpenMessage) {
+  const sender = senderOf(message);
+  const outbound = sender === ctx.principal.email;
+  return logMail(ctx.tdb, ctx.principal, {
+    messageId: message.internetMessageId,
+    threadId: message.threadId,
+    direction: outbound ? 'outbound' : 'inbound',
+    dateHeader: message.dateHeader ?? undefined,
+    from: sender,
+    to: message.to.length ? message.to : [ctx.principal.email],
+    subject: message.subject,
+    snippet: message.snippet,
+    via: 'gmail',
+  });
+}
+
+/** Log to CRM: once per Message-ID; a second click (or another rep's) says who logged it. */
+export async function logToCrm(ctx: AddonContext): Promise<AddonResponse> {
+  const message = await openMessage(ctx);
+  const result = await log(ctx, message);
+  const text = result.status === 'logged' ? ctx.t('logged') : ctx.t('alreadyLogged', { who: result.activity.loggedBy });
+  return { renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }], notification: { text } } } };
+}
+
+/** Turn into task: logged first (idempotent), then a task due in the client's business days, linking the thread. */
+export async function turnIntoTask(ctx: AddonContext): Promise<AddonResponse> {
+  const message = await openMessage(ctx);
+  await log(ctx, message);
+  const chosen = Number(formString(ctx.event, 'taskDays'));
+  const businessDays = TASK_DAY_CHOICES.includes(chosen) ? chosen : TASK_DEFAULT_DAYS;
+  const task = await createTask(ctx.tdb, ctx.principal, { messageId: message.internetMessageId, link: threadLink(message.threadId), due: { rule: { businessDays, at: TASK_AT } } }, ctx.now);
+  const due = task.dueLocal ? `${task.dueLocal.slice(0, 16).replace('T', ' ')}${task.dueTimeZone ? ` (${task.dueTimeZone})` : ''}` : (task.dueAt ?? '—');
+  return notify(ctx.t('taskCreated', { due }));
+}
+
+/** The reply's subject: the thread's, with one "Re:". */
+export function replySubject(subject: string): string {
+  return /^\s*(re|aw|回复)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`;
+}
+
+/** Reply with a template, step 2: the rendered template becomes a reply draft in the thread, opened for the rep. */
+export async function createReply(ctx: AddonContext, rendered: Rendered): Promise<AddonResponse> {
+  const create = ctx.services.createReplyDraft;
+  if (!create) return notify(ctx.t('notConfiguredGmailApi'));
+  const message = await openMessage(ctx);
+  const to = senderOf(message) === ctx.principal.email ? (message.to[0] ?? '') : senderOf(message);
+  const references = [message.references, message.internetMessageId].filter(Boolean).join(' ');
+  const draft = await create(ctx.event, { to, subject: replySubject(message.subject), html: rendered.html, inReplyTo: message.internetMessageId, references, threadId: message.threadId });
+  return {
+    renderActions: {
+      hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: draft.draftId, draftThreadId: draft.threadId } } },
+      action: { notification: { text: ctx.t('replyCreated') } },
+    },
+  };
+}
+
+/** Who a reply goes to, for the template picker (their contact record fills contact.*). */
+export async function replyRecipient(ctx: AddonContext): Promise<string> {
+  const message = await openMessage(ctx);
+  const sender = senderOf(message);
+  return sender === ctx.principal.email ? (message.to[0] ?? sender) : sender;
+}
