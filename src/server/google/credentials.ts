@@ -161,6 +161,11 @@ export class GoogleCredentials {
     return { auth: client, source: 'user-grant' };
   }
 
+  /** Drops cached clients and their access tokens (a token Gmail answered 401 to: rotated key, revoked). */
+  forgetTokens(): void {
+    this.cache.clear();
+  }
+
   /** After Google refused a user's access: forget cached tokens; mark a user grant revoked. */
   async accessRefused(user: { tenantId: string; userId: string }, source: CredentialSource, reason: string): Promise<void> {
     this.cache.clear();

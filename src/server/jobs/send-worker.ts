@@ -1,0 +1,354 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ScheduledSendRow as ScheduledSendTable } from '../db/tables.js';
+import type { Dialect } from '../db/connect.js';
+import { TenantDb } from '../db/tenant-db.js';
+import { GoogleCredentials, SEND_SCOPES, type CredentialSource } from '../google/credentials.js';
+import { findSentByMessageId, getDraft, gmailClient, GmailError, sendDraft, type Gmail } from '../google/gmail-api.js';
+import { emitSendEvent, eventItem } from '../services/scheduled-sends.js';
+
+/**
+ * Sends due scheduled Gmail drafts, each exactly once, from any number of worker processes and
+ * store instances over one database (docs/scheduled-send.md has the whole argument):
+ *
+ * - **Claim** due items in one statement that sets a lease (PostgreSQL: `FOR UPDATE SKIP LOCKED`
+ *   in the sub-select, so concurrent workers take disjoint rows without waiting; SQLite: the
+ *   single writer makes the one UPDATE … RETURNING atomic).
+ * - **Before sending**, read the draft (gone → "deleted or sent by hand", never sent) and record
+ *   its RFC 822 Message-ID with status `sending`, renewing the lease — conditional on still
+ *   holding the lease and the item still being due and pending, so a cancel or reschedule that
+ *   came in meanwhile wins. Then `drafts.send`.
+ * - **A `sending` item found again** (the worker crashed, or the send call failed) is reconciled
+ *   before anything else: a sent message with that Message-ID → `sent`; the draft still there →
+ *   it was not sent, send it; neither → `gone` ("sent or deleted by hand"). Never a second send.
+ * - 429/5xx/network → retry with exponential backoff and jitter, at least Google's Retry-After;
+ *   401/403/invalid_grant, 400 → `failed` with the reason; out of attempts → `failed`.
+ *
+ * Every final state writes its `send.*` event into the outbox in the same transaction.
+ * A system job across tenants (like the outbox worker); each item's writes go through its
+ * tenant's TenantDb.
+ */
+
+type ScheduledSendRow = Selectable<ScheduledSendTable>;
+
+export const SEND_MAX_ATTEMPTS = 12;
+export const SEND_LEASE_MS = 120_000;
+
+export interface SendWorkerOptions {
+  instanceId: string;
+  credentials: GoogleCredentials;
+  /** Gmail API root (tests point it at a local stand-in). */
+  rootUrl?: string | undefined;
+  /** How long a claim is held; must exceed a Gmail request's timeout by a wide margin. */
+  leaseMs?: number | undefined;
+  /** Items claimed per pass. */
+  batch?: number | undefined;
+  /** Items worked on at once within a pass. */
+  concurrency?: number | undefined;
+  /** First retry delay; doubles per attempt up to `backoffCapMs`. */
+  backoffBaseMs?: number | undefined;
+  backoffCapMs?: number | undefined;
+  maxAttempts?: number | undefined;
+  random?: () => number;
+  now?: () => Date;
+  /** Called once per item outcome (tests and logs). */
+  onOutcome?: (outcome: ItemOutcome) => void;
+}
+
+export interface ItemOutcome {
+  id: string;
+  tenantId: string;
+  result: 'sent' | 'gone' | 'failed' | 'retry' | 'skipped';
+  reason?: string | undefined;
+}
+
+export interface SendPassResult {
+  claimed: number;
+  sent: number;
+  gone: number;
+  failed: number;
+  retried: number;
+  skipped: number;
+}
+
+/** base, 2×base, 4×base … capped, ±25 % so many items do not retry together. */
+export function sendBackoffMs(attempt: number, baseMs = 2_000, capMs = 900_000, random = Math.random): number {
+  const base = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/** Claims up to `batch` due items for this instance in one statement; answers them. */
+export async function claimDueSends(db: Kysely<Database>, dialect: Dialect, instanceId: string, options: { now: Date; batch: number; leaseMs: number }): Promise<ScheduledSendRow[]> {
+  const nowIso = options.now.toISOString();
+  let due = db
+    .selectFrom('scheduled_sends')
+    .select('id')
+    .where('status', 'in', ['pending', 'sending'])
+    .where('next_attempt_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+    .orderBy('next_attempt_at')
+    .limit(options.batch);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('scheduled_sends')
+    .set({ lease_owner: instanceId, lease_until: new Date(options.now.getTime() + options.leaseMs).toISOString() })
+    .where('id', 'in', due)
+    // Repeated outside the sub-select: a row another worker claimed meanwhile no longer matches.
+    .where('status', 'in', ['pending', 'sending'])
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+    .returningAll()
+    .execute();
+}
+
+class LeaseLost extends Error {}
+
+/** One item, start to end. Every write is conditional on this instance still holding the lease. */
+class ItemRun {
+  private readonly tdb: TenantDb;
+  private gmail: Gmail | undefined;
+  private source: CredentialSource | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private item: ScheduledSendRow,
+    private readonly userEmail: string | null,
+    private readonly o: Required<Omit<SendWorkerOptions, 'rootUrl' | 'onOutcome'>> & Pick<SendWorkerOptions, 'rootUrl'>,
+  ) {
+    this.tdb = new TenantDb(db, item.tenant_id);
+  }
+
+  async run(): Promise<ItemOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.work();
+      } catch (error) {
+        if (error instanceof LeaseLost) return this.outcome('skipped', 'the item changed hands or was cancelled/rescheduled meanwhile');
+        // A cached access token Gmail no longer takes: one fresh grant decides whether access is really gone.
+        if (error instanceof GmailError && error.kind === 'auth' && error.status === 401 && attempt === 0) {
+          this.o.credentials.forgetTokens();
+          this.item = (await this.db.selectFrom('scheduled_sends').selectAll().where('id', '=', this.item.id).where('tenant_id', '=', this.item.tenant_id).executeTakeFirst()) ?? this.item;
+          if (this.item.lease_owner !== this.o.instanceId) return this.outcome('skipped', 'the item changed hands meanwhile');
+          continue;
+        }
+        if (error instanceof GmailError) return this.onGmailError(error);
+        throw error;
+      }
+    }
+  }
+
+  private outcome(result: ItemOutcome['result'], reason?: string): ItemOutcome {
+    return { id: this.item.id, tenantId: this.item.tenant_id, result, ...(reason ? { reason } : {}) };
+  }
+
+  private async work(): Promise<ItemOutcome> {
+    const item = this.item;
+    if (!this.userEmail) return this.finishFailed('failed', 'the rep\'s account no longer exists in the store');
+    const creds = await this.o.credentials.forUser({ tenantId: item.tenant_id, userId: item.user_id, email: this.userEmail }, SEND_SCOPES);
+    if (!creds) {
+      return this.finishFailed('failed', `the store has no access to ${this.userEmail}'s Gmail: ask your admin to set up domain-wide delegation, or connect your Google account in the add-on, then retry`);
+    }
+    this.source = creds.source;
+    this.gmail = gmailClient(creds.auth, { rootUrl: this.o.rootUrl });
+
+    if (item.status === 'sending') {
+      // A send may have happened: find out before anything else.
+      const settled = await this.reconcile();
+      if (settled) return settled;
+      // The draft is still there, so Gmail did not send it.
+      if (item.attempts >= this.o.maxAttempts) return this.finishFailed('failed', `gave up after ${item.attempts} attempts: ${item.last_error ?? 'Gmail kept failing'}; the draft is still in Drafts`);
+    }
+
+    const draft = await getDraft(this.gmail, item.draft_id);
+    if (!draft) return this.finishFailed('gone', 'the draft was no longer in Gmail at send time: it was sent or deleted by hand');
+
+    // The point of no return: record the Message-ID and renew the lease, or step back.
+    const now = this.o.now();
+    const marked = await this.db
+      .updateTable('scheduled_sends')
+      .set({ status: 'sending', rfc822_message_id: draft.rfc822MessageId, lease_until: new Date(now.getTime() + this.o.leaseMs).toISOString(), updated_at: now.toISOString() })
+      .where('id', '=', item.id)
+      .where('tenant_id', '=', item.tenant_id)
+      .where('lease_owner', '=', this.o.instanceId)
+      .where('status', '=', item.status)
+      .where('next_attempt_at', '<=', now.toISOString())
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1) throw new LeaseLost();
+
+    try {
+      const sent = await sendDraft(this.gmail, item.draft_id);
+      return this.finishSent(sent.id, draft.rfc822MessageId);
+    } catch (error) {
+      if (error instanceof GmailError && error.kind === 'not-found') {
+        // Gone between our read and the send: maybe the rep sent it by hand just now.
+        const settled = await this.reconcile(draft.rfc822MessageId);
+        if (settled) return settled;
+        return this.finishFailed('gone', 'the draft disappeared at send time: it was sent or deleted by hand');
+      }
+      throw error;
+    }
+  }
+
+  /** For an item that may have been sent: sent → done; draft gone → gone; else undefined (not sent). */
+  private async reconcile(messageId: string | null = this.item.rfc822_message_id): Promise<ItemOutcome | undefined> {
+    const gmail = this.gmail!;
+    if (messageId) {
+      const sent = await findSentByMessageId(gmail, messageId);
+      if (sent) return this.finishSent(sent.id, messageId);
+    }
+    const draft = await getDraft(gmail, this.item.draft_id);
+    if (draft) return undefined;
+    return this.finishFailed('gone', 'sent or deleted by hand: the draft is no longer in Drafts and no sent mail carries its Message-ID; it was not sent again');
+  }
+
+  private async finishSent(providerMessageId: string, messageId: string | null): Promise<ItemOutcome> {
+    const stamp = this.o.now().toISOString();
+    await this.tdb.transaction(async (t) => {
+      const done = await t
+        .updateTable('scheduled_sends', { status: 'sent', sent_at: stamp, provider_message_id: providerMessageId || null, rfc822_message_id: messageId, reason: null, last_error: null, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp })
+        .where('id', '=', this.item.id)
+        .where('lease_owner', '=', this.o.instanceId)
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
+      const row = { ...this.item, send_at: this.item.send_at };
+      await emitSendEvent(t, { type: 'send.sent', id: `send.sent:${this.item.id}`, occurredAt: stamp, send: eventItem(row, this.userEmail ?? ''), sentAt: stamp, messageId: messageId ? messageId.replace(/^<|>$/g, '') : null, providerMessageId: providerMessageId || null });
+    });
+    return this.outcome('sent');
+  }
+
+  private async finishFailed(status: 'failed' | 'gone', reason: string): Promise<ItemOutcome> {
+    const stamp = this.o.now().toISOString();
+    await this.tdb.transaction(async (t) => {
+      const done = await t
+        .updateTable('scheduled_sends', { status, reason, last_error: reason, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp })
+        .where('id', '=', this.item.id)
+        .where('lease_owner', '=', this.o.instanceId)
+        .where('status', 'in', ['pending', 'sending'])
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
+      await emitSendEvent(t, { type: 'send.failed', id: `send.failed:${this.item.id}:${this.item.revision}`, occurredAt: stamp, send: eventItem(this.item, this.userEmail ?? ''), status, reason });
+    });
+    return this.outcome(status, reason);
+  }
+
+  private async onGmailError(error: GmailError): Promise<ItemOutcome> {
+    try {
+      if (error.kind === 'auth') {
+        await this.o.credentials.accessRefused({ tenantId: this.item.tenant_id, userId: this.item.user_id }, this.source ?? 'service-account', error.message);
+        return await this.finishFailed('failed', `Google refused access to ${this.userEmail}'s mailbox (access revoked, or delegation not granted for the Gmail scopes): ${error.message}`);
+      }
+      if (error.kind === 'invalid') return await this.finishFailed('failed', `Gmail refused the draft (check its recipients): ${error.message}`);
+      if (error.kind === 'not-found') return await this.finishFailed('gone', `the draft was no longer in Gmail: sent or deleted by hand (${error.message})`);
+      return await this.retryLater(error);
+    } catch (inner) {
+      if (inner instanceof LeaseLost) return this.outcome('skipped', 'the item changed hands meanwhile');
+      throw inner;
+    }
+  }
+
+  private async retryLater(error: GmailError): Promise<ItemOutcome> {
+    const attempts = this.item.attempts + 1;
+    const stamp = this.o.now();
+    // Read the status as it is now: the failure may have come after we marked the item `sending`.
+    const current = await this.db.selectFrom('scheduled_sends').select(['status']).where('id', '=', this.item.id).where('tenant_id', '=', this.item.tenant_id).executeTakeFirst();
+    if (current?.status === 'pending' && attempts >= this.o.maxAttempts) {
+      return this.finishFailed('failed', `gave up after ${attempts} attempts: ${error.message}`);
+    }
+    // A `sending` item is never given up here: the next attempt first finds out whether it went.
+    const wait = Math.max(error.retryAfterMs ?? 0, sendBackoffMs(attempts, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random));
+    const done = await this.db
+      .updateTable('scheduled_sends')
+      .set({ attempts, last_error: `attempt ${attempts} failed, retrying: ${error.message}`, next_attempt_at: new Date(stamp.getTime() + wait).toISOString(), lease_owner: null, lease_until: null, updated_at: stamp.toISOString() })
+      .where('id', '=', this.item.id)
+      .where('tenant_id', '=', this.item.tenant_id)
+      .where('lease_owner', '=', this.o.instanceId)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) return this.outcome('skipped', 'the item changed hands meanwhile');
+    return this.outcome('retry', error.message);
+  }
+}
+
+async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+function resolved(options: SendWorkerOptions) {
+  return {
+    instanceId: options.instanceId,
+    credentials: options.credentials,
+    rootUrl: options.rootUrl,
+    leaseMs: options.leaseMs ?? SEND_LEASE_MS,
+    batch: options.batch ?? 100,
+    concurrency: options.concurrency ?? 8,
+    backoffBaseMs: options.backoffBaseMs ?? 2_000,
+    backoffCapMs: options.backoffCapMs ?? 900_000,
+    maxAttempts: options.maxAttempts ?? SEND_MAX_ATTEMPTS,
+    random: options.random ?? Math.random,
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+/** One pass: claim what is due, work it off, answer the tally. */
+export async function sendDue(db: Kysely<Database>, dialect: Dialect, options: SendWorkerOptions): Promise<SendPassResult> {
+  const o = resolved(options);
+  const result: SendPassResult = { claimed: 0, sent: 0, gone: 0, failed: 0, retried: 0, skipped: 0 };
+  const claimed = await claimDueSends(db, dialect, o.instanceId, { now: o.now(), batch: o.batch, leaseMs: o.leaseMs });
+  result.claimed = claimed.length;
+  if (claimed.length === 0) return result;
+  const userIds = [...new Set(claimed.map((c) => c.user_id))];
+  const users = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'disabled_at']).where('id', 'in', userIds).execute();
+  const emailOf = new Map(users.map((u) => [`${u.tenant_id}/${u.id}`, u.email]));
+
+  await inPool(claimed, o.concurrency, async (item) => {
+    let outcome: ItemOutcome;
+    try {
+      outcome = await new ItemRun(db, item, emailOf.get(`${item.tenant_id}/${item.user_id}`) ?? null, o).run();
+    } catch (error) {
+      // A database hiccup: leave the item leased; it is picked up again when the lease runs out.
+      outcome = { id: item.id, tenantId: item.tenant_id, result: 'skipped', reason: `internal error: ${(error as Error).message}` };
+    }
+    if (outcome.result === 'sent') result.sent++;
+    else if (outcome.result === 'gone') result.gone++;
+    else if (outcome.result === 'failed') result.failed++;
+    else if (outcome.result === 'retry') result.retried++;
+    else result.skipped++;
+    options.onOutcome?.(outcome);
+  });
+  return result;
+}
+
+/**
+ * Runs passes every `intervalMs` (at once again while passes come back full) until stopped.
+ * Stopping waits for the pass in flight; leases of items not yet being sent are handed back by
+ * releaseLeases (jobs/leases.ts) when the app closes.
+ */
+export function startSendWorker(db: Kysely<Database>, dialect: Dialect, options: SendWorkerOptions & { intervalMs?: number; onError?: (error: unknown) => void }): () => Promise<void> {
+  const batch = options.batch ?? 100;
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(tick, delay);
+    timer.unref();
+  };
+  const tick = () => {
+    running = sendDue(db, dialect, options)
+      .then((r) => schedule(r.claimed >= batch ? 0 : (options.intervalMs ?? 1_000)))
+      .catch((error: unknown) => {
+        options.onError?.(error);
+        schedule(options.intervalMs ?? 1_000);
+      });
+  };
+  schedule(0);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}

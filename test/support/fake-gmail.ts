@@ -1,0 +1,447 @@
+import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small Gmail on a loopback port, speaking the documented REST shapes the `googleapis` client
+ * sends, plus Google's OAuth token endpoint:
+ *
+ *   POST /token   jwt-bearer grant (RS256 assertion of a registered service account, aud Google's
+ *                 token URL, `sub` = a mailbox of this fake, a Gmail scope) or refresh_token grant
+ *                 (client id/secret + a refresh token handed out by `issueRefreshToken`)
+ *                 → {access_token, expires_in, token_type}; refused → 400 {error: 'invalid_grant'}
+ *   GET    /gmail/v1/users/me/drafts[/:id?format=metadata]        drafts.list / drafts.get
+ *   POST   /gmail/v1/users/me/drafts        {message: {raw, threadId}}   drafts.create
+ *   POST   /gmail/v1/users/me/drafts/send   {id}                         drafts.send
+ *   GET    /gmail/v1/users/me/messages?q=rfc822msgid:…                   messages.list
+ *   GET    /gmail/v1/users/me/messages/:id?format=metadata&metadataHeaders=…
+ *   GET    /gmail/v1/users/me/settings/sendAs[/:email]   PATCH …/sendAs/:email {signature}
+ *
+ * Every API call needs `Authorization: Bearer <a token this fake issued>` (401 otherwise); the
+ * token decides the mailbox ("me"). A path may start with `/w/<tag>/` (a worker's own rootUrl) so
+ * tests can tell callers apart. Like real Gmail, drafts.send is not atomic: it reads the draft,
+ * takes `sendLatencyMs`, then sends — two concurrent sends of one draft both go out, and
+ * `sendsOf(draftId)` counts it. Failures are injectable (`failNext`, `chaos`), including
+ * "carry the call out, then answer 500" and "carry it out, then never answer".
+ */
+
+export const GOOGLE_TOKEN_AUD = 'https://oauth2.googleapis.com/token';
+export const GMAIL_SCOPE_PREFIX = 'https://www.googleapis.com/auth/gmail.';
+
+export interface FakeMessage {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  headers: { name: string; value: string }[];
+  owner: string;
+}
+
+interface Mailbox {
+  drafts: Map<string, FakeMessage>;
+  messages: Map<string, FakeMessage>;
+  sendAs: { sendAsEmail: string; displayName: string; isPrimary: boolean; isDefault: boolean; signature: string; verificationStatus: string }[];
+}
+
+export interface FailureOptions {
+  /** Only calls whose path (without the /w/<tag> prefix) matches. */
+  path?: RegExp;
+  method?: string;
+  /** Only calls from this worker tag. */
+  tag?: string;
+  retryAfter?: string;
+  /** Carry the call out, then answer the failure anyway (the answer is lost, the write is not). */
+  afterCommit?: boolean;
+  /** Carry the call out and never answer (the caller hangs until its timeout or death). */
+  hang?: boolean;
+  /** Called when this failure is used. */
+  onUse?: () => void;
+}
+
+interface Failure extends FailureOptions {
+  status: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  tag: string | null;
+  user: string | null;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+function b64json(part: string | undefined): Record<string, unknown> {
+  return JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+export class FakeGmail {
+  private server: Server | null = null;
+  url = '';
+  readonly requests: RecordedRequest[] = [];
+  /** Every successful drafts.send: which draft, which mailbox, which message it became. */
+  readonly sends: { draftId: string; owner: string; messageId: string; rfc822MessageId: string; tag: string | null; at: number }[] = [];
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly tokens = new Map<string, string>();
+  private readonly accounts = new Map<string, KeyObject>();
+  private readonly refreshTokens = new Map<string, string>();
+  private readonly revoked = new Set<string>();
+  private readonly hanging: ServerResponse[] = [];
+  private failures: Failure[] = [];
+  private chaosRate = 0;
+  private chaosSeed = 1;
+  private chaosStatuses: number[] = [];
+  private nextId = 1;
+  oauthClient = { id: 'fake-client-id.apps.googleusercontent.com', secret: 'fake-client-secret' };
+  /** Time drafts.send takes between reading the draft and sending it. */
+  sendLatencyMs = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } })));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging.splice(0)) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** The token endpoint URL and the Gmail root URL (optionally tagged for one worker). */
+  get tokenUrl(): string {
+    return `${this.url}/token`;
+  }
+
+  rootUrl(tag?: string): string {
+    return tag ? `${this.url}/w/${tag}/` : `${this.url}/`;
+  }
+
+  addServiceAccount(email: string, publicKeyPem: string): void {
+    this.accounts.set(email, createPublicKey(publicKeyPem));
+  }
+
+  addUser(email: string, sendAs: { displayName?: string; signature?: string } = {}): void {
+    const address = email.toLowerCase();
+    if (this.mailboxes.has(address)) return;
+    this.mailboxes.set(address, {
+      drafts: new Map(),
+      messages: new Map(),
+      sendAs: [{ sendAsEmail: address, displayName: sendAs.displayName ?? '', isPrimary: true, isDefault: true, signature: sendAs.signature ?? '', verificationStatus: 'accepted' }],
+    });
+  }
+
+  /** Google refuses grants for this mailbox from now on (revoked access / suspended user). */
+  revokeUser(email: string): void {
+    this.revoked.add(email.toLowerCase());
+    for (const [token, user] of this.tokens) if (user === email.toLowerCase()) this.tokens.delete(token);
+  }
+
+  issueRefreshToken(email: string): string {
+    const token = `1//fake-refresh-${randomBytes(8).toString('hex')}`;
+    this.refreshTokens.set(token, email.toLowerCase());
+    return token;
+  }
+
+  /** Gmail add-on tokens: the event's userOAuthToken and its gmail.accessToken (X-Goog-Gmail-Access-Token). */
+  readonly addonAccessTokens = new Map<string, string>();
+
+  issueAddonTokens(email: string): { userOAuthToken: string; gmailAccessToken: string } {
+    const userOAuthToken = `ya29.addon-${randomBytes(9).toString('base64url')}`;
+    const gmailAccessToken = `gmail-access-${randomBytes(9).toString('base64url')}`;
+    this.tokens.set(userOAuthToken, email.toLowerCase());
+    this.addonAccessTokens.set(gmailAccessToken, email.toLowerCase());
+    return { userOAuthToken, gmailAccessToken };
+  }
+
+  /** A received mail in the mailbox (what a rep opens in Gmail). */
+  addMessage(owner: string, mail: { from: string; to: string[]; subject: string; date: string; messageId: string; threadId?: string }): { id: string; threadId: string } {
+    const message: FakeMessage = {
+      id: this.newMessageId(),
+      threadId: mail.threadId ?? this.newMessageId(),
+      labelIds: ['INBOX'],
+      owner: owner.toLowerCase(),
+      headers: [
+        { name: 'From', value: mail.from },
+        { name: 'To', value: mail.to.join(', ') },
+        { name: 'Subject', value: mail.subject },
+        { name: 'Date', value: mail.date },
+        { name: 'Message-ID', value: mail.messageId },
+      ],
+    };
+    this.mailbox(owner).messages.set(message.id, message);
+    return { id: message.id, threadId: message.threadId };
+  }
+
+  /** A draft in the mailbox, as the rep would have written it in Gmail. */
+  addDraft(owner: string, draft: { to: string[]; subject: string; threadId?: string; messageId?: string }): { draftId: string; messageId: string; rfc822MessageId: string } {
+    const mailbox = this.mailbox(owner);
+    const draftId = `r-${100000 + this.nextId++}`;
+    const rfc822MessageId = draft.messageId ?? `<CAfake${this.nextId++}.${randomBytes(4).toString('hex')}@mail.gmail.com>`;
+    const message: FakeMessage = {
+      id: this.newMessageId(),
+      threadId: draft.threadId ?? this.newMessageId(),
+      labelIds: ['DRAFT'],
+      owner: owner.toLowerCase(),
+      headers: [
+        { name: 'From', value: owner },
+        { name: 'To', value: draft.to.join(', ') },
+        { name: 'Subject', value: draft.subject },
+        { name: 'Message-ID', value: rfc822MessageId },
+      ],
+    };
+    mailbox.drafts.set(draftId, message);
+    return { draftId, messageId: message.id, rfc822MessageId };
+  }
+
+  deleteDraft(owner: string, draftId: string): void {
+    this.mailbox(owner).drafts.delete(draftId);
+  }
+
+  hasDraft(owner: string, draftId: string): boolean {
+    return this.mailbox(owner).drafts.has(draftId);
+  }
+
+  sendsOf(draftId: string): number {
+    return this.sends.filter((s) => s.draftId === draftId).length;
+  }
+
+  sentMessages(owner: string): FakeMessage[] {
+    return [...this.mailbox(owner).messages.values()].filter((m) => m.labelIds.includes('SENT'));
+  }
+
+  sendAsOf(owner: string) {
+    return this.mailbox(owner).sendAs;
+  }
+
+  failNext(count: number, status: number, options: FailureOptions = {}): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, ...options });
+  }
+
+  /** A share of all API calls fails at random (seeded, reproducible) with one of `statuses`. */
+  chaos(rate: number, statuses: number[] = [500, 429], seed = 7): void {
+    this.chaosRate = rate;
+    this.chaosStatuses = statuses;
+    this.chaosSeed = seed;
+  }
+
+  private random(): number {
+    // mulberry32: a reproducible sequence for the chaos failures.
+    let t = (this.chaosSeed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  private mailbox(owner: string): Mailbox {
+    const mailbox = this.mailboxes.get(owner.toLowerCase());
+    if (!mailbox) throw new Error(`fake Gmail: no mailbox ${owner}`);
+    return mailbox;
+  }
+
+  private newMessageId(): string {
+    return (0x18c0000000 + this.nextId++).toString(16);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://x');
+    let path = decodeURIComponent(url.pathname);
+    let tag: string | null = null;
+    const tagged = /^\/w\/([^/]+)(\/.*)$/.exec(path);
+    if (tagged) {
+      tag = tagged[1]!;
+      path = tagged[2]!;
+    }
+    const query = Object.fromEntries(url.searchParams);
+    const method = req.method ?? '';
+
+    if (path === '/token') {
+      this.requests.push({ method, path, tag, user: null, query, body: raw });
+      return this.token(res, method, req.headers['content-type'] ?? '', raw);
+    }
+
+    let body: unknown = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      return this.googleError(res, 400, 'Invalid JSON payload received.', 'INVALID_ARGUMENT');
+    }
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const user = bearer ? this.tokens.get(bearer) ?? null : null;
+    this.requests.push({ method, path, tag, user, query, body });
+    if (!user) return this.googleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'UNAUTHENTICATED');
+    const addonToken = req.headers['x-goog-gmail-access-token'];
+    if (typeof addonToken === 'string' && this.addonAccessTokens.get(addonToken) !== user) return this.googleError(res, 401, 'Invalid Gmail add-on access token.', 'UNAUTHENTICATED');
+
+    const failure = this.takeFailure(method, path, tag);
+    if (failure) {
+      failure.onUse?.();
+      if (failure.afterCommit || failure.hang) await this.route(method, path, query, body, user, tag, null);
+      if (failure.hang) {
+        this.hanging.push(res);
+        return;
+      }
+      return this.fail(res, failure);
+    }
+    await this.route(method, path, query, body, user, tag, res);
+  }
+
+  private takeFailure(method: string, path: string, tag: string | null): Failure | undefined {
+    const index = this.failures.findIndex((f) => (!f.path || f.path.test(path)) && (!f.method || f.method === method) && (!f.tag || f.tag === tag));
+    if (index >= 0) return this.failures.splice(index, 1)[0];
+    if (this.chaosRate > 0 && this.random() < this.chaosRate) {
+      const status = this.chaosStatuses[Math.floor(this.random() * this.chaosStatuses.length)] ?? 500;
+      // Some 500s come after the work was done: the answer is lost, the send is not.
+      return { status, retryAfter: status === 429 ? '1' : undefined, afterCommit: status >= 500 && this.random() < 0.5 } as Failure;
+    }
+    return undefined;
+  }
+
+  private fail(res: ServerResponse, failure: Failure): void {
+    if (failure.status === 429) return this.googleError(res, 429, 'Too many concurrent requests for user', 'RESOURCE_EXHAUSTED', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}, 'rateLimitExceeded');
+    if (failure.status === 401) return this.googleError(res, 401, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
+    if (failure.status === 403) return this.googleError(res, 403, 'Delegation denied for the user', 'PERMISSION_DENIED', {}, 'forbidden');
+    if (failure.status === 404) return this.googleError(res, 404, 'Requested entity was not found.', 'NOT_FOUND', {}, 'notFound');
+    if (failure.status === 400) return this.googleError(res, 400, 'Invalid To header', 'INVALID_ARGUMENT', {}, 'invalidArgument');
+    return this.googleError(res, failure.status, 'Internal error encountered.', 'INTERNAL', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}, 'backendError');
+  }
+
+  private token(res: ServerResponse, method: string, contentType: string, raw: string): void {
+    const invalid = (description: string, status = 400, error = 'invalid_grant') => this.json(res, status, { error, error_description: description });
+    if (method !== 'POST' || !contentType.startsWith('application/x-www-form-urlencoded')) return invalid('Bad Request', 400, 'invalid_request');
+    const form = new URLSearchParams(raw);
+    const grantType = form.get('grant_type');
+    let sub: string;
+    let scope: string;
+    if (grantType === 'refresh_token') {
+      if (form.get('client_id') !== this.oauthClient.id || form.get('client_secret') !== this.oauthClient.secret) return invalid('The OAuth client was not found.', 401, 'invalid_client');
+      const owner = this.refreshTokens.get(form.get('refresh_token') ?? '');
+      if (!owner) return invalid('Token has been expired or revoked.');
+      sub = owner;
+      scope = `${GMAIL_SCOPE_PREFIX}compose ${GMAIL_SCOPE_PREFIX}readonly`;
+    } else if (grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+      const [header, payload, signature] = (form.get('assertion') ?? '').split('.');
+      let claims: Record<string, unknown>;
+      try {
+        if (b64json(header).alg !== 'RS256') return invalid('Invalid JWT: alg');
+        claims = b64json(payload);
+      } catch {
+        return invalid('Invalid JWT: malformed');
+      }
+      const key = typeof claims.iss === 'string' ? this.accounts.get(claims.iss) : undefined;
+      if (!key) return invalid('Invalid grant: account not found');
+      if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature ?? '', 'base64url'))) return invalid('Invalid JWT Signature.');
+      if (claims.aud !== GOOGLE_TOKEN_AUD) return invalid('Invalid JWT: Failed audience check.');
+      const now = Math.floor(Date.now() / 1000);
+      if (typeof claims.exp !== 'number' || claims.exp < now) return invalid('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
+      scope = typeof claims.scope === 'string' ? claims.scope : '';
+      if (!scope.split(' ').some((s) => s.startsWith(GMAIL_SCOPE_PREFIX))) return invalid('Invalid OAuth scope or ID token audience provided.', 400, 'invalid_scope');
+      sub = typeof claims.sub === 'string' ? claims.sub.toLowerCase() : '';
+      if (!sub) return invalid('domain-wide delegation needs sub', 401, 'unauthorized_client');
+    } else {
+      return invalid('Invalid grant_type', 400, 'unsupported_grant_type');
+    }
+    if (!this.mailboxes.has(sub)) return invalid('Invalid email or User ID');
+    if (this.revoked.has(sub)) return invalid('Token has been expired or revoked.');
+    const accessToken = `ya29.fake-${randomBytes(9).toString('base64url')}`;
+    this.tokens.set(accessToken, sub);
+    this.json(res, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer', scope });
+  }
+
+  private view(message: FakeMessage, format: string | undefined, only?: string[]) {
+    const headers = only?.length ? message.headers.filter((h) => only.some((o) => o.toLowerCase() === h.name.toLowerCase())) : message.headers;
+    return {
+      id: message.id,
+      threadId: message.threadId,
+      labelIds: message.labelIds,
+      ...(format === 'minimal' ? {} : { snippet: '', payload: { mimeType: 'text/html', headers } }),
+    };
+  }
+
+  /** `res` null: carry the call out without answering (afterCommit / hang failures). */
+  private async route(method: string, path: string, query: Record<string, string>, body: unknown, user: string, tag: string | null, res: ServerResponse | null): Promise<void> {
+    const reply = (status: number, payload: unknown) => (res ? this.json(res, status, payload) : undefined);
+    const notFound = () => (res ? this.googleError(res, 404, 'Requested entity was not found.', 'NOT_FOUND', {}, 'notFound') : undefined);
+    const mailbox = this.mailbox(user);
+    const base = '/gmail/v1/users/me';
+    if (!path.startsWith(`${base}/`)) return notFound();
+    const rest = path.slice(base.length);
+    let m: RegExpExecArray | null;
+
+    if (rest === '/drafts/send' && method === 'POST') {
+      const draftId = (body as { id?: unknown } | null)?.id;
+      if (typeof draftId !== 'string') return res ? this.googleError(res, 400, 'Invalid draft id', 'INVALID_ARGUMENT') : undefined;
+      const draft = mailbox.drafts.get(draftId);
+      if (!draft) return notFound();
+      if (this.sendLatencyMs) await new Promise((r) => setTimeout(r, this.sendLatencyMs));
+      const to = draft.headers.find((h) => h.name === 'To')?.value ?? '';
+      if (!to.includes('@')) return res ? this.googleError(res, 400, 'Invalid To header', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+      mailbox.drafts.delete(draftId);
+      const sent: FakeMessage = { ...draft, id: draft.id, labelIds: ['SENT'] };
+      mailbox.messages.set(sent.id, sent);
+      const rfc822MessageId = draft.headers.find((h) => h.name === 'Message-ID')?.value ?? '';
+      this.sends.push({ draftId, owner: user, messageId: sent.id, rfc822MessageId, tag, at: Date.now() });
+      return reply(200, { id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });
+    }
+    if (rest === '/drafts' && method === 'POST') {
+      const message = (body as { message?: { raw?: unknown; threadId?: unknown } } | null)?.message;
+      if (!message || typeof message.raw !== 'string') return res ? this.googleError(res, 400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", 'INVALID_ARGUMENT') : undefined;
+      const source = Buffer.from(message.raw, 'base64url').toString('utf8');
+      const head = source.split(/\r?\n\r?\n/)[0] ?? '';
+      const headers = head.split(/\r?\n/).map((line) => /^([^:]+):\s?(.*)$/.exec(line)).filter((x): x is RegExpExecArray => Boolean(x)).map((x) => ({ name: x[1]!, value: x[2]! }));
+      if (!headers.some((h) => h.name.toLowerCase() === 'message-id')) headers.push({ name: 'Message-ID', value: `<CAfake${this.nextId++}@mail.gmail.com>` });
+      const draftId = `r-${100000 + this.nextId++}`;
+      const stored: FakeMessage = { id: this.newMessageId(), threadId: typeof message.threadId === 'string' ? message.threadId : this.newMessageId(), labelIds: ['DRAFT'], headers, owner: user };
+      mailbox.drafts.set(draftId, stored);
+      return reply(200, { id: draftId, message: { id: stored.id, threadId: stored.threadId, labelIds: stored.labelIds } });
+    }
+    if (rest === '/drafts' && method === 'GET') {
+      return reply(200, { drafts: [...mailbox.drafts.entries()].reverse().map(([id, msg]) => ({ id, message: { id: msg.id, threadId: msg.threadId } })), resultSizeEstimate: mailbox.drafts.size });
+    }
+    if ((m = /^\/drafts\/([^/]+)$/.exec(rest)) && method === 'GET') {
+      const draft = mailbox.drafts.get(m[1]!);
+      if (!draft) return notFound();
+      return reply(200, { id: m[1], message: this.view(draft, query.format) });
+    }
+    if (rest === '/messages' && method === 'GET') {
+      const wanted = /rfc822msgid:(\S+)/.exec(query.q ?? '')?.[1]?.replace(/^<|>$/g, '');
+      const all = [...mailbox.messages.values(), ...mailbox.drafts.values()];
+      const hits = wanted ? all.filter((msg) => msg.headers.some((h) => h.name.toLowerCase() === 'message-id' && h.value.replace(/^<|>$/g, '') === wanted)) : all;
+      return reply(200, hits.length ? { messages: hits.map((h) => ({ id: h.id, threadId: h.threadId })), resultSizeEstimate: hits.length } : { resultSizeEstimate: 0 });
+    }
+    if ((m = /^\/messages\/([^/]+)$/.exec(rest)) && method === 'GET') {
+      const message = mailbox.messages.get(m[1]!) ?? [...mailbox.drafts.values()].find((d) => d.id === m![1]);
+      if (!message) return notFound();
+      const wantedHeaders = new URLSearchParams(Object.entries(query)).getAll('metadataHeaders');
+      return reply(200, this.view(message, query.format, wantedHeaders));
+    }
+    if (rest === '/settings/sendAs' && method === 'GET') return reply(200, { sendAs: mailbox.sendAs });
+    if ((m = /^\/settings\/sendAs\/([^/]+)$/.exec(rest))) {
+      const entry = mailbox.sendAs.find((s) => s.sendAsEmail === m![1]!.toLowerCase());
+      if (!entry) return notFound();
+      if (method === 'GET') return reply(200, entry);
+      if (method === 'PATCH') {
+        const signature = (body as { signature?: unknown } | null)?.signature;
+        if (typeof signature === 'string') {
+          if (signature.length > 10_000) return res ? this.googleError(res, 400, 'Signature is too long', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+          entry.signature = signature.replace(/<script[\s\S]*?<\/script>/gi, '');
+        }
+        return reply(200, entry);
+      }
+    }
+    return notFound();
+  }
+
+  private googleError(res: ServerResponse, code: number, message: string, status: string, headers: Record<string, string> = {}, reason?: string): void {
+    this.json(res, code, { error: { code, message, status, ...(reason ? { errors: [{ message, domain: 'global', reason }] } : {}) } }, headers);
+  }
+
+  private json(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+    res.end(JSON.stringify(payload));
+  }
+}
