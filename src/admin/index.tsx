@@ -1,2 +1,12 @@
-// Placeholder: filled in by the admin work.
-document.getElementById('root')!.textContent = 'tradepane admin';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AdminConsole } from './app.js';
+import { adoptFragmentToken } from './auth.js';
+
+/** The admin console page, served by the store at /admin. */
+adoptFragmentToken();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AdminConsole />
+  </StrictMode>,
+);

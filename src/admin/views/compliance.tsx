@@ -1,0 +1,82 @@
+import { useState, type ReactNode } from 'react';
+import { Badge, Select, Subtitle1 } from '@fluentui/react-components';
+import { query } from '../api.js';
+import { useConsole, useLoad, when } from '../context.js';
+import { ErrorBar, Loading, RefreshButton, useStyles } from '../components.js';
+
+interface Overview {
+  counts: { compliant: number; attention: number; unknown: number };
+  users: {
+    userId: string;
+    email: string;
+    name: string;
+    groups: string[];
+    verdict: 'compliant' | 'attention' | 'unknown';
+    states: { channel: 'outlook' | 'gmail'; address: string; state: string; compliant: boolean; stale: boolean; detail: string | null; seenAt: string; stateSince: string; client: string | null }[];
+  }[];
+}
+
+const COLOR = { compliant: 'success', attention: 'danger', unknown: 'subtle' } as const;
+
+/**
+ * Signature compliance at a glance: per rep, what Outlook saw on their last send and what the
+ * Gmail push found, worst first. "Push again" arrives with the Gmail signature push (see docs/admin.md).
+ */
+export default function ComplianceView(): ReactNode {
+  const { api, t, language } = useConsole();
+  const styles = useStyles();
+  const [verdict, setVerdict] = useState('');
+  const overview = useLoad(() => api.get<Overview>(`/admin/compliance${query({ verdict })}`), [verdict]);
+  const order = { attention: 0, unknown: 1, compliant: 2 };
+  const users = [...(overview.data?.users ?? [])].sort((a, b) => order[a.verdict] - order[b.verdict] || (a.email < b.email ? -1 : 1));
+  return (
+    <section className={styles.section} aria-labelledby="compliance-title">
+      <div className={styles.row}>
+        <Subtitle1 id="compliance-title">{t('compliance.title')}</Subtitle1>
+        <Select aria-label={t('compliance.verdict')} value={verdict} onChange={(_e, d) => setVerdict(d.value)}>
+          <option value="">{t('common.all')}</option>
+          <option value="attention">{t('compliance.attention')}</option>
+          <option value="unknown">{t('compliance.unknown')}</option>
+          <option value="compliant">{t('compliance.compliant')}</option>
+        </Select>
+        <RefreshButton onClick={overview.reload} />
+        <Loading loading={overview.loading} />
+      </div>
+      <ErrorBar error={overview.error} />
+      {overview.data && <strong data-testid="compliance-counts">{t('compliance.counts', overview.data.counts)}</strong>}
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th>{t('common.user')}</th>
+            <th>{t('compliance.verdict')}</th>
+            <th>{t('compliance.channel')}</th>
+            <th>{t('compliance.state')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.userId}>
+              <td>
+                {u.name}
+                <br />
+                {u.email}
+              </td>
+              <td>
+                <Badge color={COLOR[u.verdict]}>{t(`compliance.${u.verdict}`)}</Badge>
+              </td>
+              <td colSpan={2}>
+                {u.states.map((s) => (
+                  <div key={`${s.channel}:${s.address}`}>
+                    <strong>{s.channel}</strong> {s.address}: <Badge color={s.compliant ? 'success' : 'danger'}>{s.state}</Badge> {t('compliance.since', { when: when(s.stateSince, language) })}, {t('compliance.seen', { when: when(s.seenAt, language) })}
+                    {s.stale && <Badge color="warning"> {t('compliance.stale')}</Badge>}
+                    {s.detail && <span className={styles.bad}> — {s.detail}</span>}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

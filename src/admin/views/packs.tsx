@@ -1,0 +1,410 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Badge, Button, Field, Input, Select, Subtitle1, Subtitle2, Textarea } from '@fluentui/react-components';
+import { diffLines } from 'diff';
+import { query, type DraftCheck, type PackDetail, type PackSummary, type UserView } from '../api.js';
+import { useConsole, useLoad, when } from '../context.js';
+import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
+
+/**
+ * Packs: write or upload a pack, check it (each problem at its line), preview every template in
+ * every language and every signature for any rep, compare with what is published, store it,
+ * publish it to groups, roll back — with the history of who did what and when.
+ */
+export default function PacksView(): ReactNode {
+  const { api, t } = useConsole();
+  const styles = useStyles();
+  const packs = useLoad(() => api.get<{ packs: PackSummary[] }>('/packs'), []);
+  const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
+  const [open, setOpen] = useState<string | null>(null);
+  const [source, setSource] = useState('');
+  const [fileName, setFileName] = useState<string | undefined>();
+  const [check, setCheck] = useState<DraftCheck>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const detail = useLoad(() => (open ? api.get<PackDetail>(`/packs/${encodeURIComponent(open)}`) : Promise.resolve(undefined)), [open]);
+
+  const openPack = async (slug: string) => {
+    await run(setBusy, setError, async () => {
+      const text = await api.request<string>('GET', `/packs/${encodeURIComponent(slug)}/export`);
+      setOpen(slug);
+      setSource(typeof text === 'string' ? text : JSON.stringify(text, null, 2));
+      setFileName(undefined);
+      setCheck(undefined);
+      setNotice(undefined);
+    });
+  };
+
+  const upload = async (file: File | undefined) => {
+    if (!file) return;
+    setSource(await file.text());
+    setFileName(file.name);
+    setCheck(undefined);
+  };
+
+  const doCheck = () => run(setBusy, setError, async () => setCheck(await api.post<DraftCheck>('/admin/packs/check', { source, ...(fileName ? { fileName } : {}) })));
+
+  const save = (publish: boolean) =>
+    run(setBusy, setError, async () => {
+      const result = await api.post<{ pack: string; version: number; status: 'created' | 'unchanged'; publishedTo: string[] }>('/packs', { source, publish, ...(fileName ? { fileName } : {}) });
+      setNotice(
+        `${result.status === 'created' ? t('packs.pushed', { pack: result.pack, version: result.version }) : t('packs.unchanged', { version: result.version })}${result.publishedTo.length ? ` ${t('packs.publishedTo', { groups: result.publishedTo.join(', ') })}` : ''}`,
+      );
+      setOpen(result.pack);
+      packs.reload();
+      detail.reload();
+    });
+
+  /** Puts the cursor on the line of an issue, so the admin lands where to fix it. */
+  const goToLine = (line: number, column = 1) => {
+    const el = editor.current;
+    if (!el) return;
+    const lines = source.split('\n');
+    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, column - 1);
+    el.focus();
+    el.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0) - Math.max(0, column - 1));
+  };
+
+  useEffect(() => setCheck(undefined), [source]);
+
+  return (
+    <div>
+      <section className={styles.section} aria-labelledby="packs-title">
+        <div className={styles.row}>
+          <Subtitle1 id="packs-title">{t('packs.list')}</Subtitle1>
+          <RefreshButton onClick={packs.reload} />
+          <Loading loading={packs.loading} />
+        </div>
+        <ErrorBar error={packs.error} />
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th>{t('packs.list')}</th>
+              <th>{t('packs.version')}</th>
+              <th>{t('packs.publications')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {packs.data?.packs.map((p) => (
+              <tr key={p.pack}>
+                <td>
+                  <strong>{p.pack}</strong> — {p.title}
+                </td>
+                <td>{p.latestVersion}</td>
+                <td>{p.publications.map((x) => `${x.audience}: v${x.version}`).join(', ') || '—'}</td>
+                <td>
+                  <Button size="small" onClick={() => void openPack(p.pack)} aria-label={`${t('packs.open')} ${p.pack}`}>
+                    {t('packs.open')}
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div>
+          <Button
+            onClick={() => {
+              setOpen(null);
+              setSource('');
+              setCheck(undefined);
+              setNotice(undefined);
+            }}
+          >
+            {t('packs.new')}
+          </Button>
+        </div>
+      </section>
+
+      <section className={styles.section} aria-labelledby="editor-title">
+        <Subtitle1 id="editor-title">{open ?? t('packs.new')}</Subtitle1>
+        <Field label={t('packs.upload')}>
+          <input type="file" accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml" data-testid="pack-file" onChange={(e) => void upload(e.target.files?.[0])} />
+        </Field>
+        <Field label={t('packs.editor')}>
+          <Textarea textarea={{ ref: editor, className: styles.editor, spellCheck: false }} data-testid="pack-source" value={source} onChange={(_e, d) => setSource(d.value)} resize="vertical" />
+        </Field>
+        <div className={styles.row}>
+          <Button appearance="primary" onClick={() => void doCheck()} disabled={busy || !source.trim()}>
+            {t('packs.check')}
+          </Button>
+          <Button onClick={() => void save(false)} disabled={busy || !check?.ok}>
+            {t('packs.push')}
+          </Button>
+          <Button onClick={() => void save(true)} disabled={busy || !check?.ok}>
+            {t('packs.pushPublish')}
+          </Button>
+        </div>
+        <ErrorBar error={error} />
+        {notice && <Notice>{notice}</Notice>}
+        {check && <Issues check={check} onGoTo={goToLine} />}
+      </section>
+
+      {check?.ok && check.outline && <Preview source={source} fileName={fileName} check={check} users={users.data?.users ?? []} />}
+      {check?.ok && open && <Diff pack={open} detail={detail.data} source={source} />}
+      {open && detail.data && <History detail={detail.data} onChanged={() => { detail.reload(); packs.reload(); }} />}
+    </div>
+  );
+}
+
+function Issues({ check, onGoTo }: { check: DraftCheck; onGoTo: (line: number, column?: number) => void }): ReactNode {
+  const { t } = useConsole();
+  const styles = useStyles();
+  const errors = check.issues.filter((i) => i.severity === 'error');
+  return (
+    <div data-testid="pack-issues">
+      {check.ok ? <Notice>{t('packs.valid')}</Notice> : <Notice intent="warning">{t('packs.errors', { count: errors.length })}</Notice>}
+      {check.issues.length > 0 && (
+        <ul>
+          {check.issues.map((issue, i) => (
+            <li key={i} className={issue.severity === 'error' ? styles.bad : undefined}>
+              {issue.line ? (
+                <Button appearance="transparent" size="small" onClick={() => onGoTo(issue.line!, issue.column)}>
+                  {t('packs.issueAt', { line: issue.line, column: issue.column ?? 1 })}
+                </Button>
+              ) : null}{' '}
+              <Badge appearance="outline" color={issue.severity === 'error' ? 'danger' : 'warning'}>
+                {issue.severity}
+              </Badge>{' '}
+              <span className={styles.mono}>{issue.path}</span>: {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+interface Rendered {
+  language: string;
+  subject: string;
+  html: string;
+  text: string;
+  data: 'sample' | 'customer';
+  missing: { name: string; label?: string }[];
+}
+
+/** Rendered HTML goes into a sandboxed frame: even sanitised content never runs in the console. */
+function HtmlFrame({ html, title }: { html: string; title: string }): ReactNode {
+  const styles = useStyles();
+  return <iframe title={title} sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body style="font:14px system-ui,sans-serif">${html}</body>`} className={styles.preview} style={{ width: '100%', minHeight: '12rem' }} />;
+}
+
+function Preview({ source, fileName, check, users }: { source: string; fileName: string | undefined; check: DraftCheck; users: UserView[] }): ReactNode {
+  const { api, t, me } = useConsole();
+  const styles = useStyles();
+  const outline = check.outline!;
+  const [template, setTemplate] = useState(outline.templates[0]?.id ?? '');
+  const chosen = outline.templates.find((x) => x.id === template);
+  const [language, setLanguage] = useState(chosen?.languages[0] ?? outline.defaultLanguage);
+  const [user, setUser] = useState(me.user.id);
+  const [to, setTo] = useState('');
+  const [signature, setSignature] = useState(outline.signatures[0]?.id ?? '');
+  const [rendered, setRendered] = useState<Rendered>();
+  const [signed, setSigned] = useState<{ html: string; text: string; hash: string }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    if (chosen && !chosen.languages.includes(language)) setLanguage(chosen.languages[0] ?? outline.defaultLanguage);
+  }, [chosen, language, outline.defaultLanguage]);
+  const ref = { source, ...(fileName ? { fileName } : {}) };
+
+  const userSelect = (
+    <Field label={t('packs.asUser')}>
+      <Select value={user} onChange={(_e, d) => setUser(d.value)}>
+        {users.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name} ({u.email})
+          </option>
+        ))}
+      </Select>
+    </Field>
+  );
+
+  return (
+    <section className={styles.section} aria-labelledby="preview-title">
+      <Subtitle1 id="preview-title">{t('packs.preview')}</Subtitle1>
+      {outline.templates.length > 0 && (
+        <>
+          <div className={styles.row}>
+            <Field label={t('packs.template')}>
+              <Select value={template} onChange={(_e, d) => setTemplate(d.value)} data-testid="preview-template">
+                {outline.templates.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.title} ({x.id})
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label={t('packs.languageOf')}>
+              <Select value={language} onChange={(_e, d) => setLanguage(d.value)} data-testid="preview-language">
+                {(chosen?.languages ?? []).map((l) => (
+                  <option key={l} value={l}>
+                    {l}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            {userSelect}
+            <Field label={t('packs.recipient')}>
+              <Input type="email" value={to} onChange={(_e, d) => setTo(d.value)} />
+            </Field>
+            <Button
+              appearance="primary"
+              disabled={busy || !template}
+              onClick={() => void run(setBusy, setError, async () => setRendered(await api.post<Rendered>('/admin/packs/preview', { ...ref, template, language, user, ...(to.trim() ? { to: to.trim() } : {}) })))}
+            >
+              {t('packs.renderPreview')}
+            </Button>
+          </div>
+          {rendered && (
+            <div data-testid="template-preview" lang={rendered.language}>
+              <Subtitle2>
+                {t('packs.subject')}: <span data-testid="preview-subject">{rendered.subject}</span>
+              </Subtitle2>
+              {rendered.missing.length > 0 && <Notice intent="warning">{t('packs.missing', { names: rendered.missing.map((m) => m.label ?? m.name).join(', ') })}</Notice>}
+              {rendered.html && <HtmlFrame title={`${template} ${rendered.language}`} html={rendered.html} />}
+            </div>
+          )}
+        </>
+      )}
+      {outline.signatures.length > 0 && (
+        <div className={styles.row}>
+          <Field label={t('packs.signature')}>
+            <Select value={signature} onChange={(_e, d) => setSignature(d.value)}>
+              {outline.signatures.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.title}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          {userSelect}
+          <Button disabled={busy} onClick={() => void run(setBusy, setError, async () => setSigned(await api.post('/admin/packs/preview-signature', { ...ref, signature, user })))}>
+            {t('packs.renderSignature')}
+          </Button>
+        </div>
+      )}
+      {signed && (
+        <div data-testid="signature-preview">
+          <HtmlFrame title={signature} html={signed.html} />
+          <pre className={styles.mono}>{signed.text}</pre>
+        </div>
+      )}
+      <ErrorBar error={error} />
+    </section>
+  );
+}
+
+/** The draft against the highest version that is published anywhere, line by line. */
+function Diff({ pack, detail, source }: { pack: string; detail: PackDetail | undefined; source: string }): ReactNode {
+  const { api, t } = useConsole();
+  const styles = useStyles();
+  const published = detail && detail.pack === pack ? Math.max(0, ...detail.publications.map((p) => p.version)) : 0;
+  const base = useLoad(() => (published ? api.request<string>('GET', `/packs/${encodeURIComponent(pack)}/export${query({ version: published })}`) : Promise.resolve(null)), [pack, published]);
+  const parts = useMemo(() => (typeof base.data === 'string' ? diffLines(base.data, source) : []), [base.data, source]);
+  return (
+    <section className={styles.section} aria-labelledby="diff-title" data-testid="pack-diff">
+      <Subtitle1 id="diff-title">
+        {t('packs.diff')} {published ? `(v${published})` : ''}
+      </Subtitle1>
+      <ErrorBar error={base.error} />
+      {!published && <span>{t('packs.diffNothing')}</span>}
+      {published > 0 && parts.every((p) => !p.added && !p.removed) && <span>{t('packs.diffNone')}</span>}
+      <div className={styles.mono}>
+        {parts
+          .filter((p) => p.added || p.removed || p.count !== undefined)
+          .map((p, i) => {
+            const lines = p.value.replace(/\n$/, '').split('\n');
+            // Unchanged runs shrink to their edges: the changes are what matter.
+            const shown = !p.added && !p.removed && lines.length > 6 ? [...lines.slice(0, 2), `… ${lines.length - 4} …`, ...lines.slice(-2)] : lines;
+            return (
+              <pre key={i} className={p.added ? styles.added : p.removed ? styles.removed : styles.same}>
+                {shown.map((l) => `${p.added ? '+ ' : p.removed ? '- ' : '  '}${l}`).join('\n')}
+              </pre>
+            );
+          })}
+      </div>
+    </section>
+  );
+}
+
+function History({ detail, onChanged }: { detail: PackDetail; onChanged: () => void }): ReactNode {
+  const { api, t, language } = useConsole();
+  const styles = useStyles();
+  const [groups, setGroups] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const publish = (version: number) =>
+    run(setBusy, setError, async () => {
+      const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
+      const summary = await api.post<PackDetail>(`/packs/${encodeURIComponent(detail.pack)}/publish`, { version, ...(list.length ? { groups: list } : {}) });
+      setNotice(t('packs.publishedTo', { groups: summary.publications.map((p) => `${p.audience}: v${p.version}`).join(', ') }));
+      onChanged();
+    });
+  const rollback = (version: number) =>
+    run(setBusy, setError, async () => {
+      await api.post(`/packs/${encodeURIComponent(detail.pack)}/rollback`, { version });
+      setNotice(t('packs.rolledBack', { pack: detail.pack, version }));
+      onChanged();
+    });
+  return (
+    <section className={styles.section} aria-labelledby="history-title" data-testid="pack-history">
+      <Subtitle1 id="history-title">{t('packs.history')}</Subtitle1>
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th>{t('packs.audience')}</th>
+            <th>{t('packs.version')}</th>
+            <th>{t('common.who')}</th>
+            <th>{t('common.when')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.publications.map((p) => (
+            <tr key={p.audience}>
+              <td>{p.audience}</td>
+              <td>v{p.version}</td>
+              <td>{p.publishedBy}</td>
+              <td>{when(p.publishedAt, language)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Field label={t('packs.publishGroups')}>
+        <Input value={groups} onChange={(_e, d) => setGroups(d.value)} />
+      </Field>
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th>{t('packs.version')}</th>
+            <th>{t('common.who')}</th>
+            <th>{t('common.when')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {detail.versions.map((v) => (
+            <tr key={v.version}>
+              <td>v{v.version}</td>
+              <td>{v.pushedBy}</td>
+              <td>{when(v.pushedAt, language)}</td>
+              <td>
+                <Button size="small" disabled={busy} onClick={() => void publish(v.version)} aria-label={`${t('packs.publish')} v${v.version}`}>
+                  {t('packs.publish')}
+                </Button>{' '}
+                <Button size="small" disabled={busy || detail.publications.length === 0} onClick={() => void rollback(v.version)} aria-label={`${t('packs.rollback')} v${v.version}`}>
+                  {t('packs.rollback')}
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ErrorBar error={error} />
+      {notice && <Notice>{notice}</Notice>}
+    </section>
+  );
+}
