@@ -25,7 +25,8 @@ import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
 import { gmailRoutes, GMAIL_PREFIX } from './gmail/routes.js';
 import { googleServices } from './gmail/google.js';
-import type { GoogleCredentials } from './google/credentials.js';
+import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
+import { scheduledSendRoutes } from './routes/scheduled-sends.js';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +47,8 @@ export const API_PREFIX = '/api/v1';
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
 export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
+  // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
+  const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
@@ -90,12 +93,13 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
+      await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(adminConsoleApiRoutes, { db: store.db });
     },
     { prefix: API_PREFIX },
   );
 
-  await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: googleServices(gmailAddon ?? {}) });
+  await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: googleServices({ ...gmailAddon, credentials: googleCredentials }) });
 
   app.addHook('preClose', async () => {
     closing = true;

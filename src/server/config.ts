@@ -31,6 +31,10 @@ export interface Config {
   gmailAddon: { endpointBase: string; serviceAccount: string; oauthClientId: string } | undefined;
   /** Minutes between signature drift checks (re-push where a Gmail user changed theirs); 0 = off. */
   gmailSignatureCheckMinutes: number;
+  /** How the store reaches Gmail for users (the send worker, signature push): credentials.ts. */
+  googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
+  /** The scheduled-send worker in this process (jobs/send-worker.ts). */
+  sendWorker: { enabled: boolean; leaseMs: number; concurrency: number };
 }
 
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
@@ -56,6 +60,14 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GMAIL_ADDON_ENDPOINT_BASE', default: '(unset: Gmail add-on off)', meaning: 'public https URL of the add-on endpoints as the deployment names them, e.g. https://store.example.com/gmail (the audience of Google\'s system ID token is this + the endpoint path)' },
   { name: 'GMAIL_ADDON_SERVICE_ACCOUNT', default: '(unset)', meaning: 'the add-on\'s service account that signs every request (serviceAccountEmail of gcloud workspace-add-ons get-authorization)' },
   { name: 'GMAIL_ADDON_OAUTH_CLIENT_ID', default: '(unset)', meaning: 'the add-on\'s OAuth client id, the audience of the user ID token (oauthClientId of gcloud workspace-add-ons get-authorization)' },
+  { name: 'GOOGLE_SERVICE_ACCOUNT_FILE', default: '(unset: no domain-wide delegation)', meaning: 'JSON key file of the service account a Workspace admin granted domain-wide delegation (Gmail compose, readonly, settings.basic): the store sends scheduled drafts and sets signatures as each user' },
+  { name: 'GOOGLE_OAUTH_CLIENT_ID', default: '(unset)', meaning: 'OAuth web client for reps to grant the store offline Gmail access themselves (when there is no delegation); with GOOGLE_OAUTH_CLIENT_SECRET' },
+  { name: 'GOOGLE_OAUTH_CLIENT_SECRET', default: '(unset)', meaning: 'secret of GOOGLE_OAUTH_CLIENT_ID; keep it in your secret store' },
+  { name: 'GOOGLE_API_ROOT_URL', default: 'https://gmail.googleapis.com/', meaning: 'Gmail API root (only tests change it)' },
+  { name: 'GOOGLE_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', meaning: 'Google OAuth token endpoint (only tests change it)' },
+  { name: 'SEND_WORKER', default: 'on', meaning: 'off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
+  { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 45: a Gmail call times out after 30 s)' },
+  { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
 
@@ -82,6 +94,14 @@ function url(name: string, raw: string): string {
   } catch {
     throw new ConfigError(`${name}: not a URL: "${raw}"`);
   }
+}
+
+function googleOauthClient(env: NodeJS.ProcessEnv): Config['googleApi']['oauthClient'] {
+  const clientId = env.GOOGLE_OAUTH_CLIENT_ID || '';
+  const clientSecret = env.GOOGLE_OAUTH_CLIENT_SECRET || '';
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) throw new ConfigError('GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: give both or neither');
+  return { clientId, clientSecret };
 }
 
 function gmailAddon(env: NodeJS.ProcessEnv): Config['gmailAddon'] {
@@ -133,6 +153,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     gmailAddon: gmailAddon(env),
     gmailSignatureCheckMinutes: integer(env, 'GMAIL_SIGNATURE_CHECK_MINUTES', 360, 0),
+    googleApi: {
+      serviceAccountFile: env.GOOGLE_SERVICE_ACCOUNT_FILE ? resolve(env.GOOGLE_SERVICE_ACCOUNT_FILE) : undefined,
+      apiRootUrl: `${url('GOOGLE_API_ROOT_URL', env.GOOGLE_API_ROOT_URL || 'https://gmail.googleapis.com/')}/`,
+      tokenUrl: url('GOOGLE_TOKEN_URL', env.GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token'),
+      oauthClient: googleOauthClient(env),
+    },
+    sendWorker: {
+      enabled: (env.SEND_WORKER || 'on') !== 'off',
+      leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 1) * 1000,
+      concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
+    },
     ...overrides,
   };
   if (config.microsoft.issuerTemplate && !config.microsoft.issuerTemplate.includes('{tenantid}')) {

@@ -6,6 +6,8 @@ import { loadDevSigner } from './auth/dev-keys.js';
 import { DEMO_ADMIN, DEMO_REP, seedDemo } from './demo/seed.js';
 import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
+import { startSendWorker } from './jobs/send-worker.js';
+import { googleCredentialsFromConfig } from './google/credentials.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -24,6 +26,23 @@ export async function serve(config: Config, print: (line: string) => void = cons
   app.addHook('preClose', async () => {
     await stopWorker();
   });
+  // Scheduled Gmail sends: every instance may run the worker; leases keep each send to one of them.
+  if (config.sendWorker.enabled) {
+    const stopSendWorker = startSendWorker(store.db, store.dialect, {
+      instanceId: config.instanceId,
+      credentials: googleCredentialsFromConfig(config.googleApi, store.db, secretBox),
+      rootUrl: config.googleApi.apiRootUrl,
+      leaseMs: config.sendWorker.leaseMs,
+      concurrency: config.sendWorker.concurrency,
+      onError: (err) => app.log.error({ err }, 'send worker pass failed'),
+      onOutcome: (outcome) => {
+        if (outcome.result !== 'sent') app.log.info({ send: outcome }, 'scheduled send not sent');
+      },
+    });
+    app.addHook('preClose', async () => {
+      await stopSendWorker();
+    });
+  }
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

@@ -214,3 +214,12 @@ export class GoogleCredentials {
     this.cache.set(key, client);
   }
 }
+
+/** The store's Google credentials as configured (GOOGLE_SERVICE_ACCOUNT_FILE, GOOGLE_OAUTH_CLIENT_*). */
+export function googleCredentialsFromConfig(config: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined }, db: Kysely<Database>, box: SecretBox | undefined): GoogleCredentials {
+  return new GoogleCredentials(
+    { apiRootUrl: config.apiRootUrl, tokenUrl: config.tokenUrl, serviceAccount: config.serviceAccountFile ? readServiceAccountFile(config.serviceAccountFile) : undefined, oauthClient: config.oauthClient },
+    db,
+    box,
+  );
+}

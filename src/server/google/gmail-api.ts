@@ -48,6 +48,24 @@ export function gmailClient(auth: GoogleAuth, options: GmailClientOptions = {}):
   return google.gmail({ version: 'v1', auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS });
 }
 
+/**
+ * A client for an add-on request, acting with the tokens Google put in the event: the user's
+ * OAuth token (`authorizationEventObject.userOAuthToken`) and, for the open message, the
+ * per-message `gmail.accessToken`, sent as `X-Goog-Gmail-Access-Token` as Google documents.
+ */
+export function addonGmailClient(userOAuthToken: string, gmailAccessToken: string | undefined, options: GmailClientOptions = {}): Gmail {
+  const auth = new google.auth.OAuth2();
+  auth.setCredentials({ access_token: userOAuthToken });
+  return google.gmail({
+    version: 'v1',
+    auth,
+    rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL,
+    retry: false,
+    timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS,
+    ...(gmailAccessToken ? { headers: { 'X-Goog-Gmail-Access-Token': gmailAccessToken } } : {}),
+  });
+}
+
 /** The headers of a mail that the store reads (metadata only, never the body). */
 export interface MessageHeaders {
   /** Gmail's id of the message. */
@@ -291,15 +309,4 @@ export async function getSendAs(gmail: Gmail, sendAsEmail: string): Promise<Send
 export async function patchSendAsSignature(gmail: Gmail, sendAsEmail: string, signature: string): Promise<SendAs> {
   const res = await call(`settings.sendAs.patch ${sendAsEmail}`, () => gmail.users.settings.sendAs.patch({ userId: 'me', sendAsEmail, requestBody: { signature } }));
   return sendAsOf(res.data);
-}
-
-/**
- * A Gmail client for one add-on request: the rep's `userOAuthToken` as the bearer and the event's
- * `gmail.accessToken` in `X-Goog-Gmail-Access-Token`, which together open the current message
- * (gmail.addons.current.message.*) and let the add-on create a draft (…action.compose).
- */
-export function addonGmailClient(userOAuthToken: string, gmailAccessToken: string, options: GmailClientOptions = {}): Gmail {
-  const auth = new google.auth.OAuth2();
-  auth.setCredentials({ access_token: userOAuthToken });
-  return google.gmail({ version: 'v1', auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS, headers: { 'X-Goog-Gmail-Access-Token': gmailAccessToken } });
 }
