@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import type { Store } from '../../src/server/db/connect.js';
+import { loadDevSigner, type DevSigner } from '../../src/server/auth/dev-keys.js';
+import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { TEST_DIST } from '../support/build-faces.mjs';
+
+jest.setTimeout(120_000);
+
+/** The pack an admin writes in the console: first with a misspelt kind and an unknown key. */
+const goodPack = (group: string, subject = 'Quote for {{ product }}') => `pack: console-pack
+title: Console pack
+groups: [${group}]
+defaultLanguage: en
+templates:
+  - id: quote
+    kind: quote
+    title: {en: Quotation, es: Cotización}
+    fields:
+      - {name: product, type: text, required: true}
+    variants:
+      en: {subject: "${subject}", body: "<p>Dear {{ contact.firstName }}, here is our offer for {{ product }}.</p>"}
+      es: {subject: "Cotización de {{ product }}", body: "<p>Estimado/a {{ contact.firstName }}: le enviamos nuestra oferta de {{ product }}.</p>"}
+`;
+const brokenPack = (group: string) =>
+  goodPack(group)
+    .replace('    kind: quote\n', '    kind: qoute\n')
+    .replace('defaultLanguage: en\n', 'defaultLanguage: en\ncolour: blue\n');
+
+// Chromium runs once; one store kind is enough for the browser flow (the API suites cover both).
+const kind = storeKinds()[0]!;
+
+describe(`the admin console in Chromium (${kind.name})`, () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let signer: DevSigner;
+  let browser: Browser;
+  let base: string;
+  let t: SeededTenant;
+  let adminToken: string;
+  let repToken: string;
+
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, 'e2e');
+    signer = await loadDevSigner(mkdtempSync(join(tmpdir(), 'tp-admin-e2e-')));
+    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    adminToken = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
+    repToken = await signer.sign({ tenantId: t.tenantId, userId: t.rep.id, email: t.rep.email });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+  });
+
+  const openConsole = async (token: string): Promise<{ page: Page; errors: string[] }> => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/admin#token=${encodeURIComponent(token)}`);
+    return { page, errors };
+  };
+  const repPacks = async () => (await app.inject({ method: 'GET', url: '/api/v1/me/packs', headers: bearer(repToken) })).json().packs as { pack: string; version: number; document: { templates: { variants: { en: { subject: string } } }[] } }[];
+
+  it('check at the right lines → fix → preview in two languages → publish → the rep sees it → roll back', async () => {
+    const { page, errors } = await openConsole(adminToken);
+    await page.getByRole('tab', { name: 'Packs' }).waitFor();
+    // The fragment token moved into the session: it is not left in the address bar.
+    expect(page.url()).not.toContain('token=');
+
+    await page.getByRole('button', { name: 'New pack' }).click();
+    await page.getByTestId('pack-source').fill(brokenPack(t.groupSlug));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const issues = page.getByTestId('pack-issues');
+    await issues.getByText('2 problem(s) found').waitFor();
+    await expect(issues.getByText(/Line 5, column 1/).count()).resolves.toBe(1);
+    await expect(issues.locator('li', { hasText: 'Line 5, column 1' }).innerText()).resolves.toMatch(/colour.*unknown field/);
+    await expect(issues.locator('li', { hasText: 'Line 8, column 11' }).innerText()).resolves.toMatch(/templates\[0\]\.kind.*quote/);
+    await expect(page.getByRole('button', { name: 'Save and publish to its groups' }).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'admin-pack-errors');
+
+    // Clicking an issue puts the cursor on its line.
+    await issues.getByRole('button', { name: 'Line 8, column 11' }).click();
+    const selected = await page.getByTestId('pack-source').evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd));
+    expect(selected).toBe('qoute');
+
+    await page.getByTestId('pack-source').fill(goodPack(t.groupSlug));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await issues.getByText('The pack is valid.').waitFor();
+
+    await page.getByTestId('preview-language').selectOption('en');
+    await page.getByRole('button', { name: 'Preview template' }).click();
+    await page.getByTestId('preview-subject').getByText('Quote for Sample product').waitFor();
+    await expect(page.frameLocator('iframe[title="quote en"]').locator('body').innerText()).resolves.toContain('Dear Maria, here is our offer for Sample product.');
+    await page.getByTestId('preview-language').selectOption('es');
+    await page.getByRole('button', { name: 'Preview template' }).click();
+    await page.getByTestId('preview-subject').getByText('Cotización de Sample product').waitFor();
+    await expect(page.frameLocator('iframe[title="quote es"]').locator('body').innerText()).resolves.toContain('Estimado/a Maria: le enviamos nuestra oferta de Sample product.');
+    await screenshot(page, 'admin-pack-preview-es');
+
+    expect((await repPacks()).map((p) => p.pack)).not.toContain('console-pack');
+    await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
+    await page.getByText(`Stored version 1 of console-pack. Published to: ${t.groupSlug}`).waitFor();
+    expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 1 });
+
+    // Version 2: the diff shows the changed line against the published version.
+    await page.getByTestId('pack-source').fill(goodPack(t.groupSlug, 'Our offer: {{ product }}'));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await issues.getByText('The pack is valid.').waitFor();
+    const diff = page.getByTestId('pack-diff');
+    await diff.getByText('(v1)').waitFor();
+    await expect(diff.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
+    await expect(diff.locator('pre').filter({ hasText: /^- / }).innerText()).resolves.toContain('Quote for {{ product }}');
+    await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
+    await page.getByText('Stored version 2 of console-pack.', { exact: false }).waitFor();
+    const v2 = (await repPacks()).find((p) => p.pack === 'console-pack')!;
+    expect(v2.version).toBe(2);
+    expect(v2.document.templates[0]!.variants.en.subject).toBe('Our offer: {{ product }}');
+
+    // History says who pushed each version; roll back to v1.
+    const history = page.getByTestId('pack-history');
+    await history.getByRole('cell', { name: 'v2' }).first().waitFor();
+    await expect(history.innerText()).resolves.toContain(t.admin.email);
+    await screenshot(page, 'admin-pack-history');
+    await history.getByRole('button', { name: 'Roll back to this v1' }).click();
+    await page.getByText('Everyone who had console-pack now gets version 1.').waitFor();
+    expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 1 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('CSV import: a dry run lists what would change per row, then applies', async () => {
+    const { page, errors } = await openConsole(adminToken);
+    await page.getByRole('tab', { name: 'People' }).click();
+    const csv = ['email,name,groups,title', `new.person@e2e.test,New Person,${t.groupSlug},Export Manager`, `${t.rep.email},,,Area Manager`, 'broken,Someone,,', `x@e2e.test,X,no-such-group,`].join('\n');
+    await page.getByTestId('csv-text').fill(csv);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const report = page.getByTestId('import-report');
+    await report.getByText('1 to create, 1 to update, 0 unchanged, 2 with errors').waitFor();
+    await expect(report.locator('tr', { hasText: 'new.person@e2e.test' }).innerText()).resolves.toMatch(/^2\s/);
+    await expect(report.locator('tr', { hasText: t.rep.email }).innerText()).resolves.toContain('title: "" → "Area Manager"');
+    await expect(report.locator('tr', { hasText: 'no-such-group' }).innerText()).resolves.toMatch(/^5\s/);
+    await expect(page.getByRole('button', { name: 'Apply' }).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'admin-csv-dry-run');
+    expect(await t.tdb.selectFrom('users').select('id').where('email', '=', 'new.person@e2e.test').execute()).toEqual([]);
+
+    await page.getByTestId('csv-text').fill(csv.split('\n').slice(0, 3).join('\n'));
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await report.getByText('1 to create, 1 to update, 0 unchanged, 0 with errors').waitFor();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await report.getByText('Imported: 1 created, 1 updated.').waitFor();
+    await page.locator('section[aria-labelledby="users-title"]').getByRole('cell', { name: 'new.person@e2e.test' }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the console in Simplified Chinese', async () => {
+    const { page, errors } = await openConsole(adminToken);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('tab', { name: '模板包' }).waitFor();
+    await page.getByRole('tab', { name: '合规' }).click();
+    await page.getByTestId('compliance-counts').getByText(/人合规/).waitFor();
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('zh-CN');
+    await screenshot(page, 'admin-zh-CN-compliance');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a rep: "admins only" in the page, 403 from its API', async () => {
+    const { page } = await openConsole(repToken);
+    await page.getByTestId('admins-only').getByText('Admins only').waitFor();
+    await expect(page.getByTestId('admins-only').innerText()).resolves.toContain(t.rep.email);
+    await expect(page.getByRole('tab', { name: 'Packs' }).count()).resolves.toBe(0);
+    await screenshot(page, 'admin-rep-refused');
+    const status = await page.evaluate(
+      async ([token]) => (await fetch('/api/v1/admin/compliance', { headers: { authorization: `Bearer ${token}` } })).status,
+      [repToken] as const,
+    );
+    expect(status).toBe(403);
+    await page.close();
+  });
+});
