@@ -256,6 +256,8 @@ export class FakeGmail {
       path = tagged[2]!;
     }
     const query = Object.fromEntries(url.searchParams);
+    // A repeated parameter (metadataHeaders=From&metadataHeaders=To) keeps every value.
+    if (url.searchParams.has('metadataHeaders')) query.metadataHeaders = url.searchParams.getAll('metadataHeaders').join('\n');
     const method = req.method ?? '';
 
     if (path === '/token') {
@@ -415,7 +417,7 @@ export class FakeGmail {
     if ((m = /^\/messages\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const message = mailbox.messages.get(m[1]!) ?? [...mailbox.drafts.values()].find((d) => d.id === m![1]);
       if (!message) return notFound();
-      const wantedHeaders = new URLSearchParams(Object.entries(query)).getAll('metadataHeaders');
+      const wantedHeaders = (query.metadataHeaders ?? '').split('\n').filter(Boolean);
       return reply(200, this.view(message, query.format, wantedHeaders));
     }
     if (rest === '/settings/sendAs' && method === 'GET') return reply(200, { sendAs: mailbox.sendAs });
