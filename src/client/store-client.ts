@@ -184,4 +184,28 @@ export class StoreClient {
     }
     return this.json(`/client-time?${params.toString()}`);
   }
+
+  /**
+   * My enforced signature, revalidated: with the ETag of a cached copy the store answers 304 and
+   * this says `unchanged`; `none` when no pack enforces a signature for me. `signal` lets the
+   * Outlook event handlers bound the wait.
+   */
+  async mySignatureIfChanged(etag?: string, signal?: AbortSignal): Promise<{ status: 'unchanged'; etag: string } | { status: 'none' } | { status: 'ok'; etag: string | null; signature: MySignature & { pack: string } }> {
+    try {
+      const headers: Record<string, string> = etag ? { 'if-none-match': etag } : {};
+      const response = await this.request('/me/signature', signal ? { headers, signal } : { headers });
+      if (response.status === 304 && etag) return { status: 'unchanged', etag };
+      return { status: 'ok', etag: response.headers.get('etag'), signature: (await response.json()) as MySignature & { pack: string } };
+    } catch (error) {
+      if (error instanceof StoreError && error.status === 404) return { status: 'none' };
+      throw error;
+    }
+  }
+
+  /** What the Outlook on-send check saw for a sending address (the admin's compliance view). */
+  async reportSignatureState(report: { address: string; state: 'ok' | 'missing' | 'altered'; pack?: string; signature?: string; hash?: string; detail?: string; client?: string }, signal?: AbortSignal): Promise<void> {
+    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'outlook', ...report }) };
+    if (signal) init.signal = signal;
+    await this.request('/me/signature-state', init);
+  }
 }

@@ -36,6 +36,10 @@ export interface MessageState {
   supportedSets: Record<string, string>;
   itemChangedHandlers: Array<() => void>;
   storage: Map<string, string> | null;
+  /** Office.actions.associate registrations, by name. */
+  associated: Record<string, (event: unknown) => unknown>;
+  /** Info-bar messages by key. */
+  notifications: Record<string, { type: string; message: string }>;
 }
 
 type Callback = (result: { status: string; value?: unknown; error?: { code: number; name: string; message: string } }) => void;
@@ -61,6 +65,8 @@ export function messageState(overrides: Partial<MessageState> = {}): MessageStat
     supportedSets: { Mailbox: '1.13' },
     itemChangedHandlers: [],
     storage: null,
+    associated: {},
+    notifications: {},
     ...overrides,
   };
 }
@@ -126,6 +132,10 @@ export function outlookStandIn(state: MessageState): Record<string, unknown> {
       getAsync: (...args: unknown[]) => answer('delayDeliveryTime.getAsync', lastArg(args), state.delayDeliveryTime),
       setAsync: (when: Date, ...rest: unknown[]) => answer('delayDeliveryTime.setAsync', lastArg(rest), undefined, () => (state.delayDeliveryTime = when)),
     },
+    notificationMessages: {
+      replaceAsync: (key: string, details: { type: string; message: string }, ...rest: unknown[]) =>
+        answer('notificationMessages.replaceAsync', lastArg(rest), undefined, () => (state.notifications[key] = details)),
+    },
     isClientSignatureEnabledAsync: (...args: unknown[]) => answer('isClientSignatureEnabledAsync', lastArg(args), state.clientSignatureEnabled),
     disableClientSignatureAsync: (...args: unknown[]) => answer('disableClientSignatureAsync', lastArg(args), undefined, () => (state.clientSignatureEnabled = false)),
   };
@@ -145,6 +155,11 @@ export function outlookStandIn(state: MessageState): Record<string, unknown> {
   };
 
   return {
+    actions: {
+      associate: (name: string, handler: (event: unknown) => unknown) => {
+        state.associated[name] = handler;
+      },
+    },
     context: {
       displayLanguage: 'zh-CN',
       requirements: {
@@ -167,8 +182,10 @@ export function outlookStandIn(state: MessageState): Record<string, unknown> {
 }
 
 /** Installs the stand-in as the global `Office` (through office-addin-mock) and returns it. */
-export function installOffice(state: MessageState): unknown {
-  const mock = new OfficeMockObject(outlookStandIn(state) as never, 'outlook' as never);
+export function installOffice(state: MessageState, options: { displayLanguage?: string } = {}): unknown {
+  const standIn = outlookStandIn(state) as { context: { displayLanguage: string } };
+  if (options.displayLanguage) standIn.context.displayLanguage = options.displayLanguage;
+  const mock = new OfficeMockObject(standIn as never, 'outlook' as never);
   (globalThis as { Office?: unknown }).Office = mock;
   if (state.storage) {
     const storage = state.storage;

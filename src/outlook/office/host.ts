@@ -102,3 +102,13 @@ export function associateHandler(name: string, handler: (event: never) => unknow
   const actions = (globalThis as { Office?: typeof Office }).Office?.actions;
   if (actions && typeof actions.associate === 'function') actions.associate(name, handler as (event: unknown) => unknown);
 }
+
+/**
+ * Office's own SSO token for the add-in's API (IdentityAPI 1.3), without any prompt: the event
+ * runtime cannot show sign-in UI. Its audience is the add-in's Entra app, which the store verifies.
+ */
+export function officeSsoToken(): Promise<string> {
+  const auth = (globalThis as { Office?: typeof Office }).Office?.auth;
+  if (!auth || typeof auth.getAccessToken !== 'function') return Promise.reject(new OfficeUnavailableError('Office SSO is not available here'));
+  return auth.getAccessToken({ allowSignInPrompt: false, allowConsentPrompt: false, forMSGraphAccess: false });
+}

@@ -4,7 +4,7 @@
  */
 export { OfficeError, OfficeUnavailableError } from './errors.js';
 export { officeCall } from './async.js';
-export { office, hasOffice, mailbox, officeReady, displayLanguage, isSetSupported, diagnostics, userProfile, onItemChanged, associateHandler } from './host.js';
+export { office, hasOffice, mailbox, officeReady, displayLanguage, isSetSupported, diagnostics, userProfile, onItemChanged, associateHandler, officeSsoToken } from './host.js';
 export type { OfficeReadyInfo, OutlookDiagnostics, UserProfile } from './host.js';
 export {
   currentItem,
@@ -36,3 +36,4 @@ export type { ItemMode, ItemKind, ItemInfo, BodyType, RecipientField, MailAddres
 export { cacheStorage } from './storage.js';
 export type { CacheStorage } from './storage.js';
 export { openDialogForMessage, messageParent } from './dialog.js';
+export { notify } from './notify.js';

@@ -9,7 +9,7 @@ import { publishedEtag, publishedPacks } from '../services/packs.js';
 import { closed, ErrorResponse, errorResponses, UserView } from './schemas.js';
 import { copyTemplate, deletePersonalTemplate, listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse, savePersonalTemplate } from '../services/personal-templates.js';
 import { TemplateSchema } from '../../core/pack/schema.js';
-import { mySignature } from '../services/signatures.js';
+import { mySignature, signatureEtag } from '../services/signatures.js';
 import { renderForRep } from '../services/render.js';
 import { notFound } from '../errors.js';
 import { recordSignatureState, SIGNATURE_STATES } from '../services/compliance.js';
@@ -73,7 +73,8 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
       config: { access: 'packs:read' },
       schema: {
         tags: ['me'],
-        summary: 'My enforced signature, rendered from my profile and marked, with its hash and the on-send policy (404 when no pack enforces one)',
+        summary: 'My enforced signature, rendered from my profile and marked, with its hash and the on-send policy (404 when no pack enforces one). Send If-None-Match to get 304 when unchanged.',
+        headers: Type.Object({ 'if-none-match': Type.Optional(Type.String()) }),
         response: {
           200: Type.Object({
             pack: Type.String(),
@@ -83,12 +84,19 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
             hash: Type.String(),
             policy: Type.Object({ signatureOnSend: Type.Enum(['block', 'warn', 'off']), disableClientSignature: Type.Boolean() }),
           }),
+          304: Type.Null(),
           ...errorResponses,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { principal, tdb } = caller(request, db);
+      const etag = await signatureEtag(tdb, principal.userId);
+      reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      const sent = request.headers['if-none-match'];
+      if (sent && (sent.trim() === '*' || sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag))) {
+        return sendNoBody(reply, 304);
+      }
       const signature = await mySignature(tdb, principal.userId);
       if (!signature) throw notFound('an enforced signature in the packs published to you');
       return signature;

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { TenantDb } from '../db/tenant-db.js';
 import { renderSignature } from '../../core/signature/index.js';
-import { publishedPacks } from './packs.js';
+import { publishedEtag, publishedPacks } from './packs.js';
 import { repProfileOf } from './people.js';
 
 export interface MySignature {
@@ -40,4 +41,16 @@ export async function mySignature(tdb: TenantDb, userId: string): Promise<MySign
     };
   }
   return null;
+}
+
+/**
+ * The ETag of a rep's signature: it changes when what mySignature renders from changes — the
+ * published pack versions and the rep's profile (both in publishedEtag) and the company name.
+ * The Outlook compose handler revalidates with it on every new mail, so the 304 path must stay
+ * a few small queries with no rendering.
+ */
+export async function signatureEtag(tdb: TenantDb, userId: string): Promise<string> {
+  const company = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
+  const packs = await publishedEtag(tdb, userId);
+  return `"${createHash('sha256').update(`signature|${packs}|${company?.name ?? ''}`).digest('base64url').slice(0, 27)}"`;
 }

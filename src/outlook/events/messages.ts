@@ -1,0 +1,48 @@
+/**
+ * What the Smart Alerts dialog says, in Office's display language (English and Simplified
+ * Chinese). Outlook shows at most 500 characters and 20 for a button label.
+ */
+const TEXT = {
+  en: {
+    missing: 'Your company signature is missing from this message. Choose "Add signature" to put it back, then send again.',
+    altered: 'Your company signature was changed in this message. Choose "Add signature" to restore it, then send again.',
+    reinsert: 'Add signature',
+    outsideHours: (who: string, local: string, status: string, next: string | null) =>
+      `It is ${local} for ${who} (${status}). ${next ? `Their next business morning is ${next}. ` : ''}Send anyway, or schedule it for their business hours.`,
+    schedule: 'Schedule for 09:00',
+    scheduled: (when: string) => `Scheduled: this message will be delivered at ${when} (recipient's time).`,
+    cannotSchedule: 'This Outlook cannot schedule sending. Use Outlook\'s "Delay delivery" instead.',
+  },
+  zh: {
+    missing: '此邮件缺少公司签名。请点击“添加签名”恢复签名后再发送。',
+    altered: '此邮件中的公司签名已被修改。请点击“添加签名”恢复签名后再发送。',
+    reinsert: '添加签名',
+    outsideHours: (who: string, local: string, status: string, next: string | null) =>
+      `${who} 当地时间为 ${local}（${status}）。${next ? `对方下一个工作日上午为 ${next}。` : ''}仍要发送，或安排在对方工作时间发送。`,
+    schedule: '定时到对方 09:00',
+    scheduled: (when: string) => `已定时：此邮件将于 ${when}（收件人当地时间）送达。`,
+    cannotSchedule: '此版本的 Outlook 无法定时发送，请使用 Outlook 的“延迟传递”。',
+  },
+};
+
+export type Messages = (typeof TEXT)['en'];
+
+export function messagesFor(displayLanguage: string): Messages {
+  return /^zh/i.test(displayLanguage) ? TEXT.zh : TEXT.en;
+}
+
+/** Outlook's limits for the Smart Alerts dialog. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+/** "Sun 09:00" in the recipient's zone; the ISO string when Intl cannot format it. */
+export function formatInZone(iso: string, timeZone: string | null, language: string): string {
+  try {
+    const options: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false };
+    if (timeZone) options.timeZone = timeZone;
+    return new Date(iso).toLocaleString(language, options);
+  } catch {
+    return iso;
+  }
+}
