@@ -48,6 +48,8 @@ export class EventsRuntime {
     const win = frame.contentWindow as (Window & typeof globalThis) | null;
     if (!win) throw new Error('could not create the event runtime frame');
     installOffice(win, this.mailbox);
+    // An about:blank frame has no origin of its own to derive the store's URL from; say it, as a build would.
+    Object.assign(win, { __TRADEPANE_ADDIN__: { storeUrl: window.location.origin, dev: true, clientId: null, apiScope: null } });
     for (const src of sources) {
       await new Promise<void>((resolve, reject) => {
         const script = win.document.createElement('script');

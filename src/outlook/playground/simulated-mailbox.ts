@@ -126,7 +126,7 @@ export class SimulatedMailbox {
   // ---------- for the stand-in ----------
 
   isSetSupported(name: string, version?: string): boolean {
-    const sets: Record<string, string> = { Mailbox: this.mailboxVersion, IdentityAPI: '1.3', NestedAppAuth: '0' };
+    const sets: Record<string, string> = { Mailbox: this.mailboxVersion, IdentityAPI: '0', NestedAppAuth: '0' };
     const have = sets[name];
     if (!have || have === '0') return false;
     if (!version) return true;

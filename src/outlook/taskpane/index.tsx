@@ -16,10 +16,11 @@ async function start(): Promise<void> {
   const host = officeMailHost();
   const language = uiLanguageOf(host.displayLanguage());
   document.documentElement.lang = language;
-  const client = new StoreClient({ baseUrl: window.location.origin, token: tokenSource() });
+  const cache = cacheStorage();
+  const client = new StoreClient({ baseUrl: window.location.origin, token: tokenSource(cache) });
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <TaskPaneApp services={{ client, host, cache: cacheStorage(), language, t: translator(language) }} />
+      <TaskPaneApp services={{ client, host, cache, language, t: translator(language) }} />
     </StrictMode>,
   );
 }

@@ -1,14 +1,22 @@
+import { jwtExpiry, writeCachedToken } from '../auth/token-cache.js';
+import type { CacheStorage } from '../office/storage.js';
+
+/** Dev tokens live 12 hours (the store's /dev/token says so); used when a token carries no exp. */
+const DEV_TOKEN_LIFETIME_MS = 12 * 3600_000;
+
 /**
  * Where the task pane's store token comes from. Dev mode and the playground: the store's dev
  * token, handed over in the URL fragment (`#token=`, never sent to a server) by /dev/taskpane and
- * /dev/playground; the fragment is then removed from the address bar. Outlook: Microsoft sign-in
- * through src/outlook/auth.
+ * /dev/playground; the fragment is then removed from the address bar, and the token goes to the
+ * shared token cache so the event handlers (which cannot sign in) use it too. Outlook: Microsoft
+ * sign-in through src/outlook/auth.
  */
-export function tokenSource(): () => Promise<string> {
+export function tokenSource(storage: CacheStorage): () => Promise<string> {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
   const devToken = fragment.get('token');
   if (devToken) {
     history.replaceState(null, '', window.location.pathname + window.location.search);
+    void writeCachedToken(storage, { token: devToken, expiresAt: jwtExpiry(devToken) ?? Date.now() + DEV_TOKEN_LIFETIME_MS, source: 'dev' });
     return async () => devToken;
   }
   return async () => {

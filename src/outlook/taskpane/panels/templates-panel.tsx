@@ -49,7 +49,7 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
       {purpose === 'reply' && <Body1>{t('read.replyHint')}</Body1>}
       <div className={styles.filters}>
         <Field label={t('templates.search')}>
-          <Input type="search" value={query} placeholder={t('templates.searchPlaceholder')} onChange={(_, d) => setQuery(d.value)} autoFocus />
+          <Input type="search" value={query} placeholder={t('templates.searchPlaceholder')} onChange={(_, d) => setQuery(d.value)} />
         </Field>
         <Field label={t('templates.kind')}>
           <Select value={kind} onChange={(_, d) => setKind(d.value)}>
@@ -104,10 +104,11 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [preview, setPreview] = useState<RenderedTemplate | null>(null);
 
-  const recipient = item?.mode === 'compose' ? item.to[0]?.address : item?.mode === 'read' ? item.from?.address : undefined;
-
   /** Render through the store (it knows the rep, the company and the recipient); a 422 is the list of missing values, not a failure. */
   const renderNow = async (): Promise<RenderedTemplate | MissingValue[]> => {
+    // Recipients change while the pane is open: ask for them now, not when the pane opened.
+    const current = (await host.item().catch(() => item)) ?? item;
+    const recipient = current?.mode === 'compose' ? current.to[0]?.address : current?.mode === 'read' ? current.from?.address : undefined;
     try {
       return await client.render({ pack, template: template.id, fields: formToFields(values), ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
     } catch (error) {
