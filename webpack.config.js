@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
+import webpack from 'webpack';
+import { manifestFiles, manifestSettings } from './manifest/generate.js';
 
 /**
  * The faces' build, in the shape of Microsoft's task-pane template: one entry per page, one
@@ -13,9 +15,64 @@ const pages = [
   { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
 ];
 
+/** Adds the manifests (and their icons) to the build output, with the URLs of this build. */
+class OutlookManifestPlugin {
+  constructor(settings) {
+    this.settings = settings;
+  }
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('OutlookManifestPlugin', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'OutlookManifestPlugin', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        for (const [file, content] of Object.entries(manifestFiles(this.settings))) compilation.emitAsset(file, new webpack.sources.RawSource(content));
+      });
+    });
+  }
+}
+
+/**
+ * The Outlook event-handler bundle: one self-contained events.js (no splitting, no runtime
+ * chunk, no eval source maps, no dev-server client), compiled down to ES2016 because classic
+ * Outlook on Windows builds before 2403 run handlers in a JavaScript-only runtime that knows
+ * nothing newer. Its name has no hash: the manifests point at it.
+ */
+function eventsConfig(production, addinDefine, settings) {
+  return {
+    name: 'events',
+    // Built after the pages, so their clean-up of dist/ never removes events.js or the manifests.
+    dependencies: ['faces'],
+    mode: production ? 'production' : 'development',
+    devtool: production ? false : 'source-map',
+    target: ['web', 'es2016'],
+    entry: { events: './src/outlook/events/index.ts' },
+    output: {
+      path: fileURLToPath(new URL('./dist', import.meta.url)),
+      filename: '[name].js',
+      publicPath: '/addin/',
+      clean: false,
+      environment: { arrowFunction: true, const: true, destructuring: true, forOf: true, templateLiteral: true, asyncFunction: false, optionalChaining: false, dynamicImport: false, module: false, bigIntLiteral: false },
+    },
+    resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
+    module: {
+      rules: [{ test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, target: 'ES2016', module: 'ES2022', moduleResolution: 'Bundler' } } }],
+    },
+    optimization: { splitChunks: false, runtimeChunk: false },
+    plugins: [
+      new webpack.DefinePlugin(addinDefine),
+      new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+      new HtmlWebpackPlugin({ filename: 'events.html', template: './src/outlook/events/events.html', chunks: ['events'], scriptLoading: 'blocking', inject: 'head' }),
+      new OutlookManifestPlugin(settings),
+    ],
+    performance: { hints: false },
+    stats: 'errors-warnings',
+  };
+}
+
 export default (_env, argv) => {
   const production = argv.mode === 'production';
-  return {
+  const settings = manifestSettings(process.env);
+  const addinDefine = { __TRADEPANE_ADDIN__: JSON.stringify({ storeUrl: settings.baseUrl, dev: settings.dev, clientId: settings.clientId, apiScope: settings.apiScope }) };
+  return [{
+    name: 'faces',
     mode: production ? 'production' : 'development',
     devtool: production ? 'source-map' : 'eval-source-map',
     entry: Object.fromEntries(pages.map((p) => [p.name, p.entry])),
@@ -23,7 +80,8 @@ export default (_env, argv) => {
       path: fileURLToPath(new URL('./dist', import.meta.url)),
       filename: '[name].[contenthash:8].js',
       publicPath: '/addin/',
-      clean: true,
+      // The events config writes into the same folder at the same time.
+      clean: { keep: /^(events\.|manifest\.|assets[\\/])/ },
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js'],
@@ -35,8 +93,8 @@ export default (_env, argv) => {
       rules: [{ test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, module: 'ES2022', moduleResolution: 'Bundler' } } }],
     },
     optimization: { splitChunks: { chunks: 'all', cacheGroups: { vendor: { test: /node_modules/, name: 'vendor' } } } },
-    plugins: pages.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] })),
+    plugins: [new webpack.DefinePlugin(addinDefine), ...pages.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
     performance: { hints: false },
     stats: 'errors-warnings',
-  };
+  }, eventsConfig(production, addinDefine, settings)];
 };
