@@ -4,14 +4,18 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { DOMParser, type Element } from '@xmldom/xmldom';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { DOMParser, type Document as XmlDocument, type Element } from '@xmldom/xmldom';
+import Ajv04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import * as acorn from 'acorn';
 // @ts-expect-error plain JavaScript module without types (the build imports it too)
 import { manifestFiles, manifestSettings } from '../../manifest/generate.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { COMMANDS, HANDLERS } from '../../src/outlook/events/names.js';
+
+// CommonJS packages whose default export NodeNext types as the module object.
+const Ajv04 = ((Ajv04Module as unknown as { default?: typeof Ajv04Module.default }).default ?? Ajv04Module) as unknown as typeof Ajv04Module.default;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule.default }).default ?? addFormatsModule) as unknown as typeof addFormatsModule.default;
 
 /**
  * The manifests as the build writes them, checked for what breaks add-ins in practice, and the
@@ -24,9 +28,9 @@ const files = manifestFiles(settings) as Record<string, string | Buffer>;
 const xml = new DOMParser().parseFromString(String(files['manifest.xml']), 'text/xml');
 const json = JSON.parse(String(files['manifest.json'])) as Record<string, any>;
 
-const elements = (root: Element | Document, name: string): Element[] => Array.from(root.getElementsByTagNameNS('*', name) as unknown as ArrayLike<Element>);
+const elements = (root: Element | XmlDocument, name: string): Element[] => Array.from(root.getElementsByTagNameNS('*', name) as unknown as ArrayLike<Element>);
 const childNames = (el: Element): string[] => Array.from(el.childNodes as unknown as ArrayLike<Element>).filter((n) => n.nodeType === 1).map((n) => n.localName!);
-const only = (root: Element | Document, name: string): Element => {
+const only = (root: Element | XmlDocument, name: string): Element => {
   const found = elements(root, name);
   if (found.length === 0) throw new Error(`no <${name}>`);
   return found[0]!;

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { StoreError, type MissingValue, type RenderedTemplate } from '../../../client/store-client.js';
-import { TEMPLATE_KINDS, type PackTemplate } from '../../../core/pack/schema.js';
+import type { PackTemplate } from '../../../core/pack/schema.js';
 import { TemplateSearch, type SearchEntry } from '../../../core/search/templates.js';
 import { localized, type FieldError } from '../../../core/template/fields.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -40,6 +40,8 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
     return map;
   }, [packs]);
   const search = useMemo(() => new TemplateSearch([...byKey.values()]), [byKey]);
+  // Only the kinds the rep actually has (the pack format's full list would offer empty filters).
+  const kinds = useMemo(() => [...new Set([...byKey.values()].map((e) => e.template.kind))].sort(), [byKey]);
   const hits = useMemo(() => search.search(query, kind ? { kind } : {}), [search, query, kind]);
 
   if (chosen) return <TemplateDetail choice={chosen} purpose={purpose} onBack={() => setChosen(null)} />;
@@ -54,7 +56,7 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
         <Field label={t('templates.kind')}>
           <Select value={kind} onChange={(_, d) => setKind(d.value)}>
             <option value="">{t('templates.allKinds')}</option>
-            {TEMPLATE_KINDS.map((k) => (
+            {kinds.map((k) => (
               <option key={k} value={k}>
                 {t(`kind.${k}` as MessageKey)}
               </option>

@@ -1,0 +1,135 @@
+/**
+ * @jest-environment jsdom
+ */
+import { describe, expect, it } from '@jest/globals';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { StoreError } from '../../src/client/store-client.js';
+import { composeItem, memoryCache, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
+
+/** The Templates panel: search as you type, kinds, the typed form, insert, blocked insert, offline. */
+describe('task pane: templates', () => {
+  const rendered = { language: 'en', reason: 'chosen by you (en)', subject: 'Quotation LED panels', html: '<p>LED panels</p><table><tr><td>Panel</td></tr></table>', text: 'LED panels' };
+
+  it('searches as you type and filters by kind', async () => {
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack] }));
+    await screen.findByRole('button', { name: 'Quotation' });
+    expect(screen.getByRole('status').textContent).toBe('3 templates');
+    fireEvent.change(screen.getByLabelText('Search templates'), { target: { value: 'samp' } });
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Quotation' })).toBeNull());
+    expect(screen.getByRole('button', { name: 'Samples on their way' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Search templates'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'payment' } });
+    await waitFor(() => expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('Payment reminder')]));
+  });
+
+  it('fills the typed form with the pack defaults, inserts the rendered HTML and sets the empty subject', async () => {
+    const host = recordingHost(composeItem());
+    const requests: unknown[] = [];
+    const uses: string[] = [];
+    renderPane(
+      host,
+      storeStub({
+        myPacks: async () => [quotePack],
+        render: (async (request: unknown) => (requests.push(request), rendered)) as never,
+        recordUse: (async (pack: string, template: string) => void uses.push(`${pack}/${template}`)) as never,
+      }),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
+    expect((screen.getByLabelText(/^Incoterm/) as HTMLSelectElement).value).toBe('FOB');
+    expect((screen.getByLabelText(/^Valid until/) as HTMLInputElement).value).toBe('2026-12-31');
+    fireEvent.change(screen.getByLabelText(/^Product/), { target: { value: 'LED panels' } });
+    fireEvent.change(screen.getByLabelText('Item (Line 1)'), { target: { value: 'Panel' } });
+    fireEvent.change(screen.getByLabelText('Price (Line 1) Amount'), { target: { value: '7.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a line' }));
+    expect(screen.getByLabelText('Item (Line 2)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    await screen.findByText('Inserted; the subject was empty, so it is now "Quotation LED panels".');
+    expect(host.inserted).toEqual([rendered.html]);
+    expect(host.subject).toBe('Quotation LED panels');
+    expect(requests).toEqual([
+      {
+        pack: 'sales',
+        template: 'quotation',
+        to: 'buyer@hamburg-import.de',
+        fields: { product: 'LED panels', moq: '', incoterm: 'FOB', validUntil: '2026-12-31', lines: [{ item: 'Panel', price: { amount: '7.5', currency: 'USD' } }, { item: '', price: '' }] },
+      },
+    ]);
+    await waitFor(() => expect(uses).toEqual(['sales/quotation']));
+  });
+
+  it('keeps a subject the rep already wrote', async () => {
+    const host = recordingHost(composeItem(), { subject: 'Our offer' });
+    renderPane(host, storeStub({ myPacks: async () => [quotePack], render: (async () => rendered) as never, recordUse: async () => undefined }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Samples on their way' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    await screen.findByText('Inserted.');
+    expect(host.subject).toBe('Our offer');
+  });
+
+  it('blocks the insert and lists the missing values the store named', async () => {
+    const host = recordingHost(composeItem());
+    const missing = new StoreError(422, 'missing_values', 'cannot insert yet', [
+      { path: 'product', message: 'required', label: 'Product' },
+      { path: 'lines', message: 'required' },
+    ]);
+    renderPane(host, storeStub({ myPacks: async () => [quotePack], render: async () => Promise.reject(missing) }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    const list = await screen.findByRole('list', { name: 'Cannot insert yet. These values are missing:' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Product', 'Items']);
+    expect(host.inserted).toEqual([]);
+  });
+
+  it('checks typed values before asking the store, naming the field', async () => {
+    let asked = false;
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack], render: (async () => ((asked = true), rendered)) as never }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
+    fireEvent.change(screen.getByLabelText(/^Minimum order/), { target: { value: '12 boxes' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const alert = await screen.findByText('Fix these fields first:');
+    expect(alert.parentElement!.textContent).toContain('Minimum order: must be a number; got "12 boxes"');
+    expect(asked).toBe(false);
+  });
+
+  it('shows the preview in a sandboxed frame', async () => {
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack], render: (async () => ({ ...rendered, html: '<p>LED <b>panels</b></p>' })) as never }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Samples on their way' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const frame = (await screen.findByTitle('Preview')) as HTMLIFrameElement;
+    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('srcdoc')).toContain('<p>LED <b>panels</b></p>');
+  });
+
+  it('works from the cached packs when the store is unreachable, and says so when an action needs it', async () => {
+    const cache = memoryCache({ 'packs:rep@example.test': JSON.stringify({ savedAt: '2026-11-20T08:00:00.000Z', packs: [quotePack] }) });
+    const unreachable = () => Promise.reject(new TypeError('Failed to fetch'));
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: unreachable, render: unreachable }), cache);
+    fireEvent.click(await screen.findByRole('button', { name: 'Samples on their way' }));
+    expect(screen.getByText(/The template store cannot be reached\. Your cached templates still work/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    await screen.findByText(/This needs the template store, which cannot be reached\. Retrying in 10 s/);
+    expect(screen.getAllByRole('button', { name: 'Retry' }).length).toBe(1);
+  });
+
+  it('replies with a template in read mode', async () => {
+    const host = recordingHost({ mode: 'read', internetMessageId: '<m1@x>', conversationId: 'c1', subject: 'Inquiry', from: { name: 'Anna', address: 'anna@hamburg-import.de' }, to: [], receivedAt: null, dateHeader: null });
+    const requests: { to?: string }[] = [];
+    renderPane(
+      host,
+      storeStub({
+        myPacks: async () => [quotePack],
+        render: (async (r: { to?: string }) => (requests.push(r), rendered)) as never,
+        recordUse: async () => undefined,
+        clientTimeOf: () => new Promise(() => undefined),
+        logStatus: () => new Promise(() => undefined),
+        lookupContact: () => new Promise(() => undefined),
+      }),
+    );
+    fireEvent.click(await screen.findByRole('tab', { name: 'Reply with a template' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Samples on their way' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Reply with this template' }));
+    await screen.findByText('The reply form is open with the template.');
+    expect(host.replies).toEqual([rendered.html]);
+    expect(requests[0]?.to).toBe('anna@hamburg-import.de');
+  });
+});
