@@ -6,7 +6,7 @@ import webpack from 'webpack';
 
 /**
  * Builds the faces (webpack, production mode) once into .test-dist/ for the end-to-end tests,
- * and again only when src/, webpack.config.js or the lock changed since (a content hash is kept
+ * and again only when src/, manifest/, webpack.config.js or the lock changed since (a content hash is kept
  * beside the output). Called from jest's global set-up, so parallel suites never build twice.
  * Plain JS because jest loads global set-up without the test transform's module mapping.
  */
@@ -22,6 +22,7 @@ function sourcesHash() {
     }
   };
   walk(resolve('src'));
+  if (existsSync(resolve('manifest'))) walk(resolve('manifest'));
   for (const file of ['webpack.config.js', 'package-lock.json']) if (existsSync(file)) hash.update(readFileSync(file));
   return hash.digest('hex');
 }
