@@ -53,6 +53,8 @@ export interface FailureOptions {
   afterCommit?: boolean;
   /** Carry the call out and never answer (the caller hangs until its timeout or death). */
   hang?: boolean;
+  /** Only once this many drafts.send by the same tag have succeeded (a failure mid-batch). */
+  afterSends?: number;
   /** Called when this failure is used. */
   onUse?: () => void;
 }
@@ -292,7 +294,7 @@ export class FakeGmail {
   }
 
   private takeFailure(method: string, path: string, tag: string | null): Failure | undefined {
-    const index = this.failures.findIndex((f) => (!f.path || f.path.test(path)) && (!f.method || f.method === method) && (!f.tag || f.tag === tag));
+    const index = this.failures.findIndex((f) => (!f.path || f.path.test(path)) && (!f.method || f.method === method) && (!f.tag || f.tag === tag) && (f.afterSends === undefined || this.sends.filter((s) => s.tag === tag).length >= f.afterSends));
     if (index >= 0) return this.failures.splice(index, 1)[0];
     if (this.chaosRate > 0 && this.random() < this.chaosRate) {
       const status = this.chaosStatuses[Math.floor(this.random() * this.chaosStatuses.length)] ?? 500;
