@@ -1,3 +1,5 @@
+import { padStartWith } from './compat.js';
+
 /**
  * FNV-1a, 32 bits, over the UTF-8 bytes of a string, as 8 lower-case hex digits.
  *
@@ -30,5 +32,5 @@ export function fnv1a32(text: string): string {
       byte(0x80 | (cp & 0x3f));
     }
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return padStartWith((h >>> 0).toString(16), 8, '0');
 }

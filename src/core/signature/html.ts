@@ -1,3 +1,5 @@
+import { allMatches } from './compat.js';
+
 /**
  * A small, forgiving HTML scanner for the signature code. It runs in Outlook's JavaScript-only
  * event runtime, where there is no DOM, so it cannot lean on DOMParser; and it has to read what
@@ -54,7 +56,7 @@ const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/
 
 function parseAttributes(source: string): Map<string, string> {
   const attrs = new Map<string, string>();
-  for (const m of source.matchAll(ATTRIBUTE)) {
+  for (const m of allMatches(source, ATTRIBUTE)) {
     const name = m[1]!.toLowerCase();
     if (!attrs.has(name)) attrs.set(name, decodeEntities(m[2] ?? m[3] ?? m[4] ?? ''));
   }

@@ -1,3 +1,4 @@
+import { allMatches, padStartWith } from './compat.js';
 import { fnv1a32 } from './hash.js';
 import { escapeHtml, parseHtml, visibleLines, walk, type HtmlElement } from './html.js';
 
@@ -47,7 +48,7 @@ function toZeroWidth(bits: string): string {
 }
 
 export function startToken(hash: string): string {
-  const bits = Number.parseInt(hash, 16).toString(2).padStart(HASH_BITS, '0');
+  const bits = padStartWith(Number.parseInt(hash, 16).toString(2), HASH_BITS, '0');
   return toZeroWidth(START_PREAMBLE + bits);
 }
 
@@ -125,7 +126,7 @@ function insertionPoint(body: string): number {
   const lastLt = body.lastIndexOf('<', at - 1);
   if (lastLt !== -1 && body.indexOf('>', lastLt) === -1) at = Math.min(at, lastLt);
   const rawOpen = /<(script|style|textarea|title|xmp)\b[^>]*>/gi;
-  for (const m of body.slice(0, at).matchAll(rawOpen)) {
+  for (const m of allMatches(body.slice(0, at), rawOpen)) {
     if (!new RegExp(`</${m[1]}[\\s/>]`, 'i').test(body.slice(m.index + m[0].length))) at = Math.min(at, m.index);
   }
   return at;
@@ -143,10 +144,10 @@ interface ZeroWidthToken {
 
 function zeroWidthTokens(body: string): ZeroWidthToken[] {
   const tokens: ZeroWidthToken[] = [];
-  for (const m of body.matchAll(ZW_RUN)) {
+  for (const m of allMatches(body, ZW_RUN)) {
     const positions: number[] = [];
     let bits = '';
-    for (const unit of m[0].matchAll(/\u200C|\u200D|&[^;]*;/g)) {
+    for (const unit of allMatches(m[0], /\u200C|\u200D|&[^;]*;/g)) {
       const u = unit[0];
       const one = u === ONE || /^&(?:zwj;|#0*8205;|#[xX]0*200[dD];)$/.test(u);
       bits += one ? '1' : '0';
@@ -156,7 +157,7 @@ function zeroWidthTokens(body: string): ZeroWidthToken[] {
     let p = 0;
     while (p < bits.length) {
       if (bits.startsWith(START_PREAMBLE, p) && bits.length - p >= START_LENGTH) {
-        const hash = Number.parseInt(bits.slice(p + START_PREAMBLE.length, p + START_LENGTH), 2).toString(16).padStart(8, '0');
+        const hash = padStartWith(Number.parseInt(bits.slice(p + START_PREAMBLE.length, p + START_LENGTH), 2).toString(16), 8, '0');
         tokens.push({ kind: 'start', start: positions[p]!, end: positions[p + START_LENGTH]!, hash });
         p += START_LENGTH;
       } else if (bits.startsWith(END_PREAMBLE, p)) {
