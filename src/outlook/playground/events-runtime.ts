@@ -1,3 +1,4 @@
+import { COMMANDS, HANDLERS } from '../events/names.js';
 import { installOffice } from './office-standin.js';
 import type { EventOutcome, SimulatedMailbox } from './simulated-mailbox.js';
 
@@ -8,6 +9,18 @@ import type { EventOutcome, SimulatedMailbox } from './simulated-mailbox.js';
  * one the way Outlook does (OnNewMessageCompose, OnMessageSend …).
  */
 export const EVENTS_PAGE = '/addin/events.html';
+
+/** Which function Outlook calls for each event and Smart Alerts button: what the manifests declare. */
+export const LAUNCH_EVENTS = {
+  OnNewMessageCompose: HANDLERS.newMessageCompose,
+  OnMessageFromChanged: HANDLERS.messageFromChanged,
+  OnMessageSend: HANDLERS.messageSend,
+} as const;
+export const COMMAND_FUNCTIONS: Record<string, string> = {
+  [COMMANDS.reinsertSignature]: HANDLERS.reinsertSignature,
+  [COMMANDS.scheduleForClientMorning]: HANDLERS.scheduleForClientMorning,
+};
+export type LaunchEvent = keyof typeof LAUNCH_EVENTS;
 
 export class EventsRuntime {
   private started: Promise<string[]> | undefined;
@@ -20,13 +33,23 @@ export class EventsRuntime {
     return this.started;
   }
 
-  has(name: string): boolean {
-    return this.mailbox.handlers.has(name);
+  /** Whether the bundle registered the function for this launch event. */
+  has(event: LaunchEvent): boolean {
+    return this.mailbox.handlers.has(LAUNCH_EVENTS[event]);
   }
 
-  async run(name: string, extra: Record<string, unknown> = {}): Promise<EventOutcome> {
+  /** Fires a launch event: Outlook calls the function the manifest names for it. */
+  async run(event: LaunchEvent): Promise<EventOutcome> {
     await this.start();
-    return this.mailbox.runEvent(name, extra);
+    return this.mailbox.runEvent(LAUNCH_EVENTS[event], { type: event }, event);
+  }
+
+  /** A Smart Alerts dialog button (commandId) runs its function command. */
+  async command(commandId: string): Promise<EventOutcome> {
+    await this.start();
+    const name = COMMAND_FUNCTIONS[commandId];
+    if (!name) throw new Error(`no function command for ${commandId}`);
+    return this.mailbox.runEvent(name, {}, commandId);
   }
 
   /** The script(s) the events page loads: its page is the one Outlook on the web opens, the script the one classic Windows runs. */

@@ -152,8 +152,17 @@ function ComposeWindow() {
       )}
       {outcome && outcome !== 'sent' && (
         <div role="alert" className="blocked" aria-label="Send blocked">
-          <strong>Send blocked{outcome.timedOut ? ' (the handler did not complete)' : ''}:</strong> {outcome.errorMessage}
-          {outcome.cancelLabel ? <em> [{outcome.cancelLabel}]</em> : null}
+          <strong>{outcome.sendModeOverride === 'promptUser' ? 'Outlook asks before sending' : 'Send blocked'}{outcome.timedOut ? ' (the handler did not complete)' : ''}:</strong> {outcome.errorMessage}
+          {outcome.sendModeOverride === 'promptUser' ? (
+            <button type="button" onClick={() => setOutcome('sent')}>
+              Send anyway
+            </button>
+          ) : null}
+          {outcome.cancelLabel && outcome.commandId ? (
+            <button type="button" onClick={() => void events.command(outcome.commandId!).then(() => setOutcome(null))}>
+              {outcome.cancelLabel}
+            </button>
+          ) : null}
         </div>
       )}
     </form>

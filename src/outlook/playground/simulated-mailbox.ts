@@ -203,9 +203,10 @@ export class SimulatedMailbox {
    * Resolves with what the handler decided; a handler that never completes within `budgetMs`
    * counts as timed out (Outlook would then apply the manifest's send mode).
    */
-  runEvent(name: string, extra: Record<string, unknown> = {}, budgetMs = 10_000): Promise<EventOutcome> {
+  runEvent(name: string, extra: Record<string, unknown> = {}, label = name, budgetMs = 10_000): Promise<EventOutcome> {
     const handler = this.handlers.get(name);
     if (!handler) return Promise.reject(new Error(`the events bundle registered no handler named ${name}`));
+    const event = `${label} → ${name}`;
     return new Promise<EventOutcome>((resolve) => {
       let done = false;
       const finish = (outcome: EventOutcome) => {
@@ -216,13 +217,13 @@ export class SimulatedMailbox {
         this.changed();
         resolve(outcome);
       };
-      const timer = setTimeout(() => finish({ event: name, allowEvent: undefined, timedOut: true }), budgetMs);
-      const event = {
+      const timer = setTimeout(() => finish({ event, allowEvent: undefined, timedOut: true }), budgetMs);
+      const launch = {
         type: name,
         ...extra,
         completed: (options?: { allowEvent?: boolean; errorMessage?: string; cancelLabel?: string; commandId?: string; sendModeOverride?: string }) =>
           finish({
-            event: name,
+            event,
             allowEvent: options?.allowEvent,
             ...(options?.errorMessage !== undefined ? { errorMessage: String(options.errorMessage) } : {}),
             ...(options?.cancelLabel !== undefined ? { cancelLabel: String(options.cancelLabel) } : {}),
@@ -231,12 +232,12 @@ export class SimulatedMailbox {
           }),
       };
       try {
-        const result = handler(event);
+        const result = handler(launch);
         if (result && typeof (result as Promise<unknown>).then === 'function') {
-          (result as Promise<unknown>).then(undefined, (error: unknown) => finish({ event: name, allowEvent: undefined, errorMessage: `handler threw: ${String(error)}`, timedOut: true }));
+          (result as Promise<unknown>).then(undefined, (error: unknown) => finish({ event, allowEvent: undefined, errorMessage: `handler threw: ${String(error)}`, timedOut: true }));
         }
       } catch (error) {
-        finish({ event: name, allowEvent: undefined, errorMessage: `handler threw: ${String(error)}`, timedOut: true });
+        finish({ event, allowEvent: undefined, errorMessage: `handler threw: ${String(error)}`, timedOut: true });
       }
     });
   }
