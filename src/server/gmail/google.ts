@@ -29,7 +29,11 @@ function upstream(error: unknown): never {
 
 const view = (s: ScheduledSendView): ScheduledView => ({ id: s.id, sendAt: s.sendAt, subject: s.subject, to: s.recipients, status: s.status, reason: s.reason });
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+/** Same addresses, whatever the order, case or repeats (a draft may name one buyer in To and Cc). */
+const sameSet = (a: string[], b: string[]) => {
+  const key = (list: string[]) => [...new Set(list.map((x) => x.toLowerCase()))].sort().join('\n');
+  return key(a) === key(b);
+};
 
 /**
  * The draft in the rep's compose window. The compose event names the recipients (and, for a
