@@ -8,6 +8,7 @@ import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
+import { startSignatureDriftCheck } from './gmail/signature-push.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -20,7 +21,9 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const devSigner = config.devMode ? await loadDevSigner(config.dataDir) : undefined;
   const seeded = config.devMode ? await seedDemo(store.db) : false;
   const secretBox = SecretBox.fromConfig(config.secretKey, config.dataDir, config.devMode);
-  const app = await buildApp({ config, store, devSigner, secretBox });
+  // One set of Google credentials (and their token cache) for the app, the send worker and the drift check.
+  const googleCredentials = googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
+  const app = await buildApp({ config, store, devSigner, secretBox, gmailAddon: { credentials: googleCredentials } });
   // CRM deliveries: every instance runs the worker; leases keep each attempt to one instance.
   const stopWorker = startOutboxWorker(store.db, secretBox, config.instanceId, (err) => app.log.error({ err }, 'outbox worker pass failed'));
   app.addHook('preClose', async () => {
@@ -30,7 +33,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   if (config.sendWorker.enabled) {
     const stopSendWorker = startSendWorker(store.db, store.dialect, {
       instanceId: config.instanceId,
-      credentials: googleCredentialsFromConfig(config.googleApi, store.db, secretBox),
+      credentials: googleCredentials,
       rootUrl: config.googleApi.apiRootUrl,
       leaseMs: config.sendWorker.leaseMs,
       concurrency: config.sendWorker.concurrency,
@@ -43,6 +46,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
       await stopSendWorker();
     });
   }
+
+  // Gmail signatures: re-applies the enforced signature where a rep changed it (needs delegation; 0 minutes = off).
+  const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
+  app.addHook('preClose', async () => {
+    await stopDriftCheck();
+  });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
