@@ -13,7 +13,12 @@ const pages = [
   // Dev harness only: the real task pane beside a simulated Outlook item. Never in a manifest.
   { name: 'playground', entry: './src/outlook/playground/index.tsx', template: './src/outlook/playground/playground.html' },
   { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
+  // Outlook's dialog sign-in (MSAL redirect) for clients without nested app authentication.
+  { name: 'signin', entry: './src/outlook/auth/signin-page.ts', template: './src/outlook/auth/signin.html' },
 ];
+
+/** Pages kept out of the shared vendor chunk: they must not load React and Fluent UI. */
+const SMALL_PAGES = new Set(['signin']);
 
 /** Adds the manifests (and their icons) to the build output, with the URLs of this build. */
 class OutlookManifestPlugin {
@@ -92,7 +97,7 @@ export default (_env, argv) => {
       // ES module output lets webpack tree-shake Fluent UI (NodeNext + transpileOnly would emit CommonJS).
       rules: [{ test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, module: 'ES2022', moduleResolution: 'Bundler' } } }],
     },
-    optimization: { splitChunks: { chunks: 'all', cacheGroups: { vendor: { test: /node_modules/, name: 'vendor' } } } },
+    optimization: { splitChunks: { chunks: 'all', cacheGroups: { vendor: { test: /node_modules/, name: 'vendor', chunks: (chunk) => !SMALL_PAGES.has(chunk.name) } } } },
     plugins: [new webpack.DefinePlugin(addinDefine), ...pages.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
     performance: { hints: false },
     stats: 'errors-warnings',

@@ -1,4 +1,4 @@
-import { cacheStorage, isSetSupported, openDialogForMessage, userProfile } from '../office/index.js';
+import { OfficeError, cacheStorage, isSetSupported, openDialogForMessage, userProfile } from '../office/index.js';
 import { addinConfig } from './config.js';
 import { jwtExpiry, readCachedToken, writeCachedToken, type CachedToken } from './token-cache.js';
 
@@ -12,7 +12,30 @@ import { jwtExpiry, readCachedToken, writeCachedToken, type CachedToken } from '
  */
 export class SignInError extends Error {
   override readonly name = 'SignInError';
+  constructor(
+    message: string,
+    /** The person closed the sign-in window or said no: not worth an error banner. */
+    readonly cancelled = false,
+  ) {
+    super(message);
+  }
 }
+
+/** The dialog sign-in page the build writes (webpack's `signin` page), on the add-in's origin. */
+export function signInPageUrl(storeUrl: string): string {
+  return `${storeUrl.replace(/\/$/, '')}/addin/signin.html`;
+}
+
+/** Office dialog errors (displayDialogAsync and DialogEventReceived) in words a rep can act on. */
+const DIALOG_ERRORS: Record<number, string> = {
+  12002: 'The sign-in page could not be loaded',
+  12003: 'The sign-in page must be served over https',
+  12004: 'The sign-in page is not on the add-in’s domain',
+  12005: 'The sign-in page must be served over https',
+  12007: 'A sign-in window is already open',
+  12009: 'Outlook blocked the sign-in window; allow it and try again',
+};
+const DIALOG_CLOSED = 12006;
 
 export async function storeToken(options: { interactive?: boolean } = {}): Promise<string> {
   const storage = cacheStorage();
@@ -54,13 +77,26 @@ async function naaToken(clientId: string, scope: string, interactive: boolean): 
 }
 
 async function dialogToken(storeUrl: string): Promise<CachedToken> {
-  const message = await openDialogForMessage(`${storeUrl.replace(/\/$/, '')}/addin/signin.html`);
+  let message: string;
+  try {
+    message = await openDialogForMessage(signInPageUrl(storeUrl));
+  } catch (error) {
+    if (error instanceof OfficeError && error.code === DIALOG_CLOSED) throw new SignInError('Sign-in was cancelled: the sign-in window was closed', true);
+    if (error instanceof OfficeError && typeof error.code === 'number' && DIALOG_ERRORS[error.code]) throw new SignInError(`${DIALOG_ERRORS[error.code]} (${error.code})`);
+    throw new SignInError(`The sign-in window failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // The page answers {token, expiresAt} or {error} (signin-dialog.ts); anything else is refused.
   let parsed: { token?: unknown; expiresAt?: unknown; error?: unknown };
   try {
     parsed = JSON.parse(message) as typeof parsed;
   } catch {
-    throw new SignInError('The sign-in dialog answered something unexpected');
+    throw new SignInError('The sign-in window answered something unexpected');
   }
-  if (typeof parsed.token !== 'string') throw new SignInError(typeof parsed.error === 'string' ? parsed.error : 'Sign-in was not completed');
-  return { token: parsed.token, expiresAt: typeof parsed.expiresAt === 'number' ? parsed.expiresAt : (jwtExpiry(parsed.token) ?? Date.now() + 5 * 60_000), source: 'dialog' };
+  if (typeof parsed !== 'object' || parsed === null) throw new SignInError('The sign-in window answered something unexpected');
+  if (typeof parsed.token !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(parsed.token) || parsed.token.length > 16_384) {
+    const reason = typeof parsed.error === 'string' && parsed.error ? parsed.error.slice(0, 300) : 'Sign-in was not completed';
+    throw new SignInError(reason, /cancel/i.test(reason));
+  }
+  const expiresAt = typeof parsed.expiresAt === 'number' && Number.isFinite(parsed.expiresAt) ? parsed.expiresAt : (jwtExpiry(parsed.token) ?? Date.now() + 5 * 60_000);
+  return { token: parsed.token, expiresAt, source: 'dialog' };
 }
