@@ -32,6 +32,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
     },
   );
 
+  // Classic Outlook on Windows runs the event handlers as bare JavaScript; before it lets that
+  // code use SSO or CORS it asks the add-in's origin which scripts it vouches for (docs/outlook.md).
+  const eventsScript = `${new URL(publicUrl).origin}/addin/events.js`;
+  app.get(
+    '/.well-known/microsoft-officeaddins-allowed.json',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'The add-in scripts this origin allows to use SSO and CORS from Outlook’s event runtime (classic Windows)',
+        response: { 200: Type.Object({ allowed: Type.Array(Type.String()) }) },
+      },
+    },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send({ allowed: [eventsScript] }),
+  );
+
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     const link = (path: string, text: string, note: string) => `<li><a href="${escapeHtml(publicUrl + path)}">${escapeHtml(text)}</a> — ${escapeHtml(note)}</li>`;
     const dev = devSigner
