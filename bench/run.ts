@@ -13,6 +13,7 @@ import { clientTimeSection } from './sections/clienttime.js';
 import { storeSection } from './sections/store.js';
 import { bundleSection } from './sections/bundle.js';
 import { renderSection } from './sections/render.js';
+import { schedulerSection } from './sections/scheduler.js';
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
   render: renderSection,
@@ -20,6 +21,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   clienttime: clientTimeSection,
   bundle: bundleSection,
   store: storeSection,
+  scheduler: schedulerSection,
 };
 
 interface Budget {
