@@ -1,3 +1,4 @@
+import { storeToken } from '../auth/sign-in.js';
 import { jwtExpiry, writeCachedToken } from '../auth/token-cache.js';
 import type { CacheStorage } from '../office/storage.js';
 
@@ -19,7 +20,6 @@ export function tokenSource(storage: CacheStorage): () => Promise<string> {
     void writeCachedToken(storage, { token: devToken, expiresAt: jwtExpiry(devToken) ?? Date.now() + DEV_TOKEN_LIFETIME_MS, source: 'dev' });
     return async () => devToken;
   }
-  return async () => {
-    throw new Error('Sign-in is not available in this build');
-  };
+  // Cached while valid; otherwise NAA, the sign-in dialog, or (dev build) the store's dev token.
+  return () => storeToken({ interactive: true });
 }
