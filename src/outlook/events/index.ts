@@ -5,6 +5,8 @@
  * Office.onReady never runs and nothing else starts the code: the handlers must be registered
  * with Office.actions.associate while this file is first evaluated, at top level.
  */
+// First: the globals the rest of the bundle relies on, for older classic Windows runtimes.
+import './runtime-globals.js';
 import { StoreClient } from '../../client/store-client.js';
 import { addinConfig } from '../auth/config.js';
 import { associateHandler, cacheStorage } from '../office/index.js';
