@@ -94,7 +94,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(crmRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
-      await api.register(adminConsoleApiRoutes, { db: store.db });
+      await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials });
     },
     { prefix: API_PREFIX },
   );

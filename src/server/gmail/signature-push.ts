@@ -41,6 +41,8 @@ export interface PushReport {
 export interface PushOptions {
   /** Only the reps of this group (its slug). */
   group?: string | undefined;
+  /** Only this rep (their e-mail address). */
+  user?: string | undefined;
   /** Look and report what would change, write nothing to Gmail or the store. */
   dryRun?: boolean | undefined;
   /** "drift": a periodic check; a changed address is recorded "drifted" before it is re-applied. */
@@ -56,7 +58,8 @@ const targetsOf = (sendAs: SendAs[]) => sendAs.filter((s) => s.isPrimary || s.ve
 
 export async function pushSignatures(tdb: TenantDb, credentials: GoogleCredentials | undefined, options: PushOptions = {}): Promise<PushReport> {
   const report: PushReport = { changed: 0, unchanged: 0, failed: 0, skipped: 0, lines: [] };
-  const users = (await listUsers(tdb)).filter((u) => !u.disabled && (!options.group || u.groups.includes(options.group)));
+  const only = options.user?.trim().toLowerCase();
+  const users = (await listUsers(tdb)).filter((u) => !u.disabled && (!options.group || u.groups.includes(options.group)) && (!only || u.email === only));
   let done = 0;
   for (const user of users) {
     const lines = await pushOne(tdb, credentials, user, options);
@@ -86,15 +89,26 @@ async function pushOne(tdb: TenantDb, credentials: GoogleCredentials | undefined
     return failAll(`signature "${name}" is ${signature.html.length.toLocaleString('en-US')} characters rendered for ${user.email}; Gmail accepts at most ${GMAIL_SIGNATURE_MAX.toLocaleString('en-US')}`);
   }
   if (!credentials?.delegated) return failAll('no service account with domain-wide delegation is configured (GOOGLE_SERVICE_ACCOUNT_FILE); see gmail-addon/README.md');
-  const creds = await credentials.forUser({ tenantId: tdb.tenantId, userId: user.id, email: user.email }, [GMAIL_SCOPES.settings]);
-  if (!creds) return failAll('the store cannot act for this user in Gmail');
-  const gmail = gmailClient(creds.auth, { rootUrl: options.gmailRootUrl ?? credentials.settings.apiRootUrl });
+  const connect = async () => {
+    const creds = await credentials.forUser({ tenantId: tdb.tenantId, userId: user.id, email: user.email }, [GMAIL_SCOPES.settings]);
+    return creds ? gmailClient(creds.auth, { rootUrl: options.gmailRootUrl ?? credentials.settings.apiRootUrl }) : null;
+  };
+  let gmail = await connect();
+  if (!gmail) return failAll('the store cannot act for this user in Gmail');
 
   let sendAs: SendAs[];
   try {
     sendAs = targetsOf(await listSendAs(gmail));
   } catch (error) {
-    return failAll(explain(error));
+    // A cached access token Gmail no longer takes (key rotated, access withdrawn): one fresh grant decides.
+    if (!(error instanceof GmailError && error.status === 401)) return failAll(explain(error));
+    credentials.forgetTokens();
+    try {
+      gmail = (await connect())!;
+      sendAs = targetsOf(await listSendAs(gmail));
+    } catch (again) {
+      return failAll(explain(again));
+    }
   }
   const lines: PushLine[] = [];
   for (const address of sendAs) {

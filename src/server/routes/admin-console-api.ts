@@ -7,7 +7,10 @@ import { complianceOverview, SIGNATURE_CHANNELS } from '../services/compliance.j
 import { checkDraft, previewSignature, previewTemplate, type PackRef } from '../services/pack-preview.js';
 import { importPeople, IMPORT_COLUMNS } from '../services/people-import.js';
 import { usageReport } from '../services/usage.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound, unprocessable } from '../errors.js';
+import type { GoogleCredentials } from '../google/credentials.js';
+import { pushSignatures } from '../gmail/signature-push.js';
+import { audit } from '../services/audit.js';
 import { closed, errorResponses } from './schemas.js';
 
 /** The admin console's own reads and actions (compliance, usage, previews, imports). */
@@ -48,7 +51,56 @@ function packRefOf(body: { source?: string | undefined; fileName?: string | unde
   throw badRequest('say what to preview: source (a draft) or pack (a stored version)', [{ path: 'source', message: 'source or pack is required' }]);
 }
 
-export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+const PushLine = Type.Object({
+  email: Type.String(),
+  address: Type.Optional(Type.String()),
+  outcome: Type.Enum(['changed', 'unchanged', 'failed', 'skipped']),
+  reason: Type.Optional(Type.String()),
+  signature: Type.Optional(Type.String()),
+});
+
+/** `credentials`: the store's Google credentials (the Gmail signature push needs domain-wide delegation). */
+export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; credentials?: GoogleCredentials | undefined }> = async (app, { db, credentials }) => {
+  app.post(
+    '/admin/gmail/push-signatures',
+    {
+      config: { access: 'people:write' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Push each rep\'s enforced signature to their Gmail send-as addresses again (all reps, one group, or one rep), through the delegated service account; dryRun reports what would change and writes nothing. Answers the changed / unchanged / failed / skipped report.',
+        body: Type.Object(
+          {
+            user: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'only this rep (e-mail)' })),
+            group: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'only the reps of this group (slug)' })),
+            dryRun: Type.Optional(Type.Boolean()),
+          },
+          closed,
+        ),
+        response: {
+          200: Type.Object({ dryRun: Type.Boolean(), changed: Type.Integer(), unchanged: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer(), lines: Type.Array(PushLine) }),
+          ...errorResponses,
+          422: errorResponses[400],
+        },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      const { group, dryRun = false } = request.body;
+      const user = request.body.user?.trim().toLowerCase();
+      if (!credentials?.delegated) {
+        throw unprocessable('no_google_delegation', 'the store has no service account with domain-wide delegation (GOOGLE_SERVICE_ACCOUNT_FILE), so it cannot set Gmail signatures; see gmail-addon/README.md');
+      }
+      if (group && !(await tdb.selectFrom('groups').select('id').where('slug', '=', group).executeTakeFirst())) throw notFound(`group "${group}"`);
+      if (user && !(await tdb.selectFrom('users').select('id').where('email', '=', user).executeTakeFirst())) throw notFound(`user "${user}"`);
+      const report = await pushSignatures(tdb, credentials, { group, user, dryRun });
+      if (!dryRun) {
+        const target = user ? { type: 'user', id: user } : group ? { type: 'group', id: group } : { type: 'tenant', id: tdb.tenantId };
+        await audit(tdb, principal, 'gmail.signatures.pushed', target, { changed: report.changed, unchanged: report.unchanged, failed: report.failed, skipped: report.skipped });
+      }
+      return { dryRun, ...report };
+    },
+  );
+
   app.get(
     '/admin/compliance',
     {
