@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import { Badge, Select, Subtitle1 } from '@fluentui/react-components';
+import { Badge, Button, Select, Subtitle1 } from '@fluentui/react-components';
 import { query } from '../api.js';
 import { useConsole, useLoad, when } from '../context.js';
-import { ErrorBar, Loading, RefreshButton, useStyles } from '../components.js';
+import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
 
 interface Overview {
   counts: { compliant: number; attention: number; unknown: number };
@@ -16,11 +16,22 @@ interface Overview {
   }[];
 }
 
+/** POST /admin/gmail/push-signatures: what the push did (or would do), per send-as address. */
+interface PushReport {
+  dryRun: boolean;
+  changed: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  lines: { email: string; address?: string; outcome: 'changed' | 'unchanged' | 'failed' | 'skipped'; reason?: string; signature?: string }[];
+}
+
 const COLOR = { compliant: 'success', attention: 'danger', unknown: 'subtle' } as const;
 
 /**
  * Signature compliance at a glance: per rep, what Outlook saw on their last send and what the
- * Gmail push found, worst first. "Push again" arrives with the Gmail signature push (see docs/admin.md).
+ * Gmail push found, worst first. "Push again" re-applies Gmail signatures (everyone, or one rep)
+ * through the store's delegated service account, and shows the push's report.
  */
 export default function ComplianceView(): ReactNode {
   const { api, t, language } = useConsole();
@@ -29,6 +40,17 @@ export default function ComplianceView(): ReactNode {
   const overview = useLoad(() => api.get<Overview>(`/admin/compliance${query({ verdict })}`), [verdict]);
   const order = { attention: 0, unknown: 1, compliant: 2 };
   const users = [...(overview.data?.users ?? [])].sort((a, b) => order[a.verdict] - order[b.verdict] || (a.email < b.email ? -1 : 1));
+  const [busy, setBusy] = useState(false);
+  const [pushError, setPushError] = useState<unknown>();
+  const [report, setReport] = useState<PushReport>();
+  const push = (body: { user?: string; dryRun?: boolean }) =>
+    run(setBusy, setPushError, async () => {
+      setReport(undefined);
+      setReport(await api.post<PushReport>('/admin/gmail/push-signatures', body));
+      if (!body.dryRun) overview.reload();
+    });
+  // Only lines that need a look: what changed (or would) and what failed.
+  const notable = report?.lines.filter((l) => l.outcome === 'changed' || l.outcome === 'failed') ?? [];
   return (
     <section className={styles.section} aria-labelledby="compliance-title">
       <div className={styles.row}>
@@ -42,7 +64,31 @@ export default function ComplianceView(): ReactNode {
         <RefreshButton onClick={overview.reload} />
         <Loading loading={overview.loading} />
       </div>
+      <div className={styles.row}>
+        <Button appearance="primary" disabled={busy} onClick={() => void push({})}>
+          {t('compliance.pushAll')}
+        </Button>
+        <Button disabled={busy} onClick={() => void push({ dryRun: true })}>
+          {t('compliance.pushDryRun')}
+        </Button>
+      </div>
       <ErrorBar error={overview.error} />
+      <ErrorBar error={pushError} />
+      {report && (
+        <Notice intent={report.failed ? 'warning' : report.dryRun ? 'info' : 'success'}>
+          <span data-testid="push-report">{t(report.dryRun ? 'compliance.pushDryReport' : 'compliance.pushReport', { changed: report.changed, unchanged: report.unchanged, failed: report.failed, skipped: report.skipped })}</span>
+          {notable.length > 0 && (
+            <ul>
+              {notable.slice(0, 50).map((l, i) => (
+                <li key={i} className={l.outcome === 'failed' ? styles.bad : undefined}>
+                  {l.address ?? l.email}: {l.outcome}
+                  {l.reason ? ` — ${l.reason}` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Notice>
+      )}
       {overview.data && <strong data-testid="compliance-counts">{t('compliance.counts', overview.data.counts)}</strong>}
       <table className={styles.table}>
         <thead>
@@ -60,6 +106,14 @@ export default function ComplianceView(): ReactNode {
                 {u.name}
                 <br />
                 {u.email}
+                {u.states.some((s) => s.channel === 'gmail') && (
+                  <>
+                    <br />
+                    <Button size="small" disabled={busy} aria-label={t('compliance.pushFor', { email: u.email })} onClick={() => void push({ user: u.email })}>
+                      {t('compliance.pushAgain')}
+                    </Button>
+                  </>
+                )}
               </td>
               <td>
                 <Badge color={COLOR[u.verdict]}>{t(`compliance.${u.verdict}`)}</Badge>
