@@ -470,6 +470,7 @@ program
       leaseMs: c.sendWorker.leaseMs,
       concurrency: opts.concurrency ?? c.sendWorker.concurrency,
       intervalMs: opts.intervalMs ?? 1000,
+      keepAlive: true,
       onError: (error) => step(`error: send worker pass failed: ${(error as Error).message}`),
       onOutcome: (outcome) => {
         if (!opts.quiet || outcome.result === 'failed' || outcome.result === 'gone') console.log(JSON.stringify({ at: new Date().toISOString(), instance: c.instanceId, ...outcome }));

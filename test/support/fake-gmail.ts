@@ -448,4 +448,25 @@ export class FakeGmail {
     res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
     res.end(JSON.stringify(payload));
   }
+
+  /**
+   * The same Gmail on a port of its own, every call on it counted as `tag`'s (the `/w/<tag>/` path
+   * prefix, for callers that cannot keep a path in their root URL: googleapis resolves each
+   * request path against a global `rootUrl` as an absolute path, dropping the root's own path).
+   * Give a worker process `rootUrl` and `tokenUrl`; `close()` when done (after `stop()` is fine).
+   */
+  async listenFor(tag: string): Promise<{ rootUrl: string; tokenUrl: string; close: () => Promise<void> }> {
+    if (!/^[A-Za-z0-9_-]+$/.test(tag)) throw new Error(`fake Gmail: tag "${tag}" must be letters, digits, - or _`);
+    const server = createServer((req, res) => {
+      req.url = `/w/${tag}${req.url ?? '/'}`;
+      void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = async () => {
+      server.closeAllConnections();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { rootUrl: `${base}/`, tokenUrl: `${base}/token`, close };
+  }
 }

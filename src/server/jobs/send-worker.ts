@@ -327,7 +327,20 @@ export async function sendDue(db: Kysely<Database>, dialect: Dialect, options: S
  * Stopping waits for the pass in flight; leases of items not yet being sent are handed back by
  * releaseLeases (jobs/leases.ts) when the app closes.
  */
-export function startSendWorker(db: Kysely<Database>, dialect: Dialect, options: SendWorkerOptions & { intervalMs?: number; onError?: (error: unknown) => void }): () => Promise<void> {
+export function startSendWorker(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: SendWorkerOptions & {
+    intervalMs?: number;
+    onError?: (error: unknown) => void;
+    /**
+     * Keep the process alive between passes. A standalone `tradepane worker` needs it: with
+     * nothing due and no socket open (SQLite) Node would otherwise exit. Inside `serve` the HTTP
+     * server keeps the process alive and the timer must not hold up its shutdown.
+     */
+    keepAlive?: boolean;
+  },
+): () => Promise<void> {
   const batch = options.batch ?? 100;
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -335,7 +348,7 @@ export function startSendWorker(db: Kysely<Database>, dialect: Dialect, options:
   const schedule = (delay: number) => {
     if (stopped) return;
     timer = setTimeout(tick, delay);
-    timer.unref();
+    if (!options.keepAlive) timer.unref();
   };
   const tick = () => {
     running = sendDue(db, dialect, options)
