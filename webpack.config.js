@@ -97,7 +97,16 @@ export default (_env, argv) => {
       // ES module output lets webpack tree-shake Fluent UI (NodeNext + transpileOnly would emit CommonJS).
       rules: [{ test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, module: 'ES2022', moduleResolution: 'Bundler' } } }],
     },
-    optimization: { splitChunks: { chunks: 'all', cacheGroups: { vendor: { test: /node_modules/, name: 'vendor', chunks: (chunk) => !SMALL_PAGES.has(chunk.name) } } } },
+    optimization: {
+      splitChunks: {
+        chunks: 'all',
+        cacheGroups: {
+          // Only what pages load up front: lazily imported libraries (MSAL on first sign-in, lazy
+          // panels) stay in their own async chunks instead of joining the first paint.
+          vendor: { test: /node_modules/, name: 'vendor', chunks: (chunk) => chunk.canBeInitial() && !SMALL_PAGES.has(chunk.name) },
+        },
+      },
+    },
     plugins: [new webpack.DefinePlugin(addinDefine), ...pages.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
     performance: { hints: false },
     stats: 'errors-warnings',
