@@ -1,4 +1,4 @@
-import { render, type RenderResult } from '@testing-library/react';
+import { configure, render, type RenderResult } from '@testing-library/react';
 import type { PublishedPack, StoreClient } from '../../src/client/store-client.js';
 import { translator, uiLanguageOf } from '../../src/outlook/i18n/index.js';
 import { TaskPaneApp } from '../../src/outlook/taskpane/app.js';
@@ -11,6 +11,10 @@ import { useItem, useTemplates } from '../../src/outlook/taskpane/store.js';
  * asks Outlook to do, a store client whose answers each test chooses, and a Map as the cache.
  * No Office.js and no network: the pane reaches both only through these two seams.
  */
+
+// The lazy panels are compiled by ts-jest on first import: on a busy machine that takes seconds.
+// A ceiling on waiting, not a speed assertion.
+configure({ asyncUtilTimeout: 15_000 });
 
 // jsdom lays nothing out, so nothing ever resizes: an observer that never fires is the honest stand-in
 // (Fluent's MessageBar asks for one).
