@@ -26,6 +26,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aTaskId: string;
   let aConnectorId: string;
   let aDeliveryId: string;
+  let aSendId: string;
   const box = new SecretBox(randomBytes(32));
 
   const snapshotOfA = async () => {
@@ -66,6 +67,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     aDeliveryId = (await a.tdb.selectFrom('outbox').select('id').executeTakeFirstOrThrow()).id;
     await a.tdb.updateTable('outbox', { status: 'dead' }).where('id', '=', aDeliveryId).execute();
     aKeyId = (await a.tdb.selectFrom('api_keys').select('id').executeTakeFirstOrThrow()).id;
+    const { scheduleSend } = await import('../../src/server/services/scheduled-sends.js');
+    const inADay = new Date(Date.now() + 86_400_000).toISOString();
+    aSendId = (await scheduleSend(a.tdb, { ...aRep, role: 'rep' as const, label: a.rep.email }, { provider: 'gmail', draftId: 'r-alpha-draft', recipients: ['boss@buyer-of-alpha.de'], subject: 'Alpha secret deal', sendAt: inADay })).send.id;
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -77,7 +81,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -101,6 +105,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'POST /api/v1/log': { messageId: '<alpha-deal@buyer-of-alpha.de>', direction: 'inbound', from: 'boss@buyer-of-alpha.de', to: ['x@bravo.test'], subject: 'B copy', via: 'api' },
       'POST /api/v1/tasks': { messageId: '<alpha-deal@buyer-of-alpha.de>' },
       'POST /api/v1/tasks/{taskId}/reschedule': { due: { at: '2030-01-01T00:00:00Z' } },
+      'PATCH /api/v1/me/scheduled-sends/{sendId}': { sendAt: '2030-01-01T09:00:00+01:00' },
       'POST /api/v1/connectors': { kind: 'webhook', name: 'alpha hook', settings: { url: 'https://crm.bravo.example/hook' }, secrets: { signingSecret: 'bravo-signing-secret-012' } },
       'PATCH /api/v1/connectors/{connectorId}': { enabled: false },
       'PATCH /api/v1/customers/{customerId}': { name: 'Renamed by B', timeZone: 'Europe/Paris' },

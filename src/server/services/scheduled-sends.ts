@@ -277,10 +277,11 @@ export interface RescheduleOptions {
 
 /** Moves a pending item to a new moment. An item being sent right now cannot be moved (409). */
 export async function rescheduleSend(tdb: TenantDb, actor: Actor, sendId: string, sendAtRaw: string, options: RescheduleOptions = {}): Promise<ScheduledSendView> {
-  const sendAt = checkSendAt(sendAtRaw, options.now ?? new Date()).toISOString();
   return tdb.transaction(async (t) => {
     const row = await load(t, sendId);
+    // Unknown (or someone else's) first: a bad time for a send you cannot see is still "not found".
     if (!row || (options.own && row.user_id !== actor.userId)) throw notFound('scheduled send');
+    const sendAt = checkSendAt(sendAtRaw, options.now ?? new Date()).toISOString();
     if (row.status !== 'pending') throw conflict(row.status === 'sending' ? 'it is being sent right now and can no longer be moved' : `it is ${row.status}; only a pending send can be moved`);
     const stamp = nowIso();
     const revision = row.revision + 1;
