@@ -1,3 +1,5 @@
+import type { PackOutline } from '../core/pack/outline.js';
+
 /**
  * The console's one door to the store: JSON over fetch with the signed-in admin's bearer token.
  * Errors keep the store's shape ({code, message, details}) so views can show them field by field.
@@ -101,15 +103,6 @@ export interface PackSummary {
 
 export interface PackDetail extends PackSummary {
   versions: { version: number; digest: string; pushedBy: string; pushedAt: string }[];
-}
-
-export interface PackOutline {
-  pack: string;
-  title: string;
-  groups: string[];
-  defaultLanguage: string;
-  templates: { id: string; kind: string; title: string; languages: string[]; fields: { name: string; type: string; required: boolean; label: string }[]; locked: boolean }[];
-  signatures: { id: string; title: string; enforce: boolean }[];
 }
 
 export interface DraftCheck {

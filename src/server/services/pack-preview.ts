@@ -1,3 +1,4 @@
+import type { PackOutline } from '../../core/pack/outline.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
 import { parsePackSource, type LocatedIssue, type SourceFormat } from '../../core/pack/source.js';
@@ -14,15 +15,6 @@ import { sanitizedPack } from './packs.js';
  * own messages at their line and column, and every template and signature of a draft (or of a
  * stored version) rendered as a chosen rep would get it — with sample values or a real customer's.
  */
-
-export interface PackOutline {
-  pack: string;
-  title: string;
-  groups: string[];
-  defaultLanguage: string;
-  templates: { id: string; kind: string; title: string; languages: string[]; fields: { name: string; type: string; required: boolean; label: string }[]; locked: boolean }[];
-  signatures: { id: string; title: string; enforce: boolean }[];
-}
 
 export interface DraftCheck {
   ok: boolean;
