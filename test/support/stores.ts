@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
+import { migrate, openStore, type OpenOptions, type Store } from '../../src/server/db/connect.js';
 
 export interface StoreKind {
   name: 'sqlite' | 'postgres';
   /** A fresh, migrated, empty store of this kind; `store.close()` throws it away. */
-  open(): Promise<Store>;
+  open(options?: Pick<OpenOptions, 'onIdleConnectionError'>): Promise<Store>;
 }
 
 const sqlite: StoreKind = {
@@ -20,14 +20,14 @@ const sqlite: StoreKind = {
 /** Each PostgreSQL store is its own schema in the test database, dropped on close. */
 const postgres: StoreKind = {
   name: 'postgres',
-  async open() {
+  async open(options = {}) {
     const url = process.env.TEST_DATABASE_URL!;
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
     await admin.end();
-    const store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4 });
+    const store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4, ...options });
     await migrate(store);
     const close = store.close;
     store.close = async () => {

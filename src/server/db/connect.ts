@@ -31,6 +31,8 @@ export interface OpenOptions {
   /** PostgreSQL schema to work in (tests give each suite its own). */
   pgSchema?: string;
   poolSize?: number;
+  /** PostgreSQL closed an idle pooled connection (default: a process warning). */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 export function openStore(options: OpenOptions): Store {
@@ -41,6 +43,10 @@ export function openStore(options: OpenOptions): Store {
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
+    // A pooled connection the server closes while idle (restart, failover, a dropped database)
+    // is an 'error' on the pool, which would end the process unhandled. The pool discards the
+    // client and the next query opens a new one; queries in flight get their own error.
+    pool.on('error', options.onIdleConnectionError ?? ((error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
