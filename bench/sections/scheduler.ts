@@ -1,79 +1,197 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, openStore } from '../../src/server/db/connect.js';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
 import { startSendWorker } from '../../src/server/jobs/send-worker.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { scheduleSend } from '../../src/server/services/scheduled-sends.js';
-import { FakeGmail } from '../../test/support/fake-gmail.js';
 import { operator, seedTenant } from '../../test/support/fixtures.js';
 import { percentile, sortedCopy, type Row } from '../measure.js';
 
 /**
- * The scheduled-send worker draining 10,000 drafts due at the same moment through the local
- * Gmail stand-in (real googleapis client, real OAuth token exchange), on SQLite with two workers
- * in one process. Lateness is sent_at − send_at per item; duplicates are sends beyond the first
- * per draft, counted by the stand-in. With every item due at once, lateness p99 is close to the
- * total drain time by construction: the budget for it reads as "drained within 2 s" only for a
- * burst the size one pass can take (see docs/performance.md).
+ * The scheduled-send worker through the local Gmail stand-in (real googleapis client, real
+ * JWT-bearer token exchange). The stand-in runs in a process of its own, as Gmail would be
+ * elsewhere; the two workers run as `serve` runs them (production defaults: 8 at once, 100 per
+ * claim, a pass a second), two instances over one database.
+ *
+ * - **Burst**: 10,000 items due at one instant: time until all are sent. Lateness of a burst is
+ *   its queueing by construction (the last item waits for the 9,999 before it), so its p99 is
+ *   reported, not budgeted.
+ * - **Steady**: items falling due one after another at a steady rate well under capacity, the
+ *   everyday case ("send at their 09:00" spread over reps and time zones): lateness p50/p99, the
+ *   figure the ≤ 2 s budget is about.
+ *
+ * Lateness is sent_at − send_at per item (sent_at is written after Gmail answered). Duplicates
+ * are sends beyond the first per draft, counted by the stand-in. docs/performance.md explains.
  */
-const ITEMS = 10_000;
+// Smaller runs for profiling; the budgets are stated for the defaults.
+const BURST = Number(process.env.BENCH_SCHEDULER_ITEMS ?? 10_000);
+const STEADY_RATE = 100; // items falling due per second
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const SERVICE_ACCOUNT = 'bench-sender@tradepane-bench.iam.gserviceaccount.com';
 
-export async function schedulerSection(): Promise<Row[]> {
+/** The stand-in in its child process, called over IPC. */
+class RemoteGmail {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w?.reject(new Error(`fake Gmail: ${m.error}`));
+      else w?.resolve(m.result);
+    });
+  }
+
+  static start(): RemoteGmail {
+    const script = fileURLToPath(new URL('../fake-gmail-process.ts', import.meta.url));
+    return new RemoteGmail(fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  call<T>(method: string, ...args: unknown[]): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, method, args });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    await this.call('stop').catch(() => this.child.kill());
+    await exited;
+  }
+}
+
+interface Scenario {
+  /** Seconds after the start at which item i falls due. */
+  dueAfter: (i: number) => number;
+  items: number;
+}
+
+interface Outcome {
+  totalS: number;
+  lateness: number[];
+  notSent: number;
+  duplicates: number;
+}
+
+async function run(store: Store, scenario: Scenario): Promise<Outcome> {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  const gmail = new FakeGmail();
-  await gmail.start();
-  gmail.addServiceAccount(SERVICE_ACCOUNT, keys.publicKey);
-  const store = openStore({ databaseUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-sched-')) });
+  const gmail = RemoteGmail.start();
   try {
+    const { rootUrl, tokenUrl } = await gmail.call<{ rootUrl: string; tokenUrl: string }>('start');
+    await gmail.call('addServiceAccount', SERVICE_ACCOUNT, keys.publicKey);
     await migrate(store);
-    const t = await seedTenant(store, 'bench-sched');
-    gmail.addUser(t.rep.email);
+    const t = await seedTenant(store, `bench-sched-${randomBytes(3).toString('hex')}`);
+    await gmail.call('addUser', t.rep.email);
     const rep = { ...operator(t.tenantId), userId: t.rep.id, role: 'rep' as const, label: t.rep.email };
-    const credentials = new GoogleCredentials({ apiRootUrl: gmail.rootUrl(), tokenUrl: gmail.tokenUrl, serviceAccount: { clientEmail: SERVICE_ACCOUNT, privateKey: keys.privateKey } }, store.db, new SecretBox(randomBytes(32)));
+    const credentials = new GoogleCredentials({ apiRootUrl: rootUrl, tokenUrl, serviceAccount: { clientEmail: SERVICE_ACCOUNT, privateKey: keys.privateKey } }, store.db, new SecretBox(randomBytes(32)));
 
-    // Scheduled through the service (the real path) for later, then all made due at one instant.
+    // Scheduled through the service (the real path) for later, then given the scenario's times.
+    const drafts = await gmail.call<string[]>('addDrafts', t.rep.email, scenario.items);
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    const drafts: string[] = [];
-    for (let i = 0; i < ITEMS; i++) {
-      const draft = gmail.addDraft(t.rep.email, { to: [`buyer${i}@example.de`], subject: `Quotation ${i}` });
-      drafts.push(draft.draftId);
-      await scheduleSend(t.tdb, rep, { provider: 'gmail', draftId: draft.draftId, recipients: [`buyer${i}@example.de`], subject: `Quotation ${i}`, sendAt: later });
+    const ids: string[] = [];
+    for (let i = 0; i < drafts.length; i++) {
+      const { send } = await scheduleSend(t.tdb, rep, { provider: 'gmail', draftId: drafts[i]!, recipients: [`buyer${i}@example.de`], subject: `Quotation ${i}`, sendAt: later });
+      ids.push(send.id);
     }
-    const dueAt = new Date().toISOString();
-    await store.db.updateTable('scheduled_sends').set({ send_at: dueAt, next_attempt_at: dueAt }).execute();
+    const start = Date.now() + 1_000;
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < ids.length; i++) {
+        const at = new Date(start + scenario.dueAfter(i) * 1000).toISOString();
+        await trx.updateTable('scheduled_sends').set({ send_at: at, next_attempt_at: at }).where('id', '=', ids[i]!).execute();
+      }
+    });
 
-    const started = performance.now();
-    const workers = ['bench-w1', 'bench-w2'].map((instanceId) =>
-      startSendWorker(store.db, store.dialect, { instanceId, credentials, rootUrl: gmail.rootUrl(), intervalMs: 50, batch: 200, concurrency: 16, onError: (error) => console.error('send worker:', error) }),
-    );
-    let pending = ITEMS;
-    while (pending > 0) {
-      await new Promise((r) => setTimeout(r, 100));
-      const row = await store.db.selectFrom('scheduled_sends').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
-      pending = Number(row.n);
-      if (performance.now() - started > 600_000) throw new Error(`the worker did not drain the queue in 10 minutes (${pending} left)`);
+    const workers = ['bench-w1', 'bench-w2'].map((instanceId) => startSendWorker(store.db, store.dialect, { instanceId, credentials, rootUrl, onError: (error) => console.error('send worker:', error) }));
+    let totalS: number;
+    try {
+      let pending = scenario.items;
+      while (pending > 0) {
+        await new Promise((r) => setTimeout(r, 200));
+        const row = await store.db.selectFrom('scheduled_sends').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', t.tenantId).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+        pending = Number(row.n);
+        if (Date.now() - start > 600_000) throw new Error(`the worker did not drain the queue in 10 minutes (${pending} left)`);
+      }
+      totalS = (Date.now() - start) / 1000;
+    } finally {
+      await Promise.all(workers.map((stop) => stop()));
     }
-    const totalS = (performance.now() - started) / 1000;
-    await Promise.all(workers.map((stop) => stop()));
 
-    const rows = await store.db.selectFrom('scheduled_sends').select(['status', 'send_at', 'sent_at']).execute();
-    const notSent = rows.filter((r) => r.status !== 'sent').length;
-    const lateness = sortedCopy(rows.filter((r) => r.sent_at).map((r) => (Date.parse(r.sent_at!) - Date.parse(r.send_at)) / 1000));
-    const duplicates = drafts.reduce((n, id) => n + Math.max(0, gmail.sendsOf(id) - 1), 0);
-    const rate = ITEMS / totalS;
-    return [
-      { section: 'scheduler', name: `${ITEMS.toLocaleString('en')} due at once: time to send all`, value: totalS, unit: 's', higherIsBetter: false, note: `${rate.toFixed(0)} sends/s, 2 workers × 16 at once, SQLite; not sent: ${notSent}` },
-      { section: 'scheduler', name: 'lateness p50', value: percentile(lateness, 50), unit: 's', higherIsBetter: false },
-      { section: 'scheduler', name: 'lateness p99', value: percentile(lateness, 99), unit: 's', higherIsBetter: false, note: 'all due at one instant: p99 ≈ the drain time' },
-      { section: 'scheduler', name: 'duplicate sends', value: duplicates, unit: 'sends', higherIsBetter: false },
-      { section: 'scheduler', name: 'items not sent', value: notSent, unit: 'items', higherIsBetter: false },
-    ];
+    const rows = await store.db.selectFrom('scheduled_sends').select(['status', 'send_at', 'sent_at']).where('tenant_id', '=', t.tenantId).execute();
+    const counts = await gmail.call<number[]>('sendCounts', drafts);
+    return {
+      totalS,
+      lateness: sortedCopy(rows.filter((r) => r.sent_at).map((r) => (Date.parse(r.sent_at!) - Date.parse(r.send_at)) / 1000)),
+      notSent: rows.filter((r) => r.status !== 'sent').length,
+      duplicates: counts.reduce((n, c) => n + Math.max(0, c - 1), 0),
+    };
   } finally {
-    await store.close();
     await gmail.stop();
   }
+}
+
+const WORKERS = '2 instances × 8 at once';
+
+function burstRows(where: string, o: Outcome): Row[] {
+  const prefix = where === 'SQLite' ? '' : `${where}: `;
+  return [
+    { section: 'scheduler', name: `${prefix}${BURST.toLocaleString('en')} due at once: time to send all`, value: o.totalS, unit: 's', higherIsBetter: false, note: `${(BURST / o.totalS).toFixed(0)} sends/s, ${WORKERS}, ${where}` },
+    { section: 'scheduler', name: `${prefix}burst lateness p50 / p99`, value: percentile(o.lateness, 99), unit: 's', higherIsBetter: false, note: `p50 ${percentile(o.lateness, 50).toFixed(1)} s; all due at one instant: p99 ≈ the drain time` },
+    { section: 'scheduler', name: `${prefix}duplicate sends`, value: o.duplicates, unit: 'sends', higherIsBetter: false },
+    { section: 'scheduler', name: `${prefix}items not sent`, value: o.notSent, unit: 'items', higherIsBetter: false },
+  ];
+}
+
+export async function schedulerSection(): Promise<Row[]> {
+  const out: Row[] = [];
+  const sqlite = () => openStore({ databaseUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-sched-')) });
+
+  let store = sqlite();
+  try {
+    out.push(...burstRows('SQLite', await run(store, { items: BURST, dueAfter: () => 0 })));
+  } finally {
+    await store.close();
+  }
+
+  store = sqlite();
+  try {
+    const o = await run(store, { items: STEADY_RATE * STEADY_SECONDS, dueAfter: (i) => i / STEADY_RATE });
+    out.push(
+      { section: 'scheduler', name: 'steady stream: lateness p99', value: percentile(o.lateness, 99), unit: 's', higherIsBetter: false, note: `p50 ${percentile(o.lateness, 50).toFixed(2)} s; ${STEADY_RATE} due per second for ${STEADY_SECONDS} s, ${WORKERS}, SQLite; a pass a second` },
+      { section: 'scheduler', name: 'steady stream: duplicates + not sent', value: o.duplicates + o.notSent, unit: 'items', higherIsBetter: false },
+    );
+  } finally {
+    await store.close();
+  }
+
+  // PostgreSQL: the scale-out database, where SKIP LOCKED lets the two instances claim in parallel.
+  const base = process.env.TEST_DATABASE_URL || 'postgres://tradepane:tradepane@127.0.0.1:5432/tradepane_test';
+  const database = `tp_bench_sched_${process.pid}`;
+  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    out.push({ section: 'scheduler', name: 'PostgreSQL', value: NaN, unit: '', higherIsBetter: false, note: `not measured: PostgreSQL not reachable at ${base.replace(/:[^:@/]*@/, ':***@')} (run .ci/postgres.sh)` });
+    return out;
+  }
+  await admin.query(`create database ${database}`);
+  try {
+    store = openStore({ databaseUrl: base.replace(/\/[^/]*$/, `/${database}`), dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-sched-')) });
+    try {
+      out.push(...burstRows('PostgreSQL', await run(store, { items: BURST, dueAfter: () => 0 })));
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
+  return out;
 }
