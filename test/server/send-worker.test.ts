@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
-import { sendDue, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
+import { sendDue, type ItemOutcome, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
 import { cancelSend, getSend, scheduleSend } from '../../src/server/services/scheduled-sends.js';
 import { createConnector } from '../../src/server/services/connectors.js';
 import { SecretBox } from '../../src/server/secrets.js';
@@ -111,6 +111,22 @@ describe.each(storeKinds())('send worker on $name', (kind) => {
     expect((await getSend(t.tdb, send.id)).status).toBe('sent');
     expect(gmail.sendsOf(draft.draftId)).toBe(1);
   });
+
+  it('gives up on a Gmail call well inside its lease (a third of it), so no other worker can take the item over mid-send', async () => {
+    const { draft, send } = await scheduled('Hanging Gmail');
+    gmail.failNext(1, 500, { path: /\/drafts\/send$/, hang: true });
+    const outcomes: ItemOutcome[] = [];
+    // With the 30 s default the pass would still be waiting when jest gives up on the test.
+    await sendDue(store.db, store.dialect, worker({ leaseMs: 1_500, onOutcome: (o) => outcomes.push(o) }));
+    expect(outcomes.find((o) => o.id === send.id)).toMatchObject({ result: 'retry' });
+    const row = await t.tdb.selectFrom('scheduled_sends').selectAll().where('id', '=', send.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('sending');
+    expect(row.lease_owner).toBeNull();
+    await store.db.updateTable('scheduled_sends').set({ next_attempt_at: past() }).where('id', '=', send.id).execute();
+    await drain({ leaseMs: 1_500 });
+    expect((await getSend(t.tdb, send.id)).status).toBe('sent');
+    expect(gmail.sendsOf(draft.draftId)).toBe(1);
+  }, 15_000);
 
   it('a send whose answer was lost (500 after Gmail sent it) is found among sent mail, not sent again', async () => {
     const { draft, send } = await scheduled('Lost answer');

@@ -3,7 +3,7 @@ import type { Database, ScheduledSendRow as ScheduledSendTable } from '../db/tab
 import type { Dialect } from '../db/connect.js';
 import { TenantDb } from '../db/tenant-db.js';
 import { GoogleCredentials, SEND_SCOPES, type CredentialSource } from '../google/credentials.js';
-import { findSentByMessageId, getDraft, gmailClient, GmailError, sendDraft, type Gmail } from '../google/gmail-api.js';
+import { findSentByMessageId, getDraft, GMAIL_REQUEST_TIMEOUT_MS, gmailClient, GmailError, sendDraft, type Gmail } from '../google/gmail-api.js';
 import { emitSendEvent, eventItem } from '../services/scheduled-sends.js';
 
 /**
@@ -38,7 +38,7 @@ export interface SendWorkerOptions {
   credentials: GoogleCredentials;
   /** Gmail API root (tests point it at a local stand-in). */
   rootUrl?: string | undefined;
-  /** How long a claim is held; must exceed a Gmail request's timeout by a wide margin. */
+  /** How long a claim is held; each Gmail call times out at a third of it (at most 30 s). */
   leaseMs?: number | undefined;
   /** Items claimed per pass. */
   batch?: number | undefined;
@@ -147,7 +147,9 @@ class ItemRun {
       return this.finishFailed('failed', `the store has no access to ${this.userEmail}'s Gmail: ask your admin to set up domain-wide delegation, or connect your Google account in the add-on, then retry`);
     }
     this.source = creds.source;
-    this.gmail = gmailClient(creds.auth, { rootUrl: this.o.rootUrl });
+    // A call may never outlast the lease: if it did, another worker could take the item over,
+    // find the draft still there (the send not yet done) and send it a second time.
+    this.gmail = gmailClient(creds.auth, { rootUrl: this.o.rootUrl, timeoutMs: Math.min(GMAIL_REQUEST_TIMEOUT_MS, Math.floor(this.o.leaseMs / 3)) });
 
     if (item.status === 'sending') {
       // A send may have happened: find out before anything else.
