@@ -48,7 +48,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   }
 
   // Gmail signatures: re-applies the enforced signature where a rep changed it (needs delegation; 0 minutes = off).
-  const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
+  const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, config.instanceId, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
   app.addHook('preClose', async () => {
     await stopDriftCheck();
   });

@@ -10,6 +10,7 @@ import * as m003 from './migrations/003_template_uses.js';
 import * as m004 from './migrations/004_connectors_outbox.js';
 import * as m005 from './migrations/005_send_queue.js';
 import * as m006 from './migrations/006_signature_states.js';
+import * as m007 from './migrations/007_job_runs.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -79,6 +80,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_connectors_outbox': m004,
   '005_send_queue': m005,
   '006_signature_states': m006,
+  '007_job_runs': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -283,6 +283,15 @@ export interface OutboxRow {
   delivered_at: string | null;
 }
 
+/** A periodic job that runs once per interval across all instances (jobs/periodic.ts). */
+export interface JobRunRow {
+  name: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+}
+
 /** The last signature state seen per rep, channel and sending address (admin compliance view). */
 export interface SignatureStateRow {
   id: string;
@@ -325,4 +334,5 @@ export interface Database {
   connectors: ConnectorRow;
   outbox: OutboxRow;
   signature_states: SignatureStateRow;
+  job_runs: JobRunRow;
 }

@@ -4,6 +4,7 @@ import { TenantDb } from '../db/tenant-db.js';
 import { GMAIL_SIGNATURE_MAX, verifySignature } from '../../core/signature/index.js';
 import { GMAIL_SCOPES, type GoogleCredentials } from '../google/credentials.js';
 import { gmailClient, GmailError, listSendAs, patchSendAsSignature, type SendAs } from '../google/gmail-api.js';
+import { startPeriodicJob } from '../jobs/periodic.js';
 import { recordSignatureState } from '../services/compliance.js';
 import { listUsers, type UserView } from '../services/people.js';
 import { mySignature } from '../services/signatures.js';
@@ -144,25 +145,19 @@ function explain(error: unknown): string {
 
 /**
  * The periodic drift check, across tenants (a system job, like the outbox worker): every
- * `minutes`, one pass per tenant. Returns a stop function. Only one pass runs at a time.
+ * `minutes`, one pass per tenant, by one of the running instances. Returns a stop function.
  */
-export function startSignatureDriftCheck(db: Kysely<Database>, credentials: GoogleCredentials | undefined, minutes: number, onError: (error: unknown) => void): () => Promise<void> {
+export function startSignatureDriftCheck(db: Kysely<Database>, credentials: GoogleCredentials | undefined, minutes: number, instanceId: string, onError: (error: unknown) => void): () => Promise<void> {
   if (!credentials?.delegated || minutes <= 0) return async () => undefined;
-  let running: Promise<void> | null = null;
-  const pass = async () => {
-    // Crosses tenants on purpose: the operator's job re-checks every company's reps.
-    const tenants = await db.selectFrom('tenants').select('id').execute();
-    for (const tenant of tenants) await pushSignatures(new TenantDb(db, tenant.id), credentials, { mode: 'drift' });
-  };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = pass().catch(onError).finally(() => {
-      running = null;
-    });
-  }, minutes * 60_000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  // Once per interval across all instances (jobs/periodic.ts), not once per instance.
+  return startPeriodicJob(
+    db,
+    { name: 'gmail-signature-drift', instanceId, everyMs: minutes * 60_000 },
+    async () => {
+      // Crosses tenants on purpose: the operator's job re-checks every company's reps.
+      const tenants = await db.selectFrom('tenants').select('id').execute();
+      for (const tenant of tenants) await pushSignatures(new TenantDb(db, tenant.id), credentials, { mode: 'drift' });
+    },
+    onError,
+  );
 }
