@@ -1,6 +1,7 @@
-import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 
 /**
  * A small Gmail on a loopback port, speaking the documented REST shapes the `googleapis` client
@@ -8,8 +9,14 @@ import type { AddressInfo } from 'node:net';
  *
  *   POST /token   jwt-bearer grant (RS256 assertion of a registered service account, aud Google's
  *                 token URL, `sub` = a mailbox of this fake, a Gmail scope) or refresh_token grant
- *                 (client id/secret + a refresh token handed out by `issueRefreshToken`)
- *                 → {access_token, expires_in, token_type}; refused → 400 {error: 'invalid_grant'}
+ *                 (client id/secret + a refresh token handed out by `issueRefreshToken` or a code
+ *                 exchange) → {access_token, expires_in, token_type, scope};
+ *                 authorization_code grant (client id/secret, a code from `issueAuthorizationCode`
+ *                 or `consent`, the redirect_uri it was issued for; a code works once)
+ *                 → also {refresh_token, id_token (RS256, iss accounts.google.com, aud = client id,
+ *                 email, email_verified, the auth request's nonce)} when `openid` was granted;
+ *                 refused → 400 {error: 'invalid_grant' | 'redirect_uri_mismatch' | …}
+ *   POST /revoke  token=<refresh or access token> → 200 {}; unknown → 400 {error: 'invalid_token'}
  *   GET    /gmail/v1/users/me/drafts[/:id?format=metadata]        drafts.list / drafts.get
  *   POST   /gmail/v1/users/me/drafts        {message: {raw, threadId}}   drafts.create
  *   POST   /gmail/v1/users/me/drafts/send   {id}                         drafts.send
@@ -63,6 +70,18 @@ interface Failure extends FailureOptions {
   status: number;
 }
 
+interface AuthorizationCode {
+  email: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  nonce: string | undefined;
+  emailVerified: boolean;
+  used: boolean;
+}
+
+export const GOOGLE_ID_ISSUER = 'https://accounts.google.com';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -86,6 +105,14 @@ export class FakeGmail {
   private readonly tokens = new Map<string, string>();
   private readonly accounts = new Map<string, KeyObject>();
   private readonly refreshTokens = new Map<string, string>();
+  /** Scopes each refresh token carries (absent: compose + readonly, as `issueRefreshToken` always gave). */
+  private readonly refreshScopes = new Map<string, string>();
+  private readonly codes = new Map<string, AuthorizationCode>();
+  private idTokenKey: KeyObject | null = null;
+  /** Every refresh token a code exchange handed out, with its mailbox (tests look for it at rest). */
+  readonly issuedRefreshTokens: { email: string; refreshToken: string }[] = [];
+  /** Every token revoked through /revoke. */
+  readonly revocations: string[] = [];
   private readonly revoked = new Set<string>();
   private readonly hanging: ServerResponse[] = [];
   private failures: Failure[] = [];
@@ -139,10 +166,50 @@ export class FakeGmail {
     for (const [token, user] of this.tokens) if (user === email.toLowerCase()) this.tokens.delete(token);
   }
 
-  issueRefreshToken(email: string): string {
+  issueRefreshToken(email: string, scopes?: string[]): string {
     const token = `1//fake-refresh-${randomBytes(8).toString('hex')}`;
     this.refreshTokens.set(token, email.toLowerCase());
+    if (scopes) this.refreshScopes.set(token, scopes.join(' '));
     return token;
+  }
+
+  /**
+   * An authorization code as Google's consent page would hand it to `redirectUri` after `email`
+   * consented to `scopes` (default: compose, readonly, openid, email). Works once, at the token
+   * endpoint, for `clientId` (default: this fake's client) and exactly that redirect_uri.
+   */
+  issueAuthorizationCode(email: string, options: { redirectUri: string; scopes?: string[]; nonce?: string; clientId?: string; emailVerified?: boolean }): string {
+    const code = `4/0fake-${randomBytes(12).toString('base64url')}`;
+    this.codes.set(code, {
+      email: email.toLowerCase(),
+      clientId: options.clientId ?? this.oauthClient.id,
+      redirectUri: options.redirectUri,
+      scopes: options.scopes ?? [`${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}readonly`, 'openid', 'email'],
+      nonce: options.nonce,
+      emailVerified: options.emailVerified ?? true,
+      used: false,
+    });
+    return code;
+  }
+
+  /**
+   * What Google's consent page does with a consent URL (accounts.google.com/o/oauth2/v2/auth?…)
+   * when `email` signs in and allows it: the code for the URL's client, redirect_uri, nonce and
+   * scopes (or only `grant`, when the user unticks some), and the state to bring back unchanged.
+   */
+  consent(consentUrl: string, email: string, options: { grant?: string[]; emailVerified?: boolean } = {}): { code: string; state: string; redirectUri: string; asked: string[] } {
+    const url = new URL(consentUrl);
+    const param = (name: string) => {
+      const value = url.searchParams.get(name);
+      if (!value) throw new Error(`fake Google: the consent URL has no ${name}`);
+      return value;
+    };
+    if (param('response_type') !== 'code') throw new Error('fake Google: response_type must be code');
+    const asked = param('scope').split(' ');
+    const redirectUri = param('redirect_uri');
+    const nonce = url.searchParams.get('nonce') ?? undefined;
+    const code = this.issueAuthorizationCode(email, { redirectUri, scopes: options.grant ?? asked, clientId: param('client_id'), ...(nonce ? { nonce } : {}), ...(options.emailVerified === undefined ? {} : { emailVerified: options.emailVerified }) });
+    return { code, state: param('state'), redirectUri, asked };
   }
 
   /** Gmail add-on tokens: the event's userOAuthToken and its gmail.accessToken (X-Goog-Gmail-Access-Token). */
@@ -266,6 +333,10 @@ export class FakeGmail {
       this.requests.push({ method, path, tag, user: null, query, body: raw });
       return this.token(res, method, req.headers['content-type'] ?? '', raw);
     }
+    if (path === '/revoke') {
+      this.requests.push({ method, path, tag, user: null, query, body: raw });
+      return this.revoke(res, method, query.token ?? new URLSearchParams(raw).get('token') ?? '');
+    }
 
     let body: unknown = null;
     try {
@@ -313,7 +384,35 @@ export class FakeGmail {
     return this.googleError(res, failure.status, 'Internal error encountered.', 'INTERNAL', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}, 'backendError');
   }
 
-  private token(res: ServerResponse, method: string, contentType: string, raw: string): void {
+  private revoke(res: ServerResponse, method: string, token: string): void {
+    if (method !== 'POST') return this.json(res, 405, { error: 'invalid_request' });
+    if (this.refreshTokens.delete(token)) {
+      this.revocations.push(token);
+      return this.json(res, 200, {});
+    }
+    if (this.tokens.delete(token)) {
+      this.revocations.push(token);
+      return this.json(res, 200, {});
+    }
+    this.json(res, 400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
+  }
+
+  private async idToken(code: AuthorizationCode): Promise<string> {
+    this.idTokenKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const now = Math.floor(Date.now() / 1000);
+    // Like Google: the e-mail claims only when the `email` scope was granted.
+    const email = code.scopes.includes('email') ? { email: code.email, email_verified: code.emailVerified } : {};
+    return new SignJWT({ azp: code.clientId, ...email, ...(code.nonce ? { nonce: code.nonce } : {}) })
+      .setProtectedHeader({ alg: 'RS256', kid: 'fake-google-1', typ: 'JWT' })
+      .setIssuer(GOOGLE_ID_ISSUER)
+      .setAudience(code.clientId)
+      .setSubject(`1${Buffer.from(code.email).toString('hex').slice(0, 20)}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(this.idTokenKey);
+  }
+
+  private async token(res: ServerResponse, method: string, contentType: string, raw: string): Promise<void> {
     const invalid = (description: string, status = 400, error = 'invalid_grant') => this.json(res, status, { error, error_description: description });
     if (method !== 'POST' || !contentType.startsWith('application/x-www-form-urlencoded')) return invalid('Bad Request', 400, 'invalid_request');
     const form = new URLSearchParams(raw);
@@ -322,10 +421,34 @@ export class FakeGmail {
     let scope: string;
     if (grantType === 'refresh_token') {
       if (form.get('client_id') !== this.oauthClient.id || form.get('client_secret') !== this.oauthClient.secret) return invalid('The OAuth client was not found.', 401, 'invalid_client');
-      const owner = this.refreshTokens.get(form.get('refresh_token') ?? '');
+      const refreshToken = form.get('refresh_token') ?? '';
+      const owner = this.refreshTokens.get(refreshToken);
       if (!owner) return invalid('Token has been expired or revoked.');
       sub = owner;
-      scope = `${GMAIL_SCOPE_PREFIX}compose ${GMAIL_SCOPE_PREFIX}readonly`;
+      scope = this.refreshScopes.get(refreshToken) ?? `${GMAIL_SCOPE_PREFIX}compose ${GMAIL_SCOPE_PREFIX}readonly`;
+    } else if (grantType === 'authorization_code') {
+      if (form.get('client_id') !== this.oauthClient.id || form.get('client_secret') !== this.oauthClient.secret) return invalid('The OAuth client was not found.', 401, 'invalid_client');
+      const code = this.codes.get(form.get('code') ?? '');
+      if (!code || code.clientId !== this.oauthClient.id) return invalid('Malformed auth code.');
+      if (code.used) return invalid('Bad Request');
+      if (form.get('redirect_uri') !== code.redirectUri) return invalid('Bad Request', 400, 'redirect_uri_mismatch');
+      code.used = true;
+      if (!this.mailboxes.has(code.email) || this.revoked.has(code.email)) return invalid('Bad Request');
+      const accessToken = `ya29.fake-${randomBytes(9).toString('base64url')}`;
+      this.tokens.set(accessToken, code.email);
+      const gmailScopes = code.scopes.filter((s) => s.startsWith(GMAIL_SCOPE_PREFIX));
+      const refreshToken = this.issueRefreshToken(code.email, gmailScopes);
+      this.issuedRefreshTokens.push({ email: code.email, refreshToken });
+      // Google answers the granted scopes in its own order, with openid spelled out.
+      const granted = code.scopes.map((s) => (s === 'email' ? 'https://www.googleapis.com/auth/userinfo.email' : s));
+      return this.json(res, 200, {
+        access_token: accessToken,
+        expires_in: 3599,
+        token_type: 'Bearer',
+        refresh_token: refreshToken,
+        scope: granted.join(' '),
+        ...(code.scopes.includes('openid') ? { id_token: await this.idToken(code) } : {}),
+      });
     } else if (grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       const [header, payload, signature] = (form.get('assertion') ?? '').split('.');
       let claims: Record<string, unknown>;
