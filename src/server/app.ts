@@ -27,6 +27,7 @@ import { gmailRoutes, GMAIL_PREFIX } from './gmail/routes.js';
 import { googleServices } from './gmail/google.js';
 import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
 import { scheduledSendRoutes } from './routes/scheduled-sends.js';
+import { googleConnectPort, googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
 
 export interface AppDeps {
   config: Config;
@@ -94,12 +95,15 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(crmRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
+      await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
       await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials });
     },
     { prefix: API_PREFIX },
   );
 
-  await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: googleServices({ ...gmailAddon, credentials: googleCredentials }) });
+  await app.register(googleOauthCallbackRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
+  const gmailServices = { ...googleServices({ ...gmailAddon, credentials: googleCredentials }), googleConnect: googleConnectPort(googleCredentials, config.publicUrl) };
+  await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: gmailServices });
 
   app.addHook('preClose', async () => {
     closing = true;

@@ -40,7 +40,7 @@ export interface Config {
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'PORT', default: '3000', meaning: 'HTTP port of the store' },
   { name: 'HOST', default: '127.0.0.1', meaning: 'address to listen on (0.0.0.0 behind a proxy or in a container)' },
-  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'the URL users reach the store at (printed links, add-in URLs)' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'the URL users reach the store at (printed links, add-in URLs, and Google\'s consent redirect PUBLIC_URL/google/oauth/callback: https unless localhost)' },
   { name: 'DATABASE_URL', default: '(unset: SQLite)', meaning: 'postgres://… to use PostgreSQL; unset uses SQLite in TRADEPANE_DATA_DIR' },
   { name: 'TRADEPANE_DATA_DIR', default: './data', meaning: 'where the SQLite file and the dev signing key live' },
   { name: 'BODY_LIMIT_BYTES', default: '1048576', meaning: 'largest accepted request body; larger → 413' },

@@ -27,6 +27,13 @@ export interface AddonServices {
   createReplyDraft?: (event: AddonEvent, reply: { to: string; subject: string; html: string; inReplyTo: string; references: string; threadId: string }) => Promise<{ draftId: string; threadId: string }>;
   /** Scheduled sending: absent when no offline Google credentials are configured. */
   scheduling?: SchedulingPort;
+  /** "Connect your Google account" (routes/google-connect.ts): absent when per-user consent is not possible. */
+  googleConnect?: GoogleConnectPort;
+}
+
+export interface GoogleConnectPort {
+  /** Google's consent URL for this rep when the store cannot act for them yet and they can connect; else null. */
+  connectUrl(ctx: AddonContext): Promise<string | null>;
 }
 
 export interface OpenMessage {

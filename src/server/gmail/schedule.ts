@@ -1,6 +1,6 @@
 import { formatLocalIso } from '../../core/clienttime/zones.js';
 import { AppError } from '../errors.js';
-import { button, buttons, card, datePicker, decorated, notify, paragraph, plain, pushCard, section, updateCard, type AddonResponse, type Card, type Widget } from './cards.js';
+import { button, buttons, card, datePicker, decorated, notify, paragraph, plain, pushCard, section, updateCard, type AddonResponse, type Button, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { formInstant, parameter } from './event.js';
 
@@ -8,7 +8,8 @@ import { formInstant, parameter } from './event.js';
  * Scheduling from Gmail. Gmail's API has no scheduled send, so the store queues the draft
  * (services/scheduled-sends.ts) and its worker sends it at the time. Without offline Google
  * credentials the card still helps: it gives the exact time in the rep's own zone to type into
- * Gmail's own Schedule send.
+ * Gmail's own Schedule send — and, where the rep may grant the store access themselves, a
+ * "Connect your Google account" button (routes/google-connect.ts).
  */
 
 /** "2026-11-29 09:00" in the rep's zone: what Gmail's "Pick date & time" dialog wants. */
@@ -21,17 +22,33 @@ function chosenInstant(ctx: AddonContext): number {
   return ms;
 }
 
-function manualCard(ctx: AddonContext, ms: number): Card {
-  const text = ctx.t('scheduleManual', { time: repClock(ctx, ms), zone: ctx.timeZone });
-  return card(ctx.t('schedule'), [section([paragraph(plain(text))])]);
+/**
+ * Opens Google's consent page over Gmail (OVERLAY: the card waits) and reloads the card when the
+ * rep closes it, so a rep who just connected sees scheduling available.
+ */
+export function connectButton(ctx: AddonContext, url: string): Button {
+  return { text: plain(ctx.t('connectGoogle'), 80), onClick: { openLink: { url, openAs: 'OVERLAY', onClose: 'RELOAD' } } };
+}
+
+/** The consent URL when this rep can connect their Google account now; null otherwise. */
+export async function connectUrl(ctx: AddonContext): Promise<string | null> {
+  return ctx.services.googleConnect ? ctx.services.googleConnect.connectUrl(ctx) : null;
+}
+
+async function manualCard(ctx: AddonContext, ms: number): Promise<Card> {
+  const vars = { time: repClock(ctx, ms), zone: ctx.timeZone };
+  const url = await connectUrl(ctx);
+  const widgets: Widget[] = [paragraph(plain(ctx.t(url ? 'scheduleManualConnect' : 'scheduleManual', vars)))];
+  if (url) widgets.push(buttons(connectButton(ctx, url)));
+  return card(ctx.t('schedule'), [section(widgets)]);
 }
 
 export async function scheduleDraft(ctx: AddonContext): Promise<AddonResponse> {
   const ms = chosenInstant(ctx);
   const port = ctx.services.scheduling;
-  if (!port) return { ...pushCard(manualCard(ctx, ms)) };
+  if (!port) return pushCard(await manualCard(ctx, ms));
   const result = await port.schedule(ctx, new Date(ms));
-  if ('noAccess' in result) return pushCard(manualCard(ctx, ms));
+  if ('noAccess' in result) return pushCard(await manualCard(ctx, ms));
   if ('draftNotFound' in result) return notify(ctx.t('draftNotFound'));
   const scheduled = ctx.t('scheduled', { time: `${repClock(ctx, Date.parse(result.sendAt))} (${ctx.timeZone})` });
   const list = await scheduledCard(ctx);
