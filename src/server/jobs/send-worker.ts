@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import pLimit from 'p-limit';
 import type { Database, ScheduledSendRow as ScheduledSendTable } from '../db/tables.js';
 import type { Dialect } from '../db/connect.js';
 import { TenantDb } from '../db/tenant-db.js';
@@ -268,17 +269,6 @@ class ItemRun {
   }
 }
 
-async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
-}
-
 function resolved(options: SendWorkerOptions) {
   return {
     instanceId: options.instanceId,
@@ -306,7 +296,8 @@ export async function sendDue(db: Kysely<Database>, dialect: Dialect, options: S
   const users = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'disabled_at']).where('id', 'in', userIds).execute();
   const emailOf = new Map(users.map((u) => [`${u.tenant_id}/${u.id}`, u.email]));
 
-  await inPool(claimed, o.concurrency, async (item) => {
+  const limit = pLimit(o.concurrency);
+  await limit.map(claimed, async (item) => {
     let outcome: ItemOutcome;
     try {
       outcome = await new ItemRun(db, item, emailOf.get(`${item.tenant_id}/${item.user_id}`) ?? null, o).run();
