@@ -66,7 +66,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GOOGLE_API_ROOT_URL', default: 'https://gmail.googleapis.com/', meaning: 'Gmail API root (only tests change it)' },
   { name: 'GOOGLE_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', meaning: 'Google OAuth token endpoint (only tests change it)' },
   { name: 'SEND_WORKER', default: 'on', meaning: 'off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
-  { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (its Gmail calls time out at a third of it, at most 30 s)' },
+  { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
   { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
@@ -161,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     sendWorker: {
       enabled: (env.SEND_WORKER || 'on') !== 'off',
-      leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 1) * 1000,
+      leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 15) * 1000,
       concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
     },
     ...overrides,

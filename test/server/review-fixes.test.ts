@@ -38,6 +38,11 @@ describe.each(storeKinds())('review findings on $name', (kind) => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
   });
 
+  it('refuses a send lease too short for a Gmail call to finish inside it', () => {
+    expect(() => loadConfig({ SEND_LEASE_SECONDS: '5' })).toThrow(/SEND_LEASE_SECONDS: expected a whole number ≥ 15, got "5"/);
+    expect(loadConfig({ SEND_LEASE_SECONDS: '15' }).sendWorker.leaseMs).toBe(15_000);
+  });
+
   it('never lets an API key mint a key broader than itself', async () => {
     const { createApiKey } = await import('../../src/server/services/api-keys.js');
     const { operator } = await import('../support/fixtures.js');

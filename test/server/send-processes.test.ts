@@ -56,13 +56,14 @@ describe.each(storeKinds())('send worker processes on $name', (kind) => {
 
   /**
    * A `tradepane worker` process with its own port on the fake Gmail, so the fake can tell the
-   * processes apart. The lease is short (5 s, still far above a fake Gmail call) so that items a
-   * SIGKILLed worker held are taken over within the test; production keeps 120 s.
+   * processes apart. The lease is short (15 s, the shortest allowed; a Gmail call then times out
+   * after 5 s, far above a fake Gmail call even on a busy machine) so that items a SIGKILLed
+   * worker held are taken over within the test; production keeps 120 s.
    */
   async function worker(tag: string): Promise<ChildProcess> {
     const endpoint = await gmail.listenFor(tag);
     endpoints.push(endpoint);
-    const env = { ...process.env, ...databaseEnv, NODE_ENV: 'test', INSTANCE_ID: tag, GOOGLE_SERVICE_ACCOUNT_FILE: keyFile, GOOGLE_API_ROOT_URL: endpoint.rootUrl, GOOGLE_TOKEN_URL: endpoint.tokenUrl, SEND_LEASE_SECONDS: '5', SEND_WORKER_CONCURRENCY: '4' };
+    const env = { ...process.env, ...databaseEnv, NODE_ENV: 'test', INSTANCE_ID: tag, GOOGLE_SERVICE_ACCOUNT_FILE: keyFile, GOOGLE_API_ROOT_URL: endpoint.rootUrl, GOOGLE_TOKEN_URL: endpoint.tokenUrl, SEND_LEASE_SECONDS: '15', SEND_WORKER_CONCURRENCY: '4' };
     const child = spawn(process.execPath, [BIN, 'worker', '--quiet', '--interval-ms', '100'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (process.env.TP_DEBUG_WORKERS) { child.stdout!.pipe(process.stderr); child.stderr!.pipe(process.stderr); }
     child.stdout!.resume();
