@@ -63,7 +63,7 @@ export interface FailureOptions {
   /** Only once this many drafts.send by the same tag have succeeded (a failure mid-batch). */
   afterSends?: number;
   /** Called when this failure is used. */
-  onUse?: () => void;
+  onUse?: (tag: string | null) => void;
 }
 
 interface Failure extends FailureOptions {
@@ -353,7 +353,7 @@ export class FakeGmail {
 
     const failure = this.takeFailure(method, path, tag);
     if (failure) {
-      failure.onUse?.();
+      failure.onUse?.(tag);
       if (failure.afterCommit || failure.hang) await this.route(method, path, query, body, user, tag, null);
       if (failure.hang) {
         this.hanging.push(res);
