@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import { google, type tasks_v1 } from 'googleapis';
+import { GOOGLE_DEFAULT_TOKEN_URL, routeTokenRequests } from '../google/credentials.js';
 import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
 
 /**
@@ -46,7 +47,6 @@ export interface GoogleTasksSettings {
 }
 
 export const GOOGLE_TASKS_DEFAULT_ROOT_URL = 'https://tasks.googleapis.com/';
-export const GOOGLE_DEFAULT_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_TASKS_SCOPE = 'https://www.googleapis.com/auth/tasks';
 
 const TITLE_MAX = 1024;
@@ -83,17 +83,8 @@ function jwtFor(settings: GoogleTasksSettings, clientEmail: string, privateKey: 
     // Node's own fetch rather than gaxios' lazily imported node-fetch.
     transporterOptions: { fetchImplementation: fetch },
   });
-  jwt.transporter.interceptors.request.add({
-    resolved: async (config) => {
-      const url = String(config.url);
-      if (url === GOOGLE_DEFAULT_TOKEN_URL || url.startsWith(`${GOOGLE_DEFAULT_TOKEN_URL}?`)) {
-        if (tokenUrl !== GOOGLE_DEFAULT_TOKEN_URL) config.url = new URL(tokenUrl + url.slice(GOOGLE_DEFAULT_TOKEN_URL.length));
-        // gtoken asks gaxios to retry the token POST; the outbox retries instead.
-        config.retryConfig = { ...config.retryConfig, retry: 0 };
-      }
-      return config;
-    },
-  });
+  // The outbox retries a failed delivery; gtoken must not retry the token POST itself.
+  routeTokenRequests(jwt, tokenUrl);
   if (clients.size >= CLIENTS_MAX) {
     const oldest = clients.keys().next();
     if (!oldest.done) clients.delete(oldest.value);

@@ -153,8 +153,11 @@ export function readServiceAccountFile(file: string): ServiceAccountKey {
   return { clientEmail: parsed.client_email, privateKey };
 }
 
-/** Sends gtoken's / the OAuth client's token requests to `tokenUrl`, without their own retries. */
-function routeTokenRequests(client: GoogleAuth, tokenUrl: string): void {
+/**
+ * Sends gtoken's / the OAuth client's token requests to `tokenUrl`, without their own retries
+ * (callers own the retry policy). Shared with connectors/google-tasks.ts.
+ */
+export function routeTokenRequests(client: Pick<GoogleAuth, 'transporter'>, tokenUrl: string): void {
   client.transporter.interceptors.request.add({
     resolved: async (config) => {
       const url = String(config.url);
