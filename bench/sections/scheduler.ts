@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { withScratchDatabase } from '../postgres.js';
 import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
 import { startSendWorker } from '../../src/server/jobs/send-worker.js';
@@ -172,26 +172,15 @@ export async function schedulerSection(): Promise<Row[]> {
   }
 
   // PostgreSQL: the scale-out database, where SKIP LOCKED lets the two instances claim in parallel.
-  const base = process.env.TEST_DATABASE_URL || 'postgres://tradepane:tradepane@127.0.0.1:5432/tradepane_test';
-  const database = `tp_bench_sched_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    out.push({ section: 'scheduler', name: 'PostgreSQL', value: NaN, unit: '', higherIsBetter: false, note: `not measured: PostgreSQL not reachable at ${base.replace(/:[^:@/]*@/, ':***@')} (run .ci/postgres.sh)` });
-    return out;
-  }
-  await admin.query(`create database ${database}`);
-  try {
-    store = openStore({ databaseUrl: base.replace(/\/[^/]*$/, `/${database}`), dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-sched-')) });
-    try {
-      out.push(...burstRows('PostgreSQL', await run(store, { items: BURST, dueAfter: () => 0 })));
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-  }
+  out.push(
+    ...(await withScratchDatabase('scheduler', 'tp_bench_sched', async (url) => {
+      const pgStore = openStore({ databaseUrl: url, dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-sched-')) });
+      try {
+        return burstRows('PostgreSQL', await run(pgStore, { items: BURST, dueAfter: () => 0 }));
+      } finally {
+        await pgStore.close();
+      }
+    })),
+  );
   return out;
 }

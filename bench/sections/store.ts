@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { compare, type Row } from '../measure.js';
+import { withScratchDatabase } from '../postgres.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION_S = 5;
@@ -86,37 +86,27 @@ export async function storeSection(): Promise<Row[]> {
     await sqlite.stop();
   }
 
-  const base = process.env.TEST_DATABASE_URL || 'postgres://tradepane:tradepane@127.0.0.1:5432/tradepane_test';
-  const database = `tp_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    out.push({ section: 'store', name: 'PostgreSQL', value: NaN, unit: '', higherIsBetter: true, note: `not measured: PostgreSQL not reachable at ${base.replace(/:[^:@/]*@/, ':***@')} (run .ci/postgres.sh)` });
-    return out;
-  }
-  await admin.query(`create database ${database}`);
-  const url = base.replace(/\/[^/]*$/, `/${database}`);
-  try {
-    const env = { DATABASE_URL: url, TRADEPANE_DATA_DIR: mkdtempSync(join(tmpdir(), 'tp-bench-')) };
-    const one = await startServer(39102, env);
-    let single;
-    try {
-      single = await measure('PostgreSQL, 1 instance', [one]);
-      out.push(...rows(single));
-    } finally {
-      await one.stop();
-    }
-    const a = await startServer(39103, env);
-    const b = await startServer(39104, env);
-    try {
-      out.push(...rows(await measure('PostgreSQL, 2 instances', [a, b]), single));
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  } finally {
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-  }
+  out.push(
+    ...(await withScratchDatabase('store', 'tp_bench', async (url) => {
+      const pgRows: Row[] = [];
+      const env = { DATABASE_URL: url, TRADEPANE_DATA_DIR: mkdtempSync(join(tmpdir(), 'tp-bench-')) };
+      const one = await startServer(39102, env);
+      let single;
+      try {
+        single = await measure('PostgreSQL, 1 instance', [one]);
+        pgRows.push(...rows(single));
+      } finally {
+        await one.stop();
+      }
+      const a = await startServer(39103, env);
+      const b = await startServer(39104, env);
+      try {
+        pgRows.push(...rows(await measure('PostgreSQL, 2 instances', [a, b]), single));
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      return pgRows;
+    })),
+  );
   return out;
 }
