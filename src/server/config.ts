@@ -65,7 +65,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GOOGLE_OAUTH_CLIENT_SECRET', default: '(unset)', meaning: 'secret of GOOGLE_OAUTH_CLIENT_ID; keep it in your secret store' },
   { name: 'GOOGLE_API_ROOT_URL', default: 'https://gmail.googleapis.com/', meaning: 'Gmail API root (only tests change it)' },
   { name: 'GOOGLE_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', meaning: 'Google OAuth token endpoint (only tests change it)' },
-  { name: 'SEND_WORKER', default: 'on', meaning: 'off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
+  { name: 'SEND_WORKER', default: 'on', meaning: 'on or off (true/false, 1/0, yes/no; anything else is refused): off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
   { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
   { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
@@ -94,6 +94,15 @@ function url(name: string, raw: string): string {
   } catch {
     throw new ConfigError(`${name}: not a URL: "${raw}"`);
   }
+}
+
+/** on/off switches: on|true|1|yes and off|false|0|no (any case); anything else is refused, never guessed. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name}: expected on or off (true/false, 1/0, yes/no), got "${env[name]}"`);
 }
 
 function googleOauthClient(env: NodeJS.ProcessEnv): Config['googleApi']['oauthClient'] {
@@ -160,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       oauthClient: googleOauthClient(env),
     },
     sendWorker: {
-      enabled: (env.SEND_WORKER || 'on') !== 'off',
+      enabled: onOff(env, 'SEND_WORKER', true),
       leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 15) * 1000,
       concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
     },

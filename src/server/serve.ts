@@ -8,7 +8,7 @@ import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
-import { startSignatureDriftCheck } from './gmail/signature-push.js';
+import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),

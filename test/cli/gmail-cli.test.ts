@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openStore, migrate } from '../../src/server/db/connect.js';
-import { ADDON_SCOPES } from '../../src/server/gmail/deployment.js';
+import { ADDON_SCOPES } from '../../src/gmail/deployment.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { testApp } from '../support/fixtures.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
@@ -112,7 +112,7 @@ describe('tradepane gmail push-signatures', () => {
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     gmail.addServiceAccount(serviceAccount, keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: serviceAccount, private_key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
-    env = { TRADEPANE_DATA_DIR: dir, DATABASE_URL: '', GMAIL_API_ROOT_URL: gmail.rootUrl(), GOOGLE_TOKEN_URL: gmail.tokenUrl, GOOGLE_SERVICE_ACCOUNT_FILE: '' };
+    env = { TRADEPANE_DATA_DIR: dir, DATABASE_URL: '', GOOGLE_API_ROOT_URL: gmail.rootUrl(), GOOGLE_TOKEN_URL: gmail.tokenUrl, GOOGLE_SERVICE_ACCOUNT_FILE: '' };
     setup('db', 'migrate');
     setup('tenant', 'create', 'initech', '--name', 'Initech');
     setup('group', 'create', 'sales', '--tenant', 'initech');

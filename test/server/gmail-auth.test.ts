@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPair } from 'jose';
 import type { Store } from '../../src/server/db/connect.js';
-import { GMAIL_ENDPOINTS } from '../../src/server/gmail/routes.js';
-import type { AddonResponse } from '../../src/server/gmail/cards.js';
+import { GMAIL_ENDPOINTS } from '../../src/gmail/routes.js';
+import type { AddonResponse } from '../../src/gmail/cards.js';
 import { nowSeconds, unsignedToken } from '../support/jwks-server.js';
 import { storeKinds } from '../support/stores.js';
 import { testApp } from '../support/fixtures.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/server/db/connect.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { upsertContact } from '../../src/server/services/customers.js';
-import type { AddonResponse } from '../../src/server/gmail/cards.js';
+import type { AddonResponse } from '../../src/gmail/cards.js';
 import { formatLocalIso } from '../../src/core/clienttime/zones.js';
 import { operator } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/server/db/connect.js';
 import type { Config } from '../../src/server/config.js';
 import type { AppDeps } from '../../src/server/app.js';
-import { cardProblems, type AddonResponse, type Card } from '../../src/server/gmail/cards.js';
-import type { AddonEvent } from '../../src/server/gmail/event.js';
+import { cardProblems, type AddonResponse, type Card } from '../../src/gmail/cards.js';
+import type { AddonEvent } from '../../src/gmail/event.js';
 import { nowSeconds, startIssuer, type Issuer } from '../support/jwks-server.js';
 import { seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Store } from '../../src/server/db/connect.js';
-import type { AddonResponse } from '../../src/server/gmail/cards.js';
-import type { AddonEvent } from '../../src/server/gmail/event.js';
+import type { AddonResponse } from '../../src/gmail/cards.js';
+import type { AddonEvent } from '../../src/gmail/event.js';
 import { createCustomer, upsertContact } from '../../src/server/services/customers.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { operator } from '../support/fixtures.js';

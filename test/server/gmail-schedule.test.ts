@@ -4,7 +4,7 @@ import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { addUser } from '../../src/server/services/people.js';
-import type { AddonResponse } from '../../src/server/gmail/cards.js';
+import type { AddonResponse } from '../../src/gmail/cards.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { operator } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';

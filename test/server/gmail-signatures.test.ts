@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
-import { pushSignatures, type PushLine } from '../../src/server/gmail/signature-push.js';
+import { pushSignatures, type PushLine } from '../../src/server/services/gmail-signature-push.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { addUser, createGroup } from '../../src/server/services/people.js';
 import { FakeGmail } from '../support/fake-gmail.js';

@@ -10,7 +10,7 @@ import { sendDue } from '../../src/server/jobs/send-worker.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { addUser } from '../../src/server/services/people.js';
 import { createApiKey } from '../../src/server/services/api-keys.js';
-import type { AddonResponse, Button, Card } from '../../src/server/gmail/cards.js';
+import type { AddonResponse, Button, Card } from '../../src/gmail/cards.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { startIssuer, type Issuer } from '../support/jwks-server.js';

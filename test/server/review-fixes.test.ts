@@ -43,6 +43,15 @@ describe.each(storeKinds())('review findings on $name', (kind) => {
     expect(loadConfig({ SEND_LEASE_SECONDS: '15' }).sendWorker.leaseMs).toBe(15_000);
   });
 
+  it('reads SEND_WORKER=false as off (it used to turn the worker on) and refuses a word it does not know', () => {
+    expect(loadConfig({ SEND_WORKER: 'false' }).sendWorker.enabled).toBe(false);
+    expect(loadConfig({ SEND_WORKER: 'OFF' }).sendWorker.enabled).toBe(false);
+    expect(loadConfig({ SEND_WORKER: '0' }).sendWorker.enabled).toBe(false);
+    expect(loadConfig({ SEND_WORKER: 'yes' }).sendWorker.enabled).toBe(true);
+    expect(loadConfig({}).sendWorker.enabled).toBe(true);
+    expect(() => loadConfig({ SEND_WORKER: 'disabled' })).toThrow(/SEND_WORKER: expected on or off .* got "disabled"/);
+  });
+
   it('never lets an API key mint a key broader than itself', async () => {
     const { createApiKey } = await import('../../src/server/services/api-keys.js');
     const { operator } = await import('../support/fixtures.js');

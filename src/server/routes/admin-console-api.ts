@@ -9,7 +9,7 @@ import { importPeople, IMPORT_COLUMNS } from '../services/people-import.js';
 import { usageReport } from '../services/usage.js';
 import { badRequest, notFound, unprocessable } from '../errors.js';
 import type { GoogleCredentials } from '../google/credentials.js';
-import { pushSignatures } from '../gmail/signature-push.js';
+import { pushSignatures } from '../services/gmail-signature-push.js';
 import { audit } from '../services/audit.js';
 import { closed, errorResponses } from './schemas.js';
 

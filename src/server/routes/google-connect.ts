@@ -9,7 +9,7 @@ import { caller } from '../http/auth-plugin.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { ConsentError, type ConsentProblem, type GoogleCredentials } from '../google/credentials.js';
 import { isLoopbackHost } from '../connectors/types.js';
-import type { GoogleConnectPort } from '../gmail/context.js';
+import type { GoogleConnectPort } from '../../gmail/context.js';
 import { errorResponses } from './schemas.js';
 
 /**

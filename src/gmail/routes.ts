@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
-import { TenantDb } from '../db/tenant-db.js';
-import type { TokenVerifier } from '../auth/tokens.js';
-import { AppError } from '../errors.js';
+import type { Database } from '../server/db/tables.js';
+import { TenantDb } from '../server/db/tenant-db.js';
+import type { TokenVerifier } from '../server/auth/tokens.js';
+import { AppError } from '../server/errors.js';
 import { isValidTimeZone } from './time-zone.js';
 import { notify, pushCard, updateCard, type AddonResponse } from './cards.js';
 import type { AddonContext, AddonServices } from './context.js';

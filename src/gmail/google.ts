@@ -1,7 +1,7 @@
-import { AppError } from '../errors.js';
-import { addonGmailClient, createDraft, getDraft, getMessageHeaders, gmailClient, GmailError, listDrafts, type DraftInfo } from '../google/gmail-api.js';
-import { SEND_SCOPES, type GoogleCredentials } from '../google/credentials.js';
-import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../services/scheduled-sends.js';
+import { AppError } from '../server/errors.js';
+import { addonGmailClient, createDraft, getDraft, getMessageHeaders, gmailClient, GmailError, listDrafts, type DraftInfo } from '../server/google/gmail-api.js';
+import { SEND_SCOPES, type GoogleCredentials } from '../server/google/credentials.js';
+import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../server/services/scheduled-sends.js';
 import type { AddonContext, AddonServices, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
 import { draftRecipients, type AddonEvent } from './event.js';
 

@@ -1,13 +1,13 @@
-import type { PackField, PackTemplate } from '../../core/pack/schema.js';
-import { TEMPLATE_KINDS } from '../../core/pack/schema.js';
-import { localized } from '../../core/template/index.js';
-import { TemplateSearch, type SearchEntry } from '../../core/search/templates.js';
-import { formatLocalIso } from '../../core/clienttime/zones.js';
-import { AppError } from '../errors.js';
-import { publishedPacks } from '../services/packs.js';
-import { listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse } from '../services/personal-templates.js';
-import { renderForRep, type Rendered } from '../services/render.js';
-import { clientTimeFor } from '../services/client-time.js';
+import type { PackField, PackTemplate } from '../core/pack/schema.js';
+import { TEMPLATE_KINDS } from '../core/pack/schema.js';
+import { localized } from '../core/template/index.js';
+import { TemplateSearch, type SearchEntry } from '../core/search/templates.js';
+import { formatLocalIso } from '../core/clienttime/zones.js';
+import { AppError } from '../server/errors.js';
+import { publishedPacks } from '../server/services/packs.js';
+import { listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse } from '../server/services/personal-templates.js';
+import { renderForRep, type Rendered } from '../server/services/render.js';
+import { clientTimeFor } from '../server/services/client-time.js';
 import {
   buttons, button, card, datePicker, decorated, dropdown, labelled, paragraph, plain, pushCard, section, textInput, updateCard,
   type AddonResponse, type Card, type Section, type Widget,

@@ -1,10 +1,10 @@
-import { parseDateHeader } from '../../core/clienttime/date-header.js';
-import { formatOffset } from '../../core/clienttime/zones.js';
-import { AppError } from '../errors.js';
-import { clientTimeFor } from '../services/client-time.js';
-import { createTask, logMail, logStatus } from '../services/crm.js';
-import type { Rendered } from '../services/render.js';
-import { addressesOf } from '../google/gmail-api.js';
+import { parseDateHeader } from '../core/clienttime/date-header.js';
+import { formatOffset } from '../core/clienttime/zones.js';
+import { AppError } from '../server/errors.js';
+import { clientTimeFor } from '../server/services/client-time.js';
+import { createTask, logMail, logStatus } from '../server/services/crm.js';
+import type { Rendered } from '../server/services/render.js';
+import { addressesOf } from '../server/google/gmail-api.js';
 import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, type AddonResponse, type Card, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';

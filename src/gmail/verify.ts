@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
-import type { TokenVerifier } from '../auth/tokens.js';
-import { principalFor } from '../auth/authenticate.js';
-import type { Principal } from '../auth/principal.js';
-import { AppError, unauthorized } from '../errors.js';
+import type { Database } from '../server/db/tables.js';
+import type { TokenVerifier } from '../server/auth/tokens.js';
+import { principalFor } from '../server/auth/authenticate.js';
+import type { Principal } from '../server/auth/principal.js';
+import { AppError, unauthorized } from '../server/errors.js';
 import type { AddonEvent } from './event.js';
 
 /**

@@ -1,4 +1,4 @@
-import { mySignature } from '../services/signatures.js';
+import { mySignature } from '../server/services/signatures.js';
 import { button, buttons, card, decorated, paragraph, plain, section, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { connectButton, connectUrl } from './schedule.js';

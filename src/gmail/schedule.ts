@@ -1,5 +1,5 @@
-import { formatLocalIso } from '../../core/clienttime/zones.js';
-import { AppError } from '../errors.js';
+import { formatLocalIso } from '../core/clienttime/zones.js';
+import { AppError } from '../server/errors.js';
 import { button, buttons, card, datePicker, decorated, notify, paragraph, plain, pushCard, section, updateCard, type AddonResponse, type Button, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { formInstant, parameter } from './event.js';

@@ -6,9 +6,9 @@ import { GMAIL_SIGNATURE_MAX, verifySignature } from '../../core/signature/index
 import { GMAIL_SCOPES, type GoogleCredentials } from '../google/credentials.js';
 import { gmailClient, GmailError, listSendAs, patchSendAsSignature, type SendAs } from '../google/gmail-api.js';
 import { startPeriodicJob } from '../jobs/periodic.js';
-import { recordSignatureState } from '../services/compliance.js';
-import { listUsers, type UserView } from '../services/people.js';
-import { mySignature } from '../services/signatures.js';
+import { recordSignatureState } from './compliance.js';
+import { listUsers, type UserView } from './people.js';
+import { mySignature } from './signatures.js';
 
 /**
  * The admin signature push for Gmail: each rep's enforced signature (services/signatures.ts,

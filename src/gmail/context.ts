@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.js';
-import type { TenantDb } from '../db/tenant-db.js';
+import type { Principal } from '../server/auth/principal.js';
+import type { TenantDb } from '../server/db/tenant-db.js';
 import type { AddonEvent } from './event.js';
 import type { Lang, Translate } from './i18n.js';
 import type { ActionTarget } from './cards.js';
