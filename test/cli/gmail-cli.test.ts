@@ -1,42 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openStore, migrate } from '../../src/server/db/connect.js';
 import { ADDON_SCOPES } from '../../src/gmail/deployment.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { testApp } from '../support/fixtures.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
+import { cliInProcess as cli } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/tradepane.js');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI without blocking this process, so the fake Gmail in it can answer. */
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'test', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
+// The commands run in-process (test/support/cli.ts); the fake Gmail answers them from this process.
 describe('tradepane gmail deployment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tp-gmail-deploy-'));
   const env = { TRADEPANE_DATA_DIR: dir, DATABASE_URL: '' };
@@ -102,8 +76,8 @@ describe('tradepane gmail push-signatures', () => {
   const keyFile = join(dir, 'service-account.json');
   const serviceAccount = 'tradepane-push@acme-project.iam.gserviceaccount.com';
   let env: NodeJS.ProcessEnv;
-  const setup = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'test', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const setup = async (...args: string[]) => {
+    const r = await cli(env, ...args);
     if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   };
 
@@ -113,14 +87,14 @@ describe('tradepane gmail push-signatures', () => {
     gmail.addServiceAccount(serviceAccount, keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: serviceAccount, private_key: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
     env = { TRADEPANE_DATA_DIR: dir, DATABASE_URL: '', GOOGLE_API_ROOT_URL: gmail.rootUrl(), GOOGLE_TOKEN_URL: gmail.tokenUrl, GOOGLE_SERVICE_ACCOUNT_FILE: '' };
-    setup('db', 'migrate');
-    setup('tenant', 'create', 'initech', '--name', 'Initech');
-    setup('group', 'create', 'sales', '--tenant', 'initech');
-    setup('user', 'add', 'ann@initech.test', '--tenant', 'initech', '--name', 'Ann Lee', '-g', 'sales');
-    setup('user', 'add', 'bob@initech.test', '--tenant', 'initech', '--name', 'Bob Wu', '-g', 'sales');
+    await setup('db', 'migrate');
+    await setup('tenant', 'create', 'initech', '--name', 'Initech');
+    await setup('group', 'create', 'sales', '--tenant', 'initech');
+    await setup('user', 'add', 'ann@initech.test', '--tenant', 'initech', '--name', 'Ann Lee', '-g', 'sales');
+    await setup('user', 'add', 'bob@initech.test', '--tenant', 'initech', '--name', 'Bob Wu', '-g', 'sales');
     const pack = join(dir, 'signatures.yaml');
     writeFileSync(pack, 'pack: signatures\ntitle: Signatures\ngroups: [sales]\ndefaultLanguage: en\nsignatures:\n  - id: standard\n    enforce: true\n    body: "<p><b>{{ rep.name }}</b><br>{{ rep.email }}</p>"\n');
-    setup('pack', 'push', pack, '--tenant', 'initech');
+    await setup('pack', 'push', pack, '--tenant', 'initech');
     gmail.addUser('ann@initech.test', { signature: '<p>Ann</p>' });
     gmail.addUser('bob@initech.test');
   });

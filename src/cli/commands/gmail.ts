@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { CliError, config, withStore, actorFor, step } from '../shared.js';
+import { CliError, cliConsole as console, config, withStore, actorFor, setExitCode, step } from '../shared.js';
 
 export function register(program: Command): void {
   const gmailCommand = program.command('gmail').description('the Gmail add-on: deployment descriptor, signature push');
@@ -60,6 +60,6 @@ export function register(program: Command): void {
         for (const line of result.lines.filter((l) => l.outcome === 'failed')) console.log(`  failed ${line.address ?? line.email}: ${line.reason}`);
         return result.failed;
       });
-      if (failed > 0) process.exitCode = 1;
+      if (failed > 0) setExitCode(1);
     });
 }

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { exportPack, publishPack, pushPack, rollbackPack, type ExportFormat, type PackSummary } from '../../server/services/packs.js';
-import { formatIssue, parsePackSource } from '../../core/pack/source.js';
-import { CliError, withStore, actorFor, readSource, collect, step } from '../shared.js';
+import type { ExportFormat, PackSummary } from '../../server/services/packs.js';
+import { CliError, cliConsole as console, withStore, actorFor, readSource, collect, setExitCode, step, stdout } from '../shared.js';
 
 export function register(program: Command): void {
   const pack = program.command('pack').description('packs of templates, signatures and policies');
@@ -10,7 +9,8 @@ export function register(program: Command): void {
     .command('validate <file>')
     .description('check a pack file; errors name the line, the field and what is wrong')
     .option('--json', 'print the issues as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { formatIssue, parsePackSource } = await import('../../core/pack/source.js');
       const parsed = parsePackSource(readSource(file), file);
       if (opts.json) console.log(JSON.stringify({ file, ok: parsed.ok, issues: parsed.issues }, null, 2));
       else {
@@ -19,7 +19,7 @@ export function register(program: Command): void {
         const warnings = parsed.issues.length - errors;
         console.log(parsed.ok ? `${file}: valid${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}` : `${file}: ${errors} error${errors > 1 ? 's' : ''}`);
       }
-      if (!parsed.ok) process.exitCode = 1;
+      if (!parsed.ok) setExitCode(1);
     });
   pack
     .command('push <file>')
@@ -28,6 +28,8 @@ export function register(program: Command): void {
     .option('--as <email>', 'the admin recorded as pushing it (default: cli operator)')
     .option('--no-publish', 'only store the new version; publish it later with `pack publish`')
     .action(async (file: string, opts: { tenant: string; as?: string; publish: boolean }) => {
+      const { formatIssue, parsePackSource } = await import('../../core/pack/source.js');
+      const { pushPack } = await import('../../server/services/packs.js');
       const source = readSource(file);
       step(`validating ${file}`);
       const parsed = parsePackSource(source, file);
@@ -52,6 +54,7 @@ export function register(program: Command): void {
     .option('-g, --group <group>', 'group to publish to, or "*" for everyone (repeatable)', collect)
     .option('--as <email>', 'the admin recorded as publishing it')
     .action(async (slug: string, opts: { tenant: string; version: number; group?: string[]; as?: string }) => {
+      const { publishPack } = await import('../../server/services/packs.js');
       if (!Number.isInteger(opts.version) || opts.version < 1) throw new CliError('--version: expected a version number ≥ 1');
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
@@ -67,6 +70,7 @@ export function register(program: Command): void {
     .requiredOption('--version <n>', 'version to go back to', (v) => Number(v))
     .option('--as <email>', 'the admin recorded as rolling back')
     .action(async (slug: string, opts: { tenant: string; version: number; as?: string }) => {
+      const { rollbackPack } = await import('../../server/services/packs.js');
       if (!Number.isInteger(opts.version) || opts.version < 1) throw new CliError('--version: expected a version number ≥ 1');
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant, opts.as);
@@ -83,6 +87,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'the original source, or YAML/JSON of the stored document').choices(['source', 'yaml', 'json']).default('source'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (slug: string, opts: { tenant: string; version?: number; format: ExportFormat; out?: string }) => {
+      const { exportPack } = await import('../../server/services/packs.js');
       if (opts.version !== undefined && (!Number.isInteger(opts.version) || opts.version < 1)) throw new CliError(`--version: expected a version number ≥ 1`);
       await withStore(async (store) => {
         const { tdb } = await actorFor(store, opts.tenant);
@@ -90,7 +95,7 @@ export function register(program: Command): void {
         if (opts.out) {
           writeFileSync(opts.out, out.text);
           step(`wrote ${slug} version ${out.version} to ${opts.out}`);
-        } else process.stdout.write(out.text);
+        } else stdout().write(out.text);
       });
     });
 }

@@ -1,9 +1,5 @@
 import { Option, type Command } from 'commander';
-import { formatIssue, parsePackSource } from '../../core/pack/source.js';
-import { chooseVariant, matchLanguage, renderTemplate } from '../../core/template/index.js';
-import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
-import { sanitizedPack } from '../../server/services/packs.js';
-import { CliError, readSource } from '../shared.js';
+import { CliError, cliConsole as console, readSource, setExitCode } from '../shared.js';
 
 export function register(program: Command): void {
   program
@@ -15,7 +11,11 @@ export function register(program: Command): void {
     .option('--data <file>', 'JSON with contact, customer, rep, company and fields')
     .addOption(new Option('--format <format>', 'what to print').choices(['html', 'text', 'json']).default('html'))
     .option('--now <instant>', 'ISO-8601 instant that "today" and date defaults count from')
-    .action((opts: { pack: string; template: string; lang?: string; data?: string; format: 'html' | 'text' | 'json'; now?: string }) => {
+    .action(async (opts: { pack: string; template: string; lang?: string; data?: string; format: 'html' | 'text' | 'json'; now?: string }) => {
+      const { formatIssue, parsePackSource } = await import('../../core/pack/source.js');
+      const { chooseVariant, matchLanguage, renderTemplate } = await import('../../core/template/index.js');
+      const { sanitizeRenderedHtml } = await import('../../core/sanitize/index.js');
+      const { sanitizedPack } = await import('../../server/services/packs.js');
       const parsed = parsePackSource(readSource(opts.pack), opts.pack);
       if (!parsed.ok) {
         for (const issue of parsed.issues) console.error(formatIssue(issue, opts.pack));
@@ -58,7 +58,7 @@ export function register(program: Command): void {
           console.error(`cannot render ${template.id} (${language}): missing values`);
           for (const m of result.missing) console.error(`  ${m.name}${m.label ? ` (${m.label})` : ''} in the ${m.where}: ${m.reason}`);
         }
-        process.exitCode = 2;
+        setExitCode(2);
         return;
       }
       const html = sanitizeRenderedHtml(result.html, 'template').html;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../server/config.js';
-import { serve } from '../../server/serve.js';
-import { CliError, config } from '../shared.js';
+import { CliError, config, env } from '../shared.js';
 
 export function register(program: Command): void {
   program
@@ -17,7 +16,8 @@ export function register(program: Command): void {
       if (opts.port !== undefined) overrides.port = opts.port;
       if (opts.host) overrides.host = opts.host;
       const c = config(overrides);
-      if (opts.port !== undefined && !process.env.PUBLIC_URL) c.publicUrl = `http://localhost:${opts.port}`;
+      if (opts.port !== undefined && !env().PUBLIC_URL) c.publicUrl = `http://localhost:${opts.port}`;
+      const { serve } = await import('../../server/serve.js');
       await serve(c);
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ClientTimeError, slotFor, type SlotAnswer } from '../../core/clienttime/index.js';
-import { clientTimeFor } from '../../server/services/client-time.js';
-import { CliError, withStore, actorFor } from '../shared.js';
+import type { SlotAnswer } from '../../core/clienttime/index.js';
+import { CliError, cliConsole as console, withStore, actorFor } from '../shared.js';
 
 export function register(program: Command): void {
   program
@@ -19,6 +18,7 @@ export function register(program: Command): void {
     .option('-t, --tenant <tenant>', "also use what this tenant's store knows about the client")
     .option('--json', 'print one JSON object')
     .action(async (opts: { to: string; country?: string; tz?: string; dateHeader?: string; phone?: string; now?: string; start?: string; end?: string; repTz?: string; tenant?: string; json?: boolean }) => {
+      const { ClientTimeError, slotFor } = await import('../../core/clienttime/index.js');
       let now = new Date();
       if (opts.now !== undefined) {
         now = new Date(opts.now);
@@ -28,6 +28,7 @@ export function register(program: Command): void {
       let answer: SlotAnswer;
       try {
         if (opts.tenant) {
+          const { clientTimeFor } = await import('../../server/services/client-time.js');
           answer = await withStore(async (store) => {
             const { tdb } = await actorFor(store, opts.tenant!);
             return clientTimeFor(tdb, null, {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createTenant, listTenants } from '../../server/services/tenants.js';
-import { withStore } from '../shared.js';
+import { cliConsole as console, withStore } from '../shared.js';
 
 export function register(program: Command): void {
   const tenant = program.command('tenant').description('tenants: one per company using the store');
@@ -11,6 +10,7 @@ export function register(program: Command): void {
     .option('--entra-tenant-id <guid>', 'Microsoft Entra tenant id, for Outlook sign-in')
     .option('--google-domain <domain>', 'Google Workspace domain, for Gmail sign-in')
     .action(async (slug: string, opts: { name: string; entraTenantId?: string; googleDomain?: string }) => {
+      const { createTenant } = await import('../../server/services/tenants.js');
       await withStore(async (store) => {
         const row = await createTenant(store.db, { slug, name: opts.name, entraTenantId: opts.entraTenantId, googleDomain: opts.googleDomain });
         console.log(`created tenant ${row.slug} (${row.id})`);
@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .command('list')
     .description('list tenants')
     .action(async () => {
+      const { listTenants } = await import('../../server/services/tenants.js');
       await withStore(async (store) => {
         for (const t of await listTenants(store.db)) console.log(`${t.slug}\t${t.name}\t${t.id}`);
       });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../server/services/api-keys.js';
 import { PERMISSIONS } from '../../core/access/permissions.js';
-import { CliError, withStore, actorFor, collect, step } from '../shared.js';
+import { CliError, cliConsole as console, withStore, actorFor, collect, step } from '../shared.js';
 
 export function register(program: Command): void {
   const token = program.command('token').description('API keys for automation');
@@ -14,6 +13,7 @@ export function register(program: Command): void {
     .option('-s, --scope <scope>', `permission the key carries (repeatable): ${PERMISSIONS.join(', ')}`, collect)
     .option('--expires-in-days <days>', 'expiry (default: never)', (v) => Number(v))
     .action(async (opts: { tenant: string; user: string; name: string; scope?: string[]; expiresInDays?: number }) => {
+      const { createApiKey } = await import('../../server/services/api-keys.js');
       if (!opts.scope?.length) throw new CliError(`--scope: give at least one of ${PERMISSIONS.join(', ')}`);
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant);
@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .description('list API keys')
     .requiredOption('-t, --tenant <tenant>', 'tenant slug')
     .action(async (opts: { tenant: string }) => {
+      const { listApiKeys } = await import('../../server/services/api-keys.js');
       await withStore(async (store) => {
         const { tdb } = await actorFor(store, opts.tenant);
         for (const k of await listApiKeys(tdb)) console.log(`${k.id}\t${k.name}\t${k.user}\t${k.scopes.join(',')}\t${k.revoked ? 'revoked' : 'active'}`);
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .description('revoke an API key')
     .requiredOption('-t, --tenant <tenant>', 'tenant slug')
     .action(async (id: string, opts: { tenant: string }) => {
+      const { revokeApiKey } = await import('../../server/services/api-keys.js');
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant);
         await revokeApiKey(tdb, actor, id);

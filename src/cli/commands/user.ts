@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { addUser, listUsers } from '../../server/services/people.js';
 import { isRole, type Role } from '../../core/access/permissions.js';
-import { CliError, withStore, actorFor, collect } from '../shared.js';
+import { CliError, cliConsole as console, withStore, actorFor, collect } from '../shared.js';
 
 export function register(program: Command): void {
   const user = program.command('user').description('users: reps and admins');
@@ -20,6 +19,7 @@ export function register(program: Command): void {
     .option('--time-zone <zone>', 'own IANA time zone, e.g. Asia/Shanghai')
     .action(async (email: string, opts: { tenant: string; name: string; role: string; group?: string[]; title?: string; phone?: string; mobile?: string; department?: string; locale?: string; timeZone?: string }) => {
       if (!isRole(opts.role)) throw new CliError(`--role: must be rep or admin, got "${opts.role}"`);
+      const { addUser } = await import('../../server/services/people.js');
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant);
         const u = await addUser(tdb, actor, {
@@ -42,6 +42,7 @@ export function register(program: Command): void {
     .description('list users')
     .requiredOption('-t, --tenant <tenant>', 'tenant slug')
     .action(async (opts: { tenant: string }) => {
+      const { listUsers } = await import('../../server/services/people.js');
       await withStore(async (store) => {
         const { tdb } = await actorFor(store, opts.tenant);
         for (const u of await listUsers(tdb)) console.log(`${u.email}\t${u.role}\t${u.name}\t${u.groups.join(',')}${u.disabled ? '\tdisabled' : ''}`);

@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import { migrate, openStore } from '../../server/db/connect.js';
-import { SecretBox } from '../../server/secrets.js';
-import { googleCredentialsFromConfig } from '../../server/google/credentials.js';
-import { startSendWorker } from '../../server/jobs/send-worker.js';
-import { releaseLeases } from '../../server/jobs/leases.js';
-import { CliError, config, step } from '../shared.js';
+import { CliError, cliConsole as console, config, step } from '../shared.js';
 
 export function register(program: Command): void {
   program
@@ -17,6 +12,11 @@ export function register(program: Command): void {
       for (const [name, value] of [['--interval-ms', opts.intervalMs], ['--concurrency', opts.concurrency]] as const) {
         if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new CliError(`${name}: expected a whole number ≥ 1, got ${value}`);
       }
+      const { migrate, openStore } = await import('../../server/db/connect.js');
+      const { SecretBox } = await import('../../server/secrets.js');
+      const { googleCredentialsFromConfig } = await import('../../server/google/credentials.js');
+      const { startSendWorker } = await import('../../server/jobs/send-worker.js');
+      const { releaseLeases } = await import('../../server/jobs/leases.js');
       const c = config();
       const store = openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
       await migrate(store);
