@@ -15,6 +15,7 @@ import { sizeSection } from './sections/size.js';
 import { taskpaneSection } from './sections/taskpane.js';
 import { renderSection } from './sections/render.js';
 import { schedulerSection } from './sections/scheduler.js';
+import { cliSection } from './sections/cli.js';
 
 // The faces' build cache (test/support/build-faces.mjs) finds src/ and .test-dist/ from the working folder.
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -31,6 +32,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   taskpane: taskpaneSection,
   store: storeSection,
   scheduler: schedulerSection,
+  cli: cliSection,
 };
 
 interface Budget {

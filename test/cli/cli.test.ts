@@ -159,11 +159,17 @@ describe('tradepane serve', () => {
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tp-serve-'));
     server = spawnCli({ TRADEPANE_DATA_DIR: dataDir, DATABASE_URL: '' }, 'serve', '--dev', '--port', String(port));
-    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('Home page') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  });
+    // Ready when it prints its URLs; a start that fails shows its output here instead of timing out.
+    await new Promise<void>((resolve, reject) => {
+      const take = (d: Buffer) => {
+        output += d.toString();
+        if (output.includes('Home page')) resolve();
+      };
+      server.stdout!.on('data', take);
+      server.stderr!.on('data', take);
+      server.once('exit', (code) => reject(new Error(`tradepane serve exited (${code}) before printing its URLs:\n${output}`)));
+    });
+  }, 120_000); // a cold start of the whole server in a new process, on a loaded 2-core machine
 
   afterAll(() => {
     if (server.exitCode === null) server.kill('SIGKILL');

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ensureFacesBuilt } from './build-faces.mjs';
+import { buildCli, freshBuild } from '../../bin/cli-build.js';
 
 /**
  * Finds the PostgreSQL the integration tests run against: $TEST_DATABASE_URL, else the one
@@ -11,6 +12,8 @@ export const DEFAULT_TEST_DATABASE_URL = 'postgres://tradepane:tradepane@127.0.0
 export default async function globalSetup(): Promise<void> {
   // The end-to-end suites serve the built faces; build them once for the whole run.
   await ensureFacesBuilt();
+  // The binary tests run bin/tradepane.js as shipped: on the built CLI (dist-cli/), built when stale.
+  if (!freshBuild()) await buildCli();
   const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
