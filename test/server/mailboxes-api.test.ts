@@ -158,7 +158,7 @@ describe('IMAP settings', () => {
       const client = await imapClient(address);
       const status = await client.status('Sent', { messages: true });
       await client.logout();
-      expect(status.messages).toBe(1);
+      expect(status && status.messages).toBe(1);
 
       const wrong = new ImapAdapter(address, settings, 'wrong');
       await expect(wrong.send({ to: [{ address: 'x@y.example' }], subject: 's', html: 'h' })).rejects.toMatchObject({ code: 'auth' });
