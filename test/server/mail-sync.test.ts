@@ -72,6 +72,10 @@ const DAY = 24 * HOUR;
     await deliver(address, [tooOld, ...inbox]);
     await deliver(address, sent, 'Sent');
 
+    const { createConnector } = await import('../../src/server/services/connectors.js');
+    await createConnector(t.tdb, operator(t.tenantId), box, { kind: 'webhook', name: 'conversations', settings: { url: 'https://hooks.example.test/conversations' }, secrets: { signingSecret: 'a-signing-secret-of-length' }, events: ['conversation.started', 'conversation.message'] });
+    const outbox = async () => (await t.tdb.selectFrom('outbox').select(['event_type', 'event']).where('event_type', 'like', 'conversation.%').execute()).map((o) => ({ type: o.event_type, event: JSON.parse(o.event) as { message: { messageId: string; direction: string } } }));
+
     const events: PageEvent[] = [];
     const [first] = await sync(mb.id, { onPage: (e) => events.push(e) });
     // 6 in the inbox and 2 sent, 3 per page: inbox 3 (5 to go), inbox 3 (2 to go), sent 2 (done).
@@ -95,11 +99,21 @@ const DAY = 24 * HOUR;
     const freeMail = await store.db.selectFrom('contacts').selectAll().where('tenant_id', '=', t.tenantId).where('email', '=', 'buyer77@gmail.com').executeTakeFirst();
     expect(freeMail?.customer_id).toBeNull();
 
-    // Incremental: two new mails, one page; then nothing.
+    // The backfill replays no events into the outbox.
+    expect(await outbox()).toEqual([]);
+
+    // Incremental: two new mails and our answer to one, one page; then nothing.
     await deliver(address, [mail(`in7-${mb.id}`, 2), mail(`in8-${mb.id}`, 1)]);
-    expect((await sync(mb.id))[0]).toMatchObject({ outcome: 'caught-up', pages: 1, stored: 2 });
+    await deliver(address, [mail(`out3-${mb.id}`, 0.5, { from: address, to: ['ali@gulf-trading.example'], subject: `Re: Mail in7-${mb.id}`, inReplyTo: `in7-${mb.id}@mail.test` })], 'Sent');
+    expect((await sync(mb.id))[0]).toMatchObject({ outcome: 'caught-up', pages: 1, stored: 3 });
     expect((await sync(mb.id))[0]).toMatchObject({ outcome: 'caught-up', stored: 0 });
-    expect(await rows(mb.id)).toHaveLength(10);
+    expect(await rows(mb.id)).toHaveLength(11);
+    // conversation.* events for the live mail, in the same transactions, to the webhook that asked for them.
+    expect((await outbox()).map((o) => [o.type, o.event.message.messageId, o.event.message.direction]).sort()).toEqual([
+      ['conversation.message', `out3-${mb.id}@mail.test`, 'outbound'],
+      ['conversation.started', `in7-${mb.id}@mail.test`, 'inbound'],
+      ['conversation.started', `in8-${mb.id}@mail.test`, 'inbound'],
+    ]);
   });
 
   it('a changed UIDVALIDITY resyncs the mailbox: nothing stored twice, the new mail found', async () => {

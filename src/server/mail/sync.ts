@@ -20,6 +20,7 @@ import {
   type Direction,
 } from '../../core/conversation/index.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
+import { enqueue } from '../services/connectors.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
 
 /**
@@ -145,6 +146,8 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
     adapter = options.adapterFor(mailbox, mailbox.secrets ? options.box!.open(mailbox.secrets) : {});
     const tenant = await tenantContext(db, mailbox);
     const settings = JSON.parse(mailbox.settings) as MailboxSettings;
+    // conversation.* events only for mail that arrives after the backfill: connecting a mailbox must not replay a month.
+    tenant.emitEvents = claimed.status === 'live' && claimed.cursor !== null;
     for (;;) {
       const since = mailbox.backfill_since ? new Date(mailbox.backfill_since) : new Date(now().getTime() - (settings.backfillDays ?? options.backfillDays) * DAY_MS);
       let page: SyncPage;
@@ -238,6 +241,7 @@ async function restartBackfill(db: Kysely<Database>, mailbox: MailboxRow, option
 interface TenantContext {
   actor: Actor;
   isOwn: (address: string) => boolean;
+  emitEvents: boolean;
 }
 
 /** The company's own addresses: its users and mailboxes, and their business domains (a free-mail domain only as whole addresses). */
@@ -253,7 +257,7 @@ async function tenantContext(db: Kysely<Database>, mailbox: MailboxRow): Promise
     const d = businessDomain(a);
     return d !== null && domains.has(d);
   };
-  return { isOwn, actor: { tenantId: mailbox.tenant_id, userId: null, role: 'admin', permissions: new Set(), label: MAIL_SYNC_ACTOR_LABEL } };
+  return { isOwn, emitEvents: false, actor: { tenantId: mailbox.tenant_id, userId: null, role: 'admin', permissions: new Set(), label: MAIL_SYNC_ACTOR_LABEL } };
 }
 
 /** One page in one transaction, the mailbox row first (lease check, cursor). Returns how many messages were new. */
@@ -384,7 +388,17 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     await tdb.insert('mail_bodies', { message_id: id, text_body: clean(m.textBody, BODY_MAX), expires_at: new Date(at.getTime() + keepDays * DAY_MS).toISOString() });
   }
   const customers = verdict === 'none' && direction !== 'internal' ? await learnPeople(tdb, tenant, direction, from, [...to, ...cc], m.dateHeader) : [];
-  await updateConversation(tdb, conversationId, row, keys.participants, customers, at);
+  const { created, conversation } = await updateConversation(tdb, conversationId, row, keys.participants, customers, at);
+  if (tenant.emitEvents && verdict === 'none' && direction !== 'internal') {
+    const type = created ? 'conversation.started' : 'conversation.message';
+    await enqueue(tdb, {
+      type,
+      id: `${type}:${id}`,
+      occurredAt: at.toISOString(),
+      conversation,
+      message: { messageId: messageKey, mailbox: mailbox.address, direction, from: row.from_address, to: to.map((a) => a.address), subject, receivedAt: row.received_at, excerpt: row.excerpt },
+    });
+  }
   return true;
 }
 
@@ -454,7 +468,14 @@ async function threadInto(tdb: TenantDb, mailbox: MailboxRow, keys: ReturnType<t
   return id;
 }
 
-async function updateConversation(tdb: TenantDb, conversationId: string, message: Omit<MailMessageRow, 'tenant_id'>, participants: string[], customers: string[], at: Date): Promise<void> {
+async function updateConversation(
+  tdb: TenantDb,
+  conversationId: string,
+  message: Omit<MailMessageRow, 'tenant_id'>,
+  participants: string[],
+  customers: string[],
+  at: Date,
+): Promise<{ created: boolean; conversation: { id: string; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null } }> {
   const c = (await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst())!;
   const summary: ConversationSummary | null =
     c.message_count === 0
@@ -483,6 +504,7 @@ async function updateConversation(tdb: TenantDb, conversationId: string, message
     })
     .where('id', '=', conversationId)
     .execute();
+  return { created: c.message_count === 0, conversation: { id: c.id, subject: c.subject, customerIds: companies, lastWriter: next.lastWriter, lastInboundAt: next.lastInboundAt, lastOutboundAt: next.lastOutboundAt } };
 }
 
 /** "acme-trading.com.sa" → "Acme Trading": a readable first name for a company the sync creates. */
