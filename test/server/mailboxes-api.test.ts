@@ -121,7 +121,7 @@ describe('IMAP settings', () => {
     expect((await app.inject({ method: 'GET', url: `/api/v1/conversations/${conversationId}`, headers: bearer(t.rep.key) })).statusCode).toBe(404);
   });
 
-  it('sends through SMTP with the given Message-ID and files the copy in Sent, where the sync finds it as outbound', async () => {
+  it('sends through SMTP with the given Message-ID and files the copy in the Sent folder; a wrong password is an auth error', async () => {
     const received: Array<{ from: string; to: string[]; raw: string; user: string }> = [];
     const smtp = new SMTPServer({
       authOptional: false,
