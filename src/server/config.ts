@@ -35,6 +35,23 @@ export interface Config {
   googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
   /** The scheduled-send worker in this process (jobs/send-worker.ts). */
   sendWorker: { enabled: boolean; leaseMs: number; concurrency: number };
+  /** The mailbox sync in this process (mail/sync.ts, jobs/mail-sync.ts). */
+  mailSync: MailSyncConfig;
+}
+
+export interface MailSyncConfig {
+  enabled: boolean;
+  /** Pause between two passes over a caught-up mailbox. */
+  intervalMs: number;
+  /** Messages per page: each page is one transaction and bounds memory. */
+  pageSize: number;
+  /** A new mailbox (or a resync) reads this many days back. */
+  backfillDays: number;
+  leaseMs: number;
+  /** Two mails with the same subject and a shared participant thread together within this window. */
+  threadWindowDays: number;
+  /** Longest wait after repeated failures (unreachable, throttled without Retry-After). */
+  backoffCapMs: number;
 }
 
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
@@ -68,6 +85,13 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'SEND_WORKER', default: 'on', meaning: 'on or off (true/false, 1/0, yes/no; anything else is refused): off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
   { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
   { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
+  { name: 'MAIL_SYNC', default: 'on', meaning: 'off = this instance does not sync connected mailboxes (run `tradepane worker` or another instance)' },
+  { name: 'MAIL_SYNC_INTERVAL_SECONDS', default: '60', meaning: 'seconds between two sync passes over a mailbox that has caught up' },
+  { name: 'MAIL_SYNC_PAGE_SIZE', default: '100', meaning: 'messages fetched and stored per transaction (bounds memory)' },
+  { name: 'MAIL_SYNC_BACKFILL_DAYS', default: '30', meaning: 'how many days back a newly connected (or resynced) mailbox is read; a mailbox\'s own backfillDays setting wins' },
+  { name: 'MAIL_SYNC_LEASE_SECONDS', default: '120', meaning: 'how long one worker holds a mailbox before another may take it over (≥ 15; renewed with every page)' },
+  { name: 'MAIL_THREAD_WINDOW_DAYS', default: '30', meaning: 'mails with the same subject and a shared participant thread together within this many days' },
+  { name: 'MAIL_SYNC_BACKOFF_CAP_SECONDS', default: '1800', meaning: 'longest wait before retrying an unreachable or throttling mail server' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
 
@@ -172,6 +196,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       enabled: onOff(env, 'SEND_WORKER', true),
       leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 15) * 1000,
       concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
+    },
+    mailSync: {
+      enabled: (env.MAIL_SYNC || 'on') !== 'off',
+      intervalMs: integer(env, 'MAIL_SYNC_INTERVAL_SECONDS', 60, 1) * 1000,
+      pageSize: integer(env, 'MAIL_SYNC_PAGE_SIZE', 100, 1),
+      backfillDays: integer(env, 'MAIL_SYNC_BACKFILL_DAYS', 30, 0),
+      leaseMs: integer(env, 'MAIL_SYNC_LEASE_SECONDS', 120, 15) * 1000,
+      threadWindowDays: integer(env, 'MAIL_THREAD_WINDOW_DAYS', 30, 1),
+      backoffCapMs: integer(env, 'MAIL_SYNC_BACKOFF_CAP_SECONDS', 1800, 1) * 1000,
     },
     ...overrides,
   };

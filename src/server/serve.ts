@@ -7,6 +7,7 @@ import { DEMO_ADMIN, DEMO_REP, seedDemo } from './demo/seed.js';
 import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
+import { startMailSync } from './jobs/mail-sync.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
 
@@ -44,6 +45,14 @@ export async function serve(config: Config, print: (line: string) => void = cons
     });
     app.addHook('preClose', async () => {
       await stopSendWorker();
+    });
+  }
+
+  // Mailbox sync: every instance may run it; a lease keeps each mailbox to one worker at a time.
+  if (config.mailSync.enabled) {
+    const stopMailSync = startMailSync(store, { config: config.mailSync, instanceId: config.instanceId, box: secretBox, onError: (err) => app.log.error({ err }, 'mailbox sync pass failed') });
+    app.addHook('preClose', async () => {
+      await stopMailSync();
     });
   }
 

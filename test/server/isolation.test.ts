@@ -27,6 +27,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aConnectorId: string;
   let aDeliveryId: string;
   let aSendId: string;
+  let aMailboxId: string;
+  let aConversationId: string;
   const box = new SecretBox(randomBytes(32));
 
   const snapshotOfA = async () => {
@@ -47,6 +49,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       tasks: await t.selectFrom('tasks').selectAll().orderBy('id').execute(),
       connectors: await t.selectFrom('connectors').selectAll().orderBy('id').execute(),
       outbox: await t.selectFrom('outbox').selectAll().orderBy('id').execute(),
+      mailboxes: await t.selectFrom('mailboxes').selectAll().orderBy('id').execute(),
+      conversations: await t.selectFrom('conversations').selectAll().orderBy('id').execute(),
       audit: (await t.selectFrom('audit_log').select('id').execute()).length,
     };
   };
@@ -70,6 +74,12 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     const { scheduleSend } = await import('../../src/server/services/scheduled-sends.js');
     const inADay = new Date(Date.now() + 86_400_000).toISOString();
     aSendId = (await scheduleSend(a.tdb, { ...aRep, role: 'rep' as const, label: a.rep.email }, { provider: 'gmail', draftId: 'r-alpha-draft', recipients: ['boss@buyer-of-alpha.de'], subject: 'Alpha secret deal', sendAt: inADay })).send.id;
+    const { addMailbox } = await import('../../src/server/services/mailboxes.js');
+    const loopbackImap = { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } };
+    aMailboxId = (await addMailbox(a.tdb, operator(a.tenantId), box, { provider: 'imap', address: 'info@alpha.test', settings: loopbackImap, secrets: { password: 'alpha-mail-password' } }, { backfillDays: 30 })).id;
+    aConversationId = 'alpha-conversation-0001';
+    const at = new Date().toISOString();
+    await a.tdb.insert('conversations', { id: aConversationId, subject: 'Alpha secret conversation', subject_key: 'alpha secret conversation', participants: '["boss@buyer-of-alpha.de"]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -81,7 +91,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -110,6 +120,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'PATCH /api/v1/connectors/{connectorId}': { enabled: false },
       'PATCH /api/v1/customers/{customerId}': { name: 'Renamed by B', timeZone: 'Europe/Paris' },
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
+      'POST /api/v1/mailboxes': { provider: 'imap', address: 'info@bravo.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'bravo-password' } },
+      'POST /api/v1/mailboxes/{mailboxId}/pause': { paused: true },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };
@@ -131,7 +143,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
     const before = await snapshotOfA();
     // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
-    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId, aConnectorId, aDeliveryId, 'crm.alpha.example', 'alpha-signing-secret'];
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId, aConnectorId, aDeliveryId, 'crm.alpha.example', 'alpha-signing-secret', aMailboxId, aConversationId, 'info@alpha.test', 'alpha-mail-password', 'Alpha secret conversation'];
     const outcomes: string[] = [];
     for (const { method, path } of routes()) {
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import pg from 'pg';
 import { ensureFacesBuilt } from './build-faces.mjs';
 import { buildCli, freshBuild } from '../../bin/cli-build.js';
@@ -28,4 +29,34 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+  await findDovecot();
+}
+
+/**
+ * The IMAP server the mailbox-sync tests deliver mail into (`.ci/dovecot.sh`): $TEST_IMAP_HOST /
+ * $TEST_IMAP_PORT, else 127.0.0.1:10143. Like PostgreSQL: unreachable fails a CI run, and on a
+ * developer's machine those suites are reported as NOT RUN.
+ */
+async function findDovecot(): Promise<void> {
+  const host = process.env.TEST_IMAP_HOST || '127.0.0.1';
+  const port = Number(process.env.TEST_IMAP_PORT || 10143);
+  const greeting = await new Promise<string>((resolve) => {
+    const socket = connect({ host, port });
+    const done = (text: string) => {
+      socket.destroy();
+      resolve(text);
+    };
+    socket.setTimeout(3000, () => done('timed out'));
+    socket.once('data', (data) => done(data.toString('utf8')));
+    socket.once('error', (error) => done(error.message));
+  });
+  if (greeting.startsWith('* OK')) {
+    process.env.TEST_IMAP_HOST = host;
+    process.env.TEST_IMAP_PORT = String(port);
+    process.env.TP_IMAP = 'available';
+    return;
+  }
+  const reason = `IMAP test server not reachable at ${host}:${port}: ${greeting.trim().slice(0, 200)}`;
+  if (process.env.CI) throw new Error(`${reason}. CI must test mailbox sync against Dovecot: run .ci/dovecot.sh first (.ci/run does).`);
+  process.env.TP_IMAP = `unavailable: ${reason}. Run "bash .ci/dovecot.sh" (as root) or set TEST_IMAP_HOST/TEST_IMAP_PORT.`;
 }

@@ -96,11 +96,23 @@ export interface SendFailedEvent {
 /** Scheduled-send events: only connectors that accept them (the webhook) receive them. */
 export type SendEvent = SendScheduledEvent | SendSentEvent | SendFailedEvent;
 
+/** A person's mail (not automatic, not internal) the mailbox sync stored, after the backfill. */
+export interface ConversationEvent {
+  /** started: the first mail of a new conversation; message: any later one. */
+  type: 'conversation.started' | 'conversation.message';
+  /** `<type>:<stored message id>` */
+  id: string;
+  occurredAt: string;
+  conversation: { id: string; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null };
+  message: { messageId: string | null; mailbox: string; direction: 'inbound' | 'outbound'; from: string | null; to: string[]; subject: string; receivedAt: string; excerpt: string };
+}
+
 /** Everything the outbox carries. */
-export type OutboxEvent = CrmEvent | SendEvent;
+export type OutboxEvent = CrmEvent | SendEvent | ConversationEvent;
 
 export const CRM_EVENT_TYPES = ['email.logged', 'task.created'] as const;
 export const SEND_EVENT_TYPES = ['send.scheduled', 'send.sent', 'send.failed'] as const;
+export const CONVERSATION_EVENT_TYPES = ['conversation.started', 'conversation.message'] as const;
 
 export type DeliveryResult =
   | { ok: true; externalId?: string }

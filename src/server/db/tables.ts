@@ -312,6 +312,102 @@ export interface SignatureStateRow {
   state_since: string;
 }
 
+/** A mailbox a company connected for sync (docs/mailboxes.md). */
+export interface MailboxRow {
+  id: string;
+  tenant_id: string;
+  provider: 'graph' | 'gmail' | 'imap';
+  address: string;
+  display_name: string;
+  /** JSON: provider settings (IMAP host/port/TLS, SMTP, preset), keepBodiesDays, backfillDays. */
+  settings: string;
+  /** Password / client secret sealed with SecretBox (secrets.ts); null when the provider needs none. */
+  secrets: string | null;
+  status: 'new' | 'backfilling' | 'live' | 'retrying' | 'error';
+  paused: number;
+  /** MailboxErrorCode of the last failure, and the same in words an IT admin understands. */
+  last_error_code: string | null;
+  last_error: string | null;
+  failures: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  next_sync_at: string;
+  /** The adapter's opaque cursor, written in the same transaction as the messages it covers. */
+  cursor: string | null;
+  /** Start of the backfill window of the current (re)sync. */
+  backfill_since: string | null;
+  backfill_done: number;
+  /** Messages the adapter says are still to come in the backfill; null when it cannot tell. */
+  backfill_remaining: number | null;
+  last_synced_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+/** One conversation with people outside the company, across the tenant's mailboxes. */
+export interface ConversationRow {
+  id: string;
+  tenant_id: string;
+  subject: string;
+  subject_key: string;
+  /** JSON list of outside addresses. */
+  participants: string;
+  /** JSON list of the participants' companies (customer ids). */
+  customer_ids: string;
+  customer_id: string | null;
+  first_message_at: string;
+  last_message_at: string;
+  last_inbound_at: string | null;
+  last_outbound_at: string | null;
+  last_writer: 'buyer' | 'us' | null;
+  message_count: number;
+  inbound_count: number;
+  outbound_count: number;
+  state: string;
+  assignee_id: string | null;
+  first_response_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+/** Headers of one synced message (never the body; see MailBodyRow). */
+export interface MailMessageRow {
+  id: string;
+  tenant_id: string;
+  mailbox_id: string;
+  conversation_id: string;
+  provider_id: string;
+  folder: 'inbox' | 'sent';
+  /** Normalised Message-ID (core/crm messageIdKey); unique per mailbox. */
+  message_key: string | null;
+  /** A second identity: Exchange's original Message-ID when it rewrote it. */
+  second_key: string | null;
+  in_reply_to: string | null;
+  /** JSON list of normalised References. */
+  reference_keys: string;
+  provider_thread_id: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  /** JSON [{address, name?}] */
+  to_addresses: string;
+  cc_addresses: string;
+  date_header: string | null;
+  utc_offset_minutes: number | null;
+  received_at: string;
+  subject: string;
+  direction: 'inbound' | 'outbound' | 'internal';
+  size_bytes: number;
+  /** JSON [{name, contentType}] */
+  attachments: string;
+  auto_verdict: 'none' | 'auto-reply' | 'bounce' | 'receipt' | 'bulk';
+  language: string | null;
+  excerpt: string;
+  created_at: string;
+}
+export interface MailBodyRow {
+  message_id: string;
+  tenant_id: string;
+  text_body: string;
+  expires_at: string;
+}
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -335,4 +431,8 @@ export interface Database {
   outbox: OutboxRow;
   signature_states: SignatureStateRow;
   job_runs: JobRunRow;
+  mailboxes: MailboxRow;
+  conversations: ConversationRow;
+  mail_messages: MailMessageRow;
+  mail_bodies: MailBodyRow;
 }

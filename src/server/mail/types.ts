@@ -30,6 +30,9 @@ export interface FetchedMessage {
   folder: 'inbox' | 'sent';
   /** Message-ID header as found (with or without angle brackets); null when the mail has none. */
   messageId: string | null;
+  /** A second identity of the same message: Exchange's original Message-ID where it rewrote the
+   * header (X-Microsoft-Original-Message-ID); replies may reference either. Optional. */
+  originalMessageId?: string | null | undefined;
   inReplyTo: string | null;
   references: string[];
   /** Graph conversationId, Gmail threadId; null for IMAP. */
@@ -58,6 +61,8 @@ export interface SyncPage {
   cursor: string;
   /** True when the provider has nothing more right now (the end of a backfill or of the changes). */
   caughtUp: boolean;
+  /** Messages the adapter knows are still to come (backfill progress); omit when it cannot tell. */
+  remaining?: number | undefined;
 }
 
 export interface NextPageOptions {
