@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { register } from '../../src/cli/commands/mailbox.js';
+import { createProgram, withRun } from '../../src/cli/shared.js';
 import { openStore, migrate } from '../../src/server/db/connect.js';
 import { createTenant } from '../../src/server/services/tenants.js';
 import { deliver, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
@@ -20,18 +20,21 @@ import { deliver, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PAS
   let progress = '';
   let out: string[] = [];
 
+  let exitCode = 0;
+
+  /** One command line on a fresh command tree, as runCli builds it, with the progress stream captured. */
   async function run(...args: string[]): Promise<string> {
-    out = [];
+    let text = '';
     progress = '';
-    const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-    const program = new Command('tradepane').option('--database-url <url>').option('--data-dir <dir>').exitOverride();
+    const stdout = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+    const stderr = new Writable({ write: (_chunk, _enc, done) => done() });
+    const program = createProgram({ stdout, stderr });
     register(program, { progressStream: new Writable({ write: (chunk, _enc, done) => ((progress += String(chunk)), done()) }) });
-    try {
-      await program.parseAsync(['node', 'tradepane', '--data-dir', dataDir, ...args]);
-    } finally {
-      log.mockRestore();
-    }
-    return out.join('\n');
+    exitCode = await withRun(program, { env: process.env, stdout, stderr }, async () => {
+      await program.parseAsync(['--data-dir', dataDir, ...args], { from: 'user' });
+      return undefined;
+    });
+    return text.trimEnd();
   }
 
   beforeAll(async () => {
@@ -42,9 +45,6 @@ import { deliver, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PAS
     await migrate(store);
     await createTenant(store.db, { slug: 'cli-co', name: 'CLI Co' });
     await store.close();
-  });
-  afterEach(() => {
-    process.exitCode = undefined;
   });
   afterAll(() => {
     for (const [name, value] of [['TRADEPANE_SECRET_KEY', saved.key], ['MAILBOX_PASSWORD', saved.password], ['DATABASE_URL', saved.db]] as const) {
@@ -82,7 +82,7 @@ import { deliver, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PAS
     const address = sandboxAddress('wrong');
     const out = await run('mailbox', 'add', 'cli-co', address, '--password-env', 'WRONG_PW', '--imap-host', imapHost(), '--imap-port', String(imapPort()), '--imap-security', 'none', '--smtp-host', '127.0.0.1', '--smtp-port', '25', '--smtp-security', 'none');
     expect(out).toContain('test: FAILED — The mail server refused the credentials');
-    expect(process.exitCode).toBe(1);
+    expect(exitCode).toBe(1);
     delete process.env.WRONG_PW;
   });
 });

@@ -1,25 +1,21 @@
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../../server/config.js';
-import { migrate, openStore, type Store } from '../../server/db/connect.js';
-import { TenantDb } from '../../server/db/tenant-db.js';
+import type { Config } from '../../server/config.js';
+import type { Store } from '../../server/db/connect.js';
+import type { TenantDb } from '../../server/db/tenant-db.js';
 import type { Actor } from '../../server/auth/principal.js';
-import { SecretBox } from '../../server/secrets.js';
-import { PERMISSIONS } from '../../core/access/permissions.js';
-import { findTenant } from '../../server/services/tenants.js';
-import { addMailbox, listMailboxes, removeMailbox, resyncMailbox, testMailbox, type MailboxView } from '../../server/services/mailboxes.js';
-import { createAdapter } from '../../server/mail/adapters.js';
-import { runSyncPass, type AdapterFactory, type PageEvent } from '../../server/mail/sync.js';
-import { IMAP_PRESET_NAMES } from '../../server/mail/imap.js';
+import type { SecretBox } from '../../server/secrets.js';
+import type { MailboxView } from '../../server/services/mailboxes.js';
+import type { AdapterFactory, PageEvent } from '../../server/mail/sync.js';
+import { IMAP_PRESET_NAMES } from '../../server/mail/imap-presets.js';
+import { CliError, actorFor, cliConsole as console, config, env, setExitCode, withStore } from '../shared.js';
 
 /**
  * `tradepane mailbox add|list|test|resync|remove|sync`: connect and operate the mailboxes a
  * company syncs, as the operator of the store host. Passwords never go on the command line
  * (other users see it in `ps`): from an environment variable or standard input.
  */
-
-class MailboxCliError extends Error {}
 
 interface Deps {
   adapterFor?: AdapterFactory;
@@ -28,41 +24,38 @@ interface Deps {
   readStdin?: () => string;
 }
 
-function globals(command: Command): Config {
-  const opts = command.optsWithGlobals<{ databaseUrl?: string; dataDir?: string }>();
-  const env = { ...process.env, ...(opts.dataDir ? { TRADEPANE_DATA_DIR: opts.dataDir } : {}) };
-  return loadConfig(env, opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {});
+type Services = typeof import('../../server/services/mailboxes.js') & { createAdapter: AdapterFactory };
+type TenantContext = { store: Store; tdb: TenantDb; actor: Actor; config: Config; box: SecretBox | undefined; svc: Services };
+
+/** Opens the store as the operator of `tenantSlug`; the mail libraries load only here, not for --help. */
+async function withTenant<T>(tenantSlug: string, work: (ctx: TenantContext) => Promise<T>): Promise<T> {
+  // One after another: jest's ESM loader fails on concurrent imports that share modules.
+  const { SecretBox } = await import('../../server/secrets.js');
+  const mailboxes = await import('../../server/services/mailboxes.js');
+  const { createAdapter } = await import('../../server/mail/adapters.js');
+  const svc: Services = { ...mailboxes, createAdapter };
+  const c = config();
+  return withStore(async (store) => {
+    const { tdb, actor } = await actorFor(store, tenantSlug);
+    const box = SecretBox.fromConfig(c.secretKey, c.dataDir, c.devMode);
+    return work({ store, tdb, actor, config: c, box, svc });
+  });
 }
 
-async function withTenant<T>(command: Command, tenantSlug: string, work: (ctx: { store: Store; tdb: TenantDb; actor: Actor; config: Config; box: SecretBox | undefined }) => Promise<T>): Promise<T> {
-  const config = globals(command);
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrate(store);
-    const tenant = await findTenant(store.db, tenantSlug);
-    const tdb = new TenantDb(store.db, tenant.id);
-    const actor: Actor = { tenantId: tenant.id, userId: null, role: 'admin', permissions: new Set(PERMISSIONS), label: 'cli operator' };
-    const box = SecretBox.fromConfig(config.secretKey, config.dataDir, config.devMode);
-    return await work({ store, tdb, actor, config, box });
-  } finally {
-    await store.close();
-  }
-}
-
-async function byAddress(tdb: TenantDb, box: SecretBox | undefined, address: string): Promise<MailboxView> {
-  const found = (await listMailboxes(tdb, box)).find((m) => m.address === address.trim().toLowerCase());
-  if (!found) throw new MailboxCliError(`${address}: no such mailbox in this tenant (tradepane mailbox list <tenant>)`);
+async function byAddress(ctx: TenantContext, address: string): Promise<MailboxView> {
+  const found = (await ctx.svc.listMailboxes(ctx.tdb, ctx.box)).find((m) => m.address === address.trim().toLowerCase());
+  if (!found) throw new CliError(`${address}: no such mailbox in this tenant (tradepane mailbox list <tenant>)`);
   return found;
 }
 
 const wholeNumber = (name: string) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new MailboxCliError(`${name}: expected a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${name}: expected a whole number ≥ 0, got "${value}"`);
   return n;
 };
 
 /** Runs passes over one mailbox until it has caught up, with a progress bar fed by each page. */
-async function syncWithProgress(ctx: { store: Store; config: Config; box: SecretBox | undefined }, mailbox: MailboxView, deps: Deps): Promise<{ stored: number; outcome: string; error?: string }> {
+async function syncWithProgress(ctx: TenantContext, mailbox: MailboxView, deps: Deps): Promise<{ stored: number; outcome: string; error?: string }> {
   const stream = deps.progressStream ?? process.stderr;
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
   const bar = tty ? new cliProgress.SingleBar({ format: `${mailbox.address} [{bar}] {value}/{total} messages`, stream: stream as NodeJS.WriteStream }, cliProgress.Presets.shades_classic) : undefined;
@@ -78,12 +71,13 @@ async function syncWithProgress(ctx: { store: Store; config: Config; box: Secret
       stream.write(`${mailbox.address}: ${e.done} stored${e.remaining !== null ? `, ${e.remaining} to go` : ''}${e.caughtUp ? ' — caught up' : ''}\n`);
     }
   };
+  const { runSyncPass } = await import('../../server/mail/sync.js');
   let stored = 0;
   try {
     for (let pass = 0; pass < 10_000; pass++) {
       const [result] = await runSyncPass(ctx.store.db, ctx.store.dialect, {
         instanceId: ctx.config.instanceId,
-        adapterFor: deps.adapterFor ?? createAdapter,
+        adapterFor: deps.adapterFor ?? ctx.svc.createAdapter,
         box: ctx.box,
         pageSize: ctx.config.mailSync.pageSize,
         backfillDays: ctx.config.mailSync.backfillDays,
@@ -127,16 +121,16 @@ export function register(program: Command, deps: Deps = {}): void {
     .option('--keep-bodies-days <days>', 'keep message bodies this many days (default: never)', wholeNumber('--keep-bodies-days'))
     .option('--backfill-days <days>', 'read this many days back (default: $MAIL_SYNC_BACKFILL_DAYS or 30)', wholeNumber('--backfill-days'))
     .option('--sync', 'run the backfill now, with a progress bar')
-    .action(async (tenant: string, address: string, opts: Record<string, string | number | boolean | undefined>, command: Command) => {
-      const password = opts.passwordStdin ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))().replace(/\r?\n$/, '') : process.env[String(opts.passwordEnv)];
+    .action(async (tenant: string, address: string, opts: Record<string, string | number | boolean | undefined>) => {
+      const password = opts.passwordStdin ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))().replace(/\r?\n$/, '') : env()[String(opts.passwordEnv)];
       const endpoint = (kind: 'imap' | 'smtp') => {
         const e = { host: opts[`${kind}Host`], port: opts[`${kind}Port`], security: opts[`${kind}Security`] };
         return Object.values(e).some((v) => v !== undefined) ? Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) : undefined;
       };
       const settings = opts.provider === 'imap' ? { preset: opts.preset, ...(endpoint('imap') ? { imap: endpoint('imap') } : {}), ...(endpoint('smtp') ? { smtp: endpoint('smtp') } : {}), ...(opts.username ? { username: opts.username } : {}) } : {};
-      if (opts.provider === 'imap' && !password) throw new MailboxCliError(`no password: set $${String(opts.passwordEnv)} or use --password-stdin`);
-      await withTenant(command, tenant, async (ctx) => {
-        const added = await addMailbox(ctx.tdb, ctx.actor, ctx.box, {
+      if (opts.provider === 'imap' && !password) throw new CliError(`no password: set $${String(opts.passwordEnv)} or use --password-stdin`);
+      await withTenant(tenant, async (ctx) => {
+        const added = await ctx.svc.addMailbox(ctx.tdb, ctx.actor, ctx.box, {
           provider: opts.provider as 'imap',
           address,
           displayName: opts.displayName as string | undefined,
@@ -146,9 +140,9 @@ export function register(program: Command, deps: Deps = {}): void {
           backfillDays: opts.backfillDays as number | undefined,
         }, { backfillDays: ctx.config.mailSync.backfillDays });
         console.log(`added ${added.address} (${added.provider}) id ${added.id}`);
-        const tested = await testMailbox(ctx.tdb, ctx.actor, ctx.box, added.id, deps.adapterFor ?? createAdapter);
+        const tested = await ctx.svc.testMailbox(ctx.tdb, ctx.actor, ctx.box, added.id, deps.adapterFor ?? ctx.svc.createAdapter);
         console.log(tested.ok ? `test: connected; folders ${tested.folders.join(', ')}` : `test: FAILED — ${tested.error!.message}`);
-        if (!tested.ok) process.exitCode = 1;
+        if (!tested.ok) setExitCode(1);
         if (opts.sync && tested.ok) {
           const result = await syncWithProgress(ctx, added, deps);
           console.log(`sync: ${result.stored} messages stored (${result.outcome}${result.error ? `: ${result.error}` : ''})`);
@@ -160,9 +154,9 @@ export function register(program: Command, deps: Deps = {}): void {
     .command('list <tenant>')
     .description('connected mailboxes with status, lag, backfill progress and the last error')
     .option('--json', 'print JSON')
-    .action(async (tenant: string, opts: { json?: boolean }, command: Command) => {
-      await withTenant(command, tenant, async (ctx) => {
-        const boxes = await listMailboxes(ctx.tdb, ctx.box);
+    .action(async (tenant: string, opts: { json?: boolean }) => {
+      await withTenant(tenant, async (ctx) => {
+        const boxes = await ctx.svc.listMailboxes(ctx.tdb, ctx.box);
         if (opts.json) return console.log(JSON.stringify(boxes, null, 2));
         if (!boxes.length) return console.log('no mailboxes; add one with `tradepane mailbox add`');
         for (const m of boxes) {
@@ -176,12 +170,12 @@ export function register(program: Command, deps: Deps = {}): void {
   mailbox
     .command('test <tenant> <address>')
     .description('connect and list the folders; says in words what is wrong')
-    .action(async (tenant: string, address: string, _opts: unknown, command: Command) => {
-      await withTenant(command, tenant, async (ctx) => {
-        const m = await byAddress(ctx.tdb, ctx.box, address);
-        const tested = await testMailbox(ctx.tdb, ctx.actor, ctx.box, m.id, deps.adapterFor ?? createAdapter);
+    .action(async (tenant: string, address: string, _opts: unknown) => {
+      await withTenant(tenant, async (ctx) => {
+        const m = await byAddress(ctx, address);
+        const tested = await ctx.svc.testMailbox(ctx.tdb, ctx.actor, ctx.box, m.id, deps.adapterFor ?? ctx.svc.createAdapter);
         console.log(tested.ok ? `${m.address}: connected; folders ${tested.folders.join(', ')}` : `${m.address}: FAILED — ${tested.error!.message}`);
-        if (!tested.ok) process.exitCode = 1;
+        if (!tested.ok) setExitCode(1);
       });
     });
 
@@ -189,14 +183,14 @@ export function register(program: Command, deps: Deps = {}): void {
     .command('resync <tenant> <address>')
     .description('read the mailbox again from the start of its backfill window (nothing is stored twice)')
     .option('--now', 'run it now with a progress bar instead of leaving it to the store\'s workers')
-    .action(async (tenant: string, address: string, opts: { now?: boolean }, command: Command) => {
-      await withTenant(command, tenant, async (ctx) => {
-        const m = await resyncMailbox(ctx.tdb, ctx.actor, ctx.box, (await byAddress(ctx.tdb, ctx.box, address)).id, { backfillDays: ctx.config.mailSync.backfillDays });
+    .action(async (tenant: string, address: string, opts: { now?: boolean }) => {
+      await withTenant(tenant, async (ctx) => {
+        const m = await ctx.svc.resyncMailbox(ctx.tdb, ctx.actor, ctx.box, (await byAddress(ctx, address)).id, { backfillDays: ctx.config.mailSync.backfillDays });
         console.log(`${m.address}: resync from ${m.backfill.since}`);
         if (opts.now) {
           const result = await syncWithProgress(ctx, m, deps);
           console.log(`sync: ${result.stored} new messages stored (${result.outcome}${result.error ? `: ${result.error}` : ''})`);
-          if (result.outcome === 'error' || result.outcome === 'retry') process.exitCode = 1;
+          if (result.outcome === 'error' || result.outcome === 'retry') setExitCode(1);
         }
       });
     });
@@ -204,21 +198,21 @@ export function register(program: Command, deps: Deps = {}): void {
   mailbox
     .command('sync <tenant> <address>')
     .description('sync one mailbox now until it has caught up, with a progress bar')
-    .action(async (tenant: string, address: string, _opts: unknown, command: Command) => {
-      await withTenant(command, tenant, async (ctx) => {
-        const result = await syncWithProgress(ctx, await byAddress(ctx.tdb, ctx.box, address), deps);
+    .action(async (tenant: string, address: string, _opts: unknown) => {
+      await withTenant(tenant, async (ctx) => {
+        const result = await syncWithProgress(ctx, await byAddress(ctx, address), deps);
         console.log(`sync: ${result.stored} new messages stored (${result.outcome}${result.error ? `: ${result.error}` : ''})`);
-        if (result.outcome === 'error' || result.outcome === 'retry' || result.outcome === 'busy') process.exitCode = 1;
+        if (result.outcome === 'error' || result.outcome === 'retry' || result.outcome === 'busy') setExitCode(1);
       });
     });
 
   mailbox
     .command('remove <tenant> <address>')
     .description('disconnect a mailbox and delete everything stored from it')
-    .action(async (tenant: string, address: string, _opts: unknown, command: Command) => {
-      await withTenant(command, tenant, async (ctx) => {
-        const m = await byAddress(ctx.tdb, ctx.box, address);
-        const removed = await removeMailbox(ctx.tdb, ctx.actor, m.id);
+    .action(async (tenant: string, address: string, _opts: unknown) => {
+      await withTenant(tenant, async (ctx) => {
+        const m = await byAddress(ctx, address);
+        const removed = await ctx.svc.removeMailbox(ctx.tdb, ctx.actor, m.id);
         console.log(`removed ${m.address}: ${removed.messages} messages and ${removed.conversations} conversations deleted`);
       });
     });
