@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { AuthenticationHandler, Client, GraphError, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import { messageIdList } from '../../core/mail/headers.js';
 import { graphTransportMiddleware, msalNetworkClient, TransportError, type TransportOptions } from './graph-http.js';
-import { MailboxError, type AutoHeaders, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage } from './types.js';
+import { autoHeadersOf, boundedText, headerMap } from './message-text.js';
+import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage } from './types.js';
 
 /**
  * Microsoft 365 mailboxes through Microsoft Graph v1.0 with app-only credentials.
@@ -63,7 +65,6 @@ export const GRAPH_DEFAULT_BASE_URL = 'https://graph.microsoft.com';
 const TIMEOUT_MS = 30_000;
 /** A page of 100 messages with 64 KiB bodies stays well under this. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-export const TEXT_BODY_MAX_BYTES = 64 * 1024;
 /** When Graph throttles without saying how long to wait. */
 const DEFAULT_RETRY_AFTER_MS = 30_000;
 const ATTACHMENT_CONCURRENCY = 4;
@@ -225,22 +226,6 @@ function address(r: GraphRecipient | null | undefined): MailAddress | null {
 
 const addresses = (list: GraphRecipient[] | null | undefined): MailAddress[] => (list ?? []).map(address).filter((a): a is MailAddress => a !== null);
 
-/** Message-IDs in a References / In-Reply-To value, angle brackets kept. */
-export function messageIds(value: string | null | undefined): string[] {
-  if (!value) return [];
-  const ids = value.match(/<[^<>\s]+>/g);
-  return ids ?? value.split(/\s+/).filter(Boolean);
-}
-
-/** At most `max` bytes of UTF-8, cut at a character boundary; NUL bytes dropped. */
-export function boundedText(text: string, max = TEXT_BODY_MAX_BYTES): string {
-  const clean = text.replace(/\u0000/g, '');
-  if (Buffer.byteLength(clean, 'utf8') <= max) return clean;
-  const cut = Buffer.from(clean, 'utf8').subarray(0, max).toString('utf8');
-  // A cut inside a multi-byte character decodes to U+FFFD at the end: drop it.
-  return cut.replace(/\uFFFD$/, '');
-}
-
 function toIso(value: string | null | undefined): string | null {
   if (!value) return null;
   const ms = Date.parse(value);
@@ -248,39 +233,20 @@ function toIso(value: string | null | undefined): string | null {
 }
 
 function mapMessage(m: GraphMessage, folder: Folder, bodies: 'full' | 'preview', attachments: { name: string; contentType: string; size: number }[]): FetchedMessage {
-  const headers = new Map<string, string>();
-  let headerBytes = 0;
-  for (const h of m.internetMessageHeaders ?? []) {
-    if (!h.name || typeof h.value !== 'string') continue;
-    headerBytes += h.name.length + h.value.length + 4;
-    const key = h.name.toLowerCase();
-    // The first occurrence wins (Received: and the like repeat; the ones read here should not).
-    if (!headers.has(key)) headers.set(key, h.value);
-  }
+  const list = m.internetMessageHeaders ?? [];
+  const headers = headerMap(list);
+  const headerBytes = list.reduce((sum, h) => sum + (h.name && typeof h.value === 'string' ? h.name.length + h.value.length + 4 : 0), 0);
   const header = (name: string) => headers.get(name) ?? null;
-  const autoHeaders: AutoHeaders = {};
-  const auto: [keyof AutoHeaders, string][] = [
-    ['autoSubmitted', 'auto-submitted'],
-    ['xAutoreply', 'x-autoreply'],
-    ['xAutorespond', 'x-autorespond'],
-    ['precedence', 'precedence'],
-    ['xAutoResponseSuppress', 'x-auto-response-suppress'],
-    ['listId', 'list-id'],
-    ['contentType', 'content-type'],
-  ];
-  for (const [field, name] of auto) {
-    const value = header(name);
-    if (value !== null) autoHeaders[field] = value;
-  }
+  const autoHeaders = autoHeadersOf(header);
   const text = bodies === 'full' && m.body && typeof m.body.content === 'string' ? boundedText(m.body.content) : typeof m.bodyPreview === 'string' ? boundedText(m.bodyPreview) : null;
   const receivedAt = toIso(folder === 'sent' ? (m.sentDateTime ?? m.receivedDateTime) : (m.receivedDateTime ?? m.sentDateTime)) ?? new Date(0).toISOString();
-  const inReplyTo = messageIds(header('in-reply-to'))[0] ?? null;
+  const inReplyTo = messageIdList(header('in-reply-to'))[0] ?? null;
   return {
     providerId: m.id ?? '',
     folder,
     messageId: m.internetMessageId?.trim() || null,
     inReplyTo,
-    references: messageIds(header('references')),
+    references: messageIdList(header('references')),
     providerThreadId: m.conversationId ?? null,
     from: address(m.from),
     replyTo: addresses(m.replyTo),
