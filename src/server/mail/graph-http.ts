@@ -1,5 +1,6 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createHash } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
@@ -31,6 +32,23 @@ export class TransportError extends Error {
   override readonly name = 'TransportError';
 }
 
+/**
+ * Kept-alive connections per CA: a TLS handshake per request would cost more than the request
+ * (one sync page is one request; attachments add one per message). Idle sockets close after 30 s.
+ */
+const agents = new Map<string, { http: HttpAgent; https: HttpsAgent }>();
+
+function agentsFor(ca: string | undefined): { http: HttpAgent; https: HttpsAgent } {
+  const key = ca ? createHash('sha256').update(ca).digest('hex') : '';
+  let pair = agents.get(key);
+  if (!pair) {
+    const common = { keepAlive: true, maxSockets: 16, maxFreeSockets: 4, timeout: 30_000 };
+    pair = { http: new HttpAgent(common), https: new HttpsAgent({ ...common, ...(ca ? { ca } : {}) }) };
+    agents.set(key, pair);
+  }
+  return pair;
+}
+
 export function send(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, options: TransportOptions): Promise<TransportResponse> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : null;
@@ -43,7 +61,7 @@ export function send(url: string, init: { method: string; headers?: Record<strin
         method: init.method,
         headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
         timeout: options.timeoutMs,
-        ...(options.ca && target.protocol === 'https:' ? { ca: options.ca } : {}),
+        agent: target.protocol === 'https:' ? agentsFor(options.ca).https : agentsFor(options.ca).http,
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -67,7 +67,8 @@ const TIMEOUT_MS = 30_000;
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** When Graph throttles without saying how long to wait. */
 const DEFAULT_RETRY_AFTER_MS = 30_000;
-const ATTACHMENT_CONCURRENCY = 4;
+/** Exchange allows 4 concurrent requests per app and mailbox; leave one for the engine (a send, a test). */
+const ATTACHMENT_CONCURRENCY = 3;
 const MAX_PAGE_SIZE = 1000;
 
 const FOLDERS = { inbox: 'inbox', sent: 'sentitems' } as const;
@@ -296,6 +297,8 @@ class GraphMailbox implements MailboxAdapter {
   private readonly app: ConfidentialClientApplication;
   private readonly scope: string;
   private token = '';
+  /** When to ask msal again: five minutes before the token expires. */
+  private tokenRenewAt = 0;
 
   constructor(private readonly o: GraphMailboxOptions) {
     for (const field of ['address', 'tenantId', 'clientId', 'clientSecret'] as const) {
@@ -317,6 +320,7 @@ class GraphMailbox implements MailboxAdapter {
 
   /** A token for Graph (msal caches it until shortly before it expires). */
   private async signIn(): Promise<void> {
+    if (this.token && Date.now() < this.tokenRenewAt) return;
     let result;
     try {
       result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope] });
@@ -325,6 +329,7 @@ class GraphMailbox implements MailboxAdapter {
     }
     if (!result?.accessToken) throw new MailboxError('auth', `Microsoft sign-in gave the Entra app ${this.o.clientId} no token for ${this.scope}`);
     this.token = result.accessToken;
+    this.tokenRenewAt = (result.expiresOn?.getTime() ?? Date.now()) - 5 * 60_000;
   }
 
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -332,7 +337,10 @@ class GraphMailbox implements MailboxAdapter {
     try {
       return await request();
     } catch (error) {
-      throw graphFailure(error, what, this.address, this.now());
+      const failure = graphFailure(error, what, this.address, this.now());
+      // A token Graph refuses (rotated secret, withdrawn consent) is not offered again.
+      if (failure.code === 'auth') this.tokenRenewAt = 0;
+      throw failure;
     }
   }
 
