@@ -149,6 +149,11 @@ export class FakeGraph {
     }
   }
 
+  /** Every access token handed out so far is refused (401) from now on, as after a rotated secret. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
   /** Every delta and skip token handed out so far answers 410 from now on. */
   expireSyncState(): void {
     for (const state of this.states.values()) state.expired = true;

@@ -299,6 +299,8 @@ class GraphMailbox implements MailboxAdapter {
   private token = '';
   /** When to ask msal again: five minutes before the token expires. */
   private tokenRenewAt = 0;
+  /** Graph refused the last token: msal must fetch a new one, not hand out its cached copy. */
+  private tokenRefused = false;
 
   constructor(private readonly o: GraphMailboxOptions) {
     for (const field of ['address', 'tenantId', 'clientId', 'clientSecret'] as const) {
@@ -323,12 +325,13 @@ class GraphMailbox implements MailboxAdapter {
     if (this.token && Date.now() < this.tokenRenewAt) return;
     let result;
     try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope] });
+      result = await this.app.acquireTokenByClientCredential({ scopes: [this.scope], skipCache: this.tokenRefused });
     } catch (error) {
       throw signInFailure(error, this.o);
     }
     if (!result?.accessToken) throw new MailboxError('auth', `Microsoft sign-in gave the Entra app ${this.o.clientId} no token for ${this.scope}`);
     this.token = result.accessToken;
+    this.tokenRefused = false;
     this.tokenRenewAt = (result.expiresOn?.getTime() ?? Date.now()) - 5 * 60_000;
   }
 
@@ -339,7 +342,10 @@ class GraphMailbox implements MailboxAdapter {
     } catch (error) {
       const failure = graphFailure(error, what, this.address, this.now());
       // A token Graph refuses (rotated secret, withdrawn consent) is not offered again.
-      if (failure.code === 'auth') this.tokenRenewAt = 0;
+      if (failure.code === 'auth') {
+        this.tokenRenewAt = 0;
+        this.tokenRefused = true;
+      }
       throw failure;
     }
   }

@@ -268,6 +268,18 @@ describe('Graph mailbox: what goes wrong', () => {
     expect([missing.code, missing.message]).toEqual(['not-found', expect.stringContaining('there is no mailbox nobody@contoso.com in this tenant')]);
   });
 
+  it('a token Graph refuses (401) is auth, and the next call signs in again instead of offering it twice', async () => {
+    const { address, mailbox } = setup();
+    graph.addMessage(address, received({ subject: 'after the new token' }));
+    await mailbox.test();
+    graph.revokeTokens();
+    const refused = await errorOf(mailbox.test());
+    expect([refused.code, refused.message]).toEqual(['auth', expect.stringContaining('HTTP 401 InvalidAuthenticationToken')]);
+    const tokensBefore = graph.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length;
+    expect((await mailbox.nextPage(null, { pageSize: 10, since: SINCE })).messages.map((m) => m.subject)).toEqual(['after the new token']);
+    expect(graph.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length).toBe(tokensBefore + 1);
+  });
+
   it('an unreachable Graph is unreachable, not auth', async () => {
     const { options } = setup();
     const closed = createGraphMailbox({ ...options, authorityHost: 'https://127.0.0.1:1', timeoutMs: 2_000 });
