@@ -26,6 +26,8 @@ export interface Config {
   /** base64 of 32 bytes: encrypts connector secrets at rest */
   secretKey: string | undefined;
   microsoft: { audience: string | undefined; jwksUrl: string; issuerTemplate: string };
+  /** Where mailbox connections through Microsoft Graph get app-only tokens and call Graph (mail/graph.ts). */
+  microsoftGraph: { authorityHost: string; graphBaseUrl: string };
   google: { audience: string | undefined; jwksUrl: string; issuers: string[] };
   /** The Gmail add-on's endpoints (/gmail/…): off unless all three are set. */
   gmailAddon: { endpointBase: string; serviceAccount: string; oauthClientId: string } | undefined;
@@ -71,6 +73,8 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'MS_AUDIENCE', default: '(unset: Microsoft sign-in off)', meaning: 'expected audience of Entra ID access tokens (api://… or the client id)' },
   { name: 'MS_JWKS_URL', default: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', meaning: 'Entra ID signing keys' },
   { name: 'MS_ISSUER_TEMPLATE', default: 'https://login.microsoftonline.com/{tenantid}/v2.0', meaning: 'expected issuer; {tenantid} is the token\'s tid' },
+  { name: 'MS_AUTHORITY_HOST', default: 'https://login.microsoftonline.com', meaning: 'Microsoft identity platform host for Microsoft 365 mailbox connections (https; a national cloud\'s, e.g. https://login.chinacloudapi.cn, or a test stand-in)' },
+  { name: 'MS_GRAPH_BASE_URL', default: 'https://graph.microsoft.com', meaning: 'Microsoft Graph root for mailbox connections (https; a national cloud\'s, e.g. https://microsoftgraph.chinacloudapi.cn; only tests change it otherwise)' },
   { name: 'GOOGLE_AUDIENCE', default: '(unset: Google sign-in off)', meaning: 'expected audience of Google ID tokens' },
   { name: 'GOOGLE_JWKS_URL', default: 'https://www.googleapis.com/oauth2/v3/certs', meaning: 'Google signing keys' },
   { name: 'GOOGLE_ISSUERS', default: 'https://accounts.google.com,accounts.google.com', meaning: 'accepted issuers of Google ID tokens' },
@@ -129,6 +133,13 @@ function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   throw new ConfigError(`${name}: expected on or off (true/false, 1/0, yes/no), got "${env[name]}"`);
 }
 
+/** msal-node and the Graph client only talk to https hosts; say so at start-up rather than at the first sync. */
+function httpsUrl(name: string, raw: string): string {
+  const value = url(name, raw);
+  if (!value.startsWith('https://')) throw new ConfigError(`${name}: must be an https:// URL (Microsoft's sign-in and Graph are https only), got "${raw}"`);
+  return value;
+}
+
 function googleOauthClient(env: NodeJS.ProcessEnv): Config['googleApi']['oauthClient'] {
   const clientId = env.GOOGLE_OAUTH_CLIENT_ID || '';
   const clientSecret = env.GOOGLE_OAUTH_CLIENT_SECRET || '';
@@ -179,6 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       jwksUrl: url('MS_JWKS_URL', env.MS_JWKS_URL || 'https://login.microsoftonline.com/common/discovery/v2.0/keys'),
       issuerTemplate: env.MS_ISSUER_TEMPLATE || 'https://login.microsoftonline.com/{tenantid}/v2.0',
     },
+    microsoftGraph: {
+      authorityHost: httpsUrl('MS_AUTHORITY_HOST', env.MS_AUTHORITY_HOST || 'https://login.microsoftonline.com'),
+      graphBaseUrl: httpsUrl('MS_GRAPH_BASE_URL', env.MS_GRAPH_BASE_URL || 'https://graph.microsoft.com'),
+    },
     google: {
       audience: env.GOOGLE_AUDIENCE || undefined,
       jwksUrl: url('GOOGLE_JWKS_URL', env.GOOGLE_JWKS_URL || 'https://www.googleapis.com/oauth2/v3/certs'),
@@ -198,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
     },
     mailSync: {
-      enabled: (env.MAIL_SYNC || 'on') !== 'off',
+      enabled: onOff(env, 'MAIL_SYNC', true),
       intervalMs: integer(env, 'MAIL_SYNC_INTERVAL_SECONDS', 60, 1) * 1000,
       pageSize: integer(env, 'MAIL_SYNC_PAGE_SIZE', 100, 1),
       backfillDays: integer(env, 'MAIL_SYNC_BACKFILL_DAYS', 30, 0),

@@ -8,6 +8,7 @@ import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
 import { startMailSync } from './jobs/mail-sync.js';
+import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
 
@@ -50,7 +51,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
 
   // Mailbox sync: every instance may run it; a lease keeps each mailbox to one worker at a time.
   if (config.mailSync.enabled) {
-    const stopMailSync = startMailSync(store, { config: config.mailSync, instanceId: config.instanceId, box: secretBox, onError: (err) => app.log.error({ err }, 'mailbox sync pass failed') });
+    const stopMailSync = startMailSync(store, { config: config.mailSync, instanceId: config.instanceId, box: secretBox, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), onError: (err) => app.log.error({ err }, 'mailbox sync pass failed') });
     app.addHook('preClose', async () => {
       await stopMailSync();
     });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { SecretBox } from '../../src/server/secrets.js';
-import { createAdapter } from '../../src/server/mail/adapters.js';
+import { mailAdapterFactory } from '../../src/server/mail/adapters.js';
+import { loadConfig } from '../../src/server/config.js';
+
+/** The adapters as the store builds them, with no Google set up (these tests use IMAP). */
+const createAdapter = mailAdapterFactory({ microsoftGraph: loadConfig({}).microsoftGraph, google: undefined });
 import { claimMailbox, runSyncPass, type AdapterFactory, type PageEvent, type SyncOptions } from '../../src/server/mail/sync.js';
 import type { MailboxAdapter } from '../../src/server/mail/types.js';
 import { addMailbox, removeMailbox } from '../../src/server/services/mailboxes.js';

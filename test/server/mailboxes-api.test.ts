@@ -8,7 +8,11 @@ import type { Store } from '../../src/server/db/connect.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { ImapAdapter, imapSettingsFrom, imapError } from '../../src/server/mail/imap.js';
 import { claimMailbox, runSyncPass } from '../../src/server/mail/sync.js';
-import { createAdapter } from '../../src/server/mail/adapters.js';
+import { mailAdapterFactory } from '../../src/server/mail/adapters.js';
+import { loadConfig } from '../../src/server/config.js';
+
+/** The adapters as the store builds them, with no Google set up (these tests use IMAP). */
+const createAdapter = mailAdapterFactory({ microsoftGraph: loadConfig({}).microsoftGraph, google: undefined });
 import { MailboxError } from '../../src/server/mail/types.js';
 import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';

@@ -23,6 +23,16 @@ import { SignJWT } from 'jose';
  *   GET    /gmail/v1/users/me/messages?q=rfc822msgid:…                   messages.list
  *   GET    /gmail/v1/users/me/messages/:id?format=metadata&metadataHeaders=…
  *   GET    /gmail/v1/users/me/settings/sendAs[/:email]   PATCH …/sendAs/:email {signature}
+ *   GET    /gmail/v1/users/me/profile                                    getProfile (historyId)
+ *   GET    /gmail/v1/users/me/history?startHistoryId&historyTypes=messageAdded&maxResults&pageToken
+ *          history.list: records after the start, paged; a start older than what the mailbox
+ *          keeps (`expireHistory`) → 404, as Gmail answers for a too-old historyId
+ *   GET    /gmail/v1/users/me/messages?q=after:<epoch s> -in:drafts&maxResults&pageToken   (newest first)
+ *   GET    /gmail/v1/users/me/messages/:id?format=full      the MIME tree of a `deliver`ed mail
+ *   POST   /gmail/v1/users/me/messages/send   {raw, threadId}               messages.send
+ *
+ * Mailbox sync calls check the token's scopes like Gmail: history, search queries and format=full
+ * need gmail.readonly (or modify); messages.send needs gmail.send, compose or modify.
  *
  * Every API call needs `Authorization: Bearer <a token this fake issued>` (401 otherwise); the
  * token decides the mailbox ("me"). A path may start with `/w/<tag>/` (a worker's own rootUrl) so
@@ -41,12 +51,31 @@ export interface FakeMessage {
   labelIds: string[];
   headers: { name: string; value: string }[];
   owner: string;
+  /** ms since the epoch when Gmail received it (default: when it was added). */
+  internalDate?: number;
+  sizeEstimate?: number;
+  /** The MIME tree below the top-level headers, as format=full answers it. */
+  payload?: FakePart;
+}
+
+/** A MIME part as Gmail's format=full shows it (`data` base64url; absent for attachments). */
+export interface FakePart {
+  mimeType: string;
+  filename?: string;
+  headers?: { name: string; value: string }[];
+  body?: { size: number; data?: string; attachmentId?: string };
+  parts?: FakePart[];
 }
 
 interface Mailbox {
   drafts: Map<string, FakeMessage>;
   messages: Map<string, FakeMessage>;
   sendAs: { sendAsEmail: string; displayName: string; isPrimary: boolean; isDefault: boolean; signature: string; verificationStatus: string }[];
+  /** messageAdded records, oldest first; ids grow with every change. */
+  history: { id: number; message: { id: string; threadId: string; labelIds: string[] } }[];
+  historyId: number;
+  /** history.list from a start below this answers 404. */
+  historyFloor: number;
 }
 
 export interface FailureOptions {
@@ -62,6 +91,8 @@ export interface FailureOptions {
   hang?: boolean;
   /** Only once this many drafts.send by the same tag have succeeded (a failure mid-batch). */
   afterSends?: number;
+  /** The 403's reason: 'rateLimitExceeded' is a usage limit (retry), anything else a refusal. */
+  reason?: string;
   /** Called when this failure is used. */
   onUse?: (tag: string | null) => void;
 }
@@ -103,6 +134,8 @@ export class FakeGmail {
   readonly sends: { draftId: string; owner: string; messageId: string; rfc822MessageId: string; tag: string | null; at: number }[] = [];
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly tokens = new Map<string, string>();
+  /** The scopes each access token was issued with (absent: not checked, as before mailbox sync). */
+  private readonly tokenScopes = new Map<string, string[]>();
   private readonly accounts = new Map<string, KeyObject>();
   private readonly refreshTokens = new Map<string, string>();
   /** Scopes each refresh token carries (absent: compose + readonly, as `issueRefreshToken` always gave). */
@@ -157,6 +190,9 @@ export class FakeGmail {
       drafts: new Map(),
       messages: new Map(),
       sendAs: [{ sendAsEmail: address, displayName: sendAs.displayName ?? '', isPrimary: true, isDefault: true, signature: sendAs.signature ?? '', verificationStatus: 'accepted' }],
+      history: [],
+      historyId: 1000,
+      historyFloor: 0,
     });
   }
 
@@ -239,6 +275,7 @@ export class FakeGmail {
       ],
     };
     this.mailbox(owner).messages.set(message.id, message);
+    this.recordAdded(owner, message);
     return { id: message.id, threadId: message.threadId };
   }
 
@@ -281,6 +318,44 @@ export class FakeGmail {
 
   sendAsOf(owner: string) {
     return this.mailbox(owner).sendAs;
+  }
+
+  /**
+   * A mail arriving in (labelIds INBOX) or sent from (SENT) the mailbox, with its full MIME tree;
+   * recorded in history like every added message. Answers its ids and the history id it made.
+   */
+  deliver(owner: string, mail: { labelIds: string[]; headers: { name: string; value: string }[]; internalDate: number; payload?: FakePart; threadId?: string; sizeEstimate?: number }): { id: string; threadId: string; historyId: number } {
+    const message: FakeMessage = {
+      id: this.newMessageId(),
+      threadId: mail.threadId ?? this.newMessageId(),
+      labelIds: mail.labelIds,
+      owner: owner.toLowerCase(),
+      headers: mail.headers,
+      internalDate: mail.internalDate,
+      ...(mail.sizeEstimate === undefined ? {} : { sizeEstimate: mail.sizeEstimate }),
+      ...(mail.payload ? { payload: mail.payload } : {}),
+    };
+    this.mailbox(owner).messages.set(message.id, message);
+    this.recordAdded(owner, message);
+    return { id: message.id, threadId: message.threadId, historyId: this.mailbox(owner).historyId };
+  }
+
+  /** Deletes a message for good (history keeps its messageAdded record, as Gmail's does). */
+  deleteMessage(owner: string, id: string): void {
+    this.mailbox(owner).messages.delete(id);
+  }
+
+  /** Gmail stops keeping the history so far: a start below the current history id answers 404. */
+  expireHistory(owner: string): void {
+    const mailbox = this.mailbox(owner);
+    mailbox.historyFloor = mailbox.historyId;
+  }
+
+  private recordAdded(owner: string, message: FakeMessage): void {
+    const mailbox = this.mailbox(owner);
+    // Gmail's history ids grow by more than one per change.
+    mailbox.historyId += 7;
+    mailbox.history.push({ id: mailbox.historyId, message: { id: message.id, threadId: message.threadId, labelIds: [...message.labelIds] } });
   }
 
   failNext(count: number, status: number, options: FailureOptions = {}): void {
@@ -346,6 +421,7 @@ export class FakeGmail {
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const user = bearer ? this.tokens.get(bearer) ?? null : null;
+    const scopes = bearer ? this.tokenScopes.get(bearer) : undefined;
     this.requests.push({ method, path, tag, user, query, body });
     if (!user) return this.googleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'UNAUTHENTICATED');
     const addonToken = req.headers['x-goog-gmail-access-token'];
@@ -361,7 +437,19 @@ export class FakeGmail {
       }
       return this.fail(res, failure);
     }
+    const needed = this.scopesNeeded(method, path, query);
+    if (needed && scopes && !scopes.some((s) => needed.includes(s))) return this.googleError(res, 403, 'Request had insufficient authentication scopes.', 'PERMISSION_DENIED', {}, 'insufficientPermissions');
     await this.route(method, path, query, body, user, tag, res);
+  }
+
+  /** Scopes of which a mailbox-sync call needs one (undefined: the call predates the check). */
+  private scopesNeeded(method: string, path: string, query: Record<string, string>): string[] | undefined {
+    const read = [`${GMAIL_SCOPE_PREFIX}readonly`, `${GMAIL_SCOPE_PREFIX}modify`, 'https://mail.google.com/'];
+    const rest = path.replace(/^\/gmail\/v1\/users\/me/, '');
+    if (rest === '/history' || (rest === '/messages' && method === 'GET' && /after:/.test(query.q ?? '')) || (/^\/messages\/[^/]+$/.test(rest) && query.format === 'full')) return read;
+    if (rest === '/profile') return [...read, `${GMAIL_SCOPE_PREFIX}metadata`, `${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}send`];
+    if (rest === '/messages/send') return [`${GMAIL_SCOPE_PREFIX}send`, `${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}modify`, 'https://mail.google.com/'];
+    return undefined;
   }
 
   private takeFailure(method: string, path: string, tag: string | null): Failure | undefined {
@@ -378,6 +466,7 @@ export class FakeGmail {
   private fail(res: ServerResponse, failure: Failure): void {
     if (failure.status === 429) return this.googleError(res, 429, 'Too many concurrent requests for user', 'RESOURCE_EXHAUSTED', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}, 'rateLimitExceeded');
     if (failure.status === 401) return this.googleError(res, 401, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
+    if (failure.status === 403 && failure.reason === 'rateLimitExceeded') return this.googleError(res, 403, 'Rate Limit Exceeded', 'PERMISSION_DENIED', failure.retryAfter ? { 'retry-after': failure.retryAfter } : {}, 'rateLimitExceeded');
     if (failure.status === 403) return this.googleError(res, 403, 'Delegation denied for the user', 'PERMISSION_DENIED', {}, 'forbidden');
     if (failure.status === 404) return this.googleError(res, 404, 'Requested entity was not found.', 'NOT_FOUND', {}, 'notFound');
     if (failure.status === 400) return this.googleError(res, 400, 'Invalid To header', 'INVALID_ARGUMENT', {}, 'invalidArgument');
@@ -475,16 +564,24 @@ export class FakeGmail {
     if (this.revoked.has(sub)) return invalid('Token has been expired or revoked.');
     const accessToken = `ya29.fake-${randomBytes(9).toString('base64url')}`;
     this.tokens.set(accessToken, sub);
+    this.tokenScopes.set(accessToken, scope.split(' ').filter(Boolean));
     this.json(res, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer', scope });
   }
 
   private view(message: FakeMessage, format: string | undefined, only?: string[]) {
     const headers = only?.length ? message.headers.filter((h) => only.some((o) => o.toLowerCase() === h.name.toLowerCase())) : message.headers;
+    const times = message.internalDate === undefined ? {} : { internalDate: String(message.internalDate), sizeEstimate: message.sizeEstimate ?? 1024, historyId: String(this.mailbox(message.owner).historyId) };
+    const tree = message.payload;
     return {
       id: message.id,
       threadId: message.threadId,
       labelIds: message.labelIds,
-      ...(format === 'minimal' ? {} : { snippet: '', payload: { mimeType: 'text/html', headers } }),
+      ...times,
+      ...(format === 'minimal'
+        ? {}
+        : format === 'full' && tree
+          ? { snippet: '', payload: { partId: '', ...tree, headers } }
+          : { snippet: '', payload: { mimeType: tree?.mimeType ?? 'text/html', headers } }),
     };
   }
 
@@ -509,6 +606,7 @@ export class FakeGmail {
       mailbox.drafts.delete(draftId);
       const sent: FakeMessage = { ...draft, id: draft.id, labelIds: ['SENT'] };
       mailbox.messages.set(sent.id, sent);
+      this.recordAdded(user, sent);
       const rfc822MessageId = draft.headers.find((h) => h.name === 'Message-ID')?.value ?? '';
       this.sends.push({ draftId, owner: user, messageId: sent.id, rfc822MessageId, tag, at: Date.now() });
       return reply(200, { id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });
@@ -532,6 +630,55 @@ export class FakeGmail {
       const draft = mailbox.drafts.get(m[1]!);
       if (!draft) return notFound();
       return reply(200, { id: m[1], message: this.view(draft, query.format) });
+    }
+    if (rest === '/profile' && method === 'GET') {
+      return reply(200, { emailAddress: user, messagesTotal: mailbox.messages.size, threadsTotal: mailbox.messages.size, historyId: String(mailbox.historyId) });
+    }
+    if (rest === '/history' && method === 'GET') {
+      const start = Number(query.startHistoryId);
+      if (!query.startHistoryId || !Number.isInteger(start)) return res ? this.googleError(res, 400, 'Invalid startHistoryId', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+      if (start < mailbox.historyFloor) return notFound();
+      if (query.historyTypes && query.historyTypes !== 'messageAdded') return res ? this.googleError(res, 400, 'Invalid historyTypes', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+      const records = mailbox.history.filter((h) => h.id > start);
+      const offset = query.pageToken ? Number(Buffer.from(query.pageToken, 'base64url').toString('utf8')) : 0;
+      const size = Math.min(500, Number(query.maxResults ?? 100));
+      const page = records.slice(offset, offset + size);
+      const more = records.length > offset + page.length;
+      return reply(200, {
+        ...(page.length ? { history: page.map((h) => ({ id: String(h.id), messages: [h.message], messagesAdded: [{ message: h.message }] })) } : {}),
+        historyId: String(mailbox.historyId),
+        ...(more ? { nextPageToken: Buffer.from(String(offset + page.length)).toString('base64url') } : {}),
+      });
+    }
+    if (rest === '/messages/send' && method === 'POST') {
+      const raw = (body as { raw?: unknown; threadId?: unknown } | null)?.raw;
+      if (typeof raw !== 'string') return res ? this.googleError(res, 400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", 'INVALID_ARGUMENT') : undefined;
+      const source = Buffer.from(raw, 'base64url').toString('utf8');
+      const head = source.split(/\r?\n\r?\n/)[0] ?? '';
+      const headers = head.split(/\r?\n/).map((line) => /^([^:]+):\s?(.*)$/.exec(line)).filter((x): x is RegExpExecArray => Boolean(x)).map((x) => ({ name: x[1]!, value: x[2]! }));
+      if (!headers.some((h) => h.name.toLowerCase() === 'to')) return res ? this.googleError(res, 400, 'Recipient address required', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+      if (!headers.some((h) => h.name.toLowerCase() === 'message-id')) headers.push({ name: 'Message-ID', value: `<CAfake${this.nextId++}@mail.gmail.com>` });
+      const threadId = (body as { threadId?: unknown }).threadId;
+      const sent: FakeMessage = { id: this.newMessageId(), threadId: typeof threadId === 'string' ? threadId : this.newMessageId(), labelIds: ['SENT'], headers, owner: user, internalDate: Date.now() };
+      mailbox.messages.set(sent.id, sent);
+      this.recordAdded(user, sent);
+      return reply(200, { id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });
+    }
+    if (rest === '/messages' && method === 'GET' && /after:/.test(query.q ?? '')) {
+      const after = Number(/after:(\d+)/.exec(query.q ?? '')?.[1]) * 1000;
+      const noDrafts = /-in:drafts/.test(query.q ?? '');
+      const hits = [...mailbox.messages.values(), ...(noDrafts ? [] : mailbox.drafts.values())]
+        .filter((m) => (m.internalDate ?? Date.now()) > after && !m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))
+        .sort((a, b) => (b.internalDate ?? 0) - (a.internalDate ?? 0));
+      const offset = query.pageToken ? Number(Buffer.from(query.pageToken, 'base64url').toString('utf8')) : 0;
+      if (!Number.isInteger(offset)) return res ? this.googleError(res, 400, 'Invalid pageToken', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
+      const size = Math.min(500, Number(query.maxResults ?? 100));
+      const page = hits.slice(offset, offset + size);
+      return reply(200, {
+        ...(page.length ? { messages: page.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}),
+        ...(hits.length > offset + page.length ? { nextPageToken: Buffer.from(String(offset + page.length)).toString('base64url') } : {}),
+        resultSizeEstimate: hits.length,
+      });
     }
     if (rest === '/messages' && method === 'GET') {
       const wanted = /rfc822msgid:(\S+)/.exec(query.q ?? '')?.[1]?.replace(/^<|>$/g, '');

@@ -6,10 +6,12 @@ import { register } from 'tsx/esm/api';
 register();
 const { openStore } = await import('../../src/server/db/connect.ts');
 const { runSyncPass } = await import('../../src/server/mail/sync.ts');
-const { createAdapter } = await import('../../src/server/mail/adapters.ts');
+const { mailAdapterFactory } = await import('../../src/server/mail/adapters.ts');
+const { loadConfig } = await import('../../src/server/config.ts');
 const { SecretBox } = await import('../../src/server/secrets.ts');
 
 const env = process.env;
+const createAdapter = mailAdapterFactory({ microsoftGraph: loadConfig(env).microsoftGraph, google: undefined });
 const store = openStore({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.TRADEPANE_DATA_DIR, poolSize: 2 });
 const box = new SecretBox(Buffer.from(env.TRADEPANE_SECRET_KEY, 'base64'));
 const pauseMs = Number(env.PAGE_PAUSE_MS || 0);

@@ -32,12 +32,13 @@ async function withTenant<T>(tenantSlug: string, work: (ctx: TenantContext) => P
   // One after another: jest's ESM loader fails on concurrent imports that share modules.
   const { SecretBox } = await import('../../server/secrets.js');
   const mailboxes = await import('../../server/services/mailboxes.js');
-  const { createAdapter } = await import('../../server/mail/adapters.js');
-  const svc: Services = { ...mailboxes, createAdapter };
+  const { mailAdapterFactory } = await import('../../server/mail/adapters.js');
+  const { googleCredentialsFromConfig } = await import('../../server/google/credentials.js');
   const c = config();
   return withStore(async (store) => {
     const { tdb, actor } = await actorFor(store, tenantSlug);
     const box = SecretBox.fromConfig(c.secretKey, c.dataDir, c.devMode);
+    const svc: Services = { ...mailboxes, createAdapter: mailAdapterFactory({ microsoftGraph: c.microsoftGraph, google: googleCredentialsFromConfig(c.googleApi, store.db, box) }) };
     return work({ store, tdb, actor, config: c, box, svc });
   });
 }
@@ -115,7 +116,10 @@ export function register(program: Command, deps: Deps = {}): void {
     .option('--smtp-port <port>', 'SMTP port', wholeNumber('--smtp-port'))
     .option('--smtp-security <mode>', 'tls | starttls | none (none: this machine only)')
     .option('--username <login>', 'login name when it is not the address')
-    .option('--password-env <name>', 'environment variable holding the password or app password', 'MAILBOX_PASSWORD')
+    .option('--entra-tenant <id>', 'graph: the company\'s Entra tenant id (or verified domain)')
+    .option('--client-id <id>', 'graph: the app registration\'s client id; its secret comes like a password')
+    .option('--google-user <email>', 'gmail: read through this store user\'s own Google grant (default: domain-wide delegation)')
+    .option('--password-env <name>', 'environment variable holding the password, app password or (graph) client secret', 'MAILBOX_PASSWORD')
     .option('--password-stdin', 'read the password from standard input instead')
     .option('--display-name <name>')
     .option('--keep-bodies-days <days>', 'keep message bodies this many days (default: never)', wholeNumber('--keep-bodies-days'))
@@ -127,15 +131,33 @@ export function register(program: Command, deps: Deps = {}): void {
         const e = { host: opts[`${kind}Host`], port: opts[`${kind}Port`], security: opts[`${kind}Security`] };
         return Object.values(e).some((v) => v !== undefined) ? Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) : undefined;
       };
-      const settings = opts.provider === 'imap' ? { preset: opts.preset, ...(endpoint('imap') ? { imap: endpoint('imap') } : {}), ...(endpoint('smtp') ? { smtp: endpoint('smtp') } : {}), ...(opts.username ? { username: opts.username } : {}) } : {};
-      if (opts.provider === 'imap' && !password) throw new CliError(`no password: set $${String(opts.passwordEnv)} or use --password-stdin`);
+      const provider = String(opts.provider);
+      if (!['imap', 'graph', 'gmail'].includes(provider)) throw new CliError(`--provider: imap, graph or gmail, got "${provider}"`);
+      let settings: Record<string, unknown> = {};
+      let secrets: Record<string, string> = {};
+      if (provider === 'imap') {
+        settings = { preset: opts.preset, ...(endpoint('imap') ? { imap: endpoint('imap') } : {}), ...(endpoint('smtp') ? { smtp: endpoint('smtp') } : {}), ...(opts.username ? { username: opts.username } : {}) };
+        if (!password) throw new CliError(`no password: set $${String(opts.passwordEnv)} or use --password-stdin`);
+        secrets = { password };
+      } else if (provider === 'graph') {
+        if (!opts.entraTenant || !opts.clientId) throw new CliError('--entra-tenant and --client-id: a Microsoft 365 mailbox is read by the app registration an admin consented to (docs/mailboxes.md)');
+        if (!password) throw new CliError(`no client secret: set $${String(opts.passwordEnv)} or use --password-stdin`);
+        settings = { tenantId: opts.entraTenant, clientId: opts.clientId };
+        secrets = { clientSecret: password };
+      } else if (opts.googleUser) {
+        await withTenant(tenant, async (ctx) => {
+          const user = await ctx.tdb.selectFrom('users').select('id').where('email', '=', String(opts.googleUser).trim().toLowerCase()).executeTakeFirst();
+          if (!user) throw new CliError(`--google-user ${String(opts.googleUser)}: no such user in tenant "${tenant}"`);
+          settings = { userId: user.id };
+        });
+      }
       await withTenant(tenant, async (ctx) => {
         const added = await ctx.svc.addMailbox(ctx.tdb, ctx.actor, ctx.box, {
-          provider: opts.provider as 'imap',
+          provider: provider as 'imap' | 'graph' | 'gmail',
           address,
           displayName: opts.displayName as string | undefined,
           settings,
-          secrets: password ? { password } : {},
+          secrets,
           keepBodiesDays: opts.keepBodiesDays as number | undefined,
           backfillDays: opts.backfillDays as number | undefined,
         }, { backfillDays: ctx.config.mailSync.backfillDays });

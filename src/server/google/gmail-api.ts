@@ -222,6 +222,8 @@ export interface ReplyDraftInput {
   inReplyTo?: string | undefined;
   references?: string | undefined;
   from?: string | undefined;
+  /** RFC 822 Message-ID to give the mail (`<local@domain>`); Gmail assigns one when absent. */
+  messageId?: string | undefined;
 }
 
 const HEADER_UNSAFE = /[\r\n]+/g;
@@ -237,8 +239,10 @@ export function buildMime(input: ReplyDraftInput): string {
   for (const address of [...input.to, ...(input.cc ?? []), ...(input.from ? [input.from] : [])]) {
     if (!ADDRESS.test(address)) throw new GmailError('invalid', `"${address.slice(0, 100)}" is not an e-mail address`, null);
   }
+  if (input.messageId !== undefined && !/^<[^<>\s@]+@[^<>\s@]+>$/.test(input.messageId)) throw new GmailError('invalid', `"${input.messageId.slice(0, 100)}" is not a Message-ID (<local@domain>)`, null);
   const lines = [
     ...(input.from ? [`From: ${input.from}`] : []),
+    ...(input.messageId ? [`Message-ID: ${input.messageId}`] : []),
     `To: ${input.to.join(', ')}`,
     ...(input.cc?.length ? [`Cc: ${input.cc.join(', ')}`] : []),
     `Subject: ${encodeHeader(input.subject)}`,
@@ -309,4 +313,136 @@ export async function getSendAs(gmail: Gmail, sendAsEmail: string): Promise<Send
 export async function patchSendAsSignature(gmail: Gmail, sendAsEmail: string, signature: string): Promise<SendAs> {
   const res = await call(`settings.sendAs.patch ${sendAsEmail}`, () => gmail.users.settings.sendAs.patch({ userId: 'me', sendAsEmail, requestBody: { signature } }));
   return sendAsOf(res.data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mailbox sync (mail/gmail.ts): profile, history, listing, whole messages, sending
+
+export interface GmailProfile {
+  emailAddress: string;
+  /** The mailbox's current history id: history.list from here sees only what happens next. */
+  historyId: string;
+}
+
+export async function getProfile(gmail: Gmail): Promise<GmailProfile> {
+  const res = await call('getProfile', () => gmail.users.getProfile({ userId: 'me' }));
+  return { emailAddress: (res.data.emailAddress ?? '').toLowerCase(), historyId: String(res.data.historyId ?? '') };
+}
+
+export interface MessageRef {
+  id: string;
+  threadId: string | null;
+  labelIds: string[];
+}
+
+/**
+ * One page of the messages added after `startHistoryId` (history.list, historyTypes messageAdded).
+ * `historyId` is the mailbox's history id when the page was read: the next start once the last
+ * page is in. A start Gmail no longer keeps (about a week, sometimes less) answers 404 →
+ * GmailError 'not-found'.
+ */
+export async function listAddedSince(gmail: Gmail, options: { startHistoryId: string; pageToken?: string | undefined; maxResults: number }): Promise<{ added: MessageRef[]; nextPageToken: string | null; historyId: string }> {
+  const res = await call('history.list', () =>
+    gmail.users.history.list({ userId: 'me', startHistoryId: options.startHistoryId, historyTypes: ['messageAdded'], maxResults: options.maxResults, ...(options.pageToken ? { pageToken: options.pageToken } : {}) }),
+  );
+  const added: MessageRef[] = [];
+  for (const record of res.data.history ?? []) {
+    for (const a of record.messagesAdded ?? []) {
+      if (a.message?.id) added.push({ id: a.message.id, threadId: a.message.threadId ?? null, labelIds: a.message.labelIds ?? [] });
+    }
+  }
+  return { added, nextPageToken: res.data.nextPageToken ?? null, historyId: String(res.data.historyId ?? options.startHistoryId) };
+}
+
+/** One page of messages.list (newest first) for a search such as `after:1730419200`. */
+export async function listMessageIds(gmail: Gmail, options: { q: string; pageToken?: string | undefined; maxResults: number }): Promise<{ refs: { id: string; threadId: string | null }[]; nextPageToken: string | null }> {
+  const res = await call('messages.list', () => gmail.users.messages.list({ userId: 'me', q: options.q, maxResults: options.maxResults, ...(options.pageToken ? { pageToken: options.pageToken } : {}) }));
+  return { refs: (res.data.messages ?? []).filter((m) => m.id).map((m) => ({ id: m.id!, threadId: m.threadId ?? null })), nextPageToken: res.data.nextPageToken ?? null };
+}
+
+/** A leaf of a message's MIME tree. */
+export interface MessagePart {
+  mimeType: string;
+  filename: string;
+  /** Content-Disposition and Content-ID say whether a part is an inline image. */
+  disposition: string | null;
+  contentId: string | null;
+  size: number;
+  /** The decoded text of a text/plain or text/html leaf (Gmail inlines small bodies); null otherwise. */
+  text: string | null;
+}
+
+export interface FullMessage {
+  id: string;
+  threadId: string | null;
+  labelIds: string[];
+  /** When Gmail received it, ms since the epoch. */
+  internalDate: number;
+  sizeEstimate: number;
+  snippet: string;
+  /** The top-level headers in order, as Gmail returns them. */
+  headers: { name: string; value: string }[];
+  /** The top part's MIME type (multipart/report marks bounces). */
+  mimeType: string;
+  parts: MessagePart[];
+}
+
+/** Text parts larger than this are not decoded (the adapter keeps 64 KiB anyway). */
+const TEXT_PART_MAX_BYTES = 1024 * 1024;
+
+function leaves(part: gmail_v1.Schema$MessagePart | undefined, out: MessagePart[], depth = 0): void {
+  if (!part || depth > 20) return;
+  if (part.parts?.length) {
+    for (const child of part.parts) leaves(child, out, depth + 1);
+    return;
+  }
+  const header = (name: string) => part.headers?.find((h) => h.name?.toLowerCase() === name)?.value ?? null;
+  const mimeType = (part.mimeType ?? 'application/octet-stream').toLowerCase();
+  const data = part.body?.data;
+  const isText = (mimeType === 'text/plain' || mimeType === 'text/html') && !part.filename;
+  out.push({
+    mimeType,
+    filename: part.filename ?? '',
+    disposition: header('content-disposition'),
+    contentId: header('content-id'),
+    size: part.body?.size ?? 0,
+    text: isText && typeof data === 'string' && data.length <= (TEXT_PART_MAX_BYTES * 4) / 3 + 4 ? Buffer.from(data, 'base64url').toString('utf8') : null,
+  });
+}
+
+/**
+ * A whole message (format 'full': headers, MIME tree, small bodies inline) or its headers only
+ * ('metadata': no parts), or null when it does not exist (any more).
+ */
+export async function getFullMessage(gmail: Gmail, messageId: string, format: 'full' | 'metadata' = 'full'): Promise<FullMessage | null> {
+  try {
+    const res = await call(`messages.get ${messageId}`, () => gmail.users.messages.get({ userId: 'me', id: messageId, format }));
+    const m = res.data;
+    const parts: MessagePart[] = [];
+    if (format === 'full') leaves(m.payload, parts);
+    return {
+      id: m.id ?? messageId,
+      threadId: m.threadId ?? null,
+      labelIds: m.labelIds ?? [],
+      internalDate: Number(m.internalDate ?? 0),
+      sizeEstimate: m.sizeEstimate ?? 0,
+      snippet: m.snippet ?? '',
+      headers: (m.payload?.headers ?? []).filter((h) => typeof h.name === 'string' && typeof h.value === 'string').map((h) => ({ name: h.name!, value: h.value! })),
+      mimeType: (m.payload?.mimeType ?? '').toLowerCase(),
+      parts,
+    };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
+
+/** Sends a new HTML mail (users.messages.send; scope gmail.send or gmail.compose); answers its ids and Message-ID. */
+export async function sendMessage(gmail: Gmail, input: ReplyDraftInput): Promise<{ id: string; threadId: string | null; rfc822MessageId: string | null }> {
+  const raw = Buffer.from(buildMime(input), 'utf8').toString('base64url');
+  const res = await call('messages.send', () => gmail.users.messages.send({ userId: 'me', requestBody: { raw, ...(input.threadId ? { threadId: input.threadId } : {}) } }));
+  const id = res.data.id ?? '';
+  // The answer carries ids only; the Message-ID is the one given, or the one Gmail stamped.
+  const rfc822MessageId = input.messageId ?? (id ? ((await getMessageHeaders(gmail, id))?.rfc822MessageId ?? null) : null);
+  return { id, threadId: res.data.threadId ?? null, rfc822MessageId };
 }

@@ -1,7 +1,6 @@
 import type { Store } from '../db/connect.js';
 import type { MailSyncConfig } from '../config.js';
 import type { SecretBox } from '../secrets.js';
-import { createAdapter } from '../mail/adapters.js';
 import { releaseMailboxLeases, runSyncPass, type AdapterFactory, type PageEvent } from '../mail/sync.js';
 
 /**
@@ -11,7 +10,7 @@ import { releaseMailboxLeases, runSyncPass, type AdapterFactory, type PageEvent 
  */
 export function startMailSync(
   store: Store,
-  options: { config: MailSyncConfig; instanceId: string; box: SecretBox | undefined; adapterFor?: AdapterFactory; onError: (error: unknown) => void; onPage?: (event: PageEvent) => void; now?: () => Date },
+  options: { config: MailSyncConfig; instanceId: string; box: SecretBox | undefined; adapterFor: AdapterFactory; onError: (error: unknown) => void; onPage?: (event: PageEvent) => void; now?: () => Date },
 ): () => Promise<void> {
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -19,7 +18,7 @@ export function startMailSync(
     if (running || stopped) return;
     running = runSyncPass(store.db, store.dialect, {
       instanceId: options.instanceId,
-      adapterFor: options.adapterFor ?? createAdapter,
+      adapterFor: options.adapterFor,
       box: options.box,
       pageSize: options.config.pageSize,
       backfillDays: options.config.backfillDays,

@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import type { SecretBox } from '../secrets.js';
 import { caller } from '../http/auth-plugin.js';
-import { createAdapter } from '../mail/adapters.js';
 import type { AdapterFactory } from '../mail/sync.js';
 import { addMailbox, getMailbox, listMailboxes, removeMailbox, resyncMailbox, setMailboxPaused, testMailbox } from '../services/mailboxes.js';
 import { getConversation, listConversations } from '../services/conversations.js';
@@ -69,12 +68,13 @@ export interface MailboxRouteOptions {
   db: Kysely<Database>;
   box: SecretBox | undefined;
   backfillDays: number;
-  adapterFor?: AdapterFactory | undefined;
+  /** Builds a provider adapter for a stored mailbox (mail/adapters.ts: mailAdapterFactory). */
+  adapterFor: AdapterFactory;
   now?: (() => Date) | undefined;
 }
 
 /** Connected mailboxes (admins) and the conversations synced from them (anyone with crm:read). */
-export const mailboxRoutes: FastifyPluginAsyncTypebox<MailboxRouteOptions> = async (app, { db, box, backfillDays, adapterFor = createAdapter, now = () => new Date() }) => {
+export const mailboxRoutes: FastifyPluginAsyncTypebox<MailboxRouteOptions> = async (app, { db, box, backfillDays, adapterFor, now = () => new Date() }) => {
   app.get('/mailboxes', { config: { access: 'people:write' }, schema: { tags: ['mailboxes'], summary: 'Connected mailboxes with sync status, lag and last error (secrets never shown)', response: { 200: Type.Object({ mailboxes: Type.Array(MailboxView) }), ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { mailboxes: await listMailboxes(tdb, box, now()) };

@@ -1,0 +1,353 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Microsoft's sign-in endpoint and Microsoft Graph v1.0 on one loopback HTTPS port (msal-node and
+ * the Graph client speak https only; the certificate is self-signed for 127.0.0.1 and handed to
+ * the adapter as `ca`). It speaks the documented shapes:
+ *
+ *   POST /{tenant}/oauth2/v2.0/token   client_credentials: client_id + client_secret of an app
+ *        registered here for that tenant, scope `{this origin}/.default` → {token_type, expires_in,
+ *        access_token}; refused with the AADSTS errors Entra answers (7000215 bad secret,
+ *        7000222 expired secret, 700016 unknown app, 90002 unknown tenant, 1002012 bad scope)
+ *   GET  /v1.0/users/{mailbox}/mailFolders/{inbox|sentitems}[/messages/delta]
+ *        delta: $select, $filter=receivedDateTime ge …, changeType=created, Prefer
+ *        odata.maxpagesize / outlook.body-content-type="text"; pages with @odata.nextLink
+ *        ($skiptoken) and a last page with @odata.deltaLink ($deltatoken); a token made invalid by
+ *        `expireSyncState` answers 410 SyncStateNotFound
+ *   GET  /v1.0/users/{mailbox}/messages/{id}/attachments
+ *   POST /v1.0/users/{mailbox}/messages, POST …/messages/{id}/send
+ *
+ * Every Graph call needs a bearer token this fake issued; the token's app must hold the needed
+ * application permission (Mail.Read or Mail.ReadWrite to read, Mail.ReadWrite to create, Mail.Send
+ * to send), and when an application access policy is set for the app only the mailboxes in it
+ * answer (403 ErrorAccessDenied otherwise). Unknown mailbox → 404 ErrorInvalidUser. `failNext`
+ * injects 429 / 503 (with Retry-After) or any status. Received messages carry
+ * internetMessageHeaders; sent ones do not (as in Exchange Online).
+ */
+
+export interface FakeGraphMessage {
+  id: string;
+  seq: number;
+  folder: 'inbox' | 'sentitems';
+  removed?: boolean;
+  internetMessageId: string;
+  internetMessageHeaders?: { name: string; value: string }[];
+  conversationId: string;
+  from: { name?: string; address: string };
+  replyTo?: { name?: string; address: string }[];
+  to: { name?: string; address: string }[];
+  cc?: { name?: string; address: string }[];
+  subject: string;
+  receivedDateTime: string;
+  sentDateTime: string;
+  body: string;
+  attachments?: { name: string; contentType: string; size: number; isInline?: boolean }[];
+}
+
+interface App {
+  tenant: string;
+  clientId: string;
+  secret: string;
+  secretExpired?: boolean;
+  roles: string[];
+  /** Mailboxes an application access policy restricts the app to (undefined: all). */
+  policy?: string[];
+}
+
+interface SyncState {
+  mailbox: string;
+  folder: 'inbox' | 'sentitems';
+  since: string | null;
+  select: string[] | null;
+  afterSeq: number;
+  pageSize: number | null;
+  expired?: boolean;
+}
+
+export interface GraphRequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  prefer: string | null;
+  clientId: string | null;
+  body: string;
+}
+
+let certificate: { key: string; cert: string } | null = null;
+
+/** A self-signed certificate for 127.0.0.1, made once per test process. */
+function selfSigned(): { key: string; cert: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), 'fake-graph-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    certificate = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export class FakeGraph {
+  private server: Server | null = null;
+  url = '';
+  ca = '';
+  readonly requests: GraphRequestRecord[] = [];
+  private readonly apps: App[] = [];
+  private readonly tokens = new Map<string, App>();
+  private readonly mailboxes = new Map<string, FakeGraphMessage[]>();
+  private readonly states = new Map<string, SyncState>();
+  private failures: { status: number; path?: RegExp; retryAfter?: string; code?: string }[] = [];
+  private seq = 0;
+  private ids = 0;
+  /** Graph's own default page size for messages when no odata.maxpagesize is asked for. */
+  defaultPageSize = 10;
+
+  async start(): Promise<string> {
+    const { key, cert } = selfSigned();
+    this.ca = cert;
+    this.server = createServer({ key, cert }, (req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 'InternalServerError', message: String(error) } })));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  addApp(app: { tenant: string; clientId: string; secret: string; roles?: string[]; policy?: string[]; secretExpired?: boolean }): void {
+    this.apps.push({ roles: ['Mail.Read'], ...app, policy: app.policy?.map((a) => a.toLowerCase()) });
+  }
+
+  addMailbox(address: string): void {
+    if (!this.mailboxes.has(address.toLowerCase())) this.mailboxes.set(address.toLowerCase(), []);
+  }
+
+  /** A message arriving in (or sent from) a mailbox now; answers its Graph id. */
+  addMessage(mailbox: string, message: Omit<FakeGraphMessage, 'id' | 'seq'> & { id?: string }): string {
+    const list = this.box(mailbox);
+    const id = message.id ?? `AAMkAD${String(++this.ids).padStart(6, '0')}-${randomBytes(6).toString('base64url')}=`;
+    list.push({ ...message, id, seq: ++this.seq });
+    return id;
+  }
+
+  /** The message leaves the folder: the next delta round reports it `@removed`. */
+  removeMessage(mailbox: string, id: string): void {
+    const m = this.box(mailbox).find((x) => x.id === id);
+    if (m) {
+      m.removed = true;
+      m.seq = ++this.seq;
+    }
+  }
+
+  /** Every access token handed out so far is refused (401) from now on, as after a rotated secret. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** Every delta and skip token handed out so far answers 410 from now on. */
+  expireSyncState(): void {
+    for (const state of this.states.values()) state.expired = true;
+  }
+
+  failNext(status: number, options: { path?: RegExp; retryAfter?: string; code?: string; count?: number } = {}): void {
+    for (let i = 0; i < (options.count ?? 1); i++) this.failures.push({ status, ...options });
+  }
+
+  messagesOf(mailbox: string): FakeGraphMessage[] {
+    return this.box(mailbox);
+  }
+
+  private box(mailbox: string): FakeGraphMessage[] {
+    const list = this.mailboxes.get(mailbox.toLowerCase());
+    if (!list) throw new Error(`fake Graph: no mailbox ${mailbox}`);
+    return list;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', this.url);
+    const path = url.pathname;
+    const query = Object.fromEntries(url.searchParams);
+    const method = req.method ?? 'GET';
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const app = bearer ? this.tokens.get(bearer) : undefined;
+    this.requests.push({ method, path, query, prefer: typeof req.headers.prefer === 'string' ? req.headers.prefer : null, clientId: app?.clientId ?? null, body: raw });
+
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
+    if (token) return this.token(res, decodeURIComponent(token[1]!), method, req.headers['content-type'] ?? '', raw);
+    if (!path.startsWith('/v1.0/')) return this.json(res, 404, { error: { code: 'BadRequest', message: `Resource not found for the segment '${path}'.` } });
+    if (!app) return this.graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+
+    const failure = this.failures.findIndex((f) => !f.path || f.path.test(path));
+    if (failure >= 0) {
+      const f = this.failures.splice(failure, 1)[0]!;
+      const code = f.code ?? (f.status === 429 ? 'TooManyRequests' : f.status === 503 ? 'ServiceUnavailable' : f.status === 410 ? 'SyncStateNotFound' : 'ErrorInternalServerError');
+      return this.graphError(res, f.status, code, f.status === 429 ? 'Application is over its MailboxConcurrency limit.' : 'The service is unavailable.', f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+    }
+
+    const m = /^\/v1\.0\/users\/([^/]+)(\/.*)$/.exec(path);
+    if (!m) return this.graphError(res, 400, 'BadRequest', 'Unsupported request');
+    const mailbox = decodeURIComponent(m[1]!).toLowerCase();
+    const rest = m[2]!;
+    const list = this.mailboxes.get(mailbox);
+    if (!list) return this.graphError(res, 404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+    if (app.policy && !app.policy.includes(mailbox)) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.');
+    const canRead = app.roles.includes('Mail.Read') || app.roles.includes('Mail.ReadWrite');
+    let f: RegExpExecArray | null;
+
+    if ((f = /^\/mailFolders\/(inbox|sentitems)$/.exec(rest)) && method === 'GET') {
+      if (!canRead) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      return this.json(res, 200, { id: `folder-${f[1]}`, displayName: f[1] === 'inbox' ? 'Inbox' : 'Sent Items' });
+    }
+    if ((f = /^\/mailFolders\/(inbox|sentitems)\/messages\/delta$/.exec(rest)) && method === 'GET') {
+      if (!canRead) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      return this.delta(res, mailbox, f[1] as 'inbox' | 'sentitems', query, typeof req.headers.prefer === 'string' ? req.headers.prefer : '');
+    }
+    if ((f = /^\/messages\/([^/]+)\/attachments$/.exec(rest)) && method === 'GET') {
+      if (!canRead) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      const message = list.find((x) => x.id === decodeURIComponent(f![1]!) && !x.removed);
+      if (!message) return this.graphError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      const select = query.$select?.split(',');
+      return this.json(res, 200, { value: (message.attachments ?? []).map((a, i) => this.pick({ '@odata.type': '#microsoft.graph.fileAttachment', id: `att-${i}`, ...a, isInline: a.isInline ?? false }, select)) });
+    }
+    if (rest === '/messages' && method === 'POST') {
+      if (!app.roles.includes('Mail.ReadWrite')) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      const body = JSON.parse(raw || '{}') as { subject?: string; body?: { content?: string }; toRecipients?: { emailAddress: { address: string; name?: string } }[]; ccRecipients?: { emailAddress: { address: string; name?: string } }[] };
+      const now = new Date().toISOString();
+      const draft: FakeGraphMessage = {
+        id: `AAMkADdraft${++this.ids}=`,
+        seq: 0,
+        folder: 'sentitems',
+        internetMessageId: `<DB9PR0${this.ids}MB${randomBytes(4).toString('hex').toUpperCase()}@DB9PR04MB.eurprd04.prod.outlook.com>`,
+        conversationId: `AAQkAD-conv-${this.ids}`,
+        from: { address: mailbox },
+        to: (body.toRecipients ?? []).map((r) => r.emailAddress),
+        cc: (body.ccRecipients ?? []).map((r) => r.emailAddress),
+        subject: body.subject ?? '',
+        receivedDateTime: now,
+        sentDateTime: now,
+        body: body.body?.content ?? '',
+      };
+      this.drafts.set(draft.id, { mailbox, draft });
+      return this.json(res, 201, { id: draft.id, internetMessageId: draft.internetMessageId, subject: draft.subject, isDraft: true });
+    }
+    if ((f = /^\/messages\/([^/]+)\/send$/.exec(rest)) && method === 'POST') {
+      if (!app.roles.includes('Mail.Send')) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      const entry = this.drafts.get(decodeURIComponent(f[1]!));
+      if (!entry || entry.mailbox !== mailbox) return this.graphError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      this.drafts.delete(entry.draft.id);
+      list.push({ ...entry.draft, seq: ++this.seq });
+      res.writeHead(202).end();
+      return;
+    }
+    return this.graphError(res, 400, 'BadRequest', `Unsupported request ${method} ${rest}`);
+  }
+
+  private readonly drafts = new Map<string, { mailbox: string; draft: FakeGraphMessage }>();
+
+  private token(res: ServerResponse, tenant: string, method: string, contentType: string, raw: string): void {
+    const aad = (status: number, error: string, code: number, description: string) =>
+      this.json(res, status, { error, error_description: `AADSTS${code}: ${description} Trace ID: 0 Correlation ID: 0 Timestamp: 2026-01-01 00:00:00Z`, error_codes: [code], timestamp: '2026-01-01 00:00:00Z', trace_id: '0', correlation_id: '0' });
+    if (method !== 'POST' || !contentType.startsWith('application/x-www-form-urlencoded')) return aad(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    const form = new URLSearchParams(raw);
+    if (form.get('grant_type') !== 'client_credentials') return aad(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    if (!this.apps.some((a) => a.tenant === tenant)) return aad(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    const app = this.apps.find((a) => a.tenant === tenant && a.clientId === form.get('client_id'));
+    if (!app) return aad(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenant}'.`);
+    if (form.get('client_secret') !== app.secret) return aad(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+    if (app.secretExpired) return aad(401, 'invalid_client', 7000222, 'The provided client secret keys for app are expired.');
+    const scope = form.get('scope') ?? '';
+    if (scope !== `${this.url}/.default`) return aad(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    const accessToken = `eyJ0eXAiOiJKV1Qi.fake-graph.${randomBytes(12).toString('base64url')}`;
+    this.tokens.set(accessToken, app);
+    this.json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+  }
+
+  private pick(object: Record<string, unknown>, select: string[] | undefined | null): Record<string, unknown> {
+    if (!select) return object;
+    return Object.fromEntries(Object.entries(object).filter(([k]) => k === 'id' || k.startsWith('@odata') || select.includes(k)));
+  }
+
+  private view(m: FakeGraphMessage, select: string[] | null, textBody: boolean): Record<string, unknown> {
+    if (m.removed) return { '@odata.type': '#microsoft.graph.message', id: m.id, '@removed': { reason: 'deleted' } };
+    const recipient = (r: { name?: string; address: string }) => ({ emailAddress: { name: r.name ?? r.address, address: r.address } });
+    const full: Record<string, unknown> = {
+      '@odata.type': '#microsoft.graph.message',
+      '@odata.etag': `W/"CQAAABYAAAA${m.seq}"`,
+      id: m.id,
+      internetMessageId: m.internetMessageId,
+      // Exchange stamps transport headers on received mail only.
+      ...(m.folder === 'inbox' && m.internetMessageHeaders ? { internetMessageHeaders: m.internetMessageHeaders } : {}),
+      conversationId: m.conversationId,
+      from: recipient(m.from),
+      sender: recipient(m.from),
+      replyTo: (m.replyTo ?? []).map(recipient),
+      toRecipients: m.to.map(recipient),
+      ccRecipients: (m.cc ?? []).map(recipient),
+      subject: m.subject,
+      receivedDateTime: m.receivedDateTime,
+      sentDateTime: m.sentDateTime,
+      hasAttachments: (m.attachments ?? []).some((a) => !a.isInline),
+      bodyPreview: m.body.replace(/<[^>]*>/g, '').slice(0, 255),
+      body: textBody ? { contentType: 'text', content: m.body.replace(/<[^>]*>/g, '') } : { contentType: 'html', content: `<html><body>${m.body}</body></html>` },
+    };
+    return this.pick(full, select);
+  }
+
+  private delta(res: ServerResponse, mailbox: string, folder: 'inbox' | 'sentitems', query: Record<string, string>, prefer: string): void {
+    const tokenValue = query.$skiptoken ?? query.$deltatoken;
+    let state: SyncState;
+    if (tokenValue) {
+      const found = this.states.get(tokenValue);
+      if (!found || found.mailbox !== mailbox || found.folder !== folder) return this.graphError(res, 400, 'ErrorInvalidUrlQuery', 'The sync state token is invalid.');
+      if (found.expired) return this.graphError(res, 410, 'SyncStateNotFound', 'The sync state is no longer valid. Start a new synchronization.');
+      state = found;
+    } else {
+      if (query.changeType && query.changeType !== 'created') return this.graphError(res, 400, 'ErrorInvalidUrlQuery', 'changeType must be created, updated or deleted');
+      const since = /^receivedDateTime ge (\S+)$/.exec(query.$filter ?? '')?.[1] ?? null;
+      if (query.$filter && !since) return this.graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+      state = { mailbox, folder, since, select: query.$select ? query.$select.split(',') : null, afterSeq: 0, pageSize: null };
+    }
+    const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(prefer)?.[1] ?? state.pageSize ?? this.defaultPageSize);
+    const textBody = /outlook\.body-content-type="?text"?/.test(prefer);
+    const pending = this.box(mailbox)
+      .filter((m) => m.folder === folder && m.seq > state.afterSeq && (!state.since || m.receivedDateTime >= state.since))
+      // A message created and removed within the same round is not news.
+      .filter((m) => !(m.removed && state.afterSeq === 0))
+      .sort((a, b) => a.seq - b.seq);
+    const page = pending.slice(0, pageSize);
+    const more = pending.length > page.length;
+    const lastSeq = page.length ? page[page.length - 1]!.seq : state.afterSeq;
+    const nextState: SyncState = { ...state, afterSeq: more ? lastSeq : Math.max(lastSeq, this.seq), pageSize, expired: false };
+    const key = randomBytes(18).toString('base64url');
+    this.states.set(key, nextState);
+    const base = `${this.url}/v1.0/users/${encodeURIComponent(mailbox)}/mailFolders/${folder}/messages/delta`;
+    this.json(res, 200, {
+      '@odata.context': `${this.url}/v1.0/$metadata#Collection(message)`,
+      value: page.map((m) => this.view(m, state.select, textBody)),
+      ...(more ? { '@odata.nextLink': `${base}?$skiptoken=${key}` } : { '@odata.deltaLink': `${base}?$deltatoken=${key}` }),
+    }, prefer ? { 'preference-applied': prefer } : {});
+  }
+
+  private graphError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+    this.json(res, status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomBytes(8).toString('hex'), 'client-request-id': randomBytes(8).toString('hex') } } }, headers);
+  }
+
+  private json(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8', ...headers });
+    res.end(JSON.stringify(payload));
+  }
+}
