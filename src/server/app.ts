@@ -9,7 +9,8 @@ import type { Config } from './config.js';
 import type { Store } from './db/connect.js';
 import type { DevSigner } from './auth/dev-keys.js';
 import { TokenVerifier } from './auth/tokens.js';
-import { installErrorHandling } from './http/errors.js';
+import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/errors.js';
+import { installValidators } from './http/validation.js';
 import { installAuth } from './http/auth-plugin.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
@@ -55,12 +56,12 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
     bodyLimit: config.bodyLimitBytes,
     // Believing X-Forwarded-For from anyone would let a client pick the address the sign-in limiter counts.
     trustProxy: config.trustProxy as boolean | string[], // Fastify also takes a hop count; its typings omit it
-    ajv: {
-      // Unknown fields are an error that names them, never silently dropped.
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-    },
+    // Answers the HTTP layer gives before any route (431, a URL that is not one) in the one error shape.
+    clientErrorHandler: clientErrorAnswer,
+    frameworkErrors: frameworkErrorAnswer,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installValidators(app);
   installErrorHandling(app);
   installJsonBodyParser(app);
   const verifier = new TokenVerifier({ microsoft: config.microsoft, google: config.google, devPublicKey: devSigner?.publicKey });
