@@ -11,6 +11,7 @@ import type { DevSigner } from './auth/dev-keys.js';
 import { TokenVerifier } from './auth/tokens.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/errors.js';
 import { installValidators } from './http/validation.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installAuth } from './http/auth-plugin.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
@@ -76,10 +77,24 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // swagger-ui's own policy (its inline scripts by hash), never framed; no upgrade-insecure-requests, which would break http://localhost.
+    staticCSP: true,
+    transformStaticCSP: (header: string) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
 
+  installSecurityHeaders(app, addinDir);
   if (existsSync(addinDir)) {
-    await app.register(fastifyStatic, { root: addinDir, prefix: '/addin/', index: false, cacheControl: true, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: addinDir,
+      prefix: '/addin/',
+      index: false,
+      cacheControl: true,
+      maxAge: '1h',
+      // Source maps would hand out the faces' sources; only dev mode serves them.
+      allowedPath: (pathname: string) => !(config.production && pathname.endsWith('.map')),
+    });
   } else {
     app.get('/addin/*', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
       reply.status(404).send({ error: { code: 'not_built', message: 'the add-in files are not built: run "npm run build"' } }),

@@ -168,7 +168,12 @@ describe.each(storeKinds().map((k) => [k.name, k] as const))('hardening on %s', 
   });
 });
 
+/** An inline script as the built task pane has one; its sha256 (base64), worked out with `openssl dgst -sha256 -binary | base64`. */
+const LOADER = "document.write('x')";
+const LOADER_HASH = "'sha256-w1FRCGc0yaR8OPJv8OX9VpFRDLdPe3t0dGU0ePCVpgE='";
+
 describe('the HTTP edge', () => {
+  let dir: string;
   let store: Store;
   let app: FastifyInstance;
   let t: SeededTenant;
@@ -178,8 +183,12 @@ describe('the HTTP edge', () => {
     store = await storeKinds()[0]!.open();
     t = await seedTenant(store, 'edge');
     const addinDir = mkdtempSync(join(tmpdir(), 'tp-addin-'));
-    writeFileSync(join(addinDir, 'taskpane.html'), '<!doctype html><title>x</title>');
+    writeFileSync(join(addinDir, 'taskpane.html'), `<!doctype html><title>x</title><script>${LOADER}</script><script src="/addin/taskpane.js"></script>`);
+    writeFileSync(join(addinDir, 'playground.html'), '<!doctype html><title>p</title>');
+    writeFileSync(join(addinDir, 'admin.html'), '<!doctype html><title>a</title>');
+    writeFileSync(join(addinDir, 'taskpane.js.map'), '{}');
     mkdirSync(join(addinDir, 'sub'));
+    dir = addinDir;
     app = await testApp(store, { authFailureLimit: 3 }, { addinDir });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as { port: number }).port;
@@ -238,5 +247,50 @@ describe('the HTTP edge', () => {
     const res = await app.inject({ method: 'GET', url: '/addin/sub/' });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ error: { code: 'forbidden', message: '/addin/sub/: this path may not be read' } });
+  });
+
+  describe('security headers (finding 6)', () => {
+    const policy = (header: unknown) => new Map(String(header).split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+
+    it('give the task pane a CSP with its inline script by hash, Office.js, and framing by Outlook only', async () => {
+      const res = await app.inject({ method: 'GET', url: '/addin/taskpane.html' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      const csp = policy(res.headers['content-security-policy']);
+      expect(csp.get('script-src')).toEqual(["'self'", 'https://appsforoffice.microsoft.com', 'https://accounts.google.com/gsi/client', LOADER_HASH]);
+      expect(csp.get('frame-ancestors')).toEqual(["'self'", 'https://outlook.office.com', 'https://outlook.office365.com', 'https://outlook.cloud.microsoft', 'https://outlook.live.com', 'https://*.officeapps.live.com']);
+      expect(csp.get('object-src')).toEqual(["'none'"]);
+      expect(csp.get('default-src')).toEqual(["'self'"]);
+    });
+
+    it("lets nobody frame the console, the playground, the start page or /docs", async () => {
+      for (const url of ['/admin', '/addin/playground.html', '/']) {
+        const res = await app.inject({ method: 'GET', url });
+        expect([url, res.statusCode]).toEqual([url, 200]);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect([url, policy(res.headers['content-security-policy']).get('frame-ancestors')]).toEqual([url, ["'none'"]]);
+      }
+      const docs = await app.inject({ method: 'GET', url: '/docs/' });
+      expect(docs.statusCode).toBe(200);
+      const csp = policy(docs.headers['content-security-policy']);
+      expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(csp.has('upgrade-insecure-requests')).toBe(false);
+      expect(csp.get('script-src')![0]).toBe("'self'");
+    });
+
+    it('put nosniff on API answers too', async () => {
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBeUndefined();
+    });
+
+    it('serve source maps in development and not in production', async () => {
+      expect((await app.inject({ method: 'GET', url: '/addin/taskpane.js.map' })).statusCode).toBe(200);
+      const production = await testApp(store, { production: true }, { addinDir: dir });
+      const res = await production.inject({ method: 'GET', url: '/addin/taskpane.js.map' });
+      expect(res.statusCode).toBe(404);
+      expect((await production.inject({ method: 'GET', url: '/addin/taskpane.html' })).statusCode).toBe(200);
+      await production.close();
+    });
   });
 });
