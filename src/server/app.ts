@@ -12,6 +12,7 @@ import { TokenVerifier } from './auth/tokens.js';
 import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/errors.js';
 import { installValidators } from './http/validation.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { RenderPool } from './render/pool.js';
 import { installAuth } from './http/auth-plugin.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   addinDir?: string;
   /** Encrypts connector secrets; without it connectors cannot be configured. */
   secretBox?: SecretBox | undefined;
+  /** Where renders run; default: a worker pool sized by config.render (tests pass stand-ins). */
+  renderPool?: RenderPool | undefined;
   /** The Gmail add-on's Google side: offline credentials (scheduling) and, in tests, the Gmail API root. */
   gmailAddon?: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined } | undefined;
 }
@@ -48,7 +51,7 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -85,6 +88,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   });
 
   installSecurityHeaders(app, addinDir);
+  const renders = renderPool ?? new RenderPool(config.render);
+  app.addHook('onClose', async () => renders.close());
   if (existsSync(addinDir)) {
     await app.register(fastifyStatic, {
       root: addinDir,
@@ -104,7 +109,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   await app.register(adminConsoleRoutes, { addinDir, config, devMode: Boolean(devSigner) });
   await app.register(
     async (api) => {
-      await api.register(meRoutes, { db: store.db });
+      await api.register(meRoutes, { db: store.db, renderer: renders.render });
       await api.register(peopleRoutes, { db: store.db });
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
@@ -112,7 +117,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
-      await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials });
+      await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials, renderer: renders.render });
     },
     { prefix: API_PREFIX },
   );

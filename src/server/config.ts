@@ -33,6 +33,8 @@ export interface Config {
   gmailSignatureCheckMinutes: number;
   /** How the store reaches Gmail for users (the send worker, signature push): credentials.ts. */
   googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
+  /** Renders of the render and preview endpoints run in worker threads (render/pool.ts). */
+  render: { threads: number; queue: number; timeoutMs: number };
   /** The scheduled-send worker in this process (jobs/send-worker.ts). */
   sendWorker: { enabled: boolean; leaseMs: number; concurrency: number };
 }
@@ -68,6 +70,9 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'SEND_WORKER', default: 'on', meaning: 'off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
   { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
   { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
+  { name: 'RENDER_THREADS', default: '2', meaning: 'worker threads rendering templates for the render and preview endpoints (off the event loop)' },
+  { name: 'RENDER_QUEUE', default: '32', meaning: 'renders that may wait for a thread; beyond RENDER_THREADS + RENDER_QUEUE the answer is 503 with Retry-After' },
+  { name: 'RENDER_TIMEOUT_MS', default: '5000', meaning: 'a render (waiting included) taking longer is stopped and answered 503 with Retry-After' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
 
@@ -158,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       apiRootUrl: `${url('GOOGLE_API_ROOT_URL', env.GOOGLE_API_ROOT_URL || 'https://gmail.googleapis.com/')}/`,
       tokenUrl: url('GOOGLE_TOKEN_URL', env.GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token'),
       oauthClient: googleOauthClient(env),
+    },
+    render: {
+      threads: integer(env, 'RENDER_THREADS', 2, 1),
+      queue: integer(env, 'RENDER_QUEUE', 32, 0),
+      timeoutMs: integer(env, 'RENDER_TIMEOUT_MS', 5000, 100),
     },
     sendWorker: {
       enabled: (env.SEND_WORKER || 'on') !== 'off',

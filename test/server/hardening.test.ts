@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/server/db/connect.js';
 import { bearer, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { RenderPool } from '../../src/server/render/pool.js';
 
 /** `k0: 1` … one key a line: 60,000 keys is 3 × 60,000 nodes, over the 20,000 limit, yet under the length limit. */
 const manyKeys = (count: number) => Array.from({ length: count }, (_, i) => `${i.toString(36)}: 1`).join('\n');
@@ -291,6 +292,36 @@ describe('the HTTP edge', () => {
       expect(res.statusCode).toBe(404);
       expect((await production.inject({ method: 'GET', url: '/addin/taskpane.html' })).statusCode).toBe(200);
       await production.close();
+    });
+  });
+
+  describe('renders off the event loop (finding 2)', () => {
+    it('answers /healthz while renders run, and 503 with Retry-After past threads + queue', async () => {
+      // Stand-in worker threads that block until released: the renders are "running" for as long as the test wants.
+      const gate = new SharedArrayBuffer(8);
+      const flags = new Int32Array(gate);
+      const pool = new RenderPool({ threads: 1, queue: 1, timeoutMs: 60_000, filename: new URL('../support/blocking-render-worker.mjs', import.meta.url).href });
+      // The stand-in reads its gate from the task: hand it over with every task the route sends.
+      const original = pool.render;
+      (pool as unknown as { render: typeof original }).render = (task) => original({ ...task, gate } as typeof task);
+      const blocked = await testApp(store, {}, { renderPool: pool });
+      // inject() sends when its result is awaited or then()ed: then() here sends each at once.
+      const render = () => blocked.inject({ method: 'POST', url: '/api/v1/me/render', headers: bearer(t.rep.key), payload: { pack: t.packSlug, template: 'hello', language: 'en' } }).then((res) => res);
+      const first = render();
+      while (Atomics.load(flags, 0) < 1) await Atomics.waitAsync(flags, 0, 0).value;
+      // A render is running in a worker: the event loop is free, so /healthz answers now.
+      const health = await blocked.inject({ method: 'GET', url: '/healthz' });
+      expect(health.statusCode).toBe(200);
+      // Two more: one takes the queue's only place, the other finds threads and queue full.
+      const [second, third] = [render(), render()];
+      const refused = await Promise.race([second, third].map((p) => p.then((res) => (res.statusCode === 503 ? res : new Promise<never>(() => {})))));
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json().error.code).toBe('busy');
+      Atomics.store(flags, 1, 1);
+      Atomics.notify(flags, 1);
+      expect((await first).statusCode).toBe(200);
+      expect([(await second).statusCode, (await third).statusCode].sort()).toEqual([200, 503]);
+      await blocked.close();
     });
   });
 });

@@ -3,9 +3,9 @@ import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
 import { parsePackSource, type LocatedIssue, type SourceFormat } from '../../core/pack/source.js';
 import type { PackDocument, PackField, PackTemplate } from '../../core/pack/schema.js';
-import { localized, matchLanguage, renderTemplate, type MissingValue } from '../../core/template/index.js';
+import { localized, matchLanguage, type MissingValue } from '../../core/template/index.js';
+import { renderInline, type Renderer } from '../render/render-task.js';
 import { renderSignature } from '../../core/signature/index.js';
-import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { packLimitError, sanitizedPack } from './packs.js';
@@ -132,7 +132,7 @@ export interface TemplatePreview {
   data: 'sample' | 'customer';
 }
 
-export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewRequest): Promise<TemplatePreview> {
+export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewRequest, renderer: Renderer = renderInline): Promise<TemplatePreview> {
   const pack = await loadPack(tdb, request.ref);
   const template: PackTemplate | undefined = pack.templates?.find((t) => t.id === request.template);
   if (!template) throw notFound(`template "${request.template}" in pack "${pack.pack}"`);
@@ -153,15 +153,15 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
     contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email ?? request.to };
     customer = { company: found.customer?.name, country: found.customer?.country };
   }
-  const result = renderTemplate(
+  const result = await renderer({
     template,
     language,
-    { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
-    { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
-  );
+    context: { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
+    options: { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
+  });
   const data = request.to ? 'customer' : 'sample';
   if (!result.ok) return { language: result.language, subject: '', html: '', text: '', missing: result.missing, data };
-  return { language: result.language, subject: result.subject, html: sanitizeRenderedHtml(result.html, 'template').html, text: result.text, missing: [], data };
+  return { language: result.language, subject: result.subject, html: result.html, text: result.text, missing: [], data };
 }
 
 export interface SignaturePreview {

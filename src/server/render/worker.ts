@@ -1,0 +1,6 @@
+import { runRenderTask, type RenderTask } from './render-task.js';
+
+/** The pool's task function (piscina calls the default export in each worker thread). */
+export default function render(task: RenderTask) {
+  return runRenderTask(task);
+}
