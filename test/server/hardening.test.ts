@@ -8,6 +8,7 @@ import type { Store } from '../../src/server/db/connect.js';
 import { bearer, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { RenderPool } from '../../src/server/render/pool.js';
+import { untilCount } from '../support/atomics.js';
 
 /** `k0: 1` … one key a line: 60,000 keys is 3 × 60,000 nodes, over the 20,000 limit, yet under the length limit. */
 const manyKeys = (count: number) => Array.from({ length: count }, (_, i) => `${i.toString(36)}: 1`).join('\n');
@@ -308,7 +309,7 @@ describe('the HTTP edge', () => {
       // inject() sends when its result is awaited or then()ed: then() here sends each at once.
       const render = () => blocked.inject({ method: 'POST', url: '/api/v1/me/render', headers: bearer(t.rep.key), payload: { pack: t.packSlug, template: 'hello', language: 'en' } }).then((res) => res);
       const first = render();
-      while (Atomics.load(flags, 0) < 1) await Atomics.waitAsync(flags, 0, 0).value;
+      await untilCount(flags, 0, 1);
       // A render is running in a worker: the event loop is free, so /healthz answers now.
       const health = await blocked.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(200);

@@ -1,17 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { RenderPool, ServiceBusy } from '../../src/server/render/pool.js';
 import type { RenderTask } from '../../src/server/render/render-task.js';
+import { untilCount } from '../support/atomics.js';
 
 const BLOCKING = new URL('../support/blocking-render-worker.mjs', import.meta.url).href;
 
 /** Resolves when `count` tasks have started in the workers (they bump flags[0]). */
-async function started(flags: Int32Array, count: number): Promise<void> {
-  for (;;) {
-    const now = Atomics.load(flags, 0);
-    if (now >= count) return;
-    await Atomics.waitAsync(flags, 0, now).value;
-  }
-}
+const started = (flags: Int32Array, count: number) => untilCount(flags, 0, count);
 
 const task = (gate: SharedArrayBuffer, forever = false) => ({ gate, forever }) as unknown as RenderTask;
 
