@@ -53,6 +53,10 @@ describe('the render pool', () => {
     await expect(pool.render(task(stuck, true))).rejects.toMatchObject({ status: 503, code: 'render_timeout', retryAfterSeconds: 1 });
     const free = new SharedArrayBuffer(8);
     Atomics.store(new Int32Array(free), 1, 1);
+    // The stopped thread's replacement starting up is not a render's time: wait until it is ready.
+    await (pool as unknown as { warm: undefined }).warm;
+    (pool as unknown as { warm: undefined }).warm = undefined;
+    await pool.ready();
     await expect(pool.render(task(free))).resolves.toMatchObject({ ok: true });
   });
 });

@@ -1,6 +1,7 @@
 // A render worker stand-in for the pool tests: marks itself started, then blocks its thread until
 // the test releases it (Atomics on a shared buffer: an event, not a clock), then answers.
 export default function render(task) {
+  if (task.ping) return null;
   const flags = new Int32Array(task.gate);
   Atomics.add(flags, 0, 1); // started
   Atomics.notify(flags, 0);

@@ -8,7 +8,7 @@ export interface RenderPoolOptions {
   threads: number;
   /** Renders that may wait for a thread; past threads + queue the answer is 503. */
   queue: number;
-  /** A render (waiting included) that takes longer is stopped, its thread replaced: 503. */
+  /** A render (waiting for a thread included, starting the first thread not) that takes longer is stopped, its thread replaced: 503. */
   timeoutMs: number;
   /** The worker module (tests use stand-ins); default: worker-entry.mjs beside this file. */
   filename?: string;
@@ -33,6 +33,7 @@ export class ServiceBusy extends AppError {
  */
 export class RenderPool {
   private pool: Piscina | undefined;
+  private warm: Promise<unknown> | undefined;
   private inFlight = 0;
 
   constructor(private readonly options: RenderPoolOptions) {}
@@ -40,11 +41,19 @@ export class RenderPool {
   private piscina(): Piscina {
     this.pool ??= new Piscina({
       filename: this.options.filename ?? new URL('./worker-entry.mjs', import.meta.url).href,
-      minThreads: 0,
+      minThreads: this.options.threads,
       maxThreads: this.options.threads,
-      idleTimeout: 30_000,
     });
     return this.pool;
+  }
+
+  /**
+   * Resolves once a worker has loaded the renderer (a ping task, no time limit). Starting a thread
+   * (tsx, liquidjs) can take seconds on a loaded machine; that is not a render's time.
+   */
+  ready(): Promise<unknown> {
+    this.warm ??= this.piscina().run({ ping: true });
+    return this.warm;
   }
 
   readonly render: Renderer = async (task: RenderTask): Promise<RenderResult> => {
@@ -54,6 +63,7 @@ export class RenderPool {
     }
     this.inFlight += 1;
     try {
+      await this.ready();
       return (await this.piscina().run(task, { signal: AbortSignal.timeout(timeoutMs) })) as RenderResult;
     } catch (error) {
       if ((error as Error).name === 'AbortError') {
@@ -68,5 +78,6 @@ export class RenderPool {
   async close(): Promise<void> {
     await this.pool?.destroy();
     this.pool = undefined;
+    this.warm = undefined;
   }
 }
