@@ -9,7 +9,10 @@ import type { Config } from './config.js';
 import type { Store } from './db/connect.js';
 import type { DevSigner } from './auth/dev-keys.js';
 import { TokenVerifier } from './auth/tokens.js';
-import { installErrorHandling } from './http/errors.js';
+import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from './http/errors.js';
+import { installValidators } from './http/validation.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { RenderPool } from './render/pool.js';
 import { installAuth } from './http/auth-plugin.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
@@ -41,6 +44,8 @@ export interface AppDeps {
   addinDir?: string;
   /** Encrypts connector secrets; without it connectors cannot be configured. */
   secretBox?: SecretBox | undefined;
+  /** Where renders run; default: a worker pool sized by config.render (tests pass stand-ins). */
+  renderPool?: RenderPool | undefined;
   /** The Gmail add-on's Google side: offline credentials (scheduling) and, in tests, the Gmail API root. */
   gmailAddon?: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined } | undefined;
 }
@@ -48,7 +53,7 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -57,12 +62,12 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
     bodyLimit: config.bodyLimitBytes,
     // Believing X-Forwarded-For from anyone would let a client pick the address the sign-in limiter counts.
     trustProxy: config.trustProxy as boolean | string[], // Fastify also takes a hop count; its typings omit it
-    ajv: {
-      // Unknown fields are an error that names them, never silently dropped.
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-    },
+    // Answers the HTTP layer gives before any route (431, a URL that is not one) in the one error shape.
+    clientErrorHandler: clientErrorAnswer,
+    frameworkErrors: frameworkErrorAnswer,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installValidators(app);
   installErrorHandling(app);
   installJsonBodyParser(app);
   const verifier = new TokenVerifier({ microsoft: config.microsoft, google: config.google, devPublicKey: devSigner?.publicKey });
@@ -77,10 +82,26 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // swagger-ui's own policy (its inline scripts by hash), never framed; no upgrade-insecure-requests, which would break http://localhost.
+    staticCSP: true,
+    transformStaticCSP: (header: string) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
 
+  installSecurityHeaders(app, addinDir);
+  const renders = renderPool ?? new RenderPool(config.render);
+  app.addHook('onClose', async () => renders.close());
   if (existsSync(addinDir)) {
-    await app.register(fastifyStatic, { root: addinDir, prefix: '/addin/', index: false, cacheControl: true, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: addinDir,
+      prefix: '/addin/',
+      index: false,
+      cacheControl: true,
+      maxAge: '1h',
+      // Source maps would hand out the faces' sources; only dev mode serves them.
+      allowedPath: (pathname: string) => !(config.production && pathname.endsWith('.map')),
+    });
   } else {
     app.get('/addin/*', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
       reply.status(404).send({ error: { code: 'not_built', message: 'the add-in files are not built: run "npm run build"' } }),
@@ -90,7 +111,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   await app.register(adminConsoleRoutes, { addinDir, config, devMode: Boolean(devSigner) });
   await app.register(
     async (api) => {
-      await api.register(meRoutes, { db: store.db });
+      await api.register(meRoutes, { db: store.db, renderer: renders.render });
       await api.register(peopleRoutes, { db: store.db });
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
@@ -99,7 +120,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
-      await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials });
+      await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials, renderer: renders.render });
     },
     { prefix: API_PREFIX },
   );

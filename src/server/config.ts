@@ -35,6 +35,8 @@ export interface Config {
   gmailSignatureCheckMinutes: number;
   /** How the store reaches Gmail for users (the send worker, signature push): credentials.ts. */
   googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
+  /** Renders of the render and preview endpoints run in worker threads (render/pool.ts). */
+  render: { threads: number; queue: number; timeoutMs: number };
   /** The scheduled-send worker in this process (jobs/send-worker.ts). */
   sendWorker: { enabled: boolean; leaseMs: number; concurrency: number };
   /** The mailbox sync in this process (mail/sync.ts, jobs/mail-sync.ts). */
@@ -96,6 +98,9 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'MAIL_SYNC_LEASE_SECONDS', default: '120', meaning: 'how long one worker holds a mailbox before another may take it over (≥ 15; renewed with every page)' },
   { name: 'MAIL_THREAD_WINDOW_DAYS', default: '30', meaning: 'mails with the same subject and a shared participant thread together within this many days' },
   { name: 'MAIL_SYNC_BACKOFF_CAP_SECONDS', default: '1800', meaning: 'longest wait before retrying an unreachable or throttling mail server' },
+  { name: 'RENDER_THREADS', default: '2', meaning: 'worker threads rendering templates for the render and preview endpoints (off the event loop)' },
+  { name: 'RENDER_QUEUE', default: '32', meaning: 'renders that may wait for a thread; beyond RENDER_THREADS + RENDER_QUEUE the answer is 503 with Retry-After' },
+  { name: 'RENDER_TIMEOUT_MS', default: '5000', meaning: 'a render (waiting included) taking longer is stopped and answered 503 with Retry-After' },
   { name: 'GMAIL_SIGNATURE_CHECK_MINUTES', default: '360', meaning: 'minutes between Gmail signature drift checks (re-applies enforced signatures users changed); 0 = off' },
 ];
 
@@ -206,6 +211,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       apiRootUrl: `${url('GOOGLE_API_ROOT_URL', env.GOOGLE_API_ROOT_URL || 'https://gmail.googleapis.com/')}/`,
       tokenUrl: url('GOOGLE_TOKEN_URL', env.GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token'),
       oauthClient: googleOauthClient(env),
+    },
+    render: {
+      threads: integer(env, 'RENDER_THREADS', 2, 1),
+      queue: integer(env, 'RENDER_QUEUE', 32, 0),
+      timeoutMs: integer(env, 'RENDER_TIMEOUT_MS', 5000, 100),
     },
     sendWorker: {
       enabled: onOff(env, 'SEND_WORKER', true),

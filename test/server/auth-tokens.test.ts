@@ -167,7 +167,7 @@ describe('dev-mode tokens', () => {
 });
 
 describe('repeated authentication failures', () => {
-  it('are rate-limited per address with 429 and Retry-After, before any verification', async () => {
+  it('are rate-limited per address: failures past the limit answer 429 with Retry-After', async () => {
     const limited = await testApp(store, { authFailureLimit: 3 });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {

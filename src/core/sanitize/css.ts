@@ -6,7 +6,25 @@ import { LIQUID_PLACEHOLDER } from './url.js';
  * elsewhere are: IE's expression() and behavior, Firefox's -moz-binding, javascript:/vbscript:
  * anywhere, @import, and url() other than https. Checked on a copy with comments removed and
  * CSS escapes decoded, because `exp/**\/ression(` and `\65 xpression(` are the classic disguises.
+ * Also refused: positioning out of the flow (fixed, absolute, sticky) and stacking above it
+ * (z-index beyond ±OVERLAY_Z_INDEX), which let a message lay a full-window overlay — a fake
+ * sign-in box, a covered link — over the mail client's own page.
  */
+
+/** Mail never needs more stacking than this; overlays use 999999. */
+export const OVERLAY_Z_INDEX = 10;
+const OUT_OF_FLOW = /^(?:fixed|absolute|sticky|-webkit-sticky)(?:!important)?$/;
+
+function overlayReason(property: string, value: string): string | undefined {
+  if (property === 'position' && OUT_OF_FLOW.test(value)) return `position:${value.replace('!important', '')}`;
+  if (property === 'z-index') {
+    const v = value.replace('!important', '');
+    if (/^(?:auto|inherit|initial|unset|revert)$/.test(v)) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || Math.abs(n) > OVERLAY_Z_INDEX) return `z-index:${value.replace('!important', '')}`;
+  }
+  return undefined;
+}
 
 const DANGEROUS_PROPERTY = /^(?:behavior|-ms-behavior|-moz-binding|-webkit-binding|binding)$/;
 const DANGEROUS_VALUE = /expression\(|javascript:|vbscript:|livescript:|-moz-binding|behavior:|@import|mocha:/;
@@ -68,6 +86,11 @@ export function cleanInlineCss(style: string): CssResult {
     const decoded = decodeCssEscapes(declaration).toLowerCase().replace(/[\s\u0000-\u001f]+/g, '');
     if (DANGEROUS_PROPERTY.test(property) || DANGEROUS_VALUE.test(decoded)) {
       removed.push(`dangerous CSS "${short(declaration)}"`);
+      continue;
+    }
+    const overlay = overlayReason(property, decoded.slice(decoded.indexOf(':') + 1));
+    if (overlay) {
+      removed.push(`CSS "${short(declaration)}" (${overlay} could lay the message over the mail client's page)`);
       continue;
     }
     const badUrl = [...decoded.matchAll(/url\(([^)]*)\)?/g)].some((m) => {

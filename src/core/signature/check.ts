@@ -182,3 +182,13 @@ export function checkSignature(signature: PackSignature, index: number): PackIss
   }
   return issues;
 }
+
+/** The Liquid syntax error of a signature body, if it does not parse (e.g. after sanitising removed part of a tag). */
+export function signatureSyntaxError(body: string): string | undefined {
+  try {
+    signatureEngine.parse(body);
+    return undefined;
+  } catch (err) {
+    return liquidMessage(err);
+  }
+}

@@ -5,5 +5,5 @@
  */
 export { renderSignature, REP_FIELDS, COMPANY_FIELDS, type RepProfile, type RenderedSignature } from './render.js';
 export { findSignature, replaceSignature, verifySignature, contentHash, wrapSignature, quoteStart, MARKER_ID, type FoundSignature, type SignatureState } from './marker.js';
-export { checkSignatureLimits, checkSignature, OUTLOOK_SIGNATURE_MAX, GMAIL_SIGNATURE_MAX } from './check.js';
+export { checkSignatureLimits, checkSignature, signatureSyntaxError, OUTLOOK_SIGNATURE_MAX, GMAIL_SIGNATURE_MAX } from './check.js';
 export { visibleLines } from './html.js';

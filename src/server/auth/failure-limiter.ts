@@ -1,7 +1,7 @@
 /**
  * Counts failed authentications per client address in a sliding minute. Past the limit the
- * address gets 429 before any verification work is done. Per instance, in memory: it slows a
- * guesser down; it is not a ledger.
+ * address's failures answer 429 (with Retry-After) instead of 401; a valid credential from the
+ * same address still works. Per instance, in memory: it slows a guesser down; it is not a ledger.
  */
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>();

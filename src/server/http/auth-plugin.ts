@@ -41,15 +41,20 @@ export function installAuth(app: FastifyInstance, db: Kysely<Database>, verifier
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config?.access;
     if (!access || access === 'public') return;
-    const retryAfter = limiter.retryAfter(request.ip);
-    if (retryAfter > 0) {
-      reply.header('retry-after', String(retryAfter));
-      throw new AppError(429, 'too_many_failures', `too many failed sign-ins from this address; try again in ${retryAfter} s`);
-    }
+    // Every credential is checked, even from an address over its failure limit: an office behind
+    // one NAT shares an address, and a colleague's bad tokens must not lock out a valid one. Only
+    // failures are throttled: past the limit they answer 429 instead of 401.
     try {
       request.principal = await authenticate(db, verifier, request.headers.authorization);
     } catch (error) {
-      if (error instanceof AppError && error.status === 401) limiter.recordFailure(request.ip);
+      if (error instanceof AppError && error.status === 401) {
+        const retryAfter = limiter.retryAfter(request.ip);
+        limiter.recordFailure(request.ip);
+        if (retryAfter > 0) {
+          reply.header('retry-after', String(retryAfter));
+          throw new AppError(429, 'too_many_failures', `too many failed sign-ins from this address; try again in ${retryAfter} s`);
+        }
+      }
       throw error;
     }
     if (access !== 'authenticated' && !request.principal.permissions.has(access)) {

@@ -5,6 +5,7 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { complianceOverview, SIGNATURE_CHANNELS } from '../services/compliance.js';
 import { checkDraft, previewSignature, previewTemplate, type PackRef } from '../services/pack-preview.js';
+import type { Renderer } from '../render/render-task.js';
 import { importPeople, IMPORT_COLUMNS } from '../services/people-import.js';
 import { usageReport } from '../services/usage.js';
 import { badRequest, notFound, unprocessable } from '../errors.js';
@@ -60,7 +61,7 @@ const PushLine = Type.Object({
 });
 
 /** `credentials`: the store's Google credentials (the Gmail signature push needs domain-wide delegation). */
-export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; credentials?: GoogleCredentials | undefined }> = async (app, { db, credentials }) => {
+export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; credentials?: GoogleCredentials | undefined; renderer?: Renderer | undefined }> = async (app, { db, credentials, renderer }) => {
   app.post(
     '/admin/gmail/push-signatures',
     {
@@ -186,7 +187,7 @@ export const adminConsoleApiRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Datab
     async (request) => {
       const { principal, tdb } = caller(request, db);
       const { template, language, user, to, fields } = request.body;
-      return previewTemplate(tdb, { ref: packRefOf(request.body), template, language, userId: user ?? principal.userId, to, fields });
+      return previewTemplate(tdb, { ref: packRefOf(request.body), template, language, userId: user ?? principal.userId, to, fields }, renderer);
     },
   );
 

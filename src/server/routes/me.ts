@@ -11,10 +11,11 @@ import { copyTemplate, deletePersonalTemplate, listPersonalTemplates, myTemplate
 import { TemplateSchema } from '../../core/pack/schema.js';
 import { mySignature, signatureEtag } from '../services/signatures.js';
 import { renderForRep } from '../services/render.js';
+import type { Renderer } from '../render/render-task.js';
 import { notFound } from '../errors.js';
 import { recordSignatureState, SIGNATURE_STATES } from '../services/compliance.js';
 
-export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; renderer?: Renderer | undefined }> = async (app, { db, renderer }) => {
   app.get(
     '/me',
     {
@@ -129,7 +130,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = asy
     },
     async (request) => {
       const { principal, tdb } = caller(request, db);
-      return renderForRep(tdb, principal.userId, request.body);
+      return renderForRep(tdb, principal.userId, request.body, renderer);
     },
   );
 

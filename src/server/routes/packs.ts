@@ -3,6 +3,8 @@ import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
+import { inputProblem } from '../http/json-body.js';
+import { AppError } from '../errors.js';
 import { exportPack, getPack, listPacks, publishPack, pushPack, rollbackPack, unpublishPack } from '../services/packs.js';
 import { closed, ErrorResponse, errorResponses } from './schemas.js';
 
@@ -14,7 +16,10 @@ const Issue = Type.Object({ path: Type.String(), message: Type.String(), severit
 export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   // `curl --data-binary @pack.yaml -H 'content-type: application/yaml'` works as well as JSON {source}.
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
-    done(null, { source: body as string });
+    const value = { source: body as string };
+    const problem = inputProblem(value, 'body');
+    if (problem) done(new AppError(400, 'invalid_text', `${problem.path}: ${problem.message}`, [problem]), undefined);
+    else done(null, value);
   });
 
   app.get('/packs', { config: { access: 'packs:write' }, schema: { tags: ['packs'], summary: 'All packs of my tenant with their publications', response: { 200: Type.Object({ packs: Type.Array(PackSummary) }), ...errorResponses } } }, async (request) => {

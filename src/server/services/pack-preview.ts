@@ -3,12 +3,12 @@ import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
 import { parsePackSource, type LocatedIssue, type SourceFormat } from '../../core/pack/source.js';
 import type { PackDocument, PackField, PackTemplate } from '../../core/pack/schema.js';
-import { localized, matchLanguage, renderTemplate, type MissingValue } from '../../core/template/index.js';
+import { localized, matchLanguage, type MissingValue } from '../../core/template/index.js';
+import { renderInline, type Renderer } from '../render/render-task.js';
 import { renderSignature } from '../../core/signature/index.js';
-import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
-import { sanitizedPack } from './packs.js';
+import { packLimitError, sanitizedPack } from './packs.js';
 
 /**
  * What the admin console shows before anything is stored: a draft pack checked with the engine's
@@ -45,9 +45,13 @@ function outlineOf(pack: PackDocument): PackOutline {
 /** Checks a draft exactly as a push would, without storing anything. */
 export function checkDraft(source: string, fileName?: string): DraftCheck {
   const parsed = parsePackSource(source, fileName);
+  if (!parsed.ok && parsed.limit) throw packLimitError(parsed);
   if (!parsed.ok) return { ok: false, format: parsed.format, issues: parsed.issues, outline: null };
   const { pack, removed } = sanitizedPack(parsed.pack);
-  return { ok: true, format: parsed.format, issues: [...parsed.issues, ...removed], outline: outlineOf(pack) };
+  const issues = [...parsed.issues, ...removed.map(parsed.locate)];
+  // Sanitising can leave a template that no longer parses: that fails the check as a push would.
+  if (issues.some((i) => i.severity === 'error')) return { ok: false, format: parsed.format, issues, outline: null };
+  return { ok: true, format: parsed.format, issues, outline: outlineOf(pack) };
 }
 
 /** Where the pack to preview comes from: the editor's draft, or a stored version (default: latest). */
@@ -56,11 +60,15 @@ export type PackRef = { source: string; fileName?: string | undefined } | { pack
 async function loadPack(tdb: TenantDb, ref: PackRef): Promise<PackDocument> {
   if ('source' in ref) {
     const parsed = parsePackSource(ref.source, ref.fileName);
+    if (!parsed.ok && parsed.limit) throw packLimitError(parsed);
     if (!parsed.ok) {
       const first = parsed.issues.find((i) => i.severity === 'error');
       throw badRequest(`the draft has errors; fix them before previewing (${first ? `${first.path}: ${first.message}` : 'invalid'})`, [{ path: 'source', message: 'invalid pack' }]);
     }
-    return sanitizedPack(parsed.pack).pack;
+    const { pack, removed } = sanitizedPack(parsed.pack);
+    const broken = removed.find((i) => i.severity === 'error');
+    if (broken) throw badRequest(`the draft has errors; fix them before previewing (${broken.path}: ${broken.message})`, [{ path: 'source', message: 'invalid pack' }]);
+    return pack;
   }
   let q = tdb
     .selectFrom('pack_versions')
@@ -124,7 +132,7 @@ export interface TemplatePreview {
   data: 'sample' | 'customer';
 }
 
-export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewRequest): Promise<TemplatePreview> {
+export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewRequest, renderer: Renderer = renderInline): Promise<TemplatePreview> {
   const pack = await loadPack(tdb, request.ref);
   const template: PackTemplate | undefined = pack.templates?.find((t) => t.id === request.template);
   if (!template) throw notFound(`template "${request.template}" in pack "${pack.pack}"`);
@@ -145,15 +153,15 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
     contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email ?? request.to };
     customer = { company: found.customer?.name, country: found.customer?.country };
   }
-  const result = renderTemplate(
+  const result = await renderer({
     template,
     language,
-    { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
-    { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
-  );
+    context: { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
+    options: { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
+  });
   const data = request.to ? 'customer' : 'sample';
   if (!result.ok) return { language: result.language, subject: '', html: '', text: '', missing: result.missing, data };
-  return { language: result.language, subject: result.subject, html: sanitizeRenderedHtml(result.html, 'template').html, text: result.text, missing: [], data };
+  return { language: result.language, subject: result.subject, html: result.html, text: result.text, missing: [], data };
 }
 
 export interface SignaturePreview {

@@ -4,11 +4,11 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import type { PackVersionRow } from '../db/tables.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
-import { forbidden, notFound, unprocessable } from '../errors.js';
-import { parsePackSource, type LocatedIssue } from '../../core/pack/source.js';
+import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
+import { parsePackSource, type LocatedIssue, type ParsedPack } from '../../core/pack/source.js';
 import type { PackDocument, PublishedPack } from '../../core/pack/schema.js';
 export type { PublishedPack };
-import { sanitizeAdminHtml } from '../../core/sanitize/index.js';
+import { sanitizePack } from '../../core/pack/sanitized.js';
 import { audit } from './audit.js';
 import { resolveGroups } from './people.js';
 
@@ -51,12 +51,30 @@ export function invalidPack(issues: LocatedIssue[]) {
   );
 }
 
+/**
+ * A pack over one of PACK_LIMITS: 413 for its length, 422 for nodes, depth or aliases; the error
+ * names the limit and its value (`details[0].limit`, `.max`).
+ */
+export function packLimitError(parsed: Extract<ParsedPack, { ok: false }>): AppError {
+  const limit = parsed.limit!;
+  const issue = parsed.issues[0]!;
+  return new AppError(limit.limit === 'sourceChars' ? 413 : 422, 'pack_too_large', issue.message, [{ ...issue, path: 'source', limit: limit.limit, max: limit.max }]);
+}
+
+/** The error for a pack that did not parse or validate: a limit's 413/422, or 422 with every issue. */
+export function packRejection(parsed: Extract<ParsedPack, { ok: false }>): AppError {
+  return parsed.limit ? packLimitError(parsed) : invalidPack(parsed.issues);
+}
+
 export async function pushPack(tdb: TenantDb, actor: Actor, source: string, fileName?: string, options: { publish?: boolean } = {}): Promise<PushResult> {
   const publish = options.publish ?? true;
   if (!actor.permissions.has('packs:write')) throw forbidden('only admins push packs');
   const parsed = parsePackSource(source, fileName);
-  if (!parsed.ok) throw invalidPack(parsed.issues);
-  const { pack, removed } = sanitizedPack(parsed.pack);
+  if (!parsed.ok) throw packRejection(parsed);
+  const sanitized = sanitizedPack(parsed.pack);
+  const pack = sanitized.pack;
+  const removed = sanitized.removed.map(parsed.locate);
+  if (removed.some((i) => i.severity === 'error')) throw invalidPack([...parsed.issues, ...removed]);
   const digest = digestOf(pack);
   return tdb.transaction(async (t) => {
     const named = pack.groups.map((slug, index) => ({ slug, index })).filter((g) => g.slug !== EVERYONE);
@@ -111,30 +129,11 @@ export async function pushPack(tdb: TenantDb, actor: Actor, source: string, file
 
 /**
  * Admin HTML is sanitised on the way in: what reps receive never carries scripts, handlers or
- * dangerous URLs, whatever the source said. What was removed comes back as warnings.
+ * dangerous URLs, whatever the source said. What was removed comes back as warnings; a body that
+ * no longer parses once sanitised is an error (core/pack/sanitized.ts).
  */
 export function sanitizedPack(pack: PackDocument): { pack: PackDocument; removed: LocatedIssue[] } {
-  const removed: LocatedIssue[] = [];
-  const clean = (html: string, profile: 'template' | 'signature', path: string) => {
-    const result = sanitizeAdminHtml(html, profile);
-    for (const what of result.removed) removed.push({ path, message: `removed ${what}`, severity: 'warning' });
-    return result.html;
-  };
-  return {
-    removed,
-    pack: {
-      ...pack,
-      ...(pack.templates
-        ? {
-            templates: pack.templates.map((t, i) => ({
-              ...t,
-              variants: Object.fromEntries(Object.entries(t.variants).map(([lang, v]) => [lang, { ...v, body: clean(v.body, 'template', `templates[${i}].variants.${lang}.body`) }])),
-            })),
-          }
-        : {}),
-      ...(pack.signatures ? { signatures: pack.signatures.map((sig, i) => ({ ...sig, body: clean(sig.body, 'signature', `signatures[${i}].body`) })) } : {}),
-    },
-  };
+  return sanitizePack(pack);
 }
 
 export interface PackSummary {

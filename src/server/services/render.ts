@@ -1,8 +1,8 @@
 import type { TenantDb } from '../db/tenant-db.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
-import { chooseVariant, matchLanguage, renderTemplate, type MissingValue } from '../../core/template/index.js';
-import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
+import { chooseVariant, matchLanguage, type MissingValue } from '../../core/template/index.js';
+import { renderInline, type Renderer } from '../render/render-task.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { publishedPacks } from './packs.js';
@@ -44,7 +44,7 @@ async function findTemplate(tdb: TenantDb, userId: string, packSlug: string, tem
  * company (company.name), the recipient's contact and customer records. Missing values answer
  * 422 with the list the UI shows; nothing is sent blank.
  */
-export async function renderForRep(tdb: TenantDb, userId: string, request: RenderRequest): Promise<Rendered> {
+export async function renderForRep(tdb: TenantDb, userId: string, request: RenderRequest, renderer: Renderer = renderInline): Promise<Rendered> {
   const { template, defaultLanguage } = await findTemplate(tdb, userId, request.pack, request.template);
   const user = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
   const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
@@ -65,21 +65,21 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
       packDefault: defaultLanguage,
     });
   }
-  const result = renderTemplate(
+  const result = await renderer({
     template,
-    choice.language,
-    {
+    language: choice.language,
+    context: {
       rep: repProfileOf(user),
       company: { name: tenant?.name ?? null },
       contact: { firstName: contact?.first_name, lastName: contact?.last_name, email: contact?.email ?? request.to },
       customer: { company: customer?.name, country: customer?.country },
       fields: request.fields ?? {},
     },
-    { ...(request.now ? { now: request.now } : {}), ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
-  );
+    options: { ...(request.now ? { now: request.now } : {}), ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
+  });
   if (!result.ok) throw missingValues(result.missing);
-  const safe = sanitizeRenderedHtml(result.html, 'template');
-  return { language: result.language, reason: choice.reason, subject: result.subject, html: safe.html, text: result.text };
+  // The renderer returns the HTML sanitised (render-task.ts).
+  return { language: result.language, reason: choice.reason, subject: result.subject, html: result.html, text: result.text };
 }
 
 export function missingValues(missing: MissingValue[]): AppError {
