@@ -71,6 +71,9 @@ describe.each(storeKinds())('the rep corrects the engine, on $name', (kind) => {
     const customerId = (await send('GET', '/api/v1/contacts/lookup?email=faisal@alfanar-trading.sa')).json().customerId as string;
     const patched = await send('PATCH', `/api/v1/customers/${customerId}`, { country: 'AE' });
     expect(patched.json()).toMatchObject({ country: 'AE' });
+    // null clears (over HTTP too, where the schema's coercion hands the service "")
+    const cleared = await send('PUT', '/api/v1/contacts', { email: 'ivan@gmail.com', language: null, country: null, timeZone: null });
+    expect([cleared.statusCode, cleared.json()]).toEqual([200, expect.objectContaining({ language: null, country: null, timeZone: null, firstName: 'Ivan' })]);
     // the rep's word beats the .sa domain: Dubai's clock, not Riyadh's
     expect((await send('GET', '/api/v1/client-time?email=faisal@alfanar-trading.sa&now=2026-11-30T07:00:00Z')).json()).toMatchObject({ timeZone: 'Asia/Dubai' });
   });

@@ -99,8 +99,9 @@ function validDomain(raw: string, path: string): string {
 
 function validated(input: Partial<CustomerInput>): { country?: string | null; timeZone?: string | null; hours?: HoursOverride | null; domains?: string[] } {
   const out: ReturnType<typeof validated> = {};
-  if (input.country !== undefined) out.country = input.country === null ? null : checked('country', () => normalizeCountry(input.country!));
-  if (input.timeZone !== undefined) out.timeZone = input.timeZone === null ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
+  // null, or "" (a JSON null after the HTTP layer's type coercion), clears
+  if (input.country !== undefined) out.country = !input.country ? null : checked('country', () => normalizeCountry(input.country!));
+  if (input.timeZone !== undefined) out.timeZone = !input.timeZone ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
   if (input.hours !== undefined) {
     if (input.hours !== null) checked('hours', () => businessCalendar(null, 'UTC', input.hours!));
     out.hours = input.hours;
@@ -254,8 +255,9 @@ export async function upsertContact(tdb: TenantDb, _actor: Actor, input: Contact
   const language = input.language === undefined || input.language === null ? input.language : validLanguage(input.language);
   const name = (value: string | null | undefined, path: string) => (value === undefined || value === null ? value : validName(value, path));
   input = { ...input, language, firstName: name(input.firstName, 'firstName'), lastName: name(input.lastName, 'lastName') };
-  const country = input.country === undefined ? undefined : input.country === null ? null : checked('country', () => normalizeCountry(input.country!));
-  const timeZone = input.timeZone === undefined ? undefined : input.timeZone === null ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
+  // null, or "" (the HTTP layer's type coercion turns a JSON null into "" for string-or-null fields), clears
+  const country = input.country === undefined ? undefined : !input.country ? null : checked('country', () => normalizeCountry(input.country!));
+  const timeZone = input.timeZone === undefined ? undefined : !input.timeZone ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
   return tdb.transaction(async (t) => {
     const now = nowIso();
     const existing = await findContact(t, email);
@@ -263,7 +265,7 @@ export async function upsertContact(tdb: TenantDb, _actor: Actor, input: Contact
       ...(input.firstName !== undefined ? { first_name: input.firstName } : {}),
       ...(input.lastName !== undefined ? { last_name: input.lastName } : {}),
       ...(input.language !== undefined ? { language: input.language } : {}),
-      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      ...(input.phone !== undefined ? { phone: input.phone || null } : {}),
       ...(country !== undefined ? { country } : {}),
       ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
     };
