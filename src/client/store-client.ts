@@ -26,6 +26,18 @@ export interface LogRequest {
 
 export type DueRequest = { rule: { businessDays: number; at: string } } | { at: string };
 
+/** A contact as the store keeps it (GET /contacts/lookup, PUT /contacts). */
+export interface ContactRecord {
+  id: string;
+  email: string;
+  customerId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  language: string | null;
+  country: string | null;
+  timeZone: string | null;
+}
+
 export interface ClientTime {
   timeZone: string | null;
   confidence: string;
@@ -147,13 +159,27 @@ export class StoreClient {
   }
 
   /** The contact behind an address (null when the store has none): for the customer card. */
-  async lookupContact(email: string): Promise<{ id: string; email: string; customerId: string | null; firstName: string | null; lastName: string | null; timeZone: string | null } | null> {
+  async lookupContact(email: string): Promise<ContactRecord | null> {
     try {
       return await this.json(`/contacts/lookup?email=${encodeURIComponent(email)}`);
     } catch (error) {
       if (error instanceof StoreError && error.status === 404) return null;
       throw error;
     }
+  }
+
+  /** The rep corrects the engine: a contact's name, language, country, time zone (only the fields given change; null clears). */
+  saveContact(contact: { email: string } & Partial<Pick<ContactRecord, 'firstName' | 'lastName' | 'language' | 'country' | 'timeZone'>>): Promise<ContactRecord> {
+    return this.json('/contacts', { method: 'PUT', body: JSON.stringify(contact) });
+  }
+
+  customer(customerId: string): Promise<{ id: string; name: string; domains: string[]; country: string | null; timeZone: string | null }> {
+    return this.json(`/customers/${encodeURIComponent(customerId)}`);
+  }
+
+  /** The rep sets a customer's country (the engine's clock and holidays follow it). */
+  setCustomerCountry(customerId: string, country: string | null): Promise<{ id: string; name: string; country: string | null }> {
+    return this.json(`/customers/${encodeURIComponent(customerId)}`, { method: 'PATCH', body: JSON.stringify({ country }) });
   }
 
   mySignature(): Promise<MySignature> {

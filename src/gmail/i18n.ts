@@ -68,6 +68,16 @@ const en = {
   notConfiguredGmailApi: 'Gmail access is not configured on the store.',
   error: 'Something went wrong: {message}',
   pushed: 'Signature',
+  correctTitle: 'Correct contact',
+  correctHint: 'What you set here beats what tradepane inferred. Leave a box empty if you do not know.',
+  firstName: 'First name',
+  lastName: 'Last name',
+  contactLanguage: 'Language (e.g. de, pt-BR)',
+  contactCountry: 'Country (ISO code, e.g. SA)',
+  contactTimeZone: 'Time zone (e.g. Asia/Riyadh)',
+  customerCountry: 'Country of {customer}',
+  saveContact: 'Save',
+  contactSaved: 'Saved: {email}.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -136,6 +146,16 @@ const zh: Record<StringKey, string> = {
   notConfiguredGmailApi: '存储服务器未配置 Gmail 访问。',
   error: '出错了：{message}',
   pushed: '签名',
+  correctTitle: '更正联系人',
+  correctHint: '您在此填写的信息优先于 tradepane 的推断；不确定的项请留空。',
+  firstName: '名',
+  lastName: '姓',
+  contactLanguage: '语言（如 de、pt-BR）',
+  contactCountry: '国家（ISO 代码，如 SA）',
+  contactTimeZone: '时区（如 Asia/Riyadh）',
+  customerCountry: '{customer} 所在国家',
+  saveContact: '保存',
+  contactSaved: '已保存：{email}。',
 };
 
 export type Lang = 'en' | 'zh';

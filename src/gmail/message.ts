@@ -1,11 +1,13 @@
 import { parseDateHeader } from '../core/clienttime/date-header.js';
 import { formatOffset } from '../core/clienttime/zones.js';
+import { parseMailbox } from '../core/crm/mailbox.js';
 import { AppError } from '../server/errors.js';
 import { clientTimeFor } from '../server/services/client-time.js';
 import { createTask, logMail, logStatus } from '../server/services/crm.js';
+import { recipientOf, updateCustomer, upsertContact } from '../server/services/customers.js';
 import type { Rendered } from '../server/services/render.js';
 import { addressesOf } from '../server/google/gmail-api.js';
-import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, type AddonResponse, type Card, type Widget } from './cards.js';
+import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, textInput, type AddonResponse, type Card, type Section, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';
 
@@ -69,7 +71,53 @@ export async function messageCard(ctx: AddonContext): Promise<Card> {
       button(t('replyWithTemplate'), ctx.target('/message/reply')),
     ),
   );
-  return card(t('messageTitle'), [section(widgets), section(crm)], message.subject);
+  const sections = [section(widgets), section(crm)];
+  if (sender && sender !== ctx.principal.email) sections.push(await correctionSection(ctx, sender));
+  return card(t('messageTitle'), sections, message.subject);
+}
+
+/** The rep corrects the engine (issue #13, item 8): the sender's name, language, country, time zone, and their company's country. */
+async function correctionSection(ctx: AddonContext, sender: string): Promise<Section> {
+  const t = ctx.t;
+  const { contact, customer } = await recipientOf(ctx.tdb, sender);
+  const widgets: Widget[] = [
+    paragraph(plain(t('correctHint'))),
+    textInput('contactFirstName', t('firstName'), { value: contact?.first_name ?? '' }),
+    textInput('contactLastName', t('lastName'), { value: contact?.last_name ?? '' }),
+    textInput('contactLanguage', t('contactLanguage'), { value: contact?.language ?? '' }),
+    textInput('contactCountry', t('contactCountry'), { value: contact?.country ?? '' }),
+    textInput('contactTimeZone', t('contactTimeZone'), { value: contact?.time_zone ?? '' }),
+  ];
+  if (customer) widgets.push(textInput('customerCountry', t('customerCountry', { customer: plain(customer.name, 200) }), { value: customer.country ?? '' }));
+  widgets.push(buttons(button(t('saveContact'), ctx.target('/message/contact'))));
+  return section(widgets, t('correctTitle'));
+}
+
+/** Saves the correction; a value the store refuses comes back as a notification naming the field. */
+export async function saveCorrection(ctx: AddonContext): Promise<AddonResponse> {
+  const message = await openMessage(ctx);
+  const sender = senderOf(message);
+  // the section is only drawn for someone else's mail; a stale card for our own just redraws
+  if (!sender || sender === ctx.principal.email) return { renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } };
+  // an empty box means "not known": it clears what was set
+  const value = (name: string) => (formString(ctx.event, name) ?? '').trim() || null;
+  try {
+    await upsertContact(ctx.tdb, ctx.principal, {
+      email: sender,
+      firstName: value('contactFirstName'),
+      lastName: value('contactLastName'),
+      language: value('contactLanguage'),
+      country: value('contactCountry'),
+      timeZone: value('contactTimeZone'),
+    });
+    const { customer } = await recipientOf(ctx.tdb, sender);
+    const country = value('customerCountry');
+    if (customer && country !== customer.country) await updateCustomer(ctx.tdb, ctx.principal, customer.id, { country });
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return notify(ctx.t('error', { message: error.message }));
+    throw error;
+  }
+  return { renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }], notification: { text: ctx.t('contactSaved', { email: sender }) } } } };
 }
 
 async function log(ctx: AddonContext, message: OpenMessage) {
@@ -80,7 +128,8 @@ async function log(ctx: AddonContext, message: OpenMessage) {
     threadId: message.threadId,
     direction: outbound ? 'outbound' : 'inbound',
     dateHeader: message.dateHeader ?? undefined,
-    from: sender,
+    // the From: header as written: its display name is learned for the contact
+    from: message.from.length <= 400 && parseMailbox(message.from)?.address === sender ? message.from : sender,
     to: message.to.length ? message.to : [ctx.principal.email],
     subject: message.subject,
     snippet: message.snippet,

@@ -12,7 +12,7 @@ import { langOf, translator } from './i18n.js';
 import { verifyAddonRequest, type GmailAddonAuth } from './verify.js';
 import { homeCard } from './home.js';
 import { composeCard, insertTemplate, openTemplate, previewTemplate } from './compose.js';
-import { createReply, logToCrm, messageCard, replyRecipient, turnIntoTask } from './message.js';
+import { createReply, logToCrm, messageCard, replyRecipient, saveCorrection, turnIntoTask } from './message.js';
 import { cancelItem, rescheduleItem, scheduleDraft, scheduledCard } from './schedule.js';
 
 /**
@@ -55,6 +55,7 @@ const HANDLERS: Record<string, Handler> = {
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
   '/message/task': turnIntoTask,
+  '/message/contact': saveCorrection,
   '/message/reply': async (ctx) => pushCard(await composeCard(ctx, { mode: 'reply', to: await replyRecipient(ctx) })),
 };
 

@@ -264,6 +264,35 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await screenshot(page, 'outlook-read-task');
   });
 
+  it('a mail from a new business domain: the log creates its company and learns the name (never "Logged ✓" beside "not in the CRM yet"); the rep corrects the contact and the clock follows', async () => {
+    await pane().getByRole('heading', { name: 'tradepane' }).waitFor();
+    await page.getByRole('button', { name: 'Open a received message' }).click();
+    await page.evaluate(() => {
+      const box = window.tradepanePlayground!.mailbox;
+      box.open({ mode: 'read', read: { ...box.read!, from: { name: 'Faisal Al-Harbi', address: 'faisal@alfanar-trading.sa' }, internetMessageId: '<e2e-corr-1@alfanar-trading.sa>', dateHeader: 'Mon, 30 Nov 2026 09:00:00 +0300' } });
+    });
+    const p = pane();
+    await p.getByText('faisal@alfanar-trading.sa is not in the CRM yet.').waitFor();
+    await p.getByRole('button', { name: 'Log to CRM' }).click();
+    await p.getByText('Logged ✓').waitFor();
+    await p.getByText('Contact: Faisal Al-Harbi').waitFor();
+    await p.getByRole('heading', { name: 'Alfanar Trading' }).waitFor();
+    await expect(p.getByText(/is not in the CRM yet/).count()).resolves.toBe(0);
+    await screenshot(page, 'outlook-read-logged-new-company');
+
+    await p.getByText('Correct contact').click();
+    await p.getByLabel('Time zone (e.g. Asia/Riyadh)').fill('Asia/Dubai');
+    await p.getByLabel('Country of Alfanar Trading').fill('AE');
+    await p.getByRole('button', { name: 'Save' }).click();
+    // the clock reloads with the rep's word: their zone, explicit
+    await p.getByText('Time zone: Asia/Dubai (explicit confidence)').waitFor();
+    const contact = await t.tdb.selectFrom('contacts').select(['first_name', 'last_name', 'time_zone', 'customer_id']).where('email', '=', 'faisal@alfanar-trading.sa').executeTakeFirstOrThrow();
+    expect(contact).toMatchObject({ first_name: 'Faisal', last_name: 'Al-Harbi', time_zone: 'Asia/Dubai' });
+    const company = await t.tdb.selectFrom('customers').select(['name', 'country']).where('id', '=', contact.customer_id!).executeTakeFirstOrThrow();
+    expect(company).toEqual({ name: 'Alfanar Trading', country: 'AE' });
+    await screenshot(page, 'outlook-read-corrected');
+  });
+
   it('replies with a template: the reply form opens pre-filled', async () => {
     await pane().getByRole('heading', { name: 'tradepane' }).waitFor();
     await page.getByRole('button', { name: 'Open a received message' }).click();

@@ -99,7 +99,7 @@ describe('task pane: client time, signature, CRM, languages', () => {
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Log to CRM' }));
     await screen.findByText('Logged ✓');
-    expect(logged[0]).toEqual({ messageId: '<m1@x>', threadId: 'c1', direction: 'inbound', dateHeader: 'Fri, 20 Nov 2026 09:00:00 +0100', sentAt: '2026-11-20T08:00:00.000Z', from: 'anna@hamburg-import.de', to: ['rep@example.test'], subject: 'Inquiry', via: 'outlook' });
+    expect(logged[0]).toEqual({ messageId: '<m1@x>', threadId: 'c1', direction: 'inbound', dateHeader: 'Fri, 20 Nov 2026 09:00:00 +0100', sentAt: '2026-11-20T08:00:00.000Z', from: 'Anna <anna@hamburg-import.de>', to: ['rep@example.test'], subject: 'Inquiry', via: 'outlook' });
   });
 
   it('follows Office into Simplified Chinese, and the Chinese catalogue covers every message', async () => {

@@ -51,7 +51,7 @@ describe.each(storeKinds())('the Gmail message card on $name', (kind) => {
     expect(text).toContain('Omar Al-Rashid &lt;omar@al-noor.com.sa&gt;');
     expect(text).toContain('Asia/Riyadh');
     expect(text).toContain('UTC+03:00');
-    expect(actions(card).map((a) => a.path)).toEqual(['/message/log', '/message/task', '/message/reply']);
+    expect(actions(card).map((a) => a.path)).toEqual(['/message/log', '/message/task', '/message/reply', '/message/contact']);
     // It read the mail's metadata only, with the add-on's tokens.
     const read = gmail.requests.filter((r) => r.path.endsWith(`/messages/${mail.id}`));
     expect(read.at(-1)).toMatchObject({ user: h.tenant.rep.email, query: expect.objectContaining({ format: 'metadata' }) });
@@ -89,7 +89,10 @@ describe.each(storeKinds())('the Gmail message card on $name', (kind) => {
     expect(use.parameters).toMatchObject({ mode: 'reply', to: 'omar@al-noor.com.sa' });
     const form = shownCard((await post(h, '/compose/template', await opened({ parameters: use.parameters }))).json<AddonResponse>());
     const insert = actions(form).find((a) => a.path === '/compose/insert')!;
-    // The template greets the contact by first name, which the store does not know yet: it says so.
+    // Logging the mail taught the store "Omar" from `Omar Al-Rashid <omar@…>`; with the name cleared,
+    // the template (it greets by first name) says what it lacks.
+    expect(await h.tenant.tdb.selectFrom('contacts').select(['first_name', 'last_name']).where('email', '=', 'omar@al-noor.com.sa').executeTakeFirst()).toEqual({ first_name: 'Omar', last_name: 'Al-Rashid' });
+    await upsertContact(h.tenant.tdb, operator(h.tenant.tenantId), { email: 'omar@al-noor.com.sa', firstName: null, lastName: null });
     const blocked = (await post(h, '/compose/insert', await opened({ parameters: insert.parameters }))).json<AddonResponse>();
     expect(notification(blocked)).toBe('Cannot insert yet: contact.firstName');
     expect(blocked.renderActions?.hostAppAction).toBeUndefined();

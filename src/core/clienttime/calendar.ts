@@ -1,8 +1,9 @@
 import { chinaArrangementOn } from './china-arrangements.js';
-import { assertCivilDate, formatClock, isoWeekday, parseClock, weekdayName } from './civil.js';
+import { addDays, assertCivilDate, formatClock, isoWeekday, parseClock, weekdayName } from './civil.js';
 import { countryName, normalizeCountry } from './countries.js';
 import { ClientTimeError } from './errors.js';
-import { publicHolidayName } from './holidays.js';
+import { publicHolidayOn } from './holidays.js';
+import type { IslamicFeast } from './islamic-holidays.js';
 import { workWeekOf } from './work-weeks.js';
 import { normalizeTimeZone } from './zones.js';
 
@@ -63,16 +64,63 @@ export function businessCalendar(
   };
 }
 
+export interface HolidayVerdict {
+  name: string;
+  /** Islamic feasts: a key the faces can localise */
+  feast?: IslamicFeast;
+  /** the country fixes the day by moon sighting (computed here from Umm al-Qura): it may move by a day */
+  announcedLocally?: true;
+}
+
 /** The public holiday on a local date ('YYYY-MM-DD') in the calendar's country, or null. */
-export function holidayOn(calendar: BusinessCalendar, localDate: string): { name: string } | null {
+export function holidayOn(calendar: BusinessCalendar, localDate: string): HolidayVerdict | null {
   assertCivilDate(localDate, 'local date');
   if (!calendar.country) return null;
   if (calendar.country === 'CN') {
     const arranged = chinaArrangementOn(localDate);
-    if (arranged) return arranged.kind === 'off' ? { name: arranged.arrangement.name } : null;
+    if (arranged.kind === 'off') return { name: arranged.arrangement.name };
+    if (arranged.kind !== 'unpublished') return null;
   }
-  const name = publicHolidayName(calendar.country, localDate);
-  return name ? { name } : null;
+  return publicHolidayOn(calendar.country, localDate);
+}
+
+/**
+ * What the rep should know about the calendar between two local dates, as codes with
+ * parameters the faces word (the engine's English wording is in `calendarNoticeText`):
+ * - 'holiday-announced-locally': a holiday whose day hangs on a moon sighting, on or next to
+ *   the range (it may move by a day onto the slot's day);
+ * - 'china-arrangement-unpublished': a year the State Council's notice is not in the data file,
+ *   so make-up working days are unknown and holidays sit on their nominal dates.
+ */
+export type CalendarNotice =
+  | { code: 'holiday-announced-locally'; date: string; holiday: string; feast?: IslamicFeast }
+  | { code: 'china-arrangement-unpublished'; year: number };
+
+export function calendarNotices(calendar: BusinessCalendar, fromDate: string, toDate: string): CalendarNotice[] {
+  assertCivilDate(fromDate, 'from date');
+  assertCivilDate(toDate, 'to date');
+  const notices: CalendarNotice[] = [];
+  if (!calendar.country) return notices;
+  const last = addDays(toDate, 1);
+  for (let date = addDays(fromDate, -1), i = 0; date <= last && i < 800; date = addDays(date, 1), i++) {
+    if (calendar.country === 'CN') {
+      const arranged = chinaArrangementOn(date);
+      if (arranged.kind === 'unpublished' && date >= fromDate && !notices.some((n) => n.code === 'china-arrangement-unpublished' && n.year === arranged.year)) {
+        notices.push({ code: 'china-arrangement-unpublished', year: arranged.year });
+      }
+    }
+    const holiday = holidayOn(calendar, date);
+    if (holiday?.announcedLocally) notices.push({ code: 'holiday-announced-locally', date, holiday: holiday.name, ...(holiday.feast ? { feast: holiday.feast } : {}) });
+  }
+  return notices;
+}
+
+/** The engine's English for a notice (the faces word the code themselves). */
+export function calendarNoticeText(notice: CalendarNotice): string {
+  if (notice.code === 'china-arrangement-unpublished') {
+    return `China's holiday arrangement for ${notice.year} is not yet published: public holidays on their nominal dates, make-up working days (调休) unknown`;
+  }
+  return `${notice.holiday} on ${notice.date}: date announced locally, may move by a day`;
 }
 
 function inCountry(calendar: BusinessCalendar): string {
@@ -85,12 +133,12 @@ export function isWorkingDay(calendar: BusinessCalendar, localDate: string): { w
   if (calendar.closedDates.includes(localDate)) return { working: false, reason: `${localDate} is marked closed for this customer` };
   if (calendar.country === 'CN') {
     const arranged = chinaArrangementOn(localDate);
-    if (arranged?.kind === 'make-up workday') {
+    if (arranged.kind === 'make-up workday') {
       return { working: true, reason: `${weekdayName(isoWeekday(localDate))} ${localDate} is a make-up working day (调休) for the ${arranged.arrangement.name} in China` };
     }
   }
   const holiday = holidayOn(calendar, localDate);
-  if (holiday) return { working: false, reason: `public holiday (${holiday.name})` };
+  if (holiday) return { working: false, reason: `public holiday (${holiday.name}${holiday.announcedLocally ? '; date announced locally: may move by a day' : ''})` };
   const weekday = isoWeekday(localDate);
   const working = calendar.workWeek.includes(weekday);
   return { working, reason: `${weekdayName(weekday)} is ${working ? 'a' : 'not a'} working day${inCountry(calendar)}` };

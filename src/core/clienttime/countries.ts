@@ -3,6 +3,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import phoneMetadata from 'libphonenumber-js/min/metadata';
 import { ClientTimeError } from './errors.js';
+import { isFreeMailDomain } from './free-mail.js';
 import { ZONES_BY_COUNTRY } from './zone-table.js';
 
 /** Upper-cased ISO 3166-1 alpha-2 code, or ClientTimeError naming the input when we know no such country. */
@@ -44,19 +45,6 @@ export function countryName(country: string): string {
   return regionNames?.of(country) ?? country;
 }
 
-/**
- * Mailbox providers anyone anywhere can sign up to: the domain says nothing about where the
- * buyer sits. Matched on the whole domain, or on the provider's name under any ending
- * (gmx.de, gmx.at, yahoo.co.uk, hotmail.fr).
- */
-const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'qq.com', '163.com', '126.com', 'yeah.net', 'sina.com', 'sina.cn', 'sohu.com', 'foxmail.com', 'aliyun.com',
-  'icloud.com', 'me.com', 'mac.com', 'aol.com', 'msn.com', 'mail.ru', 'bk.ru', 'inbox.ru', 'list.ru', 'rambler.ru', 'web.de', 't-online.de',
-  'mail.com', 'proton.me', 'protonmail.com', 'pm.me', 'zoho.com', 'zohomail.com', 'tutanota.com', 'tuta.io', 'rediffmail.com', 'naver.com',
-  'hanmail.net', 'daum.net', 'libero.it', 'orange.fr', 'wanadoo.fr', 'free.fr', 'laposte.net', 'seznam.cz', 'wp.pl', 'o2.pl', 'interia.pl',
-  'ukr.net', 'i.ua', 'bigpond.com', 'uol.com.br', 'bol.com.br', 'terra.com.br',
-]);
-const FREE_MAIL_PROVIDERS = new Set(['yahoo', 'ymail', 'hotmail', 'outlook', 'live', 'gmx', 'yandex', 'ya', 'zoho', 'aol', 'protonmail']);
 
 /**
  * Endings that are not a country (.com, .io …), including ccTLDs sold worldwide as generic
@@ -83,7 +71,7 @@ export function readEmailDomain(email: string): DomainVerdict {
   const secondLevel = labels.length >= 3 ? labels[labels.length - 2]! : undefined;
   const suffix = secondLevel && SECOND_LEVELS.has(secondLevel) ? `.${secondLevel}.${tld}` : `.${tld}`;
   const providerLabel = labels[labels.length - (suffix.split('.').length - 1) - 1];
-  if (FREE_MAIL_DOMAINS.has(domain) || (providerLabel !== undefined && FREE_MAIL_PROVIDERS.has(providerLabel))) {
+  if (isFreeMailDomain(domain, providerLabel)) {
     return { kind: 'free-mail', domain, suffix };
   }
   const country = CCTLD_TO_ISO[tld] ?? tld.toUpperCase();

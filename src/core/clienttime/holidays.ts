@@ -1,5 +1,6 @@
 import Holidays, { type HolidaysTypes } from 'date-holidays';
 import { addDays, civilDateToUtcMs } from './civil.js';
+import { hasTableHolidays, tableHolidayOn, type TableHoliday } from './islamic-holidays.js';
 
 /**
  * Nationwide public holidays from date-holidays, as local calendar dates → name. Only
@@ -46,8 +47,9 @@ function rawHolidays(country: string, holidays: Holidays, year: number): readonl
   return list;
 }
 
+/** date-holidays' data, else our own table for the Muslim-majority markets it lacks (islamic-holidays.ts). */
 export function hasHolidayData(country: string): boolean {
-  return instanceFor(country) !== null;
+  return instanceFor(country) !== null || hasTableHolidays(country);
 }
 
 function holidaysOfYear(country: string, year: number): ReadonlyMap<string, string> {
@@ -76,8 +78,17 @@ function holidaysOfYear(country: string, year: number): ReadonlyMap<string, stri
   return table;
 }
 
+export type PublicHoliday = TableHoliday;
+
+/** The public holiday on a local date in a country, or null; `announcedLocally` when its day hangs on a moon sighting. */
+export function publicHolidayOn(country: string, date: string): PublicHoliday | null {
+  civilDateToUtcMs(date);
+  if (!instanceFor(country) && hasTableHolidays(country)) return tableHolidayOn(country, date);
+  const name = holidaysOfYear(country, Number(date.slice(0, 4))).get(date);
+  return name ? { name } : null;
+}
+
 /** Name of the public holiday on a local date in a country, or null. */
 export function publicHolidayName(country: string, date: string): string | null {
-  civilDateToUtcMs(date);
-  return holidaysOfYear(country, Number(date.slice(0, 4))).get(date) ?? null;
+  return publicHolidayOn(country, date)?.name ?? null;
 }

@@ -4,9 +4,10 @@
  */
 export { ClientTimeError } from './errors.js';
 export { inferTimeZone, type Confidence, type ZoneEvidence, type ZoneInference } from './infer.js';
-export { businessCalendar, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type HoursOverride } from './calendar.js';
+export { businessCalendar, calendarNotices, calendarNoticeText, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type CalendarNotice, type HolidayVerdict, type HoursOverride } from './calendar.js';
 export { nextSlot, slotFor, type Alternative, type SlotAnswer, type SlotComputation } from './slot.js';
 export { dueIn, type Due, type DueRule } from './due.js';
-export { CHINA_ARRANGEMENTS, type ChinaHolidayArrangement } from './china-arrangements.js';
+export { CHINA_ARRANGEMENTS, CHINA_ARRANGEMENT_YEARS, type ChinaHolidayArrangement } from './china-arrangements.js';
+export { HOLIDAYS_BY_COUNTRY, hasUmmAlQura, hijriOf, type IslamicFeast } from './islamic-holidays.js';
 export { WORK_WEEK_BY_COUNTRY } from './work-weeks.js';
 export { ZONES_BY_COUNTRY } from './zone-table.js';

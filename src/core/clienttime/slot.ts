@@ -1,4 +1,4 @@
-import { businessCalendar, isWorkingDay, type BusinessCalendar, type HoursOverride } from './calendar.js';
+import { businessCalendar, calendarNotices, calendarNoticeText, isWorkingDay, type BusinessCalendar, type CalendarNotice, type HoursOverride } from './calendar.js';
 import { addDays, formatClock, parseClock, shortDayLabel } from './civil.js';
 import { countryName } from './countries.js';
 import { ClientTimeError } from './errors.js';
@@ -31,9 +31,11 @@ export interface SlotAnswer {
   nextSlot: string | null;
   /** a few later send times for the UI, each in the future and inside business hours */
   alternatives: Alternative[];
+  /** calendar caveats between now and the slot, as codes the faces word (their English is also in `reasons`) */
+  notices: CalendarNotice[];
 }
 
-export type SlotComputation = Omit<SlotAnswer, 'timeZone' | 'confidence' | 'reasons'> & { timeZone: string };
+export type SlotComputation = Omit<SlotAnswer, 'timeZone' | 'confidence' | 'reasons' | 'notices'> & { timeZone: string };
 
 /** Afternoon slot offered as an alternative, when the buyer's hours include it. */
 const AFTERNOON_MINUTES = 14 * 60;
@@ -156,13 +158,15 @@ export function slotFor(
   const { confidence } = inference;
   const reasons = [...inference.reasons];
   if (!inference.timeZone) {
-    return { timeZone: null, confidence, reasons, localTime: null, inBusinessHours: false, status: 'unknown time zone', nextSlot: null, alternatives: [] };
+    return { timeZone: null, confidence, reasons, localTime: null, inBusinessHours: false, status: 'unknown time zone', nextSlot: null, alternatives: [], notices: [] };
   }
   const calendar = businessCalendar(inference.country, inference.timeZone, input.override, input.defaults);
   if (calendar.country && !hasHolidayData(calendar.country)) {
     reasons.push(`no public-holiday data for ${countryName(calendar.country)}: only its weekends are known`);
   }
   const slot = nextSlot(input.now, calendar, input.repTimeZone ? { repTimeZone: input.repTimeZone } : undefined);
+  const notices = slot.localTime && slot.nextSlot ? calendarNotices(calendar, slot.localTime.slice(0, 10), wallClockAt(calendar.timeZone, Date.parse(slot.nextSlot)).date) : [];
+  reasons.push(...notices.map(calendarNoticeText));
   return {
     timeZone: slot.timeZone,
     confidence,
@@ -172,5 +176,6 @@ export function slotFor(
     status: slot.status,
     nextSlot: slot.nextSlot,
     alternatives: slot.alternatives,
+    notices,
   };
 }

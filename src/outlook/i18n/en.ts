@@ -118,6 +118,16 @@ export const en = {
   'read.sender': 'Sender: {sender}',
   'read.senderTime': "Sender's time now: {time}",
   'read.replyHint': 'Pick a template; the reply form opens with it.',
+  'crm.correct': 'Correct contact',
+  'crm.correctHint': 'What you set here beats what tradepane inferred. Leave a box empty if you do not know.',
+  'crm.firstName': 'First name',
+  'crm.lastName': 'Last name',
+  'crm.language': 'Language (e.g. de, pt-BR)',
+  'crm.country': 'Country (ISO code, e.g. SA)',
+  'crm.timeZone': 'Time zone (e.g. Asia/Riyadh)',
+  'crm.customerCountry': 'Country of {customer}',
+  'crm.save': 'Save',
+  'crm.saved': 'Saved ✓',
 } as const;
 
 export type MessageKey = keyof typeof en;

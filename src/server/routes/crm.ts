@@ -51,6 +51,11 @@ const ContactView = Type.Object({
   lastSeenAt: nullable(Type.String()),
 });
 const Alternative = Type.Object({ label: Type.String(), at: Type.String(), clientLocal: Type.String(), repLocal: Type.Optional(Type.String()) });
+/** A calendar caveat as a code with parameters (core/clienttime CalendarNotice): the faces word it. */
+const CalendarNotice = Type.Union([
+  Type.Object({ code: Type.Literal('holiday-announced-locally'), date: Type.String(), holiday: Type.String(), feast: Type.Optional(Type.String()) }),
+  Type.Object({ code: Type.Literal('china-arrangement-unpublished'), year: Type.Integer() }),
+]);
 const CustomerParams = Type.Object({ customerId: Type.String({ maxLength: 64 }) });
 const Activity = Type.Object({
   id: Type.String(),
@@ -179,8 +184,9 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
             direction: Type.Enum(['inbound', 'outbound']),
             dateHeader: Type.Optional(Type.String({ maxLength: 100 })),
             sentAt: Type.Optional(Type.String({ format: 'date-time' })),
-            from: Type.String({ maxLength: 254 }),
-            to: Type.Array(Type.String({ maxLength: 254 }), { minItems: 1, maxItems: 100 }),
+            // an address, or `Name <address>` (the name is learned for the contact)
+            from: Type.String({ maxLength: 400 }),
+            to: Type.Array(Type.String({ maxLength: 400 }), { minItems: 1, maxItems: 100 }),
             subject: Type.String({ maxLength: 998 }),
             snippet: Type.Optional(Type.String({ maxLength: 2000 })),
             via: Type.Enum(['outlook', 'gmail', 'api']),
@@ -297,6 +303,7 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
             status: Type.String(),
             nextSlot: nullable(Type.String()),
             alternatives: Type.Array(Alternative),
+            notices: Type.Array(CalendarNotice),
             known: Type.Object({ contact: Type.Boolean(), customer: nullable(Type.String()) }),
           }),
           ...errorResponses,

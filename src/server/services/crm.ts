@@ -5,7 +5,8 @@ import { badRequest, forbidden, notFound } from '../errors.js';
 import { businessCalendar, ClientTimeError, dueIn, type DueRule } from '../../core/clienttime/index.js';
 import { parseDateHeader } from '../../core/clienttime/date-header.js';
 import { formatOffset } from '../../core/clienttime/zones.js';
-import { customerOfEmail, findContact, learnFromInboundMail, upsertContact } from './customers.js';
+import { companyOfDomain, customerOfEmail, findContact, learnDisplayName, learnFromInboundMail, upsertContact } from './customers.js';
+import { parseMailbox } from '../../core/crm/mailbox.js';
 import { calendarOfRecipient } from './client-time.js';
 import { normaliseEmail } from './people.js';
 import { messageIdKey, type ActivityView, type TaskView } from '../../core/crm/index.js';
@@ -96,8 +97,15 @@ function activityView(row: ActivityRow, loggedBy: string | undefined): ActivityV
 export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput): Promise<LogResult> {
   if (!actor.userId) throw forbidden('mails are logged by a user');
   const messageId = normaliseMessageId(input.messageId);
-  const from = normaliseEmail(input.from, 'from');
-  const to = input.to.map((t, i) => normaliseEmail(t, `to[${i}]`));
+  // `Name <address>` or a bare address: the address is the key, the name is learned
+  const mailbox = (raw: string, path: string) => {
+    const parsed = parseMailbox(raw);
+    return { address: normaliseEmail(parsed?.address ?? raw, path), name: parsed?.name ?? null };
+  };
+  const fromBox = mailbox(input.from, 'from');
+  const toBoxes = input.to.map((t, i) => mailbox(t, `to[${i}]`));
+  const from = fromBox.address;
+  const to = toBoxes.map((b) => b.address);
   if (to.length === 0) throw badRequest('to: at least one recipient', [{ path: 'to', message: 'must not be empty' }]);
   let occurredAt = input.sentAt ? new Date(input.sentAt) : new Date();
   let utcOffset: string | null = null;
@@ -118,11 +126,14 @@ export async function logMail(tdb: TenantDb, actor: Actor, input: LogMailInput):
     if (existing) return { status: 'already-logged' as const, activity: await oneActivityView(t, existing) };
 
     // The client is the other side: the sender of an inbound mail, the first recipient of an outbound one.
-    const client = input.direction === 'inbound' ? from : to[0]!;
-    const contact = input.direction === 'inbound' && input.dateHeader
+    const clientBox = input.direction === 'inbound' ? fromBox : toBoxes[0]!;
+    const client = clientBox.address;
+    let contact = input.direction === 'inbound' && input.dateHeader
       ? await learnFromInboundMail(t, actor, { from: client, dateHeader: input.dateHeader })
       : await upsertContact(t, actor, { email: client });
-    const customer = contact.customerId ? { id: contact.customerId } : await customerOfEmail(t, client);
+    if (clientBox.name) contact = await learnDisplayName(t, contact, clientBox.name);
+    // a business domain becomes its company (never a free-mail one, never our own)
+    const customer = contact.customerId ? { id: contact.customerId } : ((await customerOfEmail(t, client)) ?? (await companyOfDomain(t, client, 'email' in actor && typeof actor.email === 'string' ? actor.email : null)));
     const id = newId();
     const inserted = await t.insertIfAbsent(
       'activities',

@@ -7,6 +7,7 @@ import { normalizeCountry, readEmailDomain } from '../../core/clienttime/countri
 import { parseDateHeader } from '../../core/clienttime/date-header.js';
 import { formatOffset, normalizeTimeZone } from '../../core/clienttime/zones.js';
 import { normaliseEmail } from './people.js';
+import { companyNameOfDomain, splitDisplayName } from '../../core/crm/mailbox.js';
 
 /**
  * The built-in customer book: companies matched by their e-mail domains, and contacts. A
@@ -68,6 +69,25 @@ function checked<T>(path: string, work: () => T): T {
   }
 }
 
+/** A BCP 47 language tag in its canonical form ('pt-br' → 'pt-BR'); empty means "not known". */
+function validLanguage(raw: string): string | null {
+  if (!raw.trim()) return null;
+  try {
+    const [tag] = Intl.getCanonicalLocales(raw.trim());
+    if (tag) return tag;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest(`language: "${raw.slice(0, 40)}" is not a language tag (e.g. "de", "pt-BR", "zh-CN")`, [{ path: 'language', message: 'not a BCP 47 language tag' }]);
+}
+
+/** A person's name as typed: control characters (NUL, bidi overrides) removed, spaces collapsed; empty means "not known". */
+function validName(raw: string, path: string): string | null {
+  const name = raw.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+  if (/[<>]/.test(name)) throw badRequest(`${path}: a name has no angle brackets`, [{ path, message: 'angle brackets are not part of a name' }]);
+  return name || null;
+}
+
 function validDomain(raw: string, path: string): string {
   const verdict = readEmailDomain(`x@${raw.trim().toLowerCase()}`);
   if (verdict.kind === 'unreadable') throw badRequest(`${path}: "${raw}" is not a domain name`, [{ path, message: 'not a domain name' }]);
@@ -79,8 +99,9 @@ function validDomain(raw: string, path: string): string {
 
 function validated(input: Partial<CustomerInput>): { country?: string | null; timeZone?: string | null; hours?: HoursOverride | null; domains?: string[] } {
   const out: ReturnType<typeof validated> = {};
-  if (input.country !== undefined) out.country = input.country === null ? null : checked('country', () => normalizeCountry(input.country!));
-  if (input.timeZone !== undefined) out.timeZone = input.timeZone === null ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
+  // null, or "" (a JSON null after the HTTP layer's type coercion), clears
+  if (input.country !== undefined) out.country = !input.country ? null : checked('country', () => normalizeCountry(input.country!));
+  if (input.timeZone !== undefined) out.timeZone = !input.timeZone ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
   if (input.hours !== undefined) {
     if (input.hours !== null) checked('hours', () => businessCalendar(null, 'UTC', input.hours!));
     out.hours = input.hours;
@@ -231,8 +252,12 @@ export async function findContact(tdb: TenantDb, email: string): Promise<Contact
 /** Creates or updates the contact with this address; only the fields given change. */
 export async function upsertContact(tdb: TenantDb, _actor: Actor, input: ContactInput): Promise<ContactView> {
   const email = normaliseEmail(input.email);
-  const country = input.country === undefined ? undefined : input.country === null ? null : checked('country', () => normalizeCountry(input.country!));
-  const timeZone = input.timeZone === undefined ? undefined : input.timeZone === null ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
+  const language = input.language === undefined || input.language === null ? input.language : validLanguage(input.language);
+  const name = (value: string | null | undefined, path: string) => (value === undefined || value === null ? value : validName(value, path));
+  input = { ...input, language, firstName: name(input.firstName, 'firstName'), lastName: name(input.lastName, 'lastName') };
+  // null, or "" (the HTTP layer's type coercion turns a JSON null into "" for string-or-null fields), clears
+  const country = input.country === undefined ? undefined : !input.country ? null : checked('country', () => normalizeCountry(input.country!));
+  const timeZone = input.timeZone === undefined ? undefined : !input.timeZone ? null : checked('timeZone', () => normalizeTimeZone(input.timeZone!));
   return tdb.transaction(async (t) => {
     const now = nowIso();
     const existing = await findContact(t, email);
@@ -240,7 +265,7 @@ export async function upsertContact(tdb: TenantDb, _actor: Actor, input: Contact
       ...(input.firstName !== undefined ? { first_name: input.firstName } : {}),
       ...(input.lastName !== undefined ? { last_name: input.lastName } : {}),
       ...(input.language !== undefined ? { language: input.language } : {}),
-      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      ...(input.phone !== undefined ? { phone: input.phone || null } : {}),
       ...(country !== undefined ? { country } : {}),
       ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
     };
@@ -288,3 +313,48 @@ export async function learnFromInboundMail(tdb: TenantDb, actor: Actor, mail: { 
   return contactView((await findContact(tdb, contact.email))!);
 }
 
+
+/**
+ * A display name from `Name <address>` fills a contact's empty name; a name the rep typed (or one
+ * learned before) is never overwritten.
+ */
+export async function learnDisplayName(tdb: TenantDb, contact: ContactView, displayName: string): Promise<ContactView> {
+  if (contact.firstName || contact.lastName) return contact;
+  const { firstName, lastName } = splitDisplayName(displayName);
+  await tdb.updateTable('contacts', { first_name: firstName, last_name: lastName, updated_at: nowIso() }).where('id', '=', contact.id).execute();
+  return contactView((await findContact(tdb, contact.email))!);
+}
+
+/**
+ * The company of a business address, created on first sight: named after the domain
+ * ("alfanar-trading.sa" → "Alfanar Trading"), owning the domain, with the address's contact
+ * (and any other contact at that domain) in it. Free-mail and unreadable domains, and the rep's
+ * own domain (a colleague is not a customer), make none.
+ */
+export async function companyOfDomain(tdb: TenantDb, email: string, ownEmail: string | null): Promise<CustomerRow | undefined> {
+  const verdict = readEmailDomain(email);
+  if (verdict.kind !== 'country' && verdict.kind !== 'generic') return undefined;
+  if (ownEmail?.toLowerCase().endsWith(`@${verdict.domain}`)) return undefined;
+  const existing = await customerOfEmail(tdb, email);
+  if (existing) return existing;
+  const now = nowIso();
+  const id = newId();
+  await tdb.insert('customers', {
+    id,
+    name: companyNameOfDomain(verdict.domain, verdict.suffix),
+    country: null,
+    time_zone: null,
+    languages: JSON.stringify([]),
+    business_hours: null,
+    closed_days: JSON.stringify([]),
+    created_at: now,
+    updated_at: now,
+  });
+  // a colleague logging another mail from the same domain at the same moment: one company wins
+  if (!(await tdb.insertIfAbsent('customer_domains', { domain: verdict.domain, customer_id: id }, ['domain']))) {
+    await tdb.deleteFrom('customers').where('id', '=', id).execute();
+    return customerOfEmail(tdb, email);
+  }
+  await linkContacts(tdb, id, [verdict.domain], now);
+  return tdb.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}

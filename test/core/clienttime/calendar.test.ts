@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { businessCalendar, CHINA_ARRANGEMENTS, ClientTimeError, holidayOn, isWorkingDay } from '../../../src/core/clienttime/index.js';
+import { businessCalendar, calendarNotices, CHINA_ARRANGEMENT_YEARS, CHINA_ARRANGEMENTS, ClientTimeError, holidayOn, isWorkingDay, slotFor } from '../../../src/core/clienttime/index.js';
 
 describe('businessCalendar', () => {
   it('defaults to the country week and 09:00–18:00', () => {
@@ -134,6 +134,21 @@ describe('China', () => {
       (CHINA_ARRANGEMENTS[year] ?? []).reduce((sum, a) => sum + (Date.parse(a.off[1]) - Date.parse(a.off[0])) / 86_400_000 + 1, 0);
     expect(offDays(2025)).toBe(1 + 8 + 3 + 5 + 3 + 8);
     expect(offDays(2026)).toBe(3 + 9 + 3 + 5 + 3 + 3 + 7);
+  });
+
+  it('the data file says which years it covers', () => {
+    expect(CHINA_ARRANGEMENT_YEARS).toEqual({ first: 2025, last: 2026 });
+  });
+
+  it('past the data file, the engine says the arrangement is not yet published instead of silently using the plain calendar', () => {
+    // Thursday 31 Dec 2026 18:30 Shanghai (UTC+8): closed; 1 Jan 2027 New Year (nominal date) → next window Monday 4 Jan 2027
+    const answer = slotFor({ email: 'buyer@ningbo-valves.cn', now: new Date('2026-12-31T10:30:00Z') });
+    expect(answer.nextSlot).toBe('2027-01-04T01:00:00.000Z');
+    expect(answer.notices).toEqual([{ code: 'china-arrangement-unpublished', year: 2027 }]);
+    expect(answer.reasons).toContain("China's holiday arrangement for 2027 is not yet published: public holidays on their nominal dates, make-up working days (调休) unknown");
+    // inside the covered years: no notice
+    expect(slotFor({ email: 'buyer@ningbo-valves.cn', now: new Date('2026-11-30T02:00:00Z') }).notices).toEqual([]);
+    expect(calendarNotices(shanghai, '2027-05-01', '2027-05-03')).toEqual([{ code: 'china-arrangement-unpublished', year: 2027 }]);
   });
 
   it('a holiday date-holidays starts at noon does not close the day (outside the table years)', () => {

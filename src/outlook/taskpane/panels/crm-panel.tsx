@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Body1, Caption1, Card, CardHeader, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import type { LogRequest } from '../../../client/store-client.js';
 import { ActionStatus } from '../components.js';
@@ -7,6 +7,7 @@ import { usePane } from '../pane-context.js';
 import { useStoreAction } from '../store-action.js';
 import { useItem } from '../store.js';
 import type { ComposeItem } from '../mail-host.js';
+import { ContactCorrection } from './contact-correction.js';
 import { LogButton } from './log-button.js';
 import { TaskForm } from './task-form.js';
 
@@ -30,18 +31,20 @@ export default function CrmPanel() {
   const item = useItem((s) => s.item);
   if (item?.mode !== 'compose') return null;
   const to = item.to[0]?.address;
+  // a log creates the contact (and its company): the card reloads, so "Logged ✓" never sits beside "not in the CRM yet"
+  const [version, setVersion] = useState(0);
   if (!to) return <Body1>{t('time.noRecipient')}</Body1>;
   return (
     <section className={styles.panel} aria-label={t('tab.crm')}>
-      <CustomerCard email={to} />
-      <ThreadLog item={item} />
+      <CustomerCard email={to} version={version} />
+      <ThreadLog item={item} onLogged={() => setVersion((v) => v + 1)} />
       <Subtitle2 as="h3">{t('crm.followUp')}</Subtitle2>
       <TaskForm contact={to} defaultTitle={`Follow up: ${to}`} buttonLabel={t('crm.createTask')} />
     </section>
   );
 }
 
-function ThreadLog({ item }: { item: ComposeItem }) {
+function ThreadLog({ item, onLogged }: { item: ComposeItem; onLogged: () => void }) {
   const { t, host } = usePane();
   const subject = useStoreAction(() => host.getSubject());
   useEffect(() => {
@@ -55,32 +58,36 @@ function ThreadLog({ item }: { item: ComposeItem }) {
     threadId: item.conversationId,
     direction: 'outbound',
     from: item.from?.address || me.address,
-    to: item.to.map((p) => p.address).slice(0, 100),
+    // `Name <address>`: the store learns the recipient's display name
+    to: item.to.map((p) => (p.name && p.name !== p.address ? `${p.name.replace(/[<>"]/g, '')} <${p.address}>` : p.address)).slice(0, 100),
     subject: subject.state.value.slice(0, 998),
     via: 'outlook',
   };
-  return <LogButton mail={mail} label={t('crm.logThread')} />;
+  return <LogButton mail={mail} label={t('crm.logThread')} onLogged={onLogged} />;
 }
 
-export function CustomerCard({ email }: { email: string }) {
+/** `version` changes when something the card shows may have changed (a log, a correction): it reloads. */
+export function CustomerCard({ email, version = 0, onCorrected }: { email: string; version?: number; onCorrected?: () => void }) {
   const { t, language, client } = usePane();
   const styles = useStyles();
+  const [saved, setSaved] = useState(0);
   const card = useStoreAction(async () => {
     const contact = await client.lookupContact(email);
     const history = contact?.customerId ? await client.timeline(contact.customerId) : null;
+    const record = contact?.customerId ? await client.customer(contact.customerId) : null;
     const time = await client.clientTimeOf({ email });
-    return { contact, history, customer: time.known.customer };
+    return { contact, history, customer: time.known.customer, record };
   });
   useEffect(() => {
     void card.run();
-  }, [email]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [email, version, saved]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
 
   return (
     <>
       <ActionStatus state={card.state} onRetry={card.retry} />
       {card.state.status === 'done' &&
         (() => {
-          const { contact, history, customer } = card.state.value;
+          const { contact, history, customer, record } = card.state.value;
           const name = [contact?.firstName, contact?.lastName].filter(Boolean).join(' ');
           return (
             <Card aria-label={t('crm.customer')}>
@@ -121,6 +128,16 @@ export function CustomerCard({ email }: { email: string }) {
                   )}
                 </>
               )}
+              <ContactCorrection
+                key={`${contact?.id ?? 'new'}:${saved}`}
+                email={email}
+                contact={contact}
+                customer={record}
+                onSaved={() => {
+                  setSaved((n) => n + 1);
+                  onCorrected?.();
+                }}
+              />
             </Card>
           );
         })()}

@@ -11,10 +11,14 @@ import { useStoreAction } from '../store-action.js';
  * colleague's) answers "already logged" with who and when. The state is asked first, so a
  * logged mail shows as logged when the pane opens.
  */
-export function LogButton({ mail, label }: { mail: LogRequest; label: string }) {
+export function LogButton({ mail, label, onLogged }: { mail: LogRequest; label: string; onLogged?: () => void }) {
   const { t, language, client } = usePane();
   const status = useStoreAction(() => client.logStatus(mail.messageId));
-  const log = useStoreAction(() => client.logMail(mail));
+  const log = useStoreAction(async () => {
+    const result = await client.logMail(mail);
+    onLogged?.();
+    return result;
+  });
   useEffect(() => {
     void status.run();
   }, [mail.messageId]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable

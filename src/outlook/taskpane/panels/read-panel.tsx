@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Body1, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import type { LogRequest } from '../../../client/store-client.js';
 import { ActionStatus } from '../components.js';
@@ -23,9 +23,11 @@ export default function ReadPanel() {
   const sender = item?.mode === 'read' ? item.from?.address : undefined;
   const dateHeader = item?.mode === 'read' ? item.dateHeader : null;
   const clock = useStoreAction((email: string) => client.clientTimeOf({ email, ...(dateHeader ? { dateHeader } : {}) }));
+  // bumped by a log or a correction: the card and the clock reload with what the store now knows
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     if (sender) void clock.run(sender);
-  }, [sender]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [sender, version]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
 
   if (item?.mode !== 'read') return null;
   const me = host.me();
@@ -35,7 +37,8 @@ export default function ReadPanel() {
     direction: item.from?.address.toLowerCase() === me.address.toLowerCase() ? 'outbound' : 'inbound',
     ...(item.dateHeader ? { dateHeader: item.dateHeader } : {}),
     ...(item.receivedAt ? { sentAt: item.receivedAt } : {}),
-    from: item.from?.address ?? me.address,
+    // `Name <address>`: the store learns the sender's display name
+    from: item.from ? (item.from.name && item.from.name !== item.from.address ? `${item.from.name.replace(/[<>"]/g, '')} <${item.from.address}>` : item.from.address) : me.address,
     to: (item.to.length > 0 ? item.to.map((p) => p.address) : [me.address]).slice(0, 100),
     subject: item.subject.slice(0, 998),
     via: 'outlook',
@@ -48,8 +51,8 @@ export default function ReadPanel() {
       {clock.state.status === 'done' && sender && (
         <ClockCard answer={clock.state.value} email={sender} heading={clock.state.value.timeZone ? t('read.senderTime', { time: formatInstant(new Date(), clock.state.value.timeZone, language) }) : undefined} />
       )}
-      {item.internetMessageId && <LogButton mail={mail} label={t('crm.logMail')} />}
-      {sender && <CustomerCard email={sender} />}
+      {item.internetMessageId && <LogButton mail={mail} label={t('crm.logMail')} onLogged={() => setVersion((v) => v + 1)} />}
+      {sender && <CustomerCard email={sender} version={version} onCorrected={() => setVersion((v) => v + 1)} />}
       <Subtitle2 as="h3">{t('crm.turnIntoTask')}</Subtitle2>
       <TaskForm contact={sender} {...(item.internetMessageId ? { messageId: item.internetMessageId } : {})} defaultTitle={item.subject ? `Re: ${item.subject}`.slice(0, 300) : 'Follow up'} buttonLabel={t('crm.turnIntoTask')} />
     </section>
