@@ -41,6 +41,7 @@ export interface FakeMessage {
   labelIds: string[];
   headers: { name: string; value: string }[];
   owner: string;
+  snippet?: string;
 }
 
 interface Mailbox {
@@ -224,8 +225,9 @@ export class FakeGmail {
   }
 
   /** A received mail in the mailbox (what a rep opens in Gmail). */
-  addMessage(owner: string, mail: { from: string; to: string[]; subject: string; date: string; messageId: string; threadId?: string }): { id: string; threadId: string } {
+  addMessage(owner: string, mail: { from: string; to: string[]; subject: string; date: string; messageId: string; threadId?: string; snippet?: string }): { id: string; threadId: string } {
     const message: FakeMessage = {
+      ...(mail.snippet !== undefined ? { snippet: mail.snippet } : {}),
       id: this.newMessageId(),
       threadId: mail.threadId ?? this.newMessageId(),
       labelIds: ['INBOX'],
@@ -484,7 +486,7 @@ export class FakeGmail {
       id: message.id,
       threadId: message.threadId,
       labelIds: message.labelIds,
-      ...(format === 'minimal' ? {} : { snippet: '', payload: { mimeType: 'text/html', headers } }),
+      ...(format === 'minimal' ? {} : { snippet: message.snippet ?? '', payload: { mimeType: 'text/html', headers } }),
     };
   }
 

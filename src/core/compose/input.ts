@@ -17,8 +17,9 @@ import { isIsoDate } from '../template/values.js';
  *   its decimal mark → decimal, else thousands. Without an input locale it is refused.
  * - Money: a three-letter code before or after ("12,50 EUR", "USD 1,234"), a symbol (€, £, US$,
  *   R$, ¥ in zh → CNY and in ja → JPY), or a Chinese or Arabic currency word (美元, 元, ر.س); else
- *   the field's declared currency. A currency other than the declared one is refused. Amounts are
- *   not negative and carry at most four decimals (unit prices go below a cent).
+ *   the field's declared currency, which is the default a typed currency overrides (a USD price
+ *   list quoted in EUR for one buyer). Amounts are not negative and carry at most four decimals
+ *   (unit prices go below a cent).
  * - Dates: ISO (2026-12-03, 2026/12/03), CJK (2026年12月3日), a month name in the input locale or
  *   English ("3 December 2026", "3. Dezember 2026", "3 de diciembre de 2026"), or day and month
  *   as numbers in the input locale's order (de 03.12.2026, en-US 12/3/2026). "03/04/2026" with no
@@ -53,7 +54,6 @@ export type FieldInputCode =
   | 'no-currency'
   | 'unknown-currency'
   | 'ambiguous-currency'
-  | 'other-currency'
   | 'not-a-date'
   | 'ambiguous-date'
   | 'impossible-date'
@@ -155,7 +155,7 @@ export function readNumber(raw: string, locale: string | undefined): NumberRead 
       ok: false,
       code: 'ambiguous-number',
       params: { text: raw, asDecimal: `${int}.${frac}`, asThousands: `${int}${frac}` },
-      message: `"${raw}" could be ${int}.${frac} or ${int}${frac}; write it with both marks ("${int}${frac}.00") or set the input language`,
+      message: `"${raw}" could be ${int}.${frac} or ${int}${frac}; set the input language, or write it so it can be read one way only (e.g. "${int}${frac}.00")`,
     };
   }
   return decimal === mark ? finish(int, frac, `"${mark}" as the decimal mark (${locale})`) : finish(int + frac, '', `"${mark}" grouping thousands (${locale})`);
@@ -343,9 +343,6 @@ export function parseFieldInput(field: InputField, text: string, inputLocale: st
       const currency = split.currency ?? field.currency;
       if (!currency) return fail('no-currency', { text: input }, `"${input}" has no currency; add a code such as USD`);
       if (!isCurrencyCode(currency)) return fail('unknown-currency', { text: input, currency }, `"${input}": ${currency} is not a currency code`);
-      if (field.currency && currency !== field.currency) {
-        return fail('other-currency', { text: input, currency, expected: field.currency }, `"${input}" is in ${currency}, but this field is in ${field.currency}`);
-      }
       const read = readNumber(split.amount, inputLocale);
       if (!read.ok) return fail(read.code, read.params, read.message);
       if (read.value < 0) return fail('negative-money', { text: input }, `"${input}": an amount of money is not negative`);
@@ -395,13 +392,14 @@ export interface RowsField {
 
 /**
  * Line items typed as text: one row per line, cells separated by "|", in the columns' order; each
- * cell read by `parseFieldInput`. `label(column)` gives a column's label in the UI's language.
+ * cell read by `parseFieldInput`. `labels` name the field, its columns and a cell ("Items, row 2,
+ * Unit price") in the UI's language.
  */
 export function parseRowsInput(
   field: RowsField,
   text: string,
   inputLocale: string | undefined,
-  labels: { field?: string; column?: (name: string) => string } = {},
+  labels: { field?: string; column?: (name: string) => string; cell?: (field: string, row: number, column: string) => string } = {},
 ): { ok: true; value: Record<string, unknown>[] } | { ok: false; errors: FieldInputError[] } {
   const columns = field.columns ?? [];
   const rows: Record<string, unknown>[] = [];
@@ -413,7 +411,8 @@ export function parseRowsInput(
       const cells = line.split(CELL_SEPARATOR).map((c) => c.trim());
       const row: Record<string, unknown> = {};
       columns.forEach((column, i) => {
-        const label = `${labels.field ?? field.name}, row ${index + 1}, ${labels.column?.(column.name) ?? column.name}`;
+        const [name, columnName] = [labels.field ?? field.name, labels.column?.(column.name) ?? column.name];
+        const label = labels.cell ? labels.cell(name, index + 1, columnName) : `${name}, row ${index + 1}, ${columnName}`;
         const read = parseFieldInput({ name: field.name, type: column.type, currency: column.currency }, cells[i] ?? '', inputLocale, label);
         if (read.ok) row[column.name] = read.value;
         else errors.push(read.error);

@@ -8,6 +8,7 @@ export interface ContactRecord {
   firstName?: string | null | undefined;
   lastName?: string | null | undefined;
   email?: string | null | undefined;
+  title?: string | null | undefined;
   language?: string | null | undefined;
 }
 
@@ -15,11 +16,15 @@ export interface CustomerRecord {
   /** The company's name (customer.company in templates). */
   name?: string | null | undefined;
   country?: string | null | undefined;
+  city?: string | null | undefined;
 }
 
+type Texts = Record<string, string | null | undefined>;
+
 export interface RenderInputsSource {
-  rep: Record<string, unknown>;
-  companyName: string | null | undefined;
+  rep: Texts;
+  /** The rep's company (company.name, website, address, phone). */
+  company: Texts;
   /** The recipient's address: contact.email when the store has no contact record. */
   to?: string | null | undefined;
   contact?: ContactRecord | null | undefined;
@@ -28,19 +33,19 @@ export interface RenderInputsSource {
 }
 
 export interface RenderInputs {
-  rep: Record<string, unknown>;
-  company: { name: string | null };
-  contact: { firstName: string | null | undefined; lastName: string | null | undefined; email: string | null | undefined };
-  customer: { company: string | null | undefined; country: string | null | undefined };
+  rep: Texts;
+  company: Texts;
+  contact: Texts;
+  customer: Texts;
   fields: Record<string, unknown>;
 }
 
 export function renderInputs(source: RenderInputsSource): RenderInputs {
   return {
     rep: source.rep,
-    company: { name: source.companyName ?? null },
-    contact: { firstName: source.contact?.firstName, lastName: source.contact?.lastName, email: source.contact?.email ?? source.to ?? undefined },
-    customer: { company: source.customer?.name, country: source.customer?.country },
+    company: source.company,
+    contact: { firstName: source.contact?.firstName, lastName: source.contact?.lastName, email: source.contact?.email ?? source.to ?? undefined, title: source.contact?.title },
+    customer: { company: source.customer?.name, country: source.customer?.country, city: source.customer?.city },
     fields: source.fields,
   };
 }

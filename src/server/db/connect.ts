@@ -11,6 +11,7 @@ import * as m004 from './migrations/004_connectors_outbox.js';
 import * as m005 from './migrations/005_send_queue.js';
 import * as m006 from './migrations/006_signature_states.js';
 import * as m007 from './migrations/007_job_runs.js';
+import * as m008 from './migrations/008_task_dedupe.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -81,6 +82,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_send_queue': m005,
   '006_signature_states': m006,
   '007_job_runs': m007,
+  '008_task_dedupe': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -5,6 +5,7 @@ import { parsePackSource, type LocatedIssue, type SourceFormat } from '../../cor
 import type { PackDocument, PackField, PackTemplate } from '../../core/pack/schema.js';
 import { localized, matchLanguage, renderTemplate, type MissingValue } from '../../core/template/index.js';
 import { renderSignature } from '../../core/signature/index.js';
+import { renderInputs, type ContactRecord, type CustomerRecord } from '../../core/compose/index.js';
 import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
@@ -137,18 +138,19 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
   const today = now.toISOString().slice(0, 10);
   const sampleFields = Object.fromEntries((template.fields ?? []).map((f) => [f.name, sampleValue(f, today)]));
   const fields = { ...sampleFields, ...(request.fields ?? {}) };
-  let contact: Record<string, string | null | undefined> = { firstName: 'Maria', lastName: 'García', email: 'maria.garcia@example.com' };
-  let customer: Record<string, string | null | undefined> = { company: 'Example Trading S.L.', country: 'ES' };
+  // Sample people unless a real recipient is named; assembled as every render is (core/compose).
+  let contact: ContactRecord = { firstName: 'Maria', lastName: 'García', email: 'maria.garcia@example.com' };
+  let customer: CustomerRecord = { name: 'Example Trading S.L.', country: 'ES' };
   if (request.to) {
     const found = await recipientOf(tdb, request.to);
     if (!found.contact && !found.customer) throw notFound(`a contact or customer for ${request.to}`);
-    contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email ?? request.to };
-    customer = { company: found.customer?.name, country: found.customer?.country };
+    contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email };
+    customer = { name: found.customer?.name, country: found.customer?.country };
   }
   const result = renderTemplate(
     template,
     language,
-    { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
+    renderInputs({ rep: repProfileOf(user), company: { name: tenant?.name ?? null }, to: request.to, contact, customer, fields }),
     { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
   );
   const data = request.to ? 'customer' : 'sample';
