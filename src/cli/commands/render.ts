@@ -1,11 +1,9 @@
 import { Option, type Command } from 'commander';
-import { simpleParser } from 'mailparser';
 import { formatIssue, parsePackSource } from '../../core/pack/source.js';
 import { localized, matchLanguage, renderTemplate } from '../../core/template/index.js';
 import { sanitizeRenderedHtml } from '../../core/sanitize/index.js';
 import { chooseLanguage, describeLanguageChoice, parseFieldInput, parseRowsInput, renderInputs } from '../../core/compose/index.js';
 import { sanitizedPack } from '../../server/services/packs.js';
-import { detectBuyerLanguage } from '../../server/services/language-detect.js';
 import { CliError, collect, readSource } from '../shared.js';
 import { readFileSync } from 'node:fs';
 
@@ -66,6 +64,8 @@ export function register(program: Command): void {
         } catch {
           throw new CliError(`--inbound ${opts.inbound}: cannot read the file`);
         }
+        // Loaded only when needed: the parser and the language tables slow every other render's start.
+        const { simpleParser } = await import('mailparser');
         const mail = await simpleParser(raw);
         inboundText = mail.text ?? undefined;
         inboundFrom = mail.from?.value[0]?.address ?? undefined;
@@ -100,7 +100,7 @@ export function register(program: Command): void {
 
       const choice = chooseLanguage(variants, {
         repPick: opts.lang,
-        buyerWrote: detectBuyerLanguage(inboundText),
+        buyerWrote: inboundText ? (await import('../../server/services/language-detect.js')).detectBuyerLanguage(inboundText) : undefined,
         contactLanguage: data.contact?.language,
         customerCountry: data.customer?.country,
         recipient: to,

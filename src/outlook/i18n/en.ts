@@ -48,6 +48,7 @@ export const en = {
   'input.ambiguousDate': '“{text}” could be {dayFirst} or {monthFirst}; write it as YYYY-MM-DD',
   'input.impossibleDate': '“{text}” is not a day of the calendar',
   'input.notANumber': '“{text}” is not a number',
+  'input.unreadable': 'cannot read “{text}”',
   'templates.insert': 'Insert',
   'templates.inserted': 'Inserted.',
   'templates.insertedSubject': 'Inserted; the subject was empty, so it is now "{subject}".',

@@ -50,6 +50,7 @@ export const zhCN: Record<MessageKey, string> = {
   'input.ambiguousDate': '“{text}”可能是 {dayFirst} 也可能是 {monthFirst}，请写成 YYYY-MM-DD',
   'input.impossibleDate': '“{text}”不是有效日期',
   'input.notANumber': '“{text}”不是数字',
+  'input.unreadable': '无法识别“{text}”',
   'templates.insert': '插入',
   'templates.inserted': '已插入。',
   'templates.insertedSubject': '已插入；主题原为空，现为“{subject}”。',

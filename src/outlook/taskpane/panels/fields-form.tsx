@@ -46,7 +46,7 @@ export function initialValues(template: PackTemplate, now = new Date()): FormVal
   return values;
 }
 
-/** Error codes the pane words itself; the others keep the core's English until the catalogues grow. */
+/** Error codes the pane words itself; the others are "cannot read" in a non-English pane, the core's English in the English one. */
 const INPUT_KEYS: Partial<Record<FieldInputError['code'], MessageKey>> = {
   'ambiguous-number': 'input.ambiguousNumber',
   'no-currency': 'input.noCurrency',
@@ -55,8 +55,8 @@ const INPUT_KEYS: Partial<Record<FieldInputError['code'], MessageKey>> = {
   'not-a-number': 'input.notANumber',
 };
 
-function inputMessage(error: FieldInputError, t: Translate | undefined): string {
-  const key = INPUT_KEYS[error.code];
+function inputMessage(error: FieldInputError, t: Translate | undefined, english: boolean): string {
+  const key = INPUT_KEYS[error.code] ?? (english ? undefined : 'input.unreadable');
   if (t && key) return t(key, error.params);
   // The core names the field first ("Unit price: …"); the form shows the label already.
   return error.message.startsWith(`${error.label}: `) ? error.message.slice(error.label.length + 2) : error.message;
@@ -72,7 +72,7 @@ export interface FormReading {
  * `inputLocale` (Office's display language); blank stays blank (missing, not invalid). What the
  * core cannot read is an error on that field, worded by `t` where the pane has words for it.
  */
-export function readForm(template: PackTemplate, values: FormValues, inputLocale: string, labelOf: (name: string) => string = (n) => n, t?: Translate): FormReading {
+export function readForm(template: PackTemplate, values: FormValues, inputLocale: string, labelOf: (name: string) => string = (n) => n, t?: Translate, english = true): FormReading {
   const fields: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   const read = (spec: InputField, cell: Cell, label: string, at: string): unknown => {
@@ -82,7 +82,7 @@ export function readForm(template: PackTemplate, values: FormValues, inputLocale
     if (!['number', 'money', 'date'].includes(spec.type)) return text;
     const result = parseFieldInput(money ? { ...spec, currency: money.currency.trim().toUpperCase() || spec.currency } : spec, text, inputLocale, label);
     if (result.ok) return result.value;
-    errors.push({ field: spec.name, message: `${at}${inputMessage(result.error, t)}` });
+    errors.push({ field: spec.name, message: `${at}${inputMessage(result.error, t, english)}` });
     return undefined;
   };
   for (const field of template.fields ?? []) {

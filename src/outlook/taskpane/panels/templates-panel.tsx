@@ -155,7 +155,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
 
   const go = (mode: 'preview' | 'use') => {
     // Typed text is read as Gmail and the CLI read it, in the locale Office shows the rep.
-    const reading = readForm(template, values, host.displayLanguage(), labelOf, t);
+    const reading = readForm(template, values, host.displayLanguage(), labelOf, t, language === 'en');
     setErrors(reading.errors);
     if (reading.errors.length > 0) return;
     void action.run(mode, reading.fields);
