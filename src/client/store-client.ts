@@ -1,9 +1,10 @@
-import type { PublishedPack } from '../core/pack/schema.js';
+import type { PackTemplate, PublishedPack } from '../core/pack/schema.js';
+import type { LanguageReason, LanguageSource } from '../core/compose/language.js';
 import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
 
 export type { PublishedPack, LoggedMail };
 /** A task as the store answers it; creating or rescheduling also says which due rule applied. */
-export type TaskItem = TaskView & { dueReason?: string };
+export type TaskItem = TaskView & { dueReason?: string; existing?: boolean };
 
 /**
  * The one typed client the faces use to reach the store. It knows the API's paths and shapes
@@ -51,7 +52,10 @@ export interface ClientTime {
 
 export interface RenderedTemplate {
   language: string;
+  /** Why this language, in English; `why` is the same as a code with parameters, for the pane to word. */
   reason: string;
+  source?: LanguageSource;
+  why?: LanguageReason;
   subject: string;
   html: string;
   text: string;
@@ -91,6 +95,7 @@ export interface StoreClientOptions {
 export class StoreClient {
   private etag: string | undefined;
   private cachedPacks: PublishedPack[] | undefined;
+  private cachedPersonal: PackTemplate[] = [];
 
   constructor(private readonly options: StoreClientOptions) {}
 
@@ -144,7 +149,7 @@ export class StoreClient {
   }
 
   /** Render a template for a recipient; a 422 StoreError's `details` lists the missing values. */
-  render(request: { pack: string; template: string; to?: string; language?: string; fields?: Record<string, unknown> }): Promise<RenderedTemplate> {
+  render(request: { pack: string; template: string; to?: string; language?: string; fields?: Record<string, unknown>; inbound?: string }): Promise<RenderedTemplate> {
     return this.post('/me/render', request);
   }
 
@@ -190,10 +195,21 @@ export class StoreClient {
   async myPacks(): Promise<PublishedPack[]> {
     const response = await this.request('/me/packs', this.etag ? { headers: { 'if-none-match': this.etag } } : {});
     if (response.status === 304 && this.cachedPacks) return this.cachedPacks;
-    const body = (await response.json()) as { packs: PublishedPack[] };
+    const body = (await response.json()) as { packs: PublishedPack[]; personal?: PackTemplate[] };
     this.etag = response.headers.get('etag') ?? undefined;
     this.cachedPacks = body.packs;
+    this.cachedPersonal = body.personal ?? [];
     return body.packs;
+  }
+
+  /** My own templates, from the same answer as `myPacks` (call that first; no second request). */
+  async myPersonalTemplates(): Promise<PackTemplate[]> {
+    return this.cachedPersonal;
+  }
+
+  /** How often I used each template lately: ranks my search as Gmail's card ranks it. */
+  async myTemplateUses(): Promise<{ pack: string; template: string; count: number }[]> {
+    return (await this.json<{ uses: { pack: string; template: string; count: number }[] }>('/me/template-uses')).uses;
   }
 
   /**

@@ -1,11 +1,13 @@
 import type { PackField, PackTemplate } from '../core/pack/schema.js';
 import { TEMPLATE_KINDS } from '../core/pack/schema.js';
 import { localized } from '../core/template/index.js';
-import { TemplateSearch, type SearchEntry } from '../core/search/templates.js';
+import type { SearchEntry } from '../core/search/templates.js';
+import { CELL_SEPARATOR, parseFieldInput, parseRowsInput, templateCatalogue, type Catalogue, type FieldInputError, type LanguageReason } from '../core/compose/index.js';
 import { formatLocalIso } from '../core/clienttime/zones.js';
 import { AppError } from '../server/errors.js';
 import { publishedPacks } from '../server/services/packs.js';
 import { listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse } from '../server/services/personal-templates.js';
+import type { StringKey } from './i18n.js';
 import { renderForRep, type Rendered } from '../server/services/render.js';
 import { clientTimeFor } from '../server/services/client-time.js';
 import {
@@ -24,25 +26,47 @@ import { draftRecipients, formInstant, formString, parameter } from './event.js'
 
 const RESULTS_MAX = 15;
 const RECIPIENTS_SHOWN = 3;
-/** How a row of a line-items field is typed into one multi-line text input. */
-const CELL_SEPARATOR = '|';
 
-interface Available {
-  entries: SearchEntry[];
-  byKey: Map<string, SearchEntry>;
-  defaultLanguage: Map<string, string>;
+/** The rep's catalogue (packs, personal templates, use counts), built by the compose core as Outlook's is. */
+async function availableTemplates(ctx: AddonContext): Promise<Catalogue> {
+  const userId = ctx.principal.userId;
+  return templateCatalogue({
+    packs: await publishedPacks(ctx.tdb, userId),
+    personal: (await listPersonalTemplates(ctx.tdb, userId)).map((p) => p.template),
+    uses: await myTemplateUses(ctx.tdb, userId, 90, ctx.now),
+  });
 }
 
-async function availableTemplates(ctx: AddonContext): Promise<Available> {
-  const userId = ctx.principal.userId;
-  const entries: SearchEntry[] = [];
-  const defaultLanguage = new Map<string, string>();
-  for (const pack of await publishedPacks(ctx.tdb, userId)) {
-    defaultLanguage.set(pack.pack, pack.document.defaultLanguage);
-    for (const template of pack.document.templates ?? []) entries.push({ key: `${pack.pack}/${template.id}`, pack: pack.pack, template });
+const WHY_KEYS: Record<string, StringKey> = {
+  'rep-pick': 'whyRepPick',
+  'buyer-wrote': 'whyBuyerWrote',
+  'contact-language': 'whyContactLanguage',
+  'customer-country': 'whyCustomerCountry',
+  'recipient-domain': 'whyRecipientDomain',
+  'pack-default': 'whyPackDefault',
+};
+
+/** Why the mail is in its language, in the rep's UI language (the store gives the reason as a code). */
+export function languageReason(ctx: AddonContext, why: LanguageReason): string {
+  if (why.code === 'no-variant') {
+    const because = ctx.t(WHY_KEYS[why.params.because ?? ''] ?? 'whyPackDefault', { ...why.params, language: why.params.wanted ?? '' });
+    return ctx.t('whyNoVariant', { ...why.params, because });
   }
-  for (const own of await listPersonalTemplates(ctx.tdb, userId)) entries.push({ key: `${PERSONAL}/${own.template.id}`, pack: PERSONAL, template: own.template });
-  return { entries, byKey: new Map(entries.map((e) => [e.key, e])), defaultLanguage };
+  return ctx.t(WHY_KEYS[why.code] ?? 'whyPackDefault', why.params);
+}
+
+const INPUT_KEYS: Partial<Record<FieldInputError['code'], StringKey>> = {
+  'ambiguous-number': 'inputAmbiguousNumber',
+  'no-currency': 'inputNoCurrency',
+  'ambiguous-date': 'inputAmbiguousDate',
+  'impossible-date': 'inputImpossibleDate',
+};
+
+/** A refused input in the rep's UI language; the core's English where the card has no wording of its own. */
+function inputProblem(ctx: AddonContext, error: FieldInputError): string {
+  const key = INPUT_KEYS[error.code] ?? (ctx.lang === 'en' ? undefined : 'inputUnreadable');
+  if (!key) return error.message;
+  return ctx.t(key, Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, String(v)])));
 }
 
 const titleOf = (template: PackTemplate, lang: string) => localized(template.title, lang) ?? template.id;
@@ -64,10 +88,9 @@ export interface ComposeQuery {
 export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): Promise<Card> {
   const t = ctx.t;
   const available = await availableTemplates(ctx);
-  const uses = new Map((await myTemplateUses(ctx.tdb, ctx.principal.userId, 90, ctx.now)).map((u) => [`${u.pack}/${u.template}`, u.count]));
   const kind = query.kind && (TEMPLATE_KINDS as readonly string[]).includes(query.kind) ? query.kind : undefined;
-  const hits = new TemplateSearch(available.entries, uses).search(query.q ?? '', { ...(kind ? { kind } : {}), limit: RESULTS_MAX });
-  const languages = [...new Set(available.entries.flatMap((e) => Object.keys(e.template.variants)))].sort();
+  const hits = available.search(query.q ?? '', { kind, limit: RESULTS_MAX });
+  const languages = available.languages;
 
   const searchWidgets: Widget[] = [
     textInput('q', t('search'), { value: query.q ?? '' }),
@@ -162,18 +185,16 @@ function fieldWidget(ctx: AddonContext, field: PackField, language: string, valu
   }
 }
 
-/** "12.50 EUR" → {amount, currency}; "12.50" → the amount (the field's currency applies). */
-function moneyInput(text: string): unknown {
-  const m = /^\s*([0-9.,]+)\s*([A-Za-z]{3})?\s*$/.exec(text);
-  if (!m) return text;
-  const amount = m[1]!.replace(/,/g, '');
-  return m[2] ? { amount, currency: m[2].toUpperCase() } : amount;
-}
-
-/** The card's inputs back into the field values render takes; raw text for the form to show again. */
-export function readFields(ctx: AddonContext, template: PackTemplate): { values: Record<string, unknown>; raw: Record<string, string> } {
+/**
+ * The card's inputs back into the field values render takes, read by the compose core exactly as
+ * Outlook and the CLI read them, in the rep's Gmail locale; raw text for the form to show again,
+ * and what could not be read (named by the field's label in the card's language).
+ */
+export function readFields(ctx: AddonContext, template: PackTemplate): { values: Record<string, unknown>; raw: Record<string, string>; problems: string[] } {
   const values: Record<string, unknown> = {};
   const raw: Record<string, string> = {};
+  const problems: string[] = [];
+  const inputLocale = ctx.event.commonEventObject?.userLocale?.replace('_', '-');
   for (const field of template.fields ?? []) {
     const name = inputName(field.name);
     if (field.type === 'date') {
@@ -184,19 +205,22 @@ export function readFields(ctx: AddonContext, template: PackTemplate): { values:
     const text = formString(ctx.event, name);
     if (text === undefined || text.trim() === '') continue;
     raw[field.name] = text;
+    const label = localized(field.label, ctx.lang) ?? field.name;
     if (field.type === 'lines') {
-      const columns = field.columns ?? [];
-      values[field.name] = text
-        .split(/\r?\n/)
-        .filter((line) => line.trim())
-        .map((line) => {
-          const cells = line.split(CELL_SEPARATOR).map((c) => c.trim());
-          return Object.fromEntries(columns.map((c, i) => [c.name, c.type === 'money' && cells[i] ? moneyInput(cells[i]!) : cells[i] ?? '']));
-        });
-    } else if (field.type === 'money') values[field.name] = moneyInput(text);
-    else values[field.name] = text;
+      const rows = parseRowsInput(field, text, inputLocale, {
+        field: label,
+        column: (c) => localized(field.columns?.find((col) => col.name === c)?.label, ctx.lang) ?? c,
+        cell: (f, n, c) => ctx.t('inputCell', { field: f, n: String(n), column: c }),
+      });
+      if (rows.ok) values[field.name] = rows.value;
+      else problems.push(...rows.errors.map((e) => inputProblem(ctx, e)));
+      continue;
+    }
+    const read = parseFieldInput(field, text, inputLocale, label);
+    if (read.ok) values[field.name] = read.value;
+    else problems.push(inputProblem(ctx, read.error));
   }
-  return { values, raw };
+  return { values, raw, problems };
 }
 
 interface TemplateRef {
@@ -238,7 +262,7 @@ export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Rec
   }
   sections.push(section(fieldWidgets, t('fields')));
   if (preview) {
-    sections.push(section([paragraph(labelled(`${t('subject')}:`, preview.subject)), paragraph(plain(preview.text, 3000).replace(/\n/g, '<br>'))], `${t('preview')} (${preview.language}: ${preview.reason})`));
+    sections.push(section([paragraph(labelled(`${t('subject')}:`, preview.subject)), paragraph(plain(preview.text, 3000).replace(/\n/g, '<br>'))], `${t('preview')} (${preview.language}: ${languageReason(ctx, preview.why)})`));
   }
   sections.push(section([buttons(button(t('preview'), ctx.target('/compose/preview', params)), button(t('insert'), ctx.target('/compose/insert', params)))]));
   return card(titleOf(template, ctx.lang), sections, ref.pack === PERSONAL ? '★' : ref.pack);
@@ -253,14 +277,27 @@ function recipientOf(ctx: AddonContext): string | undefined {
   return draftRecipients(ctx.event)[0] ?? parameter(ctx.event, 'to');
 }
 
+/**
+ * A reply from the message card: the buyer's message (its snippet, their own words) tells the
+ * language they wrote in. A compose window cannot read its draft, so a new mail has none.
+ */
+async function buyerText(ctx: AddonContext, ref: TemplateRef): Promise<string | undefined> {
+  const read = ctx.services.readOpenMessage;
+  if (ref.mode !== 'reply' || !read || !ctx.event.gmail?.messageId) return undefined;
+  const message = await read(ctx.event).catch(() => undefined);
+  return message && !message.from.toLowerCase().includes(ctx.principal.email.toLowerCase()) ? message.snippet : undefined;
+}
+
 type Attempt = { ok: true; rendered: Rendered; ref: TemplateRef; raw: Record<string, string> } | { ok: false; card: Card; message: string };
 
 async function attemptRender(ctx: AddonContext): Promise<Attempt> {
   const ref = refOf(ctx);
   const { template } = await findEntry(ctx, ref);
-  const { values, raw } = readFields(ctx, template);
+  const { values, raw, problems: unread } = readFields(ctx, template);
+  if (unread.length) return { ok: false, card: await templateCard(ctx, ref, raw, unread), message: unread[0]! };
   try {
-    const rendered = await renderForRep(ctx.tdb, ctx.principal.userId, { pack: ref.pack, template: ref.template, language: ref.language, fields: values, to: recipientOf(ctx), now: ctx.now });
+    const inbound = await buyerText(ctx, ref);
+    const rendered = await renderForRep(ctx.tdb, ctx.principal.userId, { pack: ref.pack, template: ref.template, language: ref.language, fields: values, to: recipientOf(ctx), inbound, now: ctx.now });
     return { ok: true, rendered, ref, raw };
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;

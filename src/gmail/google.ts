@@ -100,7 +100,7 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
         to: [...headers.to, ...headers.cc],
         subject: headers.subject,
         dateHeader: headers.date,
-        snippet: '',
+        snippet: headers.snippet ?? '',
         internetMessageId: headers.rfc822MessageId ?? '',
         references: headers.references,
       };

@@ -153,7 +153,7 @@ export async function turnIntoTask(ctx: AddonContext): Promise<AddonResponse> {
   const businessDays = TASK_DAY_CHOICES.includes(chosen) ? chosen : TASK_DEFAULT_DAYS;
   const task = await createTask(ctx.tdb, ctx.principal, { messageId: message.internetMessageId, link: threadLink(message.threadId), due: { rule: { businessDays, at: TASK_AT } } }, ctx.now);
   const due = task.dueLocal ? `${task.dueLocal.slice(0, 16).replace('T', ' ')}${task.dueTimeZone ? ` (${task.dueTimeZone})` : ''}` : (task.dueAt ?? '—');
-  return notify(ctx.t('taskCreated', { due }));
+  return notify(ctx.t(task.existing ? 'taskExisting' : 'taskCreated', { due }));
 }
 
 /** The reply's subject: the thread's, with one "Re:". */

@@ -134,7 +134,9 @@ describe('the tradepane command', () => {
     const ok = await cli('render', '--pack', demoPack, '--template', 'inquiry-reply', '--data', data, '--format', 'json');
     expect(ok.status).toBe(0);
     const out = JSON.parse(ok.stdout) as { language: string; reason: string; subject: string; html: string };
-    expect(out.language).toBe('es'); // no German variant: the customer's country decides
+    // The contact reads German and there is no German variant: the pack's default, and the reason says so.
+    expect(out.language).toBe('en');
+    expect(out.reason).toBe("the contact's language is de, but the template has no de variant: the pack's default en");
     expect(out.html).toContain('LED &lt;panels&gt;');
     const missing = await cli('render', '--pack', demoPack, '--template', 'quotation');
     expect(missing.status).toBe(2);

@@ -163,7 +163,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     page.on('request', (r) => (rendered ||= r.url().endsWith('/me/render')));
     await p.getByRole('button', { name: 'Insert' }).click();
     await p.getByText('Fix these fields first:').waitFor();
-    await expect(p.getByText(/must be a number; got "five hundred"/).first().isVisible()).resolves.toBe(true);
+    await expect(p.getByText('“five hundred” is not a number').first().isVisible()).resolves.toBe(true);
     expect(rendered).toBe(false);
   });
 
@@ -262,6 +262,65 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await p.getByRole('button', { name: 'Turn into task' }).click();
     await p.getByText(/^Task "Re: Inquiry: LED panels for our stores" due .*\(Europe\/Berlin\)/).waitFor();
     await screenshot(page, 'outlook-read-task');
+    // A second click on the same mail shows the task the rep already has; the store made no second one.
+    await p.getByRole('button', { name: 'Turn into task' }).click();
+    await p.getByText(/^You already have this task: "Re: Inquiry: LED panels for our stores", due .*\(Europe\/Berlin\)/).waitFor();
+    await screenshot(page, 'outlook-read-task-again');
+    const tasks = await t.tdb.selectFrom('tasks').select('id').where('title', '=', 'Re: Inquiry: LED panels for our stores').where('status', '=', 'open').execute();
+    expect(tasks).toHaveLength(1);
+  });
+
+  it("chooses the buyer's language with a true reason, never the rep's UI language", async () => {
+    // The rep's Outlook is in Chinese; a quotation to a Saudi address is Arabic because of the domain.
+    await page.getByLabel('Outlook language').selectOption('zh-CN');
+    await composeTo('buyer@alfanar-trading.sa', '模板');
+    const p = pane();
+    await p.getByRole('button', { name: '首次询盘回复' }).click();
+    await p.getByRole('textbox', { name: '产品', exact: true }).fill('LED panels');
+    await p.getByRole('button', { name: '预览' }).click();
+    await p.getByText('语言：ar（alfanar-trading.sa 是 SA 的域名）').waitFor();
+    await screenshot(page, 'outlook-language-sa-zh-CN');
+  });
+
+  it('a new Spanish address gets Spanish, with the reason in English', async () => {
+    await composeTo('compras@empresa.es');
+    const p = pane();
+    await p.getByRole('button', { name: 'Reply to a first inquiry' }).click();
+    await p.getByLabel(/^Product/).fill('LED panels');
+    await p.getByRole('button', { name: 'Preview' }).click();
+    await p.getByText('Language: es (empresa.es is a domain of ES)').waitFor();
+    await screenshot(page, 'outlook-language-es');
+  });
+
+  it('replies to a German buyer who wrote English in English, saying so', async () => {
+    await pane().getByRole('heading', { name: 'tradepane' }).waitFor();
+    await page.getByRole('button', { name: 'Open a received message' }).click();
+    const p = pane();
+    await p.getByRole('tab', { name: 'Reply with a template' }).click();
+    await p.getByRole('button', { name: 'Reply to a first inquiry' }).click();
+    await p.getByLabel(/^Product/).fill('LED panels');
+    await p.getByRole('button', { name: 'Preview' }).click();
+    await p.getByText('Language: en (the buyer’s last message is in en)').waitFor();
+    await screenshot(page, 'outlook-language-de-wrote-en');
+  });
+
+  it('reads "12,50 EUR" typed into a price as 12.50 euros, never 1250', async () => {
+    await composeTo('anna@hamburg-import.de');
+    const p = pane();
+    await p.getByRole('button', { name: 'Quotation', exact: true }).click();
+    await p.getByLabel(/^Product/).fill('LED panel');
+    await p.getByLabel(/^Quotation no\./).fill('Q-7');
+    await p.getByLabel('Item (Line 1)').fill('Panel');
+    await p.getByLabel('Quantity (Line 1)').fill('2');
+    await p.getByLabel('Unit price (Line 1) Amount').fill('12,50 EUR');
+    await p.getByLabel(/^Named port or place/).fill('Ningbo');
+    await p.getByRole('button', { name: 'Insert' }).click();
+    await p.getByText(/^Inserted/).waitFor();
+    await screenshot(page, 'outlook-money-eur');
+    const body = (await state()).bodyHtml ?? '';
+    expect(body).toContain('€12.50');
+    expect(body).toContain('€25.00');
+    expect(body).not.toMatch(/1,?250/);
   });
 
   it('a mail from a new business domain: the log creates its company and learns the name (never "Logged ✓" beside "not in the CRM yet"); the rep corrects the contact and the clock follows', async () => {

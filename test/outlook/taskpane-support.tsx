@@ -91,7 +91,7 @@ export function storeStub(calls: Partial<Record<keyof StoreClient, (...args: nev
 
 export function renderPane(host: RecordingHost, client: StoreClient, cache = memoryCache()): RenderResult {
   // zustand stores are module state: each test starts from nothing.
-  useTemplates.setState({ status: 'idle', packs: [], offline: false, cachedAt: undefined, error: undefined });
+  useTemplates.setState({ status: 'idle', packs: [], personal: [], uses: [], offline: false, cachedAt: undefined, error: undefined });
   useItem.setState({ item: undefined, generation: 0 });
   const language = uiLanguageOf(host.displayLanguage());
   return render(<TaskPaneApp services={{ client, host, cache, language, t: translator(language) }} />);

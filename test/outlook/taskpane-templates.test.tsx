@@ -51,7 +51,7 @@ describe('task pane: templates', () => {
         pack: 'sales',
         template: 'quotation',
         to: 'buyer@hamburg-import.de',
-        fields: { product: 'LED panels', moq: '', incoterm: 'FOB', validUntil: '2026-12-31', lines: [{ item: 'Panel', price: { amount: '7.5', currency: 'USD' } }, { item: '', price: '' }] },
+        fields: { product: 'LED panels', moq: '', incoterm: 'FOB', validUntil: '2026-12-31', lines: [{ item: 'Panel', price: { amount: 7.5, currency: 'USD' } }, { item: '', price: '' }] },
       },
     ]);
     await waitFor(() => expect(uses).toEqual(['sales/quotation']));
@@ -87,7 +87,7 @@ describe('task pane: templates', () => {
     fireEvent.change(screen.getByLabelText(/^Minimum order/), { target: { value: '12 boxes' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const alert = await screen.findByText('Fix these fields first:');
-    expect(alert.parentElement!.textContent).toContain('Minimum order: must be a number; got "12 boxes"');
+    expect(alert.parentElement!.textContent).toContain('Minimum order: “12 boxes” is not a number');
     expect(asked).toBe(false);
   });
 

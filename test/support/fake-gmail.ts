@@ -51,6 +51,7 @@ export interface FakeMessage {
   labelIds: string[];
   headers: { name: string; value: string }[];
   owner: string;
+  snippet?: string;
   /** ms since the epoch when Gmail received it (default: when it was added). */
   internalDate?: number;
   sizeEstimate?: number;
@@ -260,8 +261,9 @@ export class FakeGmail {
   }
 
   /** A received mail in the mailbox (what a rep opens in Gmail). */
-  addMessage(owner: string, mail: { from: string; to: string[]; subject: string; date: string; messageId: string; threadId?: string }): { id: string; threadId: string } {
+  addMessage(owner: string, mail: { from: string; to: string[]; subject: string; date: string; messageId: string; threadId?: string; snippet?: string }): { id: string; threadId: string } {
     const message: FakeMessage = {
+      ...(mail.snippet !== undefined ? { snippet: mail.snippet } : {}),
       id: this.newMessageId(),
       threadId: mail.threadId ?? this.newMessageId(),
       labelIds: ['INBOX'],
@@ -580,8 +582,8 @@ export class FakeGmail {
       ...(format === 'minimal'
         ? {}
         : format === 'full' && tree
-          ? { snippet: '', payload: { partId: '', ...tree, headers } }
-          : { snippet: '', payload: { mimeType: tree?.mimeType ?? 'text/html', headers } }),
+          ? { snippet: message.snippet ?? '', payload: { partId: '', ...tree, headers } }
+          : { snippet: message.snippet ?? '', payload: { mimeType: tree?.mimeType ?? 'text/html', headers } }),
     };
   }
 

@@ -6,7 +6,7 @@
 export { renderTemplate } from './render.js';
 export type { MissingValue, RenderContext, RenderOptions, RenderResult } from './types.js';
 export { applyFieldDefaults, checkFieldValues, isBlankInput, localized, resolveDateDefault, type FieldCheck, type FieldError, type Localized } from './fields.js';
-export { chooseVariant, countryCode, COUNTRY_LANGUAGES, matchLanguage, type VariantChoice, type VariantPreferences } from './variant.js';
+export { countryCode, COUNTRY_LANGUAGES, matchLanguage } from './variant.js';
 export { checkTemplate, BUILTIN_VALUES, BUILTIN_VARIABLES, RESERVED_NAMES, type BuiltinGroup } from './check.js';
 export { describeIncoterm, INCOTERMS_2020, isIncoterm, type Incoterm } from './incoterms.js';
 export { formatDate, formatMoney, DATE_STYLES, type DateStyle } from './format.js';

@@ -1,10 +1,7 @@
-import type { PackTemplate } from '../pack/schema.js';
 
 /**
- * Which language variant of a template to use for a mail. In order: the contact's own language,
- * the main language of the customer's country, the rep's pick, the pack's default — the first
- * that the template has. The reason is written for the rep, who may wonder why the quote came out
- * in Spanish.
+ * Languages and variants: which variant serves a language tag, and the main business language of
+ * a country. Which language a mail goes out in is src/core/compose/language.ts (`chooseLanguage`).
  */
 
 /** Main business language by ISO 3166 country code. Countries with no clear single language are left out. */
@@ -94,59 +91,4 @@ export function matchLanguage(wanted: string, available: readonly string[]): str
   }
   const region = want[1];
   return sameBase.find((a) => subtags(a).length === 1) ?? sameBase.find((a) => region !== undefined && subtags(a).includes(region)) ?? sameBase[0];
-}
-
-export interface VariantPreferences {
-  /** The contact's language, e.g. from their mail client or CRM record: 'es', 'es-MX'. */
-  contactLanguage?: string | null;
-  /** The customer's country: ISO code ('BR') or English name ('Brazil'). */
-  customerCountry?: string | null;
-  /** The language the rep picked in the task pane. */
-  repPick?: string | null;
-  packDefault: string;
-}
-
-export interface VariantChoice {
-  language: string;
-  reason: string;
-}
-
-export function chooseVariant(template: Pick<PackTemplate, 'variants'>, prefs: VariantPreferences): VariantChoice {
-  const available = Object.keys(template.variants);
-  const notes: string[] = [];
-  const chosen = (language: string, why: string): VariantChoice => ({ language, reason: [...notes, why].join('; ') });
-
-  const contact = prefs.contactLanguage?.trim();
-  if (contact) {
-    const match = matchLanguage(contact, available);
-    if (match) return chosen(match, match === contact ? `contact's language ${contact}` : `contact's language ${contact} (${match} variant)`);
-    notes.push(`contact's language ${contact}; no ${contact} variant`);
-  }
-
-  const country = prefs.customerCountry?.trim();
-  if (country) {
-    const code = countryCode(country);
-    const language = code ? COUNTRY_LANGUAGES[code] : undefined;
-    if (code && language) {
-      const where = `customer in ${countryName(code)} speaks ${language}`;
-      // Taiwan, Hong Kong and Macao read traditional characters: ask for zh-Hant and take zh if that is all there is.
-      const match = matchLanguage(language === 'zh' ? `zh-${code}` : language, available);
-      if (match) return chosen(match, match === language ? where : `${where} (${match} variant)`);
-      notes.push(`${where}; no ${language} variant`);
-    } else {
-      notes.push(`no language on file for the customer's country ${country}`);
-    }
-  }
-
-  const pick = prefs.repPick?.trim();
-  if (pick) {
-    const match = matchLanguage(pick, available);
-    if (match) return chosen(match, match === pick ? `rep's pick ${pick}` : `rep's pick ${pick} (${match} variant)`);
-    notes.push(`rep's pick ${pick}; no ${pick} variant`);
-  }
-
-  const fallback = matchLanguage(prefs.packDefault, available);
-  if (fallback) return chosen(fallback, `pack default ${fallback}`);
-  // Validation requires a default-language variant; a template without one still gets a mail.
-  return chosen(available[0]!, `pack default ${prefs.packDefault} is missing; first variant ${available[0]}`);
 }

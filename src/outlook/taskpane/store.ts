@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { PublishedPack, StoreClient } from '../../client/store-client.js';
+import type { PackTemplate } from '../../core/pack/schema.js';
 import type { PaneCache } from './pane-context.js';
 import { errorMessage, isUnreachable } from './store-action.js';
 import type { MailItem } from './mail-host.js';
@@ -12,11 +13,18 @@ import type { MailItem } from './mail-host.js';
 interface CachedPacks {
   savedAt: string;
   packs: PublishedPack[];
+  personal?: PackTemplate[];
 }
+
+type Uses = { pack: string; template: string; count: number }[];
 
 export interface TemplatesState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   packs: PublishedPack[];
+  /** The rep's own templates (listed with the packs, as in Gmail). */
+  personal: PackTemplate[];
+  /** The rep's use counts, which rank their search. */
+  uses: Uses;
   /** The store could not be reached: what is shown comes from the cache (or nothing). */
   offline: boolean;
   /** When the shown packs were fetched, if they came from the cache. */
@@ -30,6 +38,8 @@ export const packsCacheKey = (who: string) => `packs:${who.toLowerCase()}`;
 export const useTemplates = create<TemplatesState>((set, get) => ({
   status: 'idle',
   packs: [],
+  personal: [],
+  uses: [],
   offline: false,
   cachedAt: undefined,
   error: undefined,
@@ -41,7 +51,7 @@ export const useTemplates = create<TemplatesState>((set, get) => ({
       if (cached) {
         try {
           const parsed = JSON.parse(cached) as CachedPacks;
-          set({ status: 'ready', packs: parsed.packs, cachedAt: parsed.savedAt });
+          set({ status: 'ready', packs: parsed.packs, personal: parsed.personal ?? [], cachedAt: parsed.savedAt });
         } catch {
           // a damaged cache is as good as none
         }
@@ -50,8 +60,11 @@ export const useTemplates = create<TemplatesState>((set, get) => ({
     if (get().status !== 'ready') set({ status: 'loading' });
     try {
       const packs = await client.myPacks();
-      set({ status: 'ready', packs, offline: false, cachedAt: undefined, error: undefined });
-      void cache.set(key, JSON.stringify({ savedAt: new Date().toISOString(), packs } satisfies CachedPacks));
+      // Personal templates come with the packs; use counts only rank, so a failure there costs nothing.
+      const personal = await client.myPersonalTemplates().catch(() => get().personal);
+      set({ status: 'ready', packs, personal, offline: false, cachedAt: undefined, error: undefined });
+      void cache.set(key, JSON.stringify({ savedAt: new Date().toISOString(), packs, personal } satisfies CachedPacks));
+      void client.myTemplateUses().then((uses) => set({ uses }), () => undefined);
     } catch (error) {
       const offline = isUnreachable(error);
       if (get().status === 'ready' && offline) set({ offline: true });

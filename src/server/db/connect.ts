@@ -12,6 +12,7 @@ import * as m005 from './migrations/005_send_queue.js';
 import * as m006 from './migrations/006_signature_states.js';
 import * as m007 from './migrations/007_job_runs.js';
 import * as m008 from './migrations/008_mail_sync.js';
+import * as m009 from './migrations/009_task_dedupe.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -83,6 +84,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_signature_states': m006,
   '007_job_runs': m007,
   '008_mail_sync': m008,
+  '009_task_dedupe': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

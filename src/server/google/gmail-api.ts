@@ -82,6 +82,8 @@ export interface MessageHeaders {
   date: string | null;
   inReplyTo: string | null;
   references: string | null;
+  /** Gmail's plain-text snippet of the body (the start of the sender's words; in the metadata format too). */
+  snippet?: string;
 }
 
 export interface DraftInfo extends MessageHeaders {
@@ -123,6 +125,7 @@ function headersOf(message: gmail_v1.Schema$Message): MessageHeaders {
     date: headerOf(message, 'Date'),
     inReplyTo: headerOf(message, 'In-Reply-To'),
     references: headerOf(message, 'References'),
+    snippet: message.snippet ?? '',
   };
 }
 

@@ -89,6 +89,7 @@ const Task = Type.Object({
   createdAt: Type.String(),
   completedAt: nullable(Type.String()),
   dueReason: Type.Optional(Type.String()),
+  existing: Type.Optional(Type.Boolean({ description: 'true: the rep already had this open task for the mail; nothing new was made' })),
 });
 const Due = Type.Union([
   Type.Object({ rule: Type.Object({ businessDays: Type.Integer({ minimum: 0, maximum: 366 }), at: Type.String({ pattern: '^\\d{2}:\\d{2}$' }) }, closed) }, closed),
@@ -228,7 +229,7 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
       config: { access: 'crm:write' },
       schema: {
         tags: ['crm'],
-        summary: "Create a follow-up task, e.g. from a logged mail, due 'in N of the client's business days at HH:MM their time'",
+        summary: "Create a follow-up task, e.g. from a logged mail, due 'in N of the client's business days at HH:MM their time'; from a mail I already have an open task for, 200 with that task",
         body: Type.Object(
           {
             title: Type.Optional(Type.String({ maxLength: 300 })),
@@ -240,12 +241,14 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
           },
           closed,
         ),
-        response: { 201: Task, ...errorResponses },
+        response: { 200: Task, 201: Task, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
-      return reply.status(201).send(await createTask(tdb, principal, request.body));
+      // From a mail the rep already has an open task for: 200 with that task, nothing new.
+      const task = await createTask(tdb, principal, request.body);
+      return reply.status(task.existing ? 200 : 201).send(task);
     },
   );
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor } from '../auth/principal.js';
 import type { ActivityRow, TaskRow } from '../db/tables.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
@@ -238,11 +239,27 @@ export interface TaskInput {
   due?: DueInput | undefined;
 }
 
-export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, now = new Date()): Promise<TaskView & { dueReason: string }> {
+const ALREADY = 'you already have an open task for this mail';
+
+/** The rep's open task made from this logged mail, if any (at most one: a partial unique index). */
+async function openTaskForMail(tdb: TenantDb, activityId: string, userId: string): Promise<TaskRow | undefined> {
+  return tdb.selectFrom('tasks').selectAll().where('activity_id', '=', activityId).where('assignee_id', '=', userId).where('status', '=', 'open').executeTakeFirst();
+}
+
+/**
+ * A follow-up task. From a logged mail it is idempotent per mail and rep, like the log: while the
+ * rep's task for that mail is open, asking again answers that task (`existing: true`) — from the
+ * pane, the Gmail card or the API, and also when two requests race (the unique index decides).
+ */
+export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, now = new Date()): Promise<TaskView & { dueReason: string; existing: boolean }> {
   const userId = actor.userId;
   if (!userId) throw forbidden('tasks are assigned to a user');
   const activity = input.messageId ? await tdb.selectFrom('activities').selectAll().where('message_id', '=', normaliseMessageId(input.messageId)).executeTakeFirst() : undefined;
   if (input.messageId && !activity) throw notFound('a logged mail with that Message-ID (log it first)');
+  if (activity) {
+    const open = await openTaskForMail(tdb, activity.id, userId);
+    if (open) return { ...(await oneTaskView(tdb, open)), dueReason: ALREADY, existing: true };
+  }
   if (input.link && !/^https:\/\//.test(input.link)) throw badRequest('link: must be an https URL', [{ path: 'link', message: 'must be https' }]);
   const title = (input.title ?? (activity ? `Follow up: ${activity.subject}` : '')).trim();
   if (!title) throw badRequest('title: give a title, or the messageId of a logged mail', [{ path: 'title', message: 'is required' }]);
@@ -255,8 +272,9 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
   const id = newId();
   const created = nowIso();
   return tdb.transaction(async (tx) => {
-    await tx.insert('tasks', {
+    const row = {
       id,
+      tenant_id: tx.tenantId,
       customer_id: activity?.customer_id ?? contact?.customer_id ?? null,
       contact_id: contact?.id ?? activity?.contact_id ?? null,
       activity_id: activity?.id ?? null,
@@ -266,14 +284,24 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
       due_local: due.local,
       due_time_zone: due.zone,
       assignee_id: userId,
-      status: 'open',
+      status: 'open' as const,
       created_by: userId,
       created_at: created,
       updated_at: created,
       completed_at: null,
-    });
-    const row = (await tx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!;
-    const view = await oneTaskView(tx, row);
+    };
+    // The conflict target names the partial index (009_task_dedupe): a racing twin inserts nothing.
+    const inserted = await tx.executor
+      .insertInto('tasks')
+      .values(row)
+      .onConflict((oc) => oc.columns(['tenant_id', 'activity_id', 'assignee_id']).where(sql<boolean>`status = 'open' and activity_id is not null`).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      const open = activity ? await openTaskForMail(tx, activity.id, userId) : undefined;
+      if (!open) throw new Error('task insert did nothing and no open task exists');
+      return { ...(await oneTaskView(tx, open)), dueReason: ALREADY, existing: true };
+    }
+    const view = await oneTaskView(tx, (await tx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst())!);
     await enqueue(tx, {
       type: 'task.created',
       id: `task.created:${id}`,
@@ -282,7 +310,7 @@ export async function createTask(tdb: TenantDb, actor: Actor, input: TaskInput, 
       contact: contact ? { email: contact.email, firstName: contact.first_name, lastName: contact.last_name } : clientEmail ? { email: clientEmail } : null,
       messageId: activity?.message_id ?? null,
     });
-    return { ...view, dueReason: due.reason };
+    return { ...view, dueReason: due.reason, existing: false };
   });
 }
 

@@ -6,6 +6,7 @@ import type { PackDocument, PackField, PackTemplate } from '../../core/pack/sche
 import { localized, matchLanguage, type MissingValue } from '../../core/template/index.js';
 import { renderInline, type Renderer } from '../render/render-task.js';
 import { renderSignature } from '../../core/signature/index.js';
+import { renderInputs, type ContactRecord, type CustomerRecord } from '../../core/compose/index.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { packLimitError, sanitizedPack } from './packs.js';
@@ -145,18 +146,19 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
   const today = now.toISOString().slice(0, 10);
   const sampleFields = Object.fromEntries((template.fields ?? []).map((f) => [f.name, sampleValue(f, today)]));
   const fields = { ...sampleFields, ...(request.fields ?? {}) };
-  let contact: Record<string, string | null | undefined> = { firstName: 'Maria', lastName: 'García', email: 'maria.garcia@example.com' };
-  let customer: Record<string, string | null | undefined> = { company: 'Example Trading S.L.', country: 'ES' };
+  // Sample people unless a real recipient is named; assembled as every render is (core/compose).
+  let contact: ContactRecord = { firstName: 'Maria', lastName: 'García', email: 'maria.garcia@example.com' };
+  let customer: CustomerRecord = { name: 'Example Trading S.L.', country: 'ES' };
   if (request.to) {
     const found = await recipientOf(tdb, request.to);
     if (!found.contact && !found.customer) throw notFound(`a contact or customer for ${request.to}`);
-    contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email ?? request.to };
-    customer = { company: found.customer?.name, country: found.customer?.country };
+    contact = { firstName: found.contact?.first_name, lastName: found.contact?.last_name, email: found.contact?.email };
+    customer = { name: found.customer?.name, country: found.customer?.country };
   }
   const result = await renderer({
     template,
     language,
-    context: { rep: repProfileOf(user), company: { name: tenant?.name ?? null }, contact, customer, fields },
+    context: renderInputs({ rep: repProfileOf(user), company: { name: tenant?.name ?? null }, to: request.to, contact, customer, fields }),
     options: { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
   });
   const data = request.to ? 'customer' : 'sample';

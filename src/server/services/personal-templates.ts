@@ -11,7 +11,8 @@ import { publishedPacks } from './packs.js';
  * unless the admin locked it. They are checked with the same rules as a pack's templates.
  */
 
-export const PERSONAL = '~personal';
+import { PERSONAL } from '../../core/compose/catalogue.js';
+export { PERSONAL };
 
 export interface PersonalTemplate {
   template: PackTemplate;

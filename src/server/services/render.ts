@@ -1,8 +1,10 @@
 import type { TenantDb } from '../db/tenant-db.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
-import { chooseVariant, matchLanguage, type MissingValue } from '../../core/template/index.js';
+import { matchLanguage, type MissingValue } from '../../core/template/index.js';
 import { renderInline, type Renderer } from '../render/render-task.js';
+import { chooseLanguage, describeLanguageChoice, renderInputs, type LanguageReason, type LanguageSource } from '../../core/compose/index.js';
+import { detectBuyerLanguage } from './language-detect.js';
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { publishedPacks } from './packs.js';
@@ -11,8 +13,10 @@ import { listPersonalTemplates, PERSONAL } from './personal-templates.js';
 export interface RenderRequest {
   pack: string;
   template: string;
-  /** The rep's pick; otherwise the contact's language, then the customer's country's, then the pack's default. */
+  /** The rep's pick for this mail; otherwise the compose core's chain (core/compose/language.ts). Never the rep's UI language. */
   language?: string | undefined;
+  /** The buyer's own last message in the thread (plain text): the language they wrote in comes next after the rep's pick. */
+  inbound?: string | undefined;
   fields?: Record<string, unknown> | undefined;
   /** The recipient: their contact and company records fill contact.* and customer.*. */
   to?: string | undefined;
@@ -21,7 +25,10 @@ export interface RenderRequest {
 
 export interface Rendered {
   language: string;
+  /** The reason in English; `why` is the same as a code with parameters, for faces to word. */
   reason: string;
+  source: LanguageSource;
+  why: LanguageReason;
   subject: string;
   html: string;
   text: string;
@@ -50,36 +57,35 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
   const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
   const { contact, customer } = request.to ? await recipientOf(tdb, request.to) : { contact: undefined, customer: undefined };
 
-  // A language the rep picks for this mail wins; otherwise contact → customer's country → the
-  // rep's own language → the pack's default.
-  let choice: { language: string; reason: string };
-  if (request.language) {
-    const picked = matchLanguage(request.language, Object.keys(template.variants));
-    if (!picked) throw badRequest(`the template has no ${request.language} variant (has: ${Object.keys(template.variants).join(', ')})`, [{ path: 'language', message: 'no such variant' }]);
-    choice = { language: picked, reason: `chosen by you (${picked})` };
-  } else {
-    choice = chooseVariant(template, {
-      contactLanguage: contact?.language ?? undefined,
-      customerCountry: customer?.country ?? undefined,
-      repPick: user.locale ?? undefined,
-      packDefault: defaultLanguage,
-    });
+  const variants = Object.keys(template.variants);
+  // An explicit pick of a language the template lacks is a mistake to report, not to paper over.
+  if (request.language && !matchLanguage(request.language, variants)) {
+    throw badRequest(`the template has no ${request.language} variant (has: ${variants.join(', ')})`, [{ path: 'language', message: 'no such variant' }]);
   }
+  const choice = chooseLanguage(variants, {
+    repPick: request.language,
+    buyerWrote: detectBuyerLanguage(request.inbound),
+    contactLanguage: contact?.language,
+    customerCountry: customer?.country,
+    recipient: request.to,
+    packDefault: defaultLanguage,
+  });
   const result = await renderer({
     template,
     language: choice.language,
-    context: {
+    context: renderInputs({
       rep: repProfileOf(user),
       company: { name: tenant?.name ?? null },
-      contact: { firstName: contact?.first_name, lastName: contact?.last_name, email: contact?.email ?? request.to },
-      customer: { company: customer?.name, country: customer?.country },
+      to: request.to,
+      contact: contact ? { firstName: contact.first_name, lastName: contact.last_name, email: contact.email } : undefined,
+      customer: customer ? { name: customer.name, country: customer.country } : undefined,
       fields: request.fields ?? {},
-    },
+    }),
     options: { ...(request.now ? { now: request.now } : {}), ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
   });
   if (!result.ok) throw missingValues(result.missing);
   // The renderer returns the HTML sanitised (render-task.ts).
-  return { language: result.language, reason: choice.reason, subject: result.subject, html: result.html, text: result.text };
+  return { language: result.language, reason: describeLanguageChoice(choice.reason), source: choice.source, why: choice.reason, subject: result.subject, html: result.html, text: result.text };
 }
 
 export function missingValues(missing: MissingValue[]): AppError {

@@ -1,12 +1,15 @@
 import { Button, Field, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import type { PackField, PackTemplate } from '../../../core/pack/schema.js';
 import { applyFieldDefaults, checkFieldValues, localized, type FieldError } from '../../../core/template/fields.js';
+import { parseFieldInput, type FieldInputError, type InputField } from '../../../core/compose/index.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
 import { usePane } from '../pane-context.js';
 
 /**
  * The typed fields of a template as a form: text, numbers, money, dates, choices and line items.
- * Values stay as typed (strings) while the rep edits; `formToFields` turns them into what the
- * store's render takes, and `checkForm` runs the core's own field checks before any request.
+ * Values stay as typed (strings) while the rep edits; `readForm` reads them with the compose
+ * core's `parseFieldInput` in the rep's locale (exactly as Gmail's card and the CLI read typed
+ * text) into what the store's render takes, then runs the core's own field checks.
  */
 
 type Column = NonNullable<PackField['columns']>[number];
@@ -43,26 +46,74 @@ export function initialValues(template: PackTemplate, now = new Date()): FormVal
   return values;
 }
 
-const moneyOut = (m: Money): unknown => (m.amount.trim() === '' ? '' : { amount: m.amount.trim(), ...(m.currency.trim() ? { currency: m.currency.trim().toUpperCase() } : {}) });
+/** Error codes the pane words itself; the others are "cannot read" in a non-English pane, the core's English in the English one. */
+const INPUT_KEYS: Partial<Record<FieldInputError['code'], MessageKey>> = {
+  'ambiguous-number': 'input.ambiguousNumber',
+  'no-currency': 'input.noCurrency',
+  'ambiguous-date': 'input.ambiguousDate',
+  'impossible-date': 'input.impossibleDate',
+  'not-a-number': 'input.notANumber',
+};
 
-/** Form state → the `fields` of a render request (blank money becomes blank, so it counts as missing, not as invalid). */
-export function formToFields(values: FormValues): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (Array.isArray(value)) {
-      out[name] = value.map((row) => Object.fromEntries(Object.entries(row).map(([k, cell]) => [k, typeof cell === 'string' ? cell : moneyOut(cell)])));
-    } else if (typeof value === 'string') {
-      out[name] = value;
-    } else {
-      out[name] = moneyOut(value);
+function inputMessage(error: FieldInputError, t: Translate | undefined, english: boolean): string {
+  const key = INPUT_KEYS[error.code] ?? (english ? undefined : 'input.unreadable');
+  if (t && key) return t(key, error.params);
+  // The core names the field first ("Unit price: …"); the form shows the label already.
+  return error.message.startsWith(`${error.label}: `) ? error.message.slice(error.label.length + 2) : error.message;
+}
+
+export interface FormReading {
+  fields: Record<string, unknown>;
+  errors: FieldError[];
+}
+
+/**
+ * Form state → the `fields` of a render request, every typed value read by the compose core in
+ * `inputLocale` (Office's display language); blank stays blank (missing, not invalid). What the
+ * core cannot read is an error on that field, worded by `t` where the pane has words for it.
+ */
+export function readForm(template: PackTemplate, values: FormValues, inputLocale: string, labelOf: (name: string) => string = (n) => n, t?: Translate, english = true): FormReading {
+  const fields: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  const read = (spec: InputField, cell: Cell, label: string, at: string): unknown => {
+    const money = typeof cell === 'string' ? undefined : cell;
+    const text = money ? money.amount : (cell as string);
+    // Text, choices, e-mails and links go to the core's checks as typed.
+    if (!['number', 'money', 'date'].includes(spec.type)) return text;
+    const result = parseFieldInput(money ? { ...spec, currency: money.currency.trim().toUpperCase() || spec.currency } : spec, text, inputLocale, label);
+    if (result.ok) return result.value;
+    errors.push({ field: spec.name, message: `${at}${inputMessage(result.error, t, english)}` });
+    return undefined;
+  };
+  for (const field of template.fields ?? []) {
+    const value = values[field.name];
+    if (value === undefined) continue;
+    if (field.type === 'lines') {
+      const rows = Array.isArray(value) ? value : [];
+      fields[field.name] = rows.map((row, index) =>
+        Object.fromEntries(
+          (field.columns ?? []).map((column) => {
+            const cell = row[column.name] ?? '';
+            const v = read({ name: field.name, type: column.type, currency: column.currency }, cell, labelOf(`${field.name}.${column.name}`), `${t ? t('fields.line', { n: index + 1 }) : `line ${index + 1}`}: `);
+            return [column.name, v === undefined ? (typeof cell === 'string' ? cell : cell.amount) : v];
+          }),
+        ),
+      );
+      continue;
     }
+    if (Array.isArray(value)) continue;
+    const v = read(field, value, labelOf(field.name), '');
+    fields[field.name] = v === undefined ? (typeof value === 'string' ? value : value.amount) : v;
   }
-  return out;
+  const unread = new Set(errors.map((e) => e.field));
+  // The core's checks on what was read (choices, e-mails, links, rows), once per field.
+  errors.push(...checkFieldValues(template, fields).errors.filter((e) => !unread.has(e.field)));
+  return { fields, errors };
 }
 
 /** The core's checks on what was typed (numbers, money, dates, choices, e-mails, links, rows). */
-export function checkForm(template: PackTemplate, values: FormValues): FieldError[] {
-  return checkFieldValues(template, formToFields(values)).errors;
+export function checkForm(template: PackTemplate, values: FormValues, inputLocale = 'en', t?: Translate): FieldError[] {
+  return readForm(template, values, inputLocale, undefined, t).errors;
 }
 
 export function FieldsForm({ template, values, errors, onChange }: { template: PackTemplate; values: FormValues; errors: FieldError[]; onChange: (values: FormValues) => void }) {

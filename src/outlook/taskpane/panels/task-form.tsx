@@ -62,8 +62,9 @@ export function TaskForm({ contact, messageId, defaultTitle, buttonLabel }: { co
         state={create.state}
         onRetry={create.retry}
         done={(task) => (
-          <MessageBar intent="success" role="status">
-            <MessageBarBody>{t('crm.taskCreated', { title: task.title, due: task.dueAt ? `${formatInstant(task.dueAt, task.dueTimeZone ?? undefined, language)}${task.dueTimeZone ? ` (${task.dueTimeZone})` : ''}` : '—' })}</MessageBarBody>
+          <MessageBar intent={task.existing ? 'info' : 'success'} role="status">
+            {/* A second click on the same mail shows the task the rep already has (the store made nothing new). */}
+            <MessageBarBody>{t(task.existing ? 'crm.taskExisting' : 'crm.taskCreated', { title: task.title, due: task.dueAt ? `${formatInstant(task.dueAt, task.dueTimeZone ?? undefined, language)}${task.dueTimeZone ? ` (${task.dueTimeZone})` : ''}` : '—' })}</MessageBarBody>
           </MessageBar>
         )}
       />

@@ -2,14 +2,15 @@ import { useMemo, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { StoreError, type MissingValue, type RenderedTemplate } from '../../../client/store-client.js';
 import type { PackTemplate } from '../../../core/pack/schema.js';
-import { TemplateSearch, type SearchEntry } from '../../../core/search/templates.js';
 import { localized, type FieldError } from '../../../core/template/fields.js';
-import type { MessageKey } from '../../i18n/index.js';
+import { htmlToText } from '../../../core/template/text.js';
+import { templateCatalogue, type LanguageReason } from '../../../core/compose/index.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
 import { ActionStatus } from '../components.js';
 import { usePane } from '../pane-context.js';
 import { useStoreAction } from '../store-action.js';
 import { useItem, useTemplates } from '../store.js';
-import { checkForm, FieldsForm, formToFields, initialValues, type FormValues } from './fields-form.js';
+import { FieldsForm, initialValues, readForm, type FormValues } from './fields-form.js';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -30,19 +31,17 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
   const { t, language } = usePane();
   const styles = useStyles();
   const packs = useTemplates((s) => s.packs);
+  const personal = useTemplates((s) => s.personal);
+  const uses = useTemplates((s) => s.uses);
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState('');
   const [chosen, setChosen] = useState<Choice | null>(null);
 
-  const byKey = useMemo(() => {
-    const map = new Map<string, SearchEntry>();
-    for (const pack of packs) for (const template of pack.document.templates ?? []) map.set(`${pack.pack}/${template.id}`, { key: `${pack.pack}/${template.id}`, pack: pack.pack, template });
-    return map;
-  }, [packs]);
-  const search = useMemo(() => new TemplateSearch([...byKey.values()]), [byKey]);
-  // Only the kinds the rep actually has (the pack format's full list would offer empty filters).
-  const kinds = useMemo(() => [...new Set([...byKey.values()].map((e) => e.template.kind))].sort(), [byKey]);
-  const hits = useMemo(() => search.search(query, kind ? { kind } : {}), [search, query, kind]);
+  // The same catalogue as Gmail's card: packs, the rep's own templates, ranked by their use counts.
+  const catalogue = useMemo(() => templateCatalogue({ packs, personal, uses }), [packs, personal, uses]);
+  const byKey = catalogue.byKey;
+  const kinds = catalogue.kinds;
+  const hits = useMemo(() => catalogue.search(query, { kind }), [catalogue, query, kind]);
 
   if (chosen) return <TemplateDetail choice={chosen} purpose={purpose} onBack={() => setChosen(null)} />;
 
@@ -64,7 +63,7 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
           </Select>
         </Field>
       </div>
-      {packs.length === 0 ? (
+      {byKey.size === 0 ? (
         <Body1>{t('templates.none')}</Body1>
       ) : hits.length === 0 ? (
         <Body1 role="status">{t('templates.noMatch', { query })}</Body1>
@@ -107,20 +106,23 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
   const [preview, setPreview] = useState<RenderedTemplate | null>(null);
 
   /** Render through the store (it knows the rep, the company and the recipient); a 422 is the list of missing values, not a failure. */
-  const renderNow = async (): Promise<RenderedTemplate | MissingValue[]> => {
+  const renderNow = async (fields: Record<string, unknown>): Promise<RenderedTemplate | MissingValue[]> => {
     // Recipients change while the pane is open: ask for them now, not when the pane opened.
     const current = (await host.item().catch(() => item)) ?? item;
     const recipient = current?.mode === 'compose' ? current.to[0]?.address : current?.mode === 'read' ? current.from?.address : undefined;
+    // Replying to the buyer's open mail: their own words tell the store the language they wrote in.
+    const fromBuyer = current?.mode === 'read' && current.from && current.from.address.toLowerCase() !== host.me().address.toLowerCase();
+    const inbound = fromBuyer ? await host.getBodyHtml().then((html) => htmlToText(html).slice(0, 20_000), () => undefined) : undefined;
     try {
-      return await client.render({ pack, template: template.id, fields: formToFields(values), ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
+      return await client.render({ pack, template: template.id, fields, ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}), ...(inbound ? { inbound } : {}) });
     } catch (error) {
       if (error instanceof StoreError && error.code === 'missing_values') return error.details;
       throw error;
     }
   };
 
-  const action = useStoreAction(async (mode: 'preview' | 'use'): Promise<Outcome> => {
-    const rendered = await renderNow();
+  const action = useStoreAction(async (mode: 'preview' | 'use', fields: Record<string, unknown>): Promise<Outcome> => {
+    const rendered = await renderNow(fields);
     if (Array.isArray(rendered)) return { kind: 'missing', missing: rendered };
     if (mode === 'preview') {
       setPreview(rendered);
@@ -142,15 +144,22 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     return { kind: 'inserted', subjectSet };
   });
 
-  const go = (mode: 'preview' | 'use') => {
-    const problems = checkForm(template, values);
-    setErrors(problems);
-    if (problems.length > 0) return;
-    void action.run(mode);
+  const title = localized(template.title, language) ?? template.id;
+  /** A field's label in the pane's language ("lines.unitPrice": the column's). */
+  const labelOf = (name: string) => {
+    const [fieldName, columnName] = name.split('.');
+    const field = template.fields?.find((f) => f.name === fieldName);
+    if (columnName) return localized(field?.columns?.find((c) => c.name === columnName)?.label, language) ?? columnName;
+    return localized(field?.label, language) ?? name;
   };
 
-  const title = localized(template.title, language) ?? template.id;
-  const labelOf = (name: string) => localized(template.fields?.find((f) => f.name === name)?.label, language) ?? name;
+  const go = (mode: 'preview' | 'use') => {
+    // Typed text is read as Gmail and the CLI read it, in the locale Office shows the rep.
+    const reading = readForm(template, values, host.displayLanguage(), labelOf, t, language === 'en');
+    setErrors(reading.errors);
+    if (reading.errors.length > 0) return;
+    void action.run(mode, reading.fields);
+  };
 
   return (
     <section className={styles.panel} aria-label={title}>
@@ -234,11 +243,29 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
       {preview && (
         <section aria-label={t('templates.previewTitle', { subject: preview.subject })}>
           <Subtitle2 as="h3">{t('templates.previewTitle', { subject: preview.subject })}</Subtitle2>
-          <Caption1>{t('templates.previewLanguage', { language: preview.language, reason: preview.reason })}</Caption1>
+          <Caption1>{t('templates.previewLanguage', { language: preview.language, reason: preview.why ? whyText(t, preview.why) : preview.reason })}</Caption1>
           {/* The store sanitised the HTML; a sandboxed frame (no scripts, its own origin) still keeps it away from the pane. */}
           <iframe className={styles.preview} title={t('templates.preview')} sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body style="font:14px system-ui,sans-serif">${preview.html}`} />
         </section>
       )}
     </section>
   );
+}
+
+const WHY_KEYS: Record<string, MessageKey> = {
+  'rep-pick': 'why.repPick',
+  'buyer-wrote': 'why.buyerWrote',
+  'contact-language': 'why.contactLanguage',
+  'customer-country': 'why.customerCountry',
+  'recipient-domain': 'why.recipientDomain',
+  'pack-default': 'why.packDefault',
+};
+
+/** Why the mail is in its language, in the pane's language (the store answers a code with parameters). */
+export function whyText(t: Translate, why: LanguageReason): string {
+  if (why.code === 'no-variant') {
+    const because = t(WHY_KEYS[why.params.because ?? ''] ?? 'why.packDefault', { ...why.params, language: why.params.wanted ?? '' });
+    return t('why.noVariant', { ...why.params, because });
+  }
+  return t(WHY_KEYS[why.code] ?? 'why.packDefault', why.params);
 }
