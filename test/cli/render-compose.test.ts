@@ -1,10 +1,9 @@
-import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { register } from '../../src/cli/commands/render.js';
+import { cliInProcess } from '../support/cli.js';
 
 /** `tradepane render` in-process (the command's own register(), no tsx per call): language, reason, typed fields. */
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,18 +14,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tp-render-'));
 });
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
+/** Runs `tradepane render … --format json` in-process; a failed run rejects with what it printed on stderr. */
 async function render(...args: string[]): Promise<Record<string, unknown>> {
-  const lines: string[] = [];
-  jest.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
-  const program = new Command().exitOverride();
-  register(program);
-  await program.parseAsync(['render', '--pack', demoPack, '--format', 'json', ...args], { from: 'user' });
-  return JSON.parse(lines.join('\n')) as Record<string, unknown>;
+  const run = await cliInProcess({}, 'render', '--pack', demoPack, '--format', 'json', ...args);
+  if (run.status !== 0 && !run.stdout) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
 }
 
 function eml(name: string, from: string, body: string): string {
