@@ -14,6 +14,7 @@ import {
 } from './cards.js';
 import type { AddonContext } from './context.js';
 import { draftRecipients, formInstant, formString, parameter } from './event.js';
+import { wordTimeIn } from './i18n.js';
 
 /**
  * The compose card: find a template (search, kind, language), fill its typed fields, preview,
@@ -105,17 +106,21 @@ export async function clientTimeSections(ctx: AddonContext, options: { recipient
       }
       throw error;
     }
+    const word = wordTimeIn(ctx.lang, t);
     if (!answer.timeZone || !answer.localTime) {
-      widgets.push(decorated(email, t('zoneUnknown'), answer.reasons[0]));
+      widgets.push(decorated(email, t('zoneUnknown'), answer.reasonTexts[0] ? word(answer.reasonTexts[0]) : undefined));
       continue;
     }
     const clock = answer.localTime.slice(11, 16);
-    widgets.push(decorated(email, `${t('localTime')}: ${clock} (${answer.timeZone}) · ${answer.status}`, answer.reasons.length ? `${t('because')}: ${answer.reasons.join('; ')}` : undefined));
+    const reasons = answer.reasonTexts.map(word).join(t('listSeparator'));
+    widgets.push(decorated(email, `${t('localTime')}: ${clock} (${answer.timeZone}) · ${word(answer.statusText)}`, reasons ? `${t('because')}: ${reasons}` : undefined));
     if (!first || !schedule) continue;
     first = false;
+    // open now: sending now is the rep's own Send button; the slots are all later (their next morning first)
+    if (answer.inBusinessHours) widgets.push(paragraph(plain(t('openNow'))));
     const slots = [
-      ...(answer.nextSlot && !answer.inBusinessHours ? [{ label: t('sendAt'), at: answer.nextSlot }] : []),
-      ...answer.alternatives.map((a) => ({ label: a.label, at: a.at })),
+      ...(answer.nextSlot ? [{ label: answer.inBusinessHours ? t('nextOpening') : t('sendAt'), at: answer.nextSlot }] : []),
+      ...answer.alternatives.filter((a) => a.at !== answer.nextSlot).map((a) => ({ label: word(a.labelText), at: a.at })),
     ];
     for (const slot of slots.slice(0, 4)) {
       const mine = formatLocalIso(ctx.timeZone, Date.parse(slot.at)).slice(0, 16).replace('T', ' ');

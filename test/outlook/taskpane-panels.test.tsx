@@ -15,14 +15,16 @@ describe('task pane: client time, signature, CRM, languages', () => {
   const closed: ClientTime = {
     timeZone: 'Europe/Berlin',
     confidence: 'medium',
-    reasons: ['customer Hamburg Import GmbH is in Germany'],
+    reasons: ['Germany keeps one clock: Europe/Berlin'],
+    reasonTexts: [{ code: 'ct.reason.oneClock', params: { country: 'DE', zone: 'Europe/Berlin' } }],
     localTime: '2026-11-23T05:30:00+01:00',
     inBusinessHours: false,
     status: 'closed: before business hours (opens 09:00)',
+    statusText: { code: 'ct.status.beforeHours', params: { opens: '09:00' } },
     nextSlot: '2026-11-23T08:00:00.000Z',
     alternatives: [
-      { label: 'their 09:00 today', at: '2026-11-23T08:00:00.000Z', clientLocal: '2026-11-23T09:00:00+01:00' },
-      { label: 'their 14:00 today', at: '2026-11-23T13:00:00.000Z', clientLocal: '2026-11-23T14:00:00+01:00' },
+      { label: 'their 09:00 today', labelText: { code: 'ct.slot.today', params: { time: '09:00' } }, at: '2026-11-23T08:00:00.000Z', clientLocal: '2026-11-23T09:00:00+01:00' },
+      { label: 'their 14:00 today', labelText: { code: 'ct.slot.today', params: { time: '14:00' } }, at: '2026-11-23T13:00:00.000Z', clientLocal: '2026-11-23T14:00:00+01:00' },
     ],
   };
 
