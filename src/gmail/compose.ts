@@ -270,10 +270,13 @@ async function attemptRender(ctx: AddonContext): Promise<Attempt> {
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
     // Missing or invalid values: the form again, naming each one.
+    // name each field in the rep's UI language (the store's label is in the template's language); a broken template is not a field
+    const labelOf = (d: { path: string; label?: string }) =>
+      d.path === '(template)' ? ctx.t('templateBroken') : (template.fields?.find((f) => f.name === d.path) ? fieldLabel(template.fields.find((f) => f.name === d.path)!, ctx.lang).replace(/ \*$/, '') : (d.label ?? d.path));
     const problems = error.details?.length
-      ? error.details.map((d) => ctx.t('invalid', { label: String((d as { label?: string }).label ?? d.path), message: d.message }))
+      ? error.details.map((d) => ctx.t('invalid', { label: labelOf(d as { path: string; label?: string }), message: d.message }))
       : [error.message];
-    const names = (error.details ?? []).map((d) => String((d as { label?: string }).label ?? d.path));
+    const names = (error.details ?? []).map((d) => labelOf(d as { path: string; label?: string }));
     const message = error.code === 'missing_values' ? ctx.t('missing', { list: names.join(', ') }) : error.message;
     return { ok: false, card: await templateCard(ctx, ref, raw, problems), message };
   }

@@ -45,6 +45,7 @@ export const en = {
   'templates.reply': 'Reply with this template',
   'templates.replied': 'The reply form is open with the template.',
   'templates.blocked': 'Cannot insert yet. These values are missing:',
+  'templates.templateBroken': 'the template itself has an error (ask your admin to fix the pack)',
   'templates.invalid': 'Fix these fields first:',
   'templates.locked': 'Locked by your admin',
 

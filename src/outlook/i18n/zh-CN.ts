@@ -47,6 +47,7 @@ export const zhCN: Record<MessageKey, Message> = {
   'templates.reply': '用此模板回复',
   'templates.replied': '已打开带有模板内容的回复窗口。',
   'templates.blocked': '暂时无法插入，以下内容缺失：',
+  'templates.templateBroken': '模板本身有错误（请管理员修复模板包）',
   'templates.invalid': '请先修正以下字段：',
   'templates.locked': '已由管理员锁定',
 
