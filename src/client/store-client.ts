@@ -1,6 +1,7 @@
 import type { PackTemplate, PublishedPack } from '../core/pack/schema.js';
 import type { LanguageReason, LanguageSource } from '../core/compose/language.js';
 import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
+import type { TimeText } from '../core/clienttime/messages.js';
 
 export type { PublishedPack, LoggedMail };
 /** A task as the store answers it; creating or rescheduling also says which due rule applied. */
@@ -43,11 +44,15 @@ export interface ClientTime {
   timeZone: string | null;
   confidence: string;
   reasons: string[];
+  /** the reasons as codes the face words in the rep's language */
+  reasonTexts: TimeText[];
   localTime: string | null;
   inBusinessHours: boolean;
   status: string;
+  statusText: TimeText;
+  /** their next opening after now (their next business morning while they are open); null when the zone is unknown */
   nextSlot: string | null;
-  alternatives: { label: string; at: string; clientLocal: string; repLocal?: string }[];
+  alternatives: { label: string; labelText: TimeText; at: string; clientLocal: string; repLocal?: string }[];
 }
 
 export interface RenderedTemplate {

@@ -16,6 +16,7 @@ import {
 } from './cards.js';
 import type { AddonContext } from './context.js';
 import { draftRecipients, formInstant, formString, parameter } from './event.js';
+import { wordTimeIn } from './i18n.js';
 
 /**
  * The compose card: find a template (search, kind, language), fill its typed fields, preview,
@@ -128,17 +129,21 @@ export async function clientTimeSections(ctx: AddonContext, options: { recipient
       }
       throw error;
     }
+    const word = wordTimeIn(ctx.lang, t);
     if (!answer.timeZone || !answer.localTime) {
-      widgets.push(decorated(email, t('zoneUnknown'), answer.reasons[0]));
+      widgets.push(decorated(email, t('zoneUnknown'), answer.reasonTexts[0] ? word(answer.reasonTexts[0]) : undefined));
       continue;
     }
     const clock = answer.localTime.slice(11, 16);
-    widgets.push(decorated(email, `${t('localTime')}: ${clock} (${answer.timeZone}) · ${answer.status}`, answer.reasons.length ? `${t('because')}: ${answer.reasons.join('; ')}` : undefined));
+    const reasons = answer.reasonTexts.map(word).join(t('listSeparator'));
+    widgets.push(decorated(email, `${t('localTime')}: ${clock} (${answer.timeZone}) · ${word(answer.statusText)}`, reasons ? `${t('because')}: ${reasons}` : undefined));
     if (!first || !schedule) continue;
     first = false;
+    // open now: sending now is the rep's own Send button; the slots are all later (their next morning first)
+    if (answer.inBusinessHours) widgets.push(paragraph(plain(t('openNow'))));
     const slots = [
-      ...(answer.nextSlot && !answer.inBusinessHours ? [{ label: t('sendAt'), at: answer.nextSlot }] : []),
-      ...answer.alternatives.map((a) => ({ label: a.label, at: a.at })),
+      ...(answer.nextSlot ? [{ label: answer.inBusinessHours ? t('nextOpening') : t('sendAt'), at: answer.nextSlot }] : []),
+      ...answer.alternatives.filter((a) => a.at !== answer.nextSlot).map((a) => ({ label: word(a.labelText), at: a.at })),
     ];
     for (const slot of slots.slice(0, 4)) {
       const mine = formatLocalIso(ctx.timeZone, Date.parse(slot.at)).slice(0, 16).replace('T', ' ');
@@ -302,10 +307,13 @@ async function attemptRender(ctx: AddonContext): Promise<Attempt> {
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
     // Missing or invalid values: the form again, naming each one.
+    // name each field in the rep's UI language (the store's label is in the template's language); a broken template is not a field
+    const labelOf = (d: { path: string; label?: string }) =>
+      d.path === '(template)' ? ctx.t('templateBroken') : (template.fields?.find((f) => f.name === d.path) ? fieldLabel(template.fields.find((f) => f.name === d.path)!, ctx.lang).replace(/ \*$/, '') : (d.label ?? d.path));
     const problems = error.details?.length
-      ? error.details.map((d) => ctx.t('invalid', { label: String((d as { label?: string }).label ?? d.path), message: d.message }))
+      ? error.details.map((d) => ctx.t('invalid', { label: labelOf(d as { path: string; label?: string }), message: d.message }))
       : [error.message];
-    const names = (error.details ?? []).map((d) => String((d as { label?: string }).label ?? d.path));
+    const names = (error.details ?? []).map((d) => labelOf(d as { path: string; label?: string }));
     const message = error.code === 'missing_values' ? ctx.t('missing', { list: names.join(', ') }) : error.message;
     return { ok: false, card: await templateCard(ctx, ref, raw, problems), message };
   }

@@ -1,10 +1,15 @@
+import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../core/clienttime/messages.js';
+import { translator as coreTranslator, uiLanguageOf, type Message, type Params, type UiLanguage } from '../core/i18n/index.js';
+
 /**
  * Card strings in English and Simplified Chinese, chosen from the user's Gmail locale
- * (`commonEventObject.userLocale`, sent because the descriptor sets `useLocaleFromApp`).
- * `{name}` placeholders are filled with already-neutralised text by the caller.
+ * (`commonEventObject.userLocale`, sent because the descriptor sets `useLocaleFromApp`) by
+ * core/i18n's one rule. `{name}` placeholders are filled with already-neutralised text by the
+ * caller, through core/i18n's helper.
  */
 
 const en = {
+  ...CLIENT_TIME_EN,
   appName: 'tradepane',
   homeTitle: 'tradepane',
   homeSubtitle: 'Templates, client time and CRM for {email}',
@@ -42,6 +47,7 @@ const en = {
   subject: 'Subject',
   back: 'Back',
   missing: 'Cannot insert yet: {list}',
+  templateBroken: 'the template itself (ask your admin to fix it)',
   inserted: 'Inserted “{title}”.',
   invalid: '{label}: {message}',
   lineItems: '{label} (one line per item: {columns}, separated by “|”)',
@@ -51,6 +57,16 @@ const en = {
   zoneUnknown: 'Their time zone is unknown',
   because: 'Because',
   sendAt: 'Send at their next good time',
+  nextOpening: 'Their next business morning',
+  openNow: 'They are open now: send as usual, or schedule for a later time below.',
+  listSeparator: '; ',
+  noSubject: '(no subject)',
+  'sendStatus.pending': 'Scheduled',
+  'sendStatus.sending': 'Sending',
+  'sendStatus.sent': 'Sent',
+  'sendStatus.failed': 'Failed',
+  'sendStatus.cancelled': 'Cancelled',
+  'sendStatus.gone': 'Draft gone',
   yourTime: 'your time {time}',
   schedule: 'Schedule',
   scheduleThis: 'Schedule for {label}',
@@ -75,6 +91,7 @@ const en = {
   logged: 'Logged to the CRM.',
   alreadyLogged: 'Already in the CRM (logged by {who}).',
   turnIntoTask: 'Turn into task',
+  taskDays: { one: 'in {count} business day (their {at})', other: 'in {count} business days (their {at})' },
   taskCreated: 'Task created, due {due}.',
   taskExisting: 'You already have a task for this mail, due {due}.',
   replyWithTemplate: 'Reply with a template',
@@ -96,7 +113,8 @@ const en = {
 
 export type StringKey = keyof typeof en;
 
-const zh: Record<StringKey, string> = {
+const zh: Record<StringKey, Message> = {
+  ...CLIENT_TIME_ZH_CN,
   appName: 'tradepane',
   homeTitle: 'tradepane',
   homeSubtitle: '{email} 的模板、客户时间和 CRM',
@@ -134,6 +152,7 @@ const zh: Record<StringKey, string> = {
   subject: '主题',
   back: '返回',
   missing: '暂时无法插入：{list}',
+  templateBroken: '模板本身（请管理员修复）',
   inserted: '已插入“{title}”。',
   invalid: '{label}：{message}',
   lineItems: '{label}（每行一项：{columns}，用“|”分隔）',
@@ -143,6 +162,16 @@ const zh: Record<StringKey, string> = {
   zoneUnknown: '对方时区未知',
   because: '依据',
   sendAt: '在对方下一个合适时间发送',
+  nextOpening: '对方下一个工作日上午',
+  openNow: '对方现在正在上班：可直接发送，或在下方选择稍后的时间定时发送。',
+  listSeparator: '；',
+  noSubject: '（无主题）',
+  'sendStatus.pending': '已定时',
+  'sendStatus.sending': '正在发送',
+  'sendStatus.sent': '已发送',
+  'sendStatus.failed': '发送失败',
+  'sendStatus.cancelled': '已取消',
+  'sendStatus.gone': '草稿已不存在',
   yourTime: '您的时间 {time}',
   schedule: '定时发送',
   scheduleThis: '定时于 {label}',
@@ -167,6 +196,7 @@ const zh: Record<StringKey, string> = {
   logged: '已记录到 CRM。',
   alreadyLogged: '已在 CRM 中（由 {who} 记录）。',
   turnIntoTask: '转为任务',
+  taskDays: '{count} 个工作日（对方时间 {at}）',
   taskCreated: '任务已创建，截止 {due}。',
   taskExisting: '此邮件已有您的任务，截止 {due}。',
   replyWithTemplate: '用模板回复',
@@ -186,18 +216,22 @@ const zh: Record<StringKey, string> = {
   contactSaved: '已保存：{email}。',
 };
 
+/** The card's UI language; 'zh' is zh-CN (kept short: it also names the pack variant the picker shows first). */
 export type Lang = 'en' | 'zh';
 
-/** zh for any Chinese locale written in Simplified script (zh, zh-CN, zh-SG, zh-Hans); English otherwise. */
 export function langOf(userLocale: string | undefined): Lang {
-  const l = (userLocale ?? '').toLowerCase().replace('_', '-');
-  if (l === 'zh' || l.startsWith('zh-cn') || l.startsWith('zh-sg') || l.startsWith('zh-hans')) return 'zh';
-  return 'en';
+  return uiLanguageOf(userLocale) === 'zh-CN' ? 'zh' : 'en';
 }
 
-export type Translate = (key: StringKey, vars?: Record<string, string>) => string;
+export const uiLanguageOfLang = (lang: Lang): UiLanguage => (lang === 'zh' ? 'zh-CN' : 'en');
+
+export type Translate = (key: StringKey, vars?: Params) => string;
 
 export function translator(lang: Lang): Translate {
-  const table: Record<StringKey, string> = lang === 'zh' ? zh : en;
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+  return coreTranslator<StringKey>({ en, 'zh-CN': zh }, uiLanguageOfLang(lang));
+}
+
+/** A client-time text (status, reason, slot label) in the card's language, from this catalogue. */
+export function wordTimeIn(lang: Lang, t: Translate): (text: TimeText) => string {
+  return (text) => wordTime(text, uiLanguageOfLang(lang), t);
 }

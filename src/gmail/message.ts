@@ -10,6 +10,7 @@ import { addressesOf } from '../server/google/gmail-api.js';
 import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, textInput, type AddonResponse, type Card, type Section, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';
+import { wordTimeIn } from './i18n.js';
 
 /**
  * The message card (contextual trigger: a mail is open): the sender's local time learnt from the
@@ -51,9 +52,10 @@ export async function messageCard(ctx: AddonContext): Promise<Card> {
     }
     try {
       const answer = await clientTimeFor(ctx.tdb, ctx.principal.userId, { email: sender, now: ctx.now, repTimeZone: ctx.timeZone, ...(offset && message.dateHeader ? { dateHeader: message.dateHeader } : {}) });
+      const word = wordTimeIn(ctx.lang, t);
       if (answer.localTime && answer.timeZone) {
-        widgets.push(decorated(t('senderTime'), `${answer.localTime.slice(11, 16)} (${answer.timeZone}) · ${answer.status}`, offset ? t('learnedFromDate', { offset }) : answer.reasons.join('; ')));
-      } else widgets.push(decorated(t('senderTime'), t('zoneUnknown'), answer.reasons[0]));
+        widgets.push(decorated(t('senderTime'), `${answer.localTime.slice(11, 16)} (${answer.timeZone}) · ${word(answer.statusText)}`, offset ? t('learnedFromDate', { offset }) : answer.reasonTexts.map(word).join(t('listSeparator'))));
+      } else widgets.push(decorated(t('senderTime'), t('zoneUnknown'), answer.reasonTexts[0] ? word(answer.reasonTexts[0]) : undefined));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       widgets.push(decorated(t('senderTime'), error.message));
@@ -64,7 +66,7 @@ export async function messageCard(ctx: AddonContext): Promise<Card> {
   const crm: Widget[] = [];
   if (logged) crm.push(paragraph(plain(t('alreadyLogged', { who: logged.loggedBy }))));
   crm.push(
-    dropdown('taskDays', t('turnIntoTask'), TASK_DAY_CHOICES.map((d) => ({ text: ctx.lang === 'zh' ? `${d} 个工作日（对方时间 ${TASK_AT}）` : `in ${d} business day${d === 1 ? '' : 's'} (their ${TASK_AT})`, value: String(d), selected: d === TASK_DEFAULT_DAYS }))),
+    dropdown('taskDays', t('turnIntoTask'), TASK_DAY_CHOICES.map((d) => ({ text: t('taskDays', { count: d, at: TASK_AT }), value: String(d), selected: d === TASK_DEFAULT_DAYS }))),
     buttons(
       ...(logged ? [] : [button(t('logToCrm'), ctx.target('/message/log'))]),
       button(t('turnIntoTask'), ctx.target('/message/task')),

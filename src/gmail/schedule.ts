@@ -3,6 +3,7 @@ import { AppError } from '../server/errors.js';
 import { button, buttons, card, datePicker, decorated, notify, paragraph, plain, pushCard, section, updateCard, type AddonResponse, type Button, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { formInstant, parameter } from './event.js';
+import type { StringKey, Translate } from './i18n.js';
 
 /**
  * Scheduling from Gmail. Gmail's API has no scheduled send, so the store queues the draft
@@ -55,6 +56,16 @@ export async function scheduleDraft(ctx: AddonContext): Promise<AddonResponse> {
   return { renderActions: { action: { navigations: [{ pushCard: list }], notification: { text: scheduled } } } };
 }
 
+const STATUS_KEYS: Record<string, StringKey> = {
+  pending: 'sendStatus.pending',
+  sending: 'sendStatus.sending',
+  sent: 'sendStatus.sent',
+  failed: 'sendStatus.failed',
+  cancelled: 'sendStatus.cancelled',
+  gone: 'sendStatus.gone',
+};
+const statusWord = (t: Translate, status: string) => (STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : status);
+
 export async function scheduledCard(ctx: AddonContext): Promise<Card> {
   const t = ctx.t;
   const port = ctx.services.scheduling;
@@ -62,7 +73,7 @@ export async function scheduledCard(ctx: AddonContext): Promise<Card> {
   const items = await port.list(ctx);
   if (items.length === 0) return card(t('scheduledList'), [section([paragraph(plain(t('homeNothingScheduled')))])]);
   const sections = items.map((item) => {
-    const widgets: Widget[] = [decorated(item.status, item.subject || '(no subject)', `${item.to.join(', ')} · ${repClock(ctx, Date.parse(item.sendAt))} (${ctx.timeZone})`)];
+    const widgets: Widget[] = [decorated(statusWord(t, item.status), item.subject || t('noSubject'), `${item.to.join(', ')} · ${repClock(ctx, Date.parse(item.sendAt))} (${ctx.timeZone})`)];
     if (item.reason) widgets.push(paragraph(plain(item.reason)));
     if (item.status === 'pending') {
       widgets.push(datePicker(`at_${item.id}`, t('newTime'), 'DATE_AND_TIME', Date.parse(item.sendAt), Math.round(offsetMinutes(ctx, Date.parse(item.sendAt)))));

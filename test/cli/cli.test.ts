@@ -104,7 +104,8 @@ describe('the tradepane command', () => {
     const r = await cli('slot', '--to', 'buyer@acme.com.sa', '--now', '2026-11-27T07:00:00Z', '--json');
     expect(r.status).toBe(0);
     const answer = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(answer)).toEqual(['timeZone', 'confidence', 'reasons', 'localTime', 'inBusinessHours', 'nextSlot', 'alternatives']);
+    expect(Object.keys(answer)).toEqual(['timeZone', 'confidence', 'reasons', 'localTime', 'inBusinessHours', 'nextSlot', 'alternatives', 'status', 'statusText', 'reasonTexts']);
+    expect(answer.statusText).toEqual({ code: 'ct.status.closedDay', params: {}, reason: { code: 'ct.day.notWorkingIn', params: { weekday: 5, country: 'SA' } } });
     // Friday 10:00 in Riyadh: the Saudi weekend; Sunday 09:00 +03:00 is 06:00Z.
     expect(answer).toMatchObject({ timeZone: 'Asia/Riyadh', localTime: '2026-11-27T10:00:00+03:00', inBusinessHours: false, nextSlot: '2026-11-29T06:00:00.000Z' });
     expect(answer.reasons).toEqual(expect.arrayContaining([expect.stringContaining('.com.sa')]));
@@ -116,6 +117,10 @@ describe('the tradepane command', () => {
     const line = await cli('slot', '--to', 'einkauf@firma.de', '--now', '2026-11-30T08:30:00Z', '--rep-tz', 'Asia/Shanghai');
     expect(line.status).toBe(0);
     expect(line.stdout).toMatch(/^einkauf@firma\.de: Europe\/Berlin \(medium\), local time 2026-11-30T09:30:00\+01:00, open/);
+    // open on Monday 09:30: the next opening is Tuesday 09:00 Berlin = 16:00 Shanghai, every time in both clocks
+    expect(line.stdout).toContain('  open now: send now, or at their next opening\n');
+    expect(line.stdout).toContain('  next opening: 2026-12-01T09:00:00+01:00 theirs, 2026-12-01T16:00:00+08:00 yours (Asia/Shanghai)\n');
+    expect(line.stdout).toContain('  or their 14:00 today: 2026-11-30T14:00:00+01:00 theirs, 2026-11-30T21:00:00+08:00 yours (Asia/Shanghai)\n');
     for (const [args, named] of [
       [['--tz', 'Mars/Base'], 'Mars/Base'],
       [['--country', 'XQ'], 'XQ'],

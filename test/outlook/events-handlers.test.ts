@@ -208,6 +208,26 @@ describe.each(storeKinds())('Outlook event handlers against the store on $name',
     expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
   });
 
+  it('send outside hours in zh-TW: the whole alert is Chinese, the status too (one language rule with the task pane)', async () => {
+    await run('onNewMessageComposeHandler');
+    at('2025-06-07T12:00:00Z'); // Saturday 14:00 in Berlin
+    signIn();
+    installOffice(state, { displayLanguage: 'zh-TW' });
+    const [warned] = await run('onMessageSendHandler');
+    expect(warned).toMatchObject({ allowEvent: false, cancelLabel: '定时到对方 09:00' });
+    expect(warned?.errorMessage).toContain('休息：星期六不是德国的工作日');
+    // no English word except the name and the zone-less clock
+    expect(warned?.errorMessage?.replace('Hans', '')).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it('"schedule for their 09:00" while they are open: their next business morning, not now', async () => {
+    await run('onNewMessageComposeHandler');
+    at('2025-06-04T09:00:00Z'); // Wednesday 11:00 in Berlin, open
+    signIn();
+    expect(await run('scheduleForClientMorning')).toEqual([null]);
+    expect(state.delayDeliveryTime).toEqual(new Date('2025-06-05T07:00:00.000Z')); // Thursday 09:00+02
+  });
+
   it('with no token at all, compose still completes and send fails open', async () => {
     storage.clear();
     expect(await run('onNewMessageComposeHandler')).toEqual([null]);

@@ -15,14 +15,16 @@ describe('task pane: client time, signature, CRM, languages', () => {
   const closed: ClientTime = {
     timeZone: 'Europe/Berlin',
     confidence: 'medium',
-    reasons: ['customer Hamburg Import GmbH is in Germany'],
+    reasons: ['Germany keeps one clock: Europe/Berlin'],
+    reasonTexts: [{ code: 'ct.reason.oneClock', params: { country: 'DE', zone: 'Europe/Berlin' } }],
     localTime: '2026-11-23T05:30:00+01:00',
     inBusinessHours: false,
     status: 'closed: before business hours (opens 09:00)',
+    statusText: { code: 'ct.status.beforeHours', params: { opens: '09:00' } },
     nextSlot: '2026-11-23T08:00:00.000Z',
     alternatives: [
-      { label: 'their 09:00 today', at: '2026-11-23T08:00:00.000Z', clientLocal: '2026-11-23T09:00:00+01:00' },
-      { label: 'their 14:00 today', at: '2026-11-23T13:00:00.000Z', clientLocal: '2026-11-23T14:00:00+01:00' },
+      { label: 'their 09:00 today', labelText: { code: 'ct.slot.today', params: { time: '09:00' } }, at: '2026-11-23T08:00:00.000Z', clientLocal: '2026-11-23T09:00:00+01:00' },
+      { label: 'their 14:00 today', labelText: { code: 'ct.slot.today', params: { time: '14:00' } }, at: '2026-11-23T13:00:00.000Z', clientLocal: '2026-11-23T14:00:00+01:00' },
     ],
   };
 
@@ -102,11 +104,40 @@ describe('task pane: client time, signature, CRM, languages', () => {
     expect(logged[0]).toEqual({ messageId: '<m1@x>', threadId: 'c1', direction: 'inbound', dateHeader: 'Fri, 20 Nov 2026 09:00:00 +0100', sentAt: '2026-11-20T08:00:00.000Z', from: 'Anna <anna@hamburg-import.de>', to: ['rep@example.test'], subject: 'Inquiry', via: 'outlook' });
   });
 
+  it('client time in Chinese: status, reasons, slot buttons and confidence from the catalogue, not English', async () => {
+    renderPane(recordingHost(composeItem(), { language: 'zh-CN' }), storeStub({ myPacks: async () => [quotePack], clientTime: async () => closed }));
+    fireEvent.click(await screen.findByRole('tab', { name: '客户时间' }));
+    await screen.findByText('休息：尚未上班（09:00 开始）');
+    expect(screen.getByText('德国只有一个时间：Europe/Berlin')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '定时发送：对方今天 09:00' })).toBeTruthy();
+    expect(screen.getByText('时区：Europe/Berlin（可信度：中）')).toBeTruthy();
+    expect(screen.queryByText(/closed: before business hours/)).toBeNull();
+  });
+
+  it('open now: says so, and the slot offered is their next business morning, never now', async () => {
+    const open: ClientTime = {
+      ...closed,
+      inBusinessHours: true,
+      localTime: '2026-11-23T10:30:00+01:00',
+      status: 'open until 18:00',
+      statusText: { code: 'ct.status.open', params: { until: '18:00' } },
+      nextSlot: '2026-11-24T08:00:00.000Z',
+      alternatives: [{ label: 'their 09:00 tomorrow', labelText: { code: 'ct.slot.tomorrow', params: { time: '09:00' } }, at: '2026-11-24T08:00:00.000Z', clientLocal: '2026-11-24T09:00:00+01:00' }],
+    };
+    const host = recordingHost(composeItem());
+    renderPane(host, storeStub({ myPacks: async () => [quotePack], clientTime: async () => open }));
+    fireEvent.click(await screen.findByRole('tab', { name: 'Client time' }));
+    await screen.findByText(/They are open now\. Send now as usual/);
+    fireEvent.click(screen.getByRole('button', { name: 'Send at their 09:00 tomorrow' }));
+    await screen.findByText(/^Scheduled: goes out/);
+    expect(host.delay?.toISOString()).toBe('2026-11-24T08:00:00.000Z');
+  });
+
   it('follows Office into Simplified Chinese, and the Chinese catalogue covers every message', async () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     expect(uiLanguageOf('zh-CN')).toBe('zh-CN');
     expect(uiLanguageOf('zh-Hans-CN')).toBe('zh-CN');
-    expect(uiLanguageOf('zh-TW')).toBe('en');
+    expect(uiLanguageOf('zh-TW')).toBe('zh-CN'); // one rule with the on-send alert: Traditional Chinese readers get Chinese
     expect(uiLanguageOf('de-DE')).toBe('en');
     expect(translator('zh-CN')('templates.results', { count: 3 })).toBe('共 3 个模板');
     renderPane(recordingHost(composeItem(), { language: 'zh-CN' }), storeStub({ myPacks: async () => [quotePack] }));

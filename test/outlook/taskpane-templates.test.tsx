@@ -80,6 +80,20 @@ describe('task pane: templates', () => {
     expect(host.inserted).toEqual([]);
   });
 
+  it("names missing fields in the pane's language, not the template's, and never lists '(template)'", async () => {
+    const host = recordingHost(composeItem());
+    // the store answers with the labels of the variant it rendered: a Chinese quotation
+    const missing = new StoreError(422, 'missing_values', 'cannot insert yet', [
+      { path: 'product', message: 'required', label: '产品' },
+      { path: '(template)', message: 'the body has a Liquid error' },
+    ]);
+    renderPane(host, storeStub({ myPacks: async () => [quotePack], render: async () => Promise.reject(missing) }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    const list = await screen.findByRole('list', { name: 'Cannot insert yet. These values are missing:' });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Product', 'the template itself has an error (ask your admin to fix the pack)']);
+  });
+
   it('checks typed values before asking the store, naming the field', async () => {
     let asked = false;
     renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack], render: (async () => ((asked = true), rendered)) as never }));

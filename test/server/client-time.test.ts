@@ -54,6 +54,10 @@ describe.each(storeKinds())('client time in the store on $name', (kind) => {
     // Friday 27 Nov 2026, 10:00 in Riyadh: not a working day; next is Sunday at the customer's own 08:00 (+03:00) = 05:00Z.
     const answer = await clientTime('email=buyer@al-noor.com.sa&now=2026-11-27T07:00:00Z');
     expect(answer).toMatchObject({ timeZone: 'Asia/Riyadh', inBusinessHours: false, nextSlot: '2026-11-29T05:00:00.000Z', known: { contact: false, customer: 'Al Noor Trading' } });
+    // the codes the faces word travel through the response schema too
+    expect(answer).toMatchObject({ statusText: { code: 'ct.status.closedDay', params: {}, reason: { code: 'ct.day.notWorkingIn', params: { weekday: 5, country: 'SA' } } } });
+    expect((answer as unknown as { reasonTexts: unknown[] }).reasonTexts.length).toBe(answer.reasons.length);
+    expect((answer as unknown as { alternatives: Array<{ labelText: { code: string } }> }).alternatives[0]!.labelText.code).toBe('ct.slot.onDay');
   });
 
   it("prefers a contact's stored zone, and says it is explicit", async () => {

@@ -1,18 +1,12 @@
+import { translator as coreTranslator, uiLanguageOf, type Translate as CoreTranslate, type UiLanguage } from '../../core/i18n/index.js';
 import { en, type MessageKey } from './en.js';
 import { zhCN } from './zh-CN.js';
 
-export type { MessageKey };
-export type UiLanguage = 'en' | 'zh-CN';
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
-
-const TABLES: Record<UiLanguage, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
-
-/** Chinese for any zh-* browser or choice, English otherwise. */
-export function uiLanguageOf(tag: string | null | undefined): UiLanguage {
-  return tag && /^zh\b/i.test(tag) ? 'zh-CN' : 'en';
-}
+/** The console's catalogues; the language rule and the filling-in are core/i18n's, shared by every face. */
+export type { MessageKey, UiLanguage };
+export { uiLanguageOf };
+export type Translate = CoreTranslate<MessageKey>;
 
 export function translator(language: UiLanguage): Translate {
-  const table = TABLES[language];
-  return (key, values = {}) => (table[key] ?? en[key]).replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in values ? String(values[name]) : whole));
+  return coreTranslator<MessageKey>({ en, 'zh-CN': zhCN }, language);
 }

@@ -1,7 +1,8 @@
+import type { Message } from '../../core/i18n/index.js';
 import type { MessageKey } from './en.js';
 
 /** 简体中文。键与 en.ts 相同；{name} 为占位值。 */
-export const zhCN: Record<MessageKey, string> = {
+export const zhCN: Record<MessageKey, Message> = {
   'app.title': 'tradepane 管理控制台',
   'app.tenant': '公司：{name}',
   'app.signedInAs': '当前登录：{email}',

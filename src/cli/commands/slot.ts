@@ -19,12 +19,21 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { to: string; country?: string; tz?: string; dateHeader?: string; phone?: string; now?: string; start?: string; end?: string; repTz?: string; tenant?: string; json?: boolean }) => {
       const { ClientTimeError, slotFor } = await import('../../core/clienttime/index.js');
+      const { formatLocalIso, normalizeTimeZone } = await import('../../core/clienttime/zones.js');
       let now = new Date();
       if (opts.now !== undefined) {
         now = new Date(opts.now);
         if (!/^\d{4}-\d{2}-\d{2}T/.test(opts.now) || Number.isNaN(now.getTime())) throw new CliError(`--now: "${opts.now}" is not an ISO-8601 instant such as 2026-11-27T07:00:00Z`);
       }
       if ((opts.start === undefined) !== (opts.end === undefined)) throw new CliError('--start and --end go together');
+      // the readable lines give every time in both clocks: the rep's is --rep-tz, else this machine's
+      let repZone: string;
+      try {
+        repZone = opts.repTz ? normalizeTimeZone(opts.repTz, '--rep-tz') : (Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+      } catch (error) {
+        if (error instanceof ClientTimeError) throw new CliError(error.message);
+        throw error;
+      }
       let answer: SlotAnswer;
       try {
         if (opts.tenant) {
@@ -60,16 +69,21 @@ export function register(program: Command): void {
         throw error;
       }
       if (opts.json) {
-        const { timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives } = answer;
-        console.log(JSON.stringify({ timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives }));
+        // the documented fields first, unchanged; the codes the faces word (and the status) after them
+        const { timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives, status, statusText, reasonTexts } = answer;
+        console.log(JSON.stringify({ timeZone, confidence, reasons, localTime, inBusinessHours, nextSlot, alternatives, status, statusText, reasonTexts, notices: answer.notices }));
         return;
       }
       if (!answer.timeZone) {
         console.log(`${opts.to}: time zone unknown — ${answer.reasons.join('; ')}`);
         return;
       }
-      console.log(`${opts.to}: ${answer.timeZone} (${answer.confidence}), local time ${answer.localTime}, ${answer.status}; send at ${answer.nextSlot}`);
+      const clientZone = answer.timeZone;
+      const both = (iso: string) => `${formatLocalIso(clientZone, Date.parse(iso))} theirs, ${formatLocalIso(repZone, Date.parse(iso))} yours (${repZone})`;
+      console.log(`${opts.to}: ${answer.timeZone} (${answer.confidence}), local time ${answer.localTime}, ${answer.status}`);
+      if (answer.inBusinessHours) console.log('  open now: send now, or at their next opening');
+      if (answer.nextSlot) console.log(`  next opening: ${both(answer.nextSlot)}`);
       for (const reason of answer.reasons) console.log(`  because ${reason}`);
-      for (const alt of answer.alternatives) console.log(`  or ${alt.label}: ${alt.clientLocal}${alt.repLocal ? ` (your ${alt.repLocal})` : ''}`);
+      for (const alt of answer.alternatives) if (alt.at !== answer.nextSlot) console.log(`  or ${alt.label}: ${both(alt.at)}`);
     });
 }

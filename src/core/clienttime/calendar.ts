@@ -1,9 +1,11 @@
 import { chinaArrangementOn } from './china-arrangements.js';
-import { addDays, assertCivilDate, formatClock, isoWeekday, parseClock, weekdayName } from './civil.js';
-import { countryName, normalizeCountry } from './countries.js';
+import { addDays, assertCivilDate, formatClock, isoWeekday, parseClock } from './civil.js';
+import { normalizeCountry } from './countries.js';
 import { ClientTimeError } from './errors.js';
+import { holidayNameZh } from './holiday-names.js';
 import { publicHolidayOn } from './holidays.js';
 import type { IslamicFeast } from './islamic-holidays.js';
+import { english, timeText, type TimeText } from './messages.js';
 import { workWeekOf } from './work-weeks.js';
 import { normalizeTimeZone } from './zones.js';
 
@@ -123,23 +125,33 @@ export function calendarNoticeText(notice: CalendarNotice): string {
   return `${notice.holiday} on ${notice.date}: date announced locally, may move by a day`;
 }
 
-function inCountry(calendar: BusinessCalendar): string {
-  return calendar.country ? ` in ${countryName(calendar.country)}` : '';
+/** The holiday's name for the texts: English, and Chinese where known (China's own table, else date-holidays'). */
+function holidayParams(country: string, localDate: string, name: string): Record<string, string> {
+  const arranged = country === 'CN' ? chinaArrangementOn(localDate) : null;
+  const nameZh = arranged && (arranged.kind === 'off' || arranged.kind === 'make-up workday') && arranged.arrangement.name === name ? arranged.arrangement.nameZh : holidayNameZh(country, localDate, name);
+  return nameZh ? { holiday: name, holidayZh: nameZh } : { holiday: name };
 }
 
-/** Whether the buyer works on a local date, and why, in words a rep can read. */
-export function isWorkingDay(calendar: BusinessCalendar, localDate: string): { working: boolean; reason: string } {
+/** Whether the buyer works on a local date, and why, as a code any face can word. */
+export function dayVerdict(calendar: BusinessCalendar, localDate: string): { working: boolean; text: TimeText } {
   assertCivilDate(localDate, 'local date');
-  if (calendar.closedDates.includes(localDate)) return { working: false, reason: `${localDate} is marked closed for this customer` };
+  if (calendar.closedDates.includes(localDate)) return { working: false, text: timeText('ct.day.closedForCustomer', { date: localDate }) };
   if (calendar.country === 'CN') {
     const arranged = chinaArrangementOn(localDate);
     if (arranged.kind === 'make-up workday') {
-      return { working: true, reason: `${weekdayName(isoWeekday(localDate))} ${localDate} is a make-up working day (调休) for the ${arranged.arrangement.name} in China` };
+      return { working: true, text: timeText('ct.day.makeUp', { weekday: isoWeekday(localDate), date: localDate, ...holidayParams('CN', localDate, arranged.arrangement.name) }) };
     }
   }
   const holiday = holidayOn(calendar, localDate);
-  if (holiday) return { working: false, reason: `public holiday (${holiday.name}${holiday.announcedLocally ? '; date announced locally: may move by a day' : ''})` };
+  if (holiday) return { working: false, text: timeText(holiday.announcedLocally ? 'ct.day.holidayAnnounced' : 'ct.day.holiday', holidayParams(calendar.country!, localDate, holiday.name)) };
   const weekday = isoWeekday(localDate);
   const working = calendar.workWeek.includes(weekday);
-  return { working, reason: `${weekdayName(weekday)} is ${working ? 'a' : 'not a'} working day${inCountry(calendar)}` };
+  const code = working ? (calendar.country ? 'ct.day.workingIn' : 'ct.day.working') : calendar.country ? 'ct.day.notWorkingIn' : 'ct.day.notWorking';
+  return { working, text: timeText(code, calendar.country ? { weekday, country: calendar.country } : { weekday }) };
+}
+
+/** Whether the buyer works on a local date, and why, in English words a rep can read (`dayVerdict` gives the code). */
+export function isWorkingDay(calendar: BusinessCalendar, localDate: string): { working: boolean; reason: string } {
+  const { working, text } = dayVerdict(calendar, localDate);
+  return { working, reason: english(text) };
 }

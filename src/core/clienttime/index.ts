@@ -4,10 +4,11 @@
  */
 export { ClientTimeError } from './errors.js';
 export { inferTimeZone, type Confidence, type ZoneEvidence, type ZoneInference } from './infer.js';
-export { businessCalendar, calendarNotices, calendarNoticeText, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type CalendarNotice, type HolidayVerdict, type HoursOverride } from './calendar.js';
+export { businessCalendar, calendarNotices, calendarNoticeText, dayVerdict, holidayOn, isWorkingDay, DEFAULT_HOURS, type BusinessCalendar, type CalendarNotice, type HolidayVerdict, type HoursOverride } from './calendar.js';
 export { nextSlot, slotFor, type Alternative, type SlotAnswer, type SlotComputation } from './slot.js';
 export { dueIn, type Due, type DueRule } from './due.js';
 export { CHINA_ARRANGEMENTS, CHINA_ARRANGEMENT_YEARS, type ChinaHolidayArrangement } from './china-arrangements.js';
 export { HOLIDAYS_BY_COUNTRY, hasUmmAlQura, hijriOf, type IslamicFeast } from './islamic-holidays.js';
 export { WORK_WEEK_BY_COUNTRY } from './work-weeks.js';
 export { ZONES_BY_COUNTRY } from './zone-table.js';
+export { CLIENT_TIME_CATALOG, CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, english, regionName, timeParams, wordTime, type TimeCode, type TimeText, type TimeTranslate } from './messages.js';

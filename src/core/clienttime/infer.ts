@@ -1,6 +1,23 @@
-import { countryName, countryOfZone, normalizeCountry, readEmailDomain, readPhone, zonesOfCountry } from './countries.js';
+import { countryOfZone, normalizeCountry, readEmailDomain, readPhone, zonesOfCountry } from './countries.js';
 import { parseDateHeader, type DateHeader } from './date-header.js';
+import { english, timeText, type TimeCode, type TimeText } from './messages.js';
 import { formatOffset, isSupportedTimeZone, knownTableZones, normalizeTimeZone, offsetMinutesAt } from './zones.js';
+
+/** The reasons as English lines (the JSON's `reasons`) and as codes (`reasonTexts`), kept in step. */
+class Notes {
+  readonly reasons: string[] = [];
+  readonly texts: TimeText[] = [];
+  push(code: TimeCode, params: Record<string, string | number> = {}): void {
+    const text = timeText(code, params);
+    this.texts.push(text);
+    this.reasons.push(english(text));
+  }
+  unshift(code: TimeCode, params: Record<string, string | number> = {}): void {
+    const text = timeText(code, params);
+    this.texts.unshift(text);
+    this.reasons.unshift(english(text));
+  }
+}
 
 export type Confidence = 'explicit' | 'high' | 'medium' | 'low' | 'none';
 
@@ -24,50 +41,52 @@ export interface ZoneInference {
   confidence: Confidence;
   /** readable by a rep, strongest evidence first */
   reasons: string[];
+  /** the same reasons as codes with parameters, for the faces to word */
+  reasonTexts: TimeText[];
   /** zones still possible, likeliest first */
   candidates: string[];
 }
 
 interface CountryClue {
   country: string;
-  source: string;
+  source: 'rep' | 'phone' | 'domain';
 }
 
 /** Country evidence in order of trust: what the rep says, then the phone in their signature, then the mail domain. */
-function countryClues(evidence: ZoneEvidence, reasons: string[]): CountryClue[] {
+function countryClues(evidence: ZoneEvidence, reasons: Notes): CountryClue[] {
   const clues: CountryClue[] = [];
   if (evidence.country) {
     const country = normalizeCountry(evidence.country);
-    clues.push({ country, source: "the rep's choice" });
-    reasons.push(`country ${countryName(country)} (${country}) given by the rep`);
+    clues.push({ country, source: 'rep' });
+    reasons.push('ct.reason.countryByRep', { country, code: country });
   }
   if (evidence.phone) {
     const phone = readPhone(evidence.phone);
     if (phone.kind === 'country') {
-      clues.push({ country: phone.country, source: 'the phone number' });
-      reasons.push(`phone ${evidence.phone.trim()} (+${phone.callingCode}) → ${countryName(phone.country)}`);
+      clues.push({ country: phone.country, source: 'phone' });
+      reasons.push('ct.reason.phoneCountry', { phone: evidence.phone.trim(), callingCode: phone.callingCode, country: phone.country });
     } else if (phone.kind === 'shared-code') {
-      reasons.push(`phone ${evidence.phone.trim()} has calling code +${phone.callingCode}, shared by several countries: says nothing about which`);
+      reasons.push('ct.reason.phoneShared', { phone: evidence.phone.trim(), callingCode: phone.callingCode });
     } else {
-      reasons.push(`phone ${evidence.phone.trim()} has no readable international number (+country code): says nothing about the country`);
+      reasons.push('ct.reason.phoneUnreadable', { phone: evidence.phone.trim() });
     }
   }
   if (evidence.email) {
     const domain = readEmailDomain(evidence.email);
     if (domain.kind === 'country') {
-      clues.push({ country: domain.country, source: 'the e-mail domain' });
-      reasons.push(`e-mail domain ${domain.suffix} → ${countryName(domain.country)}`);
+      clues.push({ country: domain.country, source: 'domain' });
+      reasons.push('ct.reason.domainCountry', { suffix: domain.suffix, country: domain.country });
     } else if (domain.kind === 'free-mail') {
-      reasons.push(`e-mail domain ${domain.domain} is a free-mail provider: says nothing about the country`);
+      reasons.push('ct.reason.domainFreeMail', { domain: domain.domain });
     } else if (domain.kind === 'generic') {
-      reasons.push(`e-mail domain ${domain.domain} ends in ${domain.suffix}, which is not a country: says nothing about where the buyer is`);
+      reasons.push('ct.reason.domainGeneric', { domain: domain.domain, suffix: domain.suffix });
     } else {
-      reasons.push(`e-mail ${JSON.stringify(evidence.email)} has no readable domain`);
+      reasons.push('ct.reason.emailUnreadable', { email: JSON.stringify(evidence.email) });
     }
   }
   const countries = new Set(clues.map((clue) => clue.country));
   if (countries.size > 1) {
-    reasons.push(`the evidence names ${countries.size} countries (${[...countries].map(countryName).join(', ')}); trusted in this order: the rep, the phone, the e-mail domain`);
+    reasons.push('ct.reason.countriesDisagree', { count: countries.size, countries: [...countries].join(',') });
   }
   return clues;
 }
@@ -75,6 +94,8 @@ function countryClues(evidence: ZoneEvidence, reasons: string[]): CountryClue[] 
 function zonesMatchingOffset(zones: readonly string[], header: DateHeader, offsetMinutes: number): string[] {
   return zones.filter((zone) => isSupportedTimeZone(zone) && offsetMinutesAt(zone, header.instantMs) === offsetMinutes);
 }
+
+const said = (notes: Notes) => ({ reasons: notes.reasons, reasonTexts: notes.texts });
 
 /** The sender's calendar date: offsets are compared at that date, so the rep may want to see it. */
 function senderDate(header: DateHeader, offsetMinutes: number): string {
@@ -89,63 +110,60 @@ function senderDate(header: DateHeader, offsetMinutes: number): string {
  * cannot be read; a phone or address that cannot be read is only reported in the reasons.
  */
 export function inferTimeZone(evidence: ZoneEvidence): ZoneInference {
-  const reasons: string[] = [];
+  const reasons = new Notes();
   const storedZone = evidence.storedTimeZone ? normalizeTimeZone(evidence.storedTimeZone, 'stored time zone') : null;
   const clues = countryClues(evidence, reasons);
   const header = evidence.dateHeader ? parseDateHeader(evidence.dateHeader) : null;
   const offset = header?.offsetMinutes ?? null;
-  if (header && offset === null) reasons.push(`Date header ${JSON.stringify(evidence.dateHeader)} carries no UTC offset (-0000): says nothing about the zone`);
+  if (header && offset === null) reasons.push('ct.reason.dateNoOffset', { header: JSON.stringify(evidence.dateHeader) });
 
   if (storedZone) {
-    reasons.unshift(`time zone ${storedZone} set on the ${evidence.storedBy ?? 'contact'}`);
-    if (evidence.storedTimeZone!.trim() !== storedZone) reasons.push(`"${evidence.storedTimeZone!.trim()}" is written ${storedZone} in the IANA database`);
+    reasons.unshift('ct.reason.storedZone', { zone: storedZone, by: evidence.storedBy ?? 'contact' });
+    if (evidence.storedTimeZone!.trim() !== storedZone) reasons.push('ct.reason.zoneSpelling', { written: evidence.storedTimeZone!.trim(), zone: storedZone });
     if (header && offset !== null && offsetMinutesAt(storedZone, header.instantMs) !== offset) {
       const storedOffset = formatOffset(offsetMinutesAt(storedZone, header.instantMs));
-      reasons.push(`note: Date header offset ${formatOffset(offset)} differs from ${storedZone} (${storedOffset} on ${senderDate(header, offset)})`);
+      reasons.push('ct.reason.offsetDiffers', { offset: formatOffset(offset), zone: storedZone, zoneOffset: storedOffset, date: senderDate(header, offset) });
     }
     // the zone's own country decides the holidays: a buyer in the Indian office of an Emirati firm
     const country = countryOfZone(storedZone) ?? clues[0]?.country ?? null;
-    return { timeZone: storedZone, country, confidence: 'explicit', reasons, candidates: [storedZone] };
+    return { timeZone: storedZone, country, confidence: 'explicit', ...said(reasons), candidates: [storedZone] };
   }
 
   if (header && offset !== null) {
-    const offsetText = `Date header offset ${formatOffset(offset)}`;
-    const onDate = `on ${senderDate(header, offset)}`;
+    const offsetText = formatOffset(offset);
+    const onDate = senderDate(header, offset);
     if (clues.length > 0) {
       for (const clue of clues) {
         const matching = zonesMatchingOffset(zonesOfCountry(clue.country), header, offset);
         const zone = matching[0];
         if (zone === undefined) continue;
-        reasons.push(
-          matching.length === 1
-            ? `${offsetText} matches ${zone} ${onDate}`
-            : `${offsetText} matches ${matching.join(', ')} in ${countryName(clue.country)} ${onDate}; picked ${zone}`,
-        );
+        if (matching.length === 1) reasons.push('ct.reason.offsetMatches', { offset: offsetText, zone, date: onDate });
+        else reasons.push('ct.reason.offsetMatchesSeveral', { offset: offsetText, zones: matching.join(', '), country: clue.country, date: onDate, zone });
         const first = clues[0]!;
         if (clue.country !== first.country) {
-          reasons.push(`the offset fits ${countryName(clue.country)} (from ${clue.source}), not ${countryName(first.country)} (from ${first.source})`);
+          reasons.push('ct.reason.offsetFitsOther', { country: clue.country, source: clue.source, firstCountry: first.country, firstSource: first.source });
         }
-        return { timeZone: zone, country: clue.country, confidence: 'high', reasons, candidates: matching };
+        return { timeZone: zone, country: clue.country, confidence: 'high', ...said(reasons), candidates: matching };
       }
       const country = clues[0]!.country;
-      reasons.push(`${offsetText} matches no time zone of ${countryName(country)} ${onDate} (sent while travelling, or by a server with its own clock?)`);
+      reasons.push('ct.reason.offsetMatchesNone', { offset: offsetText, country, date: onDate });
       const fallback = countryMainZone(country, reasons);
       return fallback.timeZone ? { ...fallback, confidence: 'low' } : fallback;
     }
     const matching = zonesMatchingOffset(knownTableZones(), header, offset);
     const only = matching.length === 1 ? matching[0]! : null;
     if (only) {
-      reasons.push(`${offsetText} matches only ${only} ${onDate}`);
-      return { timeZone: only, country: countryOfZone(only), confidence: 'medium', reasons, candidates: matching };
+      reasons.push('ct.reason.offsetOnly', { offset: offsetText, zone: only, date: onDate });
+      return { timeZone: only, country: countryOfZone(only), confidence: 'medium', ...said(reasons), candidates: matching };
     }
-    reasons.push(`${offsetText} fits ${matching.length} time zones ${onDate}: not enough to pick one without a country`);
-    return { timeZone: null, country: null, confidence: 'none', reasons, candidates: matching };
+    reasons.push('ct.reason.offsetAmbiguous', { offset: offsetText, count: matching.length, date: onDate });
+    return { timeZone: null, country: null, confidence: 'none', ...said(reasons), candidates: matching };
   }
 
   const first = clues[0];
   if (first) return countryMainZone(first.country, reasons);
-  reasons.push('no evidence of where the buyer is: set a time zone or country on the contact');
-  return { timeZone: null, country: null, confidence: 'none', reasons, candidates: [] };
+  reasons.push('ct.reason.noEvidence');
+  return { timeZone: null, country: null, confidence: 'none', ...said(reasons), candidates: [] };
 }
 
 /**
@@ -175,15 +193,15 @@ function distinctClocks(country: string, zones: readonly string[]): number {
 }
 
 /** The country's main business zone: 'medium' when the whole country keeps one clock, 'low' when it has several. */
-function countryMainZone(country: string, reasons: string[]): ZoneInference {
+function countryMainZone(country: string, reasons: Notes): ZoneInference {
   const zones = zonesOfCountry(country).filter(isSupportedTimeZone);
   const main = zones[0];
   if (main === undefined) {
-    reasons.push(`no time zone of ${countryName(country)} is known to this system`);
-    return { timeZone: null, country, confidence: 'none', reasons, candidates: [] };
+    reasons.push('ct.reason.noZoneKnown', { country });
+    return { timeZone: null, country, confidence: 'none', ...said(reasons), candidates: [] };
   }
   const clocks = distinctClocks(country, zones);
-  if (clocks > 1) reasons.push(`${countryName(country)} has ${clocks} different clocks; assuming its main business zone ${main}`);
-  else reasons.push(`${countryName(country)} keeps one clock: ${main}`);
-  return { timeZone: main, country, confidence: clocks === 1 ? 'medium' : 'low', reasons, candidates: [...zones] };
+  if (clocks > 1) reasons.push('ct.reason.severalClocks', { country, count: clocks, zone: main });
+  else reasons.push('ct.reason.oneClock', { country, zone: main });
+  return { timeZone: main, country, confidence: clocks === 1 ? 'medium' : 'low', ...said(reasons), candidates: [...zones] };
 }

@@ -1,14 +1,16 @@
-import { businessCalendar, calendarNotices, calendarNoticeText, isWorkingDay, type BusinessCalendar, type CalendarNotice, type HoursOverride } from './calendar.js';
-import { addDays, formatClock, parseClock, shortDayLabel } from './civil.js';
-import { countryName } from './countries.js';
+import { businessCalendar, calendarNotices, calendarNoticeText, dayVerdict, isWorkingDay, type BusinessCalendar, type CalendarNotice, type HoursOverride } from './calendar.js';
+import { addDays, civilDateToUtcMs, formatClock, isoWeekday, parseClock } from './civil.js';
 import { ClientTimeError } from './errors.js';
 import { hasHolidayData } from './holidays.js';
 import { inferTimeZone, type Confidence, type ZoneEvidence } from './infer.js';
+import { english, timeText, type TimeText } from './messages.js';
 import { formatLocalIso, instantOfWallTime, normalizeTimeZone, wallClockAt } from './zones.js';
 
 export interface Alternative {
   /** 'their 09:00 tomorrow', 'their 14:00 today', 'their 09:00 on Sunday 29 Nov' */
   label: string;
+  /** the label as a code with parameters, for the faces to word in the rep's language */
+  labelText: TimeText;
   /** UTC ISO, e.g. 2026-11-29T06:00:00.000Z */
   at: string;
   /** the buyer's wall clock, ISO with offset */
@@ -21,13 +23,20 @@ export interface SlotAnswer {
   timeZone: string | null;
   confidence: Confidence;
   reasons: string[];
+  /** the reasons as codes with parameters, one per reason, same order */
+  reasonTexts: TimeText[];
   /** client's local now, ISO 8601 with offset, seconds precision: '2026-11-27T10:00:00+03:00' */
   localTime: string | null;
   /** false when the zone is unknown */
   inBusinessHours: boolean;
   /** 'open until 18:00', 'closed: Friday is not a working day in Saudi Arabia', 'closed: public holiday (National Day)', 'unknown time zone' */
   status: string;
-  /** now (UTC ISO) when inside hours, else the opening of the next working window; null when the zone is unknown */
+  statusText: TimeText;
+  /**
+   * The opening of their next working window after now (UTC ISO): their next business morning
+   * when they are open now or closed for the day, today's opening before hours. Never now: when
+   * they are open, "send now" is a separate choice (`inBusinessHours`). Null when the zone is unknown.
+   */
   nextSlot: string | null;
   /** a few later send times for the UI, each in the future and inside business hours */
   alternatives: Alternative[];
@@ -35,7 +44,7 @@ export interface SlotAnswer {
   notices: CalendarNotice[];
 }
 
-export type SlotComputation = Omit<SlotAnswer, 'timeZone' | 'confidence' | 'reasons' | 'notices'> & { timeZone: string };
+export type SlotComputation = Omit<SlotAnswer, 'timeZone' | 'confidence' | 'reasons' | 'reasonTexts' | 'notices'> & { timeZone: string };
 
 /** Afternoon slot offered as an alternative, when the buyer's hours include it. */
 const AFTERNOON_MINUTES = 14 * 60;
@@ -87,16 +96,18 @@ function findWindow(checked: CheckedCalendar, fromDate: string, accept: (window:
   throw new ClientTimeError(`no working day within ${MAX_DAYS_AHEAD} days of ${fromDate}: check the work week and closed dates`);
 }
 
-function dayWord(date: string, today: string): string {
-  if (date === today) return 'today';
-  if (date === addDays(today, 1)) return 'tomorrow';
-  return `on ${shortDayLabel(date)}`;
+function slotLabel(time: string, date: string, today: string): TimeText {
+  if (date === today) return timeText('ct.slot.today', { time });
+  if (date === addDays(today, 1)) return timeText('ct.slot.tomorrow', { time });
+  const d = new Date(civilDateToUtcMs(date));
+  return timeText('ct.slot.onDay', { time, weekday: isoWeekday(date), day: d.getUTCDate(), month: d.getUTCMonth() + 1, date });
 }
 
 /**
- * Whether the buyer is in business hours at `now`, and when to send otherwise: now itself inside
- * hours, else the opening of the next working window (weekends, public holidays and closed days
- * skipped), exact across DST changes and in :30/:45 zones.
+ * Whether the buyer is in business hours at `now`, and their next opening: the first working
+ * window that opens after `now` (weekends, public holidays and closed days skipped), exact across
+ * DST changes and in :30/:45 zones. "Send at their 09:00" always means that opening, also while
+ * they are open (then it is their next business morning, not now).
  */
 export function nextSlot(now: Date, calendar: BusinessCalendar, options?: { repTimeZone?: string }): SlotComputation {
   const nowMs = assertInstant(now);
@@ -104,21 +115,23 @@ export function nextSlot(now: Date, calendar: BusinessCalendar, options?: { repT
   const { timeZone } = checked.calendar;
   const repTimeZone = options?.repTimeZone ? normalizeTimeZone(options.repTimeZone, 'rep time zone') : undefined;
   const today = wallClockAt(timeZone, nowMs).date;
-  const todayVerdict = isWorkingDay(checked.calendar, today);
+  const todayVerdict = dayVerdict(checked.calendar, today);
   const todayWindow = windowOn(checked, today);
 
   const inBusinessHours = todayWindow !== null && nowMs >= todayWindow.open && nowMs < todayWindow.close;
-  let status: string;
-  if (inBusinessHours) status = `open until ${checked.calendar.end}`;
-  else if (!todayVerdict.working) status = `closed: ${todayVerdict.reason}`;
-  else if (todayWindow && nowMs < todayWindow.open) status = `closed: before business hours (opens ${checked.calendar.start})`;
-  else status = `closed: after business hours (closed at ${checked.calendar.end})`;
-  const slotMs = inBusinessHours ? nowMs : findWindow(checked, today, (w) => w.open > nowMs).open;
+  let statusText: TimeText;
+  if (inBusinessHours) statusText = timeText('ct.status.open', { until: checked.calendar.end });
+  else if (!todayVerdict.working) statusText = timeText('ct.status.closedDay', {}, todayVerdict.text);
+  else if (todayWindow && nowMs < todayWindow.open) statusText = timeText('ct.status.beforeHours', { opens: checked.calendar.start });
+  else statusText = timeText('ct.status.afterHours', { closed: checked.calendar.end });
+  const slotMs = findWindow(checked, today, (w) => w.open > nowMs).open;
 
   const describe = (instant: number): Alternative => {
     const wall = wallClockAt(timeZone, instant);
+    const labelText = slotLabel(formatClock(wall.hour * 60 + wall.minute), wall.date, today);
     const alternative: Alternative = {
-      label: `their ${formatClock(wall.hour * 60 + wall.minute)} ${dayWord(wall.date, today)}`,
+      label: english(labelText),
+      labelText,
       at: new Date(instant).toISOString(),
       clientLocal: formatLocalIso(timeZone, instant),
     };
@@ -143,7 +156,8 @@ export function nextSlot(now: Date, calendar: BusinessCalendar, options?: { repT
     timeZone,
     localTime: formatLocalIso(timeZone, nowMs),
     inBusinessHours,
-    status,
+    status: english(statusText),
+    statusText,
     nextSlot: new Date(slotMs).toISOString(),
     alternatives,
   };
@@ -157,12 +171,16 @@ export function slotFor(
   const inference = inferTimeZone(input);
   const { confidence } = inference;
   const reasons = [...inference.reasons];
+  const reasonTexts = [...inference.reasonTexts];
   if (!inference.timeZone) {
-    return { timeZone: null, confidence, reasons, localTime: null, inBusinessHours: false, status: 'unknown time zone', nextSlot: null, alternatives: [], notices: [] };
+    const statusText = timeText('ct.status.unknownZone');
+    return { timeZone: null, confidence, reasons, reasonTexts, localTime: null, inBusinessHours: false, status: english(statusText), statusText, nextSlot: null, alternatives: [], notices: [] };
   }
   const calendar = businessCalendar(inference.country, inference.timeZone, input.override, input.defaults);
   if (calendar.country && !hasHolidayData(calendar.country)) {
-    reasons.push(`no public-holiday data for ${countryName(calendar.country)}: only its weekends are known`);
+    const text = timeText('ct.reason.noHolidayData', { country: calendar.country });
+    reasons.push(english(text));
+    reasonTexts.push(text);
   }
   const slot = nextSlot(input.now, calendar, input.repTimeZone ? { repTimeZone: input.repTimeZone } : undefined);
   const notices = slot.localTime && slot.nextSlot ? calendarNotices(calendar, slot.localTime.slice(0, 10), wallClockAt(calendar.timeZone, Date.parse(slot.nextSlot)).date) : [];
@@ -171,9 +189,11 @@ export function slotFor(
     timeZone: slot.timeZone,
     confidence,
     reasons,
+    reasonTexts,
     localTime: slot.localTime,
     inBusinessHours: slot.inBusinessHours,
     status: slot.status,
+    statusText: slot.statusText,
     nextSlot: slot.nextSlot,
     alternatives: slot.alternatives,
     notices,

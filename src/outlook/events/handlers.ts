@@ -133,10 +133,11 @@ export function createHandlers(deps: HandlerDeps) {
     if (!first) return null;
     const time = await withTimeout(() => client.clientTime(first.address, new Date(now())), timing.sendTimeoutMs, 'the client-time request');
     if (time.inBusinessHours || !time.timeZone || !time.localTime) return null;
-    const t = messagesFor(language);
-    const local = formatInZone(time.localTime, time.timeZone, language);
-    const next = time.nextSlot ? formatInZone(time.nextSlot, time.timeZone, language) : null;
-    return { message: t.outsideHours(first.name || first.address, local, time.status, next), canSchedule: Boolean(time.nextSlot) && supportsDelayDelivery() };
+    const m = messagesFor(language);
+    const local = formatInZone(time.localTime, time.timeZone, m.language);
+    const params = { who: first.name || first.address, local, status: m.time(time.statusText) };
+    const message = time.nextSlot ? m.t('outsideHours', { ...params, next: formatInZone(time.nextSlot, time.timeZone, m.language) }) : m.t('outsideHoursNoSlot', params);
+    return { message, canSchedule: Boolean(time.nextSlot) && supportsDelayDelivery() };
   }
 
   async function onSend(event: LaunchEvent): Promise<void> {
@@ -148,7 +149,7 @@ export function createHandlers(deps: HandlerDeps) {
     let report: Promise<unknown> = Promise.resolve();
     try {
       const language = displayLanguage();
-      const t = messagesFor(language);
+      const { t } = messagesFor(language);
       // The cache answers first: a missing signature is caught even when the store is down.
       const lookup = await lookupSignature(source(timing.sendTimeoutMs, Number.POSITIVE_INFINITY));
       const client = await withTimeout(() => deps.client(), timing.sendTimeoutMs, 'the store token').catch(() => null);
@@ -173,8 +174,8 @@ export function createHandlers(deps: HandlerDeps) {
           await settle(report);
           complete({
             allowEvent: false,
-            errorMessage: clip(state === 'missing' ? t.missing : t.altered, 500),
-            cancelLabel: clip(t.reinsert, 20),
+            errorMessage: clip(state === 'missing' ? t('missing') : t('altered'), 500),
+            cancelLabel: clip(t('reinsert'), 20),
             commandId: COMMANDS.reinsertSignature,
             ...(signature.policy.signatureOnSend === 'warn' ? { sendModeOverride: 'promptUser' } : {}),
           });
@@ -191,7 +192,7 @@ export function createHandlers(deps: HandlerDeps) {
           allowEvent: false,
           errorMessage: clip(hours.message, 500),
           sendModeOverride: 'promptUser',
-          ...(hours.canSchedule ? { cancelLabel: clip(t.schedule, 20), commandId: COMMANDS.scheduleForClientMorning } : {}),
+          ...(hours.canSchedule ? { cancelLabel: clip(t('schedule'), 20), commandId: COMMANDS.scheduleForClientMorning } : {}),
         });
         return;
       }
@@ -225,7 +226,7 @@ export function createHandlers(deps: HandlerDeps) {
     const complete = completer(event, log);
     try {
       const outcome = await applySignature(timing.composeTimeoutMs, 0);
-      if (outcome === 'unknown') await notify('tradepane-signature', 'The company signature could not be loaded; check your connection.', 'error').catch(() => undefined);
+      if (outcome === 'unknown') await notify('tradepane-signature', messagesFor(displayLanguage()).t('signatureUnavailable'), 'error').catch(() => undefined);
       return outcome;
     } catch (error) {
       log('could not re-insert the signature', error);
@@ -235,14 +236,16 @@ export function createHandlers(deps: HandlerDeps) {
     }
   }
 
-  /** Function command (and the Smart Alerts action): deliver at the first recipient's next business morning. */
+  /**
+   * Function command (and the Smart Alerts action): deliver at the first recipient's next business
+   * morning — their next opening after now, also when they are open now (the store's nextSlot).
+   */
   async function scheduleForClientMorning(event: LaunchEvent): Promise<Date | null> {
     const complete = completer(event, log);
-    const language = displayLanguage();
-    const t = messagesFor(language);
+    const { t, language } = messagesFor(displayLanguage());
     try {
       if (!supportsDelayDelivery()) {
-        await notify('tradepane-schedule', t.cannotSchedule, 'error').catch(() => undefined);
+        await notify('tradepane-schedule', t('cannotSchedule'), 'error').catch(() => undefined);
         return null;
       }
       const first = (await getRecipients('to'))[0];
@@ -252,7 +255,7 @@ export function createHandlers(deps: HandlerDeps) {
       if (!time.nextSlot) return null;
       const when = new Date(time.nextSlot);
       await setDelayDelivery(when);
-      await notify('tradepane-schedule', t.scheduled(formatInZone(time.nextSlot, time.timeZone, language))).catch(() => undefined);
+      await notify('tradepane-schedule', t('scheduled', { when: formatInZone(time.nextSlot, time.timeZone, language) })).catch(() => undefined);
       return when;
     } catch (error) {
       log('could not schedule the message', error);

@@ -1,34 +1,51 @@
+import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../../core/clienttime/messages.js';
+import { translator, uiLanguageOf, type Message, type Translate, type UiLanguage } from '../../core/i18n/index.js';
+
 /**
- * What the Smart Alerts dialog says, in Office's display language (English and Simplified
- * Chinese). Outlook shows at most 500 characters and 20 for a button label.
+ * What the Smart Alerts dialog and the notifications say, in Office's display language through
+ * core/i18n's one rule (the same as the task pane's: every Chinese tag gets Simplified Chinese).
+ * Outlook shows at most 500 characters and 20 for a button label. Client-time statuses are codes
+ * worded from core's shared client-time fragment.
  */
-const TEXT = {
-  en: {
-    missing: 'Your company signature is missing from this message. Choose "Add signature" to put it back, then send again.',
-    altered: 'Your company signature was changed in this message. Choose "Add signature" to restore it, then send again.',
-    reinsert: 'Add signature',
-    outsideHours: (who: string, local: string, status: string, next: string | null) =>
-      `It is ${local} for ${who} (${status}). ${next ? `Their next business morning is ${next}. ` : ''}Send anyway, or schedule it for their business hours.`,
-    schedule: 'Schedule for 09:00',
-    scheduled: (when: string) => `Scheduled: this message will be delivered at ${when} (recipient's time).`,
-    cannotSchedule: 'This Outlook cannot schedule sending. Use Outlook\'s "Delay delivery" instead.',
-  },
-  zh: {
-    missing: '此邮件缺少公司签名。请点击“添加签名”恢复签名后再发送。',
-    altered: '此邮件中的公司签名已被修改。请点击“添加签名”恢复签名后再发送。',
-    reinsert: '添加签名',
-    outsideHours: (who: string, local: string, status: string, next: string | null) =>
-      `${who} 当地时间为 ${local}（${status}）。${next ? `对方下一个工作日上午为 ${next}。` : ''}仍要发送，或安排在对方工作时间发送。`,
-    schedule: '定时到对方 09:00',
-    scheduled: (when: string) => `已定时：此邮件将于 ${when}（收件人当地时间）送达。`,
-    cannotSchedule: '此版本的 Outlook 无法定时发送，请使用 Outlook 的“延迟传递”。',
-  },
+const en = {
+  ...CLIENT_TIME_EN,
+  missing: 'Your company signature is missing from this message. Choose "Add signature" to put it back, then send again.',
+  altered: 'Your company signature was changed in this message. Choose "Add signature" to restore it, then send again.',
+  reinsert: 'Add signature',
+  signatureUnavailable: 'The company signature could not be loaded; check your connection.',
+  outsideHours: 'It is {local} for {who} ({status}). Their next business morning is {next}. Send anyway, or schedule it for their business hours.',
+  outsideHoursNoSlot: 'It is {local} for {who} ({status}). Send anyway, or schedule it for their business hours.',
+  schedule: 'Schedule for 09:00',
+  scheduled: "Scheduled: this message will be delivered at {when} (recipient's time).",
+  cannotSchedule: 'This Outlook cannot schedule sending. Use Outlook\'s "Delay delivery" instead.',
+} as const;
+
+type Key = keyof typeof en;
+
+const zhCN: Record<Key, Message> = {
+  ...CLIENT_TIME_ZH_CN,
+  missing: '此邮件缺少公司签名。请点击“添加签名”恢复签名后再发送。',
+  altered: '此邮件中的公司签名已被修改。请点击“添加签名”恢复签名后再发送。',
+  reinsert: '添加签名',
+  signatureUnavailable: '无法加载公司签名，请检查网络连接。',
+  outsideHours: '{who} 当地时间为 {local}（{status}）。对方下一个工作日上午为 {next}。仍要发送，或安排在对方工作时间发送。',
+  outsideHoursNoSlot: '{who} 当地时间为 {local}（{status}）。仍要发送，或安排在对方工作时间发送。',
+  schedule: '定时到对方 09:00',
+  scheduled: '已定时：此邮件将于 {when}（收件人当地时间）送达。',
+  cannotSchedule: '此版本的 Outlook 无法定时发送，请使用 Outlook 的“延迟传递”。',
 };
 
-export type Messages = (typeof TEXT)['en'];
+export interface Messages {
+  language: UiLanguage;
+  t: Translate<Key>;
+  /** a client-time status or reason in this language */
+  time(text: TimeText): string;
+}
 
-export function messagesFor(displayLanguage: string): Messages {
-  return /^zh/i.test(displayLanguage) ? TEXT.zh : TEXT.en;
+export function messagesFor(displayLanguage: string | null | undefined): Messages {
+  const language = uiLanguageOf(displayLanguage);
+  const t = translator<Key>({ en, 'zh-CN': zhCN }, language);
+  return { language, t, time: (text) => wordTime(text, language, t) };
 }
 
 /** Outlook's limits for the Smart Alerts dialog. */

@@ -1,5 +1,8 @@
-/** The task pane's English text: the reference catalogue every other language must cover. */
+import { CLIENT_TIME_EN } from '../../core/clienttime/messages.js';
+
+/** The task pane's English text: the reference catalogue every other language must cover (client-time codes from core's shared fragment). */
 export const en = {
+  ...CLIENT_TIME_EN,
   'app.title': 'tradepane',
   'app.loading': 'Loading…',
   'app.noItem': 'Select a message to use tradepane.',
@@ -28,7 +31,7 @@ export const en = {
   'templates.allKinds': 'All kinds',
   'templates.none': 'No packs are published to you yet.',
   'templates.noMatch': 'No template matches "{query}".',
-  'templates.results': '{count} templates',
+  'templates.results': { one: '{count} template', other: '{count} templates' },
   'templates.loadFailed': 'Could not load your templates: {message}',
   'templates.back': 'Back to the list',
   'templates.language': 'Language',
@@ -55,6 +58,7 @@ export const en = {
   'templates.reply': 'Reply with this template',
   'templates.replied': 'The reply form is open with the template.',
   'templates.blocked': 'Cannot insert yet. These values are missing:',
+  'templates.templateBroken': 'the template itself has an error (ask your admin to fix the pack)',
   'templates.invalid': 'Fix these fields first:',
   'templates.locked': 'Locked by your admin',
 
@@ -79,11 +83,18 @@ export const en = {
   'time.noRecipient': 'Add a recipient in To to see their local time.',
   'time.theirTime': 'Their time now: {time}',
   'time.zone': 'Time zone: {zone} ({confidence} confidence)',
+  'time.confidence.explicit': 'set by hand',
+  'time.confidence.high': 'high',
+  'time.confidence.medium': 'medium',
+  'time.confidence.low': 'low',
+  'time.confidence.none': 'no',
   'time.unknownZone': "Their time zone is unknown. Add the contact's country or time zone in the CRM.",
   'time.open': 'Open',
   'time.closed': 'Closed',
   'time.why': 'Why',
   'time.sendNow': 'Now is a good time: send as usual.',
+  'time.openNow': 'They are open now. Send now as usual, or schedule it for their next business morning.',
+  'time.nextMorning': 'Their next business morning',
   'time.sendAt': 'Send at {label}',
   'time.slotBoth': 'Their {client} · your {rep}',
   'time.alternatives': 'Other good times',

@@ -1,7 +1,10 @@
+import type { Message } from '../../core/i18n/index.js';
+import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages.js';
 import type { MessageKey } from './en.js';
 
 /** 任务窗格的简体中文文本：必须覆盖 en.ts 中的每一个键（由类型检查保证）。 */
-export const zhCN: Record<MessageKey, string> = {
+export const zhCN: Record<MessageKey, Message> = {
+  ...CLIENT_TIME_ZH_CN,
   'app.title': 'tradepane',
   'app.loading': '加载中…',
   'app.noItem': '请选择一封邮件以使用 tradepane。',
@@ -57,6 +60,7 @@ export const zhCN: Record<MessageKey, string> = {
   'templates.reply': '用此模板回复',
   'templates.replied': '已打开带有模板内容的回复窗口。',
   'templates.blocked': '暂时无法插入，以下内容缺失：',
+  'templates.templateBroken': '模板本身有错误（请管理员修复模板包）',
   'templates.invalid': '请先修正以下字段：',
   'templates.locked': '已由管理员锁定',
 
@@ -81,11 +85,18 @@ export const zhCN: Record<MessageKey, string> = {
   'time.noRecipient': '请在“收件人”中添加地址以查看对方当地时间。',
   'time.theirTime': '对方当前时间：{time}',
   'time.zone': '时区：{zone}（可信度：{confidence}）',
+  'time.confidence.explicit': '人工设置',
+  'time.confidence.high': '高',
+  'time.confidence.medium': '中',
+  'time.confidence.low': '低',
+  'time.confidence.none': '无',
   'time.unknownZone': '对方时区未知。请在 CRM 中补充联系人的国家或时区。',
   'time.open': '营业中',
   'time.closed': '非营业时间',
   'time.why': '原因',
   'time.sendNow': '现在发送正合适，照常发送即可。',
+  'time.openNow': '对方现在正在上班。可以照常立即发送，或定时到对方下一个工作日上午。',
+  'time.nextMorning': '对方下一个工作日上午',
   'time.sendAt': '定时发送：{label}',
   'time.slotBoth': '对方 {client} · 您 {rep}',
   'time.alternatives': '其他合适时间',

@@ -50,7 +50,10 @@ const ContactView = Type.Object({
   lastUtcOffset: nullable(Type.String()),
   lastSeenAt: nullable(Type.String()),
 });
-const Alternative = Type.Object({ label: Type.String(), at: Type.String(), clientLocal: Type.String(), repLocal: Type.Optional(Type.String()) });
+/** A client-time text as a code with parameters (core/clienttime/messages.ts), worded by each face; a closed-day status nests its day reason. */
+const TimeTextDay = Type.Object({ code: Type.String(), params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])) });
+const TimeText = Type.Object({ code: Type.String(), params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])), reason: Type.Optional(TimeTextDay) });
+const Alternative = Type.Object({ label: Type.String(), labelText: TimeText, at: Type.String(), clientLocal: Type.String(), repLocal: Type.Optional(Type.String()) });
 /** A calendar caveat as a code with parameters (core/clienttime CalendarNotice): the faces word it. */
 const CalendarNotice = Type.Union([
   Type.Object({ code: Type.Literal('holiday-announced-locally'), date: Type.String(), holiday: Type.String(), feast: Type.Optional(Type.String()) }),
@@ -301,9 +304,11 @@ export const crmRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = as
             timeZone: nullable(Type.String()),
             confidence: Type.String(),
             reasons: Type.Array(Type.String()),
+            reasonTexts: Type.Array(TimeText),
             localTime: nullable(Type.String()),
             inBusinessHours: Type.Boolean(),
             status: Type.String(),
+            statusText: TimeText,
             nextSlot: nullable(Type.String()),
             alternatives: Type.Array(Alternative),
             notices: Type.Array(CalendarNotice),

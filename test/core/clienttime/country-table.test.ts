@@ -16,11 +16,13 @@ interface Row {
   holiday: string;
   now: string;
   nextSlot: string;
+  /** in business hours at `now`: nextSlot is then their next business morning, never now */
+  openNow?: boolean;
 }
 
 /**
  * Every expectation below was worked out by hand from the country's rules, not copied from the
- * engine. Default hours 09:00–18:00, end exclusive. "in hours → now" means nextSlot === now.
+ * engine. Default hours 09:00–18:00, end exclusive. A row open at `now` (openNow) expects the next working day's 09:00.
  */
 const ROWS: Row[] = [
   // ── Middle East and North Africa ─────────────────────────────────────────────────────────
@@ -66,7 +68,7 @@ const ROWS: Row[] = [
   // Dublin still on GMT (summer time starts 29 Mar) Mon 16 Mar 18:00 → Tue 17 St Patrick's → Wed 18 09:00Z
   { country: 'IE', zone: 'Europe/Dublin', workWeek: MON_FRI, holiday: '2026-03-17', now: '2026-03-16T18:00:00Z', nextSlot: '2026-03-18T09:00:00.000Z' },
   // Athens (+02) Fri 09:00:00 exactly: opening instant is inside → now
-  { country: 'GR', zone: 'Europe/Athens', workWeek: MON_FRI, holiday: '2026-03-25', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'GR', zone: 'Europe/Athens', workWeek: MON_FRI, holiday: '2026-03-25', now: FRI, nextSlot: '2026-11-30T07:00:00.000Z', openNow: true },
   // Moscow (+03) Thu 11 Jun 18:00 → Fri 12 Russia Day → Mon 15 Jun 09:00+03 = 06:00Z
   { country: 'RU', zone: 'Europe/Moscow', workWeek: MON_FRI, holiday: '2026-06-12', now: '2026-06-11T15:00:00Z', nextSlot: '2026-06-15T06:00:00.000Z' },
 
@@ -90,7 +92,7 @@ const ROWS: Row[] = [
   { country: 'ZA', zone: 'Africa/Johannesburg', workWeek: MON_FRI, holiday: '2026-12-16', now: '2026-12-15T16:00:00Z', nextSlot: '2026-12-17T07:00:00.000Z' },
   { country: 'NG', zone: 'Africa/Lagos', workWeek: MON_FRI, holiday: '2026-10-01', now: FRI, nextSlot: '2026-11-27T08:00:00.000Z' },
   // Nairobi (+03) Fri 10:00 → in hours → now
-  { country: 'KE', zone: 'Africa/Nairobi', workWeek: MON_FRI, holiday: '2026-10-20', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'KE', zone: 'Africa/Nairobi', workWeek: MON_FRI, holiday: '2026-10-20', now: FRI, nextSlot: '2026-11-30T06:00:00.000Z', openNow: true },
 
   // ── Asia ─────────────────────────────────────────────────────────────────────────────────
   // Shanghai (+08) Wed 30 Sep 18:00 → 1–7 Oct National Day (State Council table) → Thu 8 Oct 09:00+08 = 01:00Z
@@ -98,25 +100,25 @@ const ROWS: Row[] = [
   // Tokyo (+09) Fri 1 May 18:00 → Sat, Sun 3 Constitution, Mon 4 Greenery, Tue 5 Children's,
   // Wed 6 substitute for the 3rd → Thu 7 May 09:00+09 = 00:00Z
   { country: 'JP', zone: 'Asia/Tokyo', workWeek: MON_FRI, holiday: '2026-05-06', now: '2026-05-01T09:00:00Z', nextSlot: '2026-05-07T00:00:00.000Z' },
-  { country: 'KR', zone: 'Asia/Seoul', workWeek: MON_FRI, holiday: '2026-10-09', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'KR', zone: 'Asia/Seoul', workWeek: MON_FRI, holiday: '2026-10-09', now: FRI, nextSlot: '2026-11-30T00:00:00.000Z', openNow: true },
   // Kolkata (+05:30) Fri 23 Jan 18:15 → weekend → Mon 26 Republic Day → Tue 27 09:00+05:30 = 03:30Z
   { country: 'IN', zone: 'Asia/Kolkata', workWeek: MON_FRI, holiday: '2026-01-26', now: '2026-01-23T12:45:00Z', nextSlot: '2026-01-27T03:30:00.000Z' },
-  { country: 'ID', zone: 'Asia/Jakarta', workWeek: MON_FRI, holiday: '2026-08-17', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'VN', zone: 'Asia/Ho_Chi_Minh', workWeek: MON_FRI, holiday: '2026-09-02', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'TH', zone: 'Asia/Bangkok', workWeek: MON_FRI, holiday: '2026-12-10', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'MY', zone: 'Asia/Kuala_Lumpur', workWeek: MON_FRI, holiday: '2026-08-31', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'ID', zone: 'Asia/Jakarta', workWeek: MON_FRI, holiday: '2026-08-17', now: FRI, nextSlot: '2026-11-30T02:00:00.000Z', openNow: true },
+  { country: 'VN', zone: 'Asia/Ho_Chi_Minh', workWeek: MON_FRI, holiday: '2026-09-02', now: FRI, nextSlot: '2026-11-30T02:00:00.000Z', openNow: true },
+  { country: 'TH', zone: 'Asia/Bangkok', workWeek: MON_FRI, holiday: '2026-12-10', now: FRI, nextSlot: '2026-11-30T02:00:00.000Z', openNow: true },
+  { country: 'MY', zone: 'Asia/Kuala_Lumpur', workWeek: MON_FRI, holiday: '2026-08-31', now: FRI, nextSlot: '2026-11-30T01:00:00.000Z', openNow: true },
   // Singapore (+08) Fri 7 Aug 18:00 → Sat, Sun 9 National Day, Mon 10 its substitute → Tue 11 09:00+08 = 01:00Z
   { country: 'SG', zone: 'Asia/Singapore', workWeek: MON_FRI, holiday: '2026-08-10', now: '2026-08-07T10:00:00Z', nextSlot: '2026-08-11T01:00:00.000Z' },
-  { country: 'PH', zone: 'Asia/Manila', workWeek: MON_FRI, holiday: '2026-06-12', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'PK', zone: 'Asia/Karachi', workWeek: MON_FRI, holiday: '2026-08-14', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'PH', zone: 'Asia/Manila', workWeek: MON_FRI, holiday: '2026-06-12', now: FRI, nextSlot: '2026-12-01T01:00:00.000Z', openNow: true },
+  { country: 'PK', zone: 'Asia/Karachi', workWeek: MON_FRI, holiday: '2026-08-14', now: FRI, nextSlot: '2026-11-30T04:00:00.000Z', openNow: true },
   // Kazakhstan keeps +05 everywhere since March 2024: Almaty Fri 12:00 → now
-  { country: 'KZ', zone: 'Asia/Almaty', workWeek: MON_FRI, holiday: '2026-12-16', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'UZ', zone: 'Asia/Tashkent', workWeek: MON_FRI, holiday: '2026-09-01', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'KZ', zone: 'Asia/Almaty', workWeek: MON_FRI, holiday: '2026-12-16', now: FRI, nextSlot: '2026-11-30T04:00:00.000Z', openNow: true },
+  { country: 'UZ', zone: 'Asia/Tashkent', workWeek: MON_FRI, holiday: '2026-09-01', now: FRI, nextSlot: '2026-11-30T04:00:00.000Z', openNow: true },
   // Brunei (+08) Fri 15:00: Friday is the day of prayer, Saturday works → Sat 28 Nov 09:00+08 = 01:00Z
   { country: 'BN', zone: 'Asia/Brunei', workWeek: [1, 2, 3, 4, 6], holiday: '2026-02-23', now: FRI, nextSlot: '2026-11-28T01:00:00.000Z' },
-  { country: 'HK', zone: 'Asia/Hong_Kong', workWeek: MON_FRI, holiday: '2026-07-01', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'TW', zone: 'Asia/Taipei', workWeek: MON_FRI, holiday: '2026-06-19', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
-  { country: 'LK', zone: 'Asia/Colombo', workWeek: MON_FRI, holiday: '2026-02-04', now: FRI, nextSlot: '2026-11-27T07:00:00.000Z' },
+  { country: 'HK', zone: 'Asia/Hong_Kong', workWeek: MON_FRI, holiday: '2026-07-01', now: FRI, nextSlot: '2026-11-30T01:00:00.000Z', openNow: true },
+  { country: 'TW', zone: 'Asia/Taipei', workWeek: MON_FRI, holiday: '2026-06-19', now: FRI, nextSlot: '2026-11-30T01:00:00.000Z', openNow: true },
+  { country: 'LK', zone: 'Asia/Colombo', workWeek: MON_FRI, holiday: '2026-02-04', now: FRI, nextSlot: '2026-11-30T03:30:00.000Z', openNow: true },
 
   // ── Oceania ──────────────────────────────────────────────────────────────────────────────
   // Sydney (+11 summer time) Fri 18:00 exactly → Mon 30 Nov 09:00+11 = Sun 29 22:00Z
@@ -139,14 +141,14 @@ describe('country table', () => {
     expect(['medium', 'low']).toContain(inferred.confidence);
   });
 
-  it.each(ROWS)('$country: work week, holiday $holiday closed, next slot from $now', ({ country, zone, workWeek, holiday, now, nextSlot: expected }) => {
+  it.each(ROWS)('$country: work week, holiday $holiday closed, next slot from $now', ({ country, zone, workWeek, holiday, now, nextSlot: expected, openNow }) => {
     const calendar = businessCalendar(country, zone);
     expect(calendar.workWeek).toEqual(workWeek);
     expect(holidayOn(calendar, holiday)).not.toBeNull();
     expect(isWorkingDay(calendar, holiday)).toEqual({ working: false, reason: expect.stringMatching(/^public holiday \(.+\)$/) });
     const slot = nextSlot(new Date(now), calendar);
     expect(slot.nextSlot).toBe(expected);
-    expect(slot.inBusinessHours).toBe(expected === new Date(now).toISOString());
+    expect(slot.inBusinessHours).toBe(openNow ?? false);
   });
 });
 

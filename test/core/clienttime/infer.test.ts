@@ -173,7 +173,7 @@ describe('e-mail domains', () => {
     'someone@proton.me', 'someone@protonmail.com', 'someone@zoho.com',
   ])('free mail %s proves nothing', (email) => {
     const inferred = inferTimeZone({ email });
-    expect(inferred).toEqual({ timeZone: null, country: null, confidence: 'none', reasons: expect.any(Array), candidates: [] });
+    expect(inferred).toEqual({ timeZone: null, country: null, confidence: 'none', reasons: expect.any(Array), reasonTexts: expect.any(Array), candidates: [] });
     expect(inferred.reasons[0]).toContain('free-mail provider');
   });
 
@@ -211,7 +211,7 @@ describe('Date header parsing', () => {
 
 describe('no evidence', () => {
   it('says so', () => {
-    expect(inferTimeZone({})).toEqual({ timeZone: null, country: null, confidence: 'none', reasons: [expect.stringContaining('no evidence')], candidates: [] });
+    expect(inferTimeZone({})).toEqual({ timeZone: null, country: null, confidence: 'none', reasons: [expect.stringContaining('no evidence')], reasonTexts: [{ code: 'ct.reason.noEvidence', params: {} }], candidates: [] });
     expect(inferTimeZone({ email: null, phone: null, country: null, dateHeader: null, storedTimeZone: null }).timeZone).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ describe('slotFor: the Riyadh Friday', () => {
   });
 
   it('offers the next openings and the next afternoon, in both clocks', () => {
-    expect(answer.alternatives).toEqual([
+    expect(answer.alternatives.map(({ labelText: _code, ...rest }) => rest)).toEqual([
       { label: 'their 09:00 on Sunday 29 Nov', at: '2026-11-29T06:00:00.000Z', clientLocal: '2026-11-29T09:00:00+03:00', repLocal: '2026-11-29T14:00:00+08:00' },
       { label: 'their 14:00 on Sunday 29 Nov', at: '2026-11-29T11:00:00.000Z', clientLocal: '2026-11-29T14:00:00+03:00', repLocal: '2026-11-29T19:00:00+08:00' },
       { label: 'their 09:00 on Monday 30 Nov', at: '2026-11-30T06:00:00.000Z', clientLocal: '2026-11-30T09:00:00+03:00', repLocal: '2026-11-30T14:00:00+08:00' },
@@ -31,10 +31,10 @@ describe('slotFor: the Riyadh Friday', () => {
 describe('status and alternatives inside and around hours', () => {
   const berlin = businessCalendar('DE', 'Europe/Berlin');
 
-  it('open: now is the slot; alternatives are later today and tomorrow', () => {
+  it('open: the slot is their next business morning, not now; alternatives are later today and tomorrow', () => {
     // Tue 24 Nov 2026 10:30 CET
     const slot = nextSlot(date('2026-11-24T09:30:00.123Z'), berlin);
-    expect(slot).toMatchObject({ timeZone: 'Europe/Berlin', localTime: '2026-11-24T10:30:00+01:00', inBusinessHours: true, status: 'open until 18:00', nextSlot: '2026-11-24T09:30:00.123Z' });
+    expect(slot).toMatchObject({ timeZone: 'Europe/Berlin', localTime: '2026-11-24T10:30:00+01:00', inBusinessHours: true, status: 'open until 18:00', nextSlot: '2026-11-25T08:00:00.000Z' });
     expect(slot.alternatives.map((a) => [a.label, a.at])).toEqual([
       ['their 14:00 today', '2026-11-24T13:00:00.000Z'],
       ['their 09:00 tomorrow', '2026-11-25T08:00:00.000Z'],
@@ -72,6 +72,32 @@ describe('status and alternatives inside and around hours', () => {
     const calendar = businessCalendar('DE', 'Europe/Berlin', { start: '07:00', end: '13:00' });
     const slot = nextSlot(date('2026-11-24T09:30:00Z'), calendar);
     expect(slot.alternatives.map((a) => a.label)).toEqual(['their 07:00 tomorrow', 'their 07:00 on Thursday 26 Nov']);
+  });
+});
+
+describe('send at their next opening: never now, also while they are open', () => {
+  const berlin = businessCalendar('DE', 'Europe/Berlin');
+  const riyadh = businessCalendar('SA', 'Asia/Riyadh');
+
+  it.each([
+    // [now (UTC), what it is for them, expected next opening (UTC)]
+    ['2026-11-24T08:00:00.000Z', 'Berlin Tue 09:00, the very minute they open', berlin, '2026-11-25T08:00:00.000Z'], // Wed 09:00+01
+    ['2026-11-24T16:59:00.000Z', 'Berlin Tue 17:59, a minute before closing', berlin, '2026-11-25T08:00:00.000Z'],
+    ['2026-11-27T13:00:00.000Z', 'Berlin Fri 14:00: the weekend is skipped', berlin, '2026-11-30T08:00:00.000Z'], // Mon 09:00+01
+    ['2026-10-02T08:00:00.000Z', 'Berlin Fri 2 Oct 10:00 before German Unity Day (Sat) and a Sunday', berlin, '2026-10-05T07:00:00.000Z'], // Mon 09:00+02
+    ['2026-11-26T07:00:00.000Z', 'Riyadh Thu 10:00: Friday and Saturday are their weekend', riyadh, '2026-11-29T06:00:00.000Z'], // Sun 09:00+03
+  ])('%s (%s) → %s', (now, _what, calendar, expected) => {
+    const slot = nextSlot(date(now), calendar);
+    expect(slot.inBusinessHours).toBe(true);
+    expect(slot.nextSlot).toBe(expected);
+    expect(slot.statusText.code).toBe('ct.status.open');
+  });
+
+  it('slotFor agrees: open now, the slot is their next morning and the first alternative is not now', () => {
+    const answer = slotFor({ email: 'buyer@firma.de', now: date('2026-11-24T09:30:00Z') }); // Tue 10:30 Berlin
+    expect(answer.inBusinessHours).toBe(true);
+    expect(answer.nextSlot).toBe('2026-11-25T08:00:00.000Z');
+    expect(answer.alternatives.every((a) => Date.parse(a.at) > Date.parse('2026-11-24T09:30:00Z'))).toBe(true);
   });
 });
 
@@ -183,9 +209,11 @@ describe('unknown zone and bad input', () => {
       timeZone: null,
       confidence: 'none',
       reasons: expect.arrayContaining([expect.stringContaining('free-mail')]),
+      reasonTexts: expect.arrayContaining([{ code: 'ct.reason.domainFreeMail', params: { domain: 'gmail.com' } }]),
       localTime: null,
       inBusinessHours: false,
       status: 'unknown time zone',
+      statusText: { code: 'ct.status.unknownZone', params: {} },
       nextSlot: null,
       alternatives: [],
       notices: [],

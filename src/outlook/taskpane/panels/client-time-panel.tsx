@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import type { ClientTime } from '../../../client/store-client.js';
+import { wordTime, type TimeText } from '../../../core/clienttime/messages.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant, parseLocalInput, repTimeZone, toLocalInput } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -45,6 +47,7 @@ export default function ClientTimePanel() {
   const answer = lookup.state.status === 'done' ? lookup.state.value : null;
   const theirs = (iso: string | Date) => formatInstant(iso, answer?.timeZone ?? undefined, language);
   const yours = (iso: string | Date) => formatInstant(iso, mine, language);
+  const slotLabel = (text: TimeText | undefined) => (text ? wordTime(text, language, t) : undefined);
 
   const slotButton = (at: string, label: string) =>
     canSchedule ? (
@@ -77,8 +80,10 @@ export default function ClientTimePanel() {
       )}
       {answer?.nextSlot && (
         <>
-          {answer.inBusinessHours ? <Body1>{t('time.sendNow')}</Body1> : slotButton(answer.nextSlot, answer.alternatives.find((a) => a.at === answer.nextSlot)?.label ?? theirs(answer.nextSlot))}
-          {!answer.inBusinessHours && <Caption1>{t('time.slotBoth', { client: theirs(answer.nextSlot), rep: yours(answer.nextSlot) })}</Caption1>}
+          {/* open now: sending now is its own choice (Outlook's Send); the slot is always their next opening, never now */}
+          {answer.inBusinessHours && <Body1>{t('time.openNow')}</Body1>}
+          {slotButton(answer.nextSlot, slotLabel(answer.alternatives.find((a) => a.at === answer.nextSlot)?.labelText) ?? theirs(answer.nextSlot))}
+          <Caption1>{t('time.slotBoth', { client: theirs(answer.nextSlot), rep: yours(answer.nextSlot) })}</Caption1>
           {answer.alternatives.filter((a) => a.at !== answer.nextSlot).length > 0 && (
             <>
               <Subtitle2 as="h3">{t('time.alternatives')}</Subtitle2>
@@ -88,9 +93,9 @@ export default function ClientTimePanel() {
                   .map((a) => (
                     <li key={a.at}>
                       {canSchedule ? (
-                        <Button onClick={() => void schedule.run(new Date(a.at))}>{t('time.sendAt', { label: a.label })}</Button>
+                        <Button onClick={() => void schedule.run(new Date(a.at))}>{t('time.sendAt', { label: slotLabel(a.labelText) ?? a.label })}</Button>
                       ) : (
-                        <Body1>{a.label}</Body1>
+                        <Body1>{slotLabel(a.labelText) ?? a.label}</Body1>
                       )}
                       <br />
                       <Caption1>{t('time.slotBoth', { client: theirs(a.at), rep: yours(a.at) })}</Caption1>
@@ -128,9 +133,19 @@ export default function ClientTimePanel() {
   );
 }
 
+const CONFIDENCE_KEYS: Record<string, MessageKey> = {
+  explicit: 'time.confidence.explicit',
+  high: 'time.confidence.high',
+  medium: 'time.confidence.medium',
+  low: 'time.confidence.low',
+  none: 'time.confidence.none',
+};
+
 /** Their clock now, open or closed and why: shared by compose (recipient) and read (sender). */
 export function ClockCard({ answer, email, heading }: { answer: ClientTime; email: string; heading?: string }) {
   const { t, language } = usePane();
+  const word = (text: TimeText) => wordTime(text, language, t);
+  const confidenceWord = (confidence: string) => (CONFIDENCE_KEYS[confidence] ? t(CONFIDENCE_KEYS[confidence]) : confidence);
   const styles = useStyles();
   if (!answer.timeZone || !answer.localTime) {
     return (
@@ -146,16 +161,16 @@ export function ClockCard({ answer, email, heading }: { answer: ClientTime; emai
         <Body1>{heading ?? t('time.theirTime', { time: now })}</Body1>
         <Badge color={answer.inBusinessHours ? 'success' : 'danger'}>{answer.inBusinessHours ? t('time.open') : t('time.closed')}</Badge>
       </div>
-      <Caption1>{answer.status}</Caption1>
+      <Caption1>{word(answer.statusText)}</Caption1>
       <br />
-      <Caption1>{t('time.zone', { zone: answer.timeZone, confidence: answer.confidence })}</Caption1>
-      {answer.reasons.length > 0 && (
+      <Caption1>{t('time.zone', { zone: answer.timeZone, confidence: confidenceWord(answer.confidence) })}</Caption1>
+      {answer.reasonTexts.length > 0 && (
         <details>
           <summary>{t('time.why')}</summary>
           <ul>
-            {answer.reasons.map((r, i) => (
+            {answer.reasonTexts.map((r, i) => (
               <li key={i}>
-                <Caption1>{r}</Caption1>
+                <Caption1>{word(r)}</Caption1>
               </li>
             ))}
           </ul>

@@ -217,7 +217,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
                     {t('templates.blocked')}
                     <ul aria-label={t('templates.blocked')}>
                       {outcome.missing.map((m) => (
-                        <li key={m.path}>{m.label ?? labelOf(m.path)}</li>
+                        <li key={m.path}>{m.path === '(template)' ? t('templates.templateBroken') : template.fields?.some((f) => f.name === m.path) ? labelOf(m.path) : (m.label ?? m.path)}</li>
                       ))}
                     </ul>
                   </MessageBarBody>
