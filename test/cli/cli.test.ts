@@ -104,7 +104,7 @@ describe('the tradepane command', () => {
     const r = await cli('slot', '--to', 'buyer@acme.com.sa', '--now', '2026-11-27T07:00:00Z', '--json');
     expect(r.status).toBe(0);
     const answer = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(answer)).toEqual(['timeZone', 'confidence', 'reasons', 'localTime', 'inBusinessHours', 'nextSlot', 'alternatives', 'status', 'statusText', 'reasonTexts']);
+    expect(Object.keys(answer)).toEqual(['timeZone', 'confidence', 'reasons', 'localTime', 'inBusinessHours', 'nextSlot', 'alternatives', 'status', 'statusText', 'reasonTexts', 'notices']);
     expect(answer.statusText).toEqual({ code: 'ct.status.closedDay', params: {}, reason: { code: 'ct.day.notWorkingIn', params: { weekday: 5, country: 'SA' } } });
     // Friday 10:00 in Riyadh: the Saudi weekend; Sunday 09:00 +03:00 is 06:00Z.
     expect(answer).toMatchObject({ timeZone: 'Asia/Riyadh', localTime: '2026-11-27T10:00:00+03:00', inBusinessHours: false, nextSlot: '2026-11-29T06:00:00.000Z' });

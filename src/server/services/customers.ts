@@ -81,10 +81,13 @@ function validLanguage(raw: string): string | null {
   throw badRequest(`language: "${raw.slice(0, 40)}" is not a language tag (e.g. "de", "pt-BR", "zh-CN")`, [{ path: 'language', message: 'not a BCP 47 language tag' }]);
 }
 
-/** A person's name as typed: control characters (NUL, bidi overrides) removed, spaces collapsed; empty means "not known". */
-function validName(raw: string, path: string): string | null {
+/**
+ * A person's name as typed: control characters (NUL, bidi overrides) removed, spaces collapsed;
+ * empty means "not known". Markup-like text is kept as typed and escaped wherever it is shown
+ * (refusing it would also stop a mailbox sync that learns names from display names).
+ */
+function validName(raw: string, _path: string): string | null {
   const name = raw.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
-  if (/[<>]/.test(name)) throw badRequest(`${path}: a name has no angle brackets`, [{ path, message: 'angle brackets are not part of a name' }]);
   return name || null;
 }
 
