@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '../../core/retry.js';
+
 /**
  * What every CRM connector implements. The store writes its own log first, then queues one
  * delivery per configured connector (the outbox); a worker calls `deliver` until it succeeds,
@@ -127,15 +129,18 @@ export interface ConnectorAdapter<Settings> {
   deliver(event: CrmEvent, settings: Settings, secrets: Record<string, string>): Promise<DeliveryResult>;
 }
 
-/** 429 and 5xx are worth retrying; other 4xx are permanent (bad credentials, bad request). */
-export function classifyHttpFailure(status: number, body: string, retryAfterHeader?: string | null): DeliveryResult {
+/**
+ * 429 and 5xx are worth retrying; other 4xx are permanent (bad credentials, bad request).
+ * Retry-After is read as seconds or an HTTP-date (core/retry.ts), measured from `now`.
+ */
+export function classifyHttpFailure(status: number, body: string, retryAfterHeader?: string | null, now: Date = new Date()): DeliveryResult {
   const retryable = status === 429 || status >= 500 || status === 408;
-  const retryAfterSeconds = retryAfterHeader && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) : undefined;
+  const retryAfterMs = parseRetryAfter(retryAfterHeader, now);
   return {
     ok: false,
     retryable,
     reason: `HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`,
-    ...(retryAfterSeconds !== undefined ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { google, type gmail_v1 } from 'googleapis';
 import type { GoogleAuth } from './credentials.js';
+import { parseRetryAfter } from '../../core/retry.js';
 
 /**
  * THE one Gmail REST adapter of the store (googleapis, Gmail API v1). Every call acts for one
@@ -141,7 +142,7 @@ const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'dai
 const AUTH_GRANT_ERRORS = new Set(['invalid_grant', 'unauthorized_client', 'access_denied', 'invalid_client']);
 
 /** Turns whatever googleapis / gaxios threw into a GmailError. */
-export function gmailFailure(error: unknown, what: string): GmailError {
+export function gmailFailure(error: unknown, what: string, now: Date = new Date()): GmailError {
   if (error instanceof GmailError) return error;
   const e = error as { response?: { status?: unknown; data?: unknown; headers?: unknown }; message?: string; code?: unknown } | null;
   const status = typeof e?.response?.status === 'number' ? e.response.status : null;
@@ -151,7 +152,7 @@ export function gmailFailure(error: unknown, what: string): GmailError {
   const detail = (apiError && typeof apiError.message === 'string' ? apiError.message : undefined) ?? (grantError ? `${grantError}${typeof (data as { error_description?: unknown }).error_description === 'string' ? `: ${(data as { error_description: string }).error_description}` : ''}` : undefined) ?? (typeof data === 'string' && data ? data.slice(0, 200) : undefined) ?? e?.message ?? String(error);
   const reasons = (apiError?.errors ?? []).map((x) => String(x.reason ?? ''));
   const retryAfterRaw = headerValue(e?.response?.headers, 'retry-after');
-  const retryAfterMs = retryAfterRaw && /^\d+$/.test(retryAfterRaw.trim()) ? Number(retryAfterRaw.trim()) * 1000 : retryAfterRaw && !Number.isNaN(Date.parse(retryAfterRaw)) ? Math.max(0, Date.parse(retryAfterRaw) - Date.now()) : undefined;
+  const retryAfterMs = parseRetryAfter(retryAfterRaw, now);
   const message = `${what}: ${status ? `HTTP ${status}: ` : ''}${detail.replace(/\s+/g, ' ').slice(0, 300)}`;
   if (grantError && AUTH_GRANT_ERRORS.has(grantError)) return new GmailError('auth', message, status);
   if (status === null) return new GmailError('retryable', message, null);

@@ -3,6 +3,7 @@ import type { Database } from '../db/tables.js';
 import type { SecretBox } from '../secrets.js';
 import { ADAPTERS } from '../connectors/registry.js';
 import type { CrmEvent, DeliveryResult } from '../connectors/types.js';
+import { retryDelayMs } from '../../core/retry.js';
 
 /**
  * Delivers queued CRM events. Several instances may run it at once: an item is claimed with a
@@ -15,11 +16,8 @@ import type { CrmEvent, DeliveryResult } from '../connectors/types.js';
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
 
-/** 5 s, 10 s, 20 s … capped at an hour, ±25 % so retries from many items do not arrive together. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  const base = Math.min(3_600_000, 5_000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.75 + random() * 0.5));
-}
+/** 5 s, 10 s, 20 s … capped at an hour (±25 % jitter, core/retry.ts). */
+const BACKOFF = { baseMs: 5_000, capMs: 3_600_000, random: Math.random };
 
 export interface WorkResult {
   delivered: number;
@@ -73,7 +71,7 @@ export async function deliverDue(db: Kysely<Database>, box: SecretBox | undefine
       await db.updateTable('outbox').set({ status: 'delivered', attempts, external_id: outcome.externalId ?? null, delivered_at: stamp, last_error: null, lease_owner: null, lease_until: null, updated_at: stamp }).where('id', '=', id).execute();
       result.delivered++;
     } else if (outcome.retryable && attempts < MAX_ATTEMPTS) {
-      const wait = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts));
+      const wait = retryDelayMs(attempts, outcome.retryAfterMs, BACKOFF);
       await db.updateTable('outbox').set({ attempts, last_error: outcome.reason, next_attempt_at: new Date(now.getTime() + wait).toISOString(), lease_owner: null, lease_until: null, updated_at: stamp }).where('id', '=', id).execute();
       result.retried++;
     } else {

@@ -6,6 +6,7 @@ import { TenantDb } from '../db/tenant-db.js';
 import { GoogleCredentials, SEND_SCOPES, type CredentialSource } from '../google/credentials.js';
 import { findSentByMessageId, getDraft, GMAIL_REQUEST_TIMEOUT_MS, gmailClient, GmailError, sendDraft, type Gmail } from '../google/gmail-api.js';
 import { emitSendEvent, eventItem } from '../services/scheduled-sends.js';
+import { retryDelayMs } from '../../core/retry.js';
 
 /**
  * Sends due scheduled Gmail drafts, each exactly once, from any number of worker processes and
@@ -69,12 +70,6 @@ export interface SendPassResult {
   failed: number;
   retried: number;
   skipped: number;
-}
-
-/** base, 2×base, 4×base … capped, ±25 % so many items do not retry together. */
-export function sendBackoffMs(attempt: number, baseMs = 2_000, capMs = 900_000, random = Math.random): number {
-  const base = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.75 + random() * 0.5));
 }
 
 /** Claims up to `batch` due items for this instance in one statement; answers them. */
@@ -256,7 +251,7 @@ class ItemRun {
       return this.finishFailed('failed', `gave up after ${attempts} attempts: ${error.message}`);
     }
     // A `sending` item is never given up here: the next attempt first finds out whether it went.
-    const wait = Math.max(error.retryAfterMs ?? 0, sendBackoffMs(attempts, this.o.backoffBaseMs, this.o.backoffCapMs, this.o.random));
+    const wait = retryDelayMs(attempts, error.retryAfterMs, { baseMs: this.o.backoffBaseMs, capMs: this.o.backoffCapMs, random: this.o.random });
     const done = await this.db
       .updateTable('scheduled_sends')
       .set({ attempts, last_error: `attempt ${attempts} failed, retrying: ${error.message}`, next_attempt_at: new Date(stamp.getTime() + wait).toISOString(), lease_owner: null, lease_until: null, updated_at: stamp.toISOString() })
