@@ -21,6 +21,7 @@ import {
 } from 'liquidjs';
 import { engineFor, type EngineKind } from './engine.js';
 import { literalHtml, scanHtmlContexts, type HtmlContext, type SourcePiece } from './html-context.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * A parsed template plus what the rest of this module needs to know about it: every variable
@@ -275,8 +276,7 @@ function syntaxError(error: unknown): TemplateSyntaxError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-const cache = new Map<string, Preparation>();
-const CACHE_SIZE = 500;
+const cache = new LRUCache<string, Preparation>({ max: 500 });
 
 /**
  * Parses and prepares a subject ('text') or body ('html'). Results are cached by text: packs
@@ -294,7 +294,6 @@ export function prepareTemplate(kind: EngineKind, source: string, options: { str
   } catch (error) {
     result = { ok: false, error: syntaxError(error) };
   }
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, result);
   return result;
 }

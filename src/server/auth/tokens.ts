@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type CryptoKey, type 
 import type { Config } from '../config.js';
 import { unauthorized } from '../errors.js';
 import { DEV_AUDIENCE, DEV_ISSUER } from './dev-keys.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Verification of the bearer tokens the store accepts. Every path checks signature (against the
@@ -66,9 +67,12 @@ export interface TokenVerifierOptions {
  * user takes effect at once.
  */
 class VerifiedTokenCache {
-  private readonly entries = new Map<string, { identity: VerifiedIdentity; until: number }>();
+  // Expiry is checked against the caller's clock below (not lru-cache's ttl), so tests can move time.
+  private readonly entries: LRUCache<string, { identity: VerifiedIdentity; until: number }>;
 
-  constructor(private readonly maxEntries = 10_000, private readonly maxAgeMs = 10 * 60_000) {}
+  constructor(maxEntries = 10_000, private readonly maxAgeMs = 10 * 60_000) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   get(token: string, now = Date.now()): VerifiedIdentity | undefined {
     const hit = this.entries.get(token);
@@ -84,7 +88,6 @@ class VerifiedTokenCache {
     const exp = typeof identity.claims.exp === 'number' ? identity.claims.exp * 1000 : now;
     const until = Math.min(exp, now + this.maxAgeMs);
     if (until <= now) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, { identity, until });
   }
 }

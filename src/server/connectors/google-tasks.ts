@@ -2,6 +2,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { google, type tasks_v1 } from 'googleapis';
 import { GOOGLE_DEFAULT_TOKEN_URL, routeTokenRequests } from '../google/credentials.js';
 import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * A task destination, not a CRM: puts each `task.created` into the **assignee's** Google Tasks
@@ -66,8 +67,7 @@ function normalizeKey(key: string): string {
 type Jwt = InstanceType<typeof google.auth.JWT>;
 
 /** JWT clients (and so their cached tokens) per service account, rep and token endpoint. */
-const clients = new Map<string, Jwt>();
-const CLIENTS_MAX = 500;
+const clients = new LRUCache<string, Jwt>({ max: 500 });
 
 function jwtFor(settings: GoogleTasksSettings, clientEmail: string, privateKey: string, subject: string): { key: string; jwt: Jwt; cached: boolean } {
   const tokenUrl = settings.tokenUrl ?? GOOGLE_DEFAULT_TOKEN_URL;
@@ -85,10 +85,6 @@ function jwtFor(settings: GoogleTasksSettings, clientEmail: string, privateKey: 
   });
   // The outbox retries a failed delivery; gtoken must not retry the token POST itself.
   routeTokenRequests(jwt, tokenUrl);
-  if (clients.size >= CLIENTS_MAX) {
-    const oldest = clients.keys().next();
-    if (!oldest.done) clients.delete(oldest.value);
-  }
   clients.set(key, jwt);
   return { key, jwt, cached: false };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * A task destination, not a CRM: puts each `task.created` into the **assignee's** Microsoft To Do
@@ -70,8 +71,7 @@ interface CachedToken {
   token: string;
   expiresAt: number;
 }
-const tokens = new Map<string, CachedToken>();
-const TOKENS_MAX = 200;
+const tokens = new LRUCache<string, CachedToken>({ max: 200 });
 
 async function call(url: string, init: RequestInit, what: string): Promise<Response> {
   try {
@@ -110,10 +110,6 @@ async function accessToken(settings: MicrosoftTodoSettings, clientId: string, cl
   }
   const expiresIn = Number(data.expires_in);
   if (Number.isFinite(expiresIn) && expiresIn * 1000 > TOKEN_MARGIN_MS) {
-    if (tokens.size >= TOKENS_MAX) {
-      const oldest = tokens.keys().next();
-      if (!oldest.done) tokens.delete(oldest.value);
-    }
     tokens.set(key, { token: data.access_token, expiresAt: Date.now() + expiresIn * 1000 });
   }
   return { key, token: data.access_token, cached: false };

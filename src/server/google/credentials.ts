@@ -8,6 +8,7 @@ import type { Database } from '../db/tables.js';
 import { TenantDb } from '../db/tenant-db.js';
 import type { SecretBox } from '../secrets.js';
 import { audit } from '../services/audit.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * How the store acts in Gmail for a user when the user is not there (the send worker, the
@@ -184,7 +185,7 @@ const CACHE_MAX = 2_000;
  * until shortly before expiry), so a batch of sends for one rep costs one token request.
  */
 export class GoogleCredentials {
-  private readonly cache = new Map<string, GoogleAuth>();
+  private readonly cache = new LRUCache<string, GoogleAuth>({ max: CACHE_MAX });
 
   constructor(
     readonly settings: GoogleApiSettings,
@@ -389,10 +390,6 @@ export class GoogleCredentials {
   }
 
   private remember(key: string, client: GoogleAuth): void {
-    if (this.cache.size >= CACHE_MAX) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
     this.cache.set(key, client);
   }
 }
