@@ -58,7 +58,12 @@ function eventsConfig(production, addinDefine, settings) {
     },
     resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
     module: {
-      rules: [{ test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, target: 'ES2016', module: 'ES2022', moduleResolution: 'Bundler' } } }],
+      rules: [
+        { test: /\.ts$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, target: 'ES2016', module: 'ES2022', moduleResolution: 'Bundler' } } },
+        // The signature code decodes character references with `entities`, shipped as ES2022
+        // (numeric separators, ?.): compiled down with the rest for the ES2016 runtime.
+        { test: /\.js$/, include: /[\\/]node_modules[\\/]entities[\\/]/, loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { noEmit: false, allowJs: true, target: 'ES2016', module: 'ES2022', moduleResolution: 'Bundler' } } },
+      ],
     },
     optimization: { splitChunks: false, runtimeChunk: false },
     plugins: [

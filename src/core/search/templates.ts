@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
 import type { PackTemplate } from '../pack/schema.js';
+import { decodeHTML } from 'entities/decode';
 
 /**
  * Search over every template a rep can insert: titles, tags, kind, subjects and body text, in
@@ -58,14 +59,13 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-/** Visible text of a Liquid/HTML body: tags and Liquid markup removed, entities of the common kind decoded. */
+/** Visible text of a Liquid/HTML body: tags and Liquid markup removed, character references decoded. */
 export function visibleText(html: string): string {
   return html
     .replace(/\{%[\s\S]*?%\}/g, ' ')
     .replace(/\{\{[\s\S]*?\}\}/g, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
+    .replace(/&[#A-Za-z0-9]+;?/g, (ref) => decodeHTML(ref))
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -1,4 +1,5 @@
 import { allMatches } from './compat.js';
+import { decodeHTML, decodeHTMLAttribute } from 'entities/decode';
 
 /**
  * A small, forgiving HTML scanner for the signature code. It runs in Outlook's JavaScript-only
@@ -58,7 +59,7 @@ function parseAttributes(source: string): Map<string, string> {
   const attrs = new Map<string, string>();
   for (const m of allMatches(source, ATTRIBUTE)) {
     const name = m[1]!.toLowerCase();
-    if (!attrs.has(name)) attrs.set(name, decodeEntities(m[2] ?? m[3] ?? m[4] ?? ''));
+    if (!attrs.has(name)) attrs.set(name, decodeHTMLAttribute(m[2] ?? m[3] ?? m[4] ?? ''));
   }
   return attrs;
 }
@@ -186,30 +187,12 @@ export function* walk(node: HtmlElement): Generator<HtmlNode> {
   }
 }
 
-// The entities mail clients actually write. Latin-1 by code point order (160–255), then the rest.
-const LATIN1 =
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
-const NAMED: Record<string, number> = {
-  quot: 34, amp: 38, apos: 39, lt: 60, gt: 62, OElig: 338, oelig: 339, Scaron: 352, scaron: 353, Yuml: 376, fnof: 402, circ: 710, tilde: 732,
-  ensp: 8194, emsp: 8195, thinsp: 8201, zwnj: 8204, zwj: 8205, lrm: 8206, rlm: 8207, ndash: 8211, mdash: 8212, lsquo: 8216, rsquo: 8217,
-  sbquo: 8218, ldquo: 8220, rdquo: 8221, bdquo: 8222, dagger: 8224, Dagger: 8225, bull: 8226, hellip: 8230, permil: 8240, prime: 8242,
-  Prime: 8243, lsaquo: 8249, rsaquo: 8250, oline: 8254, euro: 8364, trade: 8482, larr: 8592, uarr: 8593, rarr: 8594, darr: 8595,
-};
-LATIN1.split(' ').forEach((name, i) => (NAMED[name] = 160 + i));
-// Browsers also accept these without the semicolon; other names need it.
-const LEGACY = new Set(['amp', 'lt', 'gt', 'quot', 'nbsp', 'copy', 'reg']);
-
+/**
+ * Character references decoded as a browser does (the `entities` package: every named
+ * reference, the legacy ones without a semicolon, numeric ones with the HTML replacements).
+ */
 export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([A-Za-z][A-Za-z0-9]{1,31}))(;?)/g, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined, semi: string) => {
-    if (name !== undefined) {
-      const cp = NAMED[name];
-      return cp !== undefined && (semi || LEGACY.has(name)) ? String.fromCodePoint(cp) : whole;
-    }
-    const cp = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
-    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return '\uFFFD';
-    return String.fromCodePoint(cp);
-  });
+  return s.includes('&') ? decodeHTML(s) : s;
 }
 
 export function escapeHtml(s: string): string {

@@ -2,6 +2,7 @@
 import { officeCall } from './async.js';
 import { OfficeUnavailableError } from './errors.js';
 import { isSetSupported, mailbox } from './host.js';
+import { decodeHTML } from 'entities/decode';
 
 /**
  * The open mail item: compose or read, message or appointment. Every Office callback API is a
@@ -95,12 +96,7 @@ export function htmlToPlainText(html: string): string {
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|tr|h[1-6]|table)\s*>/gi, '\n')
     .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&amp;/g, '&')
+    .replace(/&[#A-Za-z0-9]+;?/g, (ref) => decodeHTML(ref).replace(/\u00a0/g, ' '))
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
