@@ -54,7 +54,7 @@ function Shell() {
       cancelled = true;
       stop?.();
     };
-  }, [client, cache, host, who]); // eslint-disable-line react-hooks/exhaustive-deps -- store actions are stable
+  }, [client, cache, host, who]); // deps on purpose: store actions are stable
 
   const offline = templates.offline;
   const panel = (() => {

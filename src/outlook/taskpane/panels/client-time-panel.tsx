@@ -31,7 +31,7 @@ export default function ClientTimePanel() {
   const lookup = useStoreAction((address: string) => client.clientTime(address));
   useEffect(() => {
     if (email) void lookup.run(email);
-  }, [email]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [email]); // deps on purpose: run is stable
   useEffect(() => {
     if (canSchedule) void host.getDelayDelivery().then(setScheduled, () => undefined);
   }, [canSchedule, host]);

@@ -49,7 +49,7 @@ function ThreadLog({ item, onLogged }: { item: ComposeItem; onLogged: () => void
   const subject = useStoreAction(() => host.getSubject());
   useEffect(() => {
     void subject.run();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once per item
+  }, []); // deps on purpose: once per item
   if (!item.conversationId) return <Caption1>{t('crm.noThread')}</Caption1>;
   if (subject.state.status !== 'done') return null;
   const me = host.me();
@@ -80,7 +80,7 @@ export function CustomerCard({ email, version = 0, onCorrected }: { email: strin
   });
   useEffect(() => {
     void card.run();
-  }, [email, version, saved]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [email, version, saved]); // deps on purpose: run is stable
 
   return (
     <>

@@ -21,7 +21,7 @@ export function LogButton({ mail, label, onLogged }: { mail: LogRequest; label: 
   });
   useEffect(() => {
     void status.run();
-  }, [mail.messageId]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [mail.messageId]); // deps on purpose: run is stable
 
   const already = (activity: LoggedMail) => (
     <MessageBar intent="info" role="status">

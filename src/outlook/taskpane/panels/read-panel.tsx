@@ -27,7 +27,7 @@ export default function ReadPanel() {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (sender) void clock.run(sender);
-  }, [sender, version]); // eslint-disable-line react-hooks/exhaustive-deps -- run is stable
+  }, [sender, version]); // deps on purpose: run is stable
 
   if (item?.mode !== 'read') return null;
   const me = host.me();

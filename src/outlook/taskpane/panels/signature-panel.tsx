@@ -44,7 +44,7 @@ export default function SignaturePanel() {
 
   useEffect(() => {
     void load.run();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once per item
+  }, []); // deps on purpose: once per item
   useEffect(() => {
     void check();
   }, [check]);
