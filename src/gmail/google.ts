@@ -2,7 +2,8 @@ import { AppError } from '../server/errors.js';
 import { addonGmailClient, createDraft, getDraft, getMessageHeaders, gmailClient, GmailError, listDrafts, type DraftInfo } from '../server/google/gmail-api.js';
 import { SEND_SCOPES, type GoogleCredentials } from '../server/google/credentials.js';
 import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../server/services/scheduled-sends.js';
-import type { AddonContext, AddonServices, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
+import type { AddonContext, AddonServices, GoogleConnectPort, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
+import { connectRefusal, googleRedirectUri } from '../server/routes/google-connect.js';
 import { draftRecipients, type AddonEvent } from './event.js';
 
 /**
@@ -120,4 +121,18 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
   };
   if (options.credentials && (options.credentials.delegated || options.credentials.consentPossible)) services.scheduling = schedulingPort(options.credentials, rootUrl);
   return services;
+}
+
+/** The Gmail card's "Connect your Google account" button: a consent link for reps the store cannot act for yet. */
+export function googleConnectPort(credentials: GoogleCredentials, publicUrl: string): GoogleConnectPort | undefined {
+  const redirectUri = googleRedirectUri(publicUrl);
+  if (connectRefusal(credentials, redirectUri)) return undefined;
+  return {
+    async connectUrl(ctx) {
+      const { principal } = ctx;
+      if (await credentials.sourceFor(principal.tenantId, principal.userId)) return null;
+      // Real time, not the add-on's clock: the callback checks the expiry against the real one.
+      return credentials.beginConsent({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, redirectUri).url;
+    },
+  };
 }

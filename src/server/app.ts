@@ -29,10 +29,10 @@ import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
 import { gmailRoutes, GMAIL_PREFIX } from '../gmail/routes.js';
-import { googleServices } from '../gmail/google.js';
+import { googleConnectPort, googleServices } from '../gmail/google.js';
 import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
 import { scheduledSendRoutes } from './routes/scheduled-sends.js';
-import { googleConnectPort, googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
+import { googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
 
 export interface AppDeps {
   config: Config;

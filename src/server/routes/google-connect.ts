@@ -9,7 +9,6 @@ import { caller } from '../http/auth-plugin.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { ConsentError, type ConsentProblem, type GoogleCredentials } from '../google/credentials.js';
 import { isLoopbackHost } from '../connectors/types.js';
-import type { GoogleConnectPort } from '../../gmail/context.js';
 import { errorResponses } from './schemas.js';
 
 /**
@@ -30,7 +29,7 @@ export const GOOGLE_CALLBACK_PATH = '/google/oauth/callback';
 export const googleRedirectUri = (publicUrl: string): string => `${publicUrl.replace(/\/+$/, '')}${GOOGLE_CALLBACK_PATH}`;
 
 /** Why the store cannot hand out a consent link now; null when it can. */
-function connectRefusal(credentials: GoogleCredentials, redirectUri: string): { code: string; message: string } | null {
+export function connectRefusal(credentials: GoogleCredentials, redirectUri: string): { code: string; message: string } | null {
   if (credentials.delegated) return { code: 'google_delegated', message: 'your company\'s domain-wide delegation already lets the store send from your Gmail; there is nothing to connect' };
   if (!credentials.consentPossible) return { code: 'google_consent_unavailable', message: `connecting a Google account is not set up on this store: it needs ${credentials.consentMissing.join(', ')}` };
   const redirect = new URL(redirectUri);
@@ -181,17 +180,3 @@ export const googleOauthCallbackRoutes: FastifyPluginAsync<GoogleConnectOptions>
     },
   );
 };
-
-/** The Gmail card's "Connect your Google account" button: a consent link for reps the store cannot act for yet. */
-export function googleConnectPort(credentials: GoogleCredentials, publicUrl: string): GoogleConnectPort | undefined {
-  const redirectUri = googleRedirectUri(publicUrl);
-  if (connectRefusal(credentials, redirectUri)) return undefined;
-  return {
-    async connectUrl(ctx) {
-      const { principal } = ctx;
-      if (await credentials.sourceFor(principal.tenantId, principal.userId)) return null;
-      // Real time, not the add-on's clock: the callback checks the expiry against the real one.
-      return credentials.beginConsent({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, redirectUri).url;
-    },
-  };
-}
