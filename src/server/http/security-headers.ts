@@ -79,6 +79,8 @@ export function installSecurityHeaders(app: FastifyInstance, addinDir: string): 
     const type = String(reply.getHeader('content-type') ?? '');
     const path = request.url.split('?')[0]!;
     if (!type.startsWith('text/html') || path.startsWith('/docs')) return payload;
+    // A page that sets its own policy (the Google consent callback's, stricter than this one) keeps it.
+    if (reply.hasHeader('content-security-policy')) return payload;
     let hashes: string[] = [];
     let ancestors = ["'none'"];
     if (path.startsWith('/addin/')) {
