@@ -92,10 +92,11 @@ describe.each(storeKinds())('signature compliance on $name', (kind) => {
     await expect(recordSignatureState(t.tdb, { userId: t.rep.id, channel: 'outlook', address: 'rep@comp.test', state: 'pushed' })).rejects.toThrow(/ok, missing, altered/);
   });
 
-  it('neutralises control characters in free text', async () => {
-    await report(t.rep.key, { address: 'ctl@comp.test', state: 'missing', detail: 'line1\u0000\nline2\u001b[31m' });
-    const [row] = await listSignatureStates(t.tdb, { userId: t.rep.id, state: 'missing', channel: 'outlook' }).then((rows) => rows.filter((r) => r.address === 'ctl@comp.test'));
-    expect(row?.detail).toBe('line1 line2 [31m');
+  it('refuses control characters in free text at the edge, naming the field, and stores nothing', async () => {
+    const res = await report(t.rep.key, { address: 'ctl@comp.test', state: 'missing', detail: 'line1\u0000\nline2\u001b[31m' });
+    expect([res.statusCode, res.json().error.details[0].path]).toEqual([400, 'body.detail']);
+    const rows = await listSignatureStates(t.tdb, { userId: t.rep.id, state: 'missing', channel: 'outlook' });
+    expect(rows.filter((r) => r.address === 'ctl@comp.test')).toEqual([]);
   });
 
   it('is tenant-scoped: another tenant sees none of it; a rep cannot read compliance', async () => {
