@@ -111,3 +111,20 @@ export interface DraftCheck {
   issues: ErrorDetail[];
   outline: PackOutline | null;
 }
+
+export interface MailboxView {
+  id: string;
+  provider: 'graph' | 'gmail' | 'imap';
+  address: string;
+  displayName: string;
+  settings: Record<string, unknown>;
+  secrets: string[];
+  status: 'new' | 'backfilling' | 'live' | 'retrying' | 'error';
+  paused: boolean;
+  lastError: { code: string; message: string } | null;
+  lastSyncedAt: string | null;
+  lagSeconds: number | null;
+  backfill: { since: string | null; done: number; remaining: number | null };
+  nextSyncAt: string;
+  createdAt: string;
+}

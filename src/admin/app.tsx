@@ -11,10 +11,11 @@ const PacksView = lazy(() => import(/* webpackChunkName: "admin-packs" */ './vie
 const PeopleView = lazy(() => import(/* webpackChunkName: "admin-people" */ './views/people.js'));
 const ComplianceView = lazy(() => import(/* webpackChunkName: "admin-compliance" */ './views/compliance.js'));
 const OperationsView = lazy(() => import(/* webpackChunkName: "admin-operations" */ './views/operations.js'));
+const MailboxesView = lazy(() => import(/* webpackChunkName: "admin-mailboxes" */ './views/mailboxes.js'));
 const UsageView = lazy(() => import(/* webpackChunkName: "admin-usage" */ './views/usage.js'));
 const AuditView = lazy(() => import(/* webpackChunkName: "admin-audit" */ './views/audit.js'));
 
-const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, usage: UsageView, audit: AuditView } as const;
+const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, mailboxes: MailboxesView, usage: UsageView, audit: AuditView } as const;
 type ViewName = keyof typeof VIEWS;
 const LANGUAGE_KEY = 'tradepane.admin.language';
 
