@@ -4,7 +4,7 @@
  *  - e-mail addresses, URLs, domain names (hamburg-import.de), IANA zones (Europe/Berlin);
  *  - codes: upper-case tokens with digits and - + : (FOB, EUR, CRM, UTC+08:00, Q-2026-118), ISO dates,
  *    times (09:30, 9:30 AM/PM as a time format), the language codes of the pack's variants (en, es, ar);
- *  - the product's name "tradepane";
+ *  - product names (tradepane, Gmail, Outlook, Google, Office) and the "Date" header's name;
  *  - data: phrases the caller names exactly (customer and sender names, the mail's subject, values the
  *    test typed, pack content the pack has in no Chinese version, a template's title in its variant).
  * Whatever Latin word of two or more letters is left is an untranslated UI string.
@@ -18,6 +18,9 @@ const STRIP: RegExp[] = [
   /\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?\b/g,
   /\b[A-Z][A-Z0-9]*(?:[-+:][A-Z0-9]+)*\b/g,
   /\btradepane\b/g,
+  // Products the rep uses by name, and the mail header the sender's zone is read from.
+  /\b(?:Gmail|Outlook|Google|Office)\b/g,
+  /\bDate(?=:|\s*邮件头)/g,
 ];
 
 export const LANGUAGE_CODES = ['en', 'es', 'de', 'ar', 'zh', 'zh-CN', 'fr', 'pt', 'ru', 'ja'];
