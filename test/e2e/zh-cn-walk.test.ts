@@ -141,11 +141,16 @@ describe('the task pane in zh-CN has no English sentence (Chromium)', () => {
     await p.getByRole('textbox', { name: '产品', exact: true }).fill('LED panel');
     await p.getByRole('textbox', { name: /^报价单号/ }).fill('Q-2026-7');
     await p.getByRole('textbox', { name: /^指定港口或地点/ }).fill('Ningbo');
+    await p.getByRole('textbox', { name: '品名 (第 1 行)' }).fill('LED panel');
+    await p.getByRole('spinbutton', { name: '数量 (第 1 行)' }).or(p.getByRole('textbox', { name: '数量 (第 1 行)' })).fill('2');
+    await p.getByRole('textbox', { name: '单价 (第 1 行) 金额' }).fill('12.50');
     const rendered = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/render') && r.request().method() === 'POST');
     await p.getByRole('button', { name: '预览' }).click();
     const answer = (await (await rendered).json()) as { subject?: string };
     // The preview's heading names the rendered subject: the buyer's mail, data.
-    if (answer.subject) allowed.push(answer.subject);
+    expect(answer.subject).toBe('Quotation Q-2026-7: LED panel');
+    allowed.push(answer.subject!);
+    await p.getByRole('heading', { name: /Q-2026-7/ }).waitFor();
     await check('compose · 报价单 preview');
     await screenshot(page, 'zh-CN-walk-compose-preview');
     expect(seen).toEqual([]);
