@@ -18,6 +18,10 @@ import type { AddonContext } from './context.js';
 import { draftRecipients, formInstant, formString, parameter } from './event.js';
 import { wordTimeIn } from './i18n.js';
 
+/** A template kind in the rep's language; a kind this build does not know stays as written. */
+const kindLabel = (t: (key: StringKey) => string, kind: string): string =>
+  (TEMPLATE_KINDS as readonly string[]).includes(kind) ? t(`kind.${kind as (typeof TEMPLATE_KINDS)[number]}`) : kind;
+
 /**
  * The compose card: find a template (search, kind, language), fill its typed fields, preview,
  * insert at the cursor — and the recipients' local time with the next good moment to send.
@@ -95,13 +99,13 @@ export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): 
 
   const searchWidgets: Widget[] = [
     textInput('q', t('search'), { value: query.q ?? '' }),
-    dropdown('kind', t('kind'), [{ text: t('anyKind'), value: '', selected: !kind }, ...TEMPLATE_KINDS.map((k) => ({ text: k, value: k, selected: k === kind }))]),
+    dropdown('kind', t('kind'), [{ text: t('anyKind'), value: '', selected: !kind }, ...TEMPLATE_KINDS.map((k) => ({ text: t(`kind.${k}`), value: k, selected: k === kind }))]),
     dropdown('language', t('language'), languageItems(ctx, languages, query.language)),
     buttons(button(t('find'), ctx.target('/compose/search', { mode: query.mode, to: query.to }))),
   ];
   const results: Widget[] = hits.length === 0 ? [paragraph(plain(t('noTemplates')))] : hits.map((hit) => {
     const entry = available.byKey.get(hit.key)!;
-    const widget = decorated(hit.kind, titleOf(entry.template, ctx.lang), hit.pack === PERSONAL ? '★' : hit.pack);
+    const widget = decorated(kindLabel(t, hit.kind), titleOf(entry.template, ctx.lang), hit.pack === PERSONAL ? '★' : hit.pack);
     widget.decoratedText!.button = button(t('pick'), ctx.target('/compose/template', { pack: hit.pack, template: hit.id, language: query.language || undefined, mode: query.mode, to: query.to }));
     return widget;
   });
@@ -311,7 +315,14 @@ async function attemptRender(ctx: AddonContext): Promise<Attempt> {
     const labelOf = (d: { path: string; label?: string }) =>
       d.path === '(template)' ? ctx.t('templateBroken') : (template.fields?.find((f) => f.name === d.path) ? fieldLabel(template.fields.find((f) => f.name === d.path)!, ctx.lang).replace(/ \*$/, '') : (d.label ?? d.path));
     const problems = error.details?.length
-      ? error.details.map((d) => ctx.t('invalid', { label: labelOf(d as { path: string; label?: string }), message: d.message }))
+      ? error.details.map((d) => {
+          const detail = d as { path: string; label?: string; message: string };
+          // The store's reasons are English: a missing value is worded here; a broken template is named
+          // in the rep's language with the admin's detail only in English (the pane shows no detail).
+          if (error.code === 'missing_values' && detail.path === '(template)') return ctx.lang === 'en' ? ctx.t('invalid', { label: labelOf(detail), message: detail.message }) : labelOf(detail);
+          if (error.code === 'missing_values') return ctx.t('required', { label: labelOf(detail) });
+          return ctx.t('invalid', { label: labelOf(detail), message: detail.message });
+        })
       : [error.message];
     const names = (error.details ?? []).map((d) => labelOf(d as { path: string; label?: string }));
     const message = error.code === 'missing_values' ? ctx.t('missing', { list: names.join(', ') }) : error.message;

@@ -303,18 +303,31 @@ export function replaceSignature(bodyHtml: string, renderedSignatureHtml: string
 
 export type SignatureState = 'present' | 'missing' | 'altered';
 
-export function verifySignature(bodyHtml: string, expected: { id: string; hash: string }): { state: SignatureState; reason: string } {
+/** Why a verdict is what it is, as a code a face words in the rep's language (`reason` is English, for the store's log). */
+export type SignatureWhy = 'missing' | 'otherSignature' | 'unchanged' | 'zeroWidth' | 'olderVersion' | 'edited';
+
+export interface SignatureVerdict {
+  state: SignatureState;
+  why: SignatureWhy;
+  reason: string;
+  /** The signature found in the message, for `otherSignature`. */
+  found?: string;
+}
+
+export function verifySignature(bodyHtml: string, expected: { id: string; hash: string }): SignatureVerdict {
   const found = findSignature(bodyHtml);
-  if (!found.found) return { state: 'missing', reason: 'no TradePane signature above the quoted text' };
+  if (!found.found) return { state: 'missing', why: 'missing', reason: 'no TradePane signature above the quoted text' };
   if (found.id !== undefined && found.id !== expected.id) {
-    return { state: 'altered', reason: `the message has signature "${found.id}", expected "${expected.id}"` };
+    return { state: 'altered', why: 'otherSignature', found: found.id, reason: `the message has signature "${found.id}", expected "${expected.id}"` };
   }
   const now = contentHash(found.inner ?? '');
   if (now === expected.hash) {
-    return { state: 'present', reason: found.via === 'zero-width' ? 'signature found by its zero-width marker (the client removed the wrapper attributes)' : 'signature present and unchanged' };
+    return found.via === 'zero-width'
+      ? { state: 'present', why: 'zeroWidth', reason: 'signature found by its zero-width marker (the client removed the wrapper attributes)' }
+      : { state: 'present', why: 'unchanged', reason: 'signature present and unchanged' };
   }
   if (found.hash && found.hash !== expected.hash && now === found.hash) {
-    return { state: 'altered', reason: "the message has an older version of the signature (the rep's details or the pack changed since it was inserted)" };
+    return { state: 'altered', why: 'olderVersion', reason: "the message has an older version of the signature (the rep's details or the pack changed since it was inserted)" };
   }
-  return { state: 'altered', reason: 'the signature was edited in the message (its text no longer matches)' };
+  return { state: 'altered', why: 'edited', reason: 'the signature was edited in the message (its text no longer matches)' };
 }

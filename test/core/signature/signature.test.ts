@@ -125,7 +125,7 @@ describe('finding, replacing and verifying the signature in a message', () => {
     expect(verifySignature(draft, expected).state).toBe('missing');
     const body = replaceSignature(draft, current.html);
     expect(body).toBe(draft + current.html);
-    expect(verifySignature(body, expected)).toEqual({ state: 'present', reason: 'signature present and unchanged' });
+    expect(verifySignature(body, expected)).toEqual({ state: 'present', why: 'unchanged', reason: 'signature present and unchanged' });
     const found = findSignature(body);
     expect(found).toMatchObject({ found: true, id: 'standard', hash: current.hash, start: draft.length, end: body.length, via: 'attributes' });
   });
@@ -163,11 +163,11 @@ describe('finding, replacing and verifying the signature in a message', () => {
     const body = replaceSignature(draft, current.html);
     const withoutPhone = body.replace('Tel: +86 755 1234 5678<br />', '');
     expect(withoutPhone).not.toBe(body);
-    expect(verifySignature(withoutPhone, expected)).toEqual({ state: 'altered', reason: 'the signature was edited in the message (its text no longer matches)' });
+    expect(verifySignature(withoutPhone, expected)).toEqual({ state: 'altered', why: 'edited', reason: 'the signature was edited in the message (its text no longer matches)' });
     expect(verifySignature(body.replace('Jane Li', 'Jane L.'), expected).state).toBe('altered');
     // An older rendering (the rep changed their title since) is altered too, and says so.
     const older = replaceSignature(draft, renderSignature(STANDARD, { ...JANE, title: 'Sales Assistant' }).html);
-    expect(verifySignature(older, expected).reason).toMatch(/older version/);
+    expect(verifySignature(older, expected)).toMatchObject({ state: 'altered', why: 'olderVersion', reason: expect.stringMatching(/older version/) });
     expect(verifySignature(body.replace('data-tradepane-signature="standard"', 'data-tradepane-signature="other"'), expected).state).toBe('altered');
   });
 
@@ -183,7 +183,7 @@ describe('finding, replacing and verifying the signature in a message', () => {
       .replace('ACME Export Co.<br />', '<span lang="EN-US">ACME&nbsp;Export Co.</span><o:p></o:p></p><p class=MsoNormal>')
       .replace(/<br \/>/g, '<br>\n');
     expect(reformatted).not.toBe(body);
-    expect(verifySignature(reformatted, expected)).toEqual({ state: 'present', reason: 'signature present and unchanged' });
+    expect(verifySignature(reformatted, expected)).toEqual({ state: 'present', why: 'unchanged', reason: 'signature present and unchanged' });
   });
 
   it('finds it when the client kept only the id (Outlook on the web drops class and data-*)', () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { StoreError, type MySignature } from '../../../client/store-client.js';
-import { verifySignature, type SignatureState } from '../../../core/signature/marker.js';
+import { verifySignature, type SignatureVerdict } from '../../../core/signature/marker.js';
 import { ActionStatus } from '../components.js';
 import { usePane } from '../pane-context.js';
 import { useStoreAction } from '../store-action.js';
@@ -21,7 +21,7 @@ const SIGNATURE_CACHE = 'signature:mine';
 export default function SignaturePanel() {
   const { t, client, host, cache } = usePane();
   const styles = useStyles();
-  const [state, setState] = useState<{ state: SignatureState; reason: string } | null>(null);
+  const [state, setState] = useState<SignatureVerdict | null>(null);
 
   const load = useStoreAction(async (): Promise<MySignature | null> => {
     try {
@@ -71,7 +71,7 @@ export default function SignaturePanel() {
               </Badge>
             )}
           </div>
-          {state && <Caption1>{state.reason}</Caption1>}
+          {state && <Caption1>{t(`sig.why.${state.why}`, { signature: signature.signature, found: state.found ?? '' })}</Caption1>}
           <div className={styles.row}>
             <Button appearance={state?.state === 'present' ? 'secondary' : 'primary'} onClick={() => void apply.run()}>
               {t('sig.reapply')}
