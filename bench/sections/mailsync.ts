@@ -134,7 +134,8 @@ export async function mailSyncSection(): Promise<Row[]> {
       try {
         client = await imapClient(address);
       } catch (error) {
-        rows.push({ section, name: `backfill ${count(IMAP_N)}, Dovecot (IMAP): messages/s`, value: NaN, unit: 'msg/s', higherIsBetter: true, note: `not measured: Dovecot at ${dovecotSettings().imap.host}:${dovecotSettings().imap.port} did not answer (${(error as Error).message}); .ci/dovecot.sh starts it` });
+        // Named apart from the measures, so run.ts reports their budgets as 'not measured', not broken.
+        rows.push({ section, name: 'Dovecot (IMAP) backfill', value: NaN, unit: 'msg/s', higherIsBetter: true, note: `not measured: Dovecot at ${dovecotSettings().imap.host}:${dovecotSettings().imap.port} did not answer (${(error as Error).message}); .ci/dovecot.sh starts it` });
       }
       if (client) {
         try {
