@@ -16,6 +16,7 @@ import { taskpaneSection } from './sections/taskpane.js';
 import { renderSection } from './sections/render.js';
 import { schedulerSection } from './sections/scheduler.js';
 import { cliSection } from './sections/cli.js';
+import { mailSyncSection } from './sections/mailsync.js';
 
 // The faces' build cache (test/support/build-faces.mjs) finds src/ and .test-dist/ from the working folder.
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -33,6 +34,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   store: storeSection,
   scheduler: schedulerSection,
   cli: cliSection,
+  mailsync: mailSyncSection,
 };
 
 interface Budget {
