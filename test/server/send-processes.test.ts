@@ -17,7 +17,9 @@ import { storeKinds } from '../support/stores.js';
  * before the worker could write it down), a Gmail failing calls with 500/429 along the way.
  */
 
-jest.setTimeout(Number(process.env.TP_T ?? 120_000));
+// Generous ceilings: on a loaded 2-core CI machine two workers, a 15 s lease take-over and
+// exponential backoff after the chaos failures took over a minute (34 s when idle).
+jest.setTimeout(Number(process.env.TP_T ?? 300_000));
 const SERVICE_ACCOUNT = 'sender@tradepane-test.iam.gserviceaccount.com';
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const BIN = resolve('bin/tradepane.js');
@@ -164,7 +166,7 @@ describe.each(storeKinds())('send worker processes on $name', (kind) => {
       const survivor = workers.get(survivorTag)!;
       await new Promise((r) => victim.once('exit', r));
       const killedDraft = gmail.sends.filter((s) => s.tag === victimTag).at(-1)!.draftId;
-      await settled(t.tenantId, 60_000);
+      await settled(t.tenantId, 180_000);
       gmail.chaos(0);
       expect(victim.signalCode).toBe('SIGKILL');
       expect(survivor.exitCode).toBeNull(); // still running
@@ -193,7 +195,7 @@ describe.each(storeKinds())('send worker processes on $name', (kind) => {
       const stuck = await store.db.selectFrom('scheduled_sends').select(['status']).where('draft_id', '=', killedDraft).executeTakeFirstOrThrow();
       expect(stuck.status).toBe('sending'); // sent at Gmail, not written down
       const second = await worker('s2');
-      await settled(t.tenantId, 60_000);
+      await settled(t.tenantId, 180_000);
       gmail.chaos(0);
       await expectExactlyOnce(t, seeded);
       expect(gmail.sendsOf(killedDraft)).toBe(1);

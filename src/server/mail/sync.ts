@@ -1,5 +1,4 @@
 import type { Kysely, Selectable } from 'kysely';
-import { detect } from 'tinyld';
 import type { Database, MailboxRow as MailboxTable, MailMessageRow } from '../db/tables.js';
 import type { Dialect } from '../db/connect.js';
 import { newId, TenantDb } from '../db/tenant-db.js';
@@ -19,6 +18,7 @@ import {
   type ConversationSummary,
   type Direction,
 } from '../../core/conversation/index.js';
+import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
@@ -303,10 +303,9 @@ export function excerptOf(text: string): string {
   return flat.length <= EXCERPT_MAX ? flat : `${flat.slice(0, EXCERPT_MAX - 1)}…`;
 }
 
+/** The same rule the compose core's language chain uses: only the buyer's own words, only languages exporters meet. */
 function languageOf(subject: string, text: string | null): string | null {
-  const sample = `${subject}\n${text ?? ''}`.slice(0, 2000);
-  const lang = sample.trim() ? detect(sample) : '';
-  return lang || null;
+  return detectBuyerLanguage(`${subject}\n${text ?? ''}`) ?? null;
 }
 
 async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessage, tenant: TenantContext, settings: MailboxSettings, options: SyncOptions, at: Date): Promise<boolean> {
