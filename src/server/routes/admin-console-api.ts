@@ -12,7 +12,7 @@ import { badRequest, notFound, unprocessable } from '../errors.js';
 import type { GoogleCredentials } from '../google/credentials.js';
 import { pushSignatures } from '../services/gmail-signature-push.js';
 import { audit } from '../services/audit.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 /** The admin console's own reads and actions (compliance, usage, previews, imports). */
 

@@ -7,7 +7,7 @@ import { sendNoBody } from '../http/no-body.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.js';
 import { listAudit } from '../services/audit.js';
 import { PERMISSIONS } from '../../core/access/permissions.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 const KeyView = Type.Object({
   id: Type.String(),

@@ -5,7 +5,7 @@ import type { Database } from '../db/tables.js';
 import type { SecretBox } from '../secrets.js';
 import { caller } from '../http/auth-plugin.js';
 import { createConnector, listConnectors, listDeliveries, replayDelivery, updateConnector } from '../services/connectors.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 const ConnectorView = Type.Object({
   id: Type.String(),

@@ -7,7 +7,7 @@ import { contactView, createCustomer, findContact, getCustomer, listCustomers, u
 import { clientTimeFor } from '../services/client-time.js';
 import { completeTask, createTask, listTasks, logMail, logStatus, rescheduleTask, timeline } from '../services/crm.js';
 import { notFound } from '../errors.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Hours = Type.Object(

@@ -9,7 +9,7 @@ import { caller } from '../http/auth-plugin.js';
 import { badRequest, unprocessable } from '../errors.js';
 import { ConsentError, type ConsentProblem, type GoogleCredentials } from '../google/credentials.js';
 import { isLoopbackHost } from '../connectors/types.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses } from '../../contract/common.js';
 
 /**
  * "Connect your Google account": how a rep grants the store offline Gmail access when there is no

@@ -7,7 +7,7 @@ import { caller } from '../http/auth-plugin.js';
 import type { AdapterFactory } from '../mail/sync.js';
 import { addMailbox, getMailbox, listMailboxes, removeMailbox, resyncMailbox, setMailboxPaused, testMailbox } from '../services/mailboxes.js';
 import { getConversation, listConversations } from '../services/conversations.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 const nullableString = Type.Union([Type.String(), Type.Null()]);
 const MailboxView = Type.Object({

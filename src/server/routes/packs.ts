@@ -6,7 +6,7 @@ import { caller } from '../http/auth-plugin.js';
 import { inputProblem } from '../http/json-body.js';
 import { AppError } from '../errors.js';
 import { exportPack, getPack, listPacks, publishPack, pushPack, rollbackPack, unpublishPack } from '../services/packs.js';
-import { closed, ErrorResponse, errorResponses } from './schemas.js';
+import { closed, ErrorResponse, errorResponses } from '../../contract/common.js';
 
 const Publication = Type.Object({ audience: Type.String(), version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.String() });
 const PackSummary = Type.Object({ pack: Type.String(), title: Type.String(), latestVersion: Type.Integer(), publications: Type.Array(Publication), updatedAt: Type.String() });

@@ -5,7 +5,8 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser } from '../services/people.js';
-import { closed, errorResponses, GroupView, ProfileFields, UserView } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
+import { GroupView, ProfileFields, UserView } from '../../contract/people.js';
 
 const UserParams = Type.Object({ userId: Type.String({ maxLength: 64 }) });
 const GroupParams = Type.Object({ groupId: Type.String({ maxLength: 64 }) });

@@ -6,7 +6,7 @@ import { caller } from '../http/auth-plugin.js';
 import type { GoogleCredentials } from '../google/credentials.js';
 import { unprocessable } from '../errors.js';
 import { cancelSend, getSend, listMySends, listTenantSends, MAX_RECIPIENTS, rescheduleSend, retrySend, scheduleSend, SEND_STATUSES, sendCounts, SUBJECT_MAX } from '../services/scheduled-sends.js';
-import { closed, errorResponses } from './schemas.js';
+import { closed, errorResponses } from '../../contract/common.js';
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

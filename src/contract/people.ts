@@ -1,23 +1,7 @@
 import Type from 'typebox';
+import { nullableString } from './common.js';
 
-/** Shapes shared by several routes; each route keeps its own request schema beside it. */
-
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: true }))),
-  }),
-});
-
-export const errorResponses = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-} as const;
-
-const nullableString = Type.Union([Type.String(), Type.Null()]);
+/** People and groups (`/api/v1/people`, `/groups`, `/me`). */
 
 export const UserView = Type.Object({
   id: Type.String(),
@@ -40,8 +24,6 @@ export const UserView = Type.Object({
 
 export const GroupView = Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), members: Type.Array(Type.String()) });
 
-export const closed = { additionalProperties: false } as const;
-
 export const ProfileFields = {
   title: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   phone: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()])),
@@ -52,3 +34,6 @@ export const ProfileFields = {
   locale: Type.Optional(Type.Union([Type.String({ maxLength: 35 }), Type.Null()])),
   timeZone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
 };
+
+export type UserView = Type.Static<typeof UserView>;
+export type GroupView = Type.Static<typeof GroupView>;
