@@ -21,6 +21,7 @@ import {
 import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
+import { STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
 
 /**
@@ -71,6 +72,8 @@ export interface SyncOptions {
   random?: () => number;
   /** After each stored page (CLI progress bars, tests). */
   onPage?: (event: PageEvent) => void;
+  /** What runs for each newly stored message, in its transaction (default: STORED_MESSAGE_HOOKS). */
+  afterStore?: readonly StoredMessageHook[];
 }
 
 export interface PageEvent {
@@ -388,6 +391,9 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
   }
   const customers = verdict === 'none' && direction !== 'internal' ? await learnPeople(tdb, tenant, direction, from, [...to, ...cc], m.dateHeader) : [];
   const { created, conversation } = await updateConversation(tdb, conversationId, row, keys.participants, customers, at);
+  for (const hook of options.afterStore ?? STORED_MESSAGE_HOOKS) {
+    await hook({ tdb, mailbox: { id: mailbox.id, address: mailbox.address, tenantId: mailbox.tenant_id }, message: row, conversation: { ...conversation, created }, fetched: m, live: tenant.emitEvents, at });
+  }
   if (tenant.emitEvents && verdict === 'none' && direction !== 'internal') {
     const type = created ? 'conversation.started' : 'conversation.message';
     await enqueue(tdb, {

@@ -1,0 +1,29 @@
+import type { MailMessageRow } from '../db/tables.js';
+import type { TenantDb } from '../db/tenant-db.js';
+import type { FetchedMessage } from './types.js';
+
+/**
+ * What a feature sees of a message the sync has just stored. Features that react to mail as it
+ * arrives or leaves (team-inbox routing, follow-up replies, the inbound payment guard) register a
+ * hook below instead of editing the engine. Hooks run inside the page's transaction, after the
+ * message and its conversation are written: what a hook writes is committed with the message or
+ * not at all, so a crash can neither lose nor double its effect. The body is in hand only here
+ * (it is stored only where a mailbox keeps bodies), so rules that need it run now.
+ */
+export interface StoredMessage {
+  tdb: TenantDb;
+  mailbox: { id: string; address: string; tenantId: string };
+  /** The row as stored (addresses cleaned, direction and auto-reply verdict decided). */
+  message: Omit<MailMessageRow, 'tenant_id'>;
+  conversation: { id: string; created: boolean; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null };
+  /** What the provider gave (Reply-To, the text body up to 64 KiB). */
+  fetched: FetchedMessage;
+  /** False while a mailbox's backfill runs: a hook must not alert or notify about last month's mail. */
+  live: boolean;
+  at: Date;
+}
+
+export type StoredMessageHook = (stored: StoredMessage) => Promise<void>;
+
+/** The hooks the store runs, in this order. Tests pass their own list through SyncOptions.afterStore. */
+export const STORED_MESSAGE_HOOKS: readonly StoredMessageHook[] = [];
