@@ -137,6 +137,7 @@ export function manifestFiles(settings) {
     'assets/icon-color-192.png': iconPng(192),
     'assets/icon-outline-32.png': iconPng(32, { outline: true }),
   };
-  for (const size of [16, 32, 64, 80, 128]) files[`assets/icon-${size}.png`] = iconPng(size);
+  // Desktop sizes, then the mobile ones: 25, 32 and 48 px at scales 1–3 (manifest/manifest.template.xml).
+  for (const size of [16, 32, 64, 80, 128, 25, 50, 75, 96, 48, 144]) files[`assets/icon-${size}.png`] = iconPng(size);
   return files;
 }

@@ -14,6 +14,8 @@ import { deliver, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PAS
  * `tradepane mailbox …` in-process (main.ts wires `register` in; this builds the same root
  * program with the global options) against a SQLite file and the test Dovecot.
  */
+// Backfill, resync and removal against a real IMAP server: a loaded 2-core CI machine took over a minute.
+jest.setTimeout(180_000);
 (imapAvailable() ? describe : describe.skip)('tradepane mailbox', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-mailbox-cli-'));
   const saved = { key: process.env.TRADEPANE_SECRET_KEY, password: process.env.MAILBOX_PASSWORD, db: process.env.DATABASE_URL };

@@ -93,7 +93,11 @@ describe('the task pane in zh-CN has no English sentence (Chromium)', () => {
     await pane().locator('body').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     await idle();
     await pane().getByText('加载中…').waitFor({ state: 'detached' });
-    return pane().locator('body').innerText();
+    // What the pane pre-fills counts as its text too (a task title it proposes, a default value).
+    const values = await pane()
+      .locator('body')
+      .evaluate((body) => Array.from(body.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input:not([type="hidden"]):not([type="checkbox"]):not([type="radio"]), textarea')).map((el) => el.value));
+    return [await pane().locator('body').innerText(), ...values].join('\n');
   }
 
   const seen: { where: string; lines: string[] }[] = [];
@@ -162,7 +166,8 @@ describe('the task pane in zh-CN has no English sentence (Chromium)', () => {
       const r = window.tradepanePlayground!.mailbox.read!;
       return { subject: r.subject, from: r.from.name };
     });
-    allowed.push(read.subject, `Re: ${read.subject}`, read.from);
+    // The correction form pre-fills the sender's first and last name apart: data too.
+    allowed.push(read.subject, `Re: ${read.subject}`, read.from, ...read.from.split(/\s+/));
     await pane().getByRole('tab', { name: '本邮件' }).waitFor();
     await walkTabs('read', ['本邮件', '用模板回复']);
     const p = pane();

@@ -63,10 +63,13 @@ describe('manifest.xml (add-in only)', () => {
     expect(childNames(desktop)[0]).toBe('FunctionFile');
     expect(childNames(desktop).slice(1).every((n) => n === 'ExtensionPoint')).toBe(true);
     const mailHost = elements(xml, 'Host').find((h) => h.getAttribute('xsi:type') === 'MailHost')!;
-    expect(childNames(mailHost)).toEqual(['Runtimes', 'DesktopFormFactor']);
-    for (const control of elements(xml, 'Control')) expect(childNames(control)).toEqual(['Label', 'Supertip', 'Icon', 'Action']);
-    const launch = elements(xml, 'ExtensionPoint').find((e) => e.getAttribute('xsi:type') === 'LaunchEvent')!;
-    expect(childNames(launch)).toEqual(['LaunchEvents', 'SourceLocation']);
+    expect(childNames(mailHost)).toEqual(['Runtimes', 'DesktopFormFactor', 'MobileFormFactor']);
+    for (const control of elements(desktop, 'Control')) expect(childNames(control)).toEqual(['Label', 'Supertip', 'Icon', 'Action']);
+    // Mobile controls have no Supertip; each mobile extension point has exactly one child.
+    const mobile = only(xml, 'MobileFormFactor');
+    expect(childNames(mobile)).toEqual(['FunctionFile', 'ExtensionPoint', 'ExtensionPoint']);
+    for (const control of elements(mobile, 'Control')) expect(childNames(control)).toEqual(['Label', 'Icon', 'Action']);
+    for (const launch of elements(xml, 'ExtensionPoint').filter((e) => e.getAttribute('xsi:type') === 'LaunchEvent')) expect(childNames(launch)).toEqual(['LaunchEvents', 'SourceLocation']);
   });
 
   it('resolves every resid to a resource of the right kind', () => {
@@ -104,7 +107,7 @@ describe('manifest.xml (add-in only)', () => {
   });
 
   it('declares the launch events, SoftBlock on send, and the JavaScript-only runtime override', () => {
-    const events = elements(xml, 'LaunchEvent').map((e) => [e.getAttribute('Type'), e.getAttribute('FunctionName'), e.getAttribute('SendMode')]);
+    const events = elements(only(xml, 'DesktopFormFactor'), 'LaunchEvent').map((e) => [e.getAttribute('Type'), e.getAttribute('FunctionName'), e.getAttribute('SendMode')]);
     expect(events).toEqual([
       ['OnNewMessageCompose', HANDLERS.newMessageCompose, null],
       ['OnMessageFromChanged', HANDLERS.messageFromChanged, null],
@@ -121,11 +124,40 @@ describe('manifest.xml (add-in only)', () => {
     expect(only(xml, 'WebApplicationInfo').textContent).toContain('0b0c1d2e-3f40-4152-8364-758697a8b9c0');
   });
 
+  it('runs on phones: the read pane button with the mobile icon set, and only the events Outlook mobile raises', () => {
+    const mobile = only(xml, 'MobileFormFactor');
+    const surfaces = elements(mobile, 'ExtensionPoint').map((e) => e.getAttribute('xsi:type'));
+    expect(surfaces).toEqual(['MobileMessageReadCommandSurface', 'LaunchEvent']);
+    const button = only(mobile, 'Control');
+    expect(button.getAttribute('xsi:type')).toBe('MobileButton');
+    expect(only(only(button, 'Action'), 'SourceLocation').getAttribute('resid')).toBe('Taskpane.Url');
+    // Label at most 16 characters so it fits the phone's ribbon (Microsoft's guidance), in every language.
+    const label = elements(only(xml, 'ShortStrings'), 'String').find((s) => s.getAttribute('id') === only(button, 'Label').getAttribute('resid'))!;
+    for (const text of [label.getAttribute('DefaultValue')!, ...elements(label, 'Override').map((o) => o.getAttribute('Value')!)]) expect(text.length).toBeLessThanOrEqual(16);
+    // 25, 32 and 48 px at scales 1–3, each a PNG of size × scale pixels.
+    const icon = only(button, 'Icon');
+    expect(icon.getAttribute('xsi:type')).toBe('bt:MobileIconList');
+    const url = (resid: string) => elements(xml, 'Url').concat(elements(xml, 'Image')).find((u) => u.getAttribute('id') === resid)!.getAttribute('DefaultValue')!;
+    const images = elements(icon, 'Image').map((i) => [Number(i.getAttribute('size')), Number(i.getAttribute('scale')), url(i.getAttribute('resid')!)] as const);
+    expect(images.map(([size, scale]) => `${size}@${scale}`)).toEqual(['25@1', '25@2', '25@3', '32@1', '32@2', '32@3', '48@1', '48@2', '48@3']);
+    for (const [size, scale, href] of images) {
+      const png = files[href.slice(`${BASE}/addin/`.length)] as Buffer;
+      expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect(png.readUInt32BE(16)).toBe(size * scale); // IHDR width
+    }
+    // OnMessageSend does not exist on phones: declaring it there would be ignored at best.
+    const events = elements(mobile, 'LaunchEvent').map((e) => [e.getAttribute('Type'), e.getAttribute('FunctionName')]);
+    expect(events).toEqual([
+      ['OnNewMessageCompose', HANDLERS.newMessageCompose],
+      ['OnMessageFromChanged', HANDLERS.messageFromChanged],
+    ]);
+  });
+
   it('names only functions the built event bundle registers', () => {
     const registered = registeredByBundle();
     expect(registered.sort()).toEqual(Object.values(HANDLERS).sort());
     const named = [...elements(xml, 'LaunchEvent').map((e) => e.getAttribute('FunctionName')!), ...elements(xml, 'FunctionName').map((e) => e.textContent!.trim())];
-    expect(named.length).toBe(5);
+    expect(named.length).toBe(7); // 3 desktop events + 2 buttons + 2 mobile events
     for (const name of named) expect(registered).toContain(name);
   });
 });
@@ -165,6 +197,15 @@ describe('manifest.json (unified)', () => {
     for (const action of runtime.actions) expect(registered).toContain(action.id);
     const controlIds = extension.ribbons.flatMap((r: any) => r.tabs.flatMap((t: any) => t.groups.flatMap((g: any) => g.controls.map((c: any) => c.id))));
     expect(controlIds).toEqual(expect.arrayContaining(Object.values(COMMANDS)));
+    // Phones: the read pane button and the two events mobile raises, as in the XML manifest.
+    const read = extension.ribbons.find((r: any) => r.contexts.includes('mailRead'));
+    expect(read.requirements.formFactors).toEqual(['desktop', 'mobile']);
+    const mobileButton = read.tabs[0].customMobileRibbonGroups[0].controls[0];
+    expect(mobileButton).toMatchObject({ type: 'mobileButton', actionId: 'openTaskpane' });
+    expect(mobileButton.icons.map((i: any) => `${i.size}@${i.scale}`)).toEqual(['25@1', '25@2', '25@3', '32@1', '32@2', '32@3', '48@1', '48@2', '48@3']);
+    const mobileEvents = extension.autoRunEvents.find((a: any) => a.requirements.formFactors.includes('mobile'));
+    expect(mobileEvents.events.map((e: any) => e.type)).toEqual(['newMessageComposeCreated', 'messageFromChanged']);
+    expect(extension.autoRunEvents[0].requirements.formFactors).toEqual(['desktop']);
     expect(String(files['manifest.json'])).not.toMatch(/http:\/\/|localhost|\{\{/);
   });
 

@@ -142,6 +142,8 @@ export const en = {
   'crm.dueAt': 'At (their time)',
   'crm.createTask': 'Make the task',
   'crm.turnIntoTask': 'Turn into task',
+  'crm.followUpTitle': 'Follow up: {contact}',
+  'crm.followUpUntitled': 'Follow up',
   'crm.taskCreated': 'Task "{title}" due {due}.',
   'crm.taskExisting': 'You already have this task: "{title}", due {due}.',
   'crm.noThread': 'Save the draft or reply in a thread to log it.',

@@ -144,6 +144,8 @@ export const zhCN: Record<MessageKey, Message> = {
   'crm.dueAt': '时间（对方时间）',
   'crm.createTask': '创建任务',
   'crm.turnIntoTask': '转为任务',
+  'crm.followUpTitle': '跟进：{contact}',
+  'crm.followUpUntitled': '跟进',
   'crm.taskCreated': '任务“{title}”截止于 {due}。',
   'crm.taskExisting': '此邮件已有您的任务“{title}”，截止于 {due}。',
   'crm.noThread': '请先保存草稿或在会话中回复，然后再记录。',

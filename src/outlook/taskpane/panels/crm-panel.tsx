@@ -39,7 +39,7 @@ export default function CrmPanel() {
       <CustomerCard email={to} version={version} />
       <ThreadLog item={item} onLogged={() => setVersion((v) => v + 1)} />
       <Subtitle2 as="h3">{t('crm.followUp')}</Subtitle2>
-      <TaskForm contact={to} defaultTitle={`Follow up: ${to}`} buttonLabel={t('crm.createTask')} />
+      <TaskForm contact={to} defaultTitle={t('crm.followUpTitle', { contact: to })} buttonLabel={t('crm.createTask')} />
     </section>
   );
 }

@@ -54,7 +54,7 @@ export default function ReadPanel() {
       {item.internetMessageId && <LogButton mail={mail} label={t('crm.logMail')} onLogged={() => setVersion((v) => v + 1)} />}
       {sender && <CustomerCard email={sender} version={version} onCorrected={() => setVersion((v) => v + 1)} />}
       <Subtitle2 as="h3">{t('crm.turnIntoTask')}</Subtitle2>
-      <TaskForm contact={sender} {...(item.internetMessageId ? { messageId: item.internetMessageId } : {})} defaultTitle={item.subject ? `Re: ${item.subject}`.slice(0, 300) : 'Follow up'} buttonLabel={t('crm.turnIntoTask')} />
+      <TaskForm contact={sender} {...(item.internetMessageId ? { messageId: item.internetMessageId } : {})} defaultTitle={item.subject ? `Re: ${item.subject}`.slice(0, 300) : t('crm.followUpUntitled')} buttonLabel={t('crm.turnIntoTask')} />
     </section>
   );
 }
