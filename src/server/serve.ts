@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -71,7 +72,8 @@ export async function serve(config: Config, print: (line: string) => void = cons
   });
 
   const address = await app.listen({ port: config.port, host: config.host });
-  const base = config.publicUrl;
+  // PORT=0 picks a free port: the links must name the one the system gave, not ":0".
+  const base = publicBase(config.publicUrl, app.server.address());
   print('');
   print(`tradepane store is running (${store.where}${config.devMode ? ', dev mode' : ''}), listening on ${address}`);
   print(`  Home page   ${base}/`);
@@ -80,8 +82,18 @@ export async function serve(config: Config, print: (line: string) => void = cons
   if (config.devMode) {
     print(`  Dev tokens  ${base}/dev/token?email=${DEMO_ADMIN}   (demo admin)`);
     print(`              ${base}/dev/token?email=${DEMO_REP}     (demo rep)`);
+    print(`  Playground  ${base}/dev/playground?email=${DEMO_REP}  (the Outlook task pane and event handlers beside a simulated message)`);
+    print(`  Console     ${base}/dev/admin?email=${DEMO_ADMIN}  (the admin console, signed in as the demo admin)`);
     print(`  Task pane   ${base}/dev/taskpane?email=${DEMO_REP}  (opens the task pane page as the demo rep)`);
     if (seeded) print('  Created the demo tenant "demo" with its admin, rep, groups sales-eu/sales-me and pack demo-export.');
   }
   print('');
+}
+
+/** The URL to print: PUBLIC_URL (or localhost on PORT) — with the port the system gave when PORT=0. */
+export function publicBase(publicUrl: string, bound: string | AddressInfo | null): string {
+  const url = new URL(publicUrl);
+  if (url.port !== '0' || !bound || typeof bound === 'string') return publicUrl.replace(/\/$/, '');
+  url.port = String(bound.port);
+  return url.origin;
 }

@@ -170,7 +170,7 @@ describe('tradepane serve', () => {
     await new Promise<void>((resolve, reject) => {
       const take = (d: Buffer) => {
         output += d.toString();
-        if (output.includes('Home page')) resolve();
+        if (/Task pane {3}\S+.*\n/.test(output)) resolve(); // the last URL it prints
       };
       server.stdout!.on('data', take);
       server.stderr!.on('data', take);
@@ -185,6 +185,11 @@ describe('tradepane serve', () => {
   it('prints working URLs, seeds the demo, answers /healthz, and stops cleanly on SIGTERM', async () => {
     expect(output).toContain(`Home page   http://localhost:${port}/`);
     expect(output).toContain('Created the demo tenant "demo"');
+    // Every URL the README says `npm start` prints (its table under "It prints:"), on this port.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const promised = [...readme.slice(readme.indexOf('It prints:')).split('\n\n')[1]!.matchAll(/^\| `(http:\/\/localhost:3000[^`]*)`/gm)].map((m) => m[1]!.replace(':3000', `:${port}`));
+    expect(promised.length).toBeGreaterThanOrEqual(8);
+    expect(promised.filter((url) => !output.includes(url))).toEqual([]);
     for (const path of ['/', '/docs', '/healthz']) {
       const res = await fetch(`http://127.0.0.1:${port}${path}`);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
