@@ -12,12 +12,10 @@ import { publishedPacks } from './packs.js';
  */
 
 import { PERSONAL } from '../../core/compose/catalogue.js';
+import type { PersonalTemplate } from '../../contract/me.js';
 export { PERSONAL };
 
-export interface PersonalTemplate {
-  template: PackTemplate;
-  updatedAt: string;
-}
+export type { PersonalTemplate };
 
 function validTemplate(template: unknown): PackTemplate {
   const variants = (template as { variants?: Record<string, unknown> } | null)?.variants;
