@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { PublishedPack, StoreClient } from '../../client/store-client.js';
+import type { StoreClient } from '../../client/store-client.js';
+import type { PublishedPack } from '../../contract/me.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import type { PaneCache } from './pane-context.js';
 import { errorMessage, isUnreachable } from './store-action.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Field, Input, MessageBar, MessageBarBody, makeStyles, tokens } from '@fluentui/react-components';
-import type { TaskItem } from '../../../client/store-client.js';
+import type { Task } from '../../../contract/crm.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -25,7 +25,7 @@ export function TaskForm({ contact, messageId, defaultTitle, buttonLabel }: { co
   const atValid = /^([01]\d|2[0-3]):[0-5]\d$/.test(at);
 
   const create = useStoreAction(
-    (): Promise<TaskItem> =>
+    (): Promise<Task> =>
       client.createTask({
         title: title.trim() || defaultTitle,
         ...(contact ? { contact } : {}),
