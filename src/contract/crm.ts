@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { closed, nullable } from './common.js';
 import type { TimeCode } from '../core/clienttime/messages.js';
 import type { IslamicFeast } from '../core/clienttime/islamic-holidays.js';
+import { TASK_DUE_DAYS } from '../core/crm/task-due.js';
 
 /**
  * Customers and contacts (`/customers`, `/contacts`), the built-in CRM log (`/log`), follow-up
@@ -149,7 +150,7 @@ export type Timeline = Type.Static<typeof Timeline>;
 
 /** When a task is due: N of the client's business days at HH:MM their time, or an instant. */
 export const Due = Type.Union([
-  Type.Object({ rule: Type.Object({ businessDays: Type.Integer({ minimum: 0, maximum: 366 }), at: Type.String({ pattern: HHMM }) }, closed) }, closed),
+  Type.Object({ rule: Type.Object({ businessDays: Type.Integer({ minimum: TASK_DUE_DAYS.min, maximum: TASK_DUE_DAYS.max }), at: Type.String({ pattern: HHMM }) }, closed) }, closed),
   Type.Object({ at: Type.String({ format: 'date-time' }) }, closed),
 ]);
 export type Due = Type.Static<typeof Due>;
