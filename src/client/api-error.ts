@@ -14,16 +14,11 @@ export class ApiError extends Error {
     readonly details: ErrorDetail[] = [],
   ) {
     super(message);
-    this.name = 'ApiError';
   }
 
-  /** From a failed answer's parsed body; a body that is not the contract's shape still gives a status and a sentence. */
+  /** From a failed answer's parsed body (anything else still gives the status in words). */
   static of(status: number, body: unknown, statusText = ''): ApiError {
-    const error = (body as Partial<ErrorResponse> | null | undefined)?.error;
-    const ok = error !== null && typeof error === 'object';
-    const code = ok && typeof error.code === 'string' ? error.code : 'http_error';
-    const message = ok && typeof error.message === 'string' ? error.message : `the store answered ${status}${statusText ? ` ${statusText}` : ''}`;
-    const details = ok && Array.isArray(error.details) ? error.details : [];
-    return new ApiError(status, code, message, details);
+    const error = (body as Partial<ErrorResponse> | null)?.error;
+    return new ApiError(status, error?.code ?? 'http_error', error?.message ?? `the store answered ${status} ${statusText}`.trim(), error?.details ?? []);
   }
 }
