@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  *   core      imports nothing above it (and no Node built-ins; tsconfig.core.json adds: no DOM)
  *   contract  → core
  *   client    → core, contract                    (the faces' typed HTTP client)
+ *             (client and the browser faces take the contract's types only: `import type`)
  *   server    → core, contract                    (app.ts also registers the Gmail face)
  *   faces     outlook, gmail, admin, cli, inbox   → core, contract (+ client, + server where
  *             they run in the store's process: gmail, cli); never another face
@@ -86,6 +87,17 @@ export default tseslint.config(
         'error',
         ...['process', 'Buffer', 'global', 'require', 'module', '__dirname', '__filename', 'setImmediate', 'clearImmediate'].map((name) => ({ name, message: 'src/core and src/contract run in browsers and Outlook\'s event runtime too: no Node globals' })),
         { name: 'Office', message: 'Office.js is reached only through src/outlook/office (the one adapter)' },
+      ],
+    },
+  },
+  {
+    // The faces that run in a browser take the contract's TYPES only: its schemas (TypeBox code)
+    // stay on the store, out of the pane's and the console's bundles.
+    files: ['src/outlook/**', 'src/admin/**', 'src/client/**', 'src/inbox/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/contract/*'], allowTypeImports: true, message: 'browser faces import the contract with `import type` (its schemas are for the store)' }] },
       ],
     },
   },

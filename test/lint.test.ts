@@ -43,4 +43,14 @@ describe('the layer lint', () => {
     expect((await lint(office, 'src/outlook/taskpane/item.ts')).map((p) => p.rule)).toEqual(['no-restricted-globals']);
     expect(await lint(office, 'src/outlook/office/item-probe.ts')).toEqual([]);
   });
+
+  it('lets a browser face take the contract\'s types but not its schemas (TypeBox code would join the bundle)', async () => {
+    const schema = "import { ClientTime } from '../../contract/crm.js';\nexport const shape = ClientTime;\n";
+    expect((await lint(schema, 'src/outlook/taskpane/shape.ts')).map((p) => [p.rule, p.line])).toEqual([['@typescript-eslint/no-restricted-imports', 1]]);
+    expect((await lint(schema.replace('../../contract', '../contract'), 'src/admin/shape.ts')).map((p) => p.rule)).toEqual(['@typescript-eslint/no-restricted-imports']);
+    const types = "import type { ClientTime } from '../../contract/crm.js';\nexport type Shape = ClientTime;\n";
+    expect(await lint(types, 'src/outlook/taskpane/shape.ts')).toEqual([]);
+    // the store validates with the schemas themselves
+    expect(await lint(schema, 'src/server/routes/shape.ts')).toEqual([]);
+  });
 });

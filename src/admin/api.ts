@@ -1,28 +1,11 @@
-import type { PackOutline } from '../core/pack/outline.js';
+import { ApiError } from '../client/api-error.js';
 
 /**
  * The console's one door to the store: JSON over fetch with the signed-in admin's bearer token.
- * Errors keep the store's shape ({code, message, details}) so views can show them field by field.
+ * Views name what they expect with the contract's types (src/contract, types only); a refusal is
+ * the clients' one ApiError, built from the contract's ErrorResponse, so views can show it field
+ * by field.
  */
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-  line?: number;
-  column?: number;
-  severity?: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-  ) {
-    super(message);
-  }
-}
 
 export type TokenSource = () => Promise<string>;
 
@@ -42,8 +25,7 @@ export class AdminApi {
     const data = isJson && text ? (JSON.parse(text) as unknown) : text;
     if (!response.ok) {
       if (response.status === 401) this.onUnauthorized();
-      const error = (data as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | null)?.error;
-      throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `${response.status} ${response.statusText}`, error?.details ?? []);
+      throw ApiError.of(response.status, data, response.statusText);
     }
     return data as T;
   }
@@ -66,65 +48,4 @@ export class AdminApi {
 export function query(params: Record<string, string | number | undefined | null>): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '') as [string, string | number][];
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
-}
-
-export interface Me {
-  user: { id: string; email: string; name: string; role: 'rep' | 'admin' };
-  tenant: { id: string; slug: string; name: string };
-  permissions: string[];
-  via: string;
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  title: string | null;
-  department: string | null;
-  role: 'rep' | 'admin';
-  groups: string[];
-  disabled: boolean;
-}
-
-export interface GroupView {
-  id: string;
-  slug: string;
-  name: string;
-  members: string[];
-}
-
-export interface PackSummary {
-  pack: string;
-  title: string;
-  latestVersion: number;
-  publications: { audience: string; version: number; publishedAt: string; publishedBy: string }[];
-  updatedAt: string;
-}
-
-export interface PackDetail extends PackSummary {
-  versions: { version: number; digest: string; pushedBy: string; pushedAt: string }[];
-}
-
-export interface DraftCheck {
-  ok: boolean;
-  format: 'yaml' | 'json';
-  issues: ErrorDetail[];
-  outline: PackOutline | null;
-}
-
-export interface MailboxView {
-  id: string;
-  provider: 'graph' | 'gmail' | 'imap';
-  address: string;
-  displayName: string;
-  settings: Record<string, unknown>;
-  secrets: string[];
-  status: 'new' | 'backfilling' | 'live' | 'retrying' | 'error';
-  paused: boolean;
-  lastError: { code: string; message: string } | null;
-  lastSyncedAt: string | null;
-  lagSeconds: number | null;
-  backfill: { since: string | null; done: number; remaining: number | null };
-  nextSyncAt: string;
-  createdAt: string;
 }

@@ -1,7 +1,10 @@
 import { Suspense, lazy, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Body1, Button, Caption1, FluentProvider, Select, Spinner, Tab, TabList, Title2, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
-import { AdminApi, ApiError, type Me } from './api.js';
-import { forgetToken, renderGoogleButton, signInSettings, signInWithMicrosoft, storedToken, storeToken, type SignInSettings } from './auth.js';
+import { AdminApi } from './api.js';
+import { ApiError } from '../client/api-error.js';
+import type { Me } from '../contract/me.js';
+import { forgetToken, renderGoogleButton, signInSettings, signInWithMicrosoft, storedToken, storeToken } from './auth.js';
+import type { SignInSettings } from '../contract/console.js';
 import { ConsoleContext, type Console } from './context.js';
 import { translator, uiLanguageOf, type Translate, type UiLanguage } from './i18n/index.js';
 import { ErrorBar } from './components.js';

@@ -7,11 +7,7 @@
 
 const KEY = 'tradepane.admin.token';
 
-export interface SignInSettings {
-  microsoft: { clientId: string; scopes: string[]; authority: string } | null;
-  google: { clientId: string } | null;
-  dev: boolean;
-}
+import type { SignInSettings } from '../contract/console.js';
 
 /** Takes a dev token out of the URL fragment (so it is not bookmarked or shared) into the session. */
 export function adoptFragmentToken(): void {

@@ -1,6 +1,6 @@
 import { Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import { ApiError } from './api.js';
+import { ApiError } from '../client/api-error.js';
 import { useConsole } from './context.js';
 
 export const useStyles = makeStyles({

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
-import type { AdminApi, Me } from './api.js';
+import type { AdminApi } from './api.js';
+import type { Me } from '../contract/me.js';
 import type { Translate, UiLanguage } from './i18n/index.js';
 
 /** What every view needs: the API, the signed-in admin, and the UI language. */

@@ -1,95 +1,15 @@
-import type { PackTemplate, PublishedPack } from '../core/pack/schema.js';
-import type { LanguageReason, LanguageSource } from '../core/compose/language.js';
-import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
-import type { TimeText } from '../core/clienttime/messages.js';
-
-export type { PublishedPack, LoggedMail };
-/** A task as the store answers it; creating or rescheduling also says which due rule applied. */
-export type TaskItem = TaskView & { dueReason?: string; existing?: boolean };
+import type { PackTemplate } from '../core/pack/schema.js';
+import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Due, LogRequest, LogResult, LogStatus, Task, TaskCreate, TaskList, Timeline } from '../contract/crm.js';
+import type { MyPacks, PublishedPack, Rendered, RenderRequest, TemplateUses } from '../contract/me.js';
+import type { MySignature, SignatureStateReport } from '../contract/signatures.js';
+import { ApiError } from './api-error.js';
 
 /**
- * The one typed client the faces use to reach the store. It knows the API's paths and shapes
- * and nothing about Office.js or Gmail; the caller supplies the base URL and a token source.
+ * The one typed client the faces use to reach the store. It knows the API's paths and nothing
+ * about Office.js or Gmail; the caller supplies the base URL and a token source. Every shape is
+ * the contract's (src/contract, types only: no schema code reaches a browser bundle), and every
+ * refusal is an ApiError built from the contract's ErrorResponse.
  */
-
-/** Shapes the faces use; the store's OpenAPI document (/docs/json) is the full reference. */
-export interface LogRequest {
-  messageId: string;
-  threadId?: string;
-  direction: 'inbound' | 'outbound';
-  dateHeader?: string;
-  sentAt?: string;
-  from: string;
-  to: string[];
-  subject: string;
-  snippet?: string;
-  via: 'outlook' | 'gmail' | 'api';
-}
-
-export type DueRequest = { rule: { businessDays: number; at: string } } | { at: string };
-
-/** A contact as the store keeps it (GET /contacts/lookup, PUT /contacts). */
-export interface ContactRecord {
-  id: string;
-  email: string;
-  customerId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  language: string | null;
-  country: string | null;
-  timeZone: string | null;
-}
-
-export interface ClientTime {
-  timeZone: string | null;
-  confidence: string;
-  reasons: string[];
-  /** the reasons as codes the face words in the rep's language */
-  reasonTexts: TimeText[];
-  localTime: string | null;
-  inBusinessHours: boolean;
-  status: string;
-  statusText: TimeText;
-  /** their next opening after now (their next business morning while they are open); null when the zone is unknown */
-  nextSlot: string | null;
-  alternatives: { label: string; labelText: TimeText; at: string; clientLocal: string; repLocal?: string }[];
-}
-
-export interface RenderedTemplate {
-  language: string;
-  /** Why this language, in English; `why` is the same as a code with parameters, for the pane to word. */
-  reason: string;
-  source?: LanguageSource;
-  why?: LanguageReason;
-  subject: string;
-  html: string;
-  text: string;
-}
-
-export interface MissingValue {
-  path: string;
-  message: string;
-  label?: string;
-}
-
-export interface MySignature {
-  signature: string;
-  html: string;
-  hash: string;
-  policy: { signatureOnSend: 'block' | 'warn' | 'off'; disableClientSignature: boolean };
-}
-
-export class StoreError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** For 422 missing_values: what the UI lists. */
-    readonly details: MissingValue[] = [],
-  ) {
-    super(message);
-  }
-}
 
 export interface StoreClientOptions {
   baseUrl: string;
@@ -110,8 +30,7 @@ export class StoreClient {
     headers.set('authorization', `Bearer ${await this.options.token()}`);
     const response = await doFetch(`${this.options.baseUrl.replace(/\/$/, '')}/api/v1${path}`, { ...init, headers });
     if (!response.ok && response.status !== 304) {
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: MissingValue[] } };
-      throw new StoreError(response.status, body.error?.code ?? 'http_error', body.error?.message ?? `the store answered ${response.status}`, body.error?.details ?? []);
+      throw ApiError.of(response.status, await response.json().catch(() => null));
     }
     return response;
   }
@@ -127,24 +46,24 @@ export class StoreClient {
   }
 
   /** Log a mail once; a second log answers `already-logged` with who and when. */
-  logMail(mail: LogRequest): Promise<{ status: 'logged' | 'already-logged'; activity: LoggedMail }> {
+  logMail(mail: LogRequest): Promise<LogResult> {
     return this.post('/log', mail);
   }
 
-  logStatus(messageId: string): Promise<{ logged: boolean; activity: LoggedMail | null }> {
+  logStatus(messageId: string): Promise<LogStatus> {
     return this.json(`/log/status?messageId=${encodeURIComponent(messageId)}`);
   }
 
   /** A follow-up task, e.g. from a logged mail, due in the client's business days. */
-  createTask(task: { title?: string; notes?: string; messageId?: string; link?: string; contact?: string; due?: DueRequest }): Promise<TaskItem> {
+  createTask(task: TaskCreate): Promise<Task> {
     return this.post('/tasks', task);
   }
 
-  async myTasks(status?: 'open' | 'done'): Promise<TaskItem[]> {
-    return (await this.json<{ tasks: TaskItem[] }>(`/tasks${status ? `?status=${status}` : ''}`)).tasks;
+  async myTasks(status?: 'open' | 'done'): Promise<Task[]> {
+    return (await this.json<TaskList>(`/tasks${status ? `?status=${status}` : ''}`)).tasks;
   }
 
-  completeTask(taskId: string): Promise<TaskItem> {
+  completeTask(taskId: string): Promise<Task> {
     return this.post(`/tasks/${encodeURIComponent(taskId)}/complete`, {});
   }
 
@@ -153,8 +72,8 @@ export class StoreClient {
     return this.json(`/client-time?email=${encodeURIComponent(email)}${now ? `&now=${encodeURIComponent(now.toISOString())}` : ''}`);
   }
 
-  /** Render a template for a recipient; a 422 StoreError's `details` lists the missing values. */
-  render(request: { pack: string; template: string; to?: string; language?: string; fields?: Record<string, unknown>; inbound?: string }): Promise<RenderedTemplate> {
+  /** Render a template for a recipient; a 422 ApiError's `details` lists the missing values. */
+  render(request: RenderRequest): Promise<Rendered> {
     return this.post('/me/render', request);
   }
 
@@ -164,31 +83,31 @@ export class StoreClient {
   }
 
   /** A customer's logged mails and tasks, newest first. */
-  timeline(customerId: string): Promise<{ mails: LoggedMail[]; tasks: TaskItem[] }> {
+  timeline(customerId: string): Promise<Timeline> {
     return this.json(`/customers/${encodeURIComponent(customerId)}/timeline`);
   }
 
   /** The contact behind an address (null when the store has none): for the customer card. */
-  async lookupContact(email: string): Promise<ContactRecord | null> {
+  async lookupContact(email: string): Promise<ContactView | null> {
     try {
       return await this.json(`/contacts/lookup?email=${encodeURIComponent(email)}`);
     } catch (error) {
-      if (error instanceof StoreError && error.status === 404) return null;
+      if (error instanceof ApiError && error.status === 404) return null;
       throw error;
     }
   }
 
   /** The rep corrects the engine: a contact's name, language, country, time zone (only the fields given change; null clears). */
-  saveContact(contact: { email: string } & Partial<Pick<ContactRecord, 'firstName' | 'lastName' | 'language' | 'country' | 'timeZone'>>): Promise<ContactRecord> {
+  saveContact(contact: ContactUpsert): Promise<ContactView> {
     return this.json('/contacts', { method: 'PUT', body: JSON.stringify(contact) });
   }
 
-  customer(customerId: string): Promise<{ id: string; name: string; domains: string[]; country: string | null; timeZone: string | null }> {
+  customer(customerId: string): Promise<CustomerView> {
     return this.json(`/customers/${encodeURIComponent(customerId)}`);
   }
 
   /** The rep sets a customer's country (the engine's clock and holidays follow it). */
-  setCustomerCountry(customerId: string, country: string | null): Promise<{ id: string; name: string; country: string | null }> {
+  setCustomerCountry(customerId: string, country: string | null): Promise<CustomerView> {
     return this.json(`/customers/${encodeURIComponent(customerId)}`, { method: 'PATCH', body: JSON.stringify({ country }) });
   }
 
@@ -200,10 +119,10 @@ export class StoreClient {
   async myPacks(): Promise<PublishedPack[]> {
     const response = await this.request('/me/packs', this.etag ? { headers: { 'if-none-match': this.etag } } : {});
     if (response.status === 304 && this.cachedPacks) return this.cachedPacks;
-    const body = (await response.json()) as { packs: PublishedPack[]; personal?: PackTemplate[] };
+    const body = (await response.json()) as MyPacks;
     this.etag = response.headers.get('etag') ?? undefined;
     this.cachedPacks = body.packs;
-    this.cachedPersonal = body.personal ?? [];
+    this.cachedPersonal = body.personal;
     return body.packs;
   }
 
@@ -213,8 +132,8 @@ export class StoreClient {
   }
 
   /** How often I used each template lately: ranks my search as Gmail's card ranks it. */
-  async myTemplateUses(): Promise<{ pack: string; template: string; count: number }[]> {
-    return (await this.json<{ uses: { pack: string; template: string; count: number }[] }>('/me/template-uses')).uses;
+  async myTemplateUses(): Promise<TemplateUses['uses']> {
+    return (await this.json<TemplateUses>('/me/template-uses')).uses;
   }
 
   /**
@@ -222,7 +141,7 @@ export class StoreClient {
    * their mail (its UTC offset), a country, zone or phone the rep gave. `known` says whether the
    * store has the contact and names their customer.
    */
-  clientTimeOf(query: { email: string; now?: Date; dateHeader?: string; country?: string; tz?: string; phone?: string }): Promise<ClientTime & { known: { contact: boolean; customer: string | null } }> {
+  clientTimeOf(query: { email: string; now?: Date; dateHeader?: string; country?: string; tz?: string; phone?: string }): Promise<ClientTime> {
     const params = new URLSearchParams({ email: query.email });
     if (query.now) params.set('now', query.now.toISOString());
     for (const key of ['dateHeader', 'country', 'tz', 'phone'] as const) {
@@ -237,20 +156,20 @@ export class StoreClient {
    * this says `unchanged`; `none` when no pack enforces a signature for me. `signal` lets the
    * Outlook event handlers bound the wait.
    */
-  async mySignatureIfChanged(etag?: string, signal?: AbortSignal): Promise<{ status: 'unchanged'; etag: string } | { status: 'none' } | { status: 'ok'; etag: string | null; signature: MySignature & { pack: string } }> {
+  async mySignatureIfChanged(etag?: string, signal?: AbortSignal): Promise<{ status: 'unchanged'; etag: string } | { status: 'none' } | { status: 'ok'; etag: string | null; signature: MySignature }> {
     try {
       const headers: Record<string, string> = etag ? { 'if-none-match': etag } : {};
       const response = await this.request('/me/signature', signal ? { headers, signal } : { headers });
       if (response.status === 304 && etag) return { status: 'unchanged', etag };
-      return { status: 'ok', etag: response.headers.get('etag'), signature: (await response.json()) as MySignature & { pack: string } };
+      return { status: 'ok', etag: response.headers.get('etag'), signature: (await response.json()) as MySignature };
     } catch (error) {
-      if (error instanceof StoreError && error.status === 404) return { status: 'none' };
+      if (error instanceof ApiError && error.status === 404) return { status: 'none' };
       throw error;
     }
   }
 
   /** What the Outlook on-send check saw for a sending address (the admin's compliance view). */
-  async reportSignatureState(report: { address: string; state: 'ok' | 'missing' | 'altered'; pack?: string; signature?: string; hash?: string; detail?: string; client?: string }, signal?: AbortSignal): Promise<void> {
+  async reportSignatureState(report: Omit<SignatureStateReport, 'channel'>, signal?: AbortSignal): Promise<void> {
     const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'outlook', ...report }) };
     if (signal) init.signal = signal;
     await this.request('/me/signature-state', init);

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { nullableString } from './common.js';
+import { closed, nullableString } from './common.js';
 
 /** People and groups (`/api/v1/people`, `/groups`, `/me`). */
 
@@ -37,3 +37,22 @@ export const ProfileFields = {
 
 export type UserView = Type.Static<typeof UserView>;
 export type GroupView = Type.Static<typeof GroupView>;
+
+export const UserList = Type.Object({ users: Type.Array(UserView) });
+export type UserList = Type.Static<typeof UserList>;
+export const GroupList = Type.Object({ groups: Type.Array(GroupView) });
+export type GroupList = Type.Static<typeof GroupList>;
+export const UserParams = Type.Object({ userId: Type.String({ maxLength: 64 }) });
+export const GroupParams = Type.Object({ groupId: Type.String({ maxLength: 64 }) });
+export const MemberParams = Type.Object({ groupId: Type.String({ maxLength: 64 }), userId: Type.String({ maxLength: 64 }) });
+
+const Role = Type.Enum(['rep', 'admin']);
+export const UserCreate = Type.Object(
+  { email: Type.String({ maxLength: 254 }), name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Optional(Role), groups: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })), ...ProfileFields },
+  closed,
+);
+export type UserCreate = Type.Static<typeof UserCreate>;
+export const UserPatch = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), ...ProfileFields }, closed);
+export type UserPatch = Type.Static<typeof UserPatch>;
+export const GroupCreate = Type.Object({ slug: Type.String({ maxLength: 63 }), name: Type.Optional(Type.String({ maxLength: 200 })) }, closed);
+export type GroupCreate = Type.Static<typeof GroupCreate>;

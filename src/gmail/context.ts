@@ -3,6 +3,7 @@ import type { TenantDb } from '../server/db/tenant-db.js';
 import type { AddonEvent } from './event.js';
 import type { Lang, Translate } from './i18n.js';
 import type { ActionTarget } from './cards.js';
+import type { ScheduledSendView } from '../contract/scheduled-sends.js';
 
 /** Everything one add-on request's handler needs: the verified rep, their tenant, the event, their language. */
 export interface AddonContext {
@@ -49,14 +50,8 @@ export interface OpenMessage {
   references: string | null;
 }
 
-export interface ScheduledView {
-  id: string;
-  sendAt: string;
-  subject: string;
-  to: string[];
-  status: string;
-  reason: string | null;
-}
+/** A scheduled send as the cards show it: the contract's view, its recipients as `to`. */
+export type ScheduledView = Pick<ScheduledSendView, 'id' | 'sendAt' | 'subject' | 'status' | 'reason'> & { to: string[] };
 
 /** What the add-on needs from the send queue (services/scheduled-sends.ts), in the rep's name. */
 export interface SchedulingPort {

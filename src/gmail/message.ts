@@ -1,6 +1,7 @@
 import { parseDateHeader } from '../core/clienttime/date-header.js';
 import { formatOffset } from '../core/clienttime/zones.js';
 import { parseMailbox } from '../core/crm/mailbox.js';
+import { TASK_DUE_CHOICES, TASK_DUE_DEFAULT } from '../core/crm/task-due.js';
 import { AppError } from '../server/errors.js';
 import { clientTimeFor } from '../server/services/client-time.js';
 import { createTask, logMail, logStatus } from '../server/services/crm.js';
@@ -19,9 +20,9 @@ import { wordTimeIn } from './i18n.js';
  * the thread). The CRM rules are services/crm.ts; this file only reads the mail and draws cards.
  */
 
-const TASK_DAY_CHOICES = [1, 2, 3, 5, 10];
-const TASK_DEFAULT_DAYS = 2;
-const TASK_AT = '10:00';
+const TASK_DAY_CHOICES = TASK_DUE_CHOICES;
+const TASK_DEFAULT_DAYS = TASK_DUE_DEFAULT.businessDays;
+const TASK_AT = TASK_DUE_DEFAULT.at;
 
 async function openMessage(ctx: AddonContext): Promise<OpenMessage> {
   const read = ctx.services.readOpenMessage;

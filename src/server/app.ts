@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -48,12 +48,14 @@ export interface AppDeps {
   renderPool?: RenderPool | undefined;
   /** The Gmail add-on's Google side: offline credentials (scheduling) and, in tests, the Gmail API root. */
   gmailAddon?: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined } | undefined;
+  /** Sees every route as it is registered (tests walk the route table against the contract). */
+  onRoute?: ((route: RouteOptions) => void) | undefined;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -67,6 +69,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
     frameworkErrors: frameworkErrorAnswer,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (onRoute) app.addHook('onRoute', onRoute);
   installValidators(app);
   installErrorHandling(app);
   installJsonBodyParser(app);

@@ -1,10 +1,9 @@
-/** An error the API answers with its own status and a message the caller can act on. */
-export interface ErrorDetail {
-  path: string;
-  message: string;
-  [key: string]: unknown;
-}
+import type { ErrorDetail as ContractErrorDetail } from '../contract/common.js';
 
+/** One problem of an error answer (the contract's ErrorDetail; a few errors add fields of their own). */
+export type ErrorDetail = ContractErrorDetail & { [key: string]: unknown };
+
+/** An error the API answers with its own status and a message the caller can act on. */
 export class AppError extends Error {
   constructor(
     readonly status: number,

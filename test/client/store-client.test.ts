@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
-import { StoreClient, StoreError } from '../../src/client/store-client.js';
+import { StoreClient } from '../../src/client/store-client.js';
+import { ApiError } from '../../src/client/api-error.js';
 import type { Store } from '../../src/server/db/connect.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
@@ -38,7 +39,7 @@ describe('the store client', () => {
     expect(await client.myPacks()).toBe(first); // the cached list, after a 304
   });
 
-  it('renders, and turns missing values into a StoreError with the list', async () => {
+  it('renders, and turns missing values into a ApiError with the list', async () => {
     const mail = await client.render({ pack: 'demo-export', template: 'inquiry-reply', to: 'anna@hamburg-import.de', language: 'en', fields: { product: 'LED panels', moq: 100 } });
     expect(mail.subject).toContain('LED panels');
     await expect(client.render({ pack: 'demo-export', template: 'quotation', fields: {} })).rejects.toMatchObject({ status: 422, code: 'missing_values', details: expect.arrayContaining([expect.objectContaining({ path: 'product' })]) });
@@ -64,7 +65,7 @@ describe('the store client', () => {
 
   it('says plainly when the store refuses', async () => {
     const stranger = new StoreClient({ baseUrl: client['options'].baseUrl, token: () => 'nonsense' });
-    await expect(stranger.myPacks()).rejects.toBeInstanceOf(StoreError);
+    await expect(stranger.myPacks()).rejects.toBeInstanceOf(ApiError);
   });
 
   it("fetches the rep's enforced signature with its hash and policy", async () => {

@@ -3,12 +3,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import type { ClientTime, ContactRecord, LogRequest } from '../../src/client/store-client.js';
+import type { ClientTime, ContactView, LogRequest } from '../../src/contract/crm.js';
 import { recordingHost, renderPane, quotePack, storeStub } from './taskpane-support.js';
 
 /** Issue #13, item 8: the pane shows what the store knows after a log, and the rep corrects the engine. */
 describe('task pane: the rep corrects the engine', () => {
-  const riyadh: ClientTime & { known: { contact: boolean; customer: string | null } } = {
+  const riyadh: ClientTime = {
     timeZone: 'Asia/Riyadh',
     confidence: 'medium',
     reasons: ['e-mail domain .sa → Saudi Arabia'],
@@ -19,6 +19,7 @@ describe('task pane: the rep corrects the engine', () => {
     statusText: { code: 'ct.status.open', params: { until: '18:00' } },
     nextSlot: '2026-11-30T07:00:00.000Z',
     alternatives: [],
+    notices: [],
     known: { contact: false, customer: null },
   };
   const readItem = {
@@ -32,10 +33,10 @@ describe('task pane: the rep corrects the engine', () => {
     dateHeader: 'Mon, 30 Nov 2026 09:00:00 +0300',
   };
   const activity = { id: 'a9', messageId: 'rfq-9@alfanar-trading.sa', threadId: 'c9', direction: 'inbound' as const, occurredAt: '2026-11-30T06:00:00.000Z', utcOffset: '+03:00', from: 'faisal@alfanar-trading.sa', to: ['rep@example.test'], subject: 'RFQ', snippet: '', customerId: 'cu1', contactId: 'co1', loggedBy: 'rep@example.test', loggedVia: 'outlook', loggedAt: '2026-11-30T06:05:00.000Z' };
-  const faisal: ContactRecord = { id: 'co1', email: 'faisal@alfanar-trading.sa', customerId: 'cu1', firstName: 'Faisal', lastName: 'Al-Harbi', language: null, country: null, timeZone: null };
+  const faisal: ContactView = { id: 'co1', email: 'faisal@alfanar-trading.sa', customerId: 'cu1', firstName: 'Faisal', lastName: 'Al-Harbi', language: null, country: null, timeZone: null, phone: null, lastUtcOffset: null, lastSeenAt: null };
 
   it('never says "Logged ✓" beside "not in the CRM yet": the card reloads after the log', async () => {
-    let stored: ContactRecord | null = null;
+    let stored: ContactView | null = null;
     const logged: LogRequest[] = [];
     renderPane(
       recordingHost(readItem),

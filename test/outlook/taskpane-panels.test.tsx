@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import type { ClientTime, LogRequest } from '../../src/client/store-client.js';
+import type { ClientTime, LogRequest } from '../../src/contract/crm.js';
 import { contentHash, wrapSignature } from '../../src/core/signature/marker.js';
 import { en } from '../../src/outlook/i18n/en.js';
 import { translator, uiLanguageOf } from '../../src/outlook/i18n/index.js';
@@ -26,6 +26,8 @@ describe('task pane: client time, signature, CRM, languages', () => {
       { label: 'their 09:00 today', labelText: { code: 'ct.slot.today', params: { time: '09:00' } }, at: '2026-11-23T08:00:00.000Z', clientLocal: '2026-11-23T09:00:00+01:00' },
       { label: 'their 14:00 today', labelText: { code: 'ct.slot.today', params: { time: '14:00' } }, at: '2026-11-23T13:00:00.000Z', clientLocal: '2026-11-23T14:00:00+01:00' },
     ],
+    notices: [],
+    known: { contact: false, customer: null },
   };
 
   it("schedules delivery at the client's next opening, the instant the store answered", async () => {

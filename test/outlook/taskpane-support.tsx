@@ -1,5 +1,6 @@
 import { configure, render, type RenderResult } from '@testing-library/react';
-import type { PublishedPack, StoreClient } from '../../src/client/store-client.js';
+import type { StoreClient } from '../../src/client/store-client.js';
+import type { PublishedPack } from '../../src/contract/me.js';
 import { translator, uiLanguageOf } from '../../src/outlook/i18n/index.js';
 import { TaskPaneApp } from '../../src/outlook/taskpane/app.js';
 import type { MailHost, MailItem } from '../../src/outlook/taskpane/mail-host.js';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { StoreError } from '../../src/client/store-client.js';
+import { ApiError } from '../../src/client/api-error.js';
 import { composeItem, memoryCache, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
 
 /** The Templates panel: search as you type, kinds, the typed form, insert, blocked insert, offline. */
@@ -68,7 +68,7 @@ describe('task pane: templates', () => {
 
   it('blocks the insert and lists the missing values the store named', async () => {
     const host = recordingHost(composeItem());
-    const missing = new StoreError(422, 'missing_values', 'cannot insert yet', [
+    const missing = new ApiError(422, 'missing_values', 'cannot insert yet', [
       { path: 'product', message: 'required', label: 'Product' },
       { path: 'lines', message: 'required' },
     ]);
@@ -83,7 +83,7 @@ describe('task pane: templates', () => {
   it("names missing fields in the pane's language, not the template's, and never lists '(template)'", async () => {
     const host = recordingHost(composeItem());
     // the store answers with the labels of the variant it rendered: a Chinese quotation
-    const missing = new StoreError(422, 'missing_values', 'cannot insert yet', [
+    const missing = new ApiError(422, 'missing_values', 'cannot insert yet', [
       { path: 'product', message: 'required', label: '产品' },
       { path: '(template)', message: 'the body has a Liquid error' },
     ]);

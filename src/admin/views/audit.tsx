@@ -1,24 +1,16 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Subtitle1 } from '@fluentui/react-components';
 import { query } from '../api.js';
+import type { AuditList } from '../../contract/admin.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, RefreshButton, useStyles } from '../components.js';
-
-interface Entry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: { type: string; id: string | null };
-  details: Record<string, unknown>;
-}
 
 /** Every admin action, newest first, 100 at a time. */
 export default function AuditView(): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const [before, setBefore] = useState<string | undefined>();
-  const page = useLoad(() => api.get<{ entries: Entry[] }>(`/audit${query({ limit: 100, before })}`), [before]);
+  const page = useLoad(() => api.get<AuditList>(`/audit${query({ limit: 100, before })}`), [before]);
   const entries = page.data?.entries ?? [];
   return (
     <section className={styles.section} aria-labelledby="audit-title">

@@ -1,30 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Select, Subtitle1 } from '@fluentui/react-components';
 import { query } from '../api.js';
+import type { ComplianceOverview, PushReport } from '../../contract/signatures.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
-
-interface Overview {
-  counts: { compliant: number; attention: number; unknown: number };
-  users: {
-    userId: string;
-    email: string;
-    name: string;
-    groups: string[];
-    verdict: 'compliant' | 'attention' | 'unknown';
-    states: { channel: 'outlook' | 'gmail'; address: string; state: string; compliant: boolean; stale: boolean; detail: string | null; seenAt: string; stateSince: string; client: string | null }[];
-  }[];
-}
-
-/** POST /admin/gmail/push-signatures: what the push did (or would do), per send-as address. */
-interface PushReport {
-  dryRun: boolean;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  skipped: number;
-  lines: { email: string; address?: string; outcome: 'changed' | 'unchanged' | 'failed' | 'skipped'; reason?: string; signature?: string }[];
-}
 
 const COLOR = { compliant: 'success', attention: 'danger', unknown: 'subtle' } as const;
 
@@ -37,7 +16,7 @@ export default function ComplianceView(): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const [verdict, setVerdict] = useState('');
-  const overview = useLoad(() => api.get<Overview>(`/admin/compliance${query({ verdict })}`), [verdict]);
+  const overview = useLoad(() => api.get<ComplianceOverview>(`/admin/compliance${query({ verdict })}`), [verdict]);
   const order = { attention: 0, unknown: 1, compliant: 2 };
   const users = [...(overview.data?.users ?? [])].sort((a, b) => order[a.verdict] - order[b.verdict] || (a.email < b.email ? -1 : 1));
   const [busy, setBusy] = useState(false);

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Field, Input, Select, Subtitle1 } from '@fluentui/react-components';
-import type { MailboxView, UserView } from '../api.js';
+import type { MailboxList, MailboxRemoved, MailboxTest, MailboxView } from '../../contract/mailboxes.js';
+import type { UserList } from '../../contract/people.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -15,7 +16,7 @@ type Endpoint = { host: string; port: string; security: string };
 export default function MailboxesView(): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
-  const mailboxes = useLoad(() => api.get<{ mailboxes: MailboxView[] }>('/mailboxes'), []);
+  const mailboxes = useLoad(() => api.get<MailboxList>('/mailboxes'), []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<{ intent: 'success' | 'warning'; text: string }>();
@@ -63,7 +64,7 @@ export default function MailboxesView(): ReactNode {
                 <td>
                   <div className={styles.row}>
                     <Button size="small" disabled={busy} aria-label={t('mailboxes.testOf', { address: m.address })} onClick={() => act(async () => {
-                      const result = await api.post<{ ok: boolean; folders: string[]; error: { code: string; message: string } | null }>(`${path(m)}/test`);
+                      const result = await api.post<MailboxTest>(`${path(m)}/test`);
                       setNotice(result.ok ? { intent: 'success', text: t('mailboxes.testOk', { address: m.address, folders: result.folders.join(', ') }) } : { intent: 'warning', text: t('mailboxes.testFailed', { address: m.address, reason: `${errorWords(result.error?.code ?? 'protocol', t)} ${result.error?.message ?? ''}` }) });
                     })}>
                       {t('mailboxes.test')}
@@ -90,7 +91,7 @@ export default function MailboxesView(): ReactNode {
             </Notice>
             <div className={styles.row}>
               <Button appearance="primary" disabled={busy} onClick={() => act(async () => {
-                const gone = await api.delete<{ messages: number; conversations: number }>(path(confirming));
+                const gone = await api.delete<MailboxRemoved>(path(confirming));
                 setConfirming(undefined);
                 setNotice({ intent: 'success', text: t('mailboxes.removed', { address: confirming.address, ...gone }) });
               })}>
@@ -123,7 +124,7 @@ function errorWords(code: string, t: ReturnType<typeof useConsole>['t']): string
 function Connect({ onConnected }: { onConnected: () => void }): ReactNode {
   const { api, t } = useConsole();
   const styles = useStyles();
-  const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
+  const users = useLoad(() => api.get<UserList>('/users'), []);
   const [provider, setProvider] = useState<Provider>('imap');
   const [address, setAddress] = useState('');
   const [displayName, setDisplayName] = useState('');

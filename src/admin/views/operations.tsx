@@ -1,36 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Field, Input, Select, Subtitle1 } from '@fluentui/react-components';
-import { ApiError, query } from '../api.js';
+import { query } from '../api.js';
+import { ApiError } from '../../client/api-error.js';
+import type { TeamSendList } from '../../contract/scheduled-sends.js';
+import type { ConnectorList, DeliveryList } from '../../contract/connectors.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, RefreshButton, run, useStyles } from '../components.js';
-
-interface Send {
-  id: string;
-  user: string;
-  recipients: string[];
-  subject: string;
-  sendAt: string;
-  status: string;
-  reason: string | null;
-  attempts: number;
-}
-
-interface Connector {
-  id: string;
-  kind: string;
-  name: string;
-  enabled: boolean;
-  health: { pending: number; dead: number; lastDeliveredAt: string | null };
-}
-
-interface Delivery {
-  id: string;
-  connector: string;
-  eventType: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-}
 
 /** Operations: the scheduled-send queue, CRM connector health, dead letters and replay. */
 export default function OperationsView(): ReactNode {
@@ -49,7 +24,7 @@ function ScheduledSends(): ReactNode {
   const [user, setUser] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const sends = useLoad(() => api.get<{ sends: Send[] }>(`/admin/scheduled-sends${query({ status, user: user.trim() })}`), [status, user]);
+  const sends = useLoad(() => api.get<TeamSendList>(`/admin/scheduled-sends${query({ status, user: user.trim() })}`), [status, user]);
   const unavailable = sends.error instanceof ApiError && sends.error.status === 404 && sends.error.code !== 'bad_request';
   const act = (id: string, action: 'retry' | 'cancel') => run(setBusy, setError, async () => { await api.post(`/admin/scheduled-sends/${encodeURIComponent(id)}/${action}`, {}); sends.reload(); });
   return (
@@ -121,8 +96,8 @@ function ScheduledSends(): ReactNode {
 function Connectors(): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
-  const connectors = useLoad(() => api.get<{ connectors: Connector[] }>('/connectors'), []);
-  const dead = useLoad(() => api.get<{ deliveries: Delivery[] }>('/deliveries?status=dead'), []);
+  const connectors = useLoad(() => api.get<ConnectorList>('/connectors'), []);
+  const dead = useLoad(() => api.get<DeliveryList>('/deliveries?status=dead'), []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   return (

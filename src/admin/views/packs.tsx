@@ -1,7 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Badge, Button, Field, Input, Select, Subtitle1, Subtitle2, Textarea } from '@fluentui/react-components';
 import { diffLines } from 'diff';
-import { query, type DraftCheck, type PackDetail, type PackSummary, type UserView } from '../api.js';
+import { query } from '../api.js';
+import type { PackDetail, PackList, PushResult } from '../../contract/packs.js';
+import type { DraftCheck, TemplatePreview } from '../../contract/console.js';
+import type { UserList, UserView } from '../../contract/people.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
 
@@ -13,8 +16,8 @@ import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../com
 export default function PacksView(): ReactNode {
   const { api, t } = useConsole();
   const styles = useStyles();
-  const packs = useLoad(() => api.get<{ packs: PackSummary[] }>('/packs'), []);
-  const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
+  const packs = useLoad(() => api.get<PackList>('/packs'), []);
+  const users = useLoad(() => api.get<UserList>('/users'), []);
   const [open, setOpen] = useState<string | null>(null);
   const [source, setSource] = useState('');
   const [fileName, setFileName] = useState<string | undefined>();
@@ -47,7 +50,7 @@ export default function PacksView(): ReactNode {
 
   const save = (publish: boolean) =>
     run(setBusy, setError, async () => {
-      const result = await api.post<{ pack: string; version: number; status: 'created' | 'unchanged'; publishedTo: string[] }>('/packs', { source, publish, ...(fileName ? { fileName } : {}) });
+      const result = await api.post<PushResult>('/packs', { source, publish, ...(fileName ? { fileName } : {}) });
       setNotice(
         `${result.status === 'created' ? t('packs.pushed', { pack: result.pack, version: result.version }) : t('packs.unchanged', { version: result.version })}${result.publishedTo.length ? ` ${t('packs.publishedTo', { groups: result.publishedTo.join(', ') })}` : ''}`,
       );
@@ -176,15 +179,6 @@ function Issues({ check, onGoTo }: { check: DraftCheck; onGoTo: (line: number, c
   );
 }
 
-interface Rendered {
-  language: string;
-  subject: string;
-  html: string;
-  text: string;
-  data: 'sample' | 'customer';
-  missing: { name: string; label?: string }[];
-}
-
 /** Rendered HTML goes into a sandboxed frame: even sanitised content never runs in the console. */
 function HtmlFrame({ html, title }: { html: string; title: string }): ReactNode {
   const styles = useStyles();
@@ -201,7 +195,7 @@ function Preview({ source, fileName, check, users }: { source: string; fileName:
   const [user, setUser] = useState(me.user.id);
   const [to, setTo] = useState('');
   const [signature, setSignature] = useState(outline.signatures[0]?.id ?? '');
-  const [rendered, setRendered] = useState<Rendered>();
+  const [rendered, setRendered] = useState<TemplatePreview>();
   const [signed, setSigned] = useState<{ html: string; text: string; hash: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -253,7 +247,7 @@ function Preview({ source, fileName, check, users }: { source: string; fileName:
             <Button
               appearance="primary"
               disabled={busy || !template}
-              onClick={() => void run(setBusy, setError, async () => setRendered(await api.post<Rendered>('/admin/packs/preview', { ...ref, template, language, user, ...(to.trim() ? { to: to.trim() } : {}) })))}
+              onClick={() => void run(setBusy, setError, async () => setRendered(await api.post<TemplatePreview>('/admin/packs/preview', { ...ref, template, language, user, ...(to.trim() ? { to: to.trim() } : {}) })))}
             >
               {t('packs.renderPreview')}
             </Button>

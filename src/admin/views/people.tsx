@@ -1,25 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Checkbox, Field, Input, Subtitle1, Textarea } from '@fluentui/react-components';
-import type { GroupView, UserView } from '../api.js';
+import type { GroupList, UserList } from '../../contract/people.js';
+import type { ImportReport } from '../../contract/console.js';
+import type { ApiKeyList, CreatedKey } from '../../contract/admin.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
-
-interface ImportReport {
-  applied: boolean;
-  counts: { create: number; update: number; unchanged: number; error: number };
-  rows: { line: number; email: string; action: 'create' | 'update' | 'unchanged' | 'error'; changes: { field: string; from: string; to: string }[]; errors: { column: string; message: string }[] }[];
-}
-
-interface ApiKey {
-  id: string;
-  name: string;
-  user: string;
-  scopes: string[];
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
 
 const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read', 'people:write', 'keys:manage', 'audit:read', 'crm:read', 'crm:write', 'sends:write'];
 
@@ -27,8 +12,8 @@ const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read'
 export default function PeopleView(): ReactNode {
   const { api, t } = useConsole();
   const styles = useStyles();
-  const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
-  const groups = useLoad(() => api.get<{ groups: GroupView[] }>('/groups'), []);
+  const users = useLoad(() => api.get<UserList>('/users'), []);
+  const groups = useLoad(() => api.get<GroupList>('/groups'), []);
   const [newGroup, setNewGroup] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -168,7 +153,7 @@ function CsvImport({ onApplied }: { onApplied: () => void }): ReactNode {
 function ApiKeys(): ReactNode {
   const { api, t, language, me } = useConsole();
   const styles = useStyles();
-  const keys = useLoad(() => api.get<{ keys: ApiKey[] }>('/api-keys'), []);
+  const keys = useLoad(() => api.get<ApiKeyList>('/api-keys'), []);
   const [name, setName] = useState('');
   const [user, setUser] = useState(me.user.email);
   const [scopes, setScopes] = useState<string[]>(['packs:read']);
@@ -223,7 +208,7 @@ function ApiKeys(): ReactNode {
           disabled={busy || !name.trim() || scopes.length === 0}
           onClick={() =>
             void run(setBusy, setError, async () => {
-              const key = await api.post<{ key: string }>('/api-keys', { name: name.trim(), user: user.trim(), scopes });
+              const key = await api.post<CreatedKey>('/api-keys', { name: name.trim(), user: user.trim(), scopes });
               setCreated(key.key);
               setName('');
               keys.reload();

@@ -1,20 +1,14 @@
 import type { ReactNode } from 'react';
 import { Subtitle1 } from '@fluentui/react-components';
 import { useConsole, useLoad } from '../context.js';
+import type { UsageReport } from '../../contract/console.js';
 import { ErrorBar, Loading, RefreshButton, useStyles } from '../components.js';
-
-interface Usage {
-  weeks: string[];
-  unusedDays: number;
-  templates: { pack: string; template: string; title: string; total: number; perWeek: Record<string, number>; users: { email: string; count: number }[] }[];
-  unused: { pack: string; template: string; title: string; publishedVersion: number }[];
-}
 
 /** Which templates are used, by whom, per week; and those nobody used in 90 days. */
 export default function UsageView(): ReactNode {
   const { api, t } = useConsole();
   const styles = useStyles();
-  const usage = useLoad(() => api.get<Usage>('/admin/usage?weeks=8'), []);
+  const usage = useLoad(() => api.get<UsageReport>('/admin/usage?weeks=8'), []);
   const data = usage.data;
   return (
     <div>

@@ -3,6 +3,7 @@ import { isWorkingDay } from './calendar.js';
 import { addDays, parseClock } from './civil.js';
 import { ClientTimeError } from './errors.js';
 import { formatLocalIso, instantOfWallTime, wallClockAt } from './zones.js';
+import { TASK_DUE_DAYS } from '../crm/task-due.js';
 
 export interface DueRule {
   /** Whole working days of the client after today (weekends, holidays and closed days skipped). */
@@ -24,8 +25,8 @@ export interface Due {
  * after the day it is for them now, skipping their weekend, public holidays and closed days.
  */
 export function dueIn(now: Date, calendar: BusinessCalendar, rule: DueRule): Due {
-  if (!Number.isInteger(rule.businessDays) || rule.businessDays < 0 || rule.businessDays > 366) {
-    throw new ClientTimeError(`businessDays must be a whole number from 0 to 366, got ${rule.businessDays}`);
+  if (!Number.isInteger(rule.businessDays) || rule.businessDays < TASK_DUE_DAYS.min || rule.businessDays > TASK_DUE_DAYS.max) {
+    throw new ClientTimeError(`businessDays must be a whole number from ${TASK_DUE_DAYS.min} to ${TASK_DUE_DAYS.max}, got ${rule.businessDays}`);
   }
   const minutes = parseClock(rule.at, 'due time');
   let day = wallClockAt(calendar.timeZone, now.getTime()).date;

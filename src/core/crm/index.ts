@@ -1,6 +1,6 @@
 /**
- * The CRM log's shapes and its dedupe key, shared by the store and both faces (the typed
- * client), so a mail logged from Outlook and from Gmail is recognised as the same one.
+ * The CRM log's dedupe key, shared by the store and both faces, so a mail logged from Outlook
+ * and from Gmail is recognised as the same one (the log's shapes are in src/contract/crm.ts).
  */
 
 /**
@@ -12,35 +12,3 @@ export function messageIdKey(raw: string): string | null {
   return !id || id.length > 998 || /[\s<>]/.test(id) ? null : id;
 }
 
-export interface ActivityView {
-  id: string;
-  messageId: string;
-  threadId: string | null;
-  direction: 'inbound' | 'outbound';
-  occurredAt: string;
-  utcOffset: string | null;
-  from: string;
-  to: string[];
-  subject: string;
-  snippet: string;
-  customerId: string | null;
-  contactId: string | null;
-  loggedBy: string;
-  loggedVia: string;
-  loggedAt: string;
-}
-export interface TaskView {
-  id: string;
-  title: string;
-  notes: string;
-  status: 'open' | 'done';
-  dueAt: string | null;
-  dueLocal: string | null;
-  dueTimeZone: string | null;
-  assignee: string;
-  customerId: string | null;
-  contactId: string | null;
-  activityId: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}

@@ -1,4 +1,5 @@
-import type { MySignature, StoreClient } from '../../client/store-client.js';
+import type { StoreClient } from '../../client/store-client.js';
+import type { MySignature } from '../../contract/signatures.js';
 import type { CacheStorage } from '../office/storage.js';
 import { withTimeout } from './timeout.js';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { StoreError } from '../../client/store-client.js';
+import { ApiError } from '../../client/api-error.js';
 
 /**
  * Actions that need the store (render, log, task, client time): a failure to reach it is not
@@ -9,7 +9,7 @@ import { StoreError } from '../../client/store-client.js';
 
 /** fetch rejects with a TypeError when nothing answers; a proxy or load balancer answers 502–504. */
 export function isUnreachable(error: unknown): boolean {
-  if (error instanceof StoreError) return error.status === 502 || error.status === 503 || error.status === 504;
+  if (error instanceof ApiError) return error.status === 502 || error.status === 503 || error.status === 504;
   return error instanceof TypeError;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import { SignInSettings } from '../../contract/console.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
@@ -57,13 +57,7 @@ export const adminConsoleRoutes: FastifyPluginAsyncTypebox<AdminConsoleOptions> 
       schema: {
         tags: ['admin'],
         summary: 'Which sign-in the admin console offers (public settings only)',
-        response: {
-          200: Type.Object({
-            microsoft: Type.Union([Type.Object({ clientId: Type.String(), scopes: Type.Array(Type.String()), authority: Type.String() }), Type.Null()]),
-            google: Type.Union([Type.Object({ clientId: Type.String() }), Type.Null()]),
-            dev: Type.Boolean(),
-          }),
-        },
+        response: { 200: SignInSettings },
       },
     },
     async () => ({

@@ -1,28 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.js';
 import { listAudit } from '../services/audit.js';
-import { PERMISSIONS } from '../../core/access/permissions.js';
-import { closed, errorResponses } from '../../contract/common.js';
-
-const KeyView = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  user: Type.String(),
-  scopes: Type.Array(Type.String()),
-  createdBy: Type.String(),
-  createdAt: Type.String(),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-  revoked: Type.Boolean(),
-});
+import { errorResponses, NoBody } from '../../contract/common.js';
+import { ApiKeyCreate, ApiKeyList, ApiKeyParams, AuditList, AuditQuery, CreatedKey } from '../../contract/admin.js';
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
-  app.get('/api-keys', { config: { access: 'keys:manage' }, schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...errorResponses } } }, async (request) => {
+  app.get('/api-keys', { config: { access: 'keys:manage' }, schema: { tags: ['api keys'], summary: 'List API keys (never their secrets)', response: { 200: ApiKeyList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { keys: await listApiKeys(tdb) };
   });
@@ -34,16 +21,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
       schema: {
         tags: ['api keys'],
         summary: 'Create an API key for automation. The key is in this response only.',
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 100 }),
-            user: Type.String({ maxLength: 254, description: 'e-mail of the user the key acts as' }),
-            scopes: Type.Array(Type.Enum([...PERMISSIONS]), { minItems: 1 }),
-            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-          },
-          closed,
-        ),
-        response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String() })]), ...errorResponses },
+        body: ApiKeyCreate,
+        response: { 201: CreatedKey, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -53,7 +32,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
     },
   );
 
-  app.delete('/api-keys/:keyId', { config: { access: 'keys:manage' }, schema: { tags: ['api keys'], summary: 'Revoke an API key', params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete('/api-keys/:keyId', { config: { access: 'keys:manage' }, schema: { tags: ['api keys'], summary: 'Revoke an API key', params: ApiKeyParams, response: { 204: NoBody, ...errorResponses } } }, async (request, reply) => {
     const { principal, tdb } = caller(request, db);
     await revokeApiKey(tdb, principal, request.params.keyId);
     return sendNoBody(reply, 204);
@@ -66,15 +45,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = 
       schema: {
         tags: ['audit'],
         summary: 'Admin actions, newest first',
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), before: Type.Optional(Type.String({ format: 'date-time' })) }, closed),
-        response: {
-          200: Type.Object({
-            entries: Type.Array(
-              Type.Object({ id: Type.String(), at: Type.String(), actor: Type.String(), action: Type.String(), target: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }), details: Type.Object({}, { additionalProperties: true }) }),
-            ),
-          }),
-          ...errorResponses,
-        },
+        querystring: AuditQuery,
+        response: { 200: AuditList, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { TenantDb } from '../db/tenant-db.js';
@@ -10,6 +9,7 @@ import { badRequest, unprocessable } from '../errors.js';
 import { ConsentError, type ConsentProblem, type GoogleCredentials } from '../google/credentials.js';
 import { isLoopbackHost } from '../connectors/types.js';
 import { errorResponses } from '../../contract/common.js';
+import { GoogleConsentLink, GoogleDisconnected } from '../../contract/scheduled-sends.js';
 
 /**
  * "Connect your Google account": how a rep grants the store offline Gmail access when there is no
@@ -54,7 +54,7 @@ export const googleConnectRoutes: FastifyPluginAsyncTypebox<GoogleConnectOptions
       schema: {
         tags: ['scheduled sends'],
         summary: 'Google\'s consent page for me to let the store send my scheduled Gmail drafts (open it in a browser; the link is good for 10 minutes)',
-        response: { 200: Type.Object({ url: Type.String(), expiresAt: Type.String() }), ...errorResponses, 422: errorResponses[400] },
+        response: { 200: GoogleConsentLink, ...errorResponses, 422: errorResponses[400] },
       },
     },
     async (request) => {
@@ -78,7 +78,7 @@ export const googleConnectRoutes: FastifyPluginAsyncTypebox<GoogleConnectOptions
       schema: {
         tags: ['scheduled sends'],
         summary: 'Disconnect my Google account: the store forgets my grant and asks Google to revoke it (revokedAtGoogle false: remove the access in your Google account yourself)',
-        response: { 200: Type.Object({ removed: Type.Boolean(), revokedAtGoogle: Type.Boolean() }), ...errorResponses },
+        response: { 200: GoogleDisconnected, ...errorResponses },
       },
     },
     async (request) => {

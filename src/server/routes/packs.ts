@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { inputProblem } from '../http/json-body.js';
 import { AppError } from '../errors.js';
 import { exportPack, getPack, listPacks, publishPack, pushPack, rollbackPack, unpublishPack } from '../services/packs.js';
-import { closed, ErrorResponse, errorResponses } from '../../contract/common.js';
+import { ErrorResponse, errorResponses } from '../../contract/common.js';
+import { PackCreated, PackDetail, PackExport, PackExportQuery, PackList, PackParams, PackPublish, PackPush, PackRollback, PackSummary, PackUnchanged, PublicationParams } from '../../contract/packs.js';
 
-const Publication = Type.Object({ audience: Type.String(), version: Type.Integer(), publishedAt: Type.String(), publishedBy: Type.String() });
-const PackSummary = Type.Object({ pack: Type.String(), title: Type.String(), latestVersion: Type.Integer(), publications: Type.Array(Publication), updatedAt: Type.String() });
-const PackParams = Type.Object({ pack: Type.String({ maxLength: 63 }) });
-const Issue = Type.Object({ path: Type.String(), message: Type.String(), severity: Type.String(), line: Type.Optional(Type.Integer()), column: Type.Optional(Type.Integer()) });
 
 export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
   // `curl --data-binary @pack.yaml -H 'content-type: application/yaml'` works as well as JSON {source}.
@@ -22,7 +18,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
     else done(null, value);
   });
 
-  app.get('/packs', { config: { access: 'packs:write' }, schema: { tags: ['packs'], summary: 'All packs of my tenant with their publications', response: { 200: Type.Object({ packs: Type.Array(PackSummary) }), ...errorResponses } } }, async (request) => {
+  app.get('/packs', { config: { access: 'packs:write' }, schema: { tags: ['packs'], summary: 'All packs of my tenant with their publications', response: { 200: PackList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { packs: await listPacks(tdb) };
   });
@@ -34,17 +30,10 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
       schema: {
         tags: ['packs'],
         summary: 'Push a pack: validated, stored as a new immutable version when it changed, published to the groups it names',
-        body: Type.Object(
-          {
-            source: Type.String({ minLength: 1, description: 'the pack as YAML or JSON text' }),
-            fileName: Type.Optional(Type.String({ maxLength: 255 })),
-            publish: Type.Optional(Type.Boolean({ description: 'publish to the groups the pack names (default true); false only stores the version' })),
-          },
-          closed,
-        ),
+        body: PackPush,
         response: {
-          200: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('unchanged'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
-          201: Type.Object({ pack: Type.String(), version: Type.Integer(), status: Type.Literal('created'), publishedTo: Type.Array(Type.String()), warnings: Type.Array(Issue) }),
+          200: PackUnchanged,
+          201: PackCreated,
           422: ErrorResponse,
           ...errorResponses,
         },
@@ -65,7 +54,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
         tags: ['packs'],
         summary: 'A pack, its versions and publications',
         params: PackParams,
-        response: { 200: Type.Intersect([PackSummary, Type.Object({ versions: Type.Array(Type.Object({ version: Type.Integer(), digest: Type.String(), pushedBy: Type.String(), pushedAt: Type.String() })) })]), ...errorResponses },
+        response: { 200: PackDetail, ...errorResponses },
       },
     },
     async (request) => {
@@ -82,7 +71,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
         tags: ['packs'],
         summary: 'Publish a version to groups (default: the groups it names); other groups keep what they have',
         params: PackParams,
-        body: Type.Object({ version: Type.Integer({ minimum: 1 }), groups: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { minItems: 1, maxItems: 200 })) }, closed),
+        body: PackPublish,
         response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses },
       },
     },
@@ -96,7 +85,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
     '/packs/:pack/rollback',
     {
       config: { access: 'packs:write' },
-      schema: { tags: ['packs'], summary: 'Give every group that receives the pack an earlier version', params: PackParams, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, closed), response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
+      schema: { tags: ['packs'], summary: 'Give every group that receives the pack an earlier version', params: PackParams, body: PackRollback, response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
     },
     async (request) => {
       const { principal, tdb } = caller(request, db);
@@ -108,7 +97,7 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
     '/packs/:pack/publications/:audience',
     {
       config: { access: 'packs:write' },
-      schema: { tags: ['packs'], summary: 'Stop publishing the pack to a group (or "*")', params: Type.Object({ pack: Type.String({ maxLength: 63 }), audience: Type.String({ maxLength: 63 }) }), response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
+      schema: { tags: ['packs'], summary: 'Stop publishing the pack to a group (or "*")', params: PublicationParams, response: { 200: PackSummary, 422: ErrorResponse, ...errorResponses } },
     },
     async (request) => {
       const { principal, tdb } = caller(request, db);
@@ -124,8 +113,8 @@ export const packRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = a
         tags: ['packs'],
         summary: 'Export a version (default: the latest) as its original source, YAML or JSON',
         params: PackParams,
-        querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })), format: Type.Optional(Type.Enum(['source', 'yaml', 'json'])) }, closed),
-        response: { 200: Type.String(), ...errorResponses },
+        querystring: PackExportQuery,
+        response: { 200: PackExport, ...errorResponses },
       },
     },
     async (request, reply) => {

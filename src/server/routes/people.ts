@@ -1,19 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser } from '../services/people.js';
-import { closed, errorResponses } from '../../contract/common.js';
-import { GroupView, ProfileFields, UserView } from '../../contract/people.js';
+import { errorResponses, NoBody } from '../../contract/common.js';
+import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView } from '../../contract/people.js';
 
-const UserParams = Type.Object({ userId: Type.String({ maxLength: 64 }) });
-const GroupParams = Type.Object({ groupId: Type.String({ maxLength: 64 }) });
-const MemberParams = Type.Object({ groupId: Type.String({ maxLength: 64 }), userId: Type.String({ maxLength: 64 }) });
 
 export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
-  app.get('/users', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List the users of my tenant', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...errorResponses } } }, async (request) => {
+  app.get('/users', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List the users of my tenant', response: { 200: UserList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { users: await listUsers(tdb) };
   });
@@ -25,10 +21,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
       schema: {
         tags: ['people'],
         summary: 'Add a user',
-        body: Type.Object(
-          { email: Type.String({ maxLength: 254 }), name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Optional(Type.Enum(['rep', 'admin'])), groups: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })), ...ProfileFields },
-          closed,
-        ),
+        body: UserCreate,
         response: { 201: UserView, ...errorResponses },
       },
     },
@@ -51,7 +44,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
         tags: ['people'],
         summary: 'Change a user (profile, role, disabled)',
         params: UserParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Type.Enum(['rep', 'admin'])), disabled: Type.Optional(Type.Boolean()), ...ProfileFields }, closed),
+        body: UserPatch,
         response: { 200: UserView, ...errorResponses },
       },
     },
@@ -61,7 +54,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
     },
   );
 
-  app.get('/groups', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List groups with their members', response: { 200: Type.Object({ groups: Type.Array(GroupView) }), ...errorResponses } } }, async (request) => {
+  app.get('/groups', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List groups with their members', response: { 200: GroupList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { groups: await listGroups(tdb) };
   });
@@ -70,7 +63,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
     '/groups',
     {
       config: { access: 'people:write' },
-      schema: { tags: ['people'], summary: 'Create a group', body: Type.Object({ slug: Type.String({ maxLength: 63 }), name: Type.Optional(Type.String({ maxLength: 200 })) }, closed), response: { 201: GroupView, ...errorResponses } },
+      schema: { tags: ['people'], summary: 'Create a group', body: GroupCreate, response: { 201: GroupView, ...errorResponses } },
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
@@ -83,7 +76,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
     return getGroup(tdb, request.params.groupId);
   });
 
-  app.delete('/groups/:groupId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Delete a group (its members stay; packs stop going to it)', params: GroupParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete('/groups/:groupId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Delete a group (its members stay; packs stop going to it)', params: GroupParams, response: { 204: NoBody, ...errorResponses } } }, async (request, reply) => {
     const { principal, tdb } = caller(request, db);
     await deleteGroup(tdb, principal, request.params.groupId);
     return sendNoBody(reply, 204);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import { AllowedAddinScripts, DevToken, DevUserQuery, Health, Unhealthy } from '../../contract/system.js';
 import type { Store } from '../db/connect.js';
 import { ping } from '../db/connect.js';
 import type { DevSigner } from '../auth/dev-keys.js';
@@ -22,7 +22,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
       schema: {
         tags: ['system'],
         summary: 'Process up and database reachable (503 otherwise, and while shutting down)',
-        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), 503: Type.Object({ status: Type.String(), database: Type.String() }) },
+        response: { 200: Health, 503: Unhealthy },
       },
     },
     async (_request, reply) => {
@@ -42,7 +42,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemOptions> = async (app
       schema: {
         tags: ['system'],
         summary: 'The add-in scripts this origin allows to use SSO and CORS from Outlook’s event runtime (classic Windows)',
-        response: { 200: Type.Object({ allowed: Type.Array(Type.String()) }) },
+        response: { 200: AllowedAddinScripts },
       },
     },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send({ allowed: [eventsScript] }),
@@ -92,7 +92,7 @@ ${link('/healthz', 'Health', 'process and database status')}
       '/dev/taskpane',
       {
         config: { access: 'public' },
-        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the task pane page signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the task pane page signed in as a user', querystring: DevUserQuery },
       },
       async (request, reply) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);
@@ -107,7 +107,7 @@ ${link('/healthz', 'Health', 'process and database status')}
       '/dev/playground',
       {
         config: { access: 'public' },
-        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: the Outlook playground (real task pane, simulated Outlook) signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: the Outlook playground (real task pane, simulated Outlook) signed in as a user', querystring: DevUserQuery },
       },
       async (request, reply) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);
@@ -121,7 +121,7 @@ ${link('/healthz', 'Health', 'process and database status')}
       '/dev/admin',
       {
         config: { access: 'public' },
-        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the admin console signed in as a user', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: open the admin console signed in as a user', querystring: DevUserQuery },
       },
       async (request, reply) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);
@@ -134,7 +134,7 @@ ${link('/healthz', 'Health', 'process and database status')}
       '/dev/token',
       {
         config: { access: 'public' },
-        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: a signed token for a user of any tenant', querystring: Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false }) },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: a signed token for a user of any tenant', querystring: DevUserQuery, response: { 200: DevToken } },
       },
       async (request) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);

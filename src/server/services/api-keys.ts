@@ -7,23 +7,9 @@ import { badRequest, forbidden, notFound, unauthorized } from '../errors.js';
 import { effectiveKeyPermissions, isPermission, PERMISSIONS, permissionsOfRole, type Permission } from '../../core/access/permissions.js';
 import { audit } from './audit.js';
 import { findUserByEmail } from './people.js';
+import type { ApiKeyView, CreatedKey } from '../../contract/admin.js';
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  user: string;
-  scopes: string[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-export interface CreatedKey extends ApiKeyView {
-  /** The whole key. Returned once, at creation; the store keeps only a hash. */
-  key: string;
-}
+export type { ApiKeyView, CreatedKey };
 
 const MAX_TTL_DAYS = 3650;
 

@@ -1,5 +1,8 @@
 import type { Actor } from '../auth/principal.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
+import type { AuditEntry } from '../../contract/admin.js';
+
+export type { AuditEntry };
 
 /** Records an admin action in the same transaction as the action itself. */
 export async function audit(
@@ -19,15 +22,6 @@ export async function audit(
     details: JSON.stringify(details),
     at: nowIso(),
   });
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: { type: string; id: string | null };
-  details: Record<string, unknown>;
 }
 
 export async function listAudit(tdb: TenantDb, options: { limit?: number; before?: string } = {}): Promise<AuditEntry[]> {

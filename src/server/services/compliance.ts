@@ -3,6 +3,9 @@ import { newId, type TenantDb } from '../db/tenant-db.js';
 import type { SignatureStateRow } from '../db/tables.js';
 import { badRequest, notFound } from '../errors.js';
 import { normaliseEmail } from './people.js';
+import { SIGNATURE_CHANNELS, SIGNATURE_STATES, type GmailSignatureState, type OutlookSignatureState, type SignatureChannel, type SignatureState, type SignatureStateView, type UserCompliance, type Verdict, type ComplianceOverview } from '../../contract/signatures.js';
+
+export type { SignatureStateView, UserCompliance };
 
 /**
  * Signature compliance: the last signature state seen per rep, channel and sending address.
@@ -11,18 +14,7 @@ import { normaliseEmail } from './people.js';
  * statement so an add-in may report on every send without read-then-write races.
  */
 
-export const SIGNATURE_CHANNELS = ['outlook', 'gmail'] as const;
-export type SignatureChannel = (typeof SIGNATURE_CHANNELS)[number];
-
-/** The states each channel can report; the first of each list means "compliant". */
-export const SIGNATURE_STATES = {
-  outlook: ['ok', 'missing', 'altered'],
-  gmail: ['pushed', 'unchanged', 'drifted', 'failed'],
-} as const satisfies Record<SignatureChannel, readonly string[]>;
-
-export type OutlookSignatureState = (typeof SIGNATURE_STATES.outlook)[number];
-export type GmailSignatureState = (typeof SIGNATURE_STATES.gmail)[number];
-export type SignatureState = OutlookSignatureState | GmailSignatureState;
+export { SIGNATURE_CHANNELS, SIGNATURE_STATES, type SignatureChannel, type OutlookSignatureState, type GmailSignatureState, type SignatureState };
 
 const COMPLIANT: ReadonlySet<string> = new Set<SignatureState>(['ok', 'pushed', 'unchanged']);
 
@@ -44,24 +36,6 @@ export interface SignatureStateInput {
   /** What reported it: the Outlook host and platform, or "gmail-push". */
   client?: string | null | undefined;
   at?: Date | undefined;
-}
-
-export interface SignatureStateView {
-  userId: string;
-  email: string;
-  name: string;
-  channel: SignatureChannel;
-  address: string;
-  state: SignatureState;
-  compliant: boolean;
-  stale: boolean;
-  detail: string | null;
-  pack: string | null;
-  signatureId: string | null;
-  hash: string | null;
-  client: string | null;
-  seenAt: string;
-  stateSince: string;
 }
 
 const MAX_DETAIL = 500;
@@ -157,23 +131,14 @@ export async function listSignatureStates(tdb: TenantDb, filter: SignatureStateF
   return rows.map((r) => toView(r, now));
 }
 
-export type ComplianceVerdict = 'compliant' | 'attention' | 'unknown';
-
-export interface UserCompliance {
-  userId: string;
-  email: string;
-  name: string;
-  groups: string[];
-  verdict: ComplianceVerdict;
-  states: SignatureStateView[];
-}
+export type ComplianceVerdict = Verdict;
 
 /**
  * One line per enabled user: every state seen for them and a verdict — "attention" when any
  * address is missing, altered, drifted or failed; "unknown" when nothing was ever reported (or
  * only stale Outlook reports); otherwise "compliant".
  */
-export async function complianceOverview(tdb: TenantDb, now = new Date()): Promise<{ users: UserCompliance[]; counts: Record<ComplianceVerdict, number>; at: string }> {
+export async function complianceOverview(tdb: TenantDb, now = new Date()): Promise<ComplianceOverview> {
   const users = await tdb.selectFrom('users').select(['id', 'email', 'name']).where('disabled_at', 'is', null).orderBy('email').execute();
   const memberships = await tdb
     .selectFrom('group_members')

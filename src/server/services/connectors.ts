@@ -6,6 +6,9 @@ import type { SecretBox } from '../secrets.js';
 import { ADAPTERS, EVENT_TYPES, eventsAccepted } from '../connectors/registry.js';
 import type { OutboxEvent } from '../connectors/types.js';
 import { audit } from './audit.js';
+import type { ConnectorView, DeliveryView } from '../../contract/connectors.js';
+
+export type { ConnectorView, DeliveryView };
 
 /** CRM connectors configured by a tenant's admin, and queueing events for them (the outbox). */
 
@@ -16,18 +19,6 @@ export interface ConnectorInput {
   secrets: Record<string, string>;
   events?: string[] | undefined;
   enabled?: boolean | undefined;
-}
-
-export interface ConnectorView {
-  id: string;
-  kind: string;
-  name: string;
-  settings: Record<string, unknown>;
-  /** Names of the stored secrets; their values never leave the store. */
-  secrets: string[];
-  events: string[];
-  enabled: boolean;
-  health: { pending: number; dead: number; lastDeliveredAt: string | null };
 }
 
 function requireBox(box: SecretBox | undefined): SecretBox {
@@ -134,18 +125,6 @@ export async function enqueue(tdb: TenantDb, event: OutboxEvent): Promise<number
     }));
   await tdb.insert('outbox', rows);
   return rows.length;
-}
-
-export interface DeliveryView {
-  id: string;
-  connector: string;
-  eventType: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
 }
 
 export async function listDeliveries(tdb: TenantDb, status?: 'pending' | 'delivered' | 'dead'): Promise<DeliveryView[]> {

@@ -1,6 +1,9 @@
 import type { ConversationRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
+import type { ConversationDetail, ConversationView, MessageView } from '../../contract/conversations.js';
+
+export type { ConversationView, MessageView };
 
 /**
  * Conversations as the faces and automation read them. "Which buyer mails have had no answer
@@ -20,42 +23,6 @@ export interface ConversationFilters {
   /** Only conversations whose last message is older than this instant (paging, newest first). */
   before?: string | undefined;
   limit?: number | undefined;
-}
-
-export interface ConversationView {
-  id: string;
-  subject: string;
-  participants: string[];
-  customerId: string | null;
-  customerIds: string[];
-  firstMessageAt: string;
-  lastMessageAt: string;
-  lastInboundAt: string | null;
-  lastOutboundAt: string | null;
-  lastWriter: 'buyer' | 'us' | null;
-  messageCount: number;
-  inboundCount: number;
-  outboundCount: number;
-  mailboxIds: string[];
-}
-
-export interface MessageView {
-  id: string;
-  mailboxId: string;
-  folder: string;
-  messageId: string | null;
-  from: { address: string; name?: string } | null;
-  to: Array<{ address: string; name?: string }>;
-  cc: Array<{ address: string; name?: string }>;
-  subject: string;
-  receivedAt: string;
-  utcOffsetMinutes: number | null;
-  direction: string;
-  autoVerdict: string;
-  language: string | null;
-  excerpt: string;
-  sizeBytes: number;
-  attachments: Array<{ name: string; contentType: string }>;
 }
 
 function view(row: ConversationRow, mailboxIds: string[]): ConversationView {
@@ -110,7 +77,7 @@ export async function listConversations(tdb: TenantDb, filters: ConversationFilt
   return rows.map((r) => view(r, boxes.get(r.id) ?? []));
 }
 
-export async function getConversation(tdb: TenantDb, conversationId: string): Promise<ConversationView & { messages: MessageView[] }> {
+export async function getConversation(tdb: TenantDb, conversationId: string): Promise<ConversationDetail> {
   const row = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
   if (!row) throw notFound('conversation');
   const messages = await tdb.selectFrom('mail_messages').selectAll().where('conversation_id', '=', conversationId).orderBy('received_at').limit(500).execute();

@@ -10,35 +10,19 @@ import { companyOfDomain, customerOfEmail, findContact, learnDisplayName, learnF
 import { parseMailbox } from '../../core/crm/mailbox.js';
 import { calendarOfRecipient } from './client-time.js';
 import { normaliseEmail } from './people.js';
-import { messageIdKey, type ActivityView, type TaskView } from '../../core/crm/index.js';
-export type { ActivityView, TaskView };
+import { messageIdKey } from '../../core/crm/index.js';
+import type { Activity as ActivityView, LogRequest, LogResult, Task as TaskView, Timeline } from '../../contract/crm.js';
 import { enqueue } from './connectors.js';
+
+export type { ActivityView, LogResult, TaskView };
 
 /**
  * The built-in CRM log: mails logged once per tenant (idempotent on the Internet Message-ID,
  * whichever face or rep logs it), and follow-up tasks due in the client's business time.
  */
 
-export interface LogMailInput {
-  messageId: string;
-  threadId?: string | undefined;
-  direction: 'inbound' | 'outbound';
-  /** The raw Date: header (inbound mail teaches the store the sender's UTC offset). */
-  dateHeader?: string | undefined;
-  /** When it was sent, if no Date: header is at hand. */
-  sentAt?: string | undefined;
-  from: string;
-  to: string[];
-  subject: string;
-  snippet?: string | undefined;
-  via: 'outlook' | 'gmail' | 'api';
-}
-
-
-export interface LogResult {
-  status: 'logged' | 'already-logged';
-  activity: ActivityView;
-}
+/** A mail to log, as POST /log takes it. */
+export type LogMailInput = LogRequest;
 
 const SNIPPET_MAX = 500;
 
@@ -348,7 +332,7 @@ export async function rescheduleTask(tdb: TenantDb, actor: Actor, taskId: string
 }
 
 /** A customer's mails and tasks, newest first. */
-export async function timeline(tdb: TenantDb, customerId: string): Promise<{ mails: ActivityView[]; tasks: TaskView[] }> {
+export async function timeline(tdb: TenantDb, customerId: string): Promise<Timeline> {
   const customer = await tdb.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
   if (!customer) throw notFound('customer');
   const mails = await tdb.selectFrom('activities').selectAll().where('customer_id', '=', customerId).orderBy('occurred_at', 'desc').limit(200).execute();

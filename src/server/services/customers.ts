@@ -8,6 +8,9 @@ import { parseDateHeader } from '../../core/clienttime/date-header.js';
 import { formatOffset, normalizeTimeZone } from '../../core/clienttime/zones.js';
 import { normaliseEmail } from './people.js';
 import { companyNameOfDomain, splitDisplayName } from '../../core/crm/mailbox.js';
+import type { ContactView, CustomerView } from '../../contract/crm.js';
+
+export type { ContactView, CustomerView };
 
 /**
  * The built-in customer book: companies matched by their e-mail domains, and contacts. A
@@ -23,18 +26,6 @@ export interface CustomerInput {
   hours?: HoursOverride | null;
 }
 
-export interface CustomerView {
-  id: string;
-  name: string;
-  domains: string[];
-  country: string | null;
-  timeZone: string | null;
-  languages: string[];
-  hours: HoursOverride | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface ContactInput {
   email: string;
   firstName?: string | null;
@@ -43,20 +34,6 @@ export interface ContactInput {
   country?: string | null;
   timeZone?: string | null;
   phone?: string | null;
-}
-
-export interface ContactView {
-  id: string;
-  email: string;
-  customerId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  language: string | null;
-  country: string | null;
-  timeZone: string | null;
-  phone: string | null;
-  lastUtcOffset: string | null;
-  lastSeenAt: string | null;
 }
 
 /** Turns the engine's ClientTimeError into a 400 naming the field. */

@@ -9,6 +9,9 @@ import { errorInWords, type AdapterFactory, type MailboxRow } from '../mail/sync
 import { MailboxError, type MailProvider } from '../mail/types.js';
 import { audit } from './audit.js';
 import { normaliseEmail } from './people.js';
+import type { MailboxRemoved, MailboxTest, MailboxView } from '../../contract/mailboxes.js';
+
+export type { MailboxView };
 
 /**
  * The mailboxes a company connects for sync: add (settings checked, password sealed), list with
@@ -24,25 +27,6 @@ export interface MailboxInput {
   secrets?: Record<string, string> | undefined;
   keepBodiesDays?: number | undefined;
   backfillDays?: number | undefined;
-}
-
-export interface MailboxView {
-  id: string;
-  provider: MailProvider;
-  address: string;
-  displayName: string;
-  settings: Record<string, unknown>;
-  /** Names of the stored secrets, never their values. */
-  secrets: string[];
-  status: MailboxTable['status'];
-  paused: boolean;
-  lastError: { code: string; message: string } | null;
-  lastSyncedAt: string | null;
-  /** Seconds since the last completed pass; null before the first. */
-  lagSeconds: number | null;
-  backfill: { since: string | null; done: number; remaining: number | null };
-  nextSyncAt: string;
-  createdAt: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -155,7 +139,7 @@ export async function getMailbox(tdb: TenantDb, box: SecretBox | undefined, mail
 }
 
 /** Connects and lists the folders; a success after a failure lets the sync retry at once. */
-export async function testMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, mailboxId: string, adapterFor: AdapterFactory, now = new Date()): Promise<{ ok: boolean; folders: string[]; error: { code: string; message: string } | null }> {
+export async function testMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, mailboxId: string, adapterFor: AdapterFactory, now = new Date()): Promise<MailboxTest> {
   const row = await getMailboxRow(tdb, mailboxId);
   let result: { ok: boolean; folders: string[]; error: { code: string; message: string } | null };
   try {
@@ -218,7 +202,7 @@ export async function setMailboxPaused(tdb: TenantDb, actor: Actor, box: SecretB
  * left with no message are deleted, the others are recounted from what remains. A sync pass
  * holding the mailbox finds its lease gone and stores nothing more.
  */
-export async function removeMailbox(tdb: TenantDb, actor: Actor, mailboxId: string): Promise<{ messages: number; conversations: number }> {
+export async function removeMailbox(tdb: TenantDb, actor: Actor, mailboxId: string): Promise<MailboxRemoved> {
   return tdb.transaction(async (t) => {
     const row = await getMailboxRow(t, mailboxId);
     const affected = (await t.selectFrom('mail_messages').select('conversation_id').distinct().where('mailbox_id', '=', mailboxId).execute()).map((r) => r.conversation_id);

@@ -10,19 +10,15 @@ import { renderInputs, type ContactRecord, type CustomerRecord } from '../../cor
 import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { packLimitError, sanitizedPack } from './packs.js';
+import type { DraftCheck, SignaturePreview, TemplatePreview } from '../../contract/console.js';
+
+export type { DraftCheck, SignaturePreview, TemplatePreview };
 
 /**
  * What the admin console shows before anything is stored: a draft pack checked with the engine's
  * own messages at their line and column, and every template and signature of a draft (or of a
  * stored version) rendered as a chosen rep would get it — with sample values or a real customer's.
  */
-
-export interface DraftCheck {
-  ok: boolean;
-  format: SourceFormat;
-  issues: LocatedIssue[];
-  outline: PackOutline | null;
-}
 
 function outlineOf(pack: PackDocument): PackOutline {
   const lang = pack.defaultLanguage;
@@ -123,16 +119,6 @@ export interface TemplatePreviewRequest {
   now?: Date | undefined;
 }
 
-export interface TemplatePreview {
-  language: string;
-  subject: string;
-  html: string;
-  text: string;
-  /** What a rep would still have to fill in (never an error here: the admin is looking). */
-  missing: MissingValue[];
-  data: 'sample' | 'customer';
-}
-
 export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewRequest, renderer: Renderer = renderInline): Promise<TemplatePreview> {
   const pack = await loadPack(tdb, request.ref);
   const template: PackTemplate | undefined = pack.templates?.find((t) => t.id === request.template);
@@ -164,14 +150,6 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
   const data = request.to ? 'customer' : 'sample';
   if (!result.ok) return { language: result.language, subject: '', html: '', text: '', missing: result.missing, data };
   return { language: result.language, subject: result.subject, html: result.html, text: result.text, missing: [], data };
-}
-
-export interface SignaturePreview {
-  signature: string;
-  html: string;
-  text: string;
-  hash: string;
-  removed: string[];
 }
 
 /** A signature rendered from one rep's profile, as Outlook and Gmail would get it. */

@@ -11,6 +11,7 @@ export type { PublishedPack };
 import { sanitizePack } from '../../core/pack/sanitized.js';
 import { audit } from './audit.js';
 import { resolveGroups } from './people.js';
+import type { PackSummary, PackVersionSummary, PushResult } from '../../contract/packs.js';
 
 /**
  * Packs as stored documents: every push that changes something is a new immutable version; the
@@ -18,15 +19,9 @@ import { resolveGroups } from './people.js';
  * content rules grow in the content-engine issue.)
  */
 
-export const EVERYONE = '*';
+export type { PushResult, PackSummary, PackVersionSummary };
 
-export interface PushResult {
-  pack: string;
-  version: number;
-  status: 'created' | 'unchanged';
-  publishedTo: string[];
-  warnings: LocatedIssue[];
-}
+export const EVERYONE = '*';
 
 /** A digest of the document's meaning, not its formatting: re-pushing the same pack is a no-op. */
 export function digestOf(pack: PackDocument): string {
@@ -134,21 +129,6 @@ export async function pushPack(tdb: TenantDb, actor: Actor, source: string, file
  */
 export function sanitizedPack(pack: PackDocument): { pack: PackDocument; removed: LocatedIssue[] } {
   return sanitizePack(pack);
-}
-
-export interface PackSummary {
-  pack: string;
-  title: string;
-  latestVersion: number;
-  publications: { audience: string; version: number; publishedAt: string; publishedBy: string }[];
-  updatedAt: string;
-}
-
-export interface PackVersionSummary {
-  version: number;
-  digest: string;
-  pushedBy: string;
-  pushedAt: string;
 }
 
 async function audienceLabels(tdb: TenantDb): Promise<Map<string, string>> {

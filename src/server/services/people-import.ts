@@ -6,6 +6,9 @@ import { isRole, type Role } from '../../core/access/permissions.js';
 import { didYouMean } from '../../core/text/suggest.js';
 import { audit } from './audit.js';
 import { addUser, checkTimeZone, listGroups, listUsers, normaliseEmail, setMembership, updateUser, type UserProfile, type UserView } from './people.js';
+import type { ImportReport, ImportRowReport } from '../../contract/console.js';
+
+export type { ImportReport, ImportRowReport };
 
 /**
  * Importing people from a CSV file (an HR export, a spreadsheet): first a dry run that says, row
@@ -19,23 +22,6 @@ type Column = (typeof IMPORT_COLUMNS)[number];
 const PROFILE_COLUMNS = ['name', 'title', 'department', 'phone', 'mobile', 'whatsapp', 'wechat', 'locale', 'timeZone'] as const satisfies readonly (Column & keyof UserProfile)[];
 
 export const IMPORT_MAX_ROWS = 5000;
-
-export interface ImportRowReport {
-  /** Line in the file (the header is line 1). */
-  line: number;
-  email: string;
-  action: 'create' | 'update' | 'unchanged' | 'error';
-  /** For updates: the fields that change, with old and new values. */
-  changes: { field: string; from: string; to: string }[];
-  errors: { column: string; message: string }[];
-}
-
-export interface ImportReport {
-  applied: boolean;
-  columns: string[];
-  counts: { create: number; update: number; unchanged: number; error: number };
-  rows: ImportRowReport[];
-}
 
 const headerKey = (raw: string): string => raw.trim().toLowerCase().replace(/[\s_-]+/g, '');
 const COLUMN_BY_KEY = new Map<string, Column>(IMPORT_COLUMNS.map((c) => [headerKey(c), c]));

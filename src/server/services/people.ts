@@ -6,6 +6,9 @@ import { badRequest, conflict, notFound, unprocessable, type ErrorDetail } from 
 import { isRole, type Role } from '../../core/access/permissions.js';
 import { SLUG_PATTERN } from '../../core/pack/schema.js';
 import { didYouMean } from '../../core/text/suggest.js';
+import type { GroupView, UserView } from '../../contract/people.js';
+
+export type { GroupView, UserView };
 
 /** Users and groups of one tenant. */
 
@@ -25,25 +28,6 @@ export interface NewUser extends UserProfile {
   email: string;
   role?: Role;
   groups?: string[];
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  title: string | null;
-  phone: string | null;
-  mobile: string | null;
-  whatsapp: string | null;
-  wechat: string | null;
-  department: string | null;
-  locale: string | null;
-  timeZone: string | null;
-  role: Role;
-  groups: string[];
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
 }
 
 const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
@@ -196,13 +180,6 @@ export async function updateUser(tdb: TenantDb, actor: Actor, userId: string, ch
     await audit(t, actor, changes.disabled ? 'user.disabled' : 'user.updated', { type: 'user', id: userId }, { email: before.email, changes });
     return getUser(t, userId);
   });
-}
-
-export interface GroupView {
-  id: string;
-  slug: string;
-  name: string;
-  members: string[];
 }
 
 export async function listGroups(tdb: TenantDb): Promise<GroupView[]> {

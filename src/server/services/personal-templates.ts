@@ -12,12 +12,10 @@ import { publishedPacks } from './packs.js';
  */
 
 import { PERSONAL } from '../../core/compose/catalogue.js';
+import type { PersonalTemplate, TemplateUse, TemplateUses } from '../../contract/me.js';
 export { PERSONAL };
 
-export interface PersonalTemplate {
-  template: PackTemplate;
-  updatedAt: string;
-}
+export type { PersonalTemplate };
 
 function validTemplate(template: unknown): PackTemplate {
   const variants = (template as { variants?: Record<string, unknown> } | null)?.variants;
@@ -75,7 +73,7 @@ export function isoWeek(at: Date): string {
 }
 
 /** Counts one insert of a template by a rep in the current week. */
-export async function recordTemplateUse(tdb: TenantDb, actor: Actor, use: { pack: string; template: string }, at = new Date()): Promise<void> {
+export async function recordTemplateUse(tdb: TenantDb, actor: Actor, use: TemplateUse, at = new Date()): Promise<void> {
   if (!actor.userId) throw forbidden('template uses belong to a user');
   const userId = actor.userId;
   const visible =
@@ -93,7 +91,7 @@ export async function recordTemplateUse(tdb: TenantDb, actor: Actor, use: { pack
 }
 
 /** A rep's use counts over the last `days` (ranks their search). */
-export async function myTemplateUses(tdb: TenantDb, userId: string, days = 90, now = new Date()): Promise<{ pack: string; template: string; count: number }[]> {
+export async function myTemplateUses(tdb: TenantDb, userId: string, days = 90, now = new Date()): Promise<TemplateUses['uses']> {
   const since = isoWeek(new Date(now.getTime() - days * 86_400_000));
   const rows = await tdb.selectFrom('template_uses').select(['pack', 'template_id', 'count']).where('user_id', '=', userId).where('week', '>=', since).execute();
   const totals = new Map<string, { pack: string; template: string; count: number }>();

@@ -9,6 +9,7 @@ import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { publishedPacks } from './packs.js';
 import { listPersonalTemplates, PERSONAL } from './personal-templates.js';
+import type { Rendered } from '../../contract/me.js';
 
 export interface RenderRequest {
   pack: string;
@@ -23,16 +24,7 @@ export interface RenderRequest {
   now?: Date | undefined;
 }
 
-export interface Rendered {
-  language: string;
-  /** The reason in English; `why` is the same as a code with parameters, for faces to word. */
-  reason: string;
-  source: LanguageSource;
-  why: LanguageReason;
-  subject: string;
-  html: string;
-  text: string;
-}
+export type { Rendered };
 
 async function findTemplate(tdb: TenantDb, userId: string, packSlug: string, templateId: string): Promise<{ template: PackTemplate; defaultLanguage: string }> {
   if (packSlug === PERSONAL) {

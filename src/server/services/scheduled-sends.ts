@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { SendEvent, SendEventItem } from '../connectors/types.js';
 import { audit } from './audit.js';
 import { enqueue } from './connectors.js';
+import { MAX_RECIPIENTS, SEND_STATUSES, SUBJECT_MAX, type ScheduledSendView, type ScheduleResult, type SendStatus } from '../../contract/scheduled-sends.js';
 
 /**
  * The durable queue of scheduled sends. Gmail has no scheduled send: the rep picks a moment in
@@ -26,15 +27,12 @@ import { enqueue } from './connectors.js';
  * the outbox in the same transaction.
  */
 
-export const SEND_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'gone'] as const;
-export type SendStatus = (typeof SEND_STATUSES)[number];
+export { MAX_RECIPIENTS, SEND_STATUSES, SUBJECT_MAX, type ScheduledSendView, type ScheduleResult, type SendStatus };
 
 /** How far ahead a send may be scheduled. */
 export const MAX_SCHEDULE_DAYS = 366;
 /** A sendAt this little in the past is "now" (clocks of the rep's machine and the store differ). */
 export const PAST_TOLERANCE_MS = 60_000;
-export const MAX_RECIPIENTS = 100;
-export const SUBJECT_MAX = 998;
 
 export interface ScheduleSendInput {
   provider: 'gmail';
@@ -46,31 +44,6 @@ export interface ScheduleSendInput {
   subject: string;
   /** ISO-8601 instant with its offset. */
   sendAt: string;
-}
-
-export interface ScheduledSendView {
-  id: string;
-  provider: 'gmail' | 'outlook';
-  draftId: string;
-  threadId: string | null;
-  recipients: string[];
-  subject: string;
-  sendAt: string;
-  status: SendStatus;
-  /** Why it failed, is gone or was cancelled — or, while pending, why the last attempt did not go through. */
-  reason: string | null;
-  attempts: number;
-  /** When the worker will try next (pending items). */
-  nextAttemptAt: string | null;
-  sentAt: string | null;
-  /** RFC 822 Message-ID of the sent mail, when known. */
-  messageId: string | null;
-  /** Gmail's id of the sent message. */
-  providerMessageId: string | null;
-  /** The rep whose mailbox sends it. */
-  user: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** A stored item as read back (defaults filled in). */
@@ -159,12 +132,6 @@ async function load(tdb: TenantDb, sendId: string): Promise<ScheduledSendRow | u
 /** Writes the event for a state change into the outbox (call inside the change's transaction). */
 export async function emitSendEvent(tdb: TenantDb, event: SendEvent): Promise<void> {
   await enqueue(tdb, event);
-}
-
-export interface ScheduleResult {
-  /** created: a new item; rescheduled: the draft was already queued, its time moved. */
-  outcome: 'created' | 'rescheduled';
-  send: ScheduledSendView;
 }
 
 /**

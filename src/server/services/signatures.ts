@@ -3,16 +3,9 @@ import type { TenantDb } from '../db/tenant-db.js';
 import { renderSignature } from '../../core/signature/index.js';
 import { publishedEtag, publishedPacks } from './packs.js';
 import { repProfileOf } from './people.js';
+import type { MySignature } from '../../contract/signatures.js';
 
-export interface MySignature {
-  pack: string;
-  signature: string;
-  /** Rendered for this rep, wrapped in its marker: what the faces insert. */
-  html: string;
-  text: string;
-  hash: string;
-  policy: { signatureOnSend: 'block' | 'warn' | 'off'; disableClientSignature: boolean };
-}
+export type { MySignature };
 
 /**
  * The enforced signature a rep must send with: the first enforced signature among the packs

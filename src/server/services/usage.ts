@@ -2,18 +2,14 @@ import type { TenantDb } from '../db/tenant-db.js';
 import type { PackDocument } from '../../core/pack/schema.js';
 import { localized } from '../../core/template/index.js';
 import { isoWeek, PERSONAL } from './personal-templates.js';
+import type { UsageReport } from '../../contract/console.js';
+
+export type { UsageReport };
 
 /**
  * Which templates reps use, by whom and per ISO week (from template_uses), and which published
  * templates nobody used lately — the ones to improve or retire.
  */
-
-export interface UsageReport {
-  weeks: string[];
-  templates: { pack: string; template: string; title: string; total: number; perWeek: Record<string, number>; users: { email: string; count: number }[] }[];
-  unused: { pack: string; template: string; title: string; publishedVersion: number }[];
-  unusedDays: number;
-}
 
 export async function usageReport(tdb: TenantDb, options: { weeks?: number; unusedDays?: number; now?: Date } = {}): Promise<UsageReport> {
   const now = options.now ?? new Date();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import type { ClientTime } from '../../../client/store-client.js';
+import type { ClientTime } from '../../../contract/crm.js';
 import { wordTime, type TimeText } from '../../../core/clienttime/messages.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { ActionStatus } from '../components.js';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Caption1, Field, Input, MessageBar, MessageBarBody, makeStyles, tokens } from '@fluentui/react-components';
-import type { ContactRecord } from '../../../client/store-client.js';
+import type { ContactView } from '../../../contract/crm.js';
 import { ActionStatus } from '../components.js';
 import { usePane } from '../pane-context.js';
 import { useStoreAction } from '../store-action.js';
@@ -14,7 +14,7 @@ const useStyles = makeStyles({
  * zone, and the customer's country. What the rep sets beats every inference (the store validates
  * and names a bad field); `onSaved` lets the card and the clock reload.
  */
-export function ContactCorrection({ email, contact, customer, onSaved }: { email: string; contact: ContactRecord | null; customer: { id: string; name: string; country: string | null } | null; onSaved: () => void }) {
+export function ContactCorrection({ email, contact, customer, onSaved }: { email: string; contact: ContactView | null; customer: { id: string; name: string; country: string | null } | null; onSaved: () => void }) {
   const { t, client } = usePane();
   const styles = useStyles();
   const [firstName, setFirstName] = useState(contact?.firstName ?? '');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Body1, Caption1, Card, CardHeader, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import type { LogRequest } from '../../../client/store-client.js';
+import type { LogRequest } from '../../../contract/crm.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';

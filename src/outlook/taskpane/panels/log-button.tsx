@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Body1, Button, MessageBar, MessageBarBody } from '@fluentui/react-components';
-import type { LogRequest, LoggedMail } from '../../../client/store-client.js';
+import type { Activity, LogRequest } from '../../../contract/crm.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -23,7 +23,7 @@ export function LogButton({ mail, label, onLogged }: { mail: LogRequest; label: 
     void status.run();
   }, [mail.messageId]); // deps on purpose: run is stable
 
-  const already = (activity: LoggedMail) => (
+  const already = (activity: Activity) => (
     <MessageBar intent="info" role="status">
       <MessageBarBody>{t('crm.alreadyLogged', { who: activity.loggedBy, when: formatInstant(activity.loggedAt, undefined, language) })}</MessageBarBody>
     </MessageBar>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import { StoreError, type MySignature } from '../../../client/store-client.js';
+import { ApiError } from '../../../client/api-error.js';
+import type { MySignature } from '../../../contract/signatures.js';
 import { verifySignature, type SignatureVerdict } from '../../../core/signature/marker.js';
 import { ActionStatus } from '../components.js';
 import { usePane } from '../pane-context.js';
@@ -29,7 +30,7 @@ export default function SignaturePanel() {
       void cache.set(SIGNATURE_CACHE, JSON.stringify(signature));
       return signature;
     } catch (error) {
-      if (error instanceof StoreError && error.status === 404) return null;
+      if (error instanceof ApiError && error.status === 404) return null;
       const cached = await cache.get(SIGNATURE_CACHE).catch(() => null);
       if (cached) return JSON.parse(cached) as MySignature;
       throw error;

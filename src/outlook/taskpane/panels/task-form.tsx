@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Field, Input, MessageBar, MessageBarBody, makeStyles, tokens } from '@fluentui/react-components';
-import type { TaskItem } from '../../../client/store-client.js';
+import type { Task } from '../../../contract/crm.js';
+import { TASK_DUE_DAYS, TASK_DUE_DEFAULT, taskDueDays } from '../../../core/crm/task-due.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -19,18 +20,18 @@ export function TaskForm({ contact, messageId, defaultTitle, buttonLabel }: { co
   const { t, language, client } = usePane();
   const styles = useStyles();
   const [title, setTitle] = useState(defaultTitle);
-  const [days, setDays] = useState('2');
-  const [at, setAt] = useState('10:00');
-  const daysValid = /^\d{1,2}$/.test(days.trim()) && Number(days) >= 0 && Number(days) <= 60;
+  const [days, setDays] = useState(String(TASK_DUE_DEFAULT.businessDays));
+  const [at, setAt] = useState<string>(TASK_DUE_DEFAULT.at);
+  const daysValid = taskDueDays(days) !== null;
   const atValid = /^([01]\d|2[0-3]):[0-5]\d$/.test(at);
 
   const create = useStoreAction(
-    (): Promise<TaskItem> =>
+    (): Promise<Task> =>
       client.createTask({
         title: title.trim() || defaultTitle,
         ...(contact ? { contact } : {}),
         ...(messageId ? { messageId } : {}),
-        due: { rule: { businessDays: Number(days), at } },
+        due: { rule: { businessDays: taskDueDays(days) ?? TASK_DUE_DEFAULT.businessDays, at } },
       }),
   );
 
@@ -46,7 +47,7 @@ export function TaskForm({ contact, messageId, defaultTitle, buttonLabel }: { co
         <Input value={title} maxLength={300} onChange={(_, d) => setTitle(d.value)} />
       </Field>
       <div className={styles.row}>
-        <Field label={t('crm.businessDays')} validationState={daysValid ? 'none' : 'error'} validationMessage={daysValid ? undefined : '0–60'}>
+        <Field label={t('crm.businessDays')} validationState={daysValid ? 'none' : 'error'} validationMessage={daysValid ? undefined : `${TASK_DUE_DAYS.min}–${TASK_DUE_DAYS.max}`}>
           <Input inputMode="numeric" value={days} onChange={(_, d) => setDays(d.value)} />
         </Field>
         <Field label={t('crm.dueAt')} validationState={atValid ? 'none' : 'error'} validationMessage={atValid ? undefined : 'HH:MM'}>

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import { StoreError, type MissingValue, type RenderedTemplate } from '../../../client/store-client.js';
+import { ApiError } from '../../../client/api-error.js';
+import type { ErrorDetail } from '../../../contract/common.js';
+import type { Rendered } from '../../../contract/me.js';
 import type { PackTemplate } from '../../../core/pack/schema.js';
 import { localized, type FieldError } from '../../../core/template/fields.js';
 import { htmlToText } from '../../../core/template/text.js';
@@ -93,7 +95,7 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
   );
 }
 
-type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'replied' } | { kind: 'preview'; rendered: RenderedTemplate } | { kind: 'missing'; missing: MissingValue[] };
+type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'replied' } | { kind: 'preview'; rendered: Rendered } | { kind: 'missing'; missing: ErrorDetail[] };
 
 function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 'insert' | 'reply'; onBack: () => void }) {
   const { t, language, client, host } = usePane();
@@ -103,10 +105,10 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
   const [values, setValues] = useState<FormValues>(() => initialValues(template));
   const [variant, setVariant] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [preview, setPreview] = useState<RenderedTemplate | null>(null);
+  const [preview, setPreview] = useState<Rendered | null>(null);
 
   /** Render through the store (it knows the rep, the company and the recipient); a 422 is the list of missing values, not a failure. */
-  const renderNow = async (fields: Record<string, unknown>): Promise<RenderedTemplate | MissingValue[]> => {
+  const renderNow = async (fields: Record<string, unknown>): Promise<Rendered | ErrorDetail[]> => {
     // Recipients change while the pane is open: ask for them now, not when the pane opened.
     const current = (await host.item().catch(() => item)) ?? item;
     const recipient = current?.mode === 'compose' ? current.to[0]?.address : current?.mode === 'read' ? current.from?.address : undefined;
@@ -116,7 +118,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     try {
       return await client.render({ pack, template: template.id, fields, ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}), ...(inbound ? { inbound } : {}) });
     } catch (error) {
-      if (error instanceof StoreError && error.code === 'missing_values') return error.details;
+      if (error instanceof ApiError && error.code === 'missing_values') return error.details;
       throw error;
     }
   };
