@@ -8,6 +8,10 @@
 # address at sandbox.test (password "sandbox"), each its own Maildir: tests take a fresh random
 # sandbox address so parallel runs never share a mailbox. Every mailbox has INBOX and a Sent
 # folder marked \Sent (special-use). Safe to run again: restarts with the current config.
+#
+# Shared mailboxes: rep1 and rep2 may open another mailbox (info@…) with their OWN password by
+# logging in as "info@…*rep1@example.test" (Dovecot master users, separator "*") — the IMAP form
+# of a shared mailbox that reps read, like Microsoft 365's "rep@domain\info@domain" IMAP login.
 set -euo pipefail
 
 DOVECOT_DIR="${DOVECOT_DIR:-/tmp/tradepane-dovecot}"
@@ -31,6 +35,14 @@ USERS
 chown root:dovecot "$DOVECOT_DIR/users" 2>/dev/null || true
 chmod 0640 "$DOVECOT_DIR/users"
 
+# The reps who may open shared mailboxes (master users), with their own passwords.
+cat >"$DOVECOT_DIR/masters" <<MASTERS
+rep1@example.test:{PLAIN}tradepane
+rep2@example.test:{PLAIN}tradepane
+MASTERS
+chown root:dovecot "$DOVECOT_DIR/masters" 2>/dev/null || true
+chmod 0640 "$DOVECOT_DIR/masters"
+
 cat >"$DOVECOT_DIR/dovecot.conf" <<CONF
 # Written by .ci/dovecot.sh for tradepane's tests; not a production configuration.
 base_dir = $DOVECOT_DIR/run
@@ -48,6 +60,12 @@ mail_gid = nogroup
 mail_location = maildir:$DOVECOT_DIR/mail/%u
 mail_max_userip_connections = 100
 
+auth_master_user_separator = *
+passdb {
+  driver = passwd-file
+  master = yes
+  args = scheme=PLAIN username_format=%u $DOVECOT_DIR/masters
+}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $DOVECOT_DIR/users

@@ -56,6 +56,8 @@ export interface MailSyncConfig {
   threadWindowDays: number;
   /** Longest wait after repeated failures (unreachable, throttled without Retry-After). */
   backoffCapMs: number;
+  /** IMAP mailboxes this instance keeps an IDLE connection on (new mail syncs at once); 0 = polling only. */
+  idleMailboxes: number;
 }
 
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
@@ -98,6 +100,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'MAIL_SYNC_LEASE_SECONDS', default: '120', meaning: 'how long one worker holds a mailbox before another may take it over (≥ 15; renewed with every page)' },
   { name: 'MAIL_THREAD_WINDOW_DAYS', default: '30', meaning: 'mails with the same subject and a shared participant thread together within this many days' },
   { name: 'MAIL_SYNC_BACKOFF_CAP_SECONDS', default: '1800', meaning: 'longest wait before retrying an unreachable or throttling mail server' },
+  { name: 'MAIL_SYNC_IDLE_MAILBOXES', default: '10', meaning: 'IMAP mailboxes this instance watches with IDLE (one connection each) so new mail syncs within seconds instead of at the next poll; 0 = off, polling only' },
   { name: 'RENDER_THREADS', default: '2', meaning: 'worker threads rendering templates for the render and preview endpoints (off the event loop)' },
   { name: 'RENDER_QUEUE', default: '32', meaning: 'renders that may wait for a thread; beyond RENDER_THREADS + RENDER_QUEUE the answer is 503 with Retry-After' },
   { name: 'RENDER_TIMEOUT_MS', default: '5000', meaning: 'a render (waiting included) taking longer is stopped and answered 503 with Retry-After' },
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       leaseMs: integer(env, 'MAIL_SYNC_LEASE_SECONDS', 120, 15) * 1000,
       threadWindowDays: integer(env, 'MAIL_THREAD_WINDOW_DAYS', 30, 1),
       backoffCapMs: integer(env, 'MAIL_SYNC_BACKOFF_CAP_SECONDS', 1800, 1) * 1000,
+      idleMailboxes: integer(env, 'MAIL_SYNC_IDLE_MAILBOXES', 10, 0),
     },
     ...overrides,
   };

@@ -202,6 +202,8 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByRole('button', { name: `Test ${wrong}` }).click();
     await expect(page.getByText(`${wrong} does not work.`).innerText()).resolves.toMatch(/The password or permission was refused: .*refused the credentials/);
+    // … and its row keeps it as the last error.
+    await page.getByTestId('mailbox-list').locator('tr', { hasText: wrong }).getByText(/The password or permission was refused.*refused the credentials/).waitFor();
 
     await page.getByRole('button', { name: `Pause ${address}` }).click();
     await page.getByRole('button', { name: `Resume ${address}` }).waitFor();

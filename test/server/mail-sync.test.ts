@@ -13,7 +13,7 @@ import { addMailbox, removeMailbox } from '../../src/server/services/mailboxes.j
 import { listConversations } from '../../src/server/services/conversations.js';
 import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { deliver, dovecotSettings, imapAvailable, imapClient, sandboxAddress, SANDBOX_PASSWORD, type TestMail } from '../support/dovecot.js';
+import { deliver, dovecotSettings, imapAvailable, imapClient, sandboxAddress, SANDBOX_PASSWORD, SHARED_READER, sharedMailboxSettings, type TestMail } from '../support/dovecot.js';
 
 /**
  * The sync engine against the real Dovecot (.ci/dovecot.sh), on SQLite and PostgreSQL: backfill
@@ -222,6 +222,22 @@ const DAY = 24 * HOUR;
     expect((await sync(mb.id))[0]).toMatchObject({ outcome: 'caught-up', stored: 3 });
     expect((await rows(mb.id)).map((r) => r.message_key)).toEqual(mails.map((m) => m.id));
     expect(await mailboxRow(mb.id)).toMatchObject({ status: 'live', failures: 0, last_error_code: null });
+  });
+
+  it('syncs a shared mailbox (info@) through a rep\'s own login; a login that may not open it is an auth error', async () => {
+    const info = sandboxAddress('info');
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address: info, settings: sharedMailboxSettings(info), secrets: { password: SHARED_READER.password } }, { backfillDays: 30, now: T });
+    const asked = mail(`shared-in-${mb.id}`, 30, { to: [info], subject: 'Inquiry for brass fittings' });
+    await deliver(info, [asked]);
+    await deliver(info, [mail(`shared-out-${mb.id}`, 20, { from: info, to: ['ali@gulf-trading.example'], subject: 'Re: Inquiry for brass fittings', inReplyTo: asked.id, references: [asked.id] })], 'Sent');
+    expect((await sync(mb.id))[0]).toMatchObject({ outcome: 'caught-up', stored: 2 });
+    const stored = await rows(mb.id);
+    expect(stored.map((r) => [r.message_key, r.direction])).toEqual([[asked.id, 'inbound'], [`shared-out-${mb.id}@mail.test`, 'outbound']]);
+    expect(new Set(stored.map((r) => r.conversation_id)).size).toBe(1);
+
+    // Someone who is not one of the mailbox's readers cannot open it with their own password.
+    const stranger = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address: sandboxAddress('info'), settings: sharedMailboxSettings(info, sandboxAddress('stranger')), secrets: { password: SANDBOX_PASSWORD } }, { backfillDays: 30, now: T });
+    expect((await sync(stranger.id))[0]).toMatchObject({ outcome: 'error', error: { code: 'auth' } });
   });
 
   it('answers "which buyer mails have had no answer for 24 hours", with auto-replies never counting', async () => {

@@ -88,9 +88,17 @@ describe('IMAP settings', () => {
     const wrong = (await add(sandboxAddress('wrongpw'), 'not-the-password')).json();
     const refused = (await app.inject({ method: 'POST', url: `/api/v1/mailboxes/${wrong.id}/test`, headers: bearer(t.admin.key) })).json();
     expect(refused).toMatchObject({ ok: false, error: { code: 'auth', message: expect.stringContaining('refused the credentials') } });
+    // The failure is the mailbox's last error, in words, until a test succeeds.
+    const lastError = async (id: string) => (await app.inject({ method: 'GET', url: `/api/v1/mailboxes/${id}`, headers: bearer(t.admin.key) })).json().lastError;
+    expect(await lastError(wrong.id)).toEqual({ code: 'auth', message: refused.error.message });
+    // The password is put right (as the admin would by connecting it again), and Test clears the error.
+    await store.db.updateTable('mailboxes').set({ secrets: box.seal({ password: SANDBOX_PASSWORD }) }).where('id', '=', wrong.id).execute();
+    expect((await app.inject({ method: 'POST', url: `/api/v1/mailboxes/${wrong.id}/test`, headers: bearer(t.admin.key) })).json()).toMatchObject({ ok: true, error: null });
+    expect(await lastError(wrong.id)).toBeNull();
     const nowhere = (await add(sandboxAddress('nowhere'), SANDBOX_PASSWORD, { preset: 'custom', imap: { host: '127.0.0.1', port: 1, security: 'none' }, smtp: { host: '127.0.0.1', port: 1, security: 'none' } })).json();
     const unreachable = (await app.inject({ method: 'POST', url: `/api/v1/mailboxes/${nowhere.id}/test`, headers: bearer(t.admin.key) })).json();
     expect(unreachable).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    expect(await lastError(nowhere.id)).toMatchObject({ code: 'unreachable', message: expect.stringContaining('could not be reached') });
 
     // A sync pass stores the mail; the list shows the progress and the lag.
     await deliver(address, [{ id: `m1-${mb.id}@mail.test`, from: 'kim@korea-pumps.example', to: [address], subject: 'Pump inquiry', date: new Date(Date.now() - 30 * 3_600_000) }]);

@@ -18,6 +18,13 @@ export function sandboxAddress(prefix = 'box'): string {
 /** IMAP settings a mailbox needs to reach the test Dovecot (plaintext: loopback only). */
 export const dovecotSettings = () => ({ preset: 'custom', imap: { host: imapHost(), port: imapPort(), security: 'none' }, smtp: { host: imapHost(), port: 2525, security: 'none' } });
 
+/**
+ * A shared mailbox read with a rep's own login (.ci/dovecot.sh: rep1/rep2@example.test are
+ * Dovecot master users, password "tradepane"): the login is "<shared address>*<rep>".
+ */
+export const SHARED_READER = { login: 'rep1@example.test', password: 'tradepane' };
+export const sharedMailboxSettings = (shared: string, rep = SHARED_READER.login) => ({ ...dovecotSettings(), username: `${shared}*${rep}` });
+
 export async function imapClient(user: string): Promise<ImapFlow> {
   const client = new ImapFlow({ host: imapHost(), port: imapPort(), secure: false, auth: { user, pass: SANDBOX_PASSWORD }, logger: false, disableAutoIdle: true });
   client.on('error', () => undefined);

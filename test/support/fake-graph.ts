@@ -61,6 +61,23 @@ interface App {
   policy?: string[];
 }
 
+/** The message resource's properties in Graph v1.0 (no `size`: Graph answers 400 for a property it does not know). */
+const MESSAGE_PROPERTIES = new Set(['id', 'bccRecipients', 'body', 'bodyPreview', 'categories', 'changeKey', 'ccRecipients', 'conversationId', 'conversationIndex', 'createdDateTime', 'flag', 'from', 'hasAttachments', 'importance', 'inferenceClassification', 'internetMessageHeaders', 'internetMessageId', 'isDeliveryReceiptRequested', 'isDraft', 'isRead', 'isReadReceiptRequested', 'lastModifiedDateTime', 'parentFolderId', 'receivedDateTime', 'replyTo', 'sender', 'sentDateTime', 'subject', 'toRecipients', 'uniqueBody', 'webLink']);
+
+/**
+ * What Graph refuses in the first request of a message delta round (learn.microsoft.com
+ * message-delta: only $select, $top and $expand, and a $filter on receivedDateTime ge/gt;
+ * changeType created/updated/deleted); null when it is accepted.
+ */
+export function deltaQueryError(query: Record<string, string>): { code: string; message: string } | null {
+  for (const option of ['$search', '$orderby', '$skip', '$count']) if (query[option] !== undefined) return { code: 'ErrorInvalidUrlQuery', message: `The query parameter '${option}' is not supported with change tracking over the 'Message' resource.` };
+  if (query.changeType && !['created', 'updated', 'deleted'].includes(query.changeType)) return { code: 'ErrorInvalidUrlQuery', message: 'changeType must be created, updated or deleted' };
+  if (query.$filter && !/^receivedDateTime (ge|gt) \S+$/.test(query.$filter)) return { code: 'ErrorInvalidUrlQueryFilter', message: 'The query filter contains one or more invalid nodes.' };
+  const unknown = (query.$select ?? '').split(',').filter((p) => p && !MESSAGE_PROPERTIES.has(p));
+  if (unknown.length) return { code: 'RequestBroker--ParseUri', message: `Could not find a property named '${unknown[0]}' on type 'microsoft.graph.message'.` };
+  return null;
+}
+
 interface SyncState {
   mailbox: string;
   folder: 'inbox' | 'sentitems';
@@ -315,9 +332,12 @@ export class FakeGraph {
       if (found.expired) return this.graphError(res, 410, 'SyncStateNotFound', 'The sync state is no longer valid. Start a new synchronization.');
       state = found;
     } else {
-      if (query.changeType && query.changeType !== 'created') return this.graphError(res, 400, 'ErrorInvalidUrlQuery', 'changeType must be created, updated or deleted');
+      const refused = deltaQueryError(query);
+      if (refused) return this.graphError(res, 400, refused.code, refused.message);
+      // The fake tracks only creations (what the adapter asks for).
+      if (query.changeType && query.changeType !== 'created') return this.graphError(res, 400, 'ErrorInvalidUrlQuery', 'this stand-in tracks changeType=created only');
       const since = /^receivedDateTime ge (\S+)$/.exec(query.$filter ?? '')?.[1] ?? null;
-      if (query.$filter && !since) return this.graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+      if (query.$filter && !since) return this.graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'this stand-in filters on receivedDateTime ge only');
       state = { mailbox, folder, since, select: query.$select ? query.$select.split(',') : null, afterSeq: 0, pageSize: null };
     }
     const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(prefer)?.[1] ?? state.pageSize ?? this.defaultPageSize);

@@ -339,6 +339,8 @@ export interface MailboxRow {
   backfill_done: number;
   /** Messages the adapter says are still to come in the backfill; null when it cannot tell. */
   backfill_remaining: number | null;
+  /** When the backfill first caught up; null while (re)backfilling: mail found after it is live mail (events, hooks). */
+  caught_up_at: string | null;
   last_synced_at: string | null;
   created_at: string;
   updated_at: string;

@@ -71,6 +71,36 @@ export function imapError(error: unknown): MailboxError {
   return new MailboxError('protocol', text);
 }
 
+/** A logged-in connection (the sync's and the IDLE watcher's); throws MailboxError. STARTTLS that did not happen is refused. */
+export async function openImapClient(address: string, settings: ImapSettings, password: string, timeouts: { connectMs?: number; socketMs?: number; maxIdleMs?: number } = {}): Promise<ImapFlow> {
+  const { imap } = settings;
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.security === 'tls',
+    auth: { user: settings.username ?? address, pass: password },
+    logger: false,
+    disableAutoIdle: true,
+    ...(timeouts.maxIdleMs ? { maxIdleTime: timeouts.maxIdleMs } : {}),
+    connectionTimeout: timeouts.connectMs ?? 15_000,
+    greetingTimeout: timeouts.connectMs ?? 15_000,
+    socketTimeout: timeouts.socketMs ?? 120_000,
+    clientInfo: { name: 'tradepane' },
+  });
+  // A dropped connection is reported on the next command; an unhandled 'error' event would end the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw imapError(error);
+  }
+  if (imap.security === 'starttls' && !client.secureConnection) {
+    await client.logout().catch(() => undefined);
+    throw new MailboxError('unreachable', `${imap.host} did not upgrade the connection with STARTTLS; refusing to send the password in the clear`);
+  }
+  return client;
+}
+
 export class ImapAdapter implements MailboxAdapter {
   readonly provider = 'imap' as const;
   private client: ImapFlow | undefined;
@@ -84,32 +114,8 @@ export class ImapAdapter implements MailboxAdapter {
 
   private async connect(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
-    const { imap } = this.settings;
-    const client = new ImapFlow({
-      host: imap.host,
-      port: imap.port,
-      secure: imap.security === 'tls',
-      auth: { user: this.settings.username ?? this.address, pass: this.password },
-      logger: false,
-      disableAutoIdle: true,
-      connectionTimeout: this.timeouts.connectMs ?? 15_000,
-      greetingTimeout: this.timeouts.connectMs ?? 15_000,
-      socketTimeout: this.timeouts.socketMs ?? 120_000,
-      clientInfo: { name: 'tradepane' },
-    });
-    // A dropped connection is reported on the next command; an unhandled 'error' event would end the process.
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (error) {
-      throw imapError(error);
-    }
-    if (imap.security === 'starttls' && !client.secureConnection) {
-      await client.logout().catch(() => undefined);
-      throw new MailboxError('unreachable', `${imap.host} did not upgrade the connection with STARTTLS; refusing to send the password in the clear`);
-    }
-    this.client = client;
-    return client;
+    this.client = await openImapClient(this.address, this.settings, this.password, this.timeouts);
+    return this.client;
   }
 
   private async folders(client: ImapFlow): Promise<{ inbox: string; sent: string | null; all: string[] }> {

@@ -150,7 +150,8 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
     const tenant = await tenantContext(db, mailbox);
     const settings = JSON.parse(mailbox.settings) as MailboxSettings;
     // conversation.* events only for mail that arrives after the backfill: connecting a mailbox must not replay a month.
-    tenant.emitEvents = claimed.status === 'live' && claimed.cursor !== null;
+    // Not the status: a live mailbox whose last pass failed shows `retrying`, and what it finds next is still live mail.
+    tenant.emitEvents = claimed.caught_up_at !== null && claimed.cursor !== null;
     for (;;) {
       const since = mailbox.backfill_since ? new Date(mailbox.backfill_since) : new Date(now().getTime() - (settings.backfillDays ?? options.backfillDays) * DAY_MS);
       let page: SyncPage;
@@ -159,6 +160,7 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
       } catch (error) {
         if (error instanceof MailboxError && error.code === 'cursor-expired' && resets++ === 0) {
           mailbox = await restartBackfill(db, mailbox, options, now(), settings);
+          tenant.emitEvents = false;
           continue;
         }
         throw error;
@@ -166,7 +168,7 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
       const stored = await commitPage(db, mailbox, page, tenant, settings, options, now());
       result.pages += 1;
       result.stored += stored;
-      mailbox = { ...mailbox, cursor: page.cursor, backfill_done: mailbox.backfill_done + stored, backfill_remaining: page.remaining ?? null };
+      mailbox = { ...mailbox, cursor: page.cursor, backfill_done: mailbox.backfill_done + stored, backfill_remaining: page.remaining ?? null, caught_up_at: mailbox.caught_up_at ?? (page.caughtUp ? now().toISOString() : null) };
       options.onPage?.({ mailboxId: mailbox.id, tenantId: mailbox.tenant_id, fetched: page.messages.length, stored, done: mailbox.backfill_done, remaining: page.remaining ?? null, caughtUp: page.caughtUp });
       if (page.caughtUp) {
         result.outcome = 'caught-up';
@@ -235,7 +237,7 @@ export function errorInWords(error: MailboxError): string {
 
 async function restartBackfill(db: Kysely<Database>, mailbox: MailboxRow, options: SyncOptions, at: Date, settings: MailboxSettings): Promise<MailboxRow> {
   const since = new Date(at.getTime() - (settings.backfillDays ?? options.backfillDays) * DAY_MS).toISOString();
-  const changes = { cursor: null, backfill_since: since, backfill_done: 0, backfill_remaining: null, status: 'backfilling' as const, lease_until: new Date(at.getTime() + options.leaseMs).toISOString(), updated_at: at.toISOString() };
+  const changes = { cursor: null, backfill_since: since, backfill_done: 0, backfill_remaining: null, caught_up_at: null, status: 'backfilling' as const, lease_until: new Date(at.getTime() + options.leaseMs).toISOString(), updated_at: at.toISOString() };
   const result = await db.updateTable('mailboxes').set(changes).where('id', '=', mailbox.id).where('lease_owner', '=', options.instanceId).executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new LeaseLost();
   return { ...mailbox, ...changes };
@@ -273,6 +275,7 @@ async function commitPage(db: Kysely<Database>, mailbox: MailboxRow, page: SyncP
         lease_until: new Date(at.getTime() + options.leaseMs).toISOString(),
         backfill_remaining: page.remaining ?? null,
         status: page.caughtUp ? 'live' : 'backfilling',
+        ...(page.caughtUp && mailbox.caught_up_at === null ? { caught_up_at: at.toISOString() } : {}),
         updated_at: at.toISOString(),
       })
       .where('id', '=', mailbox.id)

@@ -120,6 +120,7 @@ export async function addMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | u
       backfill_since: new Date(now.getTime() - (backfillDays ?? options.backfillDays) * DAY_MS).toISOString(),
       backfill_done: 0,
       backfill_remaining: null,
+      caught_up_at: null,
       last_synced_at: null,
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
@@ -138,7 +139,7 @@ export async function getMailbox(tdb: TenantDb, box: SecretBox | undefined, mail
   return mailboxView(await getMailboxRow(tdb, mailboxId), box, now);
 }
 
-/** Connects and lists the folders; a success after a failure lets the sync retry at once. */
+/** Connects and lists the folders; a failure becomes the mailbox's last error, a success clears it and lets the sync retry at once. */
 export async function testMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, mailboxId: string, adapterFor: AdapterFactory, now = new Date()): Promise<MailboxTest> {
   const row = await getMailboxRow(tdb, mailboxId);
   let result: { ok: boolean; folders: string[]; error: { code: string; message: string } | null };
@@ -155,8 +156,13 @@ export async function testMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | 
     const failure = error instanceof MailboxError ? error : new MailboxError('protocol', (error as Error).message);
     result = { ok: false, folders: [], error: { code: failure.code, message: errorInWords(failure) } };
   }
-  if (result.ok && (row.status === 'error' || row.status === 'retrying')) {
-    await tdb.updateTable('mailboxes', { next_sync_at: now.toISOString(), failures: 0, updated_at: now.toISOString() }).where('id', '=', mailboxId).execute();
+  // The outcome is the mailbox's last error (or clears it): the console and `mailbox list` show what the admin just learned.
+  if (!result.ok) {
+    await tdb.updateTable('mailboxes', { last_error_code: result.error!.code, last_error: result.error!.message.slice(0, 500), updated_at: now.toISOString() }).where('id', '=', mailboxId).execute();
+  } else if (row.status === 'error' || row.status === 'retrying') {
+    await tdb.updateTable('mailboxes', { next_sync_at: now.toISOString(), failures: 0, last_error_code: null, last_error: null, updated_at: now.toISOString() }).where('id', '=', mailboxId).execute();
+  } else if (row.last_error_code !== null) {
+    await tdb.updateTable('mailboxes', { last_error_code: null, last_error: null, updated_at: now.toISOString() }).where('id', '=', mailboxId).execute();
   }
   await audit(tdb, actor, 'mailbox.tested', { type: 'mailbox', id: mailboxId }, { ok: result.ok, code: result.error?.code ?? null });
   return result;
@@ -174,6 +180,7 @@ export async function resyncMailbox(tdb: TenantDb, actor: Actor, box: SecretBox 
         backfill_since: new Date(now.getTime() - (settings.backfillDays ?? options.backfillDays) * DAY_MS).toISOString(),
         backfill_done: 0,
         backfill_remaining: null,
+        caught_up_at: null,
         status: 'backfilling',
         failures: 0,
         last_error_code: null,

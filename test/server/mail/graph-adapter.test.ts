@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createGraphMailbox, type GraphMailboxOptions } from '../../../src/server/mail/graph.js';
 import { MailboxError, type MailboxAdapter, type SyncPage } from '../../../src/server/mail/types.js';
-import { FakeGraph, type FakeGraphMessage } from '../../support/fake-graph.js';
+import { deltaQueryError, FakeGraph, type FakeGraphMessage } from '../../support/fake-graph.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const SINCE = new Date('2026-11-01T00:00:00Z');
@@ -95,6 +95,17 @@ describe('Graph mailbox: backfill and incremental sync over delta queries', () =
     // Sent Items starts with the backfill's own window, not from the beginning of time.
     expect(deltas[2]!.query.$filter).toBe('receivedDateTime ge 2026-11-01T00:00:00.000Z');
     for (const d of deltas) expect(d.prefer).toBe('odata.maxpagesize=2, IdType="ImmutableId", outlook.body-content-type="text"');
+    // The first request is one the real Graph accepts: the stand-in refuses what Graph refuses.
+    expect(deltaQueryError(deltas[0]!.query)).toBeNull();
+  });
+
+  it('the stand-in refuses what Graph refuses on a message delta: unknown properties, $search/$orderby, other filters', () => {
+    expect(deltaQueryError({ $select: 'subject,size' })).toEqual({ code: 'RequestBroker--ParseUri', message: "Could not find a property named 'size' on type 'microsoft.graph.message'." });
+    expect(deltaQueryError({ $search: '"invoice"' })?.code).toBe('ErrorInvalidUrlQuery');
+    expect(deltaQueryError({ $orderby: 'receivedDateTime desc' })?.code).toBe('ErrorInvalidUrlQuery');
+    expect(deltaQueryError({ $filter: "subject eq 'x'" })?.code).toBe('ErrorInvalidUrlQueryFilter');
+    expect(deltaQueryError({ changeType: 'moved' })?.code).toBe('ErrorInvalidUrlQuery');
+    expect(deltaQueryError({ $select: 'internetMessageHeaders,body,uniqueBody', $filter: 'receivedDateTime gt 2026-11-01T00:00:00Z', changeType: 'created' })).toBeNull();
   });
 
   it('answers only what is new after the delta links, skips removed items, and is caught up with nothing new', async () => {
