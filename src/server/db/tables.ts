@@ -421,8 +421,9 @@ export interface PaymentVerdictRow {
   message_id: string;
   tenant_id: string;
   message_key: string | null;
-  verdict: 'ok' | 'suspicious';
+  verdict: 'ok' | 'notice' | 'suspicious';
   findings: string;
+  accounts: string;
   customer_id: string | null;
   contact_id: string | null;
   from_address: string | null;
