@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/server/db/connect.js';
 import { checkCompanyProfile, getCompanyProfile } from '../../src/server/services/company-profile.js';
 import { listAudit } from '../../src/server/services/audit.js';
-import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { pushPack } from '../../src/server/services/packs.js';
+import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 
 const account = (over: object = {}) => ({ label: 'USD main', beneficiary: 'Alfanar Trading Co.', bankName: 'Deutsche Bank', iban: 'DE89 3704 0044 0532 0130 00', swift: 'deutdeff', currency: 'usd', ...over });
@@ -81,6 +82,23 @@ describe.each(storeKinds())('company profile on $name', (kind) => {
     expect(unknown.body).toContain('routing');
     // Nothing of the refused writes was stored.
     expect((await getCompanyProfile(t.tdb)).legalName).toBe('Alfanar Trading Co.');
+  });
+
+  it('is what a payment template inserts: the official account, never a field a rep types', async () => {
+    await pushPack(t.tdb, operator(t.tenantId), `pack: cprof-pay
+title: Payments
+groups: [${t.groupSlug}]
+defaultLanguage: en
+templates:
+  - id: pay
+    kind: payment
+    title: Pay
+    variants:
+      en: {subject: "Payment", body: "<p>{{ company.legalName }}: {{ company.bankBeneficiary }}, {{ company.bankName }}, IBAN {{ company.iban }}, SWIFT {{ company.swift }} ({{ company.bankCurrency }})</p>"}
+`);
+    const res = await app.inject({ method: 'POST', url: '/api/v1/me/render', headers: bearer(t.rep.key), payload: { pack: 'cprof-pay', template: 'pay' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().html).toContain('<p>Alfanar Trading Co.: Alfanar Trading Co., Deutsche Bank, IBAN DE89 3704 0044 0532 0130 00, SWIFT DEUTDEFF (USD)</p>');
   });
 
   it('is for admins only', async () => {

@@ -1,4 +1,4 @@
-import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+import { electronicFormatIBAN, friendlyFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 
 /**
  * Bank identifiers in one canonical form, so an account written "DE89 3704 0044 0532 0130 00" in
@@ -9,6 +9,11 @@ import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 export function canonicalIban(text: string): string | null {
   const electronic = electronicFormatIBAN(text.replace(/[\s\-.\u00a0\u2000-\u200b\u3000]/g, ''));
   return electronic && isValidIBAN(electronic) ? electronic : null;
+}
+
+/** An IBAN in groups of four, as printed for people (DE89 3704 0044 0532 0130 00). */
+export function printableIban(iban: string): string {
+  return friendlyFormatIBAN(iban) ?? iban;
 }
 
 /** Upper-case BIC (8 or 11 characters) when well formed; null otherwise. */

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/principal.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { badRequest, type ErrorDetail } from '../errors.js';
 import { audit } from './audit.js';
-import { canonicalAccountNumber, canonicalBic, canonicalIban } from '../../core/payment/accounts.js';
+import { canonicalAccountNumber, canonicalBic, canonicalIban, printableIban } from '../../core/payment/accounts.js';
 import type { BankAccount, CompanyProfile, CompanyProfileInput, CompanyProfileView } from '../../contract/company.js';
 
 export type { BankAccount, CompanyProfile } from '../../contract/company.js';
@@ -96,4 +96,27 @@ export async function setCompanyProfile(tdb: TenantDb, actor: Actor, input: Comp
     });
     return { ...profile, updatedAt: now, updatedBy: actor.label };
   });
+}
+
+/**
+ * The company as templates see it (company.*): its name and legal details, and the first official
+ * bank account, so a payment template inserts bank details from the profile, never typed by a rep.
+ */
+export async function companyTexts(tdb: TenantDb): Promise<Record<string, string | null>> {
+  const p = await getCompanyProfile(tdb);
+  const account = p.bankAccounts[0];
+  return {
+    name: p.legalName || null,
+    legalName: p.legalName || null,
+    website: p.website,
+    address: p.address,
+    phone: p.phone,
+    bankBeneficiary: account?.beneficiary ?? null,
+    bankName: account?.bankName ?? null,
+    bankAddress: account?.bankAddress ?? null,
+    iban: account?.iban ? printableIban(account.iban) : null,
+    swift: account?.swift ?? null,
+    accountNumber: account?.accountNumber ?? null,
+    bankCurrency: account?.currency ?? null,
+  };
 }
