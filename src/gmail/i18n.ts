@@ -1,4 +1,5 @@
 import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../core/clienttime/messages.js';
+import { PAYMENT_EN, PAYMENT_ZH_CN } from '../core/payment/messages.js';
 import { translator as coreTranslator, uiLanguageOf, type Message, type Params, type UiLanguage } from '../core/i18n/index.js';
 
 /**
@@ -10,6 +11,7 @@ import { translator as coreTranslator, uiLanguageOf, type Message, type Params, 
 
 const en = {
   ...CLIENT_TIME_EN,
+  ...PAYMENT_EN,
   appName: 'tradepane',
   homeTitle: 'tradepane',
   homeSubtitle: 'Templates, client time and CRM for {email}',
@@ -123,6 +125,7 @@ export type StringKey = keyof typeof en;
 
 const zh: Record<StringKey, Message> = {
   ...CLIENT_TIME_ZH_CN,
+  ...PAYMENT_ZH_CN,
   appName: 'tradepane',
   homeTitle: 'tradepane',
   homeSubtitle: '{email} 的模板、客户时间和 CRM',

@@ -12,6 +12,8 @@ import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, s
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';
 import { wordTimeIn } from './i18n.js';
+import { paymentVerdictFor } from '../server/services/payment-guard.js';
+import { wordConfirmByPhone, wordFinding } from '../core/payment/messages.js';
 
 /**
  * The message card (contextual trigger: a mail is open): the sender's local time learnt from the
@@ -75,8 +77,23 @@ export async function messageCard(ctx: AddonContext): Promise<Card> {
     ),
   );
   const sections = [section(widgets), section(crm)];
+  const payment = message.internetMessageId ? await paymentSection(ctx, message.internetMessageId) : null;
+  if (payment) sections.unshift(payment);
   if (sender && sender !== ctx.principal.email) sections.push(await correctionSection(ctx, sender));
   return card(t('messageTitle'), sections, message.subject);
+}
+
+/**
+ * The inbound payment guard's verdict on this mail (stored by the mailbox sync), first on the card
+ * when it found something: why, and to confirm by phone on the number on file.
+ */
+async function paymentSection(ctx: AddonContext, internetMessageId: string): Promise<Section | null> {
+  const verdict = await paymentVerdictFor(ctx.tdb, internetMessageId);
+  if (!verdict || verdict.verdict === 'ok') return null;
+  const t = ctx.t;
+  const lines = [...verdict.findings.map((f) => plain(wordFinding(f, t))), `<b>${plain(wordConfirmByPhone(verdict.company?.name ?? null, verdict.phone, t))}</b>`];
+  const title = t(verdict.verdict === 'suspicious' ? 'pay.title.suspicious' : 'pay.title.notice');
+  return section([paragraph(`<font color="${verdict.verdict === 'suspicious' ? '#b10e1c' : '#8a5300'}"><b>${plain(title)}</b></font>`), ...lines.map((l) => paragraph(l))]);
 }
 
 /** The rep corrects the engine (issue #13, item 8): the sender's name, language, country, time zone, and their company's country. */

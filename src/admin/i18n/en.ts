@@ -1,5 +1,8 @@
+import { PAYMENT_EN } from '../../core/payment/messages.js';
+
 /** English strings of the admin console; zh-CN.ts has the same keys. {name} marks a value. */
 export const en = {
+  ...PAYMENT_EN,
   'app.title': 'tradepane admin',
   'app.tenant': 'Company: {name}',
   'app.signedInAs': 'Signed in as {email}',
@@ -206,6 +209,32 @@ export const en = {
   'mailboxes.repHint': 'Without a rep, the service account\'s domain-wide delegation reads the address.',
   'mailboxes.repNone': 'No rep: domain-wide delegation',
   'mailboxes.secretsSealed': 'Passwords and secrets are encrypted at rest and never shown again.',
+  'nav.company': 'Company & payments',
+  'company.title': 'Official company profile',
+  'company.legalName': 'Legal name',
+  'company.address': 'Address',
+  'company.phone': 'Phone',
+  'company.email': 'E-mail',
+  'company.website': 'Website',
+  'company.taxId': 'Tax or VAT number',
+  'company.accounts': 'Official bank accounts (the only ones buyers are told to pay into)',
+  'company.accountN': 'Account {n}',
+  'company.account.label': 'Label',
+  'company.account.beneficiary': 'Beneficiary',
+  'company.account.bankName': 'Bank',
+  'company.account.bankAddress': 'Bank address',
+  'company.account.iban': 'IBAN',
+  'company.account.swift': 'SWIFT/BIC',
+  'company.account.accountNumber': 'Account number (where there is no IBAN)',
+  'company.account.currency': 'Currency (e.g. USD)',
+  'company.addAccount': 'Add an account',
+  'company.removeAccount': 'Remove',
+  'company.save': 'Save profile',
+  'company.saved': 'Saved. Trade documents and the payment guard use these details from now on.',
+  'company.alerts': 'Suspicious payment mails',
+  'company.noAlerts': 'The payment guard has found nothing suspicious.',
+  'company.alertFrom': 'From → mailbox, subject',
+  'company.alertWhy': 'Why',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,8 +1,10 @@
 import type { Message } from '../../core/i18n/index.js';
 import type { MessageKey } from './en.js';
+import { PAYMENT_ZH_CN } from '../../core/payment/messages.js';
 
 /** 简体中文。键与 en.ts 相同；{name} 为占位值。 */
 export const zhCN: Record<MessageKey, Message> = {
+  ...PAYMENT_ZH_CN,
   'app.title': 'tradepane 管理控制台',
   'app.tenant': '公司：{name}',
   'app.signedInAs': '当前登录：{email}',
@@ -209,4 +211,30 @@ export const zhCN: Record<MessageKey, Message> = {
   'mailboxes.repHint': '不选择销售时，由服务账号的全网域委派读取该地址。',
   'mailboxes.repNone': '不指定：全网域委派',
   'mailboxes.secretsSealed': '密码和密钥加密保存，之后不再显示。',
+  'nav.company': '公司与付款',
+  'company.title': '公司官方资料',
+  'company.legalName': '公司法定名称',
+  'company.address': '地址',
+  'company.phone': '电话',
+  'company.email': '电子邮箱',
+  'company.website': '网站',
+  'company.taxId': '税号',
+  'company.accounts': '官方银行账户（买家唯一应付款的账户）',
+  'company.accountN': '账户 {n}',
+  'company.account.label': '名称',
+  'company.account.beneficiary': '收款人',
+  'company.account.bankName': '银行',
+  'company.account.bankAddress': '银行地址',
+  'company.account.iban': '国际银行账号',
+  'company.account.swift': '银行识别码',
+  'company.account.accountNumber': '账号（无国际银行账号时）',
+  'company.account.currency': '币种（如美元代码）',
+  'company.addAccount': '添加账户',
+  'company.removeAccount': '删除',
+  'company.save': '保存资料',
+  'company.saved': '已保存。今后贸易单据和付款防护都将使用这些信息。',
+  'company.alerts': '可疑付款邮件',
+  'company.noAlerts': '付款防护未发现可疑邮件。',
+  'company.alertFrom': '发件人 → 邮箱，主题',
+  'company.alertWhy': '原因',
 };

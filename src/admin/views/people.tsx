@@ -6,7 +6,7 @@ import type { ApiKeyList, CreatedKey } from '../../contract/admin.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
 
-const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read', 'people:write', 'keys:manage', 'audit:read', 'crm:read', 'crm:write', 'sends:write'];
+const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read', 'people:write', 'keys:manage', 'audit:read', 'crm:read', 'crm:write', 'sends:write', 'company:write'];
 
 /** People: users and groups, CSV import with a dry run, API keys (shown once, revocable). */
 export default function PeopleView(): ReactNode {

@@ -16,7 +16,8 @@ export const BUILTIN_VARIABLES = {
   contact: ['firstName', 'lastName', 'email', 'title'],
   customer: ['company', 'country', 'city'],
   rep: ['name', 'title', 'email', 'phone', 'mobile', 'department', 'whatsapp', 'wechat'],
-  company: ['name', 'website', 'address', 'phone'],
+  // bank*, iban, swift, accountNumber: the first official account of the company profile, never typed by a rep.
+  company: ['name', 'website', 'address', 'phone', 'legalName', 'bankBeneficiary', 'bankName', 'bankAddress', 'iban', 'swift', 'accountNumber', 'bankCurrency'],
   client: ['localTime', 'timeZone'],
 } as const satisfies Record<string, readonly string[]>;
 

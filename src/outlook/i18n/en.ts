@@ -1,8 +1,10 @@
 import { CLIENT_TIME_EN } from '../../core/clienttime/messages.js';
+import { PAYMENT_EN } from '../../core/payment/messages.js';
 
 /** The task pane's English text: the reference catalogue every other language must cover (client-time codes from core's shared fragment). */
 export const en = {
   ...CLIENT_TIME_EN,
+  ...PAYMENT_EN,
   'app.title': 'tradepane',
   'app.loading': 'Loading…',
   'app.noItem': 'Select a message to use tradepane.',

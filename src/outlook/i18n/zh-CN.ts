@@ -1,10 +1,12 @@
 import type { Message } from '../../core/i18n/index.js';
 import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages.js';
+import { PAYMENT_ZH_CN } from '../../core/payment/messages.js';
 import type { MessageKey } from './en.js';
 
 /** 任务窗格的简体中文文本：必须覆盖 en.ts 中的每一个键（由类型检查保证）。 */
 export const zhCN: Record<MessageKey, Message> = {
   ...CLIENT_TIME_ZH_CN,
+  ...PAYMENT_ZH_CN,
   'app.title': 'tradepane',
   'app.loading': '加载中…',
   'app.noItem': '请选择一封邮件以使用 tradepane。',

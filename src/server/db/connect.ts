@@ -14,6 +14,7 @@ import * as m007 from './migrations/007_job_runs.js';
 import * as m008 from './migrations/008_mail_sync.js';
 import * as m009 from './migrations/009_task_dedupe.js';
 import * as m010 from './migrations/010_mailbox_caught_up.js';
+import * as m011 from './migrations/011_payment_guard.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -87,6 +88,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_mail_sync': m008,
   '009_task_dedupe': m009,
   '010_mailbox_caught_up': m010,
+  '011_payment_guard': m011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

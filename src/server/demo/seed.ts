@@ -7,6 +7,7 @@ import { PERMISSIONS } from '../../core/access/permissions.js';
 import { createTenant } from '../services/tenants.js';
 import { addUser, createGroup } from '../services/people.js';
 import { pushPack } from '../services/packs.js';
+import { setCompanyProfile } from '../services/company-profile.js';
 
 export const DEMO_TENANT = 'demo';
 export const DEMO_ADMIN = 'admin@demo.tradepane.test';
@@ -38,6 +39,12 @@ export async function seedDemo(db: Kysely<Database>): Promise<boolean> {
     });
     const source = readFileSync(new URL('./demo-pack.yaml', import.meta.url), 'utf8');
     await pushPack(tdb, seeder, source, 'demo-pack.yaml');
+    // The official account the payment template inserts (the standard example IBAN: demo only).
+    await setCompanyProfile(tdb, seeder, {
+      legalName: 'Demo Export Co.',
+      phone: '+86 574 0000 0000',
+      bankAccounts: [{ label: 'USD', beneficiary: 'Demo Export Co.', bankName: 'Demo Bank', iban: 'DE89 3704 0044 0532 0130 00', swift: 'DEUTDEFF', currency: 'USD' }],
+    });
   });
   return true;
 }

@@ -1,5 +1,6 @@
 import type { PackOutline } from '../../core/pack/outline.js';
 import type { TenantDb } from '../db/tenant-db.js';
+import { companyTexts } from './company-profile.js';
 import { badRequest, notFound } from '../errors.js';
 import { parsePackSource, type LocatedIssue, type SourceFormat } from '../../core/pack/source.js';
 import type { PackDocument, PackField, PackTemplate } from '../../core/pack/schema.js';
@@ -127,7 +128,6 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
   if (!language) throw badRequest(`template "${template.id}" has no ${request.language} variant (has: ${Object.keys(template.variants).join(', ')})`, [{ path: 'language', message: 'no such variant' }]);
   const user = await tdb.selectFrom('users').selectAll().where('id', '=', request.userId).executeTakeFirst();
   if (!user) throw notFound('user');
-  const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
   const now = request.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
   const sampleFields = Object.fromEntries((template.fields ?? []).map((f) => [f.name, sampleValue(f, today)]));
@@ -144,7 +144,7 @@ export async function previewTemplate(tdb: TenantDb, request: TemplatePreviewReq
   const result = await renderer({
     template,
     language,
-    context: renderInputs({ rep: repProfileOf(user), company: { name: tenant?.name ?? null }, to: request.to, contact, customer, fields }),
+    context: renderInputs({ rep: repProfileOf(user), company: await companyTexts(tdb), to: request.to, contact, customer, fields }),
     options: { now, ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
   });
   const data = request.to ? 'customer' : 'sample';

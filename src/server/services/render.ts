@@ -1,4 +1,5 @@
 import type { TenantDb } from '../db/tenant-db.js';
+import { companyTexts } from './company-profile.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import { matchLanguage, type MissingValue } from '../../core/template/index.js';
@@ -46,7 +47,6 @@ async function findTemplate(tdb: TenantDb, userId: string, packSlug: string, tem
 export async function renderForRep(tdb: TenantDb, userId: string, request: RenderRequest, renderer: Renderer = renderInline): Promise<Rendered> {
   const { template, defaultLanguage } = await findTemplate(tdb, userId, request.pack, request.template);
   const user = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-  const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
   const { contact, customer } = request.to ? await recipientOf(tdb, request.to) : { contact: undefined, customer: undefined };
 
   const variants = Object.keys(template.variants);
@@ -67,7 +67,7 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
     language: choice.language,
     context: renderInputs({
       rep: repProfileOf(user),
-      company: { name: tenant?.name ?? null },
+      company: await companyTexts(tdb),
       to: request.to,
       contact: contact ? { firstName: contact.first_name, lastName: contact.last_name, email: contact.email } : undefined,
       customer: customer ? { name: customer.name, country: customer.country } : undefined,

@@ -34,7 +34,7 @@ const SAMPLE_FIELDS: Record<string, Record<string, unknown>> = {
   'sample-dispatch': { product: 'LED panel light', trackingNo: '1234567890', trackingUrl: 'https://www.dhl.com/track?id=1234567890', contents: '2 × panel\n1 × driver' },
   'follow-up': { about: 'samples', sentOn: '2025-03-01', reference: 'DHL 1234567890' },
   'shipping-notice': { orderNo: 'PO-7781', portOfLoading: 'Ningbo', portOfDischarge: 'Valencia', blNo: 'NGB123456', etd: '2025-03-20', eta: '2025-04-25' },
-  'payment-reminder': { invoiceNo: 'INV-0931', amount: 12345.6, dueDate: '2025-03-10', bankDetails: 'Bank of Ningbo\nSWIFT: BKNBCN2N' },
+  'payment-reminder': { invoiceNo: 'INV-0931', amount: 12345.6, dueDate: '2025-03-10' },
 };
 
 function render(id: string, language: string, extra: Partial<RenderContext> = {}): RenderResult {

@@ -9,6 +9,7 @@ import { useItem } from '../store.js';
 import { ClockCard } from './client-time-panel.js';
 import { CustomerCard } from './crm-panel.js';
 import { LogButton } from './log-button.js';
+import { PaymentWarning } from './payment-warning.js';
 import { TaskForm } from './task-form.js';
 
 const useStyles = makeStyles({
@@ -46,6 +47,7 @@ export default function ReadPanel() {
 
   return (
     <section className={styles.panel} aria-label={t('tab.thisMail')}>
+      {item.internetMessageId && <PaymentWarning messageId={item.internetMessageId} />}
       <Body1>{t('read.sender', { sender: item.from ? (item.from.name ? `${item.from.name} <${item.from.address}>` : item.from.address) : '—' })}</Body1>
       <ActionStatus state={clock.state} onRetry={clock.retry} />
       {clock.state.status === 'done' && sender && (
