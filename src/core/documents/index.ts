@@ -1,0 +1,5 @@
+export * from './labels.js';
+export * from './model.js';
+export * from './money.js';
+export * from './text.js';
+export * from './number.js';
