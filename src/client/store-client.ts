@@ -1,3 +1,4 @@
+import type { PaymentCheckRequest, PaymentCheckResponse, PaymentVerdictResponse, PaymentVerdictView } from '../contract/payments.js';
 import type { PackTemplate, PublishedPack } from '../core/pack/schema.js';
 import type { LanguageReason, LanguageSource } from '../core/compose/language.js';
 import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
@@ -254,5 +255,15 @@ export class StoreClient {
     const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'outlook', ...report }) };
     if (signal) init.signal = signal;
     await this.request('/me/signature-state', init);
+  }
+
+  /** The payment guard's check of a draft's bank details (the on-send hooks of both clients). */
+  paymentCheck(request: PaymentCheckRequest): Promise<PaymentCheckResponse> {
+    return this.post('/me/payment-check', request);
+  }
+
+  /** The payment guard's verdict on a received mail, by its Internet Message-ID; null when it was not judged. */
+  async paymentVerdict(messageId: string): Promise<PaymentVerdictView | null> {
+    return (await this.json<PaymentVerdictResponse>(`/me/payment-verdict?messageId=${encodeURIComponent(messageId)}`)).verdict;
   }
 }

@@ -28,6 +28,8 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { mailAdapterFactory } from './mail/adapters.js';
+import { companyRoutes } from './routes/company.js';
+import { paymentRoutes } from './routes/payments.js';
 import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
@@ -127,6 +129,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
+      await api.register(companyRoutes, { db: store.db });
+      await api.register(paymentRoutes, { db: store.db });
       await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials, renderer: renders.render });
       await api.register(documentRoutes, { db: store.db, deps: { draw: documentDraw ?? documentPool!.draw } });
     },

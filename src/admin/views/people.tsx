@@ -21,7 +21,7 @@ interface ApiKey {
   revoked: boolean;
 }
 
-const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read', 'people:write', 'keys:manage', 'audit:read', 'crm:read', 'crm:write', 'sends:write'];
+const SCOPES = ['packs:read', 'packs:write', 'templates:personal', 'people:read', 'people:write', 'keys:manage', 'audit:read', 'crm:read', 'crm:write', 'sends:write', 'company:write'];
 
 /** People: users and groups, CSV import with a dry run, API keys (shown once, revocable). */
 export default function PeopleView(): ReactNode {

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'crm:read',
   'crm:write',
   'sends:write', // schedule and cancel my sends
+  'company:write', // the company's official profile and bank accounts
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

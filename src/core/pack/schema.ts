@@ -11,6 +11,8 @@ export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipp
 export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'choice', 'email', 'url', 'lines'] as const;
 export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
 export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;
+/** Bank details in a draft that are not the company's official ones: warn (default), block, or off. */
+export const PAYMENTS_POLICY = ['warn', 'block', 'off'] as const;
 
 export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
 /** BCP 47 language tag, as far as packs need it: "en", "zh", "zh-Hant", "pt-BR". */
@@ -93,6 +95,7 @@ export const PoliciesSchema = Type.Object(
     clientHours: Type.Optional(
       Type.Object({ start: Type.String({ pattern: TIME_PATTERN }), end: Type.String({ pattern: TIME_PATTERN }) }, closed),
     ),
+    payments: Type.Optional(Type.Enum(PAYMENTS_POLICY)),
   },
   closed,
 );

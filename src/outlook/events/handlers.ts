@@ -16,7 +16,8 @@ import {
   userProfile,
 } from '../office/index.js';
 import type { CacheStorage } from '../office/storage.js';
-import { clip, formatInZone, messagesFor } from './messages.js';
+import { clip, formatInZone, messagesFor, type Messages } from './messages.js';
+import { wordFinding } from '../../core/payment/messages.js';
 import { COMMANDS } from './names.js';
 import { lookupSignature, type EnforcedSignature, type SignatureSource } from './signature-cache.js';
 import { withTimeout } from './timeout.js';
@@ -140,6 +141,19 @@ export function createHandlers(deps: HandlerDeps) {
     return { message, canSchedule: Boolean(time.nextSlot) && supportsDelayDelivery() };
   }
 
+  /**
+   * The payment guard: bank details in the body that are not the company's official accounts,
+   * judged by the store under the pack's policy. Null when the mail may go (or the store cannot say).
+   */
+  async function unofficialBankDetails(client: StoreClient | null, m: Messages): Promise<{ message: string; block: boolean } | null> {
+    if (!client) return null;
+    const body = await getBody('html');
+    const check = await withTimeout(() => client.paymentCheck({ body, format: 'html' }), timing.sendTimeoutMs, 'the payment check');
+    if (check.action === 'allow') return null;
+    const reasons = check.findings.slice(0, 3).map((f) => wordFinding(f, m.t));
+    return { message: [m.t(check.action === 'block' ? 'pay.blocked' : 'pay.warned'), ...reasons].join(' '), block: check.action === 'block' };
+  }
+
   async function onSend(event: LaunchEvent): Promise<void> {
     const complete = completer(event, log);
     const guard = setTimeout(() => {
@@ -181,6 +195,16 @@ export function createHandlers(deps: HandlerDeps) {
           });
           return;
         }
+      }
+      const payment = await unofficialBankDetails(client, messagesFor(language)).catch((error: unknown) => {
+        log('payment check unavailable; not checking bank details', error);
+        return null;
+      });
+      if (payment) {
+        await settle(report);
+        // Block: the rep must take the details out (Smart Alerts' block mode); warn: they may send anyway.
+        complete({ allowEvent: false, errorMessage: clip(payment.message, 500), ...(payment.block ? {} : { sendModeOverride: 'promptUser' }) });
+        return;
       }
       const hours = await outsideHours(client, language).catch((error: unknown) => {
         log('client time unavailable; not checking business hours', error);

@@ -1,5 +1,6 @@
 import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../../core/clienttime/messages.js';
 import { translator, uiLanguageOf, type Message, type Translate, type UiLanguage } from '../../core/i18n/index.js';
+import { PAYMENT_EN, PAYMENT_ZH_CN } from '../../core/payment/messages.js';
 
 /**
  * What the Smart Alerts dialog and the notifications say, in Office's display language through
@@ -9,6 +10,7 @@ import { translator, uiLanguageOf, type Message, type Translate, type UiLanguage
  */
 const en = {
   ...CLIENT_TIME_EN,
+  ...PAYMENT_EN,
   missing: 'Your company signature is missing from this message. Choose "Add signature" to put it back, then send again.',
   altered: 'Your company signature was changed in this message. Choose "Add signature" to restore it, then send again.',
   reinsert: 'Add signature',
@@ -24,6 +26,7 @@ type Key = keyof typeof en;
 
 const zhCN: Record<Key, Message> = {
   ...CLIENT_TIME_ZH_CN,
+  ...PAYMENT_ZH_CN,
   missing: '此邮件缺少公司签名。请点击“添加签名”恢复签名后再发送。',
   altered: '此邮件中的公司签名已被修改。请点击“添加签名”恢复签名后再发送。',
   reinsert: '添加签名',

@@ -109,12 +109,26 @@ export interface ConversationEvent {
   message: { messageId: string | null; mailbox: string; direction: 'inbound' | 'outbound'; from: string | null; to: string[]; subject: string; receivedAt: string; excerpt: string };
 }
 
+/** The inbound payment guard found a mail suspicious (look-alike sender, other bank details, "new account" …); live mail only. */
+export interface PaymentSuspiciousEvent {
+  type: 'payment.suspicious';
+  /** `payment.suspicious:<stored message id>` */
+  id: string;
+  occurredAt: string;
+  message: { messageId: string | null; mailbox: string; from: string; subject: string; receivedAt: string };
+  /** The company the mail speaks for (the one a look-alike imitates), when known. */
+  customerId: string | null;
+  /** core/payment finding codes with their parameters. */
+  findings: { code: string; severity: 'alert' | 'notice'; params: Record<string, string> }[];
+}
+
 /** Everything the outbox carries. */
-export type OutboxEvent = CrmEvent | SendEvent | ConversationEvent;
+export type OutboxEvent = CrmEvent | SendEvent | ConversationEvent | PaymentSuspiciousEvent;
 
 export const CRM_EVENT_TYPES = ['email.logged', 'task.created'] as const;
 export const SEND_EVENT_TYPES = ['send.scheduled', 'send.sent', 'send.failed'] as const;
 export const CONVERSATION_EVENT_TYPES = ['conversation.started', 'conversation.message'] as const;
+export const PAYMENT_EVENT_TYPES = ['payment.suspicious'] as const;
 
 export type DeliveryResult =
   | { ok: true; externalId?: string }

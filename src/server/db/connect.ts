@@ -13,6 +13,7 @@ import * as m006 from './migrations/006_signature_states.js';
 import * as m007 from './migrations/007_job_runs.js';
 import * as m008 from './migrations/008_mail_sync.js';
 import * as m009 from './migrations/009_task_dedupe.js';
+import * as m011 from './migrations/011_payment_guard.js';
 import * as m012 from './migrations/012_documents.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -86,6 +87,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_job_runs': m007,
   '008_mail_sync': m008,
   '009_task_dedupe': m009,
+  '011_payment_guard': m011,
   '012_documents': m012,
 };
 

@@ -408,6 +408,28 @@ export interface MailBodyRow {
   text_body: string;
   expires_at: string;
 }
+/** The company's official profile (contract/company.ts CompanyProfile as JSON). */
+export interface CompanyProfileRow {
+  tenant_id: string;
+  document: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** The payment guard's verdict on one synced message (core/payment findings as JSON). */
+export interface PaymentVerdictRow {
+  message_id: string;
+  tenant_id: string;
+  message_key: string | null;
+  verdict: 'ok' | 'notice' | 'suspicious';
+  findings: string;
+  accounts: string;
+  customer_id: string | null;
+  contact_id: string | null;
+  from_address: string | null;
+  created_at: string;
+}
+
 /** The last document number given per tenant, kind and year (migration 012). */
 export interface DocumentSequenceRow {
   tenant_id: string;
@@ -465,6 +487,8 @@ export interface Database {
   conversations: ConversationRow;
   mail_messages: MailMessageRow;
   mail_bodies: MailBodyRow;
+  company_profiles: CompanyProfileRow;
+  payment_verdicts: PaymentVerdictRow;
   document_sequences: DocumentSequenceRow;
   documents: DocumentRow;
 }

@@ -21,6 +21,7 @@ import {
 } from '../../core/documents/index.js';
 import { isoDateIn } from '../../core/template/values.js';
 import { publishedPacks } from './packs.js';
+import { getCompanyProfile } from './company-profile.js';
 import { recipientOf } from './customers.js';
 import { DOCUMENT_LAYOUT_VERSION, renderDocumentInline, type DocumentRenderer } from '../documents/task.js';
 import type { CreateDocumentRequest, DocumentView } from '../../contract/documents.js';
@@ -41,7 +42,7 @@ export interface CompanyProfileLike {
   bankAccounts: DocumentBankAccount[];
 }
 
-/** Where the official profile comes from (services/company-profile.ts once it exists). */
+/** Where the official profile comes from: services/company-profile.ts (tests may stand in). */
 export type ProfileSource = (tdb: TenantDb) => Promise<CompanyProfileLike | undefined>;
 
 export interface DocumentDeps {
@@ -146,7 +147,7 @@ export async function documentInputFor(
     const price = row[columns.unitPrice] as MoneyValue | undefined;
     return { item: text(row[columns.item]) ?? '', quantity: Number(row[columns.quantity] ?? NaN), unitPrice: price?.amount ?? NaN, currency: price?.currency ?? '' };
   });
-  const profile = (await deps.profile?.(tdb)) ?? { bankAccounts: [] };
+  const profile: CompanyProfileLike = (await (deps.profile ?? getCompanyProfile)(tdb)) ?? { bankAccounts: [] };
   const company = pack.document.company;
   const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
   const validUntil = values.validUntil instanceof DateValue ? values.validUntil.iso : undefined;

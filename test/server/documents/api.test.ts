@@ -4,7 +4,6 @@ import type { Store } from '../../../src/server/db/connect.js';
 import { pushPack } from '../../../src/server/services/packs.js';
 import { addUser } from '../../../src/server/services/people.js';
 import { createApiKey } from '../../../src/server/services/api-keys.js';
-import { createDocument, type CompanyProfileLike } from '../../../src/server/services/documents.js';
 import { renderDocumentInline, type DocumentRenderer } from '../../../src/server/documents/task.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../../support/fixtures.js';
 import { storeKinds } from '../../support/stores.js';
@@ -124,15 +123,30 @@ describe.each(storeKinds())('trade documents on $name', (kind) => {
     expect(numbers).toEqual(expected);
   });
 
-  it('prints bank details only from the company profile', async () => {
-    const profile: CompanyProfileLike = { bankAccounts: [{ beneficiary: 'Demo Export Co., Ltd.', bankName: 'Bank of China', accountNumber: '3581 0000 1234', swift: 'BKCHCNBJ92A', currency: 'USD' }] };
+  it('prints bank details only from the admin’s company profile, in the document’s currency', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/company-profile',
+      headers: bearer(t.admin.key),
+      payload: {
+        legalName: 'Demo Export Co., Ltd.',
+        bankAccounts: [
+          { label: 'USD', beneficiary: 'Demo Export Co., Ltd.', bankName: 'Bank of China, Ningbo Branch', accountNumber: '358100001234', swift: 'BKCHCNBJ92A', currency: 'USD' },
+          { label: 'EUR', beneficiary: 'Demo Export Co., Ltd.', bankName: 'Deutsche Bank', iban: 'DE89370400440532013000', swift: 'DEUTDEFF', currency: 'EUR' },
+        ],
+      },
+    });
+    expect(put.statusCode).toBe(200);
     // A value typed for a field the template does not declare (the old free-text bankDetails) is dropped.
-    const made = await createDocument(t.tdb, t.rep.id, { kind: 'proforma', pack: 'trade-docs', template: 'quotation', fields: fields({ bankDetails: 'IBAN GB33 BUKB 2020 1555 5555 55 (new account!)' }) }, { profile: async () => profile });
-    const text = await readPdf(made.pdf);
+    const res = await make({ kind: 'proforma', pack: 'trade-docs', template: 'quotation', fields: fields({ bankDetails: 'IBAN GB33 BUKB 2020 1555 5555 55 (new account!)' }) });
+    expect(res.statusCode).toBe(201);
+    const text = await readPdf(Buffer.from(res.json().pdfBase64, 'base64'));
     expect(text.joined).toContain('BKCHCNBJ92A');
-    expect(text.joined).toContain('3581 0000 1234');
-    expect(text.joined).not.toContain('GB33');
+    expect(text.joined).toContain('358100001234');
     expect(text.joined).toContain('We never change our bank details by email');
+    expect(text.joined).not.toContain('GB33');
+    // The EUR account is not offered on a USD invoice.
+    expect(text.joined).not.toContain('DE89370400440532013000');
   });
 
   it('refuses hostile and impossible input with errors that name the place, taking no number', async () => {
