@@ -3,21 +3,22 @@ import type { TenantDb } from '../db/tenant-db.js';
 import { newId, nowIso } from '../db/tenant-db.js';
 import type { DocumentRow } from '../db/tables.js';
 import { AppError, badRequest, notFound, unprocessable } from '../errors.js';
-import type { PackField, PackTemplate } from '../../core/pack/schema.js';
+import type { PackTemplate } from '../../core/pack/schema.js';
 import { applyFieldDefaults, checkFieldValues } from '../../core/template/index.js';
-import { DateValue, MoneyValue } from '../../core/template/values.js';
 import {
   DOCUMENT_LANGUAGES,
   DOCUMENT_PREFIX,
   documentLanguageOf,
+  documentInputFromTemplate,
   documentNumber,
   DocumentInputError,
+  itemColumnsOf,
+  type ItemColumns,
   layoutDocument,
   type DocumentBankAccount,
   type DocumentInput,
   type DocumentKind,
   type DocumentLanguage,
-  type DocumentLineInput,
 } from '../../core/documents/index.js';
 import { isoDateIn } from '../../core/template/values.js';
 import { publishedPacks } from './packs.js';
@@ -56,19 +57,10 @@ export interface CreatedDocumentResult {
   pdf: Uint8Array;
 }
 
-const blank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
-const text = (v: unknown): string | undefined => (blank(v) ? undefined : String(v).trim());
 
-/** The template's item lines: a `lines` field with a text (item), a number (quantity) and a money (unit price) column. */
-function itemColumns(template: PackTemplate): { field: PackField; item: string; quantity: string; unitPrice: string } {
-  for (const field of template.fields ?? []) {
-    if (field.type !== 'lines') continue;
-    const columns = field.columns ?? [];
-    const item = columns.find((c) => c.type === 'text');
-    const quantity = columns.find((c) => c.type === 'number');
-    const unitPrice = columns.find((c) => c.type === 'money');
-    if (item && quantity && unitPrice) return { field, item: item.name, quantity: quantity.name, unitPrice: unitPrice.name };
-  }
+function itemColumns(template: PackTemplate): ItemColumns {
+  const columns = itemColumnsOf(template);
+  if (columns) return columns;
   throw unprocessable(
     'not_a_document_template',
     `template "${template.id}" has no item lines: a document needs a field of type lines with a text (item), a number (quantity) and a money (unit price) column`,
@@ -142,44 +134,25 @@ export async function documentInputFor(
     throw badRequest(`documents are written in ${DOCUMENT_LANGUAGES.join(', ')}; "${wanted}" is not one of them`, [{ path: 'language', message: `one of ${DOCUMENT_LANGUAGES.join(', ')}` }]);
   }
 
-  const rows = (values[columns.field.name] as Record<string, unknown>[] | undefined) ?? [];
-  const lines: DocumentLineInput[] = rows.map((row) => {
-    const price = row[columns.unitPrice] as MoneyValue | undefined;
-    return { item: text(row[columns.item]) ?? '', quantity: Number(row[columns.quantity] ?? NaN), unitPrice: price?.amount ?? NaN, currency: price?.currency ?? '' };
-  });
   const profile: CompanyProfileLike = (await (deps.profile ?? getCompanyProfile)(tdb)) ?? { bankAccounts: [] };
-  const company = pack.document.company;
   const tenant = await tdb.executor.selectFrom('tenants').select('name').where('id', '=', tdb.tenantId).executeTakeFirst();
-  const validUntil = values.validUntil instanceof DateValue ? values.validUntil.iso : undefined;
-  const input: DocumentInput = {
+  const issueDate = isoDateIn(now, timeZone);
+  const input = documentInputFromTemplate({
     kind,
     language,
-    number: documentNumber(kind, Number(isoDateIn(now, timeZone).slice(0, 4)), 0),
-    issueDate: isoDateIn(now, timeZone),
-    reference: text(values.quoteNo ?? values.reference),
-    seller: {
-      name: company?.name ?? profile.legalName ?? tenant?.name ?? '',
-      address: company?.address ?? profile.address,
-      phone: company?.phone ?? profile.phone,
-      email: company?.email ?? profile.email,
-      website: company?.website ?? profile.website,
-      taxId: company?.taxId ?? profile.taxId,
-    },
+    number: documentNumber(kind, Number(issueDate.slice(0, 4)), 0),
+    issueDate,
+    columns,
+    values,
+    company: pack.document.company,
+    profile: { ...profile, legalName: profile.legalName || tenant?.name },
     buyer: {
       company: request.buyer?.company ?? customer?.name,
       contact: request.buyer?.contact ?? (contact ? [contact.first_name, contact.last_name].filter(Boolean).join(' ') || undefined : undefined),
       address: request.buyer?.address,
       email: request.buyer?.email ?? request.to,
     },
-    lines,
-    incoterm: text(values.incoterm),
-    place: text(values.place ?? values.namedPlace),
-    paymentTerms: text(values.paymentTerms),
-    validUntil,
-    leadTimeDays: typeof values.leadTimeDays === 'number' ? values.leadTimeDays : undefined,
-    // Only the official accounts, as the profile holds them today; never a value typed into the template.
-    bankAccounts: profile.bankAccounts.map((a) => ({ beneficiary: a.beneficiary, bankName: a.bankName, bankAddress: a.bankAddress, iban: a.iban, accountNumber: a.accountNumber, swift: a.swift, currency: a.currency })),
-  };
+  });
   return { input, pack: pack.pack, packVersion: pack.version, template: template.id };
 }
 
