@@ -145,6 +145,14 @@ class Face {
     const key = (rtl ? 'r' : 'l') + text;
     let shaped = this.shapes.get(key);
     if (shaped) return shaped;
+    // Left-to-right text is shaped word by word (no font here joins or kerns across a space), so
+    // the words a document repeats on every line are shaped once.
+    if (!rtl && / ./.test(text)) {
+      const parts = (text.match(/ +|[^ ]+/g) ?? []).map((part) => this.shape(part, false));
+      shaped = { glyphs: parts.flatMap((p) => p.glyphs), advance: parts.reduce((sum, p) => sum + p.advance, 0) };
+      this.shapes.set(key, shaped);
+      return shaped;
+    }
     const run = layoutOf(this.font, this.name, text, rtl);
     const glyphs = run.glyphs.map((glyph, i): ShapedGlyph => {
       const position = run.positions[i]!;
