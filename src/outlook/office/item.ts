@@ -134,6 +134,12 @@ export async function setSubject(subject: string): Promise<void> {
   return officeCall<void>((cb) => item.subject.setAsync(subject, cb));
 }
 
+/** Attaches a file given as base64 (Mailbox 1.8) to the message being written; resolves to the attachment's id. */
+export async function addAttachmentFromBase64(base64: string, name: string): Promise<string> {
+  const item = requireCompose();
+  return officeCall<string>((cb) => item.addFileAttachmentFromBase64Async(base64, name, cb));
+}
+
 // ---------- people ----------
 
 function toAddress(d: Office.EmailAddressDetails | Office.EmailUser | null | undefined): MailAddress | null {
