@@ -52,21 +52,21 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; d
   );
 
   app.get(
-    '/me/documents/:id/pdf',
+    '/me/documents/:documentId/pdf',
     {
       config: { access: 'packs:read' },
       schema: {
         tags: ['me'],
         summary: 'A document I made (an admin: any of the company\u2019s), drawn again from its stored data: the same PDF',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: Type.Object({ documentId: Type.String({ maxLength: 64 }) }),
         response: { 200: Type.Unknown({ description: 'application/pdf' }), 409: ErrorResponse, 503: ErrorResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
-      const { document, pdf } = await documentPdf(tdb, request.params.id, deps);
+      const { document, pdf } = await documentPdf(tdb, request.params.documentId, deps);
       // A rep sees their own documents only: the same answer as for an id that does not exist.
-      if (principal.role !== 'admin' && document.createdBy !== principal.userId) throw notFound(`document ${request.params.id}`);
+      if (principal.role !== 'admin' && document.createdBy !== principal.userId) throw notFound(`document ${request.params.documentId}`);
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${document.fileName}"`)
