@@ -1,6 +1,6 @@
 /// <reference types="office-js" />
 import { officeCall } from './async.js';
-import { OfficeUnavailableError } from './errors.js';
+import { OfficeError, OfficeUnavailableError } from './errors.js';
 import { isSetSupported, mailbox } from './host.js';
 import { decodeHTML } from 'entities/decode';
 
@@ -137,6 +137,7 @@ export async function setSubject(subject: string): Promise<void> {
 /** Attaches a file given as base64 (Mailbox 1.8) to the message being written; resolves to the attachment's id. */
 export async function addAttachmentFromBase64(base64: string, name: string): Promise<string> {
   const item = requireCompose();
+  if (!isSetSupported('Mailbox', '1.8')) throw new OfficeError('NotSupported', 'Attaching a file needs Outlook with Mailbox 1.8 or later', 'NotSupported');
   return officeCall<string>((cb) => item.addFileAttachmentFromBase64Async(base64, name, cb));
 }
 
