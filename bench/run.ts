@@ -17,6 +17,7 @@ import { renderSection } from './sections/render.js';
 import { schedulerSection } from './sections/scheduler.js';
 import { cliSection } from './sections/cli.js';
 import { mailSyncSection } from './sections/mailsync.js';
+import { documentsSection } from './sections/documents.js';
 
 // The faces' build cache (test/support/build-faces.mjs) finds src/ and .test-dist/ from the working folder.
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -35,6 +36,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   scheduler: schedulerSection,
   cli: cliSection,
   mailsync: mailSyncSection,
+  documents: documentsSection,
 };
 
 interface Budget {

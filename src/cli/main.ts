@@ -17,6 +17,7 @@ import { register as user } from './commands/user.js';
 import { register as worker } from './commands/worker.js';
 import { register as mailbox } from './commands/mailbox.js';
 import { register as company } from './commands/company.js';
+import { register as document } from './commands/document.js';
 
 /**
  * Runs one `tradepane` command line (`argv` without node and the script) on a fresh command tree
@@ -27,7 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   const streams = { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr };
   const program = createProgram(streams);
   // Registration order is the order `--help` lists the commands in.
-  for (const register of [serve, db, tenant, group, user, token, pack, render, slot, worker, gmail, mailbox, company]) register(program);
+  for (const register of [serve, db, tenant, group, user, token, pack, render, slot, worker, gmail, mailbox, company, document]) register(program);
   return withRun(program, { env: io.env ?? process.env, ...streams }, async () => {
     try {
       await program.parseAsync([...argv], { from: 'user' });

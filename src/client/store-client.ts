@@ -1,3 +1,4 @@
+import type { CreateDocumentRequest, CreatedDocument } from '../contract/documents.js';
 import type { PaymentCheckRequest, PaymentCheckResponse, PaymentVerdictResponse, PaymentVerdictView } from '../contract/payments.js';
 import type { PackTemplate } from '../core/pack/schema.js';
 import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Due, LogRequest, LogResult, LogStatus, Task, TaskCreate, TaskList, Timeline } from '../contract/crm.js';
@@ -179,6 +180,11 @@ export class StoreClient {
   /** The payment guard's check of a draft's bank details (the on-send hooks of both clients). */
   paymentCheck(request: PaymentCheckRequest): Promise<PaymentCheckResponse> {
     return this.post('/me/payment-check', request);
+  }
+
+  /** A quotation or proforma invoice PDF from a template's fields: numbered and stored by the store. */
+  createDocument(request: CreateDocumentRequest): Promise<CreatedDocument> {
+    return this.post('/me/documents', request);
   }
 
   /** The payment guard's verdict on a received mail, by its Internet Message-ID; null when it was not judged. */

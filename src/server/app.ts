@@ -13,6 +13,9 @@ import { clientErrorAnswer, frameworkErrorAnswer, installErrorHandling } from '.
 import { installValidators } from './http/validation.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { RenderPool } from './render/pool.js';
+import { DocumentPool } from './documents/pool.js';
+import type { DocumentRenderer } from './documents/task.js';
+import { documentRoutes } from './routes/documents.js';
 import { installAuth } from './http/auth-plugin.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { releaseLeases } from './jobs/leases.js';
@@ -48,6 +51,8 @@ export interface AppDeps {
   secretBox?: SecretBox | undefined;
   /** Where renders run; default: a worker pool sized by config.render (tests pass stand-ins). */
   renderPool?: RenderPool | undefined;
+  /** Where trade documents are drawn; default: a worker pool sized by config.render (tests draw in-line). */
+  documentDraw?: DocumentRenderer | undefined;
   /** The Gmail add-on's Google side: offline credentials (scheduling) and, in tests, the Gmail API root. */
   gmailAddon?: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined } | undefined;
   /** Sees every route as it is registered (tests walk the route table against the contract). */
@@ -57,7 +62,7 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute, documentDraw }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -97,6 +102,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   installSecurityHeaders(app, addinDir);
   const renders = renderPool ?? new RenderPool(config.render);
   app.addHook('onClose', async () => renders.close());
+  const documentPool = documentDraw ? undefined : new DocumentPool(config.render);
+  app.addHook('onClose', async () => documentPool?.close());
   if (existsSync(addinDir)) {
     await app.register(fastifyStatic, {
       root: addinDir,
@@ -128,6 +135,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(companyRoutes, { db: store.db });
       await api.register(paymentRoutes, { db: store.db });
       await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials, renderer: renders.render });
+      await api.register(documentRoutes, { db: store.db, deps: { draw: documentDraw ?? documentPool!.draw } });
     },
     { prefix: API_PREFIX },
   );

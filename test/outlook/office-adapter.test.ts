@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
+  addAttachmentFromBase64,
   OfficeError,
   OfficeUnavailableError,
   cacheStorage,
@@ -222,5 +223,21 @@ describe('Office adapter: host', () => {
     expect(memory.kind).toBe('memory');
     await memory.set('k', 'w');
     expect(await memory.get('k')).toBe('w');
+  });
+});
+
+describe('Office adapter: attaching a file', () => {
+  it('attaches base64 content to the message being written (Mailbox 1.8)', async () => {
+    const state = messageState({ mode: 'compose', supportedSets: { Mailbox: '1.8' } });
+    installOffice(state);
+    await expect(addAttachmentFromBase64('JVBERi0=', 'PI-2026-0001.pdf')).resolves.toBe('attachment-PI-2026-0001.pdf');
+    expect(state.calls).toEqual(['addFileAttachmentFromBase64Async PI-2026-0001.pdf JVBERi0=']);
+  });
+
+  it('says so where Outlook is older than Mailbox 1.8, and in read mode', async () => {
+    installOffice(messageState({ mode: 'compose', supportedSets: { Mailbox: '1.7' } }));
+    await expect(addAttachmentFromBase64('JVBERi0=', 'a.pdf')).rejects.toMatchObject({ code: 'NotSupported', message: 'Attaching a file needs Outlook with Mailbox 1.8 or later' });
+    installOffice(messageState({ mode: 'read', supportedSets: { Mailbox: '1.8' } }));
+    await expect(addAttachmentFromBase64('JVBERi0=', 'a.pdf')).rejects.toBeInstanceOf(Error);
   });
 });

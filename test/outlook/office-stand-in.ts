@@ -127,6 +127,8 @@ export function outlookStandIn(state: MessageState): Record<string, unknown> {
     to: recipients('to'),
     cc: recipients('cc'),
     bcc: recipients('bcc'),
+    addFileAttachmentFromBase64Async: (base64: string, name: string, ...rest: unknown[]) =>
+      answer(`addFileAttachmentFromBase64Async ${name} ${base64}`, lastArg(rest), `attachment-${name}`),
     from: { getAsync: (...args: unknown[]) => answer('from.getAsync', lastArg(args), { ...state.from, recipientType: 'user' }) },
     delayDeliveryTime: {
       getAsync: (...args: unknown[]) => answer('delayDeliveryTime.getAsync', lastArg(args), state.delayDeliveryTime),

@@ -29,6 +29,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aSendId: string;
   let aMailboxId: string;
   let aConversationId: string;
+  let aDocumentId: string;
   const box = new SecretBox(randomBytes(32));
 
   const snapshotOfA = async () => {
@@ -80,6 +81,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     aConversationId = 'alpha-conversation-0001';
     const at = new Date().toISOString();
     await a.tdb.insert('conversations', { id: aConversationId, subject: 'Alpha secret conversation', subject_key: 'alpha secret conversation', participants: '["boss@buyer-of-alpha.de"]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
+    aDocumentId = 'alpha-document-0001';
+    await a.tdb.insert('documents', { id: aDocumentId, kind: 'proforma', number: 'PI-2026-0001', year: 2026, sequence: 1, language: 'en', layout_version: 1, pack: null, pack_version: null, template_id: null, data: '{}', total_minor: '0', currency: 'USD', sha256: null, byte_size: null, created_by: a.rep.id, created_at: at });
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -91,7 +94,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, documentId: aDocumentId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;

@@ -100,6 +100,22 @@ export const PoliciesSchema = Type.Object(
   closed,
 );
 
+/**
+ * The company's letterhead on trade documents (quotations, proforma invoices). Bank details are
+ * not here: they come only from the admin's company profile, never from a pack or a rep.
+ */
+export const CompanySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),
+    website: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),
+    taxId: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  },
+  closed,
+);
+
 export const PackSchema = Type.Object(
   {
     pack: Slug,
@@ -110,6 +126,7 @@ export const PackSchema = Type.Object(
     templates: Type.Optional(Type.Array(TemplateSchema)),
     signatures: Type.Optional(Type.Array(SignatureSchema)),
     policies: Type.Optional(PoliciesSchema),
+    company: Type.Optional(CompanySchema),
   },
   closed,
 );
@@ -118,6 +135,7 @@ export type PackDocument = Type.Static<typeof PackSchema>;
 export type PackTemplate = Type.Static<typeof TemplateSchema>;
 export type PackField = Type.Static<typeof FieldSchema>;
 export type PackSignature = Type.Static<typeof SignatureSchema>;
+export type PackCompany = Type.Static<typeof CompanySchema>;
 
 /** A pack as the store serves it to a rep: which version of it reaches them, and its document. */
 export interface PublishedPack {

@@ -56,6 +56,8 @@ export const en = {
   'input.unreadable': 'cannot read “{text}”',
   'templates.insert': 'Insert',
   'templates.inserted': 'Inserted.',
+  'templates.makePdf': 'Make proforma invoice (PDF)',
+  'templates.pdfAttached': '{file} is attached to this message.',
   'templates.insertedSubject': 'Inserted; the subject was empty, so it is now "{subject}".',
   'templates.reply': 'Reply with this template',
   'templates.replied': 'The reply form is open with the template.',

@@ -58,6 +58,8 @@ export const zhCN: Record<MessageKey, Message> = {
   'input.unreadable': '无法识别“{text}”',
   'templates.insert': '插入',
   'templates.inserted': '已插入。',
+  'templates.makePdf': '生成形式发票并附加',
+  'templates.pdfAttached': '已将 {file} 附加到此邮件。',
   'templates.insertedSubject': '已插入；主题原为空，现为“{subject}”。',
   'templates.reply': '用此模板回复',
   'templates.replied': '已打开带有模板内容的回复窗口。',

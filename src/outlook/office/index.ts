@@ -9,6 +9,7 @@ export type { OfficeReadyInfo, OutlookDiagnostics, UserProfile } from './host.js
 export {
   currentItem,
   itemInfo,
+  addAttachmentFromBase64,
   getBodyType,
   getBody,
   setBody,

@@ -1,6 +1,6 @@
 /// <reference types="office-js" />
 import { officeCall } from './async.js';
-import { OfficeUnavailableError } from './errors.js';
+import { OfficeError, OfficeUnavailableError } from './errors.js';
 import { isSetSupported, mailbox } from './host.js';
 import { decodeHTML } from 'entities/decode';
 
@@ -132,6 +132,13 @@ export async function setSubject(subject: string): Promise<void> {
   const item = requireCompose();
   if (subject.length > MAX_SUBJECT_LENGTH) return Promise.reject(new RangeError(`Subject is ${subject.length} characters; Outlook accepts at most ${MAX_SUBJECT_LENGTH}`));
   return officeCall<void>((cb) => item.subject.setAsync(subject, cb));
+}
+
+/** Attaches a file given as base64 (Mailbox 1.8) to the message being written; resolves to the attachment's id. */
+export async function addAttachmentFromBase64(base64: string, name: string): Promise<string> {
+  const item = requireCompose();
+  if (!isSetSupported('Mailbox', '1.8')) throw new OfficeError('NotSupported', 'Attaching a file needs Outlook with Mailbox 1.8 or later', 'NotSupported');
+  return officeCall<string>((cb) => item.addFileAttachmentFromBase64Async(base64, name, cb));
 }
 
 // ---------- people ----------

@@ -94,6 +94,7 @@ export function installOffice(win: FrameWindow, mailbox: SimulatedMailbox): void
       },
       to: recipients('to'),
       cc: recipients('cc'),
+      addFileAttachmentFromBase64Async: (base64: string, name: string, ...args: unknown[]) => composeOnly(args, () => mailbox.attach(String(name), String(base64))),
       from: { getAsync: (...args: unknown[]) => composeOnly(args, (c) => ({ displayName: c.from.name, emailAddress: c.from.address })) },
       body: {
         getAsync: (_type: unknown, ...args: unknown[]) => composeOnly(args, (c) => (String(_type) === 'text' ? c.bodyHtml.replace(/<[^>]*>/g, '') : c.bodyHtml)),

@@ -149,6 +149,15 @@ export class SimulatedMailbox {
     this.changed();
   }
 
+  /** Files attached to the message being written ("Make PDF"), as Outlook would list them. */
+  readonly attachments: { name: string; base64: string }[] = [];
+
+  attach(name: string, base64: string): string {
+    this.attachments.push({ name, base64 });
+    this.changed();
+    return `attachment-${this.attachments.length}`;
+  }
+
   /** At the cursor in the editor when there is one, else at the top of the body (a new message's cursor). */
   insertAtCursor(html: string): void {
     const compose = this.compose;

@@ -57,4 +57,7 @@ export interface MailHost {
   supportsDelayDelivery(): boolean;
   getDelayDelivery(): Promise<Date | null>;
   setDelayDelivery(when: Date): Promise<void>;
+
+  /** Attaches a file (base64) to the message being written; absent where the host cannot. */
+  attachFile?(name: string, base64: string): Promise<void>;
 }

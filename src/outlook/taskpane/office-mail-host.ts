@@ -6,6 +6,7 @@ import {
   getFrom,
   getRecipients,
   getSubject,
+  addAttachmentFromBase64,
   insertAtCursor,
   itemInfo,
   onItemChanged,
@@ -71,5 +72,8 @@ export function officeMailHost(): MailHost {
     supportsDelayDelivery,
     getDelayDelivery,
     setDelayDelivery,
+    async attachFile(name, base64) {
+      await addAttachmentFromBase64(base64, name);
+    },
   };
 }

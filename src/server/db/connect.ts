@@ -15,6 +15,7 @@ import * as m008 from './migrations/008_mail_sync.js';
 import * as m009 from './migrations/009_task_dedupe.js';
 import * as m010 from './migrations/010_mailbox_caught_up.js';
 import * as m011 from './migrations/011_payment_guard.js';
+import * as m012 from './migrations/012_documents.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -89,6 +90,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_task_dedupe': m009,
   '010_mailbox_caught_up': m010,
   '011_payment_guard': m011,
+  '012_documents': m012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

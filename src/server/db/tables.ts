@@ -432,6 +432,36 @@ export interface PaymentVerdictRow {
   created_at: string;
 }
 
+/** The last document number given per tenant, kind and year (migration 012). */
+export interface DocumentSequenceRow {
+  tenant_id: string;
+  kind: string;
+  year: number;
+  last_value: number;
+}
+
+/** A quotation or proforma invoice as issued: its number, and the data and layout version that drew it. */
+export interface DocumentRow {
+  id: string;
+  tenant_id: string;
+  kind: string;
+  number: string;
+  year: number;
+  sequence: number;
+  language: string;
+  layout_version: number;
+  pack: string | null;
+  pack_version: number | null;
+  template_id: string | null;
+  data: string;
+  total_minor: string;
+  currency: string;
+  sha256: string | null;
+  byte_size: number | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -461,4 +491,6 @@ export interface Database {
   mail_bodies: MailBodyRow;
   company_profiles: CompanyProfileRow;
   payment_verdicts: PaymentVerdictRow;
+  document_sequences: DocumentSequenceRow;
+  documents: DocumentRow;
 }

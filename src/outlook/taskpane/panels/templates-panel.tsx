@@ -7,6 +7,7 @@ import type { PackTemplate } from '../../../core/pack/schema.js';
 import { localized, type FieldError } from '../../../core/template/fields.js';
 import { htmlToText } from '../../../core/template/text.js';
 import { templateCatalogue, type LanguageReason } from '../../../core/compose/index.js';
+import { itemColumnsOf } from '../../../core/documents/from-template.js';
 import type { MessageKey, Translate } from '../../i18n/index.js';
 import { ActionStatus } from '../components.js';
 import { usePane } from '../pane-context.js';
@@ -95,7 +96,7 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
   );
 }
 
-type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'replied' } | { kind: 'preview'; rendered: Rendered } | { kind: 'missing'; missing: ErrorDetail[] };
+type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'attached'; file: string } | { kind: 'replied' } | { kind: 'preview'; rendered: Rendered } | { kind: 'missing'; missing: ErrorDetail[] };
 
 function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 'insert' | 'reply'; onBack: () => void }) {
   const { t, language, client, host } = usePane();
@@ -123,7 +124,20 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     }
   };
 
-  const action = useStoreAction(async (mode: 'preview' | 'use', fields: Record<string, unknown>): Promise<Outcome> => {
+  const action = useStoreAction(async (mode: 'preview' | 'use' | 'pdf', fields: Record<string, unknown>): Promise<Outcome> => {
+    if (mode === 'pdf') {
+      // The store numbers, stores and draws the PI (bank details from the company profile only); Outlook attaches it.
+      const current = (await host.item().catch(() => item)) ?? item;
+      const recipient = current?.mode === 'compose' ? current.to[0]?.address : undefined;
+      try {
+        const made = await client.createDocument({ kind: 'proforma', pack, template: template.id, fields, ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
+        await host.attachFile!(made.document.fileName, made.pdfBase64);
+        return { kind: 'attached', file: made.document.fileName };
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'missing_values') return { kind: 'missing', missing: error.details };
+        throw error;
+      }
+    }
     const rendered = await renderNow(fields);
     if (Array.isArray(rendered)) return { kind: 'missing', missing: rendered };
     if (mode === 'preview') {
@@ -155,7 +169,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     return localized(field?.label, language) ?? name;
   };
 
-  const go = (mode: 'preview' | 'use') => {
+  const go = (mode: 'preview' | 'use' | 'pdf') => {
     // Typed text is read as Gmail and the CLI read it, in the locale Office shows the rep.
     const reading = readForm(template, values, host.displayLanguage(), labelOf, t, language === 'en');
     setErrors(reading.errors);
@@ -206,6 +220,8 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
         <Button appearance="primary" onClick={() => go('use')}>
           {purpose === 'reply' ? t('templates.reply') : t('templates.insert')}
         </Button>
+        {/* "Make PDF" next to a quotation: a template with item lines, while writing a message Outlook can attach to. */}
+        {purpose === 'insert' && host.attachFile && itemColumnsOf(template) && <Button onClick={() => go('pdf')}>{t('templates.makePdf')}</Button>}
       </div>
       <ActionStatus
         state={action.state}
@@ -229,6 +245,12 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
               return (
                 <MessageBar intent="success" role="status">
                   <MessageBarBody>{outcome.subjectSet ? t('templates.insertedSubject', { subject: outcome.subjectSet }) : t('templates.inserted')}</MessageBarBody>
+                </MessageBar>
+              );
+            case 'attached':
+              return (
+                <MessageBar intent="success" role="status">
+                  <MessageBarBody>{t('templates.pdfAttached', { file: outcome.file })}</MessageBarBody>
                 </MessageBar>
               );
             case 'replied':
