@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { caller } from '../http/auth-plugin.js';
+import { closed, errorResponses } from '../../contract/common.js';
+import { CreateFollowUp, FOLLOW_UP_KINDS, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp } from '../../contract/followups.js';
+import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp } from '../services/followups.js';
+
+const Params = Type.Object({ followUpId: Type.String({ maxLength: 64 }) });
+const tags = ['follow-ups'];
+
+/** "Remind me if no reply" (docs/followups.md): the rep's own reminders. */
+export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+  app.post(
+    '/me/followups',
+    { config: { access: 'crm:write' }, schema: { tags, summary: 'Remind me if the buyer does not reply: from Outlook\'s send event (messageId + sentAt) or a Gmail draft (draftId, threadId)', body: CreateFollowUp, response: { 200: FollowUpView, 201: FollowUpView, ...errorResponses } } },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      const { followUp, created } = await createFollowUp(tdb, principal, request.body);
+      return reply.code(created ? 201 : 200).send(followUp);
+    },
+  );
+
+  app.get(
+    '/me/followups',
+    { config: { access: 'crm:read' }, schema: { tags, summary: 'My follow-ups: open (default: due first, then waiting, then not yet sent), due, or all', querystring: Type.Object({ filter: Type.Optional(Type.Enum(['open', 'due', 'all'])) }, closed), response: { 200: FollowUpList, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return { followUps: await listFollowUps(tdb, principal, request.query.filter ?? 'open') };
+    },
+  );
+
+  app.get(
+    '/me/followups/default',
+    { config: { access: 'crm:read' }, schema: { tags, summary: "The default \"remind me\" for a template kind from my packs (quote 3, sample 5 of the buyer's business days unless a pack says otherwise; null = off)", querystring: Type.Object({ kind: Type.Optional(Type.Enum(FOLLOW_UP_KINDS)) }, closed), response: { 200: FollowUpDefaultView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return followUpDefaultFor(tdb, principal.userId, request.query.kind);
+    },
+  );
+
+  app.post(
+    '/me/followups/:followUpId/snooze',
+    { config: { access: 'crm:write' }, schema: { tags, summary: 'Later: until an instant, or N more of the buyer\'s business days', params: Params, body: SnoozeFollowUp, response: { 200: FollowUpView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return snoozeFollowUp(tdb, principal, request.params.followUpId, request.body);
+    },
+  );
+
+  app.post(
+    '/me/followups/:followUpId/done',
+    { config: { access: 'crm:write' }, schema: { tags, summary: 'Done: followed up (its task is done too)', params: Params, response: { 200: FollowUpView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return completeFollowUp(tdb, principal, request.params.followUpId);
+    },
+  );
+
+  app.delete(
+    '/me/followups/:followUpId',
+    { config: { access: 'crm:write' }, schema: { tags, summary: 'Off: no reminder for this mail', params: Params, response: { 200: FollowUpView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return cancelFollowUp(tdb, principal, request.params.followUpId);
+    },
+  );
+};
