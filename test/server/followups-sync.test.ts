@@ -55,15 +55,18 @@ import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWO
     const plain = (await ask(`Quotation QT-1 ${tag}`, 'ahmed@alfaisal-trading.com.sa')).followUp;
     const away = (await ask(`Quotation QT-2 ${tag}`, 'omar@gulf-steel.com.sa')).followUp;
     const answered = (await ask(`Quotation QT-3 ${tag}`, 'khalid@riyadh-build.com.sa')).followUp;
-    expect([plain.status, away.status, answered.status]).toEqual(['awaiting-send', 'awaiting-send', 'awaiting-send']);
+    // Gmail's compose card sees only the recipients: no subject; the rep's next mail to them is the one.
+    const blind = (await createFollowUp(t.tdb, actor, { rule: { kind: 'business-days', days: 3, hour: '09:00' }, subject: '', to: ['fahad@najd-tiles.com.sa'] }, new Date('2026-05-21T07:55:00Z'))).followUp;
+    expect([plain.status, away.status, answered.status, blind.status]).toEqual(['awaiting-send', 'awaiting-send', 'awaiting-send', 'awaiting-send']);
 
     const sentAt = new Date('2026-05-21T08:00:00Z'); // Thursday 11:00 in Riyadh
     const sent = (n: number, to: string): TestMail => ({ id: `qt${n}-${tag}@sandbox.test`, from: `Li Wei <${address}>`, to: [to], subject: `Quotation QT-${n} ${tag}`, date: sentAt, body: 'Dear buyer,\r\nplease find our quotation for the ceramic tiles attached.\r\n' });
-    await deliver(address, [sent(1, 'ahmed@alfaisal-trading.com.sa'), sent(2, 'omar@gulf-steel.com.sa'), sent(3, 'khalid@riyadh-build.com.sa')], 'Sent');
+    await deliver(address, [sent(1, 'ahmed@alfaisal-trading.com.sa'), sent(2, 'omar@gulf-steel.com.sa'), sent(3, 'khalid@riyadh-build.com.sa'), sent(4, 'fahad@najd-tiles.com.sa')], 'Sent');
     await sync(mb.id);
 
     // Sun 24 (1), Mon 25 (2); Tue 26 – Fri 29 Eid al-Adha, Sat 30 weekend; Sun 31 (3) closes 18:00 +03 = 15:00Z; the rep's next 09:00 (+08) = Mon 1 Jun 01:00Z.
-    for (const f of [plain, away, answered]) expect(await reminder(f.id)).toMatchObject({ status: 'waiting', sent_at: sentAt.toISOString(), due_at: '2026-06-01T01:00:00.000Z', buyer_deadline: '2026-05-31T15:00:00.000Z' });
+    expect(await reminder(blind.id)).toMatchObject({ status: 'waiting', subject: `Quotation QT-4 ${tag}`, message_key: `qt4-${tag}@sandbox.test` });
+    for (const f of [plain, away, answered, blind]) expect(await reminder(f.id)).toMatchObject({ status: 'waiting', sent_at: sentAt.toISOString(), due_at: '2026-06-01T01:00:00.000Z', buyer_deadline: '2026-05-31T15:00:00.000Z' });
     expect((await reminder(plain.id)).message_key).toBe(`qt1-${tag}@sandbox.test`);
     expect((await reminder(plain.id)).conversation_id).not.toBeNull();
 
@@ -87,7 +90,7 @@ import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWO
 
     // The due pass with an injected clock: not a second early, then once.
     expect(await fireDueFollowUps(store.db, 'i1', new Date('2026-06-01T00:59:59Z'))).toBe(0);
-    expect(await fireDueFollowUps(store.db, 'i1', new Date('2026-06-01T01:00:00Z'))).toBe(1);
+    expect(await fireDueFollowUps(store.db, 'i1', new Date('2026-06-01T01:00:00Z'))).toBe(2); // QT-1 and QT-4
     expect(await fireDueFollowUps(store.db, 'i2', new Date('2026-06-01T01:00:30Z'))).toBe(0);
     const fired = await reminder(plain.id);
     expect(fired).toMatchObject({ status: 'due', fired_at: '2026-06-01T01:00:00.000Z', fired_by: 'i1' });

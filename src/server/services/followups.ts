@@ -226,11 +226,15 @@ async function startClocks({ tdb, message }: StoredMessage): Promise<void> {
     .execute();
   const recipients = [...addressesOf(message.to_addresses), ...addressesOf(message.cc_addresses)];
   const key = subjectKey(message.subject);
-  // The same Message-ID first; then the draft's thread; then the subject with a shared recipient.
+  // The same Message-ID first; then the draft's thread; then the subject (or, from Gmail's compose
+  // card, which never sees the subject: none) with a shared recipient, the oldest reminder first.
+  const sentBy = new Date(sentAt.getTime() + 60_000).toISOString();
+  const byRecipients = (c: FollowUpRow) => c.status === 'awaiting-send' && !c.message_key && c.created_at <= sentBy && (JSON.parse(c.recipients) as string[]).some((r) => recipients.includes(r));
   const match =
     candidates.find((c) => message.message_key && c.message_key === message.message_key) ??
     candidates.find((c) => c.status === 'awaiting-send' && c.thread_id && c.thread_id === message.provider_thread_id) ??
-    candidates.find((c) => c.status === 'awaiting-send' && !c.message_key && c.subject_key === key && c.created_at <= new Date(sentAt.getTime() + 60_000).toISOString() && (JSON.parse(c.recipients) as string[]).some((r) => recipients.includes(r)));
+    candidates.find((c) => byRecipients(c) && c.subject_key === key) ??
+    candidates.sort((a, b) => a.created_at.localeCompare(b.created_at)).find((c) => byRecipients(c) && c.subject === '');
   if (!match) return;
   if (match.status !== 'awaiting-send') {
     await tdb.updateTable('followups', { conversation_id: message.conversation_id, updated_at: new Date().toISOString() }).where('id', '=', match.id).execute();
@@ -239,7 +243,7 @@ async function startClocks({ tdb, message }: StoredMessage): Promise<void> {
   const withRecipients = { ...match, recipients: JSON.stringify(recipients.length ? recipients : (JSON.parse(match.recipients) as string[])) };
   const timing = await scheduled(tdb, withRecipients, sentAt);
   await tdb
-    .updateTable('followups', { status: 'waiting', message_key: message.message_key, conversation_id: message.conversation_id, recipients: withRecipients.recipients, sent_at: sentAt.toISOString(), ...timing, updated_at: new Date().toISOString() })
+    .updateTable('followups', { status: 'waiting', message_key: message.message_key, conversation_id: message.conversation_id, recipients: withRecipients.recipients, subject: message.subject, subject_key: key, sent_at: sentAt.toISOString(), ...timing, updated_at: new Date().toISOString() })
     .where('id', '=', match.id)
     .where('status', '=', 'awaiting-send')
     .execute();
