@@ -2,8 +2,9 @@ import type { PackTemplate, PublishedPack } from '../core/pack/schema.js';
 import type { LanguageReason, LanguageSource } from '../core/compose/language.js';
 import type { ActivityView as LoggedMail, TaskView } from '../core/crm/index.js';
 import type { TimeText } from '../core/clienttime/messages.js';
+import type { CreateFollowUp, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
 
-export type { PublishedPack, LoggedMail };
+export type { PublishedPack, LoggedMail, FollowUpView };
 /** A task as the store answers it; creating or rescheduling also says which due rule applied. */
 export type TaskItem = TaskView & { dueReason?: string; existing?: boolean };
 
@@ -254,5 +255,28 @@ export class StoreClient {
     const init: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'outlook', ...report }) };
     if (signal) init.signal = signal;
     await this.request('/me/signature-state', init);
+  }
+
+  /** My follow-ups (docs/followups.md): open ones by default (due first), or only the due ones. */
+  async myFollowUps(filter: 'open' | 'due' | 'all' = 'open'): Promise<FollowUpView[]> {
+    return (await this.json<FollowUpList>(`/me/followups?filter=${filter}`)).followUps;
+  }
+
+  /** "Remind me if no reply" for the mail being written (or, with messageId + sentAt, one just sent). */
+  createFollowUp(request: CreateFollowUp): Promise<FollowUpView> {
+    return this.post('/me/followups', request);
+  }
+
+  followUpDone(id: string): Promise<FollowUpView> {
+    return this.post(`/me/followups/${encodeURIComponent(id)}/done`, {});
+  }
+
+  snoozeFollowUp(id: string, request: SnoozeFollowUp): Promise<FollowUpView> {
+    return this.post(`/me/followups/${encodeURIComponent(id)}/snooze`, request);
+  }
+
+  /** The pack's default reminder for a template kind (null days: off). */
+  followUpDefault(kind?: string): Promise<FollowUpDefaultView> {
+    return this.json(`/me/followups/default${kind ? `?kind=${encodeURIComponent(kind)}` : ''}`);
   }
 }
