@@ -445,6 +445,15 @@ export interface FollowUpRow {
   created_at: string;
   updated_at: string;
 }
+/** A morning digest sent to a rep on a day of their calendar. */
+export interface FollowUpDigestRow {
+  tenant_id: string;
+  user_id: string;
+  local_date: string;
+  items: number;
+  message_id: string | null;
+  sent_at: string;
+}
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -473,4 +482,5 @@ export interface Database {
   mail_messages: MailMessageRow;
   mail_bodies: MailBodyRow;
   followups: FollowUpRow;
+  followup_digests: FollowUpDigestRow;
 }

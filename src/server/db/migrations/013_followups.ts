@@ -44,8 +44,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('followups_due_ix').on('followups').columns(['status', 'due_at']).execute();
   await db.schema.createIndex('followups_user_ix').on('followups').columns(['tenant_id', 'user_id', 'status']).execute();
   await db.schema.createIndex('followups_conversation_ix').on('followups').columns(['tenant_id', 'conversation_id']).execute();
+
+  // The morning digest: one row per rep and local day, claimed before the mail goes out (once per day across instances).
+  await db.schema
+    .createTable('followup_digests')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('local_date', 'text', (c) => c.notNull())
+    .addColumn('items', 'integer', (c) => c.notNull())
+    .addColumn('message_id', 'text')
+    .addColumn('sent_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('followup_digests_pk', ['tenant_id', 'user_id', 'local_date'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('followup_digests').execute();
   await db.schema.dropTable('followups').execute();
 }
