@@ -71,3 +71,18 @@ export type FollowUpView = Type.Static<typeof FollowUpView>;
 export type FollowUpList = Type.Static<typeof FollowUpList>;
 export type SnoozeFollowUp = Type.Static<typeof SnoozeFollowUp>;
 export type FollowUpDefaultView = Type.Static<typeof FollowUpDefaultView>;
+
+/** The manager's view: per rep, open and overdue follow-ups and the median time to answer buyers. */
+export const TeamFollowUpRow = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  open: Type.Integer(),
+  overdue: Type.Integer(),
+  /** Median minutes from a buyer's mail to the rep's answer in the window; null when nothing was answered. */
+  medianReplyMinutes: Type.Union([Type.Number(), Type.Null()]),
+  replies: Type.Integer(),
+});
+export const TeamFollowUps = Type.Object({ since: Type.String(), reps: Type.Array(TeamFollowUpRow) });
+export type TeamFollowUpRow = Type.Static<typeof TeamFollowUpRow>;
+export type TeamFollowUps = Type.Static<typeof TeamFollowUps>;

@@ -5,6 +5,10 @@ import { addUser, updateUser } from '../../src/server/services/people.js';
 import { createApiKey } from '../../src/server/services/api-keys.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { fireDueFollowUps } from '../../src/server/services/followups.js';
 
 /** `/api/v1/me/followups`: "remind me if no reply" from the faces, and what a rep does with it. */
 describe.each(storeKinds())('follow-up routes on $name', (kind) => {
@@ -87,5 +91,35 @@ describe.each(storeKinds())('follow-up routes on $name', (kind) => {
     expect(badDate.json().error.details[0].path).toBe('rule.date');
     const badTo = await call('POST', '/me/followups', quote('qt-6', { to: ['<b>hi</b>'] }));
     expect(badTo.statusCode).toBe(400);
+  });
+
+  it('gives the manager, per rep, open and overdue follow-ups and the median time to answer buyers', async () => {
+    const HOUR = 3_600_000;
+    const now = Date.now();
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), new SecretBox(randomBytes(32)), { provider: 'imap', address: t.rep.email, settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 });
+    const at = (hoursAgo: number) => new Date(now - hoursAgo * HOUR).toISOString();
+    let n = 0;
+    const mail = async (conversation: string, direction: 'inbound' | 'outbound', hoursAgo: number, verdict: 'none' | 'auto-reply' = 'none') => {
+      n++;
+      await t.tdb.insert('mail_messages', { id: `m${n}-${conversation}`, mailbox_id: mb.id, conversation_id: conversation, provider_id: `p${n}-${conversation}`, folder: direction === 'inbound' ? 'inbox' : 'sent', message_key: `k${n}-${conversation}@x.test`, second_key: null, in_reply_to: null, reference_keys: '[]', provider_thread_id: null, from_address: direction === 'inbound' ? 'ahmed@alfaisal-trading.com.sa' : t.rep.email, from_name: null, to_addresses: '[]', cc_addresses: '[]', date_header: null, utc_offset_minutes: null, received_at: at(hoursAgo), subject: 'Quotation', direction, size_bytes: 0, attachments: '[]', auto_verdict: verdict, language: null, excerpt: '', created_at: at(hoursAgo) });
+    };
+    for (const c of ['c1', 'c2', 'c3', 'c-old']) {
+      await t.tdb.insert('conversations', { id: c, subject: 'Quotation', subject_key: 'quotation', participants: '[]', customer_ids: '[]', customer_id: null, first_message_at: at(1), last_message_at: at(1), last_inbound_at: null, last_outbound_at: null, last_writer: null, message_count: 0, inbound_count: 0, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at(1), updated_at: at(1) });
+    }
+    // Answered in 2 h, 4 h and 9 h (median 4 h = 240 min); an auto-reply and a 40-day-old pair do not count.
+    await mail('c1', 'inbound', 30); await mail('c1', 'outbound', 28);
+    await mail('c2', 'inbound', 20); await mail('c2', 'outbound', 16); await mail('c2', 'inbound', 15, 'auto-reply'); await mail('c2', 'outbound', 14);
+    await mail('c3', 'inbound', 12); await mail('c3', 'outbound', 3);
+    await mail('c-old', 'inbound', 40 * 24); await mail('c-old', 'outbound', 40 * 24 - 100);
+    // Open follow-ups of the rep so far (earlier tests): qt-1 waiting (fired now), the Gmail-draft one awaiting its send.
+    await fireDueFollowUps(store.db, 'api-test', new Date('2027-06-01T00:00:00Z'));
+    const open = await t.tdb.selectFrom('followups').select('status').where('user_id', '=', t.rep.id).where('status', 'in', ['awaiting-send', 'waiting', 'due']).execute();
+
+    expect((await call('GET', '/followups/team')).statusCode).toBe(403); // a rep is no manager
+    const res = await call('GET', '/followups/team', undefined, t.admin.key);
+    expect(res.statusCode).toBe(200);
+    const mine = (res.json().reps as { email: string }[]).find((r) => r.email === t.rep.email);
+    expect(mine).toEqual({ userId: t.rep.id, email: t.rep.email, name: expect.any(String), open: open.length, overdue: open.filter((o) => o.status === 'due').length, medianReplyMinutes: 240, replies: 3 });
+    expect(open.filter((o) => o.status === 'due').length).toBeGreaterThan(0);
   });
 });

@@ -4,3 +4,4 @@ export * from './due.js';
 export * from './reply.js';
 export * from './return-date.js';
 export * from './defaults.js';
+export * from './reply-time.js';

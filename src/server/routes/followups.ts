@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { closed, errorResponses } from '../../contract/common.js';
-import { CreateFollowUp, FOLLOW_UP_KINDS, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp } from '../../contract/followups.js';
-import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp } from '../services/followups.js';
+import { CreateFollowUp, FOLLOW_UP_KINDS, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp, TeamFollowUps } from '../../contract/followups.js';
+import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, teamFollowUps } from '../services/followups.js';
 
 const Params = Type.Object({ followUpId: Type.String({ maxLength: 64 }) });
 const tags = ['follow-ups'];
@@ -64,6 +64,15 @@ export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
     async (request) => {
       const { principal, tdb } = caller(request, db);
       return cancelFollowUp(tdb, principal, request.params.followUpId);
+    },
+  );
+
+  app.get(
+    '/followups/team',
+    { config: { access: 'people:read' }, schema: { tags, summary: "The manager's view: per rep, open and overdue follow-ups and the median time to answer buyers (last `days` days, default 30)", querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) }, closed), response: { 200: TeamFollowUps, ...errorResponses } } },
+    async (request) => {
+      const { tdb } = caller(request, db);
+      return teamFollowUps(tdb, request.query.days ?? 30);
     },
   );
 };

@@ -8,8 +8,8 @@ import { permissionsOfRole } from '../../core/access/permissions.js';
 import { ClientTimeError } from '../../core/clienttime/index.js';
 import { subjectKey } from '../../core/conversation/index.js';
 import { messageIdKey } from '../../core/crm/index.js';
-import { DEFAULT_FOLLOW_UP_HOUR, dueAfterReturn, followUpDefault, FollowUpError, followUpDue, isTemplateKind, judgeReply, returnDateOf, type FollowUpClock, type FollowUpDefault, type FollowUpRule } from '../../core/followup/index.js';
-import type { CreateFollowUp, FollowUpView, SnoozeFollowUp } from '../../contract/followups.js';
+import { DEFAULT_FOLLOW_UP_HOUR, dueAfterReturn, median, replyTimesMs, followUpDefault, FollowUpError, followUpDue, isTemplateKind, judgeReply, returnDateOf, type FollowUpClock, type FollowUpDefault, type FollowUpRule } from '../../core/followup/index.js';
+import type { CreateFollowUp, FollowUpView, SnoozeFollowUp, TeamFollowUps } from '../../contract/followups.js';
 import { calendarOfRecipient } from './client-time.js';
 import { completeTask, createTask } from './crm.js';
 import { publishedPacks } from './packs.js';
@@ -329,4 +329,30 @@ export async function fireDueFollowUps(db: Kysely<Database>, instanceId: string,
     if (won) fired++;
   }
   return fired;
+}
+
+/* ------------------------------------------------------------------ the manager's view */
+
+/**
+ * Per rep of the tenant: open follow-ups (not yet sent, waiting, due), overdue ones (fired, not
+ * done) and the median time to answer buyers over the last `days` days in the rep's own mailbox
+ * (core/followup replyTimesMs). Reps without a connected mailbox have no reply time.
+ */
+export async function teamFollowUps(tdb: TenantDb, days: number, now = new Date()): Promise<TeamFollowUps> {
+  const since = new Date(now.getTime() - days * DAY_MS).toISOString();
+  const users = await tdb.selectFrom('users').select(['id', 'email', 'name']).where('disabled_at', 'is', null).orderBy('email').execute();
+  const counts = await tdb.selectFrom('followups').select(['user_id', 'status']).where('status', 'in', OPEN).execute();
+  const mailboxes = await tdb.selectFrom('mailboxes').select(['id', 'address']).execute();
+  const reps = [];
+  for (const user of users) {
+    const mine = counts.filter((c) => c.user_id === user.id);
+    const boxIds = mailboxes.filter((b) => b.address === user.email).map((b) => b.id);
+    const mails = boxIds.length
+      ? await tdb.selectFrom('mail_messages').select(['conversation_id', 'direction', 'auto_verdict', 'received_at']).where('mailbox_id', 'in', boxIds).where('received_at', '>=', since).limit(20_000).execute()
+      : [];
+    const times = replyTimesMs(mails.map((m) => ({ conversationId: m.conversation_id, direction: m.direction, verdict: m.auto_verdict, at: m.received_at })));
+    const mid = median(times);
+    reps.push({ userId: user.id, email: user.email, name: user.name, open: mine.length, overdue: mine.filter((c) => c.status === 'due').length, medianReplyMinutes: mid === null ? null : Math.round(mid / 60_000), replies: times.length });
+  }
+  return { since, reps };
 }
