@@ -86,3 +86,18 @@ export const TeamFollowUpRow = Type.Object({
 export const TeamFollowUps = Type.Object({ since: Type.String(), reps: Type.Array(TeamFollowUpRow) });
 export type TeamFollowUpRow = Type.Static<typeof TeamFollowUpRow>;
 export type TeamFollowUps = Type.Static<typeof TeamFollowUps>;
+
+/** An inbound inquiry not answered within the company's business hours (the inquiry reply rule). */
+export const UnansweredInquiry = Type.Object({
+  messageId: nullableString,
+  conversationId: Type.String(),
+  rep: Type.String(),
+  from: nullableString,
+  subject: Type.String(),
+  receivedAt: Type.String(),
+  businessHoursWaiting: Type.Number(),
+  escalated: Type.Boolean(),
+});
+export const UnansweredInquiries = Type.Object({ inquiries: Type.Array(UnansweredInquiry) });
+export type UnansweredInquiry = Type.Static<typeof UnansweredInquiry>;
+export type UnansweredInquiries = Type.Static<typeof UnansweredInquiries>;

@@ -8,7 +8,7 @@ import { storeKinds } from '../support/stores.js';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../src/server/secrets.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
-import { fireDueFollowUps } from '../../src/server/services/followups.js';
+import { fireDueFollowUps, unansweredInquiries } from '../../src/server/services/followups.js';
 
 /** `/api/v1/me/followups`: "remind me if no reply" from the faces, and what a rep does with it. */
 describe.each(storeKinds())('follow-up routes on $name', (kind) => {
@@ -121,5 +121,25 @@ describe.each(storeKinds())('follow-up routes on $name', (kind) => {
     const mine = (res.json().reps as { email: string }[]).find((r) => r.email === t.rep.email);
     expect(mine).toEqual({ userId: t.rep.id, email: t.rep.email, name: expect.any(String), open: open.length, overdue: open.filter((o) => o.status === 'due').length, medianReplyMinutes: 240, replies: 3 });
     expect(open.filter((o) => o.status === 'due').length).toBeGreaterThan(0);
+  });
+
+  it('lists inquiries unanswered after 24 company business hours for the rep, and past 48 for the manager', async () => {
+    const mb = (await t.tdb.selectFrom('mailboxes').select('id').where('address', '=', t.rep.email).executeTakeFirstOrThrow()).id;
+    const at = '2026-12-04T09:00:00.000Z'; // Friday 17:00 in the rep's Shanghai
+    for (const [id, subject, from] of [['inq', 'RFQ: ceramic tiles', 'buyer@new-company.com.sa'], ['chat', 'Lunch on Friday?', 'friend@other-company.com.sa']] as const) {
+      await t.tdb.insert('conversations', { id, subject, subject_key: subject.toLowerCase(), participants: '[]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
+      await t.tdb.insert('mail_messages', { id: `msg-${id}`, mailbox_id: mb, conversation_id: id, provider_id: `p-${id}`, folder: 'inbox', message_key: `${id}@x.test`, second_key: null, in_reply_to: null, reference_keys: '[]', provider_thread_id: null, from_address: from, from_name: null, to_addresses: '[]', cc_addresses: '[]', date_header: null, utc_offset_minutes: null, received_at: at, subject, direction: 'inbound', size_bytes: 0, attachments: '[]', auto_verdict: 'none', language: null, excerpt: '', created_at: at });
+    }
+    const rep = { ...operator(t.tenantId), userId: t.rep.id };
+    // Fri 17:00 → 1 h; Mon 7 and Tue 8 Dec 9 h each; Wed 9 Dec 14:00 local (06:00Z) makes 24.
+    expect(await unansweredInquiries(t.tdb, rep, 'mine', new Date('2026-12-09T05:59:00Z'))).toEqual([]);
+    const mine = await unansweredInquiries(t.tdb, rep, 'mine', new Date('2026-12-09T06:00:00Z'));
+    expect(mine).toEqual([{ messageId: 'inq@x.test', conversationId: 'inq', rep: t.rep.email, from: 'buyer@new-company.com.sa', subject: 'RFQ: ceramic tiles', receivedAt: at, businessHoursWaiting: 24, escalated: false }]);
+    expect(await unansweredInquiries(t.tdb, rep, 'escalated', new Date('2026-12-09T06:00:00Z'))).toEqual([]);
+    // + Wed 4 h, Thu 9 h, Fri 11 Dec 9 h = 46; Mon 14 Dec 11:00 local (03:00Z) makes 48: the manager sees it.
+    const escalated = await unansweredInquiries(t.tdb, rep, 'escalated', new Date('2026-12-14T03:00:00Z'));
+    expect(escalated.map((i) => [i.conversationId, i.businessHoursWaiting, i.escalated])).toEqual([['inq', 48, true]]);
+    expect((await call('GET', '/me/inquiries/unanswered')).statusCode).toBe(200);
+    expect((await call('GET', '/inquiries/unanswered')).statusCode).toBe(403);
   });
 });

@@ -5,3 +5,4 @@ export * from './reply.js';
 export * from './return-date.js';
 export * from './defaults.js';
 export * from './reply-time.js';
+export * from './inquiry.js';

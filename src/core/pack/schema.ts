@@ -110,6 +110,19 @@ export const PoliciesSchema = Type.Object(
         closed,
       ),
     ),
+    /** The inquiry reply rule: what is an inquiry, and within how many company business hours it is answered. */
+    inquiries: Type.Optional(
+      Type.Object(
+        {
+          words: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 60 }), { maxItems: 200 })),
+          firstContact: Type.Optional(Type.Boolean()),
+          attachmentsFromNewCompany: Type.Optional(Type.Boolean()),
+          replyWithinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
+          escalateAfterHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );

@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { closed, errorResponses } from '../../contract/common.js';
-import { CreateFollowUp, FOLLOW_UP_KINDS, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp, TeamFollowUps } from '../../contract/followups.js';
-import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, teamFollowUps } from '../services/followups.js';
+import { CreateFollowUp, FOLLOW_UP_KINDS, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp, TeamFollowUps, UnansweredInquiries } from '../../contract/followups.js';
+import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, teamFollowUps, unansweredInquiries } from '../services/followups.js';
 
 const Params = Type.Object({ followUpId: Type.String({ maxLength: 64 }) });
 const tags = ['follow-ups'];
@@ -73,6 +73,24 @@ export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
     async (request) => {
       const { tdb } = caller(request, db);
       return teamFollowUps(tdb, request.query.days ?? 30);
+    },
+  );
+
+  app.get(
+    '/me/inquiries/unanswered',
+    { config: { access: 'crm:read' }, schema: { tags, summary: "My buyers' inquiries not answered within the company's business hours (24 by default; packs' policies.inquiries)", response: { 200: UnansweredInquiries, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return { inquiries: await unansweredInquiries(tdb, principal, 'mine') };
+    },
+  );
+
+  app.get(
+    '/inquiries/unanswered',
+    { config: { access: 'people:read' }, schema: { tags, summary: "The manager's list: every rep's inquiries past the second threshold (48 business hours by default)", response: { 200: UnansweredInquiries, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return { inquiries: await unansweredInquiries(tdb, principal, 'escalated') };
     },
   );
 };

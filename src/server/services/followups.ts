@@ -8,8 +8,9 @@ import { permissionsOfRole } from '../../core/access/permissions.js';
 import { ClientTimeError } from '../../core/clienttime/index.js';
 import { subjectKey } from '../../core/conversation/index.js';
 import { messageIdKey } from '../../core/crm/index.js';
-import { DEFAULT_FOLLOW_UP_HOUR, dueAfterReturn, median, replyTimesMs, followUpDefault, FollowUpError, followUpDue, isTemplateKind, judgeReply, returnDateOf, type FollowUpClock, type FollowUpDefault, type FollowUpRule } from '../../core/followup/index.js';
-import type { CreateFollowUp, FollowUpView, SnoozeFollowUp, TeamFollowUps } from '../../contract/followups.js';
+import { businessMinutesBetween, companyKey as companyOf, DEFAULT_FOLLOW_UP_HOUR, dueAfterReturn, looksLikeInquiry, median, replyTimesMs, followUpDefault, FollowUpError, followUpDue, isTemplateKind, judgeReply, returnDateOf, type FollowUpClock, type FollowUpDefault, type FollowUpRule } from '../../core/followup/index.js';
+import type { CreateFollowUp, FollowUpView, SnoozeFollowUp, TeamFollowUps, UnansweredInquiry } from '../../contract/followups.js';
+import { businessCalendar } from '../../core/clienttime/index.js';
 import { calendarOfRecipient } from './client-time.js';
 import { completeTask, createTask } from './crm.js';
 import { publishedPacks } from './packs.js';
@@ -355,4 +356,59 @@ export async function teamFollowUps(tdb: TenantDb, days: number, now = new Date(
     reps.push({ userId: user.id, email: user.email, name: user.name, open: mine.length, overdue: mine.filter((c) => c.status === 'due').length, medianReplyMinutes: mid === null ? null : Math.round(mid / 60_000), replies: times.length });
   }
   return { since, reps };
+}
+
+/* ------------------------------------------------------------------ the inquiry reply rule */
+
+const INQUIRY_WINDOW_DAYS = 21;
+
+/**
+ * Inbound inquiries (core/followup looksLikeInquiry with the pack's `policies.inquiries`) still
+ * unanswered — the buyer wrote last in the conversation — after `replyWithinHours` (default 24)
+ * of the company's business hours: the rep's Monday–Friday in their zone, the pack's client hours
+ * (no public holidays yet). For the rep: theirs; for a manager: everyone's past
+ * `escalateAfterHours` (default 48).
+ */
+export async function unansweredInquiries(tdb: TenantDb, actor: Actor, scope: 'mine' | 'escalated', now = new Date()): Promise<UnansweredInquiry[]> {
+  const users = await tdb.selectFrom('users').select(['id', 'email', 'time_zone']).where('disabled_at', 'is', null).execute();
+  const reps = scope === 'mine' ? users.filter((u) => u.id === actor.userId) : users;
+  const out: UnansweredInquiry[] = [];
+  for (const rep of reps) {
+    const boxes = (await tdb.selectFrom('mailboxes').select('id').where('address', '=', rep.email).execute()).map((b) => b.id);
+    if (boxes.length === 0) continue;
+    const packs = await publishedPacks(tdb, rep.id);
+    const policy = packs.map((p) => p.document.policies?.inquiries).find(Boolean) ?? {};
+    const hours = packs.map((p) => p.document.policies?.clientHours).find(Boolean);
+    const within = (scope === 'mine' ? policy.replyWithinHours ?? 24 : policy.escalateAfterHours ?? 48) * 60;
+    const escalateAt = (policy.escalateAfterHours ?? 48) * 60;
+    const calendar = businessCalendar(null, rep.time_zone ?? 'UTC', undefined, hours);
+    const rows = await tdb
+      .selectFrom('mail_messages')
+      .innerJoin('conversations', 'conversations.id', 'mail_messages.conversation_id')
+      .select(['mail_messages.message_key', 'mail_messages.conversation_id', 'mail_messages.from_address', 'mail_messages.subject', 'mail_messages.excerpt', 'mail_messages.attachments', 'mail_messages.received_at', 'conversations.last_outbound_at', 'conversations.last_writer'])
+      .where('mail_messages.mailbox_id', 'in', boxes)
+      .where('mail_messages.direction', '=', 'inbound')
+      .where('mail_messages.auto_verdict', '=', 'none')
+      .where('mail_messages.received_at', '>=', new Date(now.getTime() - INQUIRY_WINDOW_DAYS * DAY_MS).toISOString())
+      .where('conversations.last_writer', '=', 'buyer')
+      .orderBy('mail_messages.received_at')
+      .limit(2000)
+      .execute();
+    const seen = new Set<string>();
+    for (const m of rows) {
+      // Only buyer mail after our last answer, the first of it per conversation.
+      if (seen.has(m.conversation_id) || (m.last_outbound_at && m.received_at <= m.last_outbound_at)) continue;
+      const company = m.from_address ? companyOf(m.from_address) : null;
+      const earlier = company
+        ? await tdb.selectFrom('mail_messages').select('id').where('direction', '=', 'inbound').where('received_at', '<', m.received_at).where((eb) => eb.or([eb('from_address', '=', company), eb('from_address', 'like', `%@${company}`), eb('from_address', 'like', `%.${company}`)])).executeTakeFirst()
+        : undefined;
+      const inquiry = looksLikeInquiry({ subject: m.subject, text: m.excerpt, attachments: (JSON.parse(m.attachments) as unknown[]).length, firstContact: !earlier }, policy);
+      if (!inquiry) continue;
+      seen.add(m.conversation_id);
+      const waiting = businessMinutesBetween(Date.parse(m.received_at), now.getTime(), calendar);
+      if (waiting < within) continue;
+      out.push({ messageId: m.message_key, conversationId: m.conversation_id, rep: rep.email, from: m.from_address, subject: m.subject, receivedAt: m.received_at, businessHoursWaiting: Math.floor(waiting / 6) / 10, escalated: waiting >= escalateAt });
+    }
+  }
+  return out;
 }
