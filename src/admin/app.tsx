@@ -14,8 +14,9 @@ const OperationsView = lazy(() => import(/* webpackChunkName: "admin-operations"
 const MailboxesView = lazy(() => import(/* webpackChunkName: "admin-mailboxes" */ './views/mailboxes.js'));
 const UsageView = lazy(() => import(/* webpackChunkName: "admin-usage" */ './views/usage.js'));
 const AuditView = lazy(() => import(/* webpackChunkName: "admin-audit" */ './views/audit.js'));
+const FollowUpsView = lazy(() => import(/* webpackChunkName: "admin-followups" */ './views/followups.js'));
 
-const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, mailboxes: MailboxesView, usage: UsageView, audit: AuditView } as const;
+const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, mailboxes: MailboxesView, usage: UsageView, followups: FollowUpsView, audit: AuditView } as const;
 type ViewName = keyof typeof VIEWS;
 const LANGUAGE_KEY = 'tradepane.admin.language';
 
