@@ -5,6 +5,7 @@ import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Du
 import type { MyPacks, PublishedPack, Rendered, RenderRequest, TemplateUses } from '../contract/me.js';
 import type { MySignature, SignatureStateReport } from '../contract/signatures.js';
 import { ApiError } from './api-error.js';
+import type { CreateFollowUp, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
 
 /**
  * The one typed client the faces use to reach the store. It knows the API's paths and nothing
@@ -190,5 +191,28 @@ export class StoreClient {
   /** The payment guard's verdict on a received mail, by its Internet Message-ID; null when it was not judged. */
   async paymentVerdict(messageId: string): Promise<PaymentVerdictView | null> {
     return (await this.json<PaymentVerdictResponse>(`/me/payment-verdict?messageId=${encodeURIComponent(messageId)}`)).verdict;
+  }
+
+  /** My follow-ups (docs/followups.md): open ones by default (due first), or only the due ones. */
+  async myFollowUps(filter: 'open' | 'due' | 'all' = 'open'): Promise<FollowUpView[]> {
+    return (await this.json<FollowUpList>(`/me/followups?filter=${filter}`)).followUps;
+  }
+
+  /** "Remind me if no reply" for the mail being written (or, with messageId + sentAt, one just sent). */
+  createFollowUp(request: CreateFollowUp): Promise<FollowUpView> {
+    return this.post('/me/followups', request);
+  }
+
+  followUpDone(id: string): Promise<FollowUpView> {
+    return this.post(`/me/followups/${encodeURIComponent(id)}/done`, {});
+  }
+
+  snoozeFollowUp(id: string, request: SnoozeFollowUp): Promise<FollowUpView> {
+    return this.post(`/me/followups/${encodeURIComponent(id)}/snooze`, request);
+  }
+
+  /** The pack's default reminder for a template kind (null days: off). */
+  followUpDefault(kind?: string): Promise<FollowUpDefaultView> {
+    return this.json(`/me/followups/default${kind ? `?kind=${encodeURIComponent(kind)}` : ''}`);
   }
 }

@@ -17,6 +17,7 @@ import {
 import type { AddonContext } from './context.js';
 import { draftRecipients, formInstant, formString, parameter } from './event.js';
 import { wordTimeIn } from './i18n.js';
+import { followUpSection } from './followups.js';
 
 /** A template kind in the rep's language; a kind this build does not know stays as written. */
 const kindLabel = (t: (key: StringKey) => string, kind: string): string =>
@@ -111,7 +112,8 @@ export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): 
   });
   const reply = query.mode === 'reply';
   const timeSections = await clientTimeSections(ctx, reply && query.to ? { recipients: [query.to], schedule: false } : {});
-  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections]);
+  const remind = reply ? [] : [await followUpSection(ctx, kind)];
+  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind]);
 }
 
 /** The recipients' clocks and, for the first one, when to send: now if open, else their next opening, and a few alternatives. */
@@ -274,6 +276,8 @@ export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Rec
     sections.push(section([paragraph(labelled(`${t('subject')}:`, preview.subject)), paragraph(plain(preview.text, 3000).replace(/\n/g, '<br>'))], `${t('preview')} (${preview.language}: ${languageReason(ctx, preview.why)})`));
   }
   sections.push(section([buttons(button(t('preview'), ctx.target('/compose/preview', params)), button(t('insert'), ctx.target('/compose/insert', params)))]));
+  // The template's kind sets the default reminder (a quotation: 3 of the buyer's business days).
+  if (ref.mode !== 'reply') sections.push(await followUpSection(ctx, template.kind));
   return card(titleOf(template, ctx.lang), sections, ref.pack === PERSONAL ? '★' : ref.pack);
 }
 

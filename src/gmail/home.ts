@@ -2,8 +2,9 @@ import { mySignature } from '../server/services/signatures.js';
 import { button, buttons, card, decorated, paragraph, plain, section, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { connectButton, connectUrl } from './schedule.js';
+import { followUpsDueSection } from './followups.js';
 
-/** The homepage card: who the rep is to the store, their enforced signature, their scheduled sends. */
+/** The homepage card: follow-ups due first, who the rep is to the store, their enforced signature, their scheduled sends. */
 export async function homeCard(ctx: AddonContext): Promise<Card> {
   const t = ctx.t;
   const signature = await mySignature(ctx.tdb, ctx.principal.userId);
@@ -18,5 +19,5 @@ export async function homeCard(ctx: AddonContext): Promise<Card> {
     scheduled.push(paragraph(plain(items.length ? `${items.length} · ${items.map((i) => i.subject || '(no subject)').slice(0, 3).join(', ')}` : t('homeNothingScheduled'))));
     scheduled.push(buttons(button(t('scheduledList'), ctx.target('/scheduled'))));
   } else scheduled.push(paragraph(plain(t('schedulingOff'))));
-  return card(t('homeTitle'), [section(widgets), section(scheduled, t('homeScheduled'))], t('homeSubtitle', { email: ctx.principal.email }));
+  return card(t('homeTitle'), [await followUpsDueSection(ctx), section(widgets), section(scheduled, t('homeScheduled'))], t('homeSubtitle', { email: ctx.principal.email }));
 }

@@ -1,3 +1,4 @@
+import { markFollowUpDone, remindIfNoReply, snoozeFollowUpLater } from './followups.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../server/db/tables.js';
@@ -52,6 +53,9 @@ const HANDLERS: Record<string, Handler> = {
   '/scheduled': async (ctx) => pushCard(await scheduledCard(ctx)),
   '/scheduled/reschedule': rescheduleItem,
   '/scheduled/cancel': cancelItem,
+  '/followups/remind': remindIfNoReply,
+  '/followups/done': markFollowUpDone,
+  '/followups/snooze': snoozeFollowUpLater,
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
   '/message/task': turnIntoTask,

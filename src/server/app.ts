@@ -27,6 +27,7 @@ import { adminRoutes } from './routes/admin.js';
 import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
+import { followUpRoutes } from './routes/followups.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { companyRoutes } from './routes/company.js';
 import { paymentRoutes } from './routes/payments.js';
@@ -128,6 +129,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
+      await api.register(followUpRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });

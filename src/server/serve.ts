@@ -9,6 +9,7 @@ import { SecretBox } from './secrets.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
 import { startMailSync } from './jobs/mail-sync.js';
+import { startDigestPass, startFollowUpPass } from './jobs/followups.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
@@ -57,6 +58,15 @@ export async function serve(config: Config, print: (line: string) => void = cons
       await stopMailSync();
     });
   }
+
+  // Follow-ups: every instance runs the due pass; each reminder is claimed in its task's transaction, so it fires once.
+  const stopFollowUps = startFollowUpPass(store.db, config.instanceId, (err) => app.log.error({ err }, 'follow-up due pass failed'));
+  // The 08:30 digest goes out through each rep's connected mailbox, once per rep and day.
+  const stopDigests = startDigestPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, onError: (err) => app.log.error({ err }, 'follow-up digest failed') });
+  app.addHook('preClose', async () => {
+    await stopFollowUps();
+    await stopDigests();
+  });
 
   // Gmail signatures: re-applies the enforced signature where a rep changed it (needs delegation; 0 minutes = off).
   const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, config.instanceId, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));

@@ -30,6 +30,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aMailboxId: string;
   let aConversationId: string;
   let aDocumentId: string;
+  let aFollowUpId: string;
   const box = new SecretBox(randomBytes(32));
 
   const snapshotOfA = async () => {
@@ -45,6 +46,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       domains: await t.selectFrom('customer_domains').selectAll().orderBy('domain').execute(),
       contacts: await t.selectFrom('contacts').selectAll().orderBy('id').execute(),
       personal: await t.selectFrom('personal_templates').selectAll().orderBy('id').execute(),
+      followUps: await t.selectFrom('followups').selectAll().orderBy('id').execute(),
       uses: await t.selectFrom('template_uses').selectAll().execute(),
       activities: await t.selectFrom('activities').selectAll().orderBy('id').execute(),
       tasks: await t.selectFrom('tasks').selectAll().orderBy('id').execute(),
@@ -83,6 +85,8 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     await a.tdb.insert('conversations', { id: aConversationId, subject: 'Alpha secret conversation', subject_key: 'alpha secret conversation', participants: '["boss@buyer-of-alpha.de"]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
     aDocumentId = 'alpha-document-0001';
     await a.tdb.insert('documents', { id: aDocumentId, kind: 'proforma', number: 'PI-2026-0001', year: 2026, sequence: 1, language: 'en', layout_version: 1, pack: null, pack_version: null, template_id: null, data: '{}', total_minor: '0', currency: 'USD', sha256: null, byte_size: null, created_by: a.rep.id, created_at: at });
+    const { createFollowUp } = await import('../../src/server/services/followups.js');
+    aFollowUpId = (await createFollowUp(a.tdb, aRep, { rule: { kind: 'business-days', days: 3 }, subject: 'Alpha secret quotation', to: ['boss@buyer-of-alpha.de'], messageId: '<alpha-quote@alpha.test>' })).followUp.id;
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -94,7 +98,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, documentId: aDocumentId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, documentId: aDocumentId, followUpId: aFollowUpId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -125,6 +129,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
       'POST /api/v1/mailboxes': { provider: 'imap', address: 'info@bravo.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'bravo-password' } },
       'POST /api/v1/mailboxes/{mailboxId}/pause': { paused: true },
+      // B asking for a reminder on the same Message-ID is B's own reminder, never A's.
+      'POST /api/v1/me/followups': { rule: { kind: 'business-days', days: 3 }, subject: 'B copy', to: ['boss@buyer-of-alpha.de'], messageId: '<alpha-quote@alpha.test>' },
+      'POST /api/v1/me/followups/{followUpId}/snooze': { until: '2030-01-01T00:00:00Z' },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };
@@ -146,7 +153,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   it.each(['rep', 'admin'] as const)("never lets tenant B's %s read or change tenant A", async (who) => {
     const before = await snapshotOfA();
     // What B cannot know and never sent: A's ids and A's people's names. (B may echo what it sent.)
-    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId, aConnectorId, aDeliveryId, 'crm.alpha.example', 'alpha-signing-secret', aMailboxId, aConversationId, 'info@alpha.test', 'alpha-mail-password', 'Alpha secret conversation'];
+    const aIdentifiers = [a.tenantId, a.admin.id, a.rep.id, a.groupId, aKeyId, 'Admin alpha', 'Rep alpha', 'Tenant alpha', 'alpha-for-all', a.customerId, 'Customer of alpha', 'Alpha secret', 'rep@alpha.test', aTaskId, aConnectorId, aDeliveryId, 'crm.alpha.example', 'alpha-signing-secret', aMailboxId, aConversationId, 'info@alpha.test', 'alpha-mail-password', 'Alpha secret conversation', aFollowUpId];
     const outcomes: string[] = [];
     for (const { method, path } of routes()) {
       const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => paramValue(name));

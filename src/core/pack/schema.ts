@@ -88,12 +88,42 @@ export const SignatureSchema = Type.Object(
   closed,
 );
 
+const FollowUpDays = Type.Optional(Type.Integer({ minimum: 0, maximum: 60 }));
+
 export const PoliciesSchema = Type.Object(
   {
     signatureOnSend: Type.Optional(Type.Enum(SIGNATURE_ON_SEND)),
     disableClientSignature: Type.Optional(Type.Boolean()),
     clientHours: Type.Optional(
       Type.Object({ start: Type.String({ pattern: TIME_PATTERN }), end: Type.String({ pattern: TIME_PATTERN }) }, closed),
+    ),
+    /** "Remind me if no reply": the buyer's business days per template kind (0 = off) and the rep's hour. */
+    followUps: Type.Optional(
+      Type.Object(
+        {
+          days: Type.Optional(
+            Type.Object(
+              { inquiry: FollowUpDays, quote: FollowUpDays, sample: FollowUpDays, 'follow-up': FollowUpDays, shipping: FollowUpDays, payment: FollowUpDays, other: FollowUpDays },
+              closed,
+            ),
+          ),
+          hour: Type.Optional(Type.String({ pattern: TIME_PATTERN })),
+        },
+        closed,
+      ),
+    ),
+    /** The inquiry reply rule: what is an inquiry, and within how many company business hours it is answered. */
+    inquiries: Type.Optional(
+      Type.Object(
+        {
+          words: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 60 }), { maxItems: 200 })),
+          firstContact: Type.Optional(Type.Boolean()),
+          attachmentsFromNewCompany: Type.Optional(Type.Boolean()),
+          replyWithinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
+          escalateAfterHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
+        },
+        closed,
+      ),
     ),
     payments: Type.Optional(Type.Enum(PAYMENTS_POLICY)),
   },

@@ -165,6 +165,20 @@ export const en = {
   'crm.customerCountry': 'Country of {customer}',
   'crm.save': 'Save',
   'crm.saved': 'Saved ✓',
+
+  'followUps.due': 'Follow-ups due',
+  'followUps.noReplySince': 'No reply since {when}',
+  'followUps.done': 'Done',
+  'followUps.later': 'Later (2 business days)',
+  'followUps.markedDone': 'Marked done.',
+  'followUps.snoozedUntil': 'Snoozed until {when}.',
+  'followUps.remind': 'Remind me if no reply',
+  'followUps.remindHint': 'Counted in the buyer’s business days (their weekend and holidays skipped), from when the mail leaves.',
+  'followUps.when': 'When',
+  'followUps.off': 'Off',
+  'followUps.days': { one: 'in {count} of their business days', other: 'in {count} of their business days' },
+  'followUps.set': 'Remind me',
+  'followUps.setDone': 'I will remind you {when} if {to} has not replied.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -167,4 +167,18 @@ export const zhCN: Record<MessageKey, Message> = {
   'crm.customerCountry': '{customer} 所在国家',
   'crm.save': '保存',
   'crm.saved': '已保存 ✓',
+
+  'followUps.due': '待跟进',
+  'followUps.noReplySince': '自 {when} 起无回复',
+  'followUps.done': '完成',
+  'followUps.later': '稍后（2 个工作日）',
+  'followUps.markedDone': '已标记为完成。',
+  'followUps.snoozedUntil': '已推迟到 {when}。',
+  'followUps.remind': '无回复时提醒我',
+  'followUps.remindHint': '按买方的工作日计算（跳过其周末和节假日），从邮件发出时开始。',
+  'followUps.when': '时间',
+  'followUps.off': '关闭',
+  'followUps.days': { other: '买方 {count} 个工作日后' },
+  'followUps.set': '提醒我',
+  'followUps.setDone': '如果 {to} 没有回复，我会在{when}提醒您。',
 };

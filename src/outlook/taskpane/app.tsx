@@ -10,6 +10,7 @@ const ClientTimePanel = lazy(() => import('./panels/client-time-panel.js'));
 const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
 const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
 const ReadPanel = lazy(() => import('./panels/read-panel.js'));
+const FollowUpsDue = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.FollowUpsDue })));
 
 const useStyles = makeStyles({
   page: { padding: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -113,6 +114,9 @@ function Shell() {
           <MessageBarBody>{t('templates.loadFailed', { message: templates.error ?? '' })}</MessageBarBody>
         </MessageBar>
       )}
+      <Suspense fallback={null}>
+        <FollowUpsDue />
+      </Suspense>
       {/* Keyed on the item: a new item starts every panel afresh (forms, statuses). */}
       <Suspense key={generation} fallback={<Spinner size="small" label={t('app.loading')} />}>
         {panel}

@@ -16,6 +16,7 @@ import * as m009 from './migrations/009_task_dedupe.js';
 import * as m010 from './migrations/010_mailbox_caught_up.js';
 import * as m011 from './migrations/011_payment_guard.js';
 import * as m012 from './migrations/012_documents.js';
+import * as m013 from './migrations/013_followups.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -91,6 +92,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010_mailbox_caught_up': m010,
   '011_payment_guard': m011,
   '012_documents': m012,
+  '013_followups': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

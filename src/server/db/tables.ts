@@ -462,6 +462,52 @@ export interface DocumentRow {
   created_at: string;
 }
 
+/** A "remind me if no reply" on a sent mail (docs/followups.md). */
+export interface FollowUpRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  status: 'awaiting-send' | 'waiting' | 'due' | 'replied' | 'done' | 'cancelled';
+  /** Normalised Internet Message-ID of the sent mail (null until known). */
+  message_key: string | null;
+  /** Gmail draft id / provider thread id given at compose, to find the mail when it leaves. */
+  draft_id: string | null;
+  thread_id: string | null;
+  conversation_id: string | null;
+  subject: string;
+  subject_key: string;
+  /** JSON list of the outside addresses the mail went to. */
+  recipients: string;
+  template_kind: string | null;
+  language: string | null;
+  /** JSON core/followup FollowUpRule. */
+  rule: string;
+  sent_at: string | null;
+  due_at: string | null;
+  due_local: string | null;
+  rep_time_zone: string | null;
+  buyer_deadline: string | null;
+  /** The buyer's return date an out-of-office gave ('YYYY-MM-DD'), when it moved the reminder. */
+  moved_until: string | null;
+  snoozes: number;
+  fired_at: string | null;
+  fired_by: string | null;
+  task_id: string | null;
+  replied_at: string | null;
+  /** mail_messages.id of the counted reply. */
+  reply_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+/** A morning digest sent to a rep on a day of their calendar. */
+export interface FollowUpDigestRow {
+  tenant_id: string;
+  user_id: string;
+  local_date: string;
+  items: number;
+  message_id: string | null;
+  sent_at: string;
+}
 export interface Database {
   tenants: TenantRow;
   users: UserRow;
@@ -493,4 +539,6 @@ export interface Database {
   payment_verdicts: PaymentVerdictRow;
   document_sequences: DocumentSequenceRow;
   documents: DocumentRow;
+  followups: FollowUpRow;
+  followup_digests: FollowUpDigestRow;
 }

@@ -2,6 +2,7 @@ import type { MailMessageRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import type { FetchedMessage } from './types.js';
 import { paymentGuardHook } from '../services/payment-guard.js';
+import { followUpHook } from '../services/followups.js';
 
 /**
  * What a feature sees of a message the sync has just stored. Features that react to mail as it
@@ -27,4 +28,4 @@ export interface StoredMessage {
 export type StoredMessageHook = (stored: StoredMessage) => Promise<void>;
 
 /** The hooks the store runs, in this order. Tests pass their own list through SyncOptions.afterStore. */
-export const STORED_MESSAGE_HOOKS: readonly StoredMessageHook[] = [paymentGuardHook];
+export const STORED_MESSAGE_HOOKS: readonly StoredMessageHook[] = [paymentGuardHook, followUpHook];

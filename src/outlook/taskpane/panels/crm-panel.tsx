@@ -10,6 +10,7 @@ import type { ComposeItem } from '../mail-host.js';
 import { ContactCorrection } from './contact-correction.js';
 import { LogButton } from './log-button.js';
 import { TaskForm } from './task-form.js';
+import { RemindMe } from './followups.js';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -38,6 +39,7 @@ export default function CrmPanel() {
     <section className={styles.panel} aria-label={t('tab.crm')}>
       <CustomerCard email={to} version={version} />
       <ThreadLog item={item} onLogged={() => setVersion((v) => v + 1)} />
+      <RemindMe item={item} />
       <Subtitle2 as="h3">{t('crm.followUp')}</Subtitle2>
       <TaskForm contact={to} defaultTitle={t('crm.followUpTitle', { contact: to })} buttonLabel={t('crm.createTask')} />
     </section>

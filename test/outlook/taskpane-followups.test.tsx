@@ -1,0 +1,65 @@
+/**
+ * @jest-environment jsdom
+ */
+import { describe, expect, it } from '@jest/globals';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import type { FollowUpView } from '../../src/contract/followups.js';
+import type { CreateFollowUp, SnoozeFollowUp } from '../../src/contract/followups.js';
+import { composeItem, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
+
+/** The pane's "Follow-ups due" list and "Remind me if no reply" while composing (docs/followups.md). */
+describe('task pane: follow-ups', () => {
+  const due = (id: string, subject: string): FollowUpView => ({
+    id, status: 'due', subject, recipients: ['ahmed@alfaisal-trading.com.sa'], messageId: `${id}@acme.test`, conversationId: null, templateKind: 'quote', language: null,
+    rule: { kind: 'business-days', days: 3, hour: '09:00' }, sentAt: '2026-05-21T08:00:00.000Z', dueAt: '2026-06-01T01:00:00.000Z', dueLocal: null, repTimeZone: 'Asia/Shanghai',
+    buyerDeadline: null, movedUntil: null, snoozes: 0, firedAt: '2026-06-01T01:00:00.000Z', taskId: 't1', repliedAt: null, createdAt: '2026-05-21T07:55:00.000Z',
+  });
+
+  it('lists the due follow-ups at the top, with done and later', async () => {
+    const calls: string[] = [];
+    const host = recordingHost(composeItem());
+    renderPane(host, storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async (filter: string) => (calls.push(`list ${filter}`), [due('f1', 'Quotation QT-1'), due('f2', 'Quotation QT-2')]),
+      followUpDone: async (id: string) => (calls.push(`done ${id}`), { ...due(id, 'x'), status: 'done' }),
+      snoozeFollowUp: async (id: string, body: SnoozeFollowUp) => (calls.push(`snooze ${id} ${JSON.stringify(body)}`), { ...due(id, 'x'), status: 'waiting', dueAt: '2026-06-03T01:00:00.000Z' }),
+    }));
+    const list = await screen.findByRole('region', { name: 'Follow-ups due' });
+    expect(list.textContent).toContain('Quotation QT-1');
+    expect(list.textContent).toContain('Quotation QT-2');
+    fireEvent.click(screen.getAllByRole('button', { name: 'Done' })[0]!);
+    await screen.findByText('Marked done.');
+    expect(screen.queryByText('Quotation QT-1')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Later (2 business days)' }));
+    await screen.findByText(/^Snoozed until /);
+    expect(screen.queryByText('Quotation QT-2')).toBeNull();
+    expect(calls).toEqual(['list due', 'done f1', 'snooze f2 {"businessDays":2}']);
+  });
+
+  it('shows nothing when none is due or the store cannot say', async () => {
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack] }));
+    await screen.findByRole('tab', { name: 'Templates' });
+    expect(screen.queryByRole('region', { name: 'Follow-ups due' })).toBeNull();
+  });
+
+  it('asks for a reminder with the draft’s subject and recipients, in the buyer’s business days', async () => {
+    const asked: CreateFollowUp[] = [];
+    const host = recordingHost(composeItem(), { subject: 'Quotation QT-9' });
+    renderPane(host, storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async () => [],
+      followUpDefault: async () => ({ days: null, hour: '09:00', source: 'built-in' }),
+      createFollowUp: async (body: CreateFollowUp) => (asked.push(body), { ...due('f9', body.subject), status: 'awaiting-send' }),
+      lookupContact: async () => null,
+      clientTimeOf: async () => { throw new Error('not needed'); },
+    }));
+    fireEvent.click(await screen.findByRole('tab', { name: 'CRM' }));
+    const set = await screen.findByRole('button', { name: 'Remind me' });
+    expect((set as HTMLButtonElement).disabled).toBe(true); // off by default
+    fireEvent.change(screen.getByLabelText('When'), { target: { value: '3' } });
+    fireEvent.click(set);
+    await waitFor(() => expect(asked).toHaveLength(1));
+    expect(asked[0]).toEqual({ rule: { kind: 'business-days', days: 3 }, subject: 'Quotation QT-9', to: ['buyer@hamburg-import.de'] });
+    await screen.findByText(/^I will remind you in 3 of their business days if /);
+  });
+});
