@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admin.js';
 import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
+import { teamInboxRoutes } from './routes/team-inbox.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
@@ -118,6 +119,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(crmRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
+      await api.register(teamInboxRoutes, { db: store.db });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
       await api.register(adminConsoleApiRoutes, { db: store.db, credentials: googleCredentials, renderer: renders.render });

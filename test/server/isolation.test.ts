@@ -28,6 +28,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aDeliveryId: string;
   let aSendId: string;
   let aMailboxId: string;
+  let aInboxId: string;
   let aConversationId: string;
   const box = new SecretBox(randomBytes(32));
 
@@ -80,6 +81,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     aConversationId = 'alpha-conversation-0001';
     const at = new Date().toISOString();
     await a.tdb.insert('conversations', { id: aConversationId, subject: 'Alpha secret conversation', subject_key: 'alpha secret conversation', participants: '["boss@buyer-of-alpha.de"]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
+    const { configureTeamInbox } = await import('../../src/server/services/team-inbox.js');
+    aInboxId = (await configureTeamInbox(a.tdb, operator(a.tenantId), aMailboxId, { groups: [a.groupSlug] })).id;
+    await a.tdb.updateTable('conversations', { team_inbox_id: aInboxId, state: 'new' }).where('id', '=', aConversationId).execute();
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -91,7 +95,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, inboxId: aInboxId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -122,6 +126,11 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
       'POST /api/v1/mailboxes': { provider: 'imap', address: 'info@bravo.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'bravo-password' } },
       'POST /api/v1/mailboxes/{mailboxId}/pause': { paused: true },
+      'PUT /api/v1/mailboxes/{mailboxId}/team-inbox': { groups: ['bravo-sales'] },
+      'POST /api/v1/team-conversations/{conversationId}/assign': { assignee: 'rep@bravo.test' },
+      'POST /api/v1/team-conversations/{conversationId}/state': { action: 'close' },
+      'POST /api/v1/team-conversations/{conversationId}/notes': { body: 'B writes in A' },
+      'POST /api/v1/team-conversations/{conversationId}/presence': { activity: 'viewing' },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };

@@ -13,6 +13,7 @@ import * as m006 from './migrations/006_signature_states.js';
 import * as m007 from './migrations/007_job_runs.js';
 import * as m008 from './migrations/008_mail_sync.js';
 import * as m009 from './migrations/009_task_dedupe.js';
+import * as m014 from './migrations/014_team_inbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -85,6 +86,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_job_runs': m007,
   '008_mail_sync': m008,
   '009_task_dedupe': m009,
+  '014_team_inbox': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
