@@ -25,6 +25,7 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { teamInboxRoutes } from './routes/team-inbox.js';
+import { inboxPageRoutes } from './routes/inbox-page.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
@@ -110,6 +111,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   }
   await app.register(systemRoutes, { store, devSigner, publicUrl: config.publicUrl, isClosing: () => closing });
   await app.register(adminConsoleRoutes, { addinDir, config, devMode: Boolean(devSigner) });
+  await app.register(inboxPageRoutes, { addinDir });
   await app.register(
     async (api) => {
       await api.register(meRoutes, { db: store.db, renderer: renders.render });

@@ -70,7 +70,7 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
   const api = (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => app.inject({ method, url: `/api/v1${url}`, headers: bearer(key), ...(payload ? { payload } : {}) });
 
   /** A conversation with one stored message, as the sync leaves it before the hooks run. */
-  async function arrive(o: { subject: string; from: string; direction?: 'inbound' | 'outbound'; body?: string; at: string; conversationId?: string; dateHeader?: string; language?: string; verdict?: string; customerIds?: string[] }): Promise<string> {
+  async function arrive(o: { subject: string; from: string; direction?: 'inbound' | 'outbound'; body?: string; at: string; conversationId?: string; dateHeader?: string; language?: string; verdict?: 'none' | 'auto-reply'; customerIds?: string[] }): Promise<string> {
     const id = o.conversationId ?? newId();
     if (!o.conversationId) {
       await t.tdb.insert('conversations', { id, subject: o.subject, subject_key: o.subject.toLowerCase(), participants: JSON.stringify([o.from]), customer_ids: JSON.stringify(o.customerIds ?? []), customer_id: o.customerIds?.[0] ?? null, first_message_at: o.at, last_message_at: o.at, last_inbound_at: o.at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: o.at, updated_at: o.at });
