@@ -11,8 +11,14 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { configureTeamInbox, routeArrival, teamInboxArrival, touchPresence, type TeamArrival } from '../../src/server/services/team-inbox.js';
 import type { Principal } from '../../src/server/auth/principal.js';
 import { permissionsOfRole } from '../../src/core/access/permissions.js';
+import { runClockPass } from '../../src/server/jobs/team-inbox-clock.js';
+import { createConnector } from '../../src/server/services/connectors.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
+import { mailAdapterFactory } from '../../src/server/mail/adapters.js';
+import { runSyncPass } from '../../src/server/mail/sync.js';
+import { loadConfig } from '../../src/server/config.js';
 
 /**
  * The team inbox's store side, on SQLite and PostgreSQL: marking a mailbox as a team inbox, mail
@@ -76,7 +82,7 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
       await t.tdb.insert('conversations', { id, subject: o.subject, subject_key: o.subject.toLowerCase(), participants: JSON.stringify([o.from]), customer_ids: JSON.stringify(o.customerIds ?? []), customer_id: o.customerIds?.[0] ?? null, first_message_at: o.at, last_message_at: o.at, last_inbound_at: o.at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: o.at, updated_at: o.at });
     }
     const messageId = newId();
-    await t.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailboxId, conversation_id: id, provider_id: messageId, folder: o.direction === 'outbound' ? 'sent' : 'inbox', message_key: `${messageId}@mail.test`, from_address: o.from, to_addresses: '[]', cc_addresses: '[]', received_at: o.at, subject: o.subject, direction: o.direction ?? 'inbound', auto_verdict: o.verdict ?? 'none', language: o.language ?? null, excerpt: (o.body ?? '').slice(0, 200), created_at: o.at, date_header: o.dateHeader ?? null });
+    await t.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailboxId, conversation_id: id, provider_id: messageId, folder: o.direction === 'outbound' ? 'sent' : 'inbox', message_key: `${messageId}@mail.test`, from_address: o.from, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 100, attachments: '[]', received_at: o.at, subject: o.subject, direction: o.direction ?? 'inbound', auto_verdict: o.verdict ?? 'none', language: o.language ?? null, excerpt: (o.body ?? '').slice(0, 200), created_at: o.at, date_header: o.dateHeader ?? null });
     const arrival: TeamArrival = {
       tdb: t.tdb,
       mailboxId,
@@ -199,6 +205,29 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     expect((await api(key, 'POST', `/team-conversations/${anyId}/claim`)).statusCode).toBe(404);
   });
 
+  it('warns at 75 % and escalates on breach once per clock, even with two instances passing at once', async () => {
+    await createConnector(t.tdb, operator(t.tenantId), box, { kind: 'webhook', name: 'clock hook', settings: { url: 'https://hooks.team.example/clock' }, secrets: { signingSecret: 'clock-signing-secret-0123' }, events: ['team-inbox.warning', 'team-inbox.breached'] });
+    // Thursday 11 Dec 2025, 09:00 Shanghai: 18 business hours (75 %) end Friday 18:00, 24 end Monday 15 Dec 15:00.
+    const id = await arrive({ subject: 'Clock test', from: 'li@clock-buyer.cn', at: '2025-12-11T01:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ warn_at: '2025-12-12T10:00:00.000Z', due_at: '2025-12-15T07:00:00.000Z' });
+    const second = kind.name === 'postgres' ? openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema, poolSize: 2 }) : store;
+    const events = async () => (await t.tdb.selectFrom('outbox').select(['event_type', 'event']).where('event_type', 'like', 'team-inbox.%').execute()).filter((e) => (JSON.parse(e.event) as { conversation: { id: string } }).conversation.id === id).map((e) => e.event_type);
+    try {
+      const beforeWarning = new Date('2025-12-12T09:59:00.000Z');
+      await runClockPass(store.db, beforeWarning);
+      expect(await events()).toEqual([]);
+      const afterBreach = new Date('2025-12-15T07:00:00.000Z');
+      await Promise.all([runClockPass(store.db, afterBreach), runClockPass(second.db, afterBreach)]);
+      expect((await events()).sort()).toEqual(['team-inbox.breached', 'team-inbox.warning']);
+      await runClockPass(store.db, new Date('2025-12-16T00:00:00.000Z'));
+      expect((await events()).length).toBe(2);
+      const breach = (await t.tdb.selectFrom('outbox').select('event').where('event_type', '=', 'team-inbox.breached').execute()).map((e) => JSON.parse(e.event)).find((e) => e.conversation.id === id);
+      expect(breach).toMatchObject({ inbox: { address: 'info@team.test', managerEmail: t.admin.email }, conversation: { subject: 'Clock test', buyer: 'li@clock-buyer.cn', dueAt: '2025-12-15T07:00:00.000Z' } });
+    } finally {
+      if (second !== store) await second.close();
+    }
+  });
+
   // Two instances need a shared server database: PostgreSQL only (SQLite has one writer by design).
   if (kind.name === 'postgres') it('round robin is fair across two instances: no inquiry assigned twice, none skipped', async () => {
     const second = openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema, poolSize: 4 });
@@ -227,5 +256,41 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     } finally {
       await second.close();
     }
+  });
+});
+
+// The same flow through the real sync engine and a Dovecot role mailbox: the hook is wired into
+// STORED_MESSAGE_HOOKS and runs in the page's transaction.
+(imapAvailable() ? describe.each(storeKinds()) : describe.skip.each(storeKinds()))('team inbox through the Dovecot sync on $name', (kind) => {
+  let store: Store;
+  let t: SeededTenant;
+  const box = new SecretBox(randomBytes(32));
+  const createAdapter = mailAdapterFactory({ microsoftGraph: loadConfig({}).microsoftGraph, google: undefined });
+
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, `tid${kind.name}`);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('an inquiry to info@ is queued with its clock; the reply from Sent stops it and records the first response', async () => {
+    const address = sandboxAddress('teaminbox');
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address, settings: dovecotSettings(), secrets: { password: SANDBOX_PASSWORD } }, { backfillDays: 30 });
+    await configureTeamInbox(t.tdb, operator(t.tenantId), mb.id, { groups: [t.groupSlug], calendar: { country: null, timeZone: 'Europe/Berlin', start: '09:00', end: '18:00' } });
+    const asked = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000);
+    const inquiryId = `inq-${mb.id}@buyer.example`;
+    await deliver(address, [{ id: inquiryId, from: 'Hans Weber <hans@hamburg-import.de>', to: [address], subject: 'Inquiry: ceramic tiles', date: asked, body: 'Hello,\r\nplease send us your best price for two containers of ceramic tiles.\r\n' }]);
+    const sync = () => runSyncPass(store.db, store.dialect, { instanceId: 'ti', adapterFor: createAdapter, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffCapMs: 1000, mailboxId: mb.id, ignoreSchedule: true });
+    expect((await sync())[0]).toMatchObject({ stored: 1 });
+    const conv = await t.tdb.selectFrom('conversations').selectAll().where('subject', '=', 'Inquiry: ceramic tiles').executeTakeFirstOrThrow();
+    // No routing rules in this tenant's packs: it waits in the queue for someone to claim it.
+    expect(conv).toMatchObject({ team_inbox_id: expect.any(String), state: 'new', assignee_id: null, clock_started_at: asked.toISOString(), responded_at: null });
+    // The reply comes from the role address's Sent folder.
+    const replied = new Date(asked.getTime() + 3_600_000);
+    await deliver(address, [{ id: `re-${mb.id}@${address.split('@')[1]}`, from: address, to: ['hans@hamburg-import.de'], subject: 'Re: Inquiry: ceramic tiles', date: replied, inReplyTo: `<${inquiryId}>`, references: [`<${inquiryId}>`], body: 'Dear Hans,\r\nthank you, our offer follows today.\r\n' }], 'Sent');
+    await sync();
+    expect(await t.tdb.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirstOrThrow()).toMatchObject({ state: 'answered', responded_at: replied.toISOString(), first_response_at: replied.toISOString() });
   });
 });
