@@ -121,3 +121,32 @@ export const PresenceInput = Type.Object({ activity: Type.Enum(['viewing', 'repl
 export type PresenceInput = Type.Static<typeof PresenceInput>;
 export const StateAction = Type.Enum(['close', 'reopen', 'wait']);
 export type StateAction = Type.Static<typeof StateAction>;
+
+export const FiguresQuery = Type.Object(
+  {
+    since: Type.Optional(Type.String({ maxLength: 40 })),
+    until: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  closed,
+);
+export type FiguresQuery = Type.Static<typeof FiguresQuery>;
+
+/** The manager's view: first responses (business minutes) per rep in a period, and the queue now. */
+export const TeamFiguresView = Type.Object({
+  inboxId: Type.String(),
+  since: Type.String(),
+  until: Type.String(),
+  reps: Type.Array(
+    Type.Object({
+      rep: Person,
+      answered: Type.Integer(),
+      p50BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+      p90BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+      breaches: Type.Integer(),
+      openNow: Type.Integer(),
+    }),
+  ),
+  unassignedNow: Type.Integer(),
+  overdueNow: Type.Integer(),
+});
+export type TeamFiguresView = Type.Static<typeof TeamFiguresView>;

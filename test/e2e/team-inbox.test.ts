@@ -30,7 +30,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
   let browser: Browser;
   let base: string;
   let t: SeededTenant;
-  const tokens: Record<'linda' | 'omar', string> = { linda: '', omar: '' };
+  const tokens: Record<'linda' | 'omar' | 'admin', string> = { linda: '', omar: '', admin: '' };
   const conversations: string[] = [];
 
   beforeAll(async () => {
@@ -42,6 +42,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
       const u = await addUser(t.tdb, op, { email: `${name}@tie2e.test`, name: name === 'linda' ? 'Linda Chen' : 'Omar Haddad', groups: [t.groupSlug] });
       tokens[name] = await signer.sign({ tenantId: t.tenantId, userId: u.id, email: u.email });
     }
+    tokens.admin = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
     const box = new SecretBox(randomBytes(32));
     const mailboxId = (await addMailbox(t.tdb, op, box, { provider: 'imap', address: 'info@tie2e.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 })).id;
     await configureTeamInbox(t.tdb, op, mailboxId, { groups: [t.groupSlug], calendar: { country: 'CN', timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } });
@@ -128,5 +129,22 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     expect([...linda.errors, ...omar.errors]).toEqual([]);
     await linda.page.close();
     await omar.page.close();
+  });
+
+  it('the manager sees the team inbox and its figures in the console', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/admin#token=${encodeURIComponent(tokens.admin)}`);
+    await page.getByRole('tab', { name: 'Mailboxes' }).click();
+    const row = page.getByTestId('team-inbox-list').locator('tr', { hasText: 'info@tie2e.test' });
+    await expect(row.innerText()).resolves.toMatch(/tie2e-sales\s+—\s+24 business hours\s+CN · Asia\/Shanghai · 09:00–18:00/);
+    await page.getByRole('button', { name: 'Figures of info@tie2e.test' }).click();
+    const figures = page.getByTestId('team-figures');
+    // After the first test: Linda holds the Hamburg inquiry, the Chinese one waits; both are overdue.
+    await figures.getByText('Now: 1 unassigned, 2 overdue.').waitFor();
+    await expect(figures.locator('tr', { hasText: 'Linda Chen' }).innerText()).resolves.toMatch(/Linda Chen\s+0\s+—\s+—\s+0\s+1/);
+    await screenshot(page, 'admin-team-inbox-en');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

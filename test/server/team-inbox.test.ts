@@ -192,6 +192,19 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     expect(await row(next)).toMatchObject({ assignee_id: reps.omar.id, tags: '["high-intent"]' });
   });
 
+  it('gives the manager first-response figures per rep in business minutes; reps may not see them', async () => {
+    const figures = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=2025-12-01&until=2025-12-31`);
+    expect(figures.statusCode).toBe(200);
+    // Omar answered "Samples" Monday 09:00 → 11:00 in Shanghai: 120 business minutes, within the target.
+    expect(figures.json().reps.find((r: { rep: { email: string } }) => r.rep.email === reps.omar.email)).toEqual({ rep: { id: reps.omar.id, name: 'Omar', email: reps.omar.email }, answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0, openNow: expect.any(Number) });
+    expect(figures.json().reps.find((r: { rep: { email: string } }) => r.rep.email === reps.linda.email)).toMatchObject({ answered: 0, p50BusinessMinutes: null });
+    expect(figures.json().overdueNow).toBeGreaterThan(0);
+    expect((await api(reps.linda.key, 'GET', `/team-inboxes/${inboxId}/figures`)).statusCode).toBe(404);
+    const bad = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=last-week`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('since');
+  });
+
   it('lists overdue conversations by the clock; a rep outside the inbox sees none of it', async () => {
     const overdue = await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=overdue`);
     // Everything above started before today with nobody answering except "Samples".

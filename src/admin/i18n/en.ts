@@ -224,6 +224,17 @@ export const en = {
   'teamInbox.saved': '{address} is a team inbox.',
   'teamInbox.edit': 'Edit',
   'teamInbox.editOf': 'Edit the team inbox {address}',
+  'teamInbox.figures': 'Figures',
+  'teamInbox.figuresOf': 'Figures of {address}',
+  'teamInbox.figuresTitle': 'First responses at {address}, {since} to {until} (business hours)',
+  'teamInbox.queueNow': 'Now: {unassigned} unassigned, {overdue} overdue.',
+  'teamInbox.rep': 'Rep',
+  'teamInbox.answered': 'Answered first',
+  'teamInbox.p50': 'Median (p50)',
+  'teamInbox.p90': 'p90',
+  'teamInbox.breaches': 'After the target',
+  'teamInbox.openNow': 'Open now',
+  'teamInbox.hm': '{h} h {m} min',
 } as const;
 
 export type MessageKey = keyof typeof en;

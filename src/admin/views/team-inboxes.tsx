@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Field, Input, Select, Subtitle1 } from '@fluentui/react-components';
-import type { TeamInboxView } from '../../contract/team-inbox.js';
+import type { TeamFiguresView, TeamInboxView } from '../../contract/team-inbox.js';
 import type { GroupView, MailboxView, UserView } from '../api.js';
 import { useConsole, useLoad } from '../context.js';
 import { ErrorBar, Notice, run, useStyles } from '../components.js';
@@ -27,6 +27,12 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<string>();
+  const [figures, setFigures] = useState<{ address: string; view: TeamFiguresView }>();
+  const showFigures = (inbox: TeamInboxView) =>
+    void run(setBusy, setError, async () => {
+      setFigures({ address: inbox.address, view: await api.get<TeamFiguresView>(`/team-inboxes/${encodeURIComponent(inbox.id)}/figures`) });
+    });
+  const hours = (minutes: number | null) => (minutes === null ? '—' : t('teamInbox.hm', { h: Math.floor(minutes / 60), m: minutes % 60 }));
 
   const edit = (inbox: TeamInboxView) => {
     setMailboxId(inbox.mailboxId);
@@ -72,11 +78,46 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
               <td>{i.manager ? `${i.manager.name} <${i.manager.email}>` : '—'}</td>
               <td>{t('teamInbox.hours', { n: i.targetBusinessHours })}</td>
               <td>{`${i.calendar.country ?? '—'} · ${i.calendar.timeZone} · ${i.calendar.start}–${i.calendar.end}`}</td>
-              <td><Button size="small" onClick={() => edit(i)} aria-label={t('teamInbox.editOf', { address: i.address })}>{t('teamInbox.edit')}</Button></td>
+              <td>
+                <div className={styles.row}>
+                  <Button size="small" onClick={() => edit(i)} aria-label={t('teamInbox.editOf', { address: i.address })}>{t('teamInbox.edit')}</Button>
+                  <Button size="small" disabled={busy} onClick={() => showFigures(i)} aria-label={t('teamInbox.figuresOf', { address: i.address })}>{t('teamInbox.figures')}</Button>
+                </div>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {figures && (
+        <div data-testid="team-figures">
+          <strong>{t('teamInbox.figuresTitle', { address: figures.address, since: figures.view.since.slice(0, 10), until: figures.view.until.slice(0, 10) })}</strong>
+          <div>{t('teamInbox.queueNow', { unassigned: figures.view.unassignedNow, overdue: figures.view.overdueNow })}</div>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th>{t('teamInbox.rep')}</th>
+                <th>{t('teamInbox.answered')}</th>
+                <th>{t('teamInbox.p50')}</th>
+                <th>{t('teamInbox.p90')}</th>
+                <th>{t('teamInbox.breaches')}</th>
+                <th>{t('teamInbox.openNow')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.view.reps.map((r) => (
+                <tr key={r.rep.id}>
+                  <td>{r.rep.name}</td>
+                  <td>{r.answered}</td>
+                  <td>{hours(r.p50BusinessMinutes)}</td>
+                  <td>{hours(r.p90BusinessMinutes)}</td>
+                  <td>{r.breaches}</td>
+                  <td>{r.openNow}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <div className={styles.row}>
         <Field label={t('teamInbox.mailbox')}>
           <Select value={mailboxId} onChange={(_e, d) => setMailboxId(d.value)} data-testid="team-inbox-mailbox">

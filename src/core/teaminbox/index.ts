@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './rules.js';
 export * from './rules-schema.js';
 export * from './mentions.js';
+export * from './figures.js';

@@ -5,8 +5,8 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { closed, errorResponses } from '../../contract/common.js';
-import { AssignInput, NoteInput, PresenceInput, PresenceView, StateAction, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamListQuery, TeamNoteView } from '../../contract/team-inbox.js';
-import { addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence } from '../services/team-inbox.js';
+import { AssignInput, FiguresQuery, TeamFiguresView, NoteInput, PresenceInput, PresenceView, StateAction, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamListQuery, TeamNoteView } from '../../contract/team-inbox.js';
+import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence } from '../services/team-inbox.js';
 
 const MailboxParams = Type.Object({ mailboxId: Type.String({ maxLength: 64 }) });
 const InboxParams = Type.Object({ inboxId: Type.String({ maxLength: 64 }) });
@@ -33,6 +33,11 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     const { principal, tdb } = caller(request, db);
     await removeTeamInbox(tdb, principal, request.params.inboxId);
     return sendNoBody(reply, 204);
+  });
+
+  app.get('/team-inboxes/:inboxId/figures', { config: { access: 'crm:read' }, schema: { tags, summary: 'For the manager: first-response p50/p90 per rep in business minutes, breaches, load and the queue now (default the last 28 days)', params: InboxParams, querystring: FiguresQuery, response: { 200: TeamFiguresView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return teamFigures(tdb, principal, request.params.inboxId, request.query, now());
   });
 
   app.get('/team-conversations', { config: { access: 'crm:read' }, schema: { tags, summary: 'A list of the queue: unassigned, mine, overdue, waiting, open (default), closed', querystring: TeamListQuery, response: { 200: Type.Object({ conversations: Type.Array(TeamConversationSummary) }), ...errorResponses } } }, async (request) => {

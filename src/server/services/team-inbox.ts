@@ -1,8 +1,8 @@
 import { businessCalendar, ClientTimeError, inferTimeZone, type BusinessCalendar } from '../../core/clienttime/index.js';
 import { formatLocalIso } from '../../core/clienttime/zones.js';
-import { deadlines, DEFAULT_TARGET_BUSINESS_HOURS, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
+import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
 import type { PackDocument } from '../../core/pack/schema.js';
-import type { ClockView, PresenceView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
+import type { ClockView, PresenceView, TeamFiguresView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
 import type { Actor, Principal } from '../auth/principal.js';
 import type { Selectable } from 'kysely';
 import type { ConversationRow as ConversationTable, TeamInboxRow, UserRow } from '../db/tables.js';
@@ -345,6 +345,55 @@ export async function touchPresence(tdb: TenantDb, principal: Principal, convers
   await workable(tdb, principal, conversationId);
   await tdb.upsert('team_presence', { conversation_id: conversationId, user_id: principal.userId, activity, seen_at: now.toISOString() }, ['conversation_id', 'user_id'], { activity, seen_at: now.toISOString() });
   return presenceOf(tdb, conversationId, principal.userId, now);
+}
+
+/**
+ * The manager's figures for a period (default the last 28 days): per rep, the conversations whose
+ * clock started in the period and that they answered first, with p50/p90 of the business minutes
+ * to that answer and how many came after the target; the queue as it stands now. Manager or admin.
+ */
+export async function teamFigures(tdb: TenantDb, principal: Principal, inboxId: string, period: { since?: string | undefined; until?: string | undefined }, now = new Date()): Promise<TeamFiguresView> {
+  const inbox = await inboxRow(tdb, inboxId);
+  if (principal.role !== 'admin' && inbox.manager_id !== principal.userId) throw notFound('team inbox');
+  const instantOf = (value: string | undefined, fallback: Date, path: string): string => {
+    if (value === undefined) return fallback.toISOString();
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw badRequest(`${path}: a date or ISO-8601 instant such as 2026-11-01`, [{ path, message: 'not a date' }]);
+    return new Date(ms).toISOString();
+  };
+  const until = instantOf(period.until, now, 'until');
+  const since = instantOf(period.since, new Date(Date.parse(until) - 28 * 86_400_000), 'since');
+  const calendar = calendarOf(inbox);
+  const answered = await tdb
+    .selectFrom('conversations')
+    .select(['first_responder_id', 'clock_started_at', 'responded_at', 'due_at'])
+    .where('team_inbox_id', '=', inboxId)
+    .where('clock_started_at', '>=', since)
+    .where('clock_started_at', '<', until)
+    .where('responded_at', 'is not', null)
+    .where('first_responder_id', 'is not', null)
+    .execute();
+  const open = await tdb.selectFrom('conversations').select(['assignee_id', 'state', 'due_at', 'responded_at']).where('team_inbox_id', '=', inboxId).where('state', '!=', 'closed').execute();
+  const byRep = new Map<string, Array<{ businessMinutes: number; breached: boolean }>>();
+  for (const a of answered) {
+    const list = byRep.get(a.first_responder_id!) ?? [];
+    list.push({ businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at!), new Date(a.responded_at!)), breached: a.due_at !== null && a.responded_at! > a.due_at });
+    byRep.set(a.first_responder_id!, list);
+  }
+  const members = await membersOf(tdb, inbox);
+  const users = await usersById(tdb, [...members.map((m) => m.id), ...byRep.keys()]);
+  const repIds = [...new Set([...members.map((m) => m.id), ...byRep.keys()])].filter((id) => users.has(id));
+  const nowIso = now.toISOString();
+  return {
+    inboxId,
+    since,
+    until,
+    reps: repIds
+      .map((id) => ({ rep: person(users.get(id))!, ...repFigures(byRep.get(id) ?? []), openNow: open.filter((o) => o.assignee_id === id).length }))
+      .sort((a, b) => a.rep.email.localeCompare(b.rep.email)),
+    unassignedNow: open.filter((o) => o.assignee_id === null && o.state === 'new').length,
+    overdueNow: open.filter((o) => o.responded_at === null && o.due_at !== null && o.due_at <= nowIso && (o.state === 'new' || o.state === 'assigned')).length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { businessCalendar } from '../../../src/core/clienttime/index.js';
-import { addBusinessMinutes, businessMinutesBetween, deadlines, readClock, transition, mentionsIn, type TeamEvent, type TeamState } from '../../../src/core/teaminbox/index.js';
+import { addBusinessMinutes, businessMinutesBetween, deadlines, percentile, readClock, repFigures, transition, mentionsIn, type TeamEvent, type TeamState } from '../../../src/core/teaminbox/index.js';
 
 describe('team-inbox states', () => {
   const go = (state: TeamState, assigneeId: string | null, event: TeamEvent) => transition({ state, assigneeId }, event);
@@ -69,5 +69,17 @@ describe('@mentions', () => {
     expect(mentionsIn('@omar could you', people)).toEqual([]);
     expect(mentionsIn('write to buyer@linda.example, @nobody', people)).toEqual([]);
     expect(mentionsIn('请 @linda 跟进', people)).toEqual(['u1']);
+  });
+});
+
+describe('manager figures', () => {
+  it('percentiles by nearest rank, worked by hand', () => {
+    // 10 answers: p50 is the 5th smallest, p90 the 9th.
+    const minutes = [600, 30, 90, 120, 45, 300, 60, 240, 1500, 15];
+    expect(percentile(minutes, 50)).toBe(90);
+    expect(percentile(minutes, 90)).toBe(600);
+    expect(percentile([42], 90)).toBe(42);
+    expect(percentile([], 50)).toBeNull();
+    expect(repFigures([{ businessMinutes: 30, breached: false }, { businessMinutes: 1500, breached: true }, { businessMinutes: 60, breached: false }])).toEqual({ answered: 3, p50BusinessMinutes: 60, p90BusinessMinutes: 1500, breaches: 1 });
   });
 });
