@@ -76,7 +76,7 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
   const api = (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => app.inject({ method, url: `/api/v1${url}`, headers: bearer(key), ...(payload ? { payload } : {}) });
 
   /** A conversation with one stored message, as the sync leaves it before the hooks run. */
-  async function arrive(o: { subject: string; from: string; direction?: 'inbound' | 'outbound'; body?: string; at: string; conversationId?: string; dateHeader?: string; language?: string; verdict?: 'none' | 'auto-reply'; customerIds?: string[] }): Promise<string> {
+  async function arrive(o: { subject: string; from: string; direction?: 'inbound' | 'outbound'; body?: string; at: string; conversationId?: string; dateHeader?: string; language?: string; verdict?: 'none' | 'auto-reply'; customerIds?: string[]; live?: boolean; now?: string }): Promise<string> {
     const id = o.conversationId ?? newId();
     if (!o.conversationId) {
       await t.tdb.insert('conversations', { id, subject: o.subject, subject_key: o.subject.toLowerCase(), participants: JSON.stringify([o.from]), customer_ids: JSON.stringify(o.customerIds ?? []), customer_id: o.customerIds?.[0] ?? null, first_message_at: o.at, last_message_at: o.at, last_inbound_at: o.at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: o.at, updated_at: o.at });
@@ -90,8 +90,8 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
       message: { direction: o.direction ?? 'inbound', auto_verdict: o.verdict ?? 'none', received_at: o.at, from_address: o.from, subject: o.subject, language: o.language ?? null, attachments: '[]', date_header: o.dateHeader ?? null },
       body: o.body ?? '',
       customerIds: o.customerIds ?? [],
-      live: true,
-      at: new Date(o.at),
+      live: o.live ?? true,
+      at: new Date(o.now ?? o.at),
     };
     await t.tdb.transaction((tdb) => teamInboxArrival({ ...arrival, tdb }));
     return id;
@@ -239,6 +239,13 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     } finally {
       if (second !== store) await second.close();
     }
+  });
+
+  it('backfilled mail is queued with its clock but raises no warning or escalation for deadlines already past', async () => {
+    const id = await arrive({ subject: 'Old inquiry from the backfill', from: 'old@backfill-buyer.cn', at: '2025-11-03T01:00:00.000Z', live: false, now: '2025-12-01T00:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ state: expect.stringMatching(/^(new|assigned)$/), warned_at: '2025-12-01T00:00:00.000Z', breached_at: '2025-12-01T00:00:00.000Z' });
+    await runClockPass(store.db, new Date('2025-12-01T00:05:00.000Z'));
+    expect(await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).where('action', 'like', 'team-inbox.%').execute()).toEqual([]);
   });
 
   // Two instances need a shared server database: PostgreSQL only (SQLite has one writer by design).

@@ -510,7 +510,11 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
     if (!next.ok) return;
     // A clock runs from the first unanswered buyer mail; a second mail before our answer does not restart it.
     const clockRunning = !entering && conv.clock_started_at !== null && conv.responded_at === null && conv.state !== 'closed';
-    const clock = clockRunning ? {} : { clock_started_at: message.received_at, ...toDeadlines(deadlines(calendarOf(inbox), new Date(message.received_at), inbox.target_hours)), responded_at: null, warned_at: null, breached_at: null };
+    const due = deadlines(calendarOf(inbox), new Date(message.received_at), inbox.target_hours);
+    // Backfilled mail (last month's, read when the mailbox is connected) is queued with its clock,
+    // but a warning or breach already past is marked as told: no burst of escalations for old mail.
+    const told = (deadline: string) => (!arrival.live && deadline <= iso ? iso : null);
+    const clock = clockRunning ? {} : { clock_started_at: message.received_at, ...toDeadlines(due), responded_at: null, warned_at: told(due.warnAt), breached_at: told(due.dueAt) };
     await tdb
       .updateTable('conversations', { team_inbox_id: inbox.id, state: next.status.state, ...clock, ...(next.reopened ? { closed_at: null } : {}), updated_at: iso })
       .where('id', '=', conv.id)
