@@ -13,6 +13,7 @@ const pages = [
   // Dev harness only: the real task pane beside a simulated Outlook item. Never in a manifest.
   { name: 'playground', entry: './src/outlook/playground/index.tsx', template: './src/outlook/playground/playground.html' },
   { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
+  { name: 'inbox', entry: './src/inbox/index.tsx', template: './src/inbox/inbox.html' },
   // Outlook's dialog sign-in (MSAL redirect) for clients without nested app authentication.
   { name: 'signin', entry: './src/outlook/auth/signin-page.ts', template: './src/outlook/auth/signin.html' },
 ];

@@ -28,6 +28,8 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { followUpRoutes } from './routes/followups.js';
+import { teamInboxRoutes } from './routes/team-inbox.js';
+import { inboxPageRoutes } from './routes/inbox-page.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { companyRoutes } from './routes/company.js';
 import { paymentRoutes } from './routes/payments.js';
@@ -122,6 +124,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   }
   await app.register(systemRoutes, { store, devSigner, publicUrl: config.publicUrl, isClosing: () => closing });
   await app.register(adminConsoleRoutes, { addinDir, config, devMode: Boolean(devSigner) });
+  await app.register(inboxPageRoutes, { addinDir });
   await app.register(
     async (api) => {
       await api.register(meRoutes, { db: store.db, renderer: renders.render });
@@ -132,6 +135,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(followUpRoutes, { db: store.db });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
+      await api.register(teamInboxRoutes, { db: store.db });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
       await api.register(companyRoutes, { db: store.db });

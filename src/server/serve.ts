@@ -10,6 +10,7 @@ import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { startSendWorker } from './jobs/send-worker.js';
 import { startMailSync } from './jobs/mail-sync.js';
 import { startDigestPass, startFollowUpPass } from './jobs/followups.js';
+import { startTeamInboxClock } from './jobs/team-inbox-clock.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
@@ -72,6 +73,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, config.instanceId, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
   app.addHook('preClose', async () => {
     await stopDriftCheck();
+  });
+
+  // Team inbox: warnings at 75 % of the first-response target and escalations on breach, once per clock.
+  const stopTeamClock = startTeamInboxClock(store.db, config.instanceId, (err) => app.log.error({ err }, 'team inbox clock pass failed'));
+  app.addHook('preClose', async () => {
+    await stopTeamClock();
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

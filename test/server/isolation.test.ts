@@ -28,6 +28,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
   let aDeliveryId: string;
   let aSendId: string;
   let aMailboxId: string;
+  let aInboxId: string;
   let aConversationId: string;
   let aDocumentId: string;
   let aFollowUpId: string;
@@ -87,6 +88,9 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
     await a.tdb.insert('documents', { id: aDocumentId, kind: 'proforma', number: 'PI-2026-0001', year: 2026, sequence: 1, language: 'en', layout_version: 1, pack: null, pack_version: null, template_id: null, data: '{}', total_minor: '0', currency: 'USD', sha256: null, byte_size: null, created_by: a.rep.id, created_at: at });
     const { createFollowUp } = await import('../../src/server/services/followups.js');
     aFollowUpId = (await createFollowUp(a.tdb, aRep, { rule: { kind: 'business-days', days: 3 }, subject: 'Alpha secret quotation', to: ['boss@buyer-of-alpha.de'], messageId: '<alpha-quote@alpha.test>' })).followUp.id;
+    const { configureTeamInbox } = await import('../../src/server/services/team-inbox.js');
+    aInboxId = (await configureTeamInbox(a.tdb, operator(a.tenantId), aMailboxId, { groups: [a.groupSlug] })).id;
+    await a.tdb.updateTable('conversations', { team_inbox_id: aInboxId, state: 'new' }).where('id', '=', aConversationId).execute();
     app = await testApp(store, {}, { secretBox: box });
     await app.ready();
   });
@@ -98,7 +102,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
 
   /** Path parameters → tenant A's resources. A new parameter name must be added here, or the walk fails. */
   const paramValue = (name: string): string => {
-    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, documentId: aDocumentId, followUpId: aFollowUpId };
+    const values: Record<string, string> = { userId: a.rep.id, groupId: a.groupId, keyId: aKeyId, pack: a.packSlug, customerId: a.customerId, audience: a.groupSlug, templateId: 'alpha-personal', taskId: aTaskId, connectorId: aConnectorId, deliveryId: aDeliveryId, sendId: aSendId, mailboxId: aMailboxId, conversationId: aConversationId, documentId: aDocumentId, followUpId: aFollowUpId, inboxId: aInboxId };
     const v = values[name];
     if (!v) throw new Error(`isolation walk: no tenant-A value for path parameter "${name}"; add one`);
     return v;
@@ -132,6 +136,11 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       // B asking for a reminder on the same Message-ID is B's own reminder, never A's.
       'POST /api/v1/me/followups': { rule: { kind: 'business-days', days: 3 }, subject: 'B copy', to: ['boss@buyer-of-alpha.de'], messageId: '<alpha-quote@alpha.test>' },
       'POST /api/v1/me/followups/{followUpId}/snooze': { until: '2030-01-01T00:00:00Z' },
+      'PUT /api/v1/mailboxes/{mailboxId}/team-inbox': { groups: ['bravo-sales'] },
+      'POST /api/v1/team-conversations/{conversationId}/assign': { assignee: 'rep@bravo.test' },
+      'POST /api/v1/team-conversations/{conversationId}/state': { action: 'close' },
+      'POST /api/v1/team-conversations/{conversationId}/notes': { body: 'B writes in A' },
+      'POST /api/v1/team-conversations/{conversationId}/presence': { activity: 'viewing' },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };

@@ -5,6 +5,7 @@ import type { UserList } from '../../contract/people.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
 import type { MessageKey } from '../i18n/index.js';
+import { TeamInboxes } from './team-inboxes.js';
 
 // The store's preset names (src/server/mail/imap-presets.ts); the console only names them.
 const PRESETS = ['tencent', 'alibaba', 'netease', 'zoho', 'outlook', 'custom'] as const;
@@ -104,6 +105,7 @@ export default function MailboxesView(): ReactNode {
         <ErrorBar error={error} />
         {notice && <Notice intent={notice.intent}>{notice.text}</Notice>}
       </section>
+      {mailboxes.data && mailboxes.data.mailboxes.length > 0 && <TeamInboxes mailboxes={mailboxes.data.mailboxes} />}
       <Connect onConnected={mailboxes.reload} />
     </div>
   );

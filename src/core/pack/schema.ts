@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { RoutingSchema } from '../teaminbox/rules-schema.js';
 
 /**
  * The structure of a pack document: what an admin writes in YAML or JSON. Only structure lives
@@ -157,6 +158,8 @@ export const PackSchema = Type.Object(
     signatures: Type.Optional(Type.Array(SignatureSchema)),
     policies: Type.Optional(PoliciesSchema),
     company: Type.Optional(CompanySchema),
+    /** Team-inbox routing rules (docs/team-inbox.md). */
+    routing: Type.Optional(RoutingSchema),
   },
   closed,
 );

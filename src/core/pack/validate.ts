@@ -3,6 +3,7 @@ import { didYouMean } from '../text/suggest.js';
 import { PackSchema, type PackDocument } from './schema.js';
 import { checkSignature } from '../signature/index.js';
 import { checkTemplate } from '../template/index.js';
+import { routingIssues } from '../teaminbox/rules.js';
 
 /** One problem found in a pack, addressed by a path an admin can read: `templates[2].variants.es`. */
 export interface PackIssue {
@@ -179,7 +180,8 @@ function semanticIssues(pack: PackDocument): PackIssue[] {
   if (hours && hours.start >= hours.end) {
     error(['policies', 'clientHours'], `start ${hours.start} must be before end ${hours.end}`);
   }
-  if (!pack.templates?.length && !pack.signatures?.length) warn([], 'the pack has neither templates nor signatures');
+  if (pack.routing) for (const issue of routingIssues(pack.routing)) error(issue.path, issue.message);
+  if (!pack.templates?.length && !pack.signatures?.length && !pack.routing) warn([], 'the pack has neither templates nor signatures');
   return issues;
 }
 

@@ -122,13 +122,24 @@ export interface PaymentSuspiciousEvent {
   findings: { code: string; severity: 'alert' | 'notice'; params: Record<string, string> }[];
 }
 
+/** The team inbox's response clock (docs/team-inbox.md): 75 % of the target passed, or the target missed. Once per clock. */
+export interface TeamInboxEvent {
+  type: 'team-inbox.warning' | 'team-inbox.breached';
+  /** `<type>:<conversation id>:<clock start>` */
+  id: string;
+  occurredAt: string;
+  inbox: { id: string; address: string; managerEmail: string | null };
+  conversation: { id: string; subject: string; buyer: string | null; assigneeEmail: string | null; clockStartedAt: string; dueAt: string };
+}
+
 /** Everything the outbox carries. */
-export type OutboxEvent = CrmEvent | SendEvent | ConversationEvent | PaymentSuspiciousEvent;
+export type OutboxEvent = CrmEvent | SendEvent | ConversationEvent | PaymentSuspiciousEvent | TeamInboxEvent;
 
 export const CRM_EVENT_TYPES = ['email.logged', 'task.created'] as const;
 export const SEND_EVENT_TYPES = ['send.scheduled', 'send.sent', 'send.failed'] as const;
 export const CONVERSATION_EVENT_TYPES = ['conversation.started', 'conversation.message'] as const;
 export const PAYMENT_EVENT_TYPES = ['payment.suspicious'] as const;
+export const TEAM_INBOX_EVENT_TYPES = ['team-inbox.warning', 'team-inbox.breached'] as const;
 
 export type DeliveryResult =
   | { ok: true; externalId?: string }

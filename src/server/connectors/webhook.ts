@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { classifyHttpFailure, CONVERSATION_EVENT_TYPES, CRM_EVENT_TYPES, isLoopbackHost, PAYMENT_EVENT_TYPES, SEND_EVENT_TYPES, type ConnectorAdapter } from './types.js';
+import { classifyHttpFailure, CONVERSATION_EVENT_TYPES, CRM_EVENT_TYPES, isLoopbackHost, PAYMENT_EVENT_TYPES, SEND_EVENT_TYPES, TEAM_INBOX_EVENT_TYPES, type ConnectorAdapter } from './types.js';
 
 /**
  * POSTs each event as JSON to the subscriber's URL, signed so they can trust it:
@@ -21,7 +21,7 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 export const webhookAdapter: ConnectorAdapter<WebhookSettings> = {
   kind: 'webhook',
   // Subscribers get every event, the scheduled-send and conversation ones included (docs/crm.md, docs/mailboxes.md list the bodies).
-  accepts: [...CRM_EVENT_TYPES, ...SEND_EVENT_TYPES, ...CONVERSATION_EVENT_TYPES, ...PAYMENT_EVENT_TYPES],
+  accepts: [...CRM_EVENT_TYPES, ...SEND_EVENT_TYPES, ...CONVERSATION_EVENT_TYPES, ...PAYMENT_EVENT_TYPES, ...TEAM_INBOX_EVENT_TYPES],
   validate(settings, secrets) {
     const url = (settings as { url?: unknown } | null)?.url;
     if (typeof url !== 'string') throw new Error('settings.url: is required');

@@ -17,6 +17,7 @@ import * as m010 from './migrations/010_mailbox_caught_up.js';
 import * as m011 from './migrations/011_payment_guard.js';
 import * as m012 from './migrations/012_documents.js';
 import * as m013 from './migrations/013_followups.js';
+import * as m014 from './migrations/014_team_inbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -93,6 +94,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_payment_guard': m011,
   '012_documents': m012,
   '013_followups': m013,
+  '014_team_inbox': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -100,6 +100,8 @@ export interface CustomerRow {
   languages: string;
   business_hours: string | null;
   closed_days: string;
+  /** The rep who looks after this company (team inbox: their buyers go to them). */
+  owner_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -367,6 +369,20 @@ export interface ConversationRow {
   state: string;
   assignee_id: string | null;
   first_response_at: string | null;
+  /** Team inbox (migration 014): the inbox the conversation is queued in, null for others. */
+  team_inbox_id: string | null;
+  /** JSON list of tags (routing rules, reps). */
+  tags: Generated<string>;
+  /** The response clock: started when the buyer wrote and nobody had answered; stopped at our reply. */
+  clock_started_at: string | null;
+  warn_at: string | null;
+  due_at: string | null;
+  responded_at: string | null;
+  warned_at: string | null;
+  breached_at: string | null;
+  first_responder_id: string | null;
+  assigned_at: string | null;
+  closed_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -541,4 +557,43 @@ export interface Database {
   documents: DocumentRow;
   followups: FollowUpRow;
   followup_digests: FollowUpDigestRow;
+  team_inboxes: TeamInboxRow;
+  team_notes: TeamNoteRow;
+  team_presence: TeamPresenceRow;
+}
+
+/** A connected mailbox run as a team inbox (docs/team-inbox.md). */
+export interface TeamInboxRow {
+  id: string;
+  tenant_id: string;
+  mailbox_id: string;
+  name: string;
+  /** JSON list of group ids whose members work the inbox. */
+  group_ids: string;
+  manager_id: string | null;
+  target_hours: number;
+  /** JSON {country, timeZone, start, end} */
+  calendar: string;
+  turn: number;
+  created_at: string;
+  updated_at: string;
+}
+/** An internal note on a conversation: never sent to the buyer. */
+export interface TeamNoteRow {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  author_id: string | null;
+  author_label: string;
+  body: string;
+  /** JSON list of user ids */
+  mentions: string;
+  created_at: string;
+}
+export interface TeamPresenceRow {
+  tenant_id: string;
+  conversation_id: string;
+  user_id: string;
+  activity: 'viewing' | 'replying';
+  seen_at: string;
 }

@@ -3,6 +3,7 @@ import type { TenantDb } from '../db/tenant-db.js';
 import type { FetchedMessage } from './types.js';
 import { paymentGuardHook } from '../services/payment-guard.js';
 import { followUpHook } from '../services/followups.js';
+import { teamInboxArrival } from '../services/team-inbox.js';
 
 /**
  * What a feature sees of a message the sync has just stored. Features that react to mail as it
@@ -28,4 +29,18 @@ export interface StoredMessage {
 export type StoredMessageHook = (stored: StoredMessage) => Promise<void>;
 
 /** The hooks the store runs, in this order. Tests pass their own list through SyncOptions.afterStore. */
-export const STORED_MESSAGE_HOOKS: readonly StoredMessageHook[] = [paymentGuardHook, followUpHook];
+export const STORED_MESSAGE_HOOKS: readonly StoredMessageHook[] = [teamInboxHook, paymentGuardHook, followUpHook];
+
+/** The team inbox: queue, route, reopen, start and stop the response clock (services/team-inbox.ts). */
+export async function teamInboxHook(stored: StoredMessage): Promise<void> {
+  await teamInboxArrival({
+    tdb: stored.tdb,
+    mailboxId: stored.mailbox.id,
+    conversationId: stored.conversation.id,
+    message: stored.message,
+    body: stored.fetched.textBody ?? '',
+    customerIds: stored.conversation.customerIds,
+    live: stored.live,
+    at: stored.at,
+  });
+}

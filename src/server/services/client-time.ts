@@ -36,7 +36,7 @@ async function policyHours(tdb: TenantDb, userId: string | null): Promise<{ star
  * The zone evidence for a recipient: what the rep says now beats the contact's record, which
  * beats the company's.
  */
-function evidenceOf(email: string, contact: ContactRow | undefined, customer: CustomerRow | undefined, said: Partial<ClientTimeQuery> = {}): ZoneEvidence {
+export function evidenceOf(email: string, contact: ContactRow | undefined, customer: CustomerRow | undefined, said: Partial<ClientTimeQuery> = {}): ZoneEvidence {
   const stored = said.timeZone ?? contact?.time_zone ?? customer?.time_zone ?? null;
   return {
     email,

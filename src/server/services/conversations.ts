@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { ConversationRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
@@ -25,7 +26,7 @@ export interface ConversationFilters {
   limit?: number | undefined;
 }
 
-function view(row: ConversationRow, mailboxIds: string[]): ConversationView {
+function view(row: Selectable<ConversationRow>, mailboxIds: string[]): ConversationView {
   return {
     id: row.id,
     subject: row.subject,

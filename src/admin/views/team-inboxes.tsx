@@ -1,0 +1,166 @@
+import { useState, type ReactNode } from 'react';
+import { Button, Field, Input, Select, Subtitle1 } from '@fluentui/react-components';
+import type { TeamFiguresView, TeamInboxView } from '../../contract/team-inbox.js';
+import type { GroupView, UserView } from '../../contract/people.js';
+import type { MailboxView } from '../../contract/mailboxes.js';
+import { useConsole, useLoad } from '../context.js';
+import { ErrorBar, Notice, run, useStyles } from '../components.js';
+
+/**
+ * Team inboxes (docs/team-inbox.md): run a connected mailbox (info@, sales@) as a team inbox —
+ * which groups work it, who manages it, the first-response target in business hours and the
+ * company calendar it counts in. Reps then work it at /inbox with their own sign-in.
+ */
+export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactNode {
+  const { api, t } = useConsole();
+  const styles = useStyles();
+  const inboxes = useLoad(() => api.get<{ inboxes: TeamInboxView[] }>('/team-inboxes'), []);
+  const groups = useLoad(() => api.get<{ groups: GroupView[] }>('/groups'), []);
+  const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
+  const [mailboxId, setMailboxId] = useState('');
+  const [group, setGroup] = useState('');
+  const [manager, setManager] = useState('');
+  const [target, setTarget] = useState('24');
+  const [country, setCountry] = useState('');
+  const [timeZone, setTimeZone] = useState('UTC');
+  const [start, setStart] = useState('09:00');
+  const [end, setEnd] = useState('18:00');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<string>();
+  const [figures, setFigures] = useState<{ address: string; view: TeamFiguresView }>();
+  const showFigures = (inbox: TeamInboxView) =>
+    void run(setBusy, setError, async () => {
+      setFigures({ address: inbox.address, view: await api.get<TeamFiguresView>(`/team-inboxes/${encodeURIComponent(inbox.id)}/figures`) });
+    });
+  const hours = (minutes: number | null) => (minutes === null ? '—' : t('teamInbox.hm', { h: Math.floor(minutes / 60), m: minutes % 60 }));
+
+  const edit = (inbox: TeamInboxView) => {
+    setMailboxId(inbox.mailboxId);
+    setGroup(inbox.groups[0] ?? '');
+    setManager(inbox.manager?.email ?? '');
+    setTarget(String(inbox.targetBusinessHours));
+    setCountry(inbox.calendar.country ?? '');
+    setTimeZone(inbox.calendar.timeZone);
+    setStart(inbox.calendar.start);
+    setEnd(inbox.calendar.end);
+  };
+  const save = () =>
+    void run(setBusy, setError, async () => {
+      setSaved(undefined);
+      const body = { groups: [group], manager: manager || null, targetBusinessHours: Number(target), calendar: { country: country.trim() ? country.trim().toUpperCase() : null, timeZone: timeZone.trim(), start, end } };
+      const inbox = await api.request<TeamInboxView>('PUT', `/mailboxes/${encodeURIComponent(mailboxId)}/team-inbox`, body);
+      setSaved(t('teamInbox.saved', { address: inbox.address }));
+      inboxes.reload();
+    });
+
+  return (
+    <section className={styles.section} aria-labelledby="team-inboxes-title" data-testid="team-inboxes">
+      <Subtitle1 id="team-inboxes-title">{t('teamInbox.title')}</Subtitle1>
+      <span>{t('teamInbox.intro')}</span>
+      <ErrorBar error={inboxes.error} />
+      {inboxes.data?.inboxes.length === 0 && <span>{t('common.none')}</span>}
+      <table className={styles.table} data-testid="team-inbox-list">
+        <thead>
+          <tr>
+            <th>{t('mailboxes.address')}</th>
+            <th>{t('teamInbox.groups')}</th>
+            <th>{t('teamInbox.manager')}</th>
+            <th>{t('teamInbox.target')}</th>
+            <th>{t('teamInbox.calendar')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {inboxes.data?.inboxes.map((i) => (
+            <tr key={i.id}>
+              <td><strong>{i.address}</strong></td>
+              <td>{i.groups.join(', ')}</td>
+              <td>{i.manager ? `${i.manager.name} <${i.manager.email}>` : '—'}</td>
+              <td>{t('teamInbox.hours', { n: i.targetBusinessHours })}</td>
+              <td>{`${i.calendar.country ?? '—'} · ${i.calendar.timeZone} · ${i.calendar.start}–${i.calendar.end}`}</td>
+              <td>
+                <div className={styles.row}>
+                  <Button size="small" onClick={() => edit(i)} aria-label={t('teamInbox.editOf', { address: i.address })}>{t('teamInbox.edit')}</Button>
+                  <Button size="small" disabled={busy} onClick={() => showFigures(i)} aria-label={t('teamInbox.figuresOf', { address: i.address })}>{t('teamInbox.figures')}</Button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {figures && (
+        <div data-testid="team-figures">
+          <strong>{t('teamInbox.figuresTitle', { address: figures.address, since: figures.view.since.slice(0, 10), until: figures.view.until.slice(0, 10) })}</strong>
+          <div>{t('teamInbox.queueNow', { unassigned: figures.view.unassignedNow, overdue: figures.view.overdueNow })}</div>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th>{t('teamInbox.rep')}</th>
+                <th>{t('teamInbox.answered')}</th>
+                <th>{t('teamInbox.p50')}</th>
+                <th>{t('teamInbox.p90')}</th>
+                <th>{t('teamInbox.breaches')}</th>
+                <th>{t('teamInbox.openNow')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.view.reps.map((r) => (
+                <tr key={r.rep.id}>
+                  <td>{r.rep.name}</td>
+                  <td>{r.answered}</td>
+                  <td>{hours(r.p50BusinessMinutes)}</td>
+                  <td>{hours(r.p90BusinessMinutes)}</td>
+                  <td>{r.breaches}</td>
+                  <td>{r.openNow}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className={styles.row}>
+        <Field label={t('teamInbox.mailbox')}>
+          <Select value={mailboxId} onChange={(_e, d) => setMailboxId(d.value)} data-testid="team-inbox-mailbox">
+            <option value="">—</option>
+            {mailboxes.map((m) => <option key={m.id} value={m.id}>{m.address}</option>)}
+          </Select>
+        </Field>
+        <Field label={t('teamInbox.groups')}>
+          <Select value={group} onChange={(_e, d) => setGroup(d.value)} data-testid="team-inbox-group">
+            <option value="">—</option>
+            {groups.data?.groups.map((g) => <option key={g.id} value={g.slug}>{g.name || g.slug}</option>)}
+          </Select>
+        </Field>
+        <Field label={t('teamInbox.manager')}>
+          <Select value={manager} onChange={(_e, d) => setManager(d.value)}>
+            <option value="">—</option>
+            {users.data?.users.filter((u) => !u.disabled).map((u) => <option key={u.id} value={u.email}>{u.name} &lt;{u.email}&gt;</option>)}
+          </Select>
+        </Field>
+        <Field label={t('teamInbox.target')} hint={t('teamInbox.targetHint')}>
+          <Input type="number" min={1} max={720} value={target} onChange={(_e, d) => setTarget(d.value)} />
+        </Field>
+      </div>
+      <div className={styles.row}>
+        <Field label={t('teamInbox.country')} hint={t('teamInbox.countryHint')}>
+          <Input value={country} maxLength={2} onChange={(_e, d) => setCountry(d.value)} />
+        </Field>
+        <Field label={t('teamInbox.timeZone')}>
+          <Input value={timeZone} onChange={(_e, d) => setTimeZone(d.value)} />
+        </Field>
+        <Field label={t('teamInbox.opens')}>
+          <Input value={start} onChange={(_e, d) => setStart(d.value)} />
+        </Field>
+        <Field label={t('teamInbox.closes')}>
+          <Input value={end} onChange={(_e, d) => setEnd(d.value)} />
+        </Field>
+      </div>
+      <div className={styles.row}>
+        <Button appearance="primary" disabled={busy || !mailboxId || !group} onClick={save}>{t('teamInbox.save')}</Button>
+      </div>
+      <ErrorBar error={error} />
+      {saved && <Notice intent="success">{saved}</Notice>}
+    </section>
+  );
+}

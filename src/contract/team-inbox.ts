@@ -1,0 +1,163 @@
+import Type from 'typebox';
+import { closed, nullableString } from './common.js';
+
+/** The team inbox (`/api/v1/team-inboxes`, `/team-conversations`; docs/team-inbox.md). */
+
+export const TeamCalendar = Type.Object(
+  {
+    /** ISO 3166 alpha-2: the company's public holidays and work week; null for Mon–Fri without holidays. */
+    country: Type.Union([Type.String({ pattern: '^[A-Za-z]{2}$' }), Type.Null()]),
+    timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+    start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+    end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  },
+  closed,
+);
+export type TeamCalendar = Type.Static<typeof TeamCalendar>;
+
+export const TeamInboxView = Type.Object({
+  id: Type.String(),
+  mailboxId: Type.String(),
+  address: Type.String(),
+  name: Type.String(),
+  groups: Type.Array(Type.String()),
+  manager: Type.Union([Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }), Type.Null()]),
+  targetBusinessHours: Type.Integer(),
+  calendar: TeamCalendar,
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type TeamInboxView = Type.Static<typeof TeamInboxView>;
+
+export const TeamInboxInput = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** Group slugs whose members work the inbox. */
+    groups: Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { minItems: 1, maxItems: 50 }),
+    /** The manager's e-mail (escalations, figures); null for none. */
+    manager: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
+    targetBusinessHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+    calendar: Type.Optional(TeamCalendar),
+  },
+  closed,
+);
+export type TeamInboxInput = Type.Static<typeof TeamInboxInput>;
+
+export const TEAM_LISTS = ['unassigned', 'mine', 'overdue', 'waiting', 'open', 'closed'] as const;
+export type TeamList = (typeof TEAM_LISTS)[number];
+
+const Person = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() });
+
+export const ClockView = Type.Object({
+  phase: Type.Enum(['stopped', 'running', 'warning', 'breached']),
+  startedAt: nullableString,
+  dueAt: nullableString,
+  businessMinutesLeft: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type ClockView = Type.Static<typeof ClockView>;
+
+export const TeamConversationSummary = Type.Object({
+  id: Type.String(),
+  teamInboxId: Type.String(),
+  subject: Type.String(),
+  buyer: nullableString,
+  state: Type.Enum(['new', 'assigned', 'answered', 'waiting', 'closed']),
+  assignee: Type.Union([Person, Type.Null()]),
+  tags: Type.Array(Type.String()),
+  lastMessageAt: Type.String(),
+  lastWriter: Type.Union([Type.Literal('buyer'), Type.Literal('us'), Type.Null()]),
+  firstResponseAt: nullableString,
+  clock: ClockView,
+});
+export type TeamConversationSummary = Type.Static<typeof TeamConversationSummary>;
+
+export const TeamNoteView = Type.Object({ id: Type.String(), author: Type.String(), body: Type.String(), mentions: Type.Array(Person), createdAt: Type.String() });
+export type TeamNoteView = Type.Static<typeof TeamNoteView>;
+
+export const PresenceView = Type.Object({ user: Person, activity: Type.Enum(['viewing', 'replying']), seenAt: Type.String() });
+export type PresenceView = Type.Static<typeof PresenceView>;
+
+export const TeamMessageView = Type.Object({
+  id: Type.String(),
+  direction: Type.String(),
+  from: Type.Union([Type.Object({ address: Type.String(), name: Type.Optional(Type.String()) }), Type.Null()]),
+  subject: Type.String(),
+  receivedAt: Type.String(),
+  autoVerdict: Type.String(),
+  language: nullableString,
+  /** The kept text body (plain text; the faces show it as text, never as HTML), else null. */
+  body: nullableString,
+  excerpt: Type.String(),
+  attachments: Type.Array(Type.Object({ name: Type.String(), contentType: Type.String() })),
+});
+export type TeamMessageView = Type.Static<typeof TeamMessageView>;
+
+export const TeamConversationView = Type.Object({
+    ...TeamConversationSummary.properties,
+    inbox: Type.Object({ id: Type.String(), address: Type.String(), name: Type.String() }),
+    messages: Type.Array(TeamMessageView),
+    notes: Type.Array(TeamNoteView),
+    presence: Type.Array(PresenceView),
+    /** The buyer's clock: their zone as the client-time inference reads it, and the time there now. */
+    buyerTime: Type.Union([Type.Object({ timeZone: Type.String(), country: nullableString, localTime: Type.String(), confidence: Type.String() }), Type.Null()]),
+});
+export type TeamConversationView = Type.Static<typeof TeamConversationView>;
+
+export const TeamListQuery = Type.Object(
+  {
+    inbox: Type.Optional(Type.String({ maxLength: 64 })),
+    list: Type.Optional(Type.Enum(TEAM_LISTS)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  closed,
+);
+export type TeamListQuery = Type.Static<typeof TeamListQuery>;
+
+export const AssignInput = Type.Object({ assignee: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]) }, closed);
+export type AssignInput = Type.Static<typeof AssignInput>;
+export const NoteInput = Type.Object({ body: Type.String({ minLength: 1, maxLength: 10_000 }) }, closed);
+export type NoteInput = Type.Static<typeof NoteInput>;
+export const PresenceInput = Type.Object({ activity: Type.Enum(['viewing', 'replying']) }, closed);
+export type PresenceInput = Type.Static<typeof PresenceInput>;
+export const StateAction = Type.Enum(['close', 'reopen', 'wait']);
+export type StateAction = Type.Static<typeof StateAction>;
+
+export const FiguresQuery = Type.Object(
+  {
+    since: Type.Optional(Type.String({ maxLength: 40 })),
+    until: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  closed,
+);
+export type FiguresQuery = Type.Static<typeof FiguresQuery>;
+
+/** The manager's view: first responses (business minutes) per rep in a period, and the queue now. */
+export const TeamFiguresView = Type.Object({
+  inboxId: Type.String(),
+  since: Type.String(),
+  until: Type.String(),
+  reps: Type.Array(
+    Type.Object({
+      rep: Person,
+      answered: Type.Integer(),
+      p50BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+      p90BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+      breaches: Type.Integer(),
+      openNow: Type.Integer(),
+    }),
+  ),
+  unassignedNow: Type.Integer(),
+  overdueNow: Type.Integer(),
+});
+export type TeamFiguresView = Type.Static<typeof TeamFiguresView>;
+
+export const TeamInboxParams = Type.Object({ inboxId: Type.String({ maxLength: 64 }) }, closed);
+export const TeamConversationParams = Type.Object({ conversationId: Type.String({ maxLength: 64 }) }, closed);
+export const TeamInboxList = Type.Object({ inboxes: Type.Array(TeamInboxView) });
+export type TeamInboxList = Type.Static<typeof TeamInboxList>;
+export const TeamConversationList = Type.Object({ conversations: Type.Array(TeamConversationSummary) });
+export type TeamConversationList = Type.Static<typeof TeamConversationList>;
+export const StateInput = Type.Object({ action: StateAction }, closed);
+export type StateInput = Type.Static<typeof StateInput>;
+export const PresenceList = Type.Object({ presence: Type.Array(PresenceView) });
+export type PresenceList = Type.Static<typeof PresenceList>;

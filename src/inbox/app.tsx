@@ -1,0 +1,290 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Badge, Body1, Button, Caption1, Field, FluentProvider, Input, MessageBar, MessageBarBody, Select, Spinner, Subtitle2, Tab, TabList, Textarea, Title2, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
+import type { ClockView, TeamConversationSummary, TeamConversationView, TeamInboxView, TeamList } from '../contract/team-inbox.js';
+import { ApiError, InboxApi, type Me } from './api.js';
+import { forgetToken, signInSettings, signInWithMicrosoft, storedToken, storeToken, type SignInSettings } from './auth.js';
+import { translator, uiLanguageOf, type MessageKey, type Translate, type UiLanguage } from './i18n.js';
+
+const LISTS: TeamList[] = ['unassigned', 'mine', 'overdue', 'waiting'];
+const LANGUAGE_KEY = 'tradepane.inbox.language';
+const PRESENCE_EVERY_MS = 10_000;
+
+const useStyles = makeStyles({
+  page: { maxWidth: '90rem', margin: '0 auto', padding: tokens.spacingHorizontalXL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  header: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalM },
+  row: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalS },
+  split: { display: 'grid', gridTemplateColumns: 'minmax(20rem, 2fr) 3fr', gap: tokens.spacingHorizontalL },
+  table: { width: '100%', borderCollapse: 'collapse', '& td, & th': { textAlign: 'left', padding: tokens.spacingVerticalXS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` } },
+  selected: { backgroundColor: tokens.colorBrandBackground2 },
+  clickable: { cursor: 'pointer' },
+  late: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  warn: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  message: { borderLeft: `3px solid ${tokens.colorNeutralStroke1}`, paddingLeft: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
+  ours: { borderLeftColor: tokens.colorBrandStroke1 },
+  body: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontFamily: tokens.fontFamilyBase },
+  pane: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  card: { maxWidth: '32rem', display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+});
+
+type Session = { state: 'signed-out' } | { state: 'checking' } | { state: 'ready'; me: Me };
+
+export function TeamInboxApp(): ReactNode {
+  const styles = useStyles();
+  const [language, setLanguage] = useState<UiLanguage>(() => uiLanguageOf(localStorage.getItem(LANGUAGE_KEY) ?? navigator.language));
+  const t = useMemo(() => translator(language), [language]);
+  const [session, setSession] = useState<Session>(() => (storedToken() ? { state: 'checking' } : { state: 'signed-out' }));
+  const [error, setError] = useState<unknown>();
+  const signOut = useCallback(() => {
+    forgetToken();
+    setSession({ state: 'signed-out' });
+  }, []);
+  const api = useMemo(() => new InboxApi(() => storedToken() ?? '', signOut), [signOut]);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = t('app.title');
+    localStorage.setItem(LANGUAGE_KEY, language);
+  }, [language, t]);
+  useEffect(() => {
+    if (session.state !== 'checking') return;
+    api.me().then(
+      (me) => setSession({ state: 'ready', me }),
+      (e: unknown) => {
+        setError(e);
+        forgetToken();
+        setSession({ state: 'signed-out' });
+      },
+    );
+  }, [session.state, api]);
+
+  let body: ReactNode;
+  if (session.state === 'checking') body = <Spinner label={t('app.loading')} />;
+  else if (session.state === 'signed-out') body = <SignIn t={t} error={error} onToken={(token) => { storeToken(token); setSession({ state: 'checking' }); }} />;
+  else body = <Inbox api={api} me={session.me} t={t} language={language} />;
+
+  return (
+    <FluentProvider theme={webLightTheme}>
+      <div className={styles.page}>
+        <header className={styles.header}>
+          <Title2 as="h1">{t('app.title')}</Title2>
+          <div className={styles.row}>
+            {session.state === 'ready' && <Caption1>{t('app.signedInAs', { email: session.me.user.email })}</Caption1>}
+            {session.state === 'ready' && <Button size="small" onClick={signOut}>{t('app.signOut')}</Button>}
+            <Select aria-label={t('app.language')} value={language} onChange={(_e, d) => setLanguage(d.value as UiLanguage)}>
+              <option value="en">English</option>
+              <option value="zh-CN">简体中文</option>
+            </Select>
+          </div>
+        </header>
+        {body}
+      </div>
+    </FluentProvider>
+  );
+}
+
+function Failure({ error }: { error: unknown }): ReactNode {
+  if (!error) return null;
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>{error instanceof Error ? error.message : String(error)}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
+function SignIn({ t, error, onToken }: { t: Translate; error: unknown; onToken: (token: string) => void }): ReactNode {
+  const styles = useStyles();
+  const [settings, setSettings] = useState<SignInSettings>();
+  const [failure, setFailure] = useState<unknown>(error);
+  useEffect(() => {
+    signInSettings().then(setSettings, setFailure);
+  }, []);
+  const microsoft = settings?.microsoft;
+  return (
+    <section className={styles.card} aria-labelledby="sign-in-title">
+      <Title3 id="sign-in-title">{t('signIn.title')}</Title3>
+      <Failure error={failure} />
+      {microsoft && <Button appearance="primary" onClick={() => signInWithMicrosoft(microsoft).then(onToken, setFailure)}>{t('signIn.microsoft')}</Button>}
+      {settings && !settings.microsoft && !settings.dev && <Body1>{t('signIn.none')}</Body1>}
+      {settings?.dev && <Body1>{t('signIn.dev')}</Body1>}
+    </section>
+  );
+}
+
+/** "5 h 20 min" of business time, from the store's business minutes. */
+function clockWords(clock: ClockView, t: Translate): { text: string; tone: 'late' | 'warn' | 'ok' | 'done' } {
+  if (clock.phase === 'stopped' || clock.businessMinutesLeft === null) return { text: t('clock.stopped'), tone: 'done' };
+  const minutes = Math.abs(clock.businessMinutesLeft);
+  const time = t('clock.hm', { h: Math.floor(minutes / 60), m: minutes % 60 });
+  if (clock.phase === 'breached') return { text: t('clock.over', { time }), tone: 'late' };
+  return { text: t('clock.left', { time }), tone: clock.phase === 'warning' ? 'warn' : 'ok' };
+}
+
+function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; language: UiLanguage }): ReactNode {
+  const styles = useStyles();
+  const [inboxes, setInboxes] = useState<TeamInboxView[]>();
+  const [inboxId, setInboxId] = useState('');
+  const [list, setList] = useState<TeamList>('unassigned');
+  const [rows, setRows] = useState<TeamConversationSummary[]>();
+  const [openId, setOpenId] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const [version, setVersion] = useState(0);
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    api.inboxes().then(({ inboxes: found }) => {
+      setInboxes(found);
+      if (found[0]) setInboxId((current) => current || found[0]!.id);
+    }, setError);
+  }, [api]);
+  useEffect(() => {
+    if (!inboxId) return;
+    api.list(inboxId, list).then(({ conversations }) => setRows(conversations), setError);
+  }, [api, inboxId, list, version]);
+
+  // Keyboard: j / k move through the list, c claims the open conversation.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      if (!rows?.length) return;
+      const at = rows.findIndex((r) => r.id === openId);
+      if (event.key === 'j') setOpenId(rows[Math.min(at + 1, rows.length - 1)]!.id);
+      else if (event.key === 'k') setOpenId(rows[Math.max(at - 1, 0)]!.id);
+      else if (event.key === 'c' && openId) api.claim(openId).then(refresh, setError);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [rows, openId, api, refresh]);
+
+  if (!inboxes) return <Spinner label={t('app.loading')} />;
+  if (!inboxes.length) return <Body1>{t('inbox.none')}</Body1>;
+  return (
+    <main>
+      <Failure error={error} />
+      <div className={styles.row}>
+        {inboxes.length > 1 && (
+          <Field label={t('inbox.choose')}>
+            <Select value={inboxId} onChange={(_e, d) => setInboxId(d.value)}>
+              {inboxes.map((i) => <option key={i.id} value={i.id}>{i.name} &lt;{i.address}&gt;</option>)}
+            </Select>
+          </Field>
+        )}
+        {inboxes.length === 1 && <Subtitle2>{inboxes[0]!.name === inboxes[0]!.address ? inboxes[0]!.address : `${inboxes[0]!.name} <${inboxes[0]!.address}>`}</Subtitle2>}
+      </div>
+      <TabList selectedValue={list} onTabSelect={(_e, d) => setList(d.value as TeamList)}>
+        {LISTS.map((l) => <Tab key={l} value={l}>{t(`list.${l}` as MessageKey)}</Tab>)}
+      </TabList>
+      <div className={styles.split}>
+        <section aria-label={t(`list.${list}` as MessageKey)}>
+          {rows?.length === 0 && <Body1>{t('list.empty')}</Body1>}
+          <table className={styles.table} data-testid="team-list">
+            <thead>
+              <tr>
+                <th>{t('col.subject')}</th>
+                <th>{t('col.state')}</th>
+                <th>{t('col.assignee')}</th>
+                <th>{t('col.clock')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows?.map((r) => {
+                const clock = clockWords(r.clock, t);
+                return (
+                  <tr key={r.id} className={`${styles.clickable} ${r.id === openId ? styles.selected : ''}`} onClick={() => setOpenId(r.id)} aria-selected={r.id === openId}>
+                    <td>
+                      <strong>{r.subject}</strong>
+                      <div><Caption1>{r.buyer ?? ''}</Caption1> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
+                    </td>
+                    <td>{t(`state.${r.state}` as MessageKey)}</td>
+                    <td>{r.assignee?.name ?? t('conv.nobody')}</td>
+                    <td className={clock.tone === 'late' ? styles.late : clock.tone === 'warn' ? styles.warn : undefined}>{clock.text}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+        {openId ? <Conversation key={openId} api={api} me={me} id={openId} t={t} language={language} onChange={refresh} /> : <Body1>{t('conv.pick')}</Body1>}
+      </div>
+    </main>
+  );
+}
+
+function Conversation({ api, me, id, t, language, onChange }: { api: InboxApi; me: Me; id: string; t: Translate; language: UiLanguage; onChange: () => void }): ReactNode {
+  const styles = useStyles();
+  const [conv, setConv] = useState<TeamConversationView>();
+  const [error, setError] = useState<unknown>();
+  const [note, setNote] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [replying, setReplying] = useState(false);
+  const [presence, setPresence] = useState<TeamConversationView['presence']>([]);
+  const load = useCallback(() => api.open(id).then((c) => { setConv(c); setPresence(c.presence); }, setError), [api, id]);
+  useEffect(() => { void load(); }, [load]);
+  // Presence: tell the store every 10 s that I am here (or replying); it answers who else is.
+  useEffect(() => {
+    const beat = () => api.presence(id, replying ? 'replying' : 'viewing').then(({ presence: others }) => setPresence(others), () => undefined);
+    void beat();
+    const timer = window.setInterval(beat, PRESENCE_EVERY_MS);
+    return () => window.clearInterval(timer);
+  }, [api, id, replying]);
+
+  const act = (work: () => Promise<unknown>) => {
+    setError(undefined);
+    work().then(() => { onChange(); return load(); }, setError);
+  };
+  if (!conv) return <section className={styles.pane}><Failure error={error} /><Spinner label={t('app.loading')} /></section>;
+  const clock = clockWords(conv.clock, t);
+  const due = conv.clock.dueAt ? new Date(conv.clock.dueAt).toLocaleString(language, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : null;
+  return (
+    <section className={styles.pane} aria-labelledby="conversation-title" data-testid="conversation">
+      <Title3 id="conversation-title">{conv.subject}</Title3>
+      <div className={styles.row}>
+        <Badge>{t(`state.${conv.state}` as MessageKey)}</Badge>
+        <span className={clock.tone === 'late' ? styles.late : clock.tone === 'warn' ? styles.warn : undefined} data-testid="clock">{clock.text}{due && clock.tone !== 'done' ? ` · ${t('clock.due', { when: due })}` : ''}</span>
+        {conv.tags.map((tag) => <Badge key={tag} appearance="tint">{tag}</Badge>)}
+      </div>
+      {conv.buyerTime && <Body1 data-testid="buyer-time">{t('conv.buyerTime', { time: conv.buyerTime.localTime.slice(11, 16), date: conv.buyerTime.localTime.slice(0, 10), zone: conv.buyerTime.timeZone })}</Body1>}
+      {presence.map((p) => (
+        <MessageBar key={p.user.id} intent={p.activity === 'replying' ? 'warning' : 'info'} data-testid="presence">
+          <MessageBarBody>{t(p.activity === 'replying' ? 'conv.isReplying' : 'conv.viewing', { name: p.user.name })}</MessageBarBody>
+        </MessageBar>
+      ))}
+      <Failure error={error instanceof ApiError ? error : error ? new Error(String(error)) : undefined} />
+      <div className={styles.row}>
+        <Body1>{t('col.assignee')}: <strong>{conv.assignee ? conv.assignee.name : t('conv.nobody')}</strong></Body1>
+        {!conv.assignee && conv.state === 'new' && <Button appearance="primary" onClick={() => act(() => api.claim(id))}>{t('conv.claim')}</Button>}
+        {conv.state !== 'closed' && <Button onClick={() => act(() => api.state(id, 'close'))}>{t('conv.close')}</Button>}
+        {conv.state === 'closed' && <Button onClick={() => act(() => api.state(id, 'reopen'))}>{t('conv.reopen')}</Button>}
+        {conv.state === 'answered' && <Button onClick={() => act(() => api.state(id, 'wait'))}>{t('conv.wait')}</Button>}
+        <Button appearance={replying ? 'primary' : 'secondary'} aria-pressed={replying} onClick={() => setReplying(!replying)}>{t('conv.replying')}</Button>
+      </div>
+      <div className={styles.row}>
+        <Field label={t('conv.assignTo')}>
+          <Input value={assignee} onChange={(_e, d) => setAssignee(d.value)} placeholder={me.user.email} />
+        </Field>
+        <Button disabled={!assignee.trim()} onClick={() => act(async () => { await api.assign(id, { assignee: assignee.trim() }); setAssignee(''); })}>{t('conv.assign')}</Button>
+      </div>
+      {conv.messages.map((m) => (
+        <article key={m.id} className={`${styles.message} ${m.direction === 'outbound' ? styles.ours : ''}`}>
+          <Caption1>{`${m.from?.name ? `${m.from.name} ` : ''}<${m.from?.address ?? ''}> · ${new Date(m.receivedAt).toLocaleString(language)}`}</Caption1>
+          {/* Bodies are shown as text, never as HTML: a buyer's mail cannot run or overlay anything here. */}
+          {m.body !== null ? <div className={styles.body}>{m.body}</div> : <div className={styles.body}><Caption1>{t('conv.noBody')}</Caption1> {m.excerpt}</div>}
+          {m.attachments.length > 0 && <Caption1>{t('conv.attachments', { names: m.attachments.map((a) => a.name).join(', ') })}</Caption1>}
+        </article>
+      ))}
+      <Subtitle2>{t('conv.notes')}</Subtitle2>
+      {conv.notes.map((n) => (
+        <div key={n.id} className={styles.message} data-testid="note">
+          <Caption1>{`${n.author} · ${new Date(n.createdAt).toLocaleString(language)}`}</Caption1>
+          <div className={styles.body}>{n.body}</div>
+        </div>
+      ))}
+      <Field label={t('conv.note')}>
+        <Textarea value={note} onChange={(_e, d) => setNote(d.value)} />
+      </Field>
+      <div className={styles.row}>
+        <Button disabled={!note.trim()} onClick={() => act(async () => { await api.note(id, { body: note }); setNote(''); })}>{t('conv.addNote')}</Button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { caller } from '../http/auth-plugin.js';
+import { sendNoBody } from '../http/no-body.js';
+import { errorResponses, NoBody } from '../../contract/common.js';
+import { MailboxParams } from '../../contract/mailboxes.js';
+import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView } from '../../contract/team-inbox.js';
+import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence } from '../services/team-inbox.js';
+
+const tags = ['team inbox'];
+
+/** The team inbox: admins mark mailboxes as team inboxes; members work the queue with their own sign-in. */
+export const teamInboxRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; now?: (() => Date) | undefined }> = async (app, { db, now = () => new Date() }) => {
+  app.put(
+    '/mailboxes/:mailboxId/team-inbox',
+    { config: { access: 'people:write' }, schema: { tags, summary: 'Run a connected mailbox as a team inbox: member groups, manager, first-response target in business hours, calendar', params: MailboxParams, body: TeamInboxInput, response: { 200: TeamInboxView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return configureTeamInbox(tdb, principal, request.params.mailboxId, request.body, now());
+    },
+  );
+
+  app.get('/team-inboxes', { config: { access: 'crm:read' }, schema: { tags, summary: 'The team inboxes the caller works (all of them for an admin)', response: { 200: TeamInboxList, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return { inboxes: await listTeamInboxes(tdb, principal) };
+  });
+
+  app.delete('/team-inboxes/:inboxId', { config: { access: 'people:write' }, schema: { tags, summary: 'Stop running the mailbox as a team inbox (its conversations stay)', params: TeamInboxParams, response: { 204: NoBody, ...errorResponses } } }, async (request, reply) => {
+    const { principal, tdb } = caller(request, db);
+    await removeTeamInbox(tdb, principal, request.params.inboxId);
+    return sendNoBody(reply, 204);
+  });
+
+  app.get('/team-inboxes/:inboxId/figures', { config: { access: 'crm:read' }, schema: { tags, summary: 'For the manager: first-response p50/p90 per rep in business minutes, breaches, load and the queue now (default the last 28 days)', params: TeamInboxParams, querystring: FiguresQuery, response: { 200: TeamFiguresView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return teamFigures(tdb, principal, request.params.inboxId, request.query, now());
+  });
+
+  app.get('/team-conversations', { config: { access: 'crm:read' }, schema: { tags, summary: 'A list of the queue: unassigned, mine, overdue, waiting, open (default), closed', querystring: TeamListQuery, response: { 200: TeamConversationList, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return { conversations: await listTeamConversations(tdb, principal, request.query, now()) };
+  });
+
+  app.get('/team-conversations/:conversationId', { config: { access: 'crm:read' }, schema: { tags, summary: 'One conversation with its messages (kept bodies as text), notes, who else is on it, the clock and the buyer\'s time (audited)', params: TeamConversationParams, response: { 200: TeamConversationView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return openTeamConversation(tdb, principal, request.params.conversationId, now());
+  });
+
+  app.post('/team-conversations/:conversationId/claim', { config: { access: 'crm:write' }, schema: { tags, summary: '"I\'ll take it": 409 taken, naming who has it, when another rep was first', params: TeamConversationParams, response: { 200: TeamConversationSummary, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return claimConversation(tdb, principal, request.params.conversationId, now());
+  });
+
+  app.post('/team-conversations/:conversationId/assign', { config: { access: 'crm:write' }, schema: { tags, summary: 'Hand to a member (e-mail or id) or back to the queue (null)', params: TeamConversationParams, body: AssignInput, response: { 200: TeamConversationSummary, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return assignConversation(tdb, principal, request.params.conversationId, request.body.assignee, now());
+  });
+
+  app.post('/team-conversations/:conversationId/state', { config: { access: 'crm:write' }, schema: { tags, summary: 'close, reopen, or wait (on the buyer)', params: TeamConversationParams, body: StateInput, response: { 200: TeamConversationSummary, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return changeState(tdb, principal, request.params.conversationId, request.body.action, now());
+  });
+
+  app.post('/team-conversations/:conversationId/notes', { config: { access: 'crm:write' }, schema: { tags, summary: 'An internal note with @mentions (never sent to the buyer)', params: TeamConversationParams, body: NoteInput, response: { 201: TeamNoteView, ...errorResponses } } }, async (request, reply) => {
+    const { principal, tdb } = caller(request, db);
+    return reply.status(201).send(await addNote(tdb, principal, request.params.conversationId, request.body.body, now()));
+  });
+
+  app.post('/team-conversations/:conversationId/presence', { config: { access: 'crm:read' }, schema: { tags, summary: 'I am viewing / replying (refresh every ~10 s); answers who else is, seen within 30 s', params: TeamConversationParams, body: PresenceInput, response: { 200: PresenceList, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return { presence: await touchPresence(tdb, principal, request.params.conversationId, request.body.activity, now()) };
+  });
+};

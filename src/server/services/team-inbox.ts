@@ -1,0 +1,564 @@
+import { businessCalendar, ClientTimeError, inferTimeZone, type BusinessCalendar } from '../../core/clienttime/index.js';
+import { formatLocalIso } from '../../core/clienttime/zones.js';
+import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
+import type { PackDocument } from '../../core/pack/schema.js';
+import type { ClockView, PresenceView, TeamFiguresView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
+import type { Actor, Principal } from '../auth/principal.js';
+import type { Selectable } from 'kysely';
+import type { ConversationRow as ConversationTable, TeamInboxRow, UserRow } from '../db/tables.js';
+
+type ConversationRow = Selectable<ConversationTable>;
+import { newId, type TenantDb } from '../db/tenant-db.js';
+import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import { audit } from './audit.js';
+import { evidenceOf } from './client-time.js';
+import { recipientOf } from './customers.js';
+import { normaliseEmail } from './people.js';
+
+/**
+ * The team inbox (docs/team-inbox.md): a connected role mailbox (info@, sales@) run as a queue by
+ * its members, each acting through their own sign-in. Every rep action is audited; claim is one
+ * conditional UPDATE, so two reps clicking "I'll take it" at once get one winner and one answer
+ * naming who has it. The sync hook (`teamInboxHook`) moves conversations on mail as it is stored.
+ */
+
+export const PRESENCE_TTL_MS = 30_000;
+export const DEFAULT_CALENDAR: TeamCalendar = { country: null, timeZone: 'UTC', start: '09:00', end: '18:00' };
+
+const calendarOf = (row: TeamInboxRow): BusinessCalendar => {
+  const c = JSON.parse(row.calendar) as TeamCalendar;
+  return businessCalendar(c.country, c.timeZone, undefined, { start: c.start, end: c.end });
+};
+
+async function usersById(tdb: TenantDb, ids: (string | null | undefined)[]): Promise<Map<string, UserRow>> {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  if (!wanted.length) return new Map();
+  const rows = await tdb.selectFrom('users').selectAll().where('id', 'in', wanted).execute();
+  return new Map(rows.map((u) => [u.id, u]));
+}
+const person = (u: UserRow | undefined) => (u ? { id: u.id, name: u.name, email: u.email } : null);
+
+async function inboxView(tdb: TenantDb, row: TeamInboxRow): Promise<TeamInboxView> {
+  const groupIds = JSON.parse(row.group_ids) as string[];
+  const groups = groupIds.length ? await tdb.selectFrom('groups').select(['id', 'slug']).where('id', 'in', groupIds).execute() : [];
+  const mailbox = await tdb.selectFrom('mailboxes').select('address').where('id', '=', row.mailbox_id).executeTakeFirstOrThrow();
+  const manager = (await usersById(tdb, [row.manager_id])).get(row.manager_id ?? '');
+  return {
+    id: row.id,
+    mailboxId: row.mailbox_id,
+    address: mailbox.address,
+    name: row.name,
+    groups: groups.map((g) => g.slug).sort(),
+    manager: person(manager),
+    targetBusinessHours: row.target_hours,
+    calendar: JSON.parse(row.calendar) as TeamCalendar,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+async function inboxRow(tdb: TenantDb, id: string): Promise<TeamInboxRow> {
+  const row = await tdb.selectFrom('team_inboxes').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('team inbox');
+  return row;
+}
+
+function checkCalendar(calendar: TeamCalendar): void {
+  try {
+    businessCalendar(calendar.country, calendar.timeZone, undefined, { start: calendar.start, end: calendar.end });
+  } catch (error) {
+    if (error instanceof ClientTimeError) throw badRequest(`calendar: ${error.message}`, [{ path: 'calendar', message: error.message }]);
+    throw error;
+  }
+}
+
+/** Marks a connected mailbox as a team inbox, or changes its members, manager, target or calendar. */
+export async function configureTeamInbox(tdb: TenantDb, actor: Actor, mailboxId: string, input: TeamInboxInput, now = new Date()): Promise<TeamInboxView> {
+  return tdb.transaction(async (t) => {
+    const mailbox = await t.selectFrom('mailboxes').select(['id', 'address', 'display_name']).where('id', '=', mailboxId).executeTakeFirst();
+    if (!mailbox) throw notFound('mailbox');
+    const groups = await t.selectFrom('groups').select(['id', 'slug']).where('slug', 'in', input.groups).execute();
+    input.groups.forEach((slug, i) => {
+      if (!groups.some((g) => g.slug === slug)) throw badRequest(`groups[${i}]: no group "${slug}"`, [{ path: `groups[${i}]`, message: `no group "${slug}"` }]);
+    });
+    let managerId: string | null | undefined;
+    if (input.manager !== undefined) {
+      if (input.manager === null) managerId = null;
+      else {
+        const email = normaliseEmail(input.manager, 'manager');
+        const manager = await t.selectFrom('users').select(['id', 'disabled_at']).where('email', '=', email).executeTakeFirst();
+        if (!manager || manager.disabled_at) throw badRequest(`manager: no active user ${email}`, [{ path: 'manager', message: `no active user ${email}` }]);
+        managerId = manager.id;
+      }
+    }
+    if (input.calendar) checkCalendar(input.calendar);
+    const existing = await t.selectFrom('team_inboxes').selectAll().where('mailbox_id', '=', mailboxId).executeTakeFirst();
+    const at = now.toISOString();
+    const values = {
+      name: input.name ?? existing?.name ?? (mailbox.display_name || mailbox.address),
+      group_ids: JSON.stringify(groups.map((g) => g.id).sort()),
+      manager_id: managerId === undefined ? (existing?.manager_id ?? null) : managerId,
+      target_hours: input.targetBusinessHours ?? existing?.target_hours ?? DEFAULT_TARGET_BUSINESS_HOURS,
+      calendar: input.calendar ? JSON.stringify(input.calendar) : (existing?.calendar ?? JSON.stringify(DEFAULT_CALENDAR)),
+      updated_at: at,
+    };
+    let id: string;
+    if (existing) {
+      id = existing.id;
+      await t.updateTable('team_inboxes', values).where('id', '=', id).execute();
+    } else {
+      id = newId();
+      await t.insert('team_inboxes', { id, mailbox_id: mailboxId, turn: 0, created_at: at, ...values });
+    }
+    await audit(t, actor, existing ? 'team-inbox.update' : 'team-inbox.create', { type: 'team-inbox', id }, { mailbox: mailbox.address, groups: input.groups, managerId: values.manager_id, targetBusinessHours: values.target_hours });
+    return inboxView(t, await inboxRow(t, id));
+  });
+}
+
+export async function listTeamInboxes(tdb: TenantDb, principal?: Principal): Promise<TeamInboxView[]> {
+  const rows = await tdb.selectFrom('team_inboxes').selectAll().orderBy('name').execute();
+  const views: TeamInboxView[] = [];
+  for (const row of rows) if (!principal || (await mayWork(tdb, principal, row))) views.push(await inboxView(tdb, row));
+  return views;
+}
+
+export async function removeTeamInbox(tdb: TenantDb, actor: Actor, inboxId: string): Promise<void> {
+  await tdb.transaction(async (t) => {
+    const row = await inboxRow(t, inboxId);
+    // The conversations stay (they are the mailbox's); they leave the queue.
+    await t.updateTable('conversations', { team_inbox_id: null }).where('team_inbox_id', '=', inboxId).execute();
+    await t.deleteFrom('team_inboxes').where('id', '=', inboxId).execute();
+    await audit(t, actor, 'team-inbox.remove', { type: 'team-inbox', id: inboxId }, { mailboxId: row.mailbox_id });
+  });
+}
+
+/** The inbox's members: every enabled user in one of its groups, ordered by e-mail (the round-robin order). */
+export async function membersOf(tdb: TenantDb, row: TeamInboxRow, groupSlug?: string | null): Promise<UserRow[]> {
+  let groupIds = JSON.parse(row.group_ids) as string[];
+  if (groupSlug) {
+    const group = await tdb.selectFrom('groups').select('id').where('slug', '=', groupSlug).executeTakeFirst();
+    groupIds = group ? [group.id] : [];
+  }
+  if (!groupIds.length) return [];
+  const ids = (await tdb.selectFrom('group_members').select('user_id').where('group_id', 'in', groupIds).execute()).map((r) => r.user_id);
+  if (!ids.length) return [];
+  return tdb.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).where('disabled_at', 'is', null).orderBy('email').execute();
+}
+
+async function mayWork(tdb: TenantDb, principal: Principal, row: TeamInboxRow): Promise<boolean> {
+  if (principal.role === 'admin' || row.manager_id === principal.userId) return true;
+  return (await membersOf(tdb, row)).some((m) => m.id === principal.userId);
+}
+
+/** A team conversation the principal may work, or 404 (not 403: others' queues are not disclosed). */
+async function workable(tdb: TenantDb, principal: Principal, conversationId: string): Promise<{ conversation: ConversationRow; inbox: TeamInboxRow }> {
+  const conversation = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
+  if (!conversation?.team_inbox_id) throw notFound('team conversation');
+  const inbox = await inboxRow(tdb, conversation.team_inbox_id);
+  if (!(await mayWork(tdb, principal, inbox))) throw notFound('team conversation');
+  return { conversation, inbox };
+}
+
+function clockOf(row: ConversationRow, calendar: BusinessCalendar, now: Date): ClockView {
+  const reading = readClock(calendar, { startedAt: row.clock_started_at, warnAt: row.warn_at, dueAt: row.due_at, stoppedAt: row.responded_at ?? (row.state === 'closed' ? row.closed_at : null) }, now);
+  return { phase: reading.phase, startedAt: row.clock_started_at, dueAt: reading.dueAt, businessMinutesLeft: reading.businessMinutesLeft };
+}
+
+function summaryOf(row: ConversationRow, users: Map<string, UserRow>, calendar: BusinessCalendar, now: Date): TeamConversationSummary {
+  const participants = JSON.parse(row.participants) as string[];
+  return {
+    id: row.id,
+    teamInboxId: row.team_inbox_id!,
+    subject: row.subject,
+    buyer: participants[0] ?? null,
+    state: (isTeamState(row.state) ? row.state : 'new') as TeamState,
+    assignee: person(users.get(row.assignee_id ?? '')),
+    tags: JSON.parse(row.tags) as string[],
+    lastMessageAt: row.last_message_at,
+    lastWriter: row.last_writer,
+    firstResponseAt: row.first_response_at,
+    clock: clockOf(row, calendar, now),
+  };
+}
+
+/** The lists reps work from: unassigned, mine, overdue (clock breached), waiting on the buyer, all open, closed. */
+export async function listTeamConversations(tdb: TenantDb, principal: Principal, query: { inbox?: string | undefined; list?: TeamList | undefined; limit?: number | undefined }, now = new Date()): Promise<TeamConversationSummary[]> {
+  const inboxes = (await tdb.selectFrom('team_inboxes').selectAll().execute()).filter((r) => !query.inbox || r.id === query.inbox);
+  const mine: TeamInboxRow[] = [];
+  for (const r of inboxes) if (await mayWork(tdb, principal, r)) mine.push(r);
+  if (query.inbox && !mine.length) throw notFound('team inbox');
+  if (!mine.length) return [];
+  let q = tdb.selectFrom('conversations').selectAll().where('team_inbox_id', 'in', mine.map((r) => r.id));
+  const list = query.list ?? 'open';
+  const nowIso = now.toISOString();
+  if (list === 'unassigned') q = q.where('assignee_id', 'is', null).where('state', '=', 'new');
+  else if (list === 'mine') q = q.where('assignee_id', '=', principal.userId).where('state', '!=', 'closed');
+  else if (list === 'overdue') q = q.where('state', 'in', ['new', 'assigned']).where('responded_at', 'is', null).where('due_at', '<=', nowIso);
+  else if (list === 'waiting') q = q.where('state', 'in', ['answered', 'waiting']);
+  else if (list === 'closed') q = q.where('state', '=', 'closed');
+  else q = q.where('state', '!=', 'closed');
+  // Overdue first by how late; the others newest first.
+  q = list === 'overdue' ? q.orderBy('due_at', 'asc') : q.orderBy('last_message_at', 'desc');
+  const rows = await q.orderBy('id').limit(query.limit ?? 100).execute();
+  const users = await usersById(tdb, rows.map((r) => r.assignee_id));
+  const calendars = new Map(mine.map((r) => [r.id, calendarOf(r)]));
+  return rows.map((r) => summaryOf(r, users, calendars.get(r.team_inbox_id!)!, now));
+}
+
+async function presenceOf(tdb: TenantDb, conversationId: string, except: string | null, now: Date): Promise<PresenceView[]> {
+  const since = new Date(now.getTime() - PRESENCE_TTL_MS).toISOString();
+  const rows = await tdb.selectFrom('team_presence').selectAll().where('conversation_id', '=', conversationId).where('seen_at', '>=', since).orderBy('seen_at', 'desc').execute();
+  const users = await usersById(tdb, rows.map((r) => r.user_id));
+  return rows.filter((r) => r.user_id !== except && users.has(r.user_id)).map((r) => ({ user: person(users.get(r.user_id))!, activity: r.activity, seenAt: r.seen_at }));
+}
+
+async function notesOf(tdb: TenantDb, conversationId: string): Promise<TeamNoteView[]> {
+  const rows = await tdb.selectFrom('team_notes').selectAll().where('conversation_id', '=', conversationId).orderBy('created_at').orderBy('id').limit(500).execute();
+  const users = await usersById(tdb, rows.flatMap((r) => JSON.parse(r.mentions) as string[]));
+  return rows.map((r) => ({ id: r.id, author: r.author_label, body: r.body, mentions: (JSON.parse(r.mentions) as string[]).map((id) => person(users.get(id))).filter((p): p is NonNullable<typeof p> => p !== null), createdAt: r.created_at }));
+}
+
+/** One conversation as a rep opens it (audited: who opened what is part of the record). */
+export async function openTeamConversation(tdb: TenantDb, principal: Principal, conversationId: string, now = new Date()): Promise<TeamConversationView> {
+  const { conversation, inbox } = await workable(tdb, principal, conversationId);
+  const mailbox = await tdb.selectFrom('mailboxes').select('address').where('id', '=', inbox.mailbox_id).executeTakeFirstOrThrow();
+  const messages = await tdb.selectFrom('mail_messages').selectAll().where('conversation_id', '=', conversationId).orderBy('received_at').limit(200).execute();
+  const bodies = messages.length ? await tdb.selectFrom('mail_bodies').select(['message_id', 'text_body', 'expires_at']).where('message_id', 'in', messages.map((m) => m.id)).execute() : [];
+  const bodyOf = new Map(bodies.filter((b) => b.expires_at > now.toISOString()).map((b) => [b.message_id, b.text_body]));
+  const users = await usersById(tdb, [conversation.assignee_id]);
+  const buyerMail = [...messages].reverse().find((m) => m.direction === 'inbound' && m.auto_verdict === 'none');
+  let buyerTime: TeamConversationView['buyerTime'] = null;
+  if (buyerMail?.from_address) {
+    const { contact, customer } = await recipientOf(tdb, buyerMail.from_address);
+    const inference = inferTimeZone({ ...evidenceOf(buyerMail.from_address, contact, customer), ...(buyerMail.date_header ? { dateHeader: buyerMail.date_header } : {}) });
+    if (inference.timeZone) buyerTime = { timeZone: inference.timeZone, country: inference.country, localTime: formatLocalIso(inference.timeZone, now.getTime()), confidence: inference.confidence };
+  }
+  await audit(tdb, principal, 'team-conversation.open', { type: 'conversation', id: conversationId });
+  return {
+    ...summaryOf(conversation, users, calendarOf(inbox), now),
+    inbox: { id: inbox.id, address: mailbox.address, name: inbox.name },
+    messages: messages.map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      from: m.from_address ? { address: m.from_address, ...(m.from_name ? { name: m.from_name } : {}) } : null,
+      subject: m.subject,
+      receivedAt: m.received_at,
+      autoVerdict: m.auto_verdict,
+      language: m.language,
+      body: bodyOf.get(m.id) ?? null,
+      excerpt: m.excerpt,
+      attachments: JSON.parse(m.attachments) as Array<{ name: string; contentType: string }>,
+    })),
+    notes: await notesOf(tdb, conversationId),
+    presence: await presenceOf(tdb, conversationId, principal.userId, now),
+    buyerTime,
+  };
+}
+
+async function summaryAfter(tdb: TenantDb, conversationId: string, inbox: TeamInboxRow, now: Date): Promise<TeamConversationSummary> {
+  const row = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
+  return summaryOf(row, await usersById(tdb, [row.assignee_id]), calendarOf(inbox), now);
+}
+
+/**
+ * "I'll take it": one conditional UPDATE (only while nobody has it and it is not closed), so of two
+ * reps clicking at once exactly one wins; the other gets 409 naming who has it.
+ */
+export async function claimConversation(tdb: TenantDb, principal: Principal, conversationId: string, now = new Date()): Promise<TeamConversationSummary> {
+  return tdb.transaction(async (t) => {
+    const { conversation, inbox } = await workable(t, principal, conversationId);
+    const at = now.toISOString();
+    const result = await t
+      .updateTable('conversations', { assignee_id: principal.userId, state: 'assigned', assigned_at: at, updated_at: at })
+      .where('id', '=', conversationId)
+      .where('assignee_id', 'is', null)
+      .where('state', '=', 'new')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) {
+      const now2 = await t.selectFrom('conversations').select(['assignee_id', 'state']).where('id', '=', conversationId).executeTakeFirstOrThrow();
+      if (now2.assignee_id === principal.userId) return summaryAfter(t, conversationId, inbox, now);
+      const holder = now2.assignee_id ? (await usersById(t, [now2.assignee_id])).get(now2.assignee_id) : undefined;
+      if (holder) throw new AppError(409, 'taken', `${holder.name} (${holder.email}) already has this conversation`, [{ path: 'assignee', message: holder.email, assignee: { id: holder.id, name: holder.name, email: holder.email } }]);
+      throw conflict(`the conversation is ${now2.state}: nothing to claim`);
+    }
+    await audit(t, principal, 'team-conversation.claim', { type: 'conversation', id: conversationId }, { previousState: conversation.state });
+    return summaryAfter(t, conversationId, inbox, now);
+  });
+}
+
+/** Hands a conversation to a member (by e-mail or id), or back to the queue (null). */
+export async function assignConversation(tdb: TenantDb, principal: Principal, conversationId: string, assignee: string | null, now = new Date()): Promise<TeamConversationSummary> {
+  return tdb.transaction(async (t) => {
+    const { conversation, inbox } = await workable(t, principal, conversationId);
+    let target: UserRow | undefined;
+    if (assignee !== null) {
+      const members = await membersOf(t, inbox);
+      target = members.find((m) => m.id === assignee || m.email === assignee.trim().toLowerCase());
+      if (!target) throw badRequest(`assignee: ${assignee} does not work this team inbox`, [{ path: 'assignee', message: 'not a member of the team inbox' }]);
+    }
+    const event: TeamEvent = target ? { type: 'assign', assigneeId: target.id } : { type: 'unassign' };
+    const next = transition({ state: conversation.state as TeamState, assigneeId: conversation.assignee_id }, event);
+    if (!next.ok) throw conflict(next.reason);
+    const at = now.toISOString();
+    await t.updateTable('conversations', { assignee_id: next.status.assigneeId, state: next.status.state, assigned_at: target ? at : null, updated_at: at }).where('id', '=', conversationId).execute();
+    await audit(t, principal, target ? 'team-conversation.assign' : 'team-conversation.unassign', { type: 'conversation', id: conversationId }, { from: conversation.assignee_id, to: target?.id ?? null });
+    return summaryAfter(t, conversationId, inbox, now);
+  });
+}
+
+/** Close, reopen, or mark "waiting on the buyer". */
+export async function changeState(tdb: TenantDb, principal: Principal, conversationId: string, action: StateAction, now = new Date()): Promise<TeamConversationSummary> {
+  return tdb.transaction(async (t) => {
+    const { conversation, inbox } = await workable(t, principal, conversationId);
+    const next = transition({ state: conversation.state as TeamState, assigneeId: conversation.assignee_id }, { type: action });
+    if (!next.ok) throw conflict(next.reason);
+    const at = now.toISOString();
+    await t
+      .updateTable('conversations', { state: next.status.state, ...(action === 'close' ? { closed_at: at } : action === 'reopen' ? { closed_at: null } : {}), updated_at: at })
+      .where('id', '=', conversationId)
+      .where('state', '=', conversation.state)
+      .execute();
+    await audit(t, principal, `team-conversation.${action}`, { type: 'conversation', id: conversationId }, { from: conversation.state, to: next.status.state });
+    return summaryAfter(t, conversationId, inbox, now);
+  });
+}
+
+/** An internal note: stored and shown to the team, never sent. @mentions name colleagues. */
+export async function addNote(tdb: TenantDb, principal: Principal, conversationId: string, body: string, now = new Date()): Promise<TeamNoteView> {
+  return tdb.transaction(async (t) => {
+    const { inbox } = await workable(t, principal, conversationId);
+    const text = body.trim();
+    if (!text) throw badRequest('body: the note is empty', [{ path: 'body', message: 'empty' }]);
+    const members = await membersOf(t, inbox);
+    const everyone = await usersById(t, [inbox.manager_id]);
+    const people = [...members, ...everyone.values()].map((u) => ({ id: u.id, email: u.email }));
+    const mentions = mentionsIn(text, people);
+    const id = newId();
+    await t.insert('team_notes', { id, conversation_id: conversationId, author_id: principal.userId, author_label: principal.email, body: text, mentions: JSON.stringify(mentions), created_at: now.toISOString() });
+    await audit(t, principal, 'team-conversation.note', { type: 'conversation', id: conversationId }, { noteId: id, mentions });
+    return (await notesOf(t, conversationId)).find((n) => n.id === id)!;
+  });
+}
+
+/** "I am viewing / replying": refreshed by the faces every ~10 s; others see it for 30 s. */
+export async function touchPresence(tdb: TenantDb, principal: Principal, conversationId: string, activity: 'viewing' | 'replying', now = new Date()): Promise<PresenceView[]> {
+  await workable(tdb, principal, conversationId);
+  await tdb.upsert('team_presence', { conversation_id: conversationId, user_id: principal.userId, activity, seen_at: now.toISOString() }, ['conversation_id', 'user_id'], { activity, seen_at: now.toISOString() });
+  return presenceOf(tdb, conversationId, principal.userId, now);
+}
+
+/**
+ * The manager's figures for a period (default the last 28 days): per rep, the conversations whose
+ * clock started in the period and that they answered first, with p50/p90 of the business minutes
+ * to that answer and how many came after the target; the queue as it stands now. Manager or admin.
+ */
+export async function teamFigures(tdb: TenantDb, principal: Principal, inboxId: string, period: { since?: string | undefined; until?: string | undefined }, now = new Date()): Promise<TeamFiguresView> {
+  const inbox = await inboxRow(tdb, inboxId);
+  if (principal.role !== 'admin' && inbox.manager_id !== principal.userId) throw notFound('team inbox');
+  const instantOf = (value: string | undefined, fallback: Date, path: string): string => {
+    if (value === undefined) return fallback.toISOString();
+    const ms = Date.parse(value);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw badRequest(`${path}: a date or ISO-8601 instant such as 2026-11-01`, [{ path, message: 'not a date' }]);
+    return new Date(ms).toISOString();
+  };
+  const until = instantOf(period.until, now, 'until');
+  const since = instantOf(period.since, new Date(Date.parse(until) - 28 * 86_400_000), 'since');
+  const calendar = calendarOf(inbox);
+  const answered = await tdb
+    .selectFrom('conversations')
+    .select(['first_responder_id', 'clock_started_at', 'responded_at', 'due_at'])
+    .where('team_inbox_id', '=', inboxId)
+    .where('clock_started_at', '>=', since)
+    .where('clock_started_at', '<', until)
+    .where('responded_at', 'is not', null)
+    .where('first_responder_id', 'is not', null)
+    .execute();
+  const open = await tdb.selectFrom('conversations').select(['assignee_id', 'state', 'due_at', 'responded_at']).where('team_inbox_id', '=', inboxId).where('state', '!=', 'closed').execute();
+  const byRep = new Map<string, Array<{ businessMinutes: number; breached: boolean }>>();
+  for (const a of answered) {
+    const list = byRep.get(a.first_responder_id!) ?? [];
+    list.push({ businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at!), new Date(a.responded_at!)), breached: a.due_at !== null && a.responded_at! > a.due_at });
+    byRep.set(a.first_responder_id!, list);
+  }
+  const members = await membersOf(tdb, inbox);
+  const users = await usersById(tdb, [...members.map((m) => m.id), ...byRep.keys()]);
+  const repIds = [...new Set([...members.map((m) => m.id), ...byRep.keys()])].filter((id) => users.has(id));
+  const nowIso = now.toISOString();
+  return {
+    inboxId,
+    since,
+    until,
+    reps: repIds
+      .map((id) => ({ rep: person(users.get(id))!, ...repFigures(byRep.get(id) ?? []), openNow: open.filter((o) => o.assignee_id === id).length }))
+      .sort((a, b) => a.rep.email.localeCompare(b.rep.email)),
+    unassignedNow: open.filter((o) => o.assignee_id === null && o.state === 'new').length,
+    overdueNow: open.filter((o) => o.responded_at === null && o.due_at !== null && o.due_at <= nowIso && (o.state === 'new' || o.state === 'assigned')).length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing and the sync hook
+
+/** Every routing rule in the tenant's published packs (each version once, pack order by slug). */
+export async function routingRules(tdb: TenantDb): Promise<RoutingRule[]> {
+  const rows = await tdb
+    .selectFrom('pack_publications')
+    .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
+    .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
+    .select(['pack_versions.id', 'pack_versions.document', 'packs.slug'])
+    .distinct()
+    .orderBy('packs.slug')
+    .execute();
+  const seen = new Set<string>();
+  const rules: RoutingRule[] = [];
+  for (const r of rows) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    rules.push(...((JSON.parse(r.document) as PackDocument).routing?.rules ?? []));
+  }
+  return rules;
+}
+
+export interface Routed {
+  decision: RoutingDecision;
+  assigneeId: string | null;
+  /** Why nobody was assigned when a rule asked for someone (an unknown rep, an empty group). */
+  unresolved: string | null;
+}
+
+/**
+ * Applies a routing decision to a conversation entering the queue. Takes the inbox's next turn
+ * first (UPDATE … RETURNING): on PostgreSQL that row lock orders concurrent arrivals, so round
+ * robin hands out consecutive turns (none twice, none skipped) and least-open counts see the
+ * previous arrival's assignment.
+ */
+export async function routeArrival(tdb: TenantDb, inbox: TeamInboxRow, conversationId: string, inquiry: Inquiry, rules: readonly RoutingRule[], now: Date): Promise<Routed> {
+  const decision = routeInquiry(rules, inquiry);
+  const turnRow = await tdb.executor
+    .updateTable('team_inboxes')
+    .set((eb) => ({ turn: eb('turn', '+', 1) }))
+    .where('tenant_id', '=', tdb.tenantId)
+    .where('id', '=', inbox.id)
+    .returning('turn')
+    .executeTakeFirstOrThrow();
+  const turn = Number(turnRow.turn) - 1;
+  let assigneeId: string | null = null;
+  let unresolved: string | null = null;
+  const a = decision.assign;
+  if (a?.kind === 'owner') {
+    const owner = (await usersById(tdb, [a.userId])).get(a.userId);
+    if (owner && !owner.disabled_at) assigneeId = owner.id;
+    else unresolved = 'the buyer\'s owner is no longer active';
+  } else if (a?.kind === 'rep') {
+    const rep = await tdb.selectFrom('users').select(['id', 'disabled_at']).where('email', '=', a.email).executeTakeFirst();
+    if (rep && !rep.disabled_at) assigneeId = rep.id;
+    else unresolved = `rule "${a.rule}": no active user ${a.email}`;
+  } else if (a?.kind === 'pool') {
+    const members = (await membersOf(tdb, inbox, a.group)).map((m) => m.id);
+    let openCounts: Map<string, number> | undefined;
+    if (a.by === 'least-open' && members.length) {
+      const counts = await tdb.selectFrom('conversations').select(['assignee_id']).select((eb) => eb.fn.countAll<number>().as('n')).where('assignee_id', 'in', members).where('state', 'in', ['assigned', 'answered', 'waiting']).groupBy('assignee_id').execute();
+      openCounts = new Map(counts.map((c) => [c.assignee_id!, Number(c.n)]));
+    }
+    assigneeId = pickFromPool(members, a.by, { turn, ...(openCounts ? { openCounts } : {}) });
+    if (!assigneeId) unresolved = `rule "${a.rule}": nobody in ${a.group ? `group ${a.group}` : 'the inbox'}`;
+  }
+  const row = await tdb.selectFrom('conversations').select(['tags', 'state']).where('id', '=', conversationId).executeTakeFirstOrThrow();
+  const tags = [...new Set([...(JSON.parse(row.tags) as string[]), ...decision.tags])];
+  const at = now.toISOString();
+  await tdb
+    .updateTable('conversations', { tags: JSON.stringify(tags), ...(assigneeId ? { assignee_id: assigneeId, state: row.state === 'new' ? 'assigned' : row.state, assigned_at: at } : {}), updated_at: at })
+    .where('id', '=', conversationId)
+    .execute();
+  return { decision, assigneeId, unresolved };
+}
+
+const ROUTER: Actor = { tenantId: '', userId: null, role: 'admin', permissions: new Set(), label: 'team-inbox routing' };
+
+export interface TeamArrival {
+  tdb: TenantDb;
+  mailboxId: string;
+  conversationId: string;
+  message: { direction: string; auto_verdict: string; received_at: string; from_address: string | null; subject: string; language: string | null; attachments: string; date_header: string | null };
+  body: string;
+  customerIds: string[];
+  live: boolean;
+  at: Date;
+}
+
+/**
+ * What the sync does for each stored message (mail/hooks.ts): a buyer's mail to a team inbox
+ * queues the conversation (routing it on the way in) or reopens it and starts the response clock;
+ * our reply — from the role address or a rep's own synced mailbox — stops the clock and records
+ * who answered first. Automatic mail (out-of-office, bounces, lists) moves nothing.
+ */
+export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
+  const { tdb, message, at } = arrival;
+  if (message.auto_verdict !== 'none' || message.direction === 'internal') return;
+  const conv = await tdb.selectFrom('conversations').selectAll().where('id', '=', arrival.conversationId).executeTakeFirst();
+  if (!conv) return;
+  let inbox: TeamInboxRow | undefined;
+  if (conv.team_inbox_id) inbox = await tdb.selectFrom('team_inboxes').selectAll().where('id', '=', conv.team_inbox_id).executeTakeFirst();
+  else if (message.direction === 'inbound') inbox = await tdb.selectFrom('team_inboxes').selectAll().where('mailbox_id', '=', arrival.mailboxId).executeTakeFirst();
+  if (!inbox) return;
+  const actor = { ...ROUTER, tenantId: tdb.tenantId };
+  const iso = at.toISOString();
+  if (message.direction === 'inbound') {
+    const entering = !conv.team_inbox_id;
+    const status = entering ? { state: 'new' as TeamState, assigneeId: null } : { state: conv.state as TeamState, assigneeId: conv.assignee_id };
+    const next = transition(status, { type: 'buyer-wrote' });
+    if (!next.ok) return;
+    // A clock runs from the first unanswered buyer mail; a second mail before our answer does not restart it.
+    const clockRunning = !entering && conv.clock_started_at !== null && conv.responded_at === null && conv.state !== 'closed';
+    const due = deadlines(calendarOf(inbox), new Date(message.received_at), inbox.target_hours);
+    // Backfilled mail (last month's, read when the mailbox is connected) is queued with its clock,
+    // but a warning or breach already past is marked as told: no burst of escalations for old mail.
+    const told = (deadline: string) => (!arrival.live && deadline <= iso ? iso : null);
+    const clock = clockRunning ? {} : { clock_started_at: message.received_at, ...toDeadlines(due), responded_at: null, warned_at: told(due.warnAt), breached_at: told(due.dueAt) };
+    await tdb
+      .updateTable('conversations', { team_inbox_id: inbox.id, state: next.status.state, ...clock, ...(next.reopened ? { closed_at: null } : {}), updated_at: iso })
+      .where('id', '=', conv.id)
+      .execute();
+    if (entering) {
+      const customer = arrival.customerIds[0] ? await tdb.selectFrom('customers').select(['id', 'owner_id']).where('id', '=', arrival.customerIds[0]).executeTakeFirst() : undefined;
+      const mailbox = await tdb.selectFrom('mailboxes').select('address').where('id', '=', inbox.mailbox_id).executeTakeFirstOrThrow();
+      let senderCountry: string | null = null;
+      if (message.from_address) senderCountry = inferTimeZone({ email: message.from_address, ...(message.date_header ? { dateHeader: message.date_header } : {}) }).country;
+      const inquiry: Inquiry = {
+        inbox: mailbox.address,
+        subject: message.subject,
+        body: arrival.body,
+        senderCountry,
+        language: message.language,
+        knownCustomer: arrival.customerIds.length > 0 && customer !== undefined,
+        attachments: (JSON.parse(message.attachments) as unknown[]).length,
+        ownerId: customer?.owner_id ?? null,
+      };
+      const routed = await routeArrival(tdb, inbox, conv.id, inquiry, await routingRules(tdb), at);
+      await audit(tdb, actor, 'team-conversation.route', { type: 'conversation', id: conv.id }, { inbox: inbox.id, matched: routed.decision.matched, assigneeId: routed.assigneeId, tags: routed.decision.tags, notify: routed.decision.notify, unresolved: routed.unresolved, live: arrival.live });
+    } else if (next.reopened) {
+      await audit(tdb, actor, 'team-conversation.reopen', { type: 'conversation', id: conv.id }, { by: 'buyer' });
+    }
+    return;
+  }
+  // Our reply (outbound).
+  const next = transition({ state: conv.state as TeamState, assigneeId: conv.assignee_id }, { type: 'we-replied' });
+  if (!next.ok) return;
+  const responder = message.from_address ? await tdb.selectFrom('users').select(['id']).where('email', '=', message.from_address.toLowerCase()).executeTakeFirst() : undefined;
+  const stopping = conv.clock_started_at !== null && conv.responded_at === null && message.received_at >= conv.clock_started_at;
+  await tdb
+    .updateTable('conversations', {
+      state: next.status.state,
+      ...(stopping ? { responded_at: message.received_at } : {}),
+      first_responder_id: conv.first_responder_id ?? responder?.id ?? null,
+      // Whoever answers an unassigned conversation has it from now on.
+      ...(conv.assignee_id === null && responder ? { assignee_id: responder.id, assigned_at: iso } : {}),
+      updated_at: iso,
+    })
+    .where('id', '=', conv.id)
+    .execute();
+  // Hand-off: the buyer's company is owned by the rep who answered, unless it already has an owner.
+  if (responder && conv.customer_id) await tdb.updateTable('customers', { owner_id: responder.id }).where('id', '=', conv.customer_id).where('owner_id', 'is', null).execute();
+}
+
+const toDeadlines = (d: { warnAt: string; dueAt: string }) => ({ warn_at: d.warnAt, due_at: d.dueAt });

@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { containsWord, foldText, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
+import { parsePackSource } from '../../../src/core/pack/source.js';
+
+const RULES: RoutingRule[] = [
+  { name: 'quotes', when: { words: ['quote', 'quotation', 'price list', '报价', '询价', 'cotización', 'precio', 'عرض سعر', 'تسعير'] }, tag: ['high-intent'] },
+  { name: 'gulf', when: { countries: ['SA', 'AE', 'QA'] }, assign: { to: 'linda@acme.example' }, notify: ['manager'] },
+  { name: 'latam', when: { languages: ['es', 'pt'] }, assign: { regions: { MX: 'carlos@acme.example', BR: 'ana@acme.example' } } },
+  { name: 'drawings', when: { attachments: true, knownCustomer: false }, tag: ['drawing'] },
+  { name: 'sales only', inbox: 'sales@acme.example', assign: { group: 'sales', by: 'least-open' } },
+  { name: 'everyone else', assign: { by: 'round-robin' } },
+];
+
+const inquiry = (over: Partial<Inquiry>): Inquiry => ({ inbox: 'info@acme.example', subject: '', body: '', senderCountry: null, language: null, knownCustomer: false, attachments: 0, ownerId: null, ...over });
+
+describe('routing rules, evaluated', () => {
+  it.each<[string, Partial<Inquiry>, { assign: unknown; tags: string[]; notify?: string[] }]>([
+    ['English quote from Germany', { subject: 'Request for Quotation: pumps', senderCountry: 'DE', language: 'en' }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: ['high-intent'] }],
+    ['"quotes" inside another word is no keyword', { subject: 'Unquoted remark', body: 'misquoted' }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: [] }],
+    ['Chinese: substring, no word boundaries', { subject: '关于水泵的询价', body: '请报价给我们', senderCountry: 'CN', language: 'zh' }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: ['high-intent'] }],
+    ['Spanish, accents folded, Mexico → Carlos by the region table', { body: 'Necesitamos una COTIZACION urgente', senderCountry: 'MX', language: 'es' }, { assign: { kind: 'rep', email: 'carlos@acme.example', rule: 'latam' }, tags: ['high-intent'] }],
+    ['Spanish from Chile: not in the region table, falls through', { body: 'precio por favor', senderCountry: 'CL', language: 'es' }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: ['high-intent'] }],
+    ['Arabic with vowel marks, Saudi Arabia → Linda, manager told', { body: 'نرجو إرسال عَرْض سعر للمضخات', senderCountry: 'SA', language: 'ar' }, { assign: { kind: 'rep', email: 'linda@acme.example', rule: 'gulf' }, tags: ['high-intent'], notify: ['manager'] }],
+    ['an owned buyer goes to the owner whatever the rules say', { body: 'quote please', senderCountry: 'SA', ownerId: 'user-omar' }, { assign: { kind: 'owner', userId: 'user-omar' }, tags: ['high-intent'], notify: ['manager'] }],
+    ['attachment from an unknown sender is tagged', { attachments: 2 }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: ['drawing'] }],
+    ['attachment from a known customer is not', { attachments: 2, knownCustomer: true }, { assign: { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }, tags: [] }],
+    ['a rule for sales@ only applies there', { inbox: 'SALES@acme.example' }, { assign: { kind: 'pool', group: 'sales', by: 'least-open', rule: 'sales only' }, tags: [] }],
+  ])('%s', (_, over, expected) => {
+    const d = routeInquiry(RULES, inquiry(over));
+    expect({ assign: d.assign, tags: d.tags, notify: d.notify }).toEqual({ notify: [], ...expected });
+  });
+
+  it('matches whole words in Latin and Arabic scripts, substrings in CJK', () => {
+    expect(containsWord('send a price list today', 'Price List')).toBe(true);
+    expect(containsWord('pricelist', 'price list')).toBe(false);
+    expect(containsWord('الاسعار', 'سعر')).toBe(false);
+    expect(containsWord('见附件报价单', '报价')).toBe(true);
+    expect(containsWord(foldText('ＱＵＯＴＥ'), 'quote')).toBe(true);
+    expect(containsWord(foldText('Send a Price List'), 'price list')).toBe(true);
+  });
+
+  it('round robin hands consecutive turns to each candidate in order; least open picks the lightest', () => {
+    const reps = ['a', 'b', 'c'];
+    expect([0, 1, 2, 3, 4].map((turn) => pickFromPool(reps, 'round-robin', { turn }))).toEqual(['a', 'b', 'c', 'a', 'b']);
+    expect(pickFromPool(reps, 'least-open', { turn: 0, openCounts: new Map([['a', 4], ['b', 1], ['c', 1]]) })).toBe('b');
+    expect(pickFromPool([], 'round-robin', { turn: 3 })).toBeNull();
+  });
+});
+
+describe('routing rules in a pack', () => {
+  it('are validated with the pack, errors at line:column', () => {
+    const source = `pack: routing
+title: Routing
+groups: ["*"]
+defaultLanguage: en
+routing:
+  rules:
+    - name: gulf
+      when: {countries: [SA, XX]}
+      assign: {to: linda@acme.example, by: round-robin}
+    - name: gulf
+      tag: [High Intent]
+    - name: idle
+`;
+    const parsed = parsePackSource(source);
+    expect(parsed.ok).toBe(false);
+    const issues = parsed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+    expect(issues).toEqual(expect.arrayContaining([expect.stringMatching(/^11:13 routing\.rules\[1\]\.tag\[0\]: /)]));
+    const fixed = parsePackSource(source.replace('[High Intent]', '[high-intent]'));
+    expect(fixed.ok).toBe(false);
+    expect(fixed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '8:30 routing.rules[0].when.countries[1]: "XX" is not an ISO 3166 country code',
+      '9:15 routing.rules[0].assign: assign to one rep (to) or to a pool (group/by), not both',
+      '10:13 routing.rules[1].name: another rule is already named "gulf"',
+      '12:7 routing.rules[2]: the rule does nothing: give it assign, tag or notify',
+    ]);
+  });
+});

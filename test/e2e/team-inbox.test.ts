@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import type { Store } from '../../src/server/db/connect.js';
+import { newId } from '../../src/server/db/tenant-db.js';
+import { loadDevSigner, type DevSigner } from '../../src/server/auth/dev-keys.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { addUser } from '../../src/server/services/people.js';
+import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/team-inbox.js';
+import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { latinLeftovers } from '../support/latin-text.js';
+import { TEST_DIST } from '../support/build-faces.mjs';
+
+jest.setTimeout(120_000);
+
+const kind = storeKinds()[0]!;
+const HOSTILE = 'Dear team,\nplease quote 2 containers.\n<img src=x onerror="window.__pwned=1">\nRegards, Hans';
+
+describe(`the web team inbox in Chromium (${kind.name})`, () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let signer: DevSigner;
+  let browser: Browser;
+  let base: string;
+  let t: SeededTenant;
+  const tokens: Record<'linda' | 'omar' | 'admin', string> = { linda: '', omar: '', admin: '' };
+  const conversations: string[] = [];
+
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, 'tie2e');
+    const op = operator(t.tenantId);
+    signer = await loadDevSigner(mkdtempSync(join(tmpdir(), 'tp-inbox-e2e-')));
+    for (const name of ['linda', 'omar'] as const) {
+      const u = await addUser(t.tdb, op, { email: `${name}@tie2e.test`, name: name === 'linda' ? 'Linda Chen' : 'Omar Haddad', groups: [t.groupSlug] });
+      tokens[name] = await signer.sign({ tenantId: t.tenantId, userId: u.id, email: u.email });
+    }
+    tokens.admin = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
+    const box = new SecretBox(randomBytes(32));
+    const mailboxId = (await addMailbox(t.tdb, op, box, { provider: 'imap', address: 'info@tie2e.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 })).id;
+    await configureTeamInbox(t.tdb, op, mailboxId, { groups: [t.groupSlug], calendar: { country: 'CN', timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } });
+    // Two buyer mails that arrived a week ago: nobody answered, both are overdue.
+    const mails = [
+      { subject: 'Ceramic tiles for Hamburg', from: 'hans@hamburg-import.de', body: HOSTILE, at: '2025-11-24T02:00:00.000Z', dateHeader: 'Mon, 24 Nov 2025 03:00:00 +0100' },
+      { subject: '水泵询价', from: 'wang@shanghai-build.cn', body: '您好，请报价。', at: '2025-11-24T03:00:00.000Z', dateHeader: null },
+    ];
+    for (const m of mails) {
+      const id = newId();
+      const messageId = newId();
+      await t.tdb.insert('conversations', { id, subject: m.subject, subject_key: m.subject.toLowerCase(), participants: JSON.stringify([m.from]), customer_ids: '[]', customer_id: null, first_message_at: m.at, last_message_at: m.at, last_inbound_at: m.at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: m.at, updated_at: m.at });
+      await t.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailboxId, conversation_id: id, provider_id: messageId, folder: 'inbox', message_key: `${messageId}@mail.test`, from_address: m.from, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 100, attachments: '[]', received_at: m.at, subject: m.subject, direction: 'inbound', auto_verdict: 'none', excerpt: m.body.slice(0, 100), created_at: m.at, date_header: m.dateHeader });
+      await t.tdb.insert('mail_bodies', { message_id: messageId, text_body: m.body, expires_at: '2099-01-01T00:00:00.000Z' });
+      await t.tdb.transaction((tdb) => teamInboxArrival({ tdb, mailboxId, conversationId: id, message: { direction: 'inbound', auto_verdict: 'none', received_at: m.at, from_address: m.from, subject: m.subject, language: null, attachments: '[]', date_header: m.dateHeader }, body: m.body, customerIds: [], live: true, at: new Date(m.at) }));
+      conversations.push(id);
+    }
+    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+  });
+
+  const openInbox = async (who: 'linda' | 'omar'): Promise<{ page: Page; errors: string[] }> => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/inbox#token=${encodeURIComponent(tokens[who])}`);
+    return { page, errors };
+  };
+
+  it('Linda claims an overdue inquiry, says she is replying, notes for Omar; Omar sees it all, in English and in Chinese', async () => {
+    const linda = await openInbox('linda');
+    await linda.page.getByRole('tab', { name: 'Unassigned' }).waitFor();
+    const list = linda.page.getByTestId('team-list');
+    await list.getByText('Ceramic tiles for Hamburg').waitFor();
+    await expect(list.innerText()).resolves.toContain('水泵询价');
+    await expect(list.locator('tr', { hasText: 'Ceramic tiles' }).innerText()).resolves.toMatch(/New\s+Nobody yet\s+Overdue by \d+ h \d+ min of business hours/);
+    await list.getByText('Ceramic tiles for Hamburg').click();
+    const pane = linda.page.getByTestId('conversation');
+    // The kept body is shown as text: the markup is visible and never ran.
+    await pane.getByText('<img src=x onerror="window.__pwned=1">').waitFor();
+    await expect(linda.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(pane.getByTestId('buyer-time').innerText()).resolves.toMatch(/^Buyer's time: \d\d:\d\d on \d{4}-\d\d-\d\d \(Europe\/Berlin\)$/);
+    await pane.getByRole('button', { name: "I'll take it" }).click();
+    await pane.getByText('Assignee: Linda Chen').waitFor();
+    await expect(list.innerText()).resolves.not.toContain('Ceramic tiles');
+    await pane.getByRole('button', { name: "I'm replying" }).click();
+    await pane.getByLabel('Note (@name to mention)').fill('@omar they asked for FOB Ningbo last year, can you check the old price?');
+    await pane.getByRole('button', { name: 'Add note' }).click();
+    await pane.getByTestId('note').getByText(/they asked for FOB Ningbo/).waitFor();
+    await linda.page.getByRole('tab', { name: 'Mine' }).click();
+    await list.getByText('Ceramic tiles for Hamburg').waitFor();
+    await screenshot(linda.page, 'inbox-en-linda');
+
+    const omar = await openInbox('omar');
+    await omar.page.getByRole('tab', { name: 'Overdue' }).click();
+    const omarList = omar.page.getByTestId('team-list');
+    await expect(omarList.locator('tr', { hasText: 'Ceramic tiles' }).innerText()).resolves.toMatch(/Assigned\s+Linda Chen\s+Overdue by/);
+    await omarList.getByText('Ceramic tiles for Hamburg').click();
+    const omarPane = omar.page.getByTestId('conversation');
+    await omarPane.getByTestId('presence').getByText('Linda Chen is replying').waitFor();
+    await expect(omarPane.getByRole('button', { name: "I'll take it" }).count()).resolves.toBe(0);
+    await omarPane.getByText(/they asked for FOB Ningbo/).waitFor();
+    await screenshot(omar.page, 'inbox-en-omar');
+
+    // The same page in Chinese: every label translated, only data left in Latin.
+    await omar.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await omar.page.getByRole('tab', { name: '已超时' }).waitFor();
+    await omarPane.getByText('Linda Chen 正在回复').waitFor();
+    await expect(omar.page.evaluate(() => document.documentElement.lang)).resolves.toBe('zh-CN');
+    const text = await omar.page.locator('main').innerText();
+    expect(text).toContain('已超时');
+    const data = ['Ceramic tiles for Hamburg', 'Linda Chen', 'Omar Haddad', HOSTILE, ...HOSTILE.split('\n'), '@omar they asked for FOB Ningbo last year, can you check the old price?', 'hans@hamburg-import.de', 'info@tie2e.test', 'Team tie2e'];
+    expect(latinLeftovers(text, data)).toEqual([]);
+    await screenshot(omar.page, 'inbox-zh-CN-omar');
+
+    const audit = (await t.tdb.selectFrom('audit_log').select(['action', 'actor_label']).where('target_id', '=', conversations[0]!).orderBy('at').execute()).map((r) => `${r.action} ${r.actor_label}`);
+    expect(audit).toEqual(expect.arrayContaining(['team-conversation.claim linda@tie2e.test', 'team-conversation.note linda@tie2e.test', 'team-conversation.open omar@tie2e.test']));
+    expect([...linda.errors, ...omar.errors]).toEqual([]);
+    await linda.page.close();
+    await omar.page.close();
+  });
+
+  it('the manager sees the team inbox and its figures in the console', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/admin#token=${encodeURIComponent(tokens.admin)}`);
+    await page.getByRole('tab', { name: 'Mailboxes' }).click();
+    const row = page.getByTestId('team-inbox-list').locator('tr', { hasText: 'info@tie2e.test' });
+    await expect(row.innerText()).resolves.toMatch(/tie2e-sales\s+—\s+24 business hours\s+CN · Asia\/Shanghai · 09:00–18:00/);
+    await page.getByRole('button', { name: 'Figures of info@tie2e.test' }).click();
+    const figures = page.getByTestId('team-figures');
+    // After the first test: Linda holds the Hamburg inquiry, the Chinese one waits; both are overdue.
+    await figures.getByText('Now: 1 unassigned, 2 overdue.').waitFor();
+    await expect(figures.locator('tr', { hasText: 'Linda Chen' }).innerText()).resolves.toMatch(/Linda Chen\s+0\s+—\s+—\s+0\s+1/);
+    await screenshot(page, 'admin-team-inbox-en');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,316 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '../../src/server/db/connect.js';
+import { newId, TenantDb } from '../../src/server/db/tenant-db.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { addUser } from '../../src/server/services/people.js';
+import { createApiKey } from '../../src/server/services/api-keys.js';
+import { pushPack } from '../../src/server/services/packs.js';
+import { configureTeamInbox, routeArrival, teamInboxArrival, touchPresence, type TeamArrival } from '../../src/server/services/team-inbox.js';
+import type { Principal } from '../../src/server/auth/principal.js';
+import { permissionsOfRole } from '../../src/core/access/permissions.js';
+import { runClockPass } from '../../src/server/jobs/team-inbox-clock.js';
+import { createConnector } from '../../src/server/services/connectors.js';
+import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
+import { mailAdapterFactory } from '../../src/server/mail/adapters.js';
+import { runSyncPass } from '../../src/server/mail/sync.js';
+import { loadConfig } from '../../src/server/config.js';
+
+/**
+ * The team inbox's store side, on SQLite and PostgreSQL: marking a mailbox as a team inbox, mail
+ * arriving (routing, tags, the clock in business hours), claim with its race, assign, notes,
+ * close/reopen by the buyer, presence, our reply stopping the clock and handing the buyer's
+ * company to the rep, and round robin fair across two instances.
+ */
+
+const loopbackImap = { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } };
+
+const ROUTING_PACK = (groupSlug: string) => `pack: routing
+title: Routing
+groups: ["${groupSlug}"]
+defaultLanguage: en
+routing:
+  rules:
+    - name: quotes
+      when: {words: [quote, 报价, 询价, cotización, عرض سعر]}
+      tag: [high-intent]
+    - name: gulf
+      when: {countries: [SA, AE]}
+      assign: {to: linda@team.test}
+    - name: everyone
+      assign: {by: round-robin}
+`;
+
+describe.each(storeKinds())('team inbox on $name', (kind) => {
+  let store: Store;
+  let app: FastifyInstance;
+  let t: SeededTenant;
+  const box = new SecretBox(randomBytes(32));
+  let mailboxId: string;
+  let inboxId: string;
+  const reps: Record<'linda' | 'omar' | 'zoe', { id: string; email: string; key: string; principal: Principal }> = {} as never;
+
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, `ti${kind.name}`);
+    const op = operator(t.tenantId);
+    for (const name of ['linda', 'omar', 'zoe'] as const) {
+      const u = await addUser(t.tdb, op, { email: `${name}@team.test`, name: name[0]!.toUpperCase() + name.slice(1), groups: [t.groupSlug] });
+      const key = await createApiKey(t.tdb, op, { userEmail: u.email, name: `${name} key`, scopes: ['crm:read', 'crm:write'] });
+      reps[name] = { id: u.id, email: u.email, key: key.key, principal: { tenantId: t.tenantId, userId: u.id, email: u.email, role: 'rep', permissions: permissionsOfRole('rep'), label: u.email, via: 'api-key' } };
+    }
+    mailboxId = (await addMailbox(t.tdb, op, box, { provider: 'imap', address: 'info@team.test', settings: loopbackImap, secrets: { password: 'x' } }, { backfillDays: 30 })).id;
+    await pushPack(t.tdb, op, ROUTING_PACK(t.groupSlug));
+    app = await testApp(store, {}, { secretBox: box });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  const api = (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => app.inject({ method, url: `/api/v1${url}`, headers: bearer(key), ...(payload ? { payload } : {}) });
+
+  /** A conversation with one stored message, as the sync leaves it before the hooks run. */
+  async function arrive(o: { subject: string; from: string; direction?: 'inbound' | 'outbound'; body?: string; at: string; conversationId?: string; dateHeader?: string; language?: string; verdict?: 'none' | 'auto-reply'; customerIds?: string[]; live?: boolean; now?: string }): Promise<string> {
+    const id = o.conversationId ?? newId();
+    if (!o.conversationId) {
+      await t.tdb.insert('conversations', { id, subject: o.subject, subject_key: o.subject.toLowerCase(), participants: JSON.stringify([o.from]), customer_ids: JSON.stringify(o.customerIds ?? []), customer_id: o.customerIds?.[0] ?? null, first_message_at: o.at, last_message_at: o.at, last_inbound_at: o.at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: o.at, updated_at: o.at });
+    }
+    const messageId = newId();
+    await t.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailboxId, conversation_id: id, provider_id: messageId, folder: o.direction === 'outbound' ? 'sent' : 'inbox', message_key: `${messageId}@mail.test`, from_address: o.from, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 100, attachments: '[]', received_at: o.at, subject: o.subject, direction: o.direction ?? 'inbound', auto_verdict: o.verdict ?? 'none', language: o.language ?? null, excerpt: (o.body ?? '').slice(0, 200), created_at: o.at, date_header: o.dateHeader ?? null });
+    const arrival: TeamArrival = {
+      tdb: t.tdb,
+      mailboxId,
+      conversationId: id,
+      message: { direction: o.direction ?? 'inbound', auto_verdict: o.verdict ?? 'none', received_at: o.at, from_address: o.from, subject: o.subject, language: o.language ?? null, attachments: '[]', date_header: o.dateHeader ?? null },
+      body: o.body ?? '',
+      customerIds: o.customerIds ?? [],
+      live: o.live ?? true,
+      at: new Date(o.now ?? o.at),
+    };
+    await t.tdb.transaction((tdb) => teamInboxArrival({ ...arrival, tdb }));
+    return id;
+  }
+  const row = (id: string) => t.tdb.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('an admin marks the mailbox as a team inbox; reps may not; mistakes name the field', async () => {
+    expect((await api(reps.linda.key, 'PUT', `/mailboxes/${mailboxId}/team-inbox`, { groups: [t.groupSlug] })).statusCode).toBe(403);
+    const noGroup = await api(t.admin.key, 'PUT', `/mailboxes/${mailboxId}/team-inbox`, { groups: ['nobody-here'] });
+    expect(noGroup.statusCode).toBe(400);
+    expect(noGroup.json().error.details[0]).toMatchObject({ path: 'groups[0]', message: 'no group "nobody-here"' });
+    const badZone = await api(t.admin.key, 'PUT', `/mailboxes/${mailboxId}/team-inbox`, { groups: [t.groupSlug], calendar: { country: null, timeZone: 'Mars/Olympus', start: '09:00', end: '18:00' } });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().error.details[0].path).toBe('calendar');
+    const created = await api(t.admin.key, 'PUT', `/mailboxes/${mailboxId}/team-inbox`, { groups: [t.groupSlug], manager: t.admin.email, calendar: { country: null, timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ address: 'info@team.test', groups: [t.groupSlug], manager: { email: t.admin.email }, targetBusinessHours: 24, calendar: { timeZone: 'Asia/Shanghai' } });
+    inboxId = created.json().id;
+    const listed = await api(reps.linda.key, 'GET', '/team-inboxes');
+    expect(listed.json().inboxes.map((i: { id: string }) => i.id)).toEqual([inboxId]);
+    const audit = await t.tdb.selectFrom('audit_log').select(['action', 'actor_label']).where('target_id', '=', inboxId).execute();
+    expect(audit).toEqual([{ action: 'team-inbox.create', actor_label: expect.stringContaining(t.admin.email) }]);
+  });
+
+  it('a Saudi buyer asking for a quote goes to Linda, tagged high-intent, with a 24-business-hour clock', async () => {
+    // Wednesday 3 Dec 2025, 17:00 in Shanghai: due Monday 14:00 (see the core clock test).
+    const id = await arrive({ subject: 'Quote for pumps', from: 'ali@gulf-trading.com.sa', body: 'Please send a quote', at: '2025-12-03T09:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ team_inbox_id: inboxId, state: 'assigned', assignee_id: reps.linda.id, tags: '["high-intent"]', clock_started_at: '2025-12-03T09:00:00.000Z', due_at: '2025-12-08T06:00:00.000Z', warn_at: '2025-12-05T09:00:00.000Z' });
+    const route = await t.tdb.selectFrom('audit_log').select(['details']).where('target_id', '=', id).where('action', '=', 'team-conversation.route').executeTakeFirstOrThrow();
+    expect(JSON.parse(route.details)).toMatchObject({ matched: ['quotes', 'gulf', 'everyone'], assigneeId: reps.linda.id });
+  });
+
+  it('automatic mail moves nothing; mail to a mailbox that is no team inbox neither', async () => {
+    const id = await arrive({ subject: 'Out of office', from: 'ali@gulf-trading.com.sa', at: '2025-12-03T10:00:00.000Z', verdict: 'auto-reply' });
+    expect(await row(id)).toMatchObject({ team_inbox_id: null, state: 'open' });
+  });
+
+  it('claim: one of two reps clicking at once wins, the other is told who has it', async () => {
+    const id = await arrive({ subject: 'Tiles', from: 'kim@korea-tiles.example', at: '2025-12-03T11:00:00.000Z' });
+    // Round robin gave it to someone; hand it back to the queue to race for it.
+    await t.tdb.updateTable('conversations', { assignee_id: null, state: 'new' }).where('id', '=', id).execute();
+    const unassigned = await api(reps.omar.key, 'GET', `/team-conversations?inbox=${inboxId}&list=unassigned`);
+    expect(unassigned.json().conversations.map((c: { id: string }) => c.id)).toEqual([id]);
+    const [a, b] = await Promise.all([api(reps.omar.key, 'POST', `/team-conversations/${id}/claim`), api(reps.zoe.key, 'POST', `/team-conversations/${id}/claim`)]);
+    const statuses = [a.statusCode, b.statusCode].sort();
+    expect(statuses).toEqual([200, 409]);
+    const [won, lost] = a.statusCode === 200 ? [a, b] : [b, a];
+    const winner = won.json().assignee;
+    expect(lost.json().error).toMatchObject({ code: 'taken', message: `${winner.name} (${winner.email}) already has this conversation` });
+    expect(await row(id)).toMatchObject({ state: 'assigned', assignee_id: winner.id });
+    // Claiming again what one already has is fine.
+    const again = await api(winner.email === reps.omar.email ? reps.omar.key : reps.zoe.key, 'POST', `/team-conversations/${id}/claim`);
+    expect(again.statusCode).toBe(200);
+    expect(await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).where('action', '=', 'team-conversation.claim').execute()).toHaveLength(1);
+  });
+
+  it('assign, note with @mention (never sent), presence for 30 s, close, and the buyer reopening', async () => {
+    const id = await arrive({ subject: '询价 瓷砖', from: 'wang@shanghai-build.cn', at: '2025-12-04T02:00:00.000Z', language: 'zh' });
+    expect(JSON.parse((await row(id)).tags)).toEqual(['high-intent']);
+    const notMember = await api(reps.linda.key, 'POST', `/team-conversations/${id}/assign`, { assignee: t.admin.email });
+    expect(notMember.statusCode).toBe(400);
+    expect(notMember.json().error.details[0].path).toBe('assignee');
+    const assigned = await api(reps.linda.key, 'POST', `/team-conversations/${id}/assign`, { assignee: reps.zoe.email });
+    expect(assigned.json()).toMatchObject({ state: 'assigned', assignee: { email: reps.zoe.email } });
+    const note = await api(reps.linda.key, 'POST', `/team-conversations/${id}/notes`, { body: '@zoe they bought from us in 2024, ask @Omar for the old price' });
+    expect(note.statusCode).toBe(201);
+    expect(note.json()).toMatchObject({ author: reps.linda.email, mentions: [{ email: reps.zoe.email }, { email: reps.omar.email }] });
+
+    const t0 = new Date('2025-12-04T03:00:00.000Z');
+    await touchPresence(t.tdb, reps.zoe.principal, id, 'replying', t0);
+    expect(await touchPresence(t.tdb, reps.linda.principal, id, 'viewing', new Date(t0.getTime() + 29_000))).toEqual([{ user: { id: reps.zoe.id, name: 'Zoe', email: reps.zoe.email }, activity: 'replying', seenAt: t0.toISOString() }]);
+    expect(await touchPresence(t.tdb, reps.linda.principal, id, 'viewing', new Date(t0.getTime() + 31_000))).toEqual([]);
+
+    const opened = await api(reps.omar.key, 'GET', `/team-conversations/${id}`);
+    expect(opened.statusCode).toBe(200);
+    expect(opened.json()).toMatchObject({ subject: '询价 瓷砖', inbox: { address: 'info@team.test' }, notes: [{ body: expect.stringContaining('old price') }], messages: [{ direction: 'inbound', from: { address: 'wang@shanghai-build.cn' } }], buyerTime: { timeZone: 'Asia/Shanghai', country: 'CN' } });
+
+    expect((await api(reps.zoe.key, 'POST', `/team-conversations/${id}/state`, { action: 'wait' })).json().error.message).toBe('only an answered conversation can wait on the buyer');
+    expect((await api(reps.zoe.key, 'POST', `/team-conversations/${id}/state`, { action: 'close' })).json()).toMatchObject({ state: 'closed', clock: { phase: 'stopped' } });
+    expect((await api(reps.zoe.key, 'POST', `/team-conversations/${id}/assign`, { assignee: reps.omar.email })).statusCode).toBe(409);
+    // The buyer writes again: back in Zoe's queue with a fresh clock.
+    await arrive({ conversationId: id, subject: 'Re: 询价 瓷砖', from: 'wang@shanghai-build.cn', at: '2025-12-05T01:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ state: 'assigned', assignee_id: reps.zoe.id, closed_at: null, clock_started_at: '2025-12-05T01:00:00.000Z' });
+    const actions = (await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).orderBy('at').execute()).map((r) => r.action);
+    expect(actions).toEqual(['team-conversation.route', 'team-conversation.assign', 'team-conversation.note', 'team-conversation.open', 'team-conversation.close', 'team-conversation.reopen']);
+  });
+
+  it('our reply stops the clock, records the first responder and hands the buyer\'s company to them; their next inquiry goes to them', async () => {
+    const customerId = t.customerId;
+    const id = await arrive({ subject: 'Samples', from: `buyer@buyer-of-${t.slug}.de`, at: '2025-12-08T01:00:00.000Z', customerIds: [customerId] });
+    await t.tdb.updateTable('conversations', { assignee_id: null, state: 'new' }).where('id', '=', id).execute();
+    await arrive({ conversationId: id, subject: 'Re: Samples', from: reps.omar.email, direction: 'outbound', at: '2025-12-08T03:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ state: 'answered', responded_at: '2025-12-08T03:00:00.000Z', first_responder_id: reps.omar.id, assignee_id: reps.omar.id });
+    expect((await t.tdb.selectFrom('customers').select('owner_id').where('id', '=', customerId).executeTakeFirstOrThrow()).owner_id).toBe(reps.omar.id);
+    const waiting = await api(reps.omar.key, 'GET', `/team-conversations?inbox=${inboxId}&list=waiting`);
+    expect(waiting.json().conversations.map((c: { id: string }) => c.id)).toContain(id);
+    const next = await arrive({ subject: 'New order, quote please', from: `anna@buyer-of-${t.slug}.de`, at: '2025-12-09T01:00:00.000Z', customerIds: [customerId] });
+    expect(await row(next)).toMatchObject({ assignee_id: reps.omar.id, tags: '["high-intent"]' });
+  });
+
+  it('gives the manager first-response figures per rep in business minutes; reps may not see them', async () => {
+    const figures = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=2025-12-01&until=2025-12-31`);
+    expect(figures.statusCode).toBe(200);
+    // Omar answered "Samples" Monday 09:00 → 11:00 in Shanghai: 120 business minutes, within the target.
+    expect(figures.json().reps.find((r: { rep: { email: string } }) => r.rep.email === reps.omar.email)).toEqual({ rep: { id: reps.omar.id, name: 'Omar', email: reps.omar.email }, answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0, openNow: expect.any(Number) });
+    expect(figures.json().reps.find((r: { rep: { email: string } }) => r.rep.email === reps.linda.email)).toMatchObject({ answered: 0, p50BusinessMinutes: null });
+    expect(figures.json().overdueNow).toBeGreaterThan(0);
+    expect((await api(reps.linda.key, 'GET', `/team-inboxes/${inboxId}/figures`)).statusCode).toBe(404);
+    const bad = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=last-week`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('since');
+  });
+
+  it('lists overdue conversations by the clock; a rep outside the inbox sees none of it', async () => {
+    const overdue = await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=overdue`);
+    // Everything above started before today with nobody answering except "Samples".
+    const subjects = overdue.json().conversations.map((c: { subject: string; clock: { phase: string } }) => [c.subject, c.clock.phase]);
+    expect(subjects).toEqual(expect.arrayContaining([['Quote for pumps', 'breached']]));
+    expect(subjects.map((s: string[]) => s[0])).not.toContain('Samples');
+    const outsider = await addUser(t.tdb, operator(t.tenantId), { email: 'outsider@team.test', name: 'Outsider' });
+    const key = (await createApiKey(t.tdb, operator(t.tenantId), { userEmail: outsider.email, name: 'k', scopes: ['crm:read', 'crm:write'] })).key;
+    expect((await api(key, 'GET', `/team-conversations?inbox=${inboxId}`)).statusCode).toBe(404);
+    const anyId = overdue.json().conversations[0].id;
+    expect((await api(key, 'POST', `/team-conversations/${anyId}/claim`)).statusCode).toBe(404);
+  });
+
+  it('warns at 75 % and escalates on breach once per clock, even with two instances passing at once', async () => {
+    await createConnector(t.tdb, operator(t.tenantId), box, { kind: 'webhook', name: 'clock hook', settings: { url: 'https://hooks.team.example/clock' }, secrets: { signingSecret: 'clock-signing-secret-0123' }, events: ['team-inbox.warning', 'team-inbox.breached'] });
+    // Thursday 11 Dec 2025, 09:00 Shanghai: 18 business hours (75 %) end Friday 18:00, 24 end Monday 15 Dec 15:00.
+    const id = await arrive({ subject: 'Clock test', from: 'li@clock-buyer.cn', at: '2025-12-11T01:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ warn_at: '2025-12-12T10:00:00.000Z', due_at: '2025-12-15T07:00:00.000Z' });
+    const second = kind.name === 'postgres' ? openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema, poolSize: 2 }) : store;
+    const events = async () => (await t.tdb.selectFrom('outbox').select(['event_type', 'event']).where('event_type', 'like', 'team-inbox.%').execute()).filter((e) => (JSON.parse(e.event) as { conversation: { id: string } }).conversation.id === id).map((e) => e.event_type);
+    try {
+      const beforeWarning = new Date('2025-12-12T09:59:00.000Z');
+      await runClockPass(store.db, beforeWarning);
+      expect(await events()).toEqual([]);
+      const afterBreach = new Date('2025-12-15T07:00:00.000Z');
+      await Promise.all([runClockPass(store.db, afterBreach), runClockPass(second.db, afterBreach)]);
+      expect((await events()).sort()).toEqual(['team-inbox.breached', 'team-inbox.warning']);
+      await runClockPass(store.db, new Date('2025-12-16T00:00:00.000Z'));
+      expect((await events()).length).toBe(2);
+      const breach = (await t.tdb.selectFrom('outbox').select('event').where('event_type', '=', 'team-inbox.breached').execute()).map((e) => JSON.parse(e.event)).find((e) => e.conversation.id === id);
+      expect(breach).toMatchObject({ inbox: { address: 'info@team.test', managerEmail: t.admin.email }, conversation: { subject: 'Clock test', buyer: 'li@clock-buyer.cn', dueAt: '2025-12-15T07:00:00.000Z' } });
+    } finally {
+      if (second !== store) await second.close();
+    }
+  });
+
+  it('backfilled mail is queued with its clock but raises no warning or escalation for deadlines already past', async () => {
+    const id = await arrive({ subject: 'Old inquiry from the backfill', from: 'old@backfill-buyer.cn', at: '2025-11-03T01:00:00.000Z', live: false, now: '2025-12-01T00:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ state: expect.stringMatching(/^(new|assigned)$/), warned_at: '2025-12-01T00:00:00.000Z', breached_at: '2025-12-01T00:00:00.000Z' });
+    await runClockPass(store.db, new Date('2025-12-01T00:05:00.000Z'));
+    expect(await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).where('action', 'like', 'team-inbox.%').execute()).toEqual([]);
+  });
+
+  // Two instances need a shared server database: PostgreSQL only (SQLite has one writer by design).
+  if (kind.name === 'postgres') it('round robin is fair across two instances: no inquiry assigned twice, none skipped', async () => {
+    const second = openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema, poolSize: 4 });
+    try {
+      const inbox = await t.tdb.selectFrom('team_inboxes').selectAll().where('id', '=', inboxId).executeTakeFirstOrThrow();
+      const before = inbox.turn;
+      const ids: string[] = [];
+      const at = '2025-12-10T01:00:00.000Z';
+      for (let i = 0; i < 30; i++) {
+        const id = newId();
+        ids.push(id);
+        await t.tdb.insert('conversations', { id, subject: `RR ${i}`, subject_key: `rr ${i}`, participants: '[]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: inboxId, created_at: at, updated_at: at });
+      }
+      const instances = [new TenantDb(store.db, t.tenantId), new TenantDb(second.db, t.tenantId)];
+      const inquiry = { inbox: 'info@team.test', subject: 'x', body: '', senderCountry: null, language: null, knownCustomer: false, attachments: 0, ownerId: null };
+      const rules = [{ name: 'rr', assign: { by: 'round-robin' as const } }];
+      await Promise.all(ids.map((id, i) => instances[i % 2]!.transaction((tdb) => routeArrival(tdb, inbox, id, inquiry, rules, new Date(at)))));
+      const rows = await t.tdb.selectFrom('conversations').select(['assignee_id']).where('id', 'in', ids).execute();
+      const counts = new Map<string, number>();
+      for (const r of rows) counts.set(r.assignee_id!, (counts.get(r.assignee_id!) ?? 0) + 1);
+      // Members in e-mail order: linda, omar, rep@…, zoe — 30 turns → 8, 8, 7, 7 (which two get 8 depends on where the counter stood).
+      expect([...counts.values()].sort()).toEqual([7, 7, 8, 8]);
+      expect(rows.every((r) => r.assignee_id)).toBe(true);
+      const after = await t.tdb.selectFrom('team_inboxes').select('turn').where('id', '=', inboxId).executeTakeFirstOrThrow();
+      expect(after.turn - before).toBe(30);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+// The same flow through the real sync engine and a Dovecot role mailbox: the hook is wired into
+// STORED_MESSAGE_HOOKS and runs in the page's transaction.
+(imapAvailable() ? describe.each(storeKinds()) : describe.skip.each(storeKinds()))('team inbox through the Dovecot sync on $name', (kind) => {
+  let store: Store;
+  let t: SeededTenant;
+  const box = new SecretBox(randomBytes(32));
+  const createAdapter = mailAdapterFactory({ microsoftGraph: loadConfig({}).microsoftGraph, google: undefined });
+
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, `tid${kind.name}`);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('an inquiry to info@ is queued with its clock; the reply from Sent stops it and records the first response', async () => {
+    const address = sandboxAddress('teaminbox');
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address, settings: dovecotSettings(), secrets: { password: SANDBOX_PASSWORD } }, { backfillDays: 30 });
+    await configureTeamInbox(t.tdb, operator(t.tenantId), mb.id, { groups: [t.groupSlug], calendar: { country: null, timeZone: 'Europe/Berlin', start: '09:00', end: '18:00' } });
+    const asked = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000);
+    const inquiryId = `inq-${mb.id}@buyer.example`;
+    await deliver(address, [{ id: inquiryId, from: 'Hans Weber <hans@hamburg-import.de>', to: [address], subject: 'Inquiry: ceramic tiles', date: asked, body: 'Hello,\r\nplease send us your best price for two containers of ceramic tiles.\r\n' }]);
+    const sync = () => runSyncPass(store.db, store.dialect, { instanceId: 'ti', adapterFor: createAdapter, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffCapMs: 1000, mailboxId: mb.id, ignoreSchedule: true });
+    expect((await sync())[0]).toMatchObject({ stored: 1 });
+    const conv = await t.tdb.selectFrom('conversations').selectAll().where('subject', '=', 'Inquiry: ceramic tiles').executeTakeFirstOrThrow();
+    // No routing rules in this tenant's packs: it waits in the queue for someone to claim it.
+    expect(conv).toMatchObject({ team_inbox_id: expect.any(String), state: 'new', assignee_id: null, clock_started_at: asked.toISOString(), responded_at: null });
+    // The reply comes from the role address's Sent folder.
+    const replied = new Date(asked.getTime() + 3_600_000);
+    await deliver(address, [{ id: `re-${mb.id}@${address.split('@')[1]}`, from: address, to: ['hans@hamburg-import.de'], subject: 'Re: Inquiry: ceramic tiles', date: replied, inReplyTo: `<${inquiryId}>`, references: [`<${inquiryId}>`], body: 'Dear Hans,\r\nthank you, our offer follows today.\r\n' }], 'Sent');
+    await sync();
+    expect(await t.tdb.selectFrom('conversations').selectAll().where('id', '=', conv.id).executeTakeFirstOrThrow()).toMatchObject({ state: 'answered', responded_at: replied.toISOString(), first_response_at: replied.toISOString() });
+  });
+});
