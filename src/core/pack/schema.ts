@@ -1,5 +1,8 @@
 import Type from 'typebox';
 import { RoutingSchema } from '../teaminbox/rules-schema.js';
+import { COLUMN_TYPES, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS } from './vocabulary.js';
+
+export { COLUMN_TYPES, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS };
 
 /**
  * The structure of a pack document: what an admin writes in YAML or JSON. Only structure lives
@@ -7,13 +10,6 @@ import { RoutingSchema } from '../teaminbox/rules-schema.js';
  * language being present) are in validate.ts. Every object is closed, so a misspelt key is an
  * error that names the key, never a silently ignored setting.
  */
-
-export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'] as const;
-export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'choice', 'email', 'url', 'lines'] as const;
-export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
-export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;
-/** Bank details in a draft that are not the company's official ones: warn (default), block, or off. */
-export const PAYMENTS_POLICY = ['warn', 'block', 'off'] as const;
 
 export const SLUG_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
 /** BCP 47 language tag, as far as packs need it: "en", "zh", "zh-Hant", "pt-BR". */

@@ -1,5 +1,6 @@
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, isNode, type Node, type Pair, type YAMLMap } from 'yaml';
-import { validatePack, type PackIssue } from './validate.js';
+import { issueText, validatePack, type PackIssue } from './validate.js';
+import { offsetInScalar } from './scalar-position.js';
 import type { PackDocument } from './schema.js';
 
 /** A pack issue with where it is in the file the admin wrote. */
@@ -241,9 +242,17 @@ export function parsePackSource(text: string, fileName?: string): ParsedPack {
         node = item;
       } else break;
     }
-    if (!located?.range) return issue;
-    const pos = lineCounter.linePos(located.range[0]);
-    return { ...issue, line: pos.line, column: pos.col };
+    const { inner, ...rest } = issue;
+    if (!located?.range) return inner ? { ...rest, message: issueText(issue) } : rest;
+    let offset = located.range[0];
+    if (inner) {
+      // A position inside a template body becomes the file's: one coordinate system for the admin.
+      const within = isScalar(located) && typeof located.value === 'string' ? offsetInScalar(text.slice(located.range[0], located.range[1]), located.type, located.value, inner.line, inner.column) : undefined;
+      if (within === undefined) return { ...rest, message: issueText(issue), ...at(located) };
+      offset += within;
+    }
+    const pos = lineCounter.linePos(offset);
+    return { ...rest, line: pos.line, column: pos.col };
   };
   const result = validatePack(value);
   const issues = result.issues.map(locate);

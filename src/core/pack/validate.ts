@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { didYouMean } from '../text/suggest.js';
-import { PackSchema, type PackDocument } from './schema.js';
+import { PackSchema, SignatureSchema, TemplateSchema, type PackDocument, type PackSignature, type PackTemplate } from './schema.js';
 import { checkSignature } from '../signature/index.js';
 import { checkTemplate } from '../template/index.js';
 import { routingIssues } from '../teaminbox/rules.js';
@@ -10,6 +10,13 @@ export interface PackIssue {
   path: string;
   message: string;
   severity: 'error' | 'warning';
+  /** A position inside the text value at `path` (a template body's line and column); `parsePackSource` turns it into the file's. */
+  inner?: { line: number; column: number };
+}
+
+/** The issue's message with its inner position, for where no file position exists (a template saved through the API). */
+export function issueText(issue: PackIssue): string {
+  return issue.inner ? `${issue.message} (line ${issue.inner.line}, column ${issue.inner.column})` : issue.message;
 }
 
 export type PackValidation =
@@ -18,6 +25,8 @@ export type PackValidation =
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 const checkStructure = ajv.compile<PackDocument>(PackSchema);
+const checkTemplateShape = ajv.compile<PackTemplate>(TemplateSchema);
+const checkSignatureShape = ajv.compile<PackSignature>(SignatureSchema);
 
 const PATTERN_MEANING: Record<string, string> = {
   '^[a-z0-9][a-z0-9_-]{0,62}$': 'an id of lower-case letters, digits, "-" or "_" (at most 63)',
@@ -185,6 +194,20 @@ function semanticIssues(pack: PackDocument): PackIssue[] {
   return issues;
 }
 
+/**
+ * The content checks (Liquid, variables, signature limits) of every template and signature whose
+ * own shape is valid, when the pack as a whole is not: the admin sees all problems in one pass
+ * instead of fixing the structure only to meet the template errors next.
+ */
+function contentIssuesOfValidParts(document: unknown): PackIssue[] {
+  const doc = (document && typeof document === 'object' ? document : {}) as { defaultLanguage?: unknown; templates?: unknown; signatures?: unknown };
+  const defaultLanguage = typeof doc.defaultLanguage === 'string' ? doc.defaultLanguage : '';
+  const issues: PackIssue[] = [];
+  if (Array.isArray(doc.templates)) doc.templates.forEach((t: unknown, i) => checkTemplateShape(t) && issues.push(...checkTemplate(t, i, { defaultLanguage })));
+  if (Array.isArray(doc.signatures)) doc.signatures.forEach((s: unknown, i) => checkSignatureShape(s) && issues.push(...checkSignature(s, i)));
+  return issues;
+}
+
 /** Checks a parsed pack document: structure first, then the rules the structure cannot say. */
 export function validatePack(document: unknown): PackValidation {
   if (checkStructure(document)) {
@@ -202,5 +225,6 @@ export function validatePack(document: unknown): PackValidation {
       issues.push(issue);
     }
   }
+  issues.push(...contentIssuesOfValidParts(document));
   return { ok: false, issues };
 }

@@ -73,7 +73,7 @@ const SAMPLE_COMPANY: Record<string, string> = {
 };
 
 /** "… line:2, col:3" at the end of liquidjs messages, said once, in the admin's words. */
-function liquidMessage(err: unknown): string {
+function liquidIssue(err: unknown): { message: string; inner?: PackIssue['inner'] } {
   const e = err as { message?: string; token?: { getPosition?: () => number[] } };
   let message = (e.message ?? String(err)).replace(/,? line:\d+, col:\d+$/, '');
   const unknownFilter = /^undefined filter: (\S+)$/.exec(message)?.[1];
@@ -81,31 +81,37 @@ function liquidMessage(err: unknown): string {
   const unknownTag = /^tag "([^"]+)" not found$/.exec(message)?.[1];
   if (unknownTag) message += didYouMean(unknownTag, Object.keys(signatureEngine.tags));
   const [line, column] = e.token?.getPosition?.() ?? [];
-  return line !== undefined && column !== undefined ? `Liquid syntax error at line ${line}, column ${column}: ${message}` : `Liquid syntax error: ${message}`;
+  return { message: `Liquid syntax error: ${message}`, ...(line !== undefined && column !== undefined ? { inner: { line, column } } : {}) };
 }
 
-function variableIssues(body: string, templates: ReturnType<typeof signatureEngine.parse>): { message: string; severity: PackIssue['severity'] }[] {
-  const out: { message: string; severity: PackIssue['severity'] }[] = [];
+function liquidMessage(err: unknown): string {
+  const { message, inner } = liquidIssue(err);
+  return inner ? message.replace(/^Liquid syntax error/, `Liquid syntax error at line ${inner.line}, column ${inner.column}`) : message;
+}
+
+function variableIssues(body: string, templates: ReturnType<typeof signatureEngine.parse>): Omit<PackIssue, 'path'>[] {
+  const out: Omit<PackIssue, 'path'>[] = [];
   const analysis = signatureEngine.analyzeSync(templates, { partials: false });
   for (const [root, uses] of Object.entries(analysis.globals)) {
     for (const v of uses) {
-      const at = `at line ${v.location.row}, column ${v.location.col}`;
+      const inner = { line: v.location.row, column: v.location.col };
       const field = v.segments[1];
       if (root === 'rep' || root === 'company') {
         const known: readonly string[] = root === 'rep' ? REP_FIELDS : COMPANY_FIELDS;
         if (field === undefined) {
-          out.push({ message: `"${root}" ${at} is not a value; use one of its fields: ${known.map((k) => `${root}.${k}`).join(', ')}`, severity: 'error' });
+          out.push({ message: `"${root}" is not a value; use one of its fields: ${known.map((k) => `${root}.${k}`).join(', ')}`, severity: 'error', inner });
         } else if (typeof field === 'string' && !known.includes(field)) {
           const guess = suggest(field, known);
           out.push({
-            message: `unknown variable "${root}.${field}" ${at}${guess ? ` — did you mean "${root}.${guess}"?` : ''}; ${root} has: ${known.join(', ')}`,
+            message: `unknown variable "${root}.${field}"${guess ? ` — did you mean "${root}.${guess}"?` : ''}; ${root} has: ${known.join(', ')}`,
             // Company details are a free-form record a tenant may extend; rep fields are fixed.
             severity: root === 'rep' ? 'error' : 'warning',
+            inner,
           });
         }
       } else {
         const guess = suggest(root, ['rep', 'company']);
-        out.push({ message: `unknown variable "${v.toString()}" ${at}${guess ? ` — did you mean "${guess}"?` : ''}; signatures can use rep.* and company.*`, severity: 'error' });
+        out.push({ message: `unknown variable "${v.toString()}"${guess ? ` — did you mean "${guess}"?` : ''}; signatures can use rep.* and company.*`, severity: 'error', inner });
       }
     }
   }
@@ -153,19 +159,21 @@ export function checkSignature(signature: PackSignature, index: number): PackIss
   const path = `signatures[${index}].body`;
   const issues: PackIssue[] = [];
   const seen = new Set<string>();
-  const add = (message: string, severity: PackIssue['severity']) => {
-    if (seen.has(message)) return;
-    seen.add(message);
-    issues.push({ path, message, severity });
+  const add = (message: string, severity: PackIssue['severity'], inner?: PackIssue['inner']) => {
+    const key = `${message}@${inner?.line}:${inner?.column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    issues.push({ path, message, severity, ...(inner ? { inner } : {}) });
   };
 
   let parsed: ReturnType<typeof signatureEngine.parse> | undefined;
   try {
     parsed = signatureEngine.parse(signature.body);
   } catch (err) {
-    add(liquidMessage(err), 'error');
+    const { message, inner } = liquidIssue(err);
+    add(message, 'error', inner);
   }
-  if (parsed) for (const { message, severity } of variableIssues(signature.body, parsed)) add(message, severity);
+  if (parsed) for (const { message, severity, inner } of variableIssues(signature.body, parsed)) add(message, severity, inner);
 
   for (const removed of sanitizeAdminHtml(signature.body, 'signature').removed) add(`would be removed when sanitising: ${removed}`, 'warning');
 

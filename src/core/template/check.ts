@@ -11,18 +11,8 @@ import { prepareTemplate, type FilterUse, type PreparedTemplate, type VariableUs
  * values placed where escaping cannot make them safe. Positions are inside the variant's text.
  */
 
-/** The values every template can use besides its fields, by group. */
-export const BUILTIN_VARIABLES = {
-  contact: ['firstName', 'lastName', 'email', 'title'],
-  customer: ['company', 'country', 'city'],
-  rep: ['name', 'title', 'email', 'phone', 'mobile', 'department', 'whatsapp', 'wechat'],
-  // bank*, iban, swift, accountNumber: the first official account of the company profile, never typed by a rep.
-  company: ['name', 'website', 'address', 'phone', 'legalName', 'bankBeneficiary', 'bankName', 'bankAddress', 'iban', 'swift', 'accountNumber', 'bankCurrency'],
-  client: ['localTime', 'timeZone'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type BuiltinGroup = keyof typeof BUILTIN_VARIABLES;
-export const BUILTIN_VALUES = ['today'] as const;
+import { BUILTIN_VALUES, BUILTIN_VARIABLES, type BuiltinGroup } from './builtins.js';
+export { BUILTIN_VALUES, BUILTIN_VARIABLES, type BuiltinGroup };
 
 /** Names a field cannot have: the built-ins, and words Liquid gives a meaning. */
 export const RESERVED_NAMES = [...Object.keys(BUILTIN_VARIABLES), ...BUILTIN_VALUES, 'forloop', 'tablerowloop', 'empty', 'blank', 'nil', 'null', 'true', 'false'];
@@ -39,8 +29,9 @@ function isBuiltinGroup(name: string): name is BuiltinGroup {
   return Object.prototype.hasOwnProperty.call(BUILTIN_VARIABLES, name);
 }
 
-function at(use: { line: number; column: number }): string {
-  return use.line ? ` (line ${use.line}, column ${use.column})` : '';
+/** Where in the variant's text: kept apart from the message, so the pack file's position can replace it (source.ts). */
+function at(use: { line: number; column: number }): PackIssue['inner'] {
+  return use.line ? { line: use.line, column: use.column } : undefined;
 }
 
 function didYouMean(word: string, known: readonly string[]): string {
@@ -56,9 +47,9 @@ interface PartCheck {
 export function checkTemplate(template: PackTemplate, index: number, pack: Pick<PackDocument, 'defaultLanguage'>): PackIssue[] {
   const issues: PackIssue[] = [];
   const base: (string | number)[] = ['templates', index];
-  const issue = (path: (string | number)[] | string, message: string, severity: PackIssue['severity'] = 'error') => {
+  const issue = (path: (string | number)[] | string, message: string, severity: PackIssue['severity'] = 'error', inner?: PackIssue['inner']) => {
     const p = typeof path === 'string' ? path : formatPath(path);
-    if (!issues.some((i) => i.path === p && i.message === message)) issues.push({ path: p, message, severity });
+    if (!issues.some((i) => i.path === p && i.message === message && i.inner?.line === inner?.line && i.inner?.column === inner?.column)) issues.push({ path: p, message, severity, ...(inner ? { inner } : {}) });
   };
 
   const fields = new Map<string, PackField>();
@@ -85,7 +76,7 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
         if (!columns.includes(second)) {
           const close = suggest(second, columns);
           const hint = close ? ` — did you mean ${use.root}.${close}?` : `; ${field.name} has the columns ${columns.join(', ')}`;
-          issue(path, `unknown column ${use.root}.${second}${hint}${at(use)}`);
+          issue(path, `unknown column ${use.root}.${second}${hint}`, 'error', at(use));
         }
       }
       return;
@@ -95,13 +86,13 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
     if (isBuiltinGroup(root)) {
       const keys: readonly string[] = BUILTIN_VARIABLES[root];
       if (second === undefined) {
-        issue(path, `${root} is a group of values; use one of them: ${keys.map((k) => `${root}.${k}`).join(', ')}${at(use)}`);
+        issue(path, `${root} is a group of values; use one of them: ${keys.map((k) => `${root}.${k}`).join(', ')}`, 'error', at(use));
       } else if (typeof second === 'string' && !keys.includes(second)) {
         const full = `${root}.${second}`;
         // Compare the key alone: the shared "customer." would make any key look close.
         const close = suggest(second, keys);
         const hint = close ? ` — did you mean ${root}.${close}?` : `; ${root} has ${keys.join(', ')}`;
-        issue(path, `unknown variable ${full}${hint}${at(use)}`);
+        issue(path, `unknown variable ${full}${hint}`, 'error', at(use));
       }
       return;
     }
@@ -111,14 +102,14 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
       used.add(root);
       if (field.type === 'money' && typeof second === 'string' && second !== 'amount' && second !== 'currency') {
         const close = suggest(second, ['amount', 'currency']);
-        issue(path, `unknown variable ${root}.${second}${close ? ` — did you mean ${root}.${close}?` : `; a money field has ${root}.amount and ${root}.currency`}${at(use)}`);
+        issue(path, `unknown variable ${root}.${second}${close ? ` — did you mean ${root}.${close}?` : `; a money field has ${root}.amount and ${root}.currency`}`, 'error', at(use));
       }
       if (field.type === 'lines' && (typeof second === 'number' || (typeof second === 'string' && LIST_ACCESS.has(second))) && typeof third === 'string') {
         const columns = (field.columns ?? []).map((c) => c.name);
         const hint = suggest(third, columns);
         const corrected = use.segments?.length === 3 && hint ? use.path.slice(0, -third.length) + hint : undefined;
         if (!columns.includes(third)) {
-          issue(path, `unknown column ${use.path}${corrected ? ` — did you mean ${corrected}?` : `; ${root} has the columns ${columns.join(', ')}`}${at(use)}`);
+          issue(path, `unknown column ${use.path}${corrected ? ` — did you mean ${corrected}?` : `; ${root} has the columns ${columns.join(', ')}`}`, 'error', at(use));
         }
       }
       return;
@@ -126,16 +117,16 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
     const rootHint = suggest(root, [...fieldNames, ...BUILTIN_VALUES, ...Object.keys(BUILTIN_VARIABLES)]);
     if (rootHint) {
       const corrected = [rootHint, ...(use.segments ?? []).slice(1)].join('.');
-      issue(path, `unknown variable ${use.path} — did you mean ${corrected}?${at(use)}`);
+      issue(path, `unknown variable ${use.path} — did you mean ${corrected}?`, 'error', at(use));
       return;
     }
     const pathHint = didYouMean(use.path, [...fieldNames, ...BUILTIN_PATHS]);
     if (pathHint) {
-      issue(path, `unknown variable ${use.path}${pathHint}${at(use)}`);
+      issue(path, `unknown variable ${use.path}${pathHint}`, 'error', at(use));
       return;
     }
     const declared = fieldNames.length ? `declared: ${fieldNames.join(', ')}` : 'the template declares no fields';
-    issue(path, `${root} is used but is not a declared field (${declared}) nor a built-in value${at(use)}`);
+    issue(path, `${root} is used but is not a declared field (${declared}) nor a built-in value`, 'error', at(use));
   };
 
   /** What a filter is applied to, when that is a field or a lines column: its declared type. */
@@ -155,17 +146,17 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
 
   const checkFilter = (filter: FilterUse, path: string) => {
     if ((REMOVED_FILTERS as readonly string[]).includes(filter.name)) {
-      issue(path, `the ${filter.name} filter is not available: every value is HTML-escaped, so no value can add markup${at(filter)}`);
+      issue(path, `the ${filter.name} filter is not available: every value is HTML-escaped, so no value can add markup`, 'error', at(filter));
       return;
     }
     if (!knownFilters.includes(filter.name)) {
-      issue(path, `unknown filter ${filter.name}${didYouMean(filter.name, knownFilters)}${at(filter)}`);
+      issue(path, `unknown filter ${filter.name}${didYouMean(filter.name, knownFilters)}`, 'error', at(filter));
       return;
     }
     if (filter.name === 'money' && filter.args === 0) {
       const type = inputType(filter.input);
       if (type !== undefined && type !== 'money') {
-        issue(path, `money needs a currency here: ${filter.input!.path} is not a money field; write | money: 'USD'${at(filter)}`);
+        issue(path, `money needs a currency here: ${filter.input!.path} is not a money field; write | money: 'USD'`, 'error', at(filter));
       }
     }
   };
@@ -177,14 +168,13 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
     if (!result.ok) {
       const { message, line, column } = result.error;
       const tag = /^tag "([^"]+)" not found$/.exec(message)?.[1];
-      const where = line ? ` at line ${line}, column ${column}` : '';
       const explained =
         tag && (REMOVED_TAGS as readonly string[]).includes(tag)
           ? `{% ${tag} %} is not available: a pack template cannot read other templates`
           : tag
             ? `unknown tag ${tag}${didYouMean(tag, Object.keys(engineFor(kind).tags))}`
             : message;
-      issue(path, `Liquid syntax error${where}: ${explained}`);
+      issue(path, `Liquid syntax error: ${explained}`, 'error', line ? { line, column: column ?? 1 } : undefined);
       return { path };
     }
     return { path, prepared: result.prepared };
@@ -207,9 +197,9 @@ export function checkTemplate(template: PackTemplate, index: number, pack: Pick<
       for (const site of prepared.outputs) {
         if (!site.context) continue;
         const unsafe = unsafeContextReason(site.context);
-        if (unsafe) issue(path, `${site.text}: ${unsafe}${at(site)}`);
+        if (unsafe) issue(path, `${site.text}: ${unsafe}`, 'error', at(site));
         else if (site.context.kind === 'attribute' && site.context.quote === '') {
-          issue(path, `${site.text} is in the unquoted attribute ${site.context.name}; put the attribute value in quotes${at(site)}`, 'warning');
+          issue(path, `${site.text} is in the unquoted attribute ${site.context.name}; put the attribute value in quotes`, 'warning', at(site));
         }
       }
     }

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/principal.js';
 import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { sql } from 'kysely';
 import { conflict, forbidden, notFound, AppError } from '../errors.js';
-import { validatePack } from '../../core/pack/validate.js';
+import { issueText, validatePack } from '../../core/pack/validate.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import { publishedPacks } from './packs.js';
 
@@ -21,7 +21,7 @@ function validTemplate(template: unknown): PackTemplate {
   const variants = (template as { variants?: Record<string, unknown> } | null)?.variants;
   const language = variants && typeof variants === 'object' ? (Object.keys(variants)[0] ?? 'en') : 'en';
   const result = validatePack({ pack: 'personal', title: 'Personal', groups: ['*'], defaultLanguage: language, templates: [template] });
-  const errors = result.issues.filter((i) => i.severity === 'error').map((i) => ({ path: i.path.replace(/^templates\[0\]/, 'template'), message: i.message }));
+  const errors = result.issues.filter((i) => i.severity === 'error').map((i) => ({ path: i.path.replace(/^templates\[0\]/, 'template'), message: issueText(i) }));
   if (errors.length) throw new AppError(422, 'invalid_template', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   return (result as { pack: { templates: PackTemplate[] } }).pack.templates[0]!;
 }

@@ -268,21 +268,22 @@ describe('checking a pack signature', () => {
 
   it('reports Liquid syntax errors with line and column', () => {
     expect(checkSignature(sig('<p>{{ rep.name }}</p>\n<p>{% if rep.mobile %}{{ rep.mobile }}</p>'), 2)).toEqual([
-      { path: 'signatures[2].body', message: 'Liquid syntax error at line 2, column 4: tag {% if rep.mobile %} not closed', severity: 'error' },
+      { path: 'signatures[2].body', message: 'Liquid syntax error: tag {% if rep.mobile %} not closed', severity: 'error', inner: { line: 2, column: 4 } },
     ]);
-    expect(checkSignature(sig('<p>{{ rep.name | upcas }}</p>'), 0)[0]?.message).toBe('Liquid syntax error at line 1, column 4: undefined filter: upcas — did you mean "upcase"?');
-    expect(checkSignature(sig('{% iff rep.mobile %}x{% endif %}'), 0)[0]?.message).toBe('Liquid syntax error at line 1, column 1: tag "iff" not found — did you mean "if"?');
+    expect(checkSignature(sig('<p>{{ rep.name | upcas }}</p>'), 0)[0]?.message).toBe('Liquid syntax error: undefined filter: upcas — did you mean "upcase"?');
+    expect(checkSignature(sig('{% iff rep.mobile %}x{% endif %}'), 0)[0]?.message).toBe('Liquid syntax error: tag "iff" not found — did you mean "if"?');
   });
 
   it('reports unknown variables with a suggestion', () => {
     const issues = checkSignature(sig('<p>{{ rep.name }}</p>\n<p>{{ rep.mobil }} {{ contact.firstName }} {{ company.webiste }}</p>'), 1);
     expect(issues).toEqual([
-      { path: 'signatures[1].body', message: 'unknown variable "rep.mobil" at line 2, column 7 — did you mean "rep.mobile"?; rep has: name, email, title, department, phone, mobile, whatsapp, wechat', severity: 'error' },
-      { path: 'signatures[1].body', message: 'unknown variable "contact.firstName" at line 2, column 23; signatures can use rep.* and company.*', severity: 'error' },
+      { path: 'signatures[1].body', message: 'unknown variable "rep.mobil" — did you mean "rep.mobile"?; rep has: name, email, title, department, phone, mobile, whatsapp, wechat', severity: 'error', inner: { line: 2, column: 7 } },
+      { path: 'signatures[1].body', message: 'unknown variable "contact.firstName"; signatures can use rep.* and company.*', severity: 'error', inner: { line: 2, column: 23 } },
       {
         path: 'signatures[1].body',
-        message: 'unknown variable "company.webiste" at line 2, column 47 — did you mean "company.website"?; company has: name, legalName, website, address, phone, fax, email, logoUrl, tagline, linkedin',
+        message: 'unknown variable "company.webiste" — did you mean "company.website"?; company has: name, legalName, website, address, phone, fax, email, logoUrl, tagline, linkedin',
         severity: 'warning',
+        inner: { line: 2, column: 47 },
       },
     ]);
   });

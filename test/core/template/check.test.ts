@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { checkTemplate } from '../../../src/core/template/index.js';
+import { issueText } from '../../../src/core/pack/validate.js';
 
 const pack = { defaultLanguage: 'en' };
 function template(variants: Record<string, { subject?: string; body: string }>, fields: PackTemplate['fields'] = [{ name: 'product', type: 'text' }]): PackTemplate {
@@ -12,7 +13,7 @@ function template(variants: Record<string, { subject?: string; body: string }>, 
     variants: Object.fromEntries(Object.entries(variants).map(([l, v]) => [l, { subject: v.subject ?? 'Hello', body: v.body }])),
   };
 }
-const lines = (t: PackTemplate, index = 0) => checkTemplate(t, index, pack).map((i) => `${i.severity}: ${i.path}: ${i.message}`);
+const lines = (t: PackTemplate, index = 0) => checkTemplate(t, index, pack).map((i) => `${i.severity}: ${i.path}: ${issueText(i)}`);
 
 describe('checkTemplate', () => {
   it('accepts a clean template', () => {
@@ -21,8 +22,8 @@ describe('checkTemplate', () => {
 
   it('reports a syntax error with line and column inside the variant text', () => {
     const body = '<p>Dear {{ contact.firstName }},</p>\n<p>{{ product }}</p>\n<p>{% if product %}Thanks';
-    expect(lines(template({ en: { body } }))).toEqual(['error: templates[0].variants.en.body: Liquid syntax error at line 3, column 4: tag {% if product %} not closed']);
-    expect(lines(template({ en: { body: '{{ product' } }))).toEqual(['error: templates[0].variants.en.body: Liquid syntax error at line 1, column 1: output "{{ product" not closed']);
+    expect(lines(template({ en: { body } }))).toEqual(['error: templates[0].variants.en.body: Liquid syntax error: tag {% if product %} not closed (line 3, column 4)']);
+    expect(lines(template({ en: { body: '{{ product' } }))).toEqual(['error: templates[0].variants.en.body: Liquid syntax error: output "{{ product" not closed (line 1, column 1)']);
   });
 
   it('names unknown and misspelt variables, with suggestions and positions', () => {
@@ -57,9 +58,9 @@ describe('checkTemplate', () => {
 
   it('explains tags a pack cannot use, and misspelt tags', () => {
     expect(lines(template({ en: { body: "{% include 'footer' %}" } }))).toEqual([
-      'error: templates[0].variants.en.body: Liquid syntax error at line 1, column 1: {% include %} is not available: a pack template cannot read other templates',
+      'error: templates[0].variants.en.body: Liquid syntax error: {% include %} is not available: a pack template cannot read other templates (line 1, column 1)',
     ]);
-    expect(lines(template({ en: { body: '{% iff product %}x{% endif %}' } }))[0]).toBe('error: templates[0].variants.en.body: Liquid syntax error at line 1, column 1: unknown tag iff — did you mean if?');
+    expect(lines(template({ en: { body: '{% iff product %}x{% endif %}' } }))[0]).toBe('error: templates[0].variants.en.body: Liquid syntax error: unknown tag iff — did you mean if? (line 1, column 1)');
   });
 
   it('checks money fields and the columns of lines', () => {
@@ -102,7 +103,7 @@ describe('checkTemplate', () => {
 
   it('does not count fields of a variant that does not parse as unused', () => {
     expect(lines(template({ en: { body: '{{ product }}' }, es: { body: '{% if %}' } }))).toEqual([
-      'error: templates[0].variants.es.body: Liquid syntax error at line 1, column 6: invalid value expression: ""',
+      'error: templates[0].variants.es.body: Liquid syntax error: invalid value expression: "" (line 1, column 6)',
     ]);
   });
 

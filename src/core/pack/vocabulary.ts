@@ -1,0 +1,7 @@
+/** The closed word lists of the pack format, apart from the schema so the console's editor can offer them without TypeBox. */
+export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'] as const;
+export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'choice', 'email', 'url', 'lines'] as const;
+export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
+export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;
+/** Bank details in a draft that are not the company's official ones: warn (default), block, or off. */
+export const PAYMENTS_POLICY = ['warn', 'block', 'off'] as const;
