@@ -35,6 +35,16 @@ export const ApiKeyParams = Type.Object({ keyId: Type.String({ maxLength: 64 }) 
 
 export const AuditEntry = Type.Object({ id: Type.String(), at: Type.String(), actor: Type.String(), action: Type.String(), target: Type.Object({ type: Type.String(), id: nullable(Type.String()) }), details: Type.Record(Type.String(), Type.Unknown()) });
 export type AuditEntry = Type.Static<typeof AuditEntry>;
-export const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), before: Type.Optional(Type.String({ format: 'date-time' })) }, closed);
+export const AuditQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    before: Type.Optional(Type.String({ format: 'date-time', description: 'page: entries older than this' })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'who: part of the name or address, any case' })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z_-]+(\\.[a-z_.-]+)?$', description: 'an action ("pack.published") or its area ("pack")' })),
+    since: Type.Optional(Type.String({ format: 'date-time', description: 'from this instant on' })),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'before this instant' })),
+  },
+  closed,
+);
 export const AuditList = Type.Object({ entries: Type.Array(AuditEntry) });
 export type AuditList = Type.Static<typeof AuditList>;

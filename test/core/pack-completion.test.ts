@@ -21,6 +21,11 @@ describe('pack editor completion', () => {
     expect(completePack(rep, rep.length)?.options).toEqual([{ label: 'rep.phone', kind: 'builtin' }]);
   });
 
+  it('still offers the fields when the line being typed breaks the document (an open flow map)', () => {
+    const flow = `${pack.slice(0, pack.indexOf('      en:'))}      en: {subject: "{{ pro`;
+    expect(completePack(flow, flow.length)?.options.map((o) => o.label)).toEqual(['product']);
+  });
+
   it('offers nothing outside Liquid or after a filter bar', () => {
     const closed = `${pack}oduct }} pr`;
     expect(completePack(closed, closed.length)).toBeUndefined();

@@ -87,24 +87,23 @@ describe('every stage at once', () => {
     ]);
   });
 
-  it('skips the content checks of a template whose own shape is wrong, and checks the others', () => {
+  it('checks the content of a template with a wrong kind, and skips one whose variants are malformed', () => {
     const source = `pack: demo
 title: Demo
 groups: ['*']
 defaultLanguage: en
 templates:
   - id: broken
-    kind: nonsense
-    title: B
-    variants: { en: { subject: "{{ nope }}", body: x } }
-  - id: fine
     kind: other
+    title: B
+    variants: { en: { subject: "{{ nope }}" } }
+  - id: fine
+    kind: nonsense
     title: F
     variants: { en: { subject: "{{ rep.nmae }}", body: x } }
 `;
     const { issues } = parsePackSource(source);
-    expect(issues.map((i) => i.path)).toEqual(['templates[0].kind', 'templates[1].variants.en.subject']);
-    // Line 13: 4 + 'variants: { en: { subject: "' (28) = 32, then '{{ ' → column 36.
-    expect(issues[1]).toMatchObject({ line: 13, column: 36 });
+    expect(issues.map((i) => i.path)).toEqual(['templates[0].variants.en.body', 'templates[1].kind', 'templates[1].variants.en.subject']);
+    expect(issues[2]).toMatchObject({ line: 13, column: 36 });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -34,7 +34,17 @@ templates:
 const brokenPack = (group: string) =>
   goodPack(group)
     .replace('    kind: quote\n', '    kind: qoute\n')
-    .replace('defaultLanguage: en\n', 'defaultLanguage: en\ncolour: blue\n');
+    .replace('defaultLanguage: en\n', 'defaultLanguage: en\ncolour: blue\n')
+    .replace('Quote for {{ product }}', 'Quote for {{ prodcut }}');
+
+/** The editor's error markers: the line each is on (1-based, counted in the rendered document) and the text it underlines. */
+const markers = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('.cm-lintRange-error, .cm-lintRange-warning')].map((el) => {
+      const line = el.closest('.cm-line')!;
+      return { line: [...line.parentElement!.children].filter((c) => c.classList.contains('cm-line')).indexOf(line) + 1, text: el.textContent, severity: el.classList.contains('cm-lintRange-error') ? 'error' : 'warning' };
+    }),
+  );
 
 // Chromium runs once; one store kind is enough for the browser flow (the API suites cover both).
 const kind = storeKinds()[0]!;
@@ -84,17 +94,29 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByTestId('pack-source').fill(brokenPack(t.groupSlug));
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     const issues = page.getByTestId('pack-issues');
-    await issues.getByText('2 problem(s) found').waitFor();
+    // Every stage at once: the structure's two errors and the template's misspelt variable, all in
+    // the file's coordinates (line 13: 6 spaces + 'en: {subject: "' + 'Quote for {{ ' = 34 → column 35).
+    await issues.getByText('3 problem(s) found').waitFor();
     await expect(issues.getByText(/Line 5, column 1/).count()).resolves.toBe(1);
     await expect(issues.locator('li', { hasText: 'Line 5, column 1' }).innerText()).resolves.toMatch(/colour.*unknown field/);
     await expect(issues.locator('li', { hasText: 'Line 8, column 11' }).innerText()).resolves.toMatch(/templates\[0\]\.kind.*quote/);
+    const variable = await issues.locator('li', { hasText: 'Line 13, column 35' }).innerText();
+    expect(variable).toMatch(/templates\[0\]\.variants\.en\.subject.*unknown variable prodcut — did you mean product\?/);
+    expect(variable).not.toMatch(/\(line \d/);
     await expect(page.getByRole('button', { name: 'Save and publish to its groups' }).isDisabled()).resolves.toBe(true);
+    // The same three as markers in the editor, on those lines, under those words.
+    await page.locator('.cm-lintRange-error').nth(2).waitFor();
+    await expect(markers(page)).resolves.toEqual([
+      { line: 5, text: 'colour', severity: 'error' },
+      { line: 8, text: 'qoute', severity: 'error' },
+      { line: 13, text: 'prodcut', severity: 'error' },
+    ]);
     await screenshot(page, 'admin-pack-errors');
 
-    // Clicking an issue puts the cursor on its line.
+    // Clicking an issue selects its word in the editor.
     await issues.getByRole('button', { name: 'Line 8, column 11' }).click();
-    const selected = await page.getByTestId('pack-source').evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd));
-    expect(selected).toBe('qoute');
+    await expect(page.evaluate(() => window.getSelection()?.toString())).resolves.toBe('qoute');
+    await expect(page.locator('.cm-activeLine').innerText()).resolves.toBe('    kind: qoute');
 
     await page.getByTestId('pack-source').fill(goodPack(t.groupSlug));
     await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -112,6 +134,11 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
 
     expect((await repPacks()).map((p) => p.pack)).not.toContain('console-pack');
     await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
+    // It asks first, naming the groups the pack will reach.
+    const confirm = page.getByTestId('pack-confirm');
+    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('Save and publish console-pack?');
+    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(t.groupSlug);
+    await confirm.getByRole('button', { name: 'Save and publish to its groups' }).click();
     await page.getByText(`Stored version 1 of console-pack. Published to: ${t.groupSlug}`).waitFor();
     expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 1 });
 
@@ -124,6 +151,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await expect(diff.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
     await expect(diff.locator('pre').filter({ hasText: /^- / }).innerText()).resolves.toContain('Quote for {{ product }}');
     await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
+    await confirm.getByRole('button', { name: 'Save and publish to its groups' }).click();
     await page.getByText('Stored version 2 of console-pack.', { exact: false }).waitFor();
     const v2 = (await repPacks()).find((p) => p.pack === 'console-pack')!;
     expect(v2.version).toBe(2);
@@ -134,9 +162,86 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await history.getByRole('cell', { name: 'v2' }).first().waitFor();
     await expect(history.innerText()).resolves.toContain(t.admin.email);
     await screenshot(page, 'admin-pack-history');
+    // Version to version: v1 → v2 shows the changed subject.
+    const versions = page.getByTestId('version-diff');
+    await expect(versions.getByTestId('compare-from').inputValue()).resolves.toBe('1');
+    await expect(versions.getByTestId('compare-to').inputValue()).resolves.toBe('2');
+    await expect(versions.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
+    await screenshot(page, 'admin-pack-version-diff');
+
+    // Roll-back asks first, listing each group with the version it leaves and gets; Cancel changes nothing.
     await history.getByRole('button', { name: 'Roll back to this v1' }).click();
+    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('Roll console-pack back to version 1?');
+    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(`${t.groupSlug}: v2 → v1`);
+    await screenshot(page, 'admin-pack-rollback-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 2 });
+    await history.getByRole('button', { name: 'Roll back to this v1' }).click();
+    await confirm.getByRole('button', { name: 'Roll back to this' }).click();
     await page.getByText('Everyone who had console-pack now gets version 1.').waitFor();
     expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 1 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('pack editor: completion of field types and of the pack\'s variable names', async () => {
+    const { page, errors } = await openConsole(adminToken);
+    await page.getByRole('button', { name: 'New pack' }).click();
+    const editor = page.getByTestId('pack-source');
+    await editor.fill('pack: typed\ntemplates:\n  - id: t\n    fields:\n      - {name: product, type: te');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    const list = page.locator('.cm-tooltip-autocomplete');
+    await list.locator('li').nth(1).waitFor();
+    await expect(list.locator('li').allInnerTexts()).resolves.toEqual(['textfield type', 'textareafield type']);
+    await page.keyboard.press('Escape');
+    await editor.fill('pack: typed\ntemplates:\n  - id: t\n    fields:\n      - {name: product, type: text}\n    variants:\n      en: {subject: "{{ pro');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    await list.locator('li', { hasText: 'product' }).waitFor();
+    await expect(list.locator('li').allInnerTexts()).resolves.toEqual(['productfield of this pack']);
+    await screenshot(page, 'admin-pack-completion');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.cm-activeLine').innerText()).resolves.toBe('      en: {subject: "{{ product');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('audit log as sentences with filters and CSV export; compliance OK in green', async () => {
+    const { page, errors } = await openConsole(adminToken);
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    const list = page.getByTestId('audit-list');
+    // The first test published v1, v2 and rolled back to v1: each is one sentence naming who, what, which version, where.
+    await list.getByText(`${t.admin.email} rolled console-pack back to v1 for ${t.groupSlug}`).waitFor();
+    await list.getByText(`${t.admin.email} saved console-pack v2 and published it to ${t.groupSlug}`).waitFor();
+    await expect(list.innerText()).resolves.not.toMatch(/digest|\{"/);
+    await page.getByTestId('audit-area').selectOption('pack');
+    await page.getByText('pack.rolled_back').waitFor();
+    await expect(list.locator('tbody tr').evaluateAll((rows) => rows.every((r) => /\bpack\.\w+$/.test((r as HTMLElement).innerText.trim())))).resolves.toBe(true);
+    await screenshot(page, 'admin-audit-en');
+
+    // CSV: the same filter, with the sentence beside the raw fields.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\ufeff"at","actor","action","sentence","target_type","target_id","details"');
+    expect(csv).toContain(`"pack.rolled_back","${t.admin.email} rolled console-pack back to v1 for ${t.groupSlug}"`);
+    expect(csv).not.toContain('"people.imported"');
+
+    // A range that ends before anything happened shows nothing.
+    await page.getByLabel('To', { exact: true }).fill('2020-01-01');
+    await page.getByText('No entries match.').waitFor();
+
+    // Compliance: a rep whose signature is present shows it green, in words.
+    const report = await app.inject({ method: 'POST', url: '/api/v1/me/signature-state', headers: bearer(repToken), payload: { address: t.rep.email, state: 'ok', detail: 'present and unchanged' } });
+    expect(report.statusCode).toBeLessThan(300);
+    await page.getByRole('tab', { name: 'Compliance' }).click();
+    const state = page.getByTestId('compliance-state').first();
+    await expect(state.innerText()).resolves.toBe('signature present');
+    const colour = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).color);
+    const [r, g] = (await colour('text=— present and unchanged')).match(/\d+/g)!.map(Number);
+    expect(g).toBeGreaterThan(r!);
+    await screenshot(page, 'admin-compliance-ok-green');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -232,6 +337,17 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     const { page, errors } = await openConsole(adminToken);
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('tab', { name: '模板包' }).waitFor();
+    // The roll-back confirmation in Chinese (console-pack is at v1 after the first test; v2 exists).
+    await page.getByRole('button', { name: '打开 console-pack' }).click();
+    await page.getByTestId('pack-history').getByRole('button', { name: '回滚到此版本 v2' }).click();
+    const confirm = page.getByTestId('pack-confirm');
+    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('将 console-pack 回滚到第 2 版？');
+    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(`${t.groupSlug}：第 1 版 → 第 2 版`);
+    await screenshot(page, 'admin-zh-CN-pack-rollback-confirm');
+    await confirm.getByRole('button', { name: '取消' }).click();
+    await page.getByRole('tab', { name: '审计日志' }).click();
+    await page.getByTestId('audit-list').getByText(`${t.admin.email} 将 ${t.groupSlug} 的 console-pack 回滚到第 1 版`).waitFor();
+    await screenshot(page, 'admin-zh-CN-audit');
     await page.getByRole('tab', { name: '合规' }).click();
     await page.getByTestId('compliance-counts').getByText(/人合规/).waitFor();
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('zh-CN');

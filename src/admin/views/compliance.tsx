@@ -4,6 +4,7 @@ import { query } from '../api.js';
 import type { ComplianceOverview, PushReport } from '../../contract/signatures.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
+import type { MessageKey } from '../i18n/index.js';
 
 const COLOR = { compliant: 'success', attention: 'danger', unknown: 'subtle' } as const;
 
@@ -100,9 +101,10 @@ export default function ComplianceView(): ReactNode {
               <td colSpan={2}>
                 {u.states.map((s) => (
                   <div key={`${s.channel}:${s.address}`}>
-                    <strong>{s.channel}</strong> {s.address}: <Badge color={s.compliant ? 'success' : 'danger'}>{s.state}</Badge> {t('compliance.since', { when: when(s.stateSince, language) })}, {t('compliance.seen', { when: when(s.seenAt, language) })}
+                    {/* The state in words and in the colour it means: green when compliant, red when not. */}
+                    <strong>{s.channel}</strong> {s.address}: <Badge color={s.compliant ? 'success' : 'danger'} data-testid="compliance-state">{t(`compliance.state.${s.state}` as MessageKey)}</Badge> {t('compliance.since', { when: when(s.stateSince, language) })}, {t('compliance.seen', { when: when(s.seenAt, language) })}
                     {s.stale && <Badge color="warning"> {t('compliance.stale')}</Badge>}
-                    {s.detail && <span className={styles.bad}> — {s.detail}</span>}
+                    {s.detail && <span className={s.compliant ? styles.good : styles.bad}> — {s.detail}</span>}
                   </div>
                 ))}
               </td>

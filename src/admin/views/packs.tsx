@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Badge, Button, Field, Input, Select, Subtitle1, Subtitle2, Textarea } from '@fluentui/react-components';
+import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Subtitle1, Subtitle2 } from '@fluentui/react-components';
 import { diffLines } from 'diff';
 import { query } from '../api.js';
 import type { PackDetail, PackList, PushResult } from '../../contract/packs.js';
@@ -7,6 +7,62 @@ import type { DraftCheck, TemplatePreview } from '../../contract/console.js';
 import type { UserList, UserView } from '../../contract/people.js';
 import { useConsole, useLoad, when } from '../context.js';
 import { ErrorBar, Loading, Notice, RefreshButton, run, useStyles } from '../components.js';
+import type { Translate } from '../i18n/index.js';
+
+// CodeMirror is the heaviest part of the console: its own chunk, loaded when the Packs view opens.
+const PackEditor = lazy(() => import(/* webpackChunkName: "admin-pack-editor" */ './pack-editor.js'));
+
+/** What publishing or rolling back will change, shown before it is done. */
+interface Pending {
+  title: string;
+  lead: string;
+  groups: string[];
+  confirm: string;
+  action: () => Promise<unknown>;
+}
+
+/** '*' is everyone; the admin reads that, not the wildcard. */
+const groupName = (t: Translate, g: string) => (g === '*' ? t('packs.everyone') : g);
+
+/** The confirmation before a publish or a roll-back: which groups, then yes or cancel. */
+function Confirm({ pending, onClose }: { pending: Pending | undefined; onClose: () => void }): ReactNode {
+  const { t } = useConsole();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog open={!!pending} onOpenChange={(_e, d) => !d.open && onClose()} modalType="alert">
+      <DialogSurface data-testid="pack-confirm">
+        <DialogBody>
+          <DialogTitle>{pending?.title}</DialogTitle>
+          <DialogContent>
+            <p>{pending?.lead}</p>
+            <ul data-testid="pack-confirm-groups">
+              {pending?.groups.map((g) => (
+                <li key={g}>{g}</li>
+              ))}
+            </ul>
+          </DialogContent>
+          <DialogActions>
+            <Button
+              appearance="primary"
+              disabled={busy}
+              onClick={() => {
+                const action = pending!.action;
+                setBusy(true);
+                void action().finally(() => {
+                  setBusy(false);
+                  onClose();
+                });
+              }}
+            >
+              {pending?.confirm}
+            </Button>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
 
 /**
  * Packs: write or upload a pack, check it (each problem at its line), preview every template in
@@ -25,7 +81,9 @@ export default function PacksView(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
-  const editor = useRef<HTMLTextAreaElement>(null);
+  const [checkedSource, setCheckedSource] = useState<string>();
+  const [target, setTarget] = useState<{ line: number; column: number }>();
+  const [pending, setPending] = useState<Pending>();
   const detail = useLoad(() => (open ? api.get<PackDetail>(`/packs/${encodeURIComponent(open)}`) : Promise.resolve(undefined)), [open]);
 
   const openPack = async (slug: string) => {
@@ -35,6 +93,7 @@ export default function PacksView(): ReactNode {
       setSource(typeof text === 'string' ? text : JSON.stringify(text, null, 2));
       setFileName(undefined);
       setCheck(undefined);
+      setCheckedSource(undefined);
       setNotice(undefined);
     });
   };
@@ -46,7 +105,14 @@ export default function PacksView(): ReactNode {
     setCheck(undefined);
   };
 
-  const doCheck = () => run(setBusy, setError, async () => setCheck(await api.post<DraftCheck>('/admin/packs/check', { source, ...(fileName ? { fileName } : {}) })));
+  const doCheck = (text = source) =>
+    run(setBusy, setError, async () => {
+      const result = await api.post<DraftCheck>('/admin/packs/check', { source: text, ...(fileName ? { fileName } : {}) });
+      setCheck(result);
+      setCheckedSource(text);
+    });
+  // The check of the text as it is now: saving needs it; the markers of an older one stay until the next.
+  const current = check && checkedSource === source ? check : undefined;
 
   const save = (publish: boolean) =>
     run(setBusy, setError, async () => {
@@ -59,17 +125,21 @@ export default function PacksView(): ReactNode {
       detail.reload();
     });
 
-  /** Puts the cursor on the line of an issue, so the admin lands where to fix it. */
-  const goToLine = (line: number, column = 1) => {
-    const el = editor.current;
-    if (!el) return;
-    const lines = source.split('\n');
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, column - 1);
-    el.focus();
-    el.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0) - Math.max(0, column - 1));
-  };
+  /** Puts the cursor on an issue, so the admin lands where to fix it. */
+  const goToLine = (line: number, column = 1) => setTarget({ line, column });
 
-  useEffect(() => setCheck(undefined), [source]);
+  // Every pause in typing checks the text again: all problems of every stage, as markers.
+  useEffect(() => {
+    if (!source.trim() || source === checkedSource) return;
+    const timer = setTimeout(() => void doCheck(source), 800);
+    return () => clearTimeout(timer);
+  }, [source]);
+
+  /** Save-and-publish asks first, naming the groups the pack will reach. */
+  const confirmSavePublish = () => {
+    const groups = current?.outline?.groups ?? [];
+    setPending({ title: t('packs.confirmSaveTitle', { pack: current?.outline?.pack ?? '' }), lead: t('packs.confirmSaveLead'), groups: groups.map((g) => groupName(t, g)), confirm: t('packs.pushPublish'), action: () => save(true) });
+  };
 
   return (
     <div>
@@ -112,6 +182,7 @@ export default function PacksView(): ReactNode {
               setOpen(null);
               setSource('');
               setCheck(undefined);
+              setCheckedSource(undefined);
               setNotice(undefined);
             }}
           >
@@ -125,17 +196,26 @@ export default function PacksView(): ReactNode {
         <Field label={t('packs.upload')}>
           <input type="file" accept=".yaml,.yml,.json,application/json,application/yaml,text/yaml" data-testid="pack-file" onChange={(e) => void upload(e.target.files?.[0])} />
         </Field>
-        <Field label={t('packs.editor')}>
-          <Textarea textarea={{ ref: editor, className: styles.editor, spellCheck: false }} data-testid="pack-source" value={source} onChange={(_e, d) => setSource(d.value)} resize="vertical" />
+        <Field label={t('packs.editor')} hint={t('packs.editorHint')}>
+          <Suspense fallback={<Spinner size="small" label={t('app.loading')} />}>
+            <PackEditor
+              value={source}
+              onChange={setSource}
+              issues={check?.issues ?? []}
+              label={t('packs.editor')}
+              target={target}
+              kinds={{ field: t('packs.kindField'), builtin: t('packs.kindBuiltin'), type: t('packs.kindType'), kind: t('packs.kindKind'), value: t('packs.kindValue') }}
+            />
+          </Suspense>
         </Field>
         <div className={styles.row}>
           <Button appearance="primary" onClick={() => void doCheck()} disabled={busy || !source.trim()}>
             {t('packs.check')}
           </Button>
-          <Button onClick={() => void save(false)} disabled={busy || !check?.ok}>
+          <Button onClick={() => void save(false)} disabled={busy || !current?.ok}>
             {t('packs.push')}
           </Button>
-          <Button onClick={() => void save(true)} disabled={busy || !check?.ok}>
+          <Button onClick={confirmSavePublish} disabled={busy || !current?.ok}>
             {t('packs.pushPublish')}
           </Button>
         </div>
@@ -144,9 +224,11 @@ export default function PacksView(): ReactNode {
         {check && <Issues check={check} onGoTo={goToLine} />}
       </section>
 
-      {check?.ok && check.outline && <Preview source={source} fileName={fileName} check={check} users={users.data?.users ?? []} />}
-      {check?.ok && open && <Diff pack={open} detail={detail.data} source={source} />}
-      {open && detail.data && <History detail={detail.data} onChanged={() => { detail.reload(); packs.reload(); }} />}
+      {current?.ok && current.outline && <Preview source={source} fileName={fileName} check={current} users={users.data?.users ?? []} />}
+      {current?.ok && open && <Diff pack={open} detail={detail.data} source={source} />}
+      {open && detail.data && <History detail={detail.data} onChanged={() => { detail.reload(); packs.reload(); }} onConfirm={setPending} />}
+      {open && detail.data && detail.data.versions.length > 1 && <VersionDiff detail={detail.data} />}
+      <Confirm pending={pending} onClose={() => setPending(undefined)} />
     </div>
   );
 }
@@ -297,7 +379,6 @@ function Diff({ pack, detail, source }: { pack: string; detail: PackDetail | und
   const styles = useStyles();
   const published = detail && detail.pack === pack ? Math.max(0, ...detail.publications.map((p) => p.version)) : 0;
   const base = useLoad(() => (published ? api.request<string>('GET', `/packs/${encodeURIComponent(pack)}/export${query({ version: published })}`) : Promise.resolve(null)), [pack, published]);
-  const parts = useMemo(() => (typeof base.data === 'string' ? diffLines(base.data, source) : []), [base.data, source]);
   return (
     <section className={styles.section} aria-labelledby="diff-title" data-testid="pack-diff">
       <Subtitle1 id="diff-title">
@@ -305,26 +386,67 @@ function Diff({ pack, detail, source }: { pack: string; detail: PackDetail | und
       </Subtitle1>
       <ErrorBar error={base.error} />
       {!published && <span>{t('packs.diffNothing')}</span>}
-      {published > 0 && parts.every((p) => !p.added && !p.removed) && <span>{t('packs.diffNone')}</span>}
-      <div className={styles.mono}>
-        {parts
-          .filter((p) => p.added || p.removed || p.count !== undefined)
-          .map((p, i) => {
-            const lines = p.value.replace(/\n$/, '').split('\n');
-            // Unchanged runs shrink to their edges: the changes are what matter.
-            const shown = !p.added && !p.removed && lines.length > 6 ? [...lines.slice(0, 2), `… ${lines.length - 4} …`, ...lines.slice(-2)] : lines;
-            return (
-              <pre key={i} className={p.added ? styles.added : p.removed ? styles.removed : styles.same}>
-                {shown.map((l) => `${p.added ? '+ ' : p.removed ? '- ' : '  '}${l}`).join('\n')}
-              </pre>
-            );
-          })}
-      </div>
+      {published > 0 && typeof base.data === 'string' && <DiffLines before={base.data} after={source} />}
     </section>
   );
 }
 
-function History({ detail, onChanged }: { detail: PackDetail; onChanged: () => void }): ReactNode {
+/** Two texts line by line: removed lines red with "-", added green with "+", long unchanged runs shortened. */
+function DiffLines({ before, after }: { before: string; after: string }): ReactNode {
+  const { t } = useConsole();
+  const styles = useStyles();
+  const parts = useMemo(() => diffLines(before, after), [before, after]);
+  if (parts.every((p) => !p.added && !p.removed)) return <span>{t('packs.diffNone')}</span>;
+  return (
+    <div className={styles.mono}>
+      {parts.map((p, i) => {
+        const lines = p.value.replace(/\n$/, '').split('\n');
+        // Unchanged runs shrink to their edges: the changes are what matter.
+        const shown = !p.added && !p.removed && lines.length > 6 ? [...lines.slice(0, 2), `… ${lines.length - 4} …`, ...lines.slice(-2)] : lines;
+        return (
+          <pre key={i} className={p.added ? styles.added : p.removed ? styles.removed : styles.same}>
+            {shown.map((l) => `${p.added ? '+ ' : p.removed ? '- ' : '  '}${l}`).join('\n')}
+          </pre>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Any stored version against any other: what changed between v2 and v5. */
+function VersionDiff({ detail }: { detail: PackDetail }): ReactNode {
+  const { api, t } = useConsole();
+  const styles = useStyles();
+  const versions = detail.versions.map((v) => v.version);
+  const [to, setTo] = useState(versions[0]!);
+  const [from, setFrom] = useState(versions[1]!);
+  const text = (version: number) => api.request<string>('GET', `/packs/${encodeURIComponent(detail.pack)}/export${query({ version })}`);
+  const texts = useLoad(() => Promise.all([text(from), text(to)]), [detail.pack, from, to]);
+  const pick = (label: string, value: number, set: (v: number) => void, testId: string) => (
+    <Field label={label}>
+      <Select value={String(value)} onChange={(_e, d) => set(Number(d.value))} data-testid={testId}>
+        {versions.map((v) => (
+          <option key={v} value={v}>
+            v{v}
+          </option>
+        ))}
+      </Select>
+    </Field>
+  );
+  return (
+    <section className={styles.section} aria-labelledby="version-diff-title" data-testid="version-diff">
+      <Subtitle1 id="version-diff-title">{t('packs.compare')}</Subtitle1>
+      <div className={styles.row}>
+        {pick(t('packs.compareFrom'), from, setFrom, 'compare-from')}
+        {pick(t('packs.compareTo'), to, setTo, 'compare-to')}
+      </div>
+      <ErrorBar error={texts.error} />
+      {texts.data && typeof texts.data[0] === 'string' && typeof texts.data[1] === 'string' && <DiffLines before={texts.data[0]} after={texts.data[1]} />}
+    </section>
+  );
+}
+
+function History({ detail, onChanged, onConfirm }: { detail: PackDetail; onChanged: () => void; onConfirm: (pending: Pending) => void }): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const [groups, setGroups] = useState('');
@@ -343,6 +465,27 @@ function History({ detail, onChanged }: { detail: PackDetail; onChanged: () => v
       await api.post(`/packs/${encodeURIComponent(detail.pack)}/rollback`, { version });
       setNotice(t('packs.rolledBack', { pack: detail.pack, version }));
       onChanged();
+    });
+  // Publishing goes to the typed groups, else to those the version names; roll-back to every group that has the pack.
+  const askPublish = (version: number) => {
+    const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
+    const targets = list.length ? list : (detail.versions.find((v) => v.version === version)?.groups ?? []);
+    const has = new Map(detail.publications.map((p) => [p.audience, p.version]));
+    onConfirm({
+      title: t('packs.confirmPublishTitle', { pack: detail.pack, version }),
+      lead: t('packs.confirmPublishLead', { version }),
+      groups: targets.map((g) => t('packs.groupChange', { group: groupName(t, g), from: has.has(g) ? t('packs.versionN', { version: has.get(g)! }) : t('packs.nothing'), to: t('packs.versionN', { version }) })),
+      confirm: t('packs.publish'),
+      action: () => publish(version),
+    });
+  };
+  const askRollback = (version: number) =>
+    onConfirm({
+      title: t('packs.confirmRollbackTitle', { pack: detail.pack, version }),
+      lead: t('packs.confirmRollbackLead', { version }),
+      groups: detail.publications.map((p) => t('packs.groupChange', { group: groupName(t, p.audience), from: t('packs.versionN', { version: p.version }), to: t('packs.versionN', { version }) })),
+      confirm: t('packs.rollback'),
+      action: () => rollback(version),
     });
   return (
     <section className={styles.section} aria-labelledby="history-title" data-testid="pack-history">
@@ -386,10 +529,10 @@ function History({ detail, onChanged }: { detail: PackDetail; onChanged: () => v
               <td>{v.pushedBy}</td>
               <td>{when(v.pushedAt, language)}</td>
               <td>
-                <Button size="small" disabled={busy} onClick={() => void publish(v.version)} aria-label={`${t('packs.publish')} v${v.version}`}>
+                <Button size="small" disabled={busy} onClick={() => askPublish(v.version)} aria-label={`${t('packs.publish')} v${v.version}`}>
                   {t('packs.publish')}
                 </Button>{' '}
-                <Button size="small" disabled={busy || detail.publications.length === 0} onClick={() => void rollback(v.version)} aria-label={`${t('packs.rollback')} v${v.version}`}>
+                <Button size="small" disabled={busy || detail.publications.length === 0} onClick={() => askRollback(v.version)} aria-label={`${t('packs.rollback')} v${v.version}`}>
                   {t('packs.rollback')}
                 </Button>
               </td>

@@ -52,7 +52,9 @@ export function completePack(source: string, cursor: number): PackCompletion | u
     const word = /[A-Za-z_][A-Za-z0-9_.]*$/.exec(line)?.[0] ?? '';
     // After a filter bar the word is a filter, not a value.
     if (/\|\s*[A-Za-z_]*$/.test(line)) return undefined;
-    const fields = declaredFieldNames(source).map((label) => ({ label, kind: 'field' as const }));
+    // The line being typed often leaves the document unparsable (an open quote or brace): the text above it still names the fields.
+    const names = new Set([...declaredFieldNames(source.slice(0, lineStart)), ...declaredFieldNames(source)]);
+    const fields = [...names].map((label) => ({ label, kind: 'field' as const }));
     const builtins = [
       ...Object.entries(BUILTIN_VARIABLES).flatMap(([group, keys]) => keys.map((k) => ({ label: `${group}.${k}`, kind: 'builtin' as const }))),
       ...BUILTIN_VALUES.map((label) => ({ label, kind: 'builtin' as const })),

@@ -25,7 +25,8 @@ export type PackValidation =
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 const checkStructure = ajv.compile<PackDocument>(PackSchema);
-const checkTemplateShape = ajv.compile<PackTemplate>(TemplateSchema);
+// What the content checks read of a template (its variants and fields): a wrong kind or title elsewhere does not stop them.
+const checkTemplateShape = ajv.compile<PackTemplate>({ type: 'object', required: ['variants'], properties: { variants: TemplateSchema.properties.variants, fields: TemplateSchema.properties.fields } });
 const checkSignatureShape = ajv.compile<PackSignature>(SignatureSchema);
 
 const PATTERN_MEANING: Record<string, string> = {
@@ -195,8 +196,8 @@ function semanticIssues(pack: PackDocument): PackIssue[] {
 }
 
 /**
- * The content checks (Liquid, variables, signature limits) of every template and signature whose
- * own shape is valid, when the pack as a whole is not: the admin sees all problems in one pass
+ * The content checks (Liquid, variables, signature limits) of every template whose variants and
+ * fields are well-formed and every well-formed signature, when the pack as a whole is not: the admin sees all problems in one pass
  * instead of fixing the structure only to meet the template errors next.
  */
 function contentIssuesOfValidParts(document: unknown): PackIssue[] {

@@ -159,11 +159,13 @@ export async function getPack(tdb: TenantDb, slug: string): Promise<PackSummary 
   const rows = await tdb
     .selectFrom('pack_versions')
     .innerJoin('packs', 'packs.id', 'pack_versions.pack_id')
-    .select(['pack_versions.version', 'pack_versions.digest', 'pack_versions.pushed_by_label', 'pack_versions.created_at'])
+    .select(['pack_versions.version', 'pack_versions.digest', 'pack_versions.pushed_by_label', 'pack_versions.created_at', 'pack_versions.document'])
     .where('packs.slug', '=', slug)
     .orderBy('pack_versions.version', 'desc')
     .execute();
-  return { ...summary, versions: rows.map((r) => ({ version: r.version, digest: r.digest, pushedBy: r.pushed_by_label, pushedAt: r.created_at })) };
+  // The groups each version names: the console lists them before publishing that version.
+  const groupsOf = (document: string) => (JSON.parse(document) as PackDocument).groups;
+  return { ...summary, versions: rows.map((r) => ({ version: r.version, digest: r.digest, pushedBy: r.pushed_by_label, pushedAt: r.created_at, groups: groupsOf(r.document) })) };
 }
 
 export type ExportFormat = 'source' | 'yaml' | 'json';

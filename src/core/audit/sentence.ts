@@ -1,0 +1,114 @@
+import { interpolate, type UiLanguage } from '../i18n/index.js';
+
+/**
+ * The audit log in words: "Wang Fang published demo-export v3 to sales-eu", in English or
+ * Simplified Chinese, from an entry's action and details (what services/audit.ts records). An
+ * action without wording here still reads as a sentence with its code, so nothing is hidden. The
+ * CSV export says the same sentence next to the raw columns.
+ */
+
+export interface AuditFacts {
+  at: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string | null };
+  details: Record<string, unknown>;
+}
+
+type Wording = Record<UiLanguage, string>;
+
+/** Sentences by action; `{actor}` and detail names in braces, lists joined per language. */
+const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wording)> = {
+  'pack.pushed': (d) =>
+    d.unchanged
+      ? { en: '{actor} saved {pack} again, unchanged (v{version})', 'zh-CN': '{actor} 再次保存了 {pack}，内容未变（第 {version} 版）' }
+      : list(d.publishedTo).length
+        ? { en: '{actor} saved {pack} v{version} and published it to {publishedTo}', 'zh-CN': '{actor} 保存了 {pack} 第 {version} 版并发布到 {publishedTo}' }
+        : { en: '{actor} saved {pack} v{version}', 'zh-CN': '{actor} 保存了 {pack} 第 {version} 版' },
+  'pack.published': { en: '{actor} published {pack} v{version} to {groups}', 'zh-CN': '{actor} 将 {pack} 第 {version} 版发布到 {groups}' },
+  'pack.rolled_back': { en: '{actor} rolled {pack} back to v{version} for {audiences}', 'zh-CN': '{actor} 将 {audiences} 的 {pack} 回滚到第 {version} 版' },
+  'pack.unpublished': { en: '{actor} stopped publishing {pack} to {audience}', 'zh-CN': '{actor} 停止向 {audience} 发布 {pack}' },
+  'user.added': { en: '{actor} added {email} as {role}', 'zh-CN': '{actor} 添加了 {email}（角色：{role}）' },
+  'user.updated': { en: '{actor} changed {email}: {changes}', 'zh-CN': '{actor} 修改了 {email}：{changes}' },
+  'user.disabled': { en: '{actor} disabled {email}', 'zh-CN': '{actor} 停用了 {email}' },
+  'user.enabled': { en: '{actor} enabled {email} again', 'zh-CN': '{actor} 重新启用了 {email}' },
+  'group.created': { en: '{actor} created the group {slug}', 'zh-CN': '{actor} 创建了分组 {slug}' },
+  'group.deleted': { en: '{actor} deleted the group {slug}', 'zh-CN': '{actor} 删除了分组 {slug}' },
+  'group.member_added': { en: '{actor} added {email} to {group}', 'zh-CN': '{actor} 将 {email} 加入 {group}' },
+  'group.member_removed': { en: '{actor} removed {email} from {group}', 'zh-CN': '{actor} 将 {email} 移出 {group}' },
+  'api_key.created': { en: '{actor} created the API key "{name}" for {user}', 'zh-CN': '{actor} 为 {user} 创建了 API 密钥“{name}”' },
+  'api_key.revoked': { en: '{actor} revoked the API key "{name}"', 'zh-CN': '{actor} 吊销了 API 密钥“{name}”' },
+  'connector.created': { en: '{actor} set up the {kind} connector "{name}"', 'zh-CN': '{actor} 设置了 {kind} 连接器“{name}”' },
+  'connector.updated': (d) =>
+    d.enabled === false
+      ? { en: '{actor} paused a CRM connector', 'zh-CN': '{actor} 暂停了一个 CRM 连接器' }
+      : d.enabled === true
+        ? { en: '{actor} resumed a CRM connector', 'zh-CN': '{actor} 恢复了一个 CRM 连接器' }
+        : { en: '{actor} changed a CRM connector', 'zh-CN': '{actor} 修改了一个 CRM 连接器' },
+  'delivery.replayed': { en: '{actor} sent a failed CRM delivery again', 'zh-CN': '{actor} 重新发送了一条失败的 CRM 投递' },
+  'people.imported': { en: '{actor} imported people from CSV: {created} added, {updated} updated', 'zh-CN': '{actor} 从 CSV 导入人员：新增 {created}，更新 {updated}' },
+  'mailbox.added': { en: '{actor} connected the mailbox {address}', 'zh-CN': '{actor} 连接了邮箱 {address}' },
+  'mailbox.removed': { en: '{actor} removed the mailbox {address} and {messages} stored messages', 'zh-CN': '{actor} 移除了邮箱 {address} 及其 {messages} 封已存邮件' },
+  'mailbox.tested': (d) => (d.ok ? { en: '{actor} tested a mailbox: it works', 'zh-CN': '{actor} 测试了一个邮箱：正常' } : { en: '{actor} tested a mailbox: it failed ({code})', 'zh-CN': '{actor} 测试了一个邮箱：失败（{code}）' }),
+  'mailbox.resync': { en: '{actor} asked for a full sync of a mailbox', 'zh-CN': '{actor} 要求完整同步一个邮箱' },
+  'send.rescheduled': { en: "{actor} moved {user}'s scheduled mail to {to}", 'zh-CN': '{actor} 将 {user} 的定时邮件改到 {to}' },
+  'send.cancelled': { en: "{actor} cancelled {user}'s scheduled mail", 'zh-CN': '{actor} 取消了 {user} 的定时邮件' },
+  'send.retried': { en: "{actor} retried {user}'s scheduled mail", 'zh-CN': '{actor} 重试了 {user} 的定时邮件' },
+  'google.connected': { en: '{actor} connected the Google account {email}', 'zh-CN': '{actor} 连接了 Google 账号 {email}' },
+  'google.disconnected': { en: '{actor} disconnected their Google account', 'zh-CN': '{actor} 断开了自己的 Google 账号' },
+  'gmail.signatures.pushed': { en: '{actor} pushed Gmail signatures: {changed} changed, {failed} failed', 'zh-CN': '{actor} 推送了 Gmail 签名：更改 {changed}，失败 {failed}' },
+  'company-profile.updated': { en: '{actor} updated the company profile', 'zh-CN': '{actor} 更新了公司资料' },
+  'team-inbox.create': { en: '{actor} set up the team inbox {mailbox}', 'zh-CN': '{actor} 设置了团队收件箱 {mailbox}' },
+  'team-inbox.update': { en: '{actor} changed the team inbox {mailbox}', 'zh-CN': '{actor} 修改了团队收件箱 {mailbox}' },
+  'team-inbox.remove': { en: '{actor} removed a team inbox', 'zh-CN': '{actor} 移除了一个团队收件箱' },
+  'team-conversation.claim': { en: '{actor} took a team conversation', 'zh-CN': '{actor} 认领了一个团队会话' },
+  'team-conversation.assign': { en: '{actor} assigned a team conversation', 'zh-CN': '{actor} 分配了一个团队会话' },
+  'team-conversation.unassign': { en: '{actor} released a team conversation', 'zh-CN': '{actor} 释放了一个团队会话' },
+  'team-conversation.open': { en: '{actor} opened a team conversation', 'zh-CN': '{actor} 打开了一个团队会话' },
+};
+
+/** The action groups the console filters by (the part before the first dot). */
+export const AUDIT_AREAS = ['pack', 'user', 'group', 'api_key', 'connector', 'delivery', 'people', 'mailbox', 'send', 'google', 'gmail', 'company-profile', 'team-inbox', 'team-conversation'] as const;
+
+function list(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+}
+
+function shown(value: unknown, language: UiLanguage): string {
+  if (Array.isArray(value)) return value.map((v) => shown(v, language)).join(language === 'zh-CN' ? '、' : ', ');
+  if (value === '*') return language === 'zh-CN' ? '所有人' : 'everyone';
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'object') return Object.keys(value).join(language === 'zh-CN' ? '、' : ', ');
+  return String(value);
+}
+
+/** One entry as a sentence in the UI language. */
+export function auditSentence(entry: AuditFacts, language: UiLanguage): string {
+  const found = SENTENCES[entry.action];
+  const wording = typeof found === 'function' ? found(entry.details) : found;
+  const counts = (entry.details.counts ?? {}) as Record<string, unknown>;
+  const values: Record<string, string> = { actor: entry.actor, created: shown(counts.create ?? 0, language), updated: shown(counts.update ?? 0, language) };
+  for (const [key, value] of Object.entries(entry.details)) {
+    if (key === 'changes' && value && typeof value === 'object') values[key] = shown(Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined), language);
+    else values[key] = shown(value, language);
+  }
+  if (!wording) {
+    return language === 'zh-CN' ? `${entry.actor}：${entry.action}（${entry.target.type}）` : `${entry.actor}: ${entry.action} (${entry.target.type})`;
+  }
+  // A detail an older entry lacks shows as a dash rather than a raw placeholder.
+  for (const [, name] of wording[language].matchAll(/\{(\w+)\}/g)) values[name!] ??= '—';
+  return interpolate(wording[language], values, language);
+}
+
+/** A CSV cell: quoted, and a leading =, +, - or @ neutralised so a spreadsheet never runs it as a formula. */
+function cell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** The entries as CSV (RFC 4180, CRLF), with the sentence in the chosen language beside the raw fields. */
+export function auditCsv(entries: readonly AuditFacts[], language: UiLanguage): string {
+  const header = ['at', 'actor', 'action', 'sentence', 'target_type', 'target_id', 'details'];
+  const rows = entries.map((e) => [e.at, e.actor, e.action, auditSentence(e, language), e.target.type, e.target.id ?? '', JSON.stringify(e.details)]);
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
