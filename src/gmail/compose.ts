@@ -1,6 +1,7 @@
 import type { PackField, PackTemplate } from '../core/pack/schema.js';
 import { TEMPLATE_KINDS } from '../core/pack/schema.js';
 import { localized } from '../core/template/index.js';
+import { choiceText } from '../core/compose/choice-meaning.js';
 import type { SearchEntry } from '../core/search/templates.js';
 import { CELL_SEPARATOR, parseFieldInput, parseRowsInput, templateCatalogue, type Catalogue, type FieldInputError, type LanguageReason } from '../core/compose/index.js';
 import { formatLocalIso } from '../core/clienttime/zones.js';
@@ -177,7 +178,8 @@ function fieldWidget(ctx: AddonContext, field: PackField, language: string, valu
     case 'choice':
       return dropdown(inputName(field.name), label, [
         ...(field.required && field.default !== undefined ? [] : [{ text: '—', value: '', selected: !value && field.default === undefined }]),
-        ...(field.options ?? []).map((o) => ({ text: o, value: o, selected: (value ?? String(field.default ?? '')) === o })),
+        // Each payment term and Incoterm says what it means, in the rep's UI language.
+        ...(field.options ?? []).map((o) => ({ text: choiceText(o, ctx.lang === 'zh' ? 'zh-CN' : 'en'), value: o, selected: (value ?? String(field.default ?? '')) === o })),
       ]);
     case 'date': {
       const ms = value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : undefined;

@@ -62,7 +62,7 @@ export default function PackEditor({ value, onChange, issues, label, target, kin
           lintGutter(),
           autocompletion({ override: [complete], activateOnTyping: true }),
           EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'pack-source' }),
-          EditorView.theme({ '&': { minHeight: '22rem', maxHeight: '40rem', border: '1px solid #d1d1d1' }, '.cm-scroller': { overflow: 'auto', fontFamily: 'Consolas, "Courier New", monospace' } }),
+          EditorView.theme({ '&': { minHeight: '22rem', maxHeight: '40rem', width: '100%', border: '1px solid #d1d1d1' }, '.cm-scroller': { overflow: 'auto', fontFamily: 'Consolas, "Courier New", monospace' } }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),
@@ -94,5 +94,6 @@ export default function PackEditor({ value, onChange, issues, label, target, kin
     v.focus();
   }, [target]);
 
-  return <div ref={host} data-testid="pack-editor" />;
+  // minWidth 0: long lines scroll inside the editor instead of widening the page.
+  return <div ref={host} data-testid="pack-editor" style={{ minWidth: 0, width: '100%', overflow: 'hidden' }} />;
 }

@@ -50,6 +50,8 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
   'mailbox.added': { en: '{actor} connected the mailbox {address}', 'zh-CN': '{actor} 连接了邮箱 {address}' },
   'mailbox.removed': { en: '{actor} removed the mailbox {address} and {messages} stored messages', 'zh-CN': '{actor} 移除了邮箱 {address} 及其 {messages} 封已存邮件' },
   'mailbox.tested': (d) => (d.ok ? { en: '{actor} tested a mailbox: it works', 'zh-CN': '{actor} 测试了一个邮箱：正常' } : { en: '{actor} tested a mailbox: it failed ({code})', 'zh-CN': '{actor} 测试了一个邮箱：失败（{code}）' }),
+  'mailbox.paused': { en: '{actor} paused the sync of a mailbox', 'zh-CN': '{actor} 暂停了一个邮箱的同步' },
+  'mailbox.resumed': { en: '{actor} resumed the sync of a mailbox', 'zh-CN': '{actor} 恢复了一个邮箱的同步' },
   'mailbox.resync': { en: '{actor} asked for a full sync of a mailbox', 'zh-CN': '{actor} 要求完整同步一个邮箱' },
   'send.rescheduled': { en: "{actor} moved {user}'s scheduled mail to {to}", 'zh-CN': '{actor} 将 {user} 的定时邮件改到 {to}' },
   'send.cancelled': { en: "{actor} cancelled {user}'s scheduled mail", 'zh-CN': '{actor} 取消了 {user} 的定时邮件' },

@@ -4,6 +4,7 @@ import { applyFieldDefaults, checkFieldValues, localized, type FieldError } from
 import { parseFieldInput, type FieldInputError, type InputField } from '../../../core/compose/index.js';
 import type { MessageKey, Translate } from '../../i18n/index.js';
 import { usePane } from '../pane-context.js';
+import { choiceMeaning, choiceText } from '../../../core/compose/choice-meaning.js';
 
 /**
  * The typed fields of a template as a form: text, numbers, money, dates, choices and line items.
@@ -28,6 +29,8 @@ const useStyles = makeStyles({
   currency: { width: '6em' },
   lines: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   line: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalS, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+  cell: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  cellLabel: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
 });
 
 const emptyCell = (column: Column): Cell => (column.type === 'money' ? { amount: '', currency: column.currency ?? '' } : '');
@@ -131,7 +134,8 @@ export function FieldsForm({ template, values, errors, onChange }: { template: P
         const common = {
           label: label(field),
           required: Boolean(field.required),
-          hint: localized(field.help, language),
+          // A chosen payment term or Incoterm says what it means; the pack's help shows until then, never beside another choice.
+          hint: (field.type === 'choice' && typeof value === 'string' && value ? choiceMeaning(value, language) : undefined) ?? localized(field.help, language),
           validationMessage: error,
           validationState: error ? ('error' as const) : ('none' as const),
         };
@@ -163,7 +167,7 @@ function ScalarInput({ type, options, currency, value, onChange, name, moneyClas
   moneyClass: { money: string; currency: string };
   ariaLabel?: string;
 }) {
-  const { t } = usePane();
+  const { t, language } = usePane();
   const text = typeof value === 'string' ? value : '';
   const aria = ariaLabel ? { 'aria-label': ariaLabel } : {};
   switch (type) {
@@ -183,7 +187,7 @@ function ScalarInput({ type, options, currency, value, onChange, name, moneyClas
           <option value="">{t('fields.choose')}</option>
           {(options ?? []).map((o) => (
             <option key={o} value={o}>
-              {o}
+              {choiceText(o, language)}
             </option>
           ))}
         </Select>
@@ -221,17 +225,20 @@ function LinesInput({ field, rows, onChange }: { field: PackField; rows: Row[]; 
           <fieldset key={index} className={styles.line} aria-label={t('fields.line', { n })}>
             {columns.map((column) => {
               const columnLabel = `${localized(column.label, language) ?? column.name} (${t('fields.line', { n })})`;
+              // A visible label on every cell; the accessible name (aria-label) also says which line.
               return (
-                <ScalarInput
-                  key={column.name}
-                  name={`${field.name}.${index}.${column.name}`}
-                  type={column.type}
-                  currency={column.currency}
-                  value={row[column.name] ?? emptyCell(column)}
-                  onChange={(cell) => onChange(rows.map((r, i) => (i === index ? { ...r, [column.name]: cell } : r)))}
-                  moneyClass={styles}
-                  ariaLabel={columnLabel}
-                />
+                <label key={column.name} className={styles.cell}>
+                  <span className={styles.cellLabel}>{localized(column.label, language) ?? column.name}</span>
+                  <ScalarInput
+                    name={`${field.name}.${index}.${column.name}`}
+                    type={column.type}
+                    currency={column.currency}
+                    value={row[column.name] ?? emptyCell(column)}
+                    onChange={(cell) => onChange(rows.map((r, i) => (i === index ? { ...r, [column.name]: cell } : r)))}
+                    moneyClass={styles}
+                    ariaLabel={columnLabel}
+                  />
+                </label>
               );
             })}
             {rows.length > 1 && (
