@@ -84,6 +84,21 @@ describe('task pane: client time, signature, CRM, languages', () => {
     expect(host.signatures).toEqual([wrapped]);
   });
 
+  it('follows the body: deleting the signature shows "Missing" when the rep comes back to the pane, without "Check again"', async () => {
+    const inner = '<table><tr><td><b>Rep One</b></td></tr></table>';
+    const wrapped = wrapSignature(inner, 'standard', contentHash(inner));
+    const host = recordingHost(composeItem(), { body: `<p>Hello</p>${wrapped}` });
+    renderPane(host, storeStub({ myPacks: async () => [quotePack], mySignature: async () => ({ signature: 'standard', html: wrapped, hash: contentHash(inner), policy: { signatureOnSend: 'block', disableClientSignature: true } }) }));
+    fireEvent.click(await screen.findByRole('tab', { name: 'Signature' }));
+    await screen.findByRole('status', { name: 'Signature status: Present and unchanged' });
+    host.body = '<p>Hello</p>';
+    fireEvent.focus(window);
+    await screen.findByRole('status', { name: 'Signature status: Missing' });
+    host.body = `<p>Hello</p>${wrapped}`;
+    fireEvent.pointerEnter(screen.getByRole('region', { name: 'Signature' }));
+    await screen.findByRole('status', { name: 'Signature status: Present and unchanged' });
+  });
+
   it('logs a received mail once and says who logged it the second time', async () => {
     const logged: LogRequest[] = [];
     const activity = { id: 'a1', messageId: 'm1@x', threadId: 'c1', direction: 'inbound' as const, occurredAt: '2026-11-20T08:00:00.000Z', utcOffset: '+01:00', from: 'anna@hamburg-import.de', to: ['rep@example.test'], subject: 'Inquiry', snippet: '', customerId: null, contactId: null, loggedBy: 'rep@example.test', loggedVia: 'outlook', loggedAt: '2026-11-20T09:00:00.000Z' };

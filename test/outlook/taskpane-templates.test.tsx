@@ -78,6 +78,10 @@ describe('task pane: templates', () => {
     const list = await screen.findByRole('list', { name: 'Cannot insert yet. These values are missing:' });
     expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Product', 'Items']);
     expect(host.inserted).toEqual([]);
+    // The first missing field is highlighted and has the cursor.
+    const product = screen.getByRole('textbox', { name: /^Product/ });
+    await waitFor(() => expect(product.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.activeElement).toBe(product);
   });
 
   it("names missing fields in the pane's language, not the template's, and never lists '(template)'", async () => {

@@ -49,6 +49,20 @@ export default function SignaturePanel() {
   useEffect(() => {
     void check();
   }, [check]);
+  // Office raises no event when the body changes, so the status follows the body by checking again
+  // whenever the rep comes back to the pane (focus, the pane shown again, the pointer entering it):
+  // a deleted signature never stays "present and unchanged" until "Check again".
+  useEffect(() => {
+    const again = () => {
+      if (document.visibilityState === 'visible') void check();
+    };
+    window.addEventListener('focus', again);
+    document.addEventListener('visibilitychange', again);
+    return () => {
+      window.removeEventListener('focus', again);
+      document.removeEventListener('visibilitychange', again);
+    };
+  }, [check]);
 
   const apply = useStoreAction(async () => {
     if (!signature) return;
@@ -57,7 +71,7 @@ export default function SignaturePanel() {
   });
 
   return (
-    <section className={styles.panel} aria-label={t('tab.signature')}>
+    <section className={styles.panel} aria-label={t('tab.signature')} onPointerEnter={() => void check()} onFocus={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && void check()}>
       <ActionStatus state={load.state} onRetry={load.retry} />
       {signature === null && <Body1>{t('sig.none')}</Body1>}
       {signature && (

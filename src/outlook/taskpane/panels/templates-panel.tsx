@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { ApiError } from '../../../client/api-error.js';
 import type { ErrorDetail } from '../../../contract/common.js';
@@ -106,7 +106,17 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
   const [values, setValues] = useState<FormValues>(() => initialValues(template));
   const [variant, setVariant] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Fields the store found missing: highlighted like the pane's own checks; its list says the rest. */
+  const [storeMissing, setStoreMissing] = useState<FieldError[]>([]);
   const [preview, setPreview] = useState<Rendered | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  /** The first field with a problem gets the cursor: the rep lands where to type. */
+  const focusField = (name: string) => {
+    const root = name.split('.')[0]!;
+    const inputs = [...(panel.current?.querySelectorAll<HTMLElement>('[name]') ?? [])];
+    const named = (e: HTMLElement) => e.getAttribute('name') ?? '';
+    (inputs.find((e) => named(e) === name) ?? inputs.find((e) => named(e) === root || named(e).startsWith(`${root}.`)))?.focus();
+  };
 
   /** Render through the store (it knows the rep, the company and the recipient); a 422 is the list of missing values, not a failure. */
   const renderNow = async (fields: Record<string, unknown>): Promise<Rendered | ErrorDetail[]> => {
@@ -160,6 +170,16 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     return { kind: 'inserted', subjectSet };
   });
 
+  // Values the store found missing are marked on their fields like the pane's own checks, and the first is focused.
+  useEffect(() => {
+    if (action.state.status !== 'done' || action.state.value.kind !== 'missing') return;
+    const fieldNames = new Set((template.fields ?? []).map((f) => f.name));
+    const missing = action.state.value.missing.filter((m) => fieldNames.has(m.path.split('.')[0]!)).map((m) => ({ field: m.path, message: t('fields.required') }));
+    if (missing.length === 0) return;
+    setStoreMissing(missing);
+    focusField(missing[0]!.field);
+  }, [action.state]);
+
   const title = localized(template.title, language) ?? template.id;
   /** A field's label in the pane's language ("lines.unitPrice": the column's). */
   const labelOf = (name: string) => {
@@ -173,12 +193,17 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     // Typed text is read as Gmail and the CLI read it, in the locale Office shows the rep.
     const reading = readForm(template, values, host.displayLanguage(), labelOf, t, language === 'en');
     setErrors(reading.errors);
-    if (reading.errors.length > 0) return;
+    setStoreMissing([]);
+    if (reading.errors.length > 0) {
+      // After React has drawn the errors, so the focused field is the highlighted one.
+      setTimeout(() => focusField(reading.errors[0]!.field), 0);
+      return;
+    }
     void action.run(mode, reading.fields);
   };
 
   return (
-    <section className={styles.panel} aria-label={title}>
+    <section ref={panel} className={styles.panel} aria-label={title}>
       <div>
         <Button appearance="subtle" onClick={onBack}>
           ← {t('templates.back')}
@@ -200,7 +225,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
           ))}
         </Select>
       </Field>
-      <FieldsForm template={template} values={values} errors={errors} onChange={setValues} />
+      <FieldsForm template={template} values={values} errors={[...errors, ...storeMissing]} onChange={setValues} />
       {errors.length > 0 && (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>
