@@ -352,7 +352,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await screenshot(page, 'outlook-read-corrected');
   });
 
-  it('replies with a template: the reply form opens pre-filled', async () => {
+  it('replies with a template: the reply opens pre-filled, keeps the subject, gets the signature and can be sent', async () => {
     await pane().getByRole('heading', { name: 'tradepane' }).waitFor();
     await page.getByRole('button', { name: 'Open a received message' }).click();
     const p = pane();
@@ -360,9 +360,15 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await p.getByRole('button', { name: 'Reply to a first inquiry' }).click();
     await p.getByLabel(/^Product/).fill('LED panels');
     await p.getByRole('button', { name: 'Reply with this template' }).click();
-    await p.getByText('The reply form is open with the template.').waitFor();
-    const reply = page.getByRole('region', { name: 'Reply form' });
-    await expect(reply.textContent()).resolves.toContain('Thank you for your inquiry about our LED panels on behalf of Hamburg Import GmbH');
+    // Like Outlook (there in a new window; here the playground's one item becomes the reply, and the pane follows it): a reply compose window to the sender, "Re: " + the subject, the template above the quoted mail.
+    await page.getByLabel('Subject').waitFor();
+    await expect(page.getByLabel('Subject').inputValue()).resolves.toBe('Re: Inquiry: LED panels for our stores');
+    const body = page.getByRole('textbox', { name: 'Message body' });
+    await expect(body.textContent()).resolves.toContain('Thank you for your inquiry about our LED panels on behalf of Hamburg Import GmbH');
+    await expect(body.textContent()).resolves.toContain('Please send your best price FOB Ningbo.');
+    // The compose launch event ran: the enforced signature is in the reply once.
+    await page.waitForFunction(() => (window.tradepanePlayground!.mailbox.compose?.bodyHtml ?? '').includes('tradepane-signature'));
+    expect((await state()).subject).toBe('Re: Inquiry: LED panels for our stores');
     await screenshot(page, 'outlook-read-reply');
   });
 

@@ -226,6 +226,16 @@ function Playground() {
     );
   }, []);
 
+  // A reply the add-in opens (displayReplyForm) gets what a new compose window gets: the launch event.
+  useEffect(() => {
+    mailbox.composeOpened = () => {
+      if (events.has('OnNewMessageCompose')) void events.run('OnNewMessageCompose').catch(() => undefined);
+    };
+    return () => {
+      mailbox.composeOpened = null;
+    };
+  }, []);
+
   const newMessage = async () => {
     mailbox.newMessage();
     if (events.has('OnNewMessageCompose')) await events.run('OnNewMessageCompose').catch(() => undefined);

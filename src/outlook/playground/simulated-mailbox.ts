@@ -195,9 +195,26 @@ export class SimulatedMailbox {
     this.changed();
   }
 
+  /** Runs what Outlook runs when a compose window opens (the playground wires the OnNewMessageCompose handler). */
+  composeOpened: (() => void) | null = null;
+
+  /**
+   * displayReplyForm: as Outlook does, a reply compose window — to the sender, "Re: " + the
+   * subject, the add-in's HTML above the quoted original, in the same conversation — and the
+   * compose launch event runs, so the reply gets the signature and can be sent.
+   */
   openReplyForm(html: string): void {
     this.replyFormHtml = html;
-    this.changed();
+    if (this.item.mode !== 'read') {
+      this.changed();
+      return;
+    }
+    const read = this.item.read;
+    const subject = /^re:/i.test(read.subject) ? read.subject : `Re: ${read.subject}`;
+    const quoted = `<hr><p>From: ${escapeHtml(read.from.name)} &lt;${escapeHtml(read.from.address)}&gt;<br>Subject: ${escapeHtml(read.subject)}</p><blockquote>${read.bodyHtml}</blockquote>`;
+    this.open({ mode: 'compose', compose: { to: [{ ...read.from }], cc: [], subject, bodyHtml: `${html}${quoted}`, from: { ...this.me }, delayDeliveryTime: 0, clientSignatureEnabled: true, conversationId: read.conversationId, composeType: 'reply' } });
+    this.replyFormHtml = html;
+    this.composeOpened?.();
   }
 
   // ---------- events ----------
@@ -250,4 +267,8 @@ export class SimulatedMailbox {
       }
     });
   }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
