@@ -369,6 +369,10 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
   it('refuses a rep: "admins only" in the page, 403 from its API', async () => {
     const { page } = await openConsole(repToken);
     await page.getByTestId('admins-only').getByText('Admins only').waitFor();
+    // The console's first load does not carry the pack editor: CodeMirror is in a chunk only the Packs view asks for.
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.endsWith('.js')));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const url of scripts) expect(await (await fetch(url)).text()).not.toContain('cm-lintRange');
     await expect(page.getByTestId('admins-only').innerText()).resolves.toContain(t.rep.email);
     await expect(page.getByRole('tab', { name: 'Packs' }).count()).resolves.toBe(0);
     await screenshot(page, 'admin-rep-refused');
