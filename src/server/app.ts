@@ -114,6 +114,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       index: false,
       cacheControl: true,
       maxAge: '1h',
+      // A stray .env or .git in the build folder must not be served: 404 as if it were not there.
+      dotfiles: 'ignore',
       // Source maps would hand out the faces' sources; only dev mode serves them.
       allowedPath: (pathname: string) => !(config.production && pathname.endsWith('.map')),
     });
