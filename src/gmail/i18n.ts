@@ -135,6 +135,16 @@ const en = {
   followUpSnooze: 'Later (2 business days)',
   followUpMarkedDone: 'Marked done.',
   followUpSnoozed: 'Snoozed until {time}.',
+  documentSection: 'Quotation or proforma invoice (PDF)',
+  documentKind: 'Document',
+  'documentKind.quotation': 'Quotation',
+  'documentKind.proforma': 'Proforma invoice',
+  makePdf: 'Make PDF',
+  documentHint: 'Numbered and kept by tradepane; bank details come only from the company profile.',
+  documentAttached: '{number} is attached to your draft ({size} KB). If the compose window does not show it yet, close the draft and open it again from Drafts.',
+  documentLinked: 'A link to {number} is in your mail: tradepane records when the buyer opens it.',
+  documentLinkedNoDraft: 'Your draft is not saved yet, so a link to {number} is in your mail instead of an attachment.',
+  documentsOff: 'Documents are not set up on this store.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -265,6 +275,16 @@ const zh: Record<StringKey, Message> = {
   followUpSnooze: '稍后（2 个工作日）',
   followUpMarkedDone: '已标记为完成。',
   followUpSnoozed: '已推迟到 {time}。',
+  documentSection: '报价单或形式发票（PDF）',
+  documentKind: '单据',
+  'documentKind.quotation': '报价单',
+  'documentKind.proforma': '形式发票',
+  makePdf: '生成 PDF',
+  documentHint: '由 tradepane 编号并存档；银行信息只取自公司资料。',
+  documentAttached: '{number} 已添加到草稿附件（{size} KB）。如撰写窗口尚未显示，请关闭草稿后从“草稿”中重新打开。',
+  documentLinked: '邮件中已插入 {number} 的链接：买方打开时 tradepane 会记录。',
+  documentLinkedNoDraft: '草稿尚未保存，因此邮件中插入了 {number} 的链接，而不是附件。',
+  documentsOff: '此服务器未启用单据功能。',
 };
 
 /** The card's UI language; 'zh' is zh-CN (kept short: it also names the pack variant the picker shows first). */
