@@ -19,6 +19,7 @@ import { draftRecipients, formInstant, formString, parameter } from './event.js'
 import { wordTimeIn } from './i18n.js';
 import { followUpSection } from './followups.js';
 import { itemColumnsOf } from '../core/documents/from-template.js';
+import { paymentCheckSection } from './payment.js';
 import { createDocument, createDocumentLink, DOCUMENT_LINK_PATH } from '../server/services/documents.js';
 
 /** A template kind in the rep's language; a kind this build does not know stays as written. */
@@ -115,7 +116,8 @@ export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): 
   const reply = query.mode === 'reply';
   const timeSections = await clientTimeSections(ctx, reply && query.to ? { recipients: [query.to], schedule: false } : {});
   const remind = reply ? [] : [await followUpSection(ctx, kind)];
-  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind]);
+  const payment = reply ? undefined : paymentCheckSection(ctx);
+  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind, ...(payment ? [payment] : [])]);
 }
 
 /** The recipients' clocks and, for the first one, when to send: now if open, else their next opening, and a few alternatives. */

@@ -4,6 +4,7 @@ import type { AddonEvent } from './event.js';
 import type { Lang, Translate } from './i18n.js';
 import type { ActionTarget } from './cards.js';
 import type { ScheduledSendView } from '../contract/scheduled-sends.js';
+import type { PaymentCheckResponse } from '../contract/payments.js';
 import type { DocumentDeps } from '../server/services/documents.js';
 import type { Attachment } from '../server/google/mime-attach.js';
 
@@ -34,6 +35,11 @@ export interface AddonServices {
   googleConnect?: GoogleConnectPort;
   /** "Make PDF" (docs/documents.md): absent when the store draws no documents. */
   documents?: DocumentsPort;
+  /**
+   * The body of the draft in this compose window, read with the store's offline access (the
+   * compose event never carries it): for the payment check. Absent without offline credentials.
+   */
+  draftBody?: (ctx: AddonContext) => Promise<{ body: string; format: 'html' | 'text' } | { draftNotFound: true } | { noAccess: true }>;
 }
 
 /** Trade documents from the compose card: drawn by services/documents.ts, then attached or linked. */
@@ -72,7 +78,7 @@ export type ScheduledView = Pick<ScheduledSendView, 'id' | 'sendAt' | 'subject' 
 /** What the add-on needs from the send queue (services/scheduled-sends.ts), in the rep's name. */
 export interface SchedulingPort {
   /** Finds the rep's draft for this compose window (recipients, thread) and queues it for `sendAt`. */
-  schedule(ctx: AddonContext, sendAt: Date): Promise<ScheduledView | { draftNotFound: true } | { noAccess: true }>;
+  schedule(ctx: AddonContext, sendAt: Date): Promise<(ScheduledView & { payment?: PaymentCheckResponse }) | { draftNotFound: true } | { noAccess: true } | { paymentBlocked: PaymentCheckResponse }>;
   list(ctx: AddonContext): Promise<ScheduledView[]>;
   reschedule(ctx: AddonContext, id: string, sendAt: Date): Promise<ScheduledView>;
   cancel(ctx: AddonContext, id: string): Promise<void>;

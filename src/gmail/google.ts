@@ -1,7 +1,8 @@
 import { AppError } from '../server/errors.js';
-import { addonGmailClient, createDraft, getDraft, getDraftRaw, getMessageHeaders, gmailClient, GmailError, listDrafts, updateDraftRaw, type DraftInfo } from '../server/google/gmail-api.js';
+import { addonGmailClient, createDraft, getDraft, getDraftBody, getDraftRaw, getMessageHeaders, gmailClient, GmailError, listDrafts, updateDraftRaw, type DraftInfo } from '../server/google/gmail-api.js';
 import { addAttachment, MimeError } from '../server/google/mime-attach.js';
 import type { DocumentDeps } from '../server/services/documents.js';
+import { checkDraftPayments } from '../server/services/payment-guard.js';
 import { SEND_SCOPES, type GoogleCredentials } from '../server/google/credentials.js';
 import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../server/services/scheduled-sends.js';
 import type { AddonContext, AddonServices, DocumentsPort, GoogleConnectPort, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
@@ -65,6 +66,10 @@ export function schedulingPort(credentials: GoogleCredentials, rootUrl: string |
       const gmail = gmailClient(creds.auth, { rootUrl });
       const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
       if (!draft) return { draftNotFound: true as const };
+      // The store sends this draft later, so it applies the payment policy as Outlook's on-send check does: block is not queued.
+      const body = await getDraftBody(gmail, draft.draftId).catch(upstream);
+      const payment = body ? await checkDraftPayments(ctx.tdb, principal, body) : undefined;
+      if (payment?.action === 'block') return { paymentBlocked: payment };
       const result = await scheduleSend(ctx.tdb, principal, {
         provider: 'gmail',
         draftId: draft.draftId,
@@ -73,7 +78,7 @@ export function schedulingPort(credentials: GoogleCredentials, rootUrl: string |
         subject: draft.subject,
         sendAt: sendAt.toISOString(),
       }, ctx.now);
-      return view(result.send);
+      return { ...view(result.send), ...(payment?.action === 'warn' ? { payment } : {}) };
     },
     async list(ctx) {
       return (await listMySends(ctx.tdb, ctx.principal.userId, { limit: 20 })).map(view);
@@ -121,7 +126,19 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
       return { draftId: draft.draftId, threadId: draft.threadId ?? reply.threadId };
     },
   };
-  if (options.credentials && (options.credentials.delegated || options.credentials.consentPossible)) services.scheduling = schedulingPort(options.credentials, rootUrl);
+  const credentials = options.credentials;
+  if (credentials && (credentials.delegated || credentials.consentPossible)) {
+    services.scheduling = schedulingPort(credentials, rootUrl);
+    services.draftBody = async (ctx) => {
+      const { principal } = ctx;
+      const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+      if (!creds) return { noAccess: true as const };
+      const gmail = gmailClient(creds.auth, { rootUrl });
+      const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
+      const body = draft ? await getDraftBody(gmail, draft.draftId).catch(upstream) : null;
+      return body ?? { draftNotFound: true as const };
+    };
+  }
   return services;
 }
 

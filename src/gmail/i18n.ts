@@ -145,6 +145,14 @@ const en = {
   documentLinked: 'A link to {number} is in your mail: tradepane records when the buyer opens it.',
   documentLinkedNoDraft: 'Your draft is not saved yet, so a link to {number} is in your mail instead of an attachment.',
   documentsOff: 'Documents are not set up on this store.',
+  payCheckTitle: 'Bank details in this mail',
+  payCheckHint: 'Checks the saved draft for IBANs, SWIFT/BIC codes and account numbers that are not the company’s official ones.',
+  payCheck: 'Check bank details',
+  payCheckClean: 'No bank details other than the company’s official ones.',
+  payCheckOfficial: { one: '{count} official account found.', other: '{count} official accounts found.' },
+  payCheckGmailBlock: 'Do not send this mail: Gmail does not let tradepane stop it, and tradepane will not schedule it.',
+  payCheckNoAccess: 'tradepane cannot read your draft: connect your Google account first.',
+  payScheduleBlocked: 'Not scheduled: the draft carries bank details that are not the company’s official ones.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -285,6 +293,14 @@ const zh: Record<StringKey, Message> = {
   documentLinked: '邮件中已插入 {number} 的链接：买方打开时 tradepane 会记录。',
   documentLinkedNoDraft: '草稿尚未保存，因此邮件中插入了 {number} 的链接，而不是附件。',
   documentsOff: '此服务器未启用单据功能。',
+  payCheckTitle: '此邮件中的银行信息',
+  payCheckHint: '检查已保存的草稿中是否有不属于公司官方账户的国际银行账号、银行识别码或账号。',
+  payCheck: '检查银行信息',
+  payCheckClean: '除公司官方账户外，没有其他银行信息。',
+  payCheckOfficial: { other: '找到 {count} 个官方账户。' },
+  payCheckGmailBlock: '请勿发送此邮件：Gmail 不允许 tradepane 拦截发送，tradepane 也不会定时发送它。',
+  payCheckNoAccess: 'tradepane 无法读取您的草稿：请先关联您的 Google 账号。',
+  payScheduleBlocked: '未定时：草稿包含不属于公司官方账户的银行信息。',
 };
 
 /** The card's UI language; 'zh' is zh-CN (kept short: it also names the pack variant the picker shows first). */

@@ -309,6 +309,7 @@ export class FakeGmail {
       owner: owner.toLowerCase(),
       headers,
       ...(source ? { source } : {}),
+      ...(draft.html === undefined ? {} : { payload: { mimeType: 'text/html', body: { size: Buffer.byteLength(draft.html), data: Buffer.from(draft.html, 'utf8').toString('base64url') } } }),
     };
     mailbox.drafts.set(draftId, message);
     return { draftId, messageId: message.id, rfc822MessageId };

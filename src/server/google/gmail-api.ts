@@ -473,3 +473,23 @@ export async function sendMessage(gmail: Gmail, input: ReplyDraftInput): Promise
   const rfc822MessageId = input.messageId ?? (id ? ((await getMessageHeaders(gmail, id))?.rfc822MessageId ?? null) : null);
   return { id, threadId: res.data.threadId ?? null, rfc822MessageId };
 }
+
+/**
+ * A draft's body as the payment check reads it (drafts.get format=full: scope gmail.compose): its
+ * HTML part, else its plain-text part; null when there is no such draft.
+ */
+export async function getDraftBody(gmail: Gmail, draftId: string): Promise<{ body: string; format: 'html' | 'text' } | null> {
+  try {
+    const res = await call(`drafts.get ${draftId} full`, () => gmail.users.drafts.get({ userId: 'me', id: draftId, format: 'full' }));
+    if (!res.data.message) return null;
+    const parts: MessagePart[] = [];
+    leaves(res.data.message.payload, parts);
+    const html = parts.find((p) => p.mimeType === 'text/html' && p.text !== null);
+    if (html) return { body: html.text!, format: 'html' };
+    const text = parts.find((p) => p.mimeType === 'text/plain' && p.text !== null);
+    return { body: text?.text ?? '', format: 'text' };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
