@@ -37,7 +37,8 @@ import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
 import { gmailRoutes, GMAIL_PREFIX } from '../gmail/routes.js';
-import { googleConnectPort, googleServices } from '../gmail/google.js';
+import { documentsPort, googleConnectPort, googleServices } from '../gmail/google.js';
+import { documentLinkRoutes } from './routes/document-links.js';
 import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
 import { scheduledSendRoutes } from './routes/scheduled-sends.js';
 import { googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
@@ -149,8 +150,14 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   );
 
   await app.register(googleOauthCallbackRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
-  const gmailServices = { ...googleServices({ ...gmailAddon, credentials: googleCredentials }), googleConnect: googleConnectPort(googleCredentials, config.publicUrl) };
+  const documentDeps = { draw: documentDraw ?? documentPool!.draw };
+  const gmailServices = {
+    ...googleServices({ ...gmailAddon, credentials: googleCredentials }),
+    googleConnect: googleConnectPort(googleCredentials, config.publicUrl),
+    documents: documentsPort({ credentials: googleCredentials, gmailRootUrl: gmailAddon?.gmailRootUrl, publicUrl: config.publicUrl, deps: documentDeps }),
+  };
   await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: gmailServices });
+  await app.register(documentLinkRoutes, { db: store.db, deps: documentDeps });
 
   app.addHook('preClose', async () => {
     closing = true;

@@ -179,6 +179,7 @@ export const en = {
   'followUps.days': { one: 'in {count} of their business days', other: 'in {count} of their business days' },
   'followUps.set': 'Remind me',
   'followUps.setDone': 'I will remind you {when} if {to} has not replied.',
+  'templates.makeQuotationPdf': 'Make quotation (PDF)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -181,4 +181,5 @@ export const zhCN: Record<MessageKey, Message> = {
   'followUps.days': { other: '买方 {count} 个工作日后' },
   'followUps.set': '提醒我',
   'followUps.setDone': '如果 {to} 没有回复，我会在{when}提醒您。',
+  'templates.makeQuotationPdf': '生成报价单并附加',
 };

@@ -140,6 +140,9 @@ function ComposeWindow() {
         {compose.delayDeliveryTime ? `Delayed delivery: ${new Date(compose.delayDeliveryTime).toISOString()}` : 'Delayed delivery: none (sends on Send)'}
       </p>
       <p className="meta">Outlook's own signature: {compose.clientSignatureEnabled ? 'on' : 'off (turned off by the add-in)'}</p>
+      <p className="meta" aria-label="Attachments">
+        Attachments: {mailbox.attachments.length ? mailbox.attachments.map((a) => `${a.name} (${Math.ceil((a.base64.length * 3) / 4 / 1024)} KB)`).join(', ') : 'none'}
+      </p>
       <div className="buttons">
         <button type="button" onClick={() => void send()} disabled={sending}>
           Send

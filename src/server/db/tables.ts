@@ -478,6 +478,18 @@ export interface DocumentRow {
   created_at: string;
 }
 
+/** A link to a document sent instead of an attachment (migration 015): the token's SHA-256 and its opens. */
+export interface DocumentLinkRow {
+  token_hash: string;
+  tenant_id: string;
+  document_id: string;
+  created_by: string | null;
+  created_at: string;
+  first_opened_at: string | null;
+  last_opened_at: string | null;
+  open_count: Generated<number>;
+}
+
 /** A "remind me if no reply" on a sent mail (docs/followups.md). */
 export interface FollowUpRow {
   id: string;
@@ -560,6 +572,7 @@ export interface Database {
   team_inboxes: TeamInboxRow;
   team_notes: TeamNoteRow;
   team_presence: TeamPresenceRow;
+  document_links: DocumentLinkRow;
 }
 
 /** A connected mailbox run as a team inbox (docs/team-inbox.md). */
