@@ -52,7 +52,23 @@ export const UserCreate = Type.Object(
   closed,
 );
 export type UserCreate = Type.Static<typeof UserCreate>;
-export const UserPatch = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), ...ProfileFields }, closed);
+export const UserPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    role: Type.Optional(Role),
+    disabled: Type.Optional(Type.Boolean()),
+    groups: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 100, description: 'the complete list of group slugs the user belongs to afterwards' })),
+    ...ProfileFields,
+  },
+  closed,
+);
 export type UserPatch = Type.Static<typeof UserPatch>;
 export const GroupCreate = Type.Object({ slug: Type.String({ maxLength: 63 }), name: Type.Optional(Type.String({ maxLength: 200 })) }, closed);
 export type GroupCreate = Type.Static<typeof GroupCreate>;
+
+/** Disabling a person: why (kept in the audit log and on each scheduled send it stops). */
+export const UserDisable = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, closed);
+export type UserDisable = Type.Static<typeof UserDisable>;
+/** What disabling did: the keys it revoked and the scheduled sends it stopped (status cancelled, with the reason). */
+export const UserDisableResult = Type.Object({ user: UserView, revokedKeys: Type.Integer(), stoppedSends: Type.Integer() });
+export type UserDisableResult = Type.Static<typeof UserDisableResult>;

@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
-import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser } from '../services/people.js';
+import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser, changeUser } from '../services/people.js';
 import { errorResponses, NoBody } from '../../contract/common.js';
-import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView } from '../../contract/people.js';
+import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView, UserDisable, UserDisableResult } from '../../contract/people.js';
 
 
 export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
@@ -90,5 +90,28 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
   app.delete('/groups/:groupId/members/:userId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Remove a user from a group', params: MemberParams, response: { 200: GroupView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
     return setMembership(tdb, principal, request.params.groupId, request.params.userId, false);
+  });
+
+  app.post(
+    '/users/:userId/disable',
+    {
+      config: { access: 'people:write' },
+      schema: {
+        tags: ['people'],
+        summary: 'Disable a user: sign-in refused, API keys revoked, pending scheduled sends stopped with the reason',
+        params: UserParams,
+        body: UserDisable,
+        response: { 200: UserDisableResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return changeUser(tdb, principal, request.params.userId, { disabled: true, ...(request.body.reason !== undefined ? { reason: request.body.reason } : {}) });
+    },
+  );
+
+  app.post('/users/:userId/enable', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Enable a disabled user again (revoked keys stay revoked; stopped sends stay stopped)', params: UserParams, response: { 200: UserView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return updateUser(tdb, principal, request.params.userId, { disabled: false });
   });
 };
