@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound, unprocessable, type ErrorDetail } from 
 import { isRole, type Role } from '../../core/access/permissions.js';
 import { SLUG_PATTERN } from '../../core/pack/schema.js';
 import { didYouMean } from '../../core/text/suggest.js';
+import { DIRECTORY_FIELDS, isDirectoryField } from '../../core/people/directory.js';
 import type { GroupView, UserView } from '../../contract/people.js';
 
 export type { GroupView, UserView };
@@ -63,6 +64,7 @@ function toView(row: UserRow, groups: string[]): UserView {
     role: row.role,
     groups,
     disabled: row.disabled_at !== null,
+    pinned: JSON.parse(row.pinned_fields ?? '[]') as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -164,6 +166,8 @@ export interface UserChanges extends Partial<UserProfile> {
   disabled?: boolean;
   /** The complete list of group slugs afterwards. */
   groups?: string[];
+  /** The complete list of pinned fields afterwards (core/people/directory.ts DIRECTORY_FIELDS). */
+  pinned?: string[];
   /** Why a person is disabled (audit log, and the reason on each scheduled send it stops). */
   reason?: string;
 }
@@ -211,6 +215,11 @@ export async function changeUser(tdb: TenantDb, actor: Actor, userId: string, ch
       if (changes[key] !== undefined) (set as Record<string, unknown>)[column] = changes[key] === null ? null : changes[key].trim() || null;
     }
     if (changes.role !== undefined) set.role = changes.role;
+    if (changes.pinned !== undefined) {
+      const unknown = changes.pinned.filter((f) => !isDirectoryField(f));
+      if (unknown.length) throw badRequest(`pinned: unknown field ${unknown.join(', ')}; fields are ${DIRECTORY_FIELDS.join(', ')}`, [{ path: 'pinned', message: 'unknown field' }]);
+      set.pinned_fields = JSON.stringify(DIRECTORY_FIELDS.filter((f) => changes.pinned!.includes(f)));
+    }
     if (disabling) set.disabled_at = now;
     if (enabling) set.disabled_at = null;
     await t.updateTable('users', set).where('id', '=', userId).execute();
@@ -243,12 +252,13 @@ export async function changeUser(tdb: TenantDb, actor: Actor, userId: string, ch
       }
       stoppedSends = sends.length;
     }
-    const { disabled: _d, reason: _r, groups: _g, ...profile } = changes;
+    const { disabled: _d, reason: _r, groups: _g, pinned, ...profile } = changes;
     const action = disabling ? 'user.disabled' : enabling ? 'user.enabled' : 'user.updated';
     await audit(t, actor, action, { type: 'user', id: userId }, {
       email: before.email,
       ...(Object.keys(profile).length ? { changes: profile } : {}),
       ...(groupsChanged ? { groups: groupsChanged } : {}),
+      ...(pinned !== undefined ? { pinned } : {}),
       ...(disabling ? { reason: changes.reason?.trim() || null, revokedKeys, stoppedSends } : {}),
     });
     return { user: await getUser(t, userId), revokedKeys, stoppedSends };
