@@ -42,6 +42,9 @@ describe('tradepane user', () => {
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain('groups[0]: unknown group "slaes"');
     expect((await cli('user', 'edit', 'li@people.test', '--tenant', 'people', '--role', 'rep')).status).toBe(0);
+    const noSource = await cli('user', 'sync-directory', '--tenant', 'people');
+    expect(noSource.status).toBe(1);
+    expect(noSource.stderr).toContain('no directory source yet');
     const last = await cli('user', 'disable', 'boss@people.test', '--tenant', 'people');
     expect(last.status).toBe(1);
     expect(last.stderr).toContain('last active admin');

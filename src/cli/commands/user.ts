@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isRole, type Role } from '../../core/access/permissions.js';
-import { CliError, cliConsole as console, withStore, actorFor, collect } from '../shared.js';
+import { CliError, cliConsole as console, withStore, actorFor, collect, config } from '../shared.js';
 import type { UserChanges } from '../../server/services/people.js';
 
 export function register(program: Command): void {
@@ -98,6 +98,28 @@ export function register(program: Command): void {
       await withUser(opts.tenant, email, async ({ tdb, actor, userId, changeUser }) => {
         const r = await changeUser(tdb, actor, userId, { disabled: false });
         console.log(`enabled ${r.user.email}`);
+      });
+    });
+  user
+    .command('sync-directory')
+    .description('read name, title, department and phones from the directory source (Entra ID); a dry run unless --apply')
+    .requiredOption('-t, --tenant <tenant>', 'tenant slug')
+    .option('--apply', 'write the changes (pinned fields are kept)')
+    .action(async (opts: { tenant: string; apply?: boolean }) => {
+      const [{ syncDirectory, entraReader }, { SecretBox }] = await Promise.all([import('../../server/services/directory-sync.js'), import('../../server/secrets.js')]);
+      const c = config();
+      await withStore(async (store) => {
+        const { tdb, actor } = await actorFor(store, opts.tenant);
+        const box = SecretBox.fromConfig(c.secretKey, c.dataDir, c.devMode);
+        const report = await syncDirectory(tdb, actor, box, entraReader(c.microsoftGraph), { apply: opts.apply === true });
+        for (const p of report.people) {
+          if (p.action === 'unchanged') continue;
+          if (p.action === 'missing') console.log(`${p.email}\tnot in the directory`);
+          for (const ch of p.changes) console.log(`${p.email}\t${ch.field}: "${ch.from ?? ''}" → "${ch.to}"`);
+          for (const k of p.kept) console.log(`${p.email}\t${k.field}: pinned, kept "${k.from ?? ''}" (directory: "${k.to}")`);
+        }
+        const n = report.counts;
+        console.log(`${report.applied ? 'applied' : 'dry run'}: ${n.update} to update, ${n.unchanged} unchanged, ${n.missing} not in the directory, ${n.notHere} directory user(s) not here${report.applied ? '' : ' (nothing written; --apply writes)'}`);
       });
     });
 }

@@ -60,9 +60,9 @@ export async function setDirectorySource(tdb: TenantDb, actor: Actor, box: Secre
 }
 
 export async function syncDirectory(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, read: DirectoryReader, options: { apply: boolean }): Promise<DirectorySyncReport> {
-  const sealer = requireBox(box);
   const row = await tdb.selectFrom('directory_sources').selectAll().executeTakeFirst();
   if (!row) throw new AppError(404, 'not_found', 'no directory source yet: set one up first (PUT /api/v1/admin/directory)');
+  const sealer = requireBox(box);
   const settings = JSON.parse(row.settings) as { tenantId: string; clientId: string };
   const { clientSecret } = sealer.open(row.secrets) as { clientSecret: string };
   let directory: DirectoryEntry[];
