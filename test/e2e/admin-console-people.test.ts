@@ -18,6 +18,8 @@ import { collectPageErrors, launchChromium, screenshot } from '../support/browse
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { latinLeftovers } from '../support/latin-text.js';
 import { FakeHubspot } from '../server/connectors/fake-hubspot.js';
+import { FakeGraph } from '../support/fake-graph.js';
+import { entraReader } from '../../src/server/services/directory-sync.js';
 
 jest.setTimeout(180_000);
 
@@ -39,12 +41,17 @@ describe(`people and connectors in the console (${kind.name})`, () => {
   const hookBodies: string[] = [];
   const hubspot = new FakeHubspot(HUBSPOT_TOKEN);
   let hubspotUrl: string;
+  const graph = new FakeGraph();
+  const ENTRA = { tenantId: '7f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', clientId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', secret: 'entra~e2e~secret' };
 
   beforeAll(async () => {
+    await graph.start();
+    graph.addApp({ tenant: ENTRA.tenantId, clientId: ENTRA.clientId, secret: ENTRA.secret, roles: ['User.Read.All'] });
+    graph.addDirectoryUser({ displayName: 'Rep pe2e', jobTitle: 'Export Manager', businessPhones: ['+49 40 1234 0'], mail: 'rep@pe2e.test', accountEnabled: true });
     store = await kind.open();
     t = await seedTenant(store, 'pe2e');
     signer = await loadDevSigner(mkdtempSync(join(tmpdir(), 'tp-people-e2e-')));
-    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: new SecretBox(randomBytes(32)) });
+    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: new SecretBox(randomBytes(32)), directoryRead: entraReader({ authorityHost: graph.url, graphBaseUrl: graph.url, ca: graph.ca }) });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     adminToken = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
     hookServer = createServer((req, res) => {
@@ -66,6 +73,7 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     hookServer?.closeAllConnections();
     await new Promise<void>((resolve) => (hookServer ? hookServer.close(() => resolve()) : resolve()));
     await hubspot.stop();
+    await graph.stop();
     await app?.close();
     await store?.close();
   });
@@ -146,6 +154,24 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     });
     await screenshot(page, 'admin-people-disabled-en');
 
+    // Directory sync from the Graph stand-in: the secret is written once, a dry run shows the diff, apply writes it.
+    const dir = page.getByTestId('directory-sync');
+    await dir.getByRole('textbox', { name: 'Directory (tenant) ID' }).fill(ENTRA.tenantId);
+    await dir.getByRole('textbox', { name: 'Application (client) ID' }).fill(ENTRA.clientId);
+    await dir.getByLabel('Client secret').fill(ENTRA.secret);
+    await dir.getByRole('button', { name: 'Save directory source' }).click();
+    await dir.getByText('A secret is set; type a new one only to replace it.').waitFor();
+    expect(await page.content()).not.toContain(ENTRA.secret);
+    await dir.getByRole('button', { name: 'Dry run' }).click();
+    const dirReport = page.getByTestId('directory-report');
+    await dirReport.getByText('1 to update, 0 unchanged, 1 not in the directory, 0 in the directory but not here').waitFor();
+    await expect(dirReport.locator('tr', { hasText: 'rep@pe2e.test' }).innerText()).resolves.toContain('Job title: "" → "Export Manager"');
+    expect((await findUserByEmail(t.tdb, 'rep@pe2e.test'))?.title).toBeNull();
+    await dir.getByRole('button', { name: 'Apply' }).click();
+    await dirReport.getByText('Synced: 1 updated.').waitFor();
+    expect(await findUserByEmail(t.tdb, 'rep@pe2e.test')).toMatchObject({ title: 'Export Manager', phone: '+49 40 1234 0' });
+    await screenshot(page, 'admin-directory-sync-en');
+
     const webhookLabels = { connectors: 'CRM connectors', connName: 'Name', url: 'Subscriber URL', signingSecret: 'Signing secret (16+ characters)', save: 'Save', set: 'set', testOf: 'Send a test event to {name}', testOk: '{name} accepted the test event (a task titled "tradepane test event"; you may delete it).', pauseOf: 'Pause {name}', paused: 'paused' };
     await connectorFlow(page, 'Our CRM hook', webhookLabels);
     await screenshot(page, 'admin-connectors-en');
@@ -176,7 +202,7 @@ describe(`people and connectors in the console (${kind.name})`, () => {
       editOf: '编辑 {email}', disableOf: '停用 {email}', enableOf: '重新启用 {email}', reason: '已离职', disableConfirm: '确认停用 {email}',
       disabledDone: '已停用 {email}：吊销接口密钥 1 个，停止定时邮件 0 封。',
     });
-    const allowed = ['Chen Jing', 'Sales director', 'Admin pe2e', 'Rep pe2e', t.groupSlug, 'li.lei@pe2e.test'];
+    const allowed = ['Chen Jing', 'Sales director', 'Admin pe2e', 'Rep pe2e', 'Export Manager', t.groupSlug, 'li.lei@pe2e.test'];
     const usersText = await page.locator('section[aria-labelledby="users-title"]').innerText();
     expect(latinLeftovers(usersText, allowed)).toEqual([]);
     await screenshot(page, 'admin-people-disabled-zh-CN');

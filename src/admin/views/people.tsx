@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Checkbox, Field, Input, Select, Subtitle1, Textarea } from '@fluentui/react-components';
-import type { GroupList, GroupView, UserDisableResult, UserList, UserView } from '../../contract/people.js';
+import type { DirectorySourceState, DirectorySyncReport, GroupList, GroupView, UserDisableResult, UserList, UserView } from '../../contract/people.js';
 import type { ImportReport } from '../../contract/console.js';
 import type { ApiKeyList, CreatedKey } from '../../contract/admin.js';
 import { useConsole, useLoad, when } from '../context.js';
@@ -149,11 +149,15 @@ export default function PeopleView(): ReactNode {
         </div>
       </section>
 
+      <DirectorySync onApplied={reload} />
       <CsvImport onApplied={reload} />
       <ApiKeys version={keysVersion} />
     </div>
   );
 }
+
+// The fields directory sync may set (core/people/directory.ts); the console only names them.
+const DIRECTORY_FIELDS = ['name', 'title', 'department', 'phone', 'mobile'] as const;
 
 const PROFILE = ['title', 'department', 'phone', 'mobile', 'whatsapp', 'wechat', 'timeZone'] as const;
 type ProfileKey = (typeof PROFILE)[number];
@@ -168,6 +172,7 @@ function PersonForm({ person, groups, onDone, onCancel }: { person: UserView | u
   const [locale, setLocale] = useState(person?.locale ?? '');
   const [role, setRole] = useState<UserView['role']>(person?.role ?? 'rep');
   const [member, setMember] = useState<string[]>(person?.groups ?? []);
+  const [pinned, setPinned] = useState<string[]>(person?.pinned ?? []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const save = () =>
@@ -176,7 +181,7 @@ function PersonForm({ person, groups, onDone, onCancel }: { person: UserView | u
       const fields = Object.fromEntries(PROFILE.map((k) => [k, profile[k].trim() || null]));
       const body = { name: name.trim(), ...fields, locale: locale || null, role, groups: member };
       if (person) {
-        await api.patch<UserView>(`/users/${encodeURIComponent(person.id)}`, body);
+        await api.patch<UserView>(`/users/${encodeURIComponent(person.id)}`, { ...body, pinned });
         onDone(t('people.saved', { email: person.email }));
       } else {
         const created = await api.post<UserView>('/users', { email: email.trim(), ...body });
@@ -222,6 +227,14 @@ function PersonForm({ person, groups, onDone, onCancel }: { person: UserView | u
           <Checkbox key={g.id} label={g.name !== g.slug ? `${g.slug} (${g.name})` : g.slug} checked={member.includes(g.slug)} onChange={(_e, d) => setMember((cur) => (d.checked ? [...cur, g.slug] : cur.filter((x) => x !== g.slug)))} />
         ))}
       </fieldset>
+      {person && (
+        <fieldset>
+          <legend>{t('people.pinned')}</legend>
+          {DIRECTORY_FIELDS.map((f) => (
+            <Checkbox key={f} label={t(`people.pin.${f}`)} checked={pinned.includes(f)} onChange={(_e, d) => setPinned((cur) => (d.checked ? [...cur, f] : cur.filter((x) => x !== f)))} />
+          ))}
+        </fieldset>
+      )}
       <div className={styles.row}>
         <Button appearance="primary" type="submit" disabled={busy || !name.trim() || (!person && !email.trim())}>
           {t('people.save')}
@@ -230,6 +243,98 @@ function PersonForm({ person, groups, onDone, onCancel }: { person: UserView | u
       </div>
       <ErrorBar error={error} />
     </form>
+  );
+}
+
+/** Directory sync: the Entra ID source (secret written once), then a dry run and apply like the CSV import. */
+function DirectorySync({ onApplied }: { onApplied: () => void }): ReactNode {
+  const { api, t, language } = useConsole();
+  const styles = useStyles();
+  const state = useLoad(() => api.get<DirectorySourceState>('/admin/directory'), []);
+  const source = state.data?.source ?? null;
+  const [tenantId, setTenantId] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [report, setReport] = useState<DirectorySyncReport>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const saveSource = () =>
+    void run(setBusy, setError, async () => {
+      await api.request('PUT', '/admin/directory', { provider: 'entra', tenantId: (tenantId || source?.tenantId || '').trim(), clientId: (clientId || source?.clientId || '').trim(), ...(secret.trim() ? { clientSecret: secret.trim() } : {}) });
+      setSecret('');
+      state.reload();
+    });
+  const sync = (apply: boolean) =>
+    void run(setBusy, setError, async () => {
+      setReport(await api.post<DirectorySyncReport>('/admin/directory/sync', { apply }));
+      state.reload();
+      if (apply) onApplied();
+    });
+  const change = (c: { field: string; from: string | null; to: string }) => `${t(`people.pin.${c.field}` as 'people.pin.name')}: "${c.from ?? ''}" → "${c.to}"`;
+  return (
+    <section className={styles.section} aria-labelledby="directory-title" data-testid="directory-sync">
+      <Subtitle1 id="directory-title">{t('dir.title')}</Subtitle1>
+      <span>{t('dir.intro')}</span>
+      <ErrorBar error={state.error} />
+      <div className={styles.row}>
+        <Field label={t('conn.field.tenantId')}>
+          <Input value={tenantId} placeholder={source?.tenantId ?? ''} onChange={(_e, d) => setTenantId(d.value)} />
+        </Field>
+        <Field label={t('conn.field.clientId')}>
+          <Input value={clientId} placeholder={source?.clientId ?? ''} onChange={(_e, d) => setClientId(d.value)} />
+        </Field>
+        <Field label={t('conn.field.clientSecret')} hint={source?.secretSet ? t('dir.secretSet') : t('conn.secretHint')}>
+          <Input type="password" autoComplete="new-password" value={secret} onChange={(_e, d) => setSecret(d.value)} />
+        </Field>
+        <Button disabled={busy || !(tenantId || source?.tenantId) || !(clientId || source?.clientId) || (!source && !secret.trim())} onClick={saveSource}>
+          {t('dir.saveSource')}
+        </Button>
+      </div>
+      {source && (
+        <>
+          <span>{source.lastRunAt ? t('dir.lastRun', { when: when(source.lastRunAt, language), update: source.lastSummary?.update ?? 0, unchanged: source.lastSummary?.unchanged ?? 0 }) : t('dir.neverRun')}</span>
+          <div className={styles.row}>
+            <Button appearance="primary" disabled={busy} onClick={() => sync(false)}>
+              {t('people.dryRun')}
+            </Button>
+            <Button disabled={busy || !report || report.applied || report.counts.update === 0} onClick={() => sync(true)}>
+              {t('people.apply')}
+            </Button>
+          </div>
+        </>
+      )}
+      <ErrorBar error={error} />
+      {report && (
+        <div data-testid="directory-report">
+          <Notice intent={report.applied ? 'success' : 'info'}>{t(report.applied ? 'dir.applied' : 'dir.report', report.counts)}</Notice>
+          <table className={styles.table}>
+            <tbody>
+              {report.people
+                .filter((p) => p.action !== 'unchanged')
+                .map((p) => (
+                  <tr key={p.email}>
+                    <td>{p.email}</td>
+                    <td>
+                      <Badge color={p.action === 'update' ? 'brand' : 'subtle'}>{t(p.action === 'update' ? 'dir.update' : 'dir.missing')}</Badge>
+                    </td>
+                    <td>
+                      {p.changes.map((c) => (
+                        <div key={c.field}>{change(c)}</div>
+                      ))}
+                      {p.kept.map((c) => (
+                        <div key={c.field} className={styles.same}>
+                          {t('dir.kept', { change: change(c) })}
+                        </div>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+          {report.notHere.length > 0 && <span>{t('dir.notHere', { list: report.notHere.join(', ') })}</span>}
+        </div>
+      )}
+    </section>
   );
 }
 
