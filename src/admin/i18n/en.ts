@@ -378,6 +378,7 @@ export const en = {
   'dir.update': 'update',
   'dir.missing': 'not in the directory',
   'dir.kept': 'pinned, kept: {change}',
+  'dir.apply': 'Apply',
   'dir.notHere': 'In the directory but not here (not added): {list}',
 } as const;
 

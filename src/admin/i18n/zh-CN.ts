@@ -380,5 +380,6 @@ export const zhCN: Record<MessageKey, Message> = {
   'dir.update': '更新',
   'dir.missing': '不在目录中',
   'dir.kept': '已锁定，保留：{change}',
+  'dir.apply': '应用更改',
   'dir.notHere': '目录中有但此处没有（未添加）：{list}',
 };

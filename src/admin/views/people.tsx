@@ -298,7 +298,7 @@ function DirectorySync({ onApplied }: { onApplied: () => void }): ReactNode {
               {t('people.dryRun')}
             </Button>
             <Button disabled={busy || !report || report.applied || report.counts.update === 0} onClick={() => sync(true)}>
-              {t('people.apply')}
+              {t('dir.apply')}
             </Button>
           </div>
         </>
