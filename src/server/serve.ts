@@ -14,6 +14,8 @@ import { startTeamInboxClock } from './jobs/team-inbox-clock.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
+import { startDirectorySync } from './jobs/directory-sync.js';
+import { entraReader } from './services/directory-sync.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -73,6 +75,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, config.instanceId, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
   app.addHook('preClose', async () => {
     await stopDriftCheck();
+  });
+
+  // Directory sync: profile fields from Entra ID once a day for every tenant that set up a source.
+  const stopDirectorySync = startDirectorySync(store.db, secretBox, entraReader(config.microsoftGraph), config.instanceId, (err) => app.log.error({ err }, 'directory sync failed'));
+  app.addHook('preClose', async () => {
+    await stopDirectorySync();
   });
 
   // Team inbox: warnings at 75 % of the first-response target and escalations on breach, once per clock.

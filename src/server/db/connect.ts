@@ -19,6 +19,7 @@ import * as m012 from './migrations/012_documents.js';
 import * as m013 from './migrations/013_followups.js';
 import * as m014 from './migrations/014_team_inbox.js';
 import * as m015 from './migrations/015_document_links.js';
+import * as m017 from './migrations/017_directory_sync.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -97,6 +98,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013_followups': m013,
   '014_team_inbox': m014,
   '015_document_links': m015,
+  '017_directory_sync': m017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

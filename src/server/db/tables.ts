@@ -30,6 +30,8 @@ export interface UserRow {
   time_zone: string | null;
   role: 'rep' | 'admin';
   disabled_at: string | null;
+  /** Directory sync (migration 017): JSON array of the fields an admin pinned (never overwritten by the directory). */
+  pinned_fields?: string;
   created_at: string;
   updated_at: string;
 }
@@ -536,7 +538,20 @@ export interface FollowUpDigestRow {
   message_id: string | null;
   sent_at: string;
 }
+/** Directory sync (migration 017): where a tenant's profile fields come from. */
+export interface DirectorySourceRow {
+  tenant_id: string;
+  provider: 'entra';
+  settings: string;
+  secrets: string;
+  last_run_at: string | null;
+  last_summary: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  directory_sources: DirectorySourceRow;
   tenants: TenantRow;
   users: UserRow;
   groups: GroupRow;

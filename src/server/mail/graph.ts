@@ -122,12 +122,12 @@ interface GraphCursor {
 const CURSOR_PREFIX = 'graph1:';
 
 // ---------------------------------------------------------------------------------------------
-// msal clients, shared per app registration and secret
+// msal clients, shared per app registration and secret (the directory sync's Graph client uses them too)
 
 const apps = new Map<string, ConfidentialClientApplication>();
 const APPS_MAX = 200;
 
-function appFor(o: Required<Pick<GraphMailboxOptions, 'tenantId' | 'clientId' | 'clientSecret'>> & { authorityHost: string; transport: TransportOptions }): ConfidentialClientApplication {
+export function appFor(o: Required<Pick<GraphMailboxOptions, 'tenantId' | 'clientId' | 'clientSecret'>> & { authorityHost: string; transport: TransportOptions }): ConfidentialClientApplication {
   const key = createHash('sha256').update([o.authorityHost, o.tenantId, o.clientId, o.clientSecret, o.transport.ca ?? '', o.transport.timeoutMs].join('\n')).digest('hex');
   let app = apps.get(key);
   if (!app) {
