@@ -132,7 +132,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
-      await api.register(followUpRoutes, { db: store.db });
+      await api.register(followUpRoutes, { db: store.db, renderer: renders.render });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(teamInboxRoutes, { db: store.db });

@@ -179,6 +179,9 @@ export const en = {
   'followUps.days': { one: 'in {count} of their business days', other: 'in {count} of their business days' },
   'followUps.set': 'Remind me',
   'followUps.setDone': 'I will remind you {when} if {to} has not replied.',
+  'followUps.followUp': 'Follow up',
+  'followUps.replyOpened': 'Reply to {to} opened with your follow-up template: check it and send, then mark it done.',
+  'followUps.newOpened': 'New message to {to} opened with your follow-up template: check it and send, then mark it done.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -181,4 +181,7 @@ export const zhCN: Record<MessageKey, Message> = {
   'followUps.days': { other: '买方 {count} 个工作日后' },
   'followUps.set': '提醒我',
   'followUps.setDone': '如果 {to} 没有回复，我会在{when}提醒您。',
+  'followUps.followUp': '跟进',
+  'followUps.replyOpened': '已用跟进模板打开给 {to} 的回复：检查后发送，然后标记完成。',
+  'followUps.newOpened': '已用跟进模板打开给 {to} 的新邮件：检查后发送，然后标记完成。',
 };

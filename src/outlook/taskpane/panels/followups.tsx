@@ -23,7 +23,7 @@ const SNOOZE_DAYS = 2;
 
 /** The due ones, each with Done and Later; nothing at all when none is due or the store cannot say. */
 export function FollowUpsDue() {
-  const { t, client, language } = usePane();
+  const { t, client, language, host } = usePane();
   const styles = useStyles();
   const [due, setDue] = useState<FollowUpView[]>([]);
   const [said, setSaid] = useState<string | null>(null);
@@ -43,6 +43,14 @@ export function FollowUpsDue() {
     setSaid(what === 'done' ? t('followUps.markedDone') : t('followUps.snoozedUntil', { when: formatInstant(after.dueAt!, undefined, language) }));
     return after;
   });
+  // One click: the reply with the pack's follow-up template in the buyer's language, opened for the rep to edit and send.
+  const followUp = useStoreAction(async (f: FollowUpView) => {
+    setSaid(null);
+    const draft = await client.followUpDraft(f.id);
+    const how = await host.openFollowUp(draft);
+    setSaid(t(how === 'reply' ? 'followUps.replyOpened' : 'followUps.newOpened', { to: draft.to[0] ?? '' }));
+    return draft;
+  });
   if (due.length === 0 && !said) return null;
   return (
     <section aria-label={t('followUps.due')} className={styles.list}>
@@ -51,6 +59,9 @@ export function FollowUpsDue() {
         <Card key={f.id} size="small">
           <CardHeader header={<Body1>{f.subject || f.recipients[0]}</Body1>} description={<Caption1>{`${f.recipients.slice(0, 2).join(', ')} · ${t('followUps.noReplySince', { when: formatInstant(f.sentAt ?? f.createdAt, undefined, language) })}`}</Caption1>} />
           <div className={styles.row}>
+            <Button size="small" appearance="primary" onClick={() => void followUp.run(f)}>
+              {t('followUps.followUp')}
+            </Button>
             <Button size="small" onClick={() => void act.run(f, 'done')}>
               {t('followUps.done')}
             </Button>
@@ -60,7 +71,9 @@ export function FollowUpsDue() {
           </div>
         </Card>
       ))}
-      <ActionStatus state={act.state} onRetry={act.retry} done={() => (said ? <Caption1 role="status">{said}</Caption1> : null)} />
+      <ActionStatus state={act.state} onRetry={act.retry} done={() => null} />
+      <ActionStatus state={followUp.state} onRetry={followUp.retry} done={() => null} />
+      {said && <Caption1 role="status">{said}</Caption1>}
     </section>
   );
 }
