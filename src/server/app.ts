@@ -28,6 +28,7 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { followUpRoutes } from './routes/followups.js';
+import { followUpLinkRoutes } from './routes/followup-link.js';
 import { teamInboxRoutes } from './routes/team-inbox.js';
 import { inboxPageRoutes } from './routes/inbox-page.js';
 import { mailAdapterFactory } from './mail/adapters.js';
@@ -147,6 +148,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   );
 
   await app.register(googleOauthCallbackRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
+  await app.register(followUpLinkRoutes, { db: store.db, box: secretBox, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), renderer: renders.render });
   const gmailServices = { ...googleServices({ ...gmailAddon, credentials: googleCredentials }), googleConnect: googleConnectPort(googleCredentials, config.publicUrl) };
   await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: gmailServices });
 
