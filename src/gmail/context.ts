@@ -30,6 +30,8 @@ export interface AddonServices {
   scheduling?: SchedulingPort;
   /** "Connect your Google account" (routes/google-connect.ts): absent when per-user consent is not possible. */
   googleConnect?: GoogleConnectPort;
+  /** The home card's "Follow up": files the reply draft in the rep's Gmail with the store's offline access (delegation or the rep's grant). */
+  createFollowUpDraft?: (ctx: AddonContext, draft: { to: string[]; subject: string; html: string; inReplyTo: string | null; threadId: string | null }) => Promise<{ draftId: string; threadId: string | null } | { noAccess: true }>;
 }
 
 export interface GoogleConnectPort {

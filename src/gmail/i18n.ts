@@ -135,6 +135,9 @@ const en = {
   followUpSnooze: 'Later (2 business days)',
   followUpMarkedDone: 'Marked done.',
   followUpSnoozed: 'Snoozed until {time}.',
+  followUpNow: 'Follow up',
+  followUpDraftMade: 'Reply to {to} created with your follow-up template: check it and send, then mark it done.',
+  followUpNeedsGoogle: 'tradepane cannot write drafts in your Gmail yet: connect your Google account (Schedule send ▸ Connect), or use the digest mail’s link.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -265,6 +268,9 @@ const zh: Record<StringKey, Message> = {
   followUpSnooze: '稍后（2 个工作日）',
   followUpMarkedDone: '已标记为完成。',
   followUpSnoozed: '已推迟到 {time}。',
+  followUpNow: '跟进',
+  followUpDraftMade: '已用跟进模板创建给 {to} 的回复：检查后发送，然后标记完成。',
+  followUpNeedsGoogle: 'tradepane 暂时无法在您的 Gmail 中写草稿：请先连接您的 Google 账号（定时发送 ▸ 连接），或使用摘要邮件中的链接。',
 };
 
 /** The card's UI language; 'zh' is zh-CN (kept short: it also names the pack variant the picker shows first). */
