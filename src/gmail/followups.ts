@@ -1,5 +1,5 @@
 import { AppError } from '../server/errors.js';
-import { completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp } from '../server/services/followups.js';
+import { completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, unansweredInquiries } from '../server/services/followups.js';
 import { followUpDraft } from '../server/services/followup-draft.js';
 import { formatLocalIso } from '../core/clienttime/zones.js';
 import { isTemplateKind } from '../core/followup/index.js';
@@ -106,4 +106,18 @@ export async function followUpNow(ctx: AddonContext): Promise<AddonResponse> {
       action: { notification: { text: t('followUpDraftMade', { to: draft.to[0] ?? '' }) } },
     },
   };
+}
+
+const INQUIRIES_SHOWN = 10;
+
+/** The inquiry reply rule on the home card: my buyers' inquiries past the company's business hours; no section when none. */
+export async function inquiriesWaitingSection(ctx: AddonContext): Promise<Section | null> {
+  const t = ctx.t;
+  const inquiries = await unansweredInquiries(ctx.tdb, ctx.principal, 'mine', ctx.now);
+  if (inquiries.length === 0) return null;
+  const widgets: Widget[] = inquiries
+    .slice(0, INQUIRIES_SHOWN)
+    .map((i) => decorated(i.from ?? '', i.subject || i.from || '', `${t('inquirySince', { date: repClock(ctx, i.receivedAt), hours: i.businessHoursWaiting })}${i.escalated ? ` · ${t('inquiryEscalated')}` : ''}`));
+  if (inquiries.length > INQUIRIES_SHOWN) widgets.push(paragraph(plain(t('inquiriesMore', { count: inquiries.length - INQUIRIES_SHOWN }))));
+  return section(widgets, t('inquiriesWaiting'));
 }

@@ -136,6 +136,10 @@ const en = {
   followUpMarkedDone: 'Marked done.',
   followUpSnoozed: 'Snoozed until {time}.',
   followUpNow: 'Follow up',
+  inquiriesWaiting: 'Inquiries waiting for your answer',
+  inquirySince: 'Received {date}, {hours} business hours without an answer',
+  inquiryEscalated: 'your manager sees it too',
+  inquiriesMore: '{count} more',
   followUpDraftMade: 'Reply to {to} created with your follow-up template: check it and send, then mark it done.',
   followUpNeedsGoogle: 'tradepane cannot write drafts in your Gmail yet: connect your Google account (Schedule send ▸ Connect), or use the digest mail’s link.',
 } as const;
@@ -269,6 +273,10 @@ const zh: Record<StringKey, Message> = {
   followUpMarkedDone: '已标记为完成。',
   followUpSnoozed: '已推迟到 {time}。',
   followUpNow: '跟进',
+  inquiriesWaiting: '待回复的询盘',
+  inquirySince: '收到于 {date}，已 {hours} 个工作小时未回复',
+  inquiryEscalated: '主管也会看到',
+  inquiriesMore: '还有 {count} 封',
   followUpDraftMade: '已用跟进模板创建给 {to} 的回复：检查后发送，然后标记完成。',
   followUpNeedsGoogle: 'tradepane 暂时无法在您的 Gmail 中写草稿：请先连接您的 Google 账号（定时发送 ▸ 连接），或使用摘要邮件中的链接。',
 };

@@ -103,4 +103,20 @@ describe('task pane: follow-ups', () => {
     await screen.findByText('Reply to ahmed@alfaisal-trading.com.sa opened with your follow-up template: check it and send, then mark it done.');
     expect(host.followUps).toHaveLength(1);
   });
+
+  it('lists my buyers’ inquiries waiting past the company’s business hours, the escalated ones marked', async () => {
+    renderPane(recordingHost(composeItem()), storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async () => [],
+      myUnansweredInquiries: async () => [
+        { messageId: 'rfq@x.test', conversationId: 'c1', rep: 'rep@example.test', from: 'fahad@alfanar-trading.sa', subject: 'RFQ: valves DN50', receivedAt: '2026-11-02T06:00:00.000Z', businessHoursWaiting: 26.5, escalated: false },
+        { messageId: 'rfq2@x.test', conversationId: 'c2', rep: 'rep@example.test', from: 'lucia@empresa.es', subject: 'Consulta de precios', receivedAt: '2026-10-28T09:00:00.000Z', businessHoursWaiting: 51, escalated: true },
+      ],
+    }));
+    const list = await screen.findByRole('region', { name: 'Inquiries waiting for your answer' });
+    expect(list.textContent).toContain('RFQ: valves DN50');
+    expect(list.textContent).toContain('26.5 business hours without an answer');
+    expect(list.textContent).toContain('51 business hours without an answer · your manager sees it too');
+    expect(list.textContent!.match(/your manager sees it too/g)).toHaveLength(1);
+  });
 });

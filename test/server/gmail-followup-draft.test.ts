@@ -5,6 +5,7 @@ import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { pushPack } from '../../src/server/services/packs.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { updateUser } from '../../src/server/services/people.js';
 import { createFollowUp, fireDueFollowUps } from '../../src/server/services/followups.js';
 import type { Actor } from '../../src/server/auth/principal.js';
@@ -86,5 +87,24 @@ describe.each(storeKinds())('the Gmail home card’s one-click follow up on $nam
     expect(notification(res)).toBe('Gmail access is not configured on the store.');
     const foreign = (await post(h, '/followups/draft', await addonEvent(h, h.tenant.rep.email, { parameters: { id: made.followUp.id } }))).json();
     expect(notification(foreign)).toMatch(/not found|follow-up/i);
+  });
+
+  it('lists the rep’s unanswered inquiries on the home card, in English and Chinese', async () => {
+    const t = h.tenant;
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address: t.rep.email, settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 });
+    // Ten days ago: far past 24 of the company's business hours, still inside the 21-day window.
+    const at = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    await t.tdb.insert('conversations', { id: 'rfq-home', subject: 'RFQ: porcelain tiles', subject_key: 'rfq: porcelain tiles', participants: '[]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
+    await t.tdb.insert('mail_messages', { id: 'msg-rfq-home', mailbox_id: mb.id, conversation_id: 'rfq-home', provider_id: 'p-rfq-home', folder: 'inbox', message_key: 'rfq-home@x.test', second_key: null, in_reply_to: null, reference_keys: '[]', provider_thread_id: null, from_address: 'buyer@new-importer.com.au', from_name: null, to_addresses: '[]', cc_addresses: '[]', date_header: null, utc_offset_minutes: null, received_at: at, subject: 'RFQ: porcelain tiles', direction: 'inbound', size_bytes: 0, attachments: '[]', auto_verdict: 'none', language: null, excerpt: '', created_at: at });
+
+    const en = shownCard((await post(h, '/homepage', await addonEvent(h, t.rep.email))).json());
+    const section = en.sections!.find((s) => s.header === 'Inquiries waiting for your answer');
+    expect(JSON.stringify(section)).toContain('RFQ: porcelain tiles');
+    expect(JSON.stringify(section)).toMatch(/business hours without an answer/);
+    const zh = shownCard((await post(h, '/homepage', await addonEvent(h, t.rep.email, { locale: 'zh-CN' }))).json());
+    expect(JSON.stringify(zh.sections!.find((s) => s.header === '待回复的询盘'))).toMatch(/个工作小时未回复/);
+    // A rep with nothing waiting gets no such section.
+    const other = shownCard((await post(plain, '/homepage', await addonEvent(plain, plain.tenant.rep.email))).json());
+    expect(other.sections!.some((s) => s.header === 'Inquiries waiting for your answer')).toBe(false);
   });
 });

@@ -184,4 +184,8 @@ export const zhCN: Record<MessageKey, Message> = {
   'followUps.followUp': '跟进',
   'followUps.replyOpened': '已用跟进模板打开给 {to} 的回复：检查后发送，然后标记完成。',
   'followUps.newOpened': '已用跟进模板打开给 {to} 的新邮件：检查后发送，然后标记完成。',
+  'inquiries.waiting': '待回复的询盘',
+  'inquiries.since': '收到于 {when}，已 {hours} 个工作小时未回复',
+  'inquiries.escalated': '主管也会看到',
+  'inquiries.more': '还有 {count} 封',
 };

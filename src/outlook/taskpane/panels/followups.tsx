@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import type { FollowUpView } from '../../../contract/followups.js';
+import type { FollowUpView, UnansweredInquiry } from '../../../contract/followups.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -121,5 +121,37 @@ export function RemindMe({ item }: { item: ComposeItem }) {
         )}
       />
     </div>
+  );
+}
+
+/** The inquiry reply rule: my buyers' inquiries past the company's business hours, oldest first; nothing when none. */
+export function InquiriesWaiting() {
+  const { t, client, language } = usePane();
+  const styles = useStyles();
+  const [inquiries, setInquiries] = useState<UnansweredInquiry[]>([]);
+  useEffect(() => {
+    let live = true;
+    client.myUnansweredInquiries().then(
+      (list) => live && setInquiries(list),
+      () => undefined, // a convenience, like the due list
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  if (inquiries.length === 0) return null;
+  return (
+    <section aria-label={t('inquiries.waiting')} className={styles.list}>
+      <Subtitle2 as="h2">{t('inquiries.waiting')}</Subtitle2>
+      {inquiries.slice(0, 10).map((i) => (
+        <Card key={`${i.conversationId}:${i.messageId ?? ''}`} size="small">
+          <CardHeader
+            header={<Body1>{i.subject || i.from || ''}</Body1>}
+            description={<Caption1>{`${i.from ?? ''} · ${t('inquiries.since', { when: formatInstant(i.receivedAt, undefined, language), hours: i.businessHoursWaiting })}${i.escalated ? ` · ${t('inquiries.escalated')}` : ''}`}</Caption1>}
+          />
+        </Card>
+      ))}
+      {inquiries.length > 10 && <Caption1>{t('inquiries.more', { count: inquiries.length - 10 })}</Caption1>}
+    </section>
   );
 }
