@@ -8,6 +8,9 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 import type { Store } from '../../src/server/db/connect.js';
 import { pushPack } from '../../src/server/services/packs.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { randomBytes } from 'node:crypto';
 import { createFollowUp, fireDueFollowUps } from '../../src/server/services/followups.js';
 import type { Actor } from '../../src/server/auth/principal.js';
 import { permissionsOfRole } from '../../src/core/access/permissions.js';
@@ -38,6 +41,11 @@ describe('follow-ups in the Outlook pane (Chromium)', () => {
     const actor: Actor = { tenantId: t.tenantId, userId: t.rep.id, role: 'rep', permissions: permissionsOfRole('rep'), label: t.rep.email };
     await createFollowUp(t.tdb, actor, { rule: { kind: 'business-days', days: 3 }, subject: 'Quotation QT-9', to: ['lucia@empresa.es'], messageId: '<qt-9@e2e-fu.test>', sentAt: '2026-05-21T08:00:00Z', templateKind: 'quote' });
     await fireDueFollowUps(store.db, 'e2e', new Date('2026-07-01T00:00:00Z'));
+    // An RFQ from ten days ago, unanswered: the pane lists it under the follow-ups.
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), new SecretBox(randomBytes(32)), { provider: 'imap', address: t.rep.email, settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 });
+    const at = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    await t.tdb.insert('conversations', { id: 'rfq-e2e', subject: 'RFQ: porcelain tiles 60x60', subject_key: 'rfq: porcelain tiles 60x60', participants: '[]', customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
+    await t.tdb.insert('mail_messages', { id: 'msg-rfq-e2e', mailbox_id: mb.id, conversation_id: 'rfq-e2e', provider_id: 'p-rfq-e2e', folder: 'inbox', message_key: 'rfq-e2e@x.test', second_key: null, in_reply_to: null, reference_keys: '[]', provider_thread_id: null, from_address: 'buyer@new-importer.com.au', from_name: null, to_addresses: '[]', cc_addresses: '[]', date_header: null, utc_offset_minutes: null, received_at: at, subject: 'RFQ: porcelain tiles 60x60', direction: 'inbound', size_bytes: 0, attachments: '[]', auto_verdict: 'none', language: null, excerpt: '', created_at: at });
     dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-fu-'));
     app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: await loadDevSigner(dataDir) });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -67,6 +75,9 @@ describe('follow-ups in the Outlook pane (Chromium)', () => {
     const { page, pane, errors, close } = await open('en-US');
     const due = pane.getByRole('region', { name: 'Follow-ups due' });
     await due.getByText('Quotation QT-9').waitFor();
+    const inquiries = pane.getByRole('region', { name: 'Inquiries waiting for your answer' });
+    await inquiries.getByText('RFQ: porcelain tiles 60x60').waitFor();
+    expect(await inquiries.textContent()).toMatch(/buyer@new-importer\.com\.au · received .+, [\d.]+ business hours without an answer · your manager sees it too/);
     await screenshot(page, 'followups-pane-due-en');
 
     await due.getByRole('button', { name: 'Follow up' }).click();
@@ -99,6 +110,7 @@ describe('follow-ups in the Outlook pane (Chromium)', () => {
     const { page, pane, errors, close } = await open('zh-CN');
     const due = pane.getByRole('region', { name: '待跟进' });
     await due.getByText('Quotation QT-9').waitFor();
+    await pane.getByRole('region', { name: '待回复的询盘' }).getByText(/个工作小时未回复 · 主管也会看到/).waitFor();
     await due.getByRole('button', { name: '跟进', exact: true }).click();
     await due.getByText('已用跟进模板打开给 lucia@empresa.es 的新邮件：检查后发送，然后标记完成。').waitFor();
     expect(await due.getByRole('button', { name: '完成' }).count()).toBe(1);
