@@ -71,5 +71,10 @@ describe.each(storeKinds())('the follow-up reply draft on $name', (kind) => {
     expect(res.json().error.code).toBe('not_sent');
     const mine = (await sent('q-3', 'hans@buyer-of-fudraft.de')).json();
     expect((await call('GET', `/me/followups/${mine.id}/draft`, undefined, otherKey)).statusCode).toBe(404);
+    // Once the mail has left, the rep may follow up whatever the reminder says (here: turned off).
+    await app.inject({ method: 'DELETE', url: `/api/v1/me/followups/${mine.id}`, headers: bearer(t.rep.key) });
+    const off = await call('GET', `/me/followups/${mine.id}/draft`);
+    expect(off.statusCode).toBe(200);
+    expect(off.json().subject).toBe('Re: Quotation q-3');
   });
 });

@@ -18,8 +18,6 @@ import { renderForRep } from './render.js';
  * and company records, and their address.
  */
 
-/** Only reminders whose mail has left can be followed up; a cancelled or answered one still can (the rep decides). */
-const FOLLOWABLE: FollowUpRow['status'][] = ['waiting', 'due', 'done', 'replied'];
 
 export async function followUpRowOf(tdb: TenantDb, userId: string, id: string): Promise<FollowUpRow> {
   const row = await tdb.selectFrom('followups').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
@@ -33,7 +31,8 @@ export async function followUpDraft(tdb: TenantDb, actor: Actor, id: string, opt
 }
 
 export async function draftFor(tdb: TenantDb, row: FollowUpRow, options: { now?: Date; renderer?: Renderer } = {}): Promise<FollowUpDraft> {
-  if (!FOLLOWABLE.includes(row.status)) throw new AppError(409, 'not_sent', `this follow-up is ${row.status}: its mail has not been seen leaving, so there is nothing to reply to yet`);
+  // Only a mail that has left can be followed up; once it has, any status may (done, replied, off: the rep decides).
+  if (!row.sent_at) throw new AppError(409, 'not_sent', 'the mail this reminder is for has not been seen leaving yet, so there is nothing to reply to');
   const found = followUpTemplateOf(await publishedPacks(tdb, row.user_id));
   if (!found) throw new AppError(409, 'no_follow_up_template', 'none of your packs has a template of kind "follow-up"; ask your admin to add one (docs/followups.md)');
   const recipients = JSON.parse(row.recipients) as string[];
