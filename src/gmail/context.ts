@@ -40,6 +40,8 @@ export interface AddonServices {
    * compose event never carries it): for the payment check. Absent without offline credentials.
    */
   draftBody?: (ctx: AddonContext) => Promise<{ body: string; format: 'html' | 'text' } | { draftNotFound: true } | { noAccess: true }>;
+  /** The home card's "Follow up": files the reply draft in the rep's Gmail with the store's offline access (delegation or the rep's grant). */
+  createFollowUpDraft?: (ctx: AddonContext, draft: { to: string[]; subject: string; html: string; inReplyTo: string | null; threadId: string | null }) => Promise<{ draftId: string; threadId: string | null } | { noAccess: true }>;
 }
 
 /** Trade documents from the compose card: drawn by services/documents.ts, then attached or linked. */

@@ -138,6 +138,20 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
       const body = draft ? await getDraftBody(gmail, draft.draftId).catch(upstream) : null;
       return body ?? { draftNotFound: true as const };
     };
+    // The home card has no open message, so no event token to write with: the store's offline access acts as the rep.
+    services.createFollowUpDraft = async (ctx, draft) => {
+      const { principal } = ctx;
+      const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+      if (!creds) return { noAccess: true as const };
+      const made = await createDraft(gmailClient(creds.auth, { rootUrl }), {
+        threadId: draft.threadId ?? undefined,
+        to: draft.to,
+        subject: draft.subject,
+        html: draft.html,
+        ...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo, references: draft.inReplyTo } : {}),
+      }).catch(upstream);
+      return { draftId: made.draftId, threadId: made.threadId ?? draft.threadId };
+    };
   }
   return services;
 }

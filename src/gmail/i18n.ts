@@ -153,6 +153,13 @@ const en = {
   payCheckGmailBlock: 'Do not send this mail: Gmail does not let tradepane stop it, and tradepane will not schedule it.',
   payCheckNoAccess: 'tradepane cannot read your draft: connect your Google account first.',
   payScheduleBlocked: 'Not scheduled: the draft carries bank details that are not the company’s official ones.',
+  followUpNow: 'Follow up',
+  inquiriesWaiting: 'Inquiries waiting for your answer',
+  inquirySince: 'Received {date}, {hours} business hours without an answer',
+  inquiryEscalated: 'your manager sees it too',
+  inquiriesMore: '{count} more',
+  followUpDraftMade: 'Reply to {to} created with your follow-up template: check it and send, then mark it done.',
+  followUpNeedsGoogle: 'tradepane cannot write drafts in your Gmail yet: connect your Google account (Schedule send ▸ Connect), or use the digest mail’s link.',
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -301,6 +308,13 @@ const zh: Record<StringKey, Message> = {
   payCheckGmailBlock: '请勿发送此邮件：Gmail 不允许 tradepane 拦截发送，tradepane 也不会定时发送它。',
   payCheckNoAccess: 'tradepane 无法读取您的草稿：请先关联您的 Google 账号。',
   payScheduleBlocked: '未定时：草稿包含不属于公司官方账户的银行信息。',
+  followUpNow: '跟进',
+  inquiriesWaiting: '待回复的询盘',
+  inquirySince: '收到于 {date}，已 {hours} 个工作小时未回复',
+  inquiryEscalated: '主管也会看到',
+  inquiriesMore: '还有 {count} 封',
+  followUpDraftMade: '已用跟进模板创建给 {to} 的回复：检查后发送，然后标记完成。',
+  followUpNeedsGoogle: 'tradepane 暂时无法在您的 Gmail 中写草稿：请先连接您的 Google 账号（定时发送 ▸ 连接），或使用摘要邮件中的链接。',
 };
 
 /** The card's UI language; 'zh' is zh-CN (kept short: it also names the pack variant the picker shows first). */

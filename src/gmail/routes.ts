@@ -1,4 +1,4 @@
-import { markFollowUpDone, remindIfNoReply, snoozeFollowUpLater } from './followups.js';
+import { followUpNow, markFollowUpDone, remindIfNoReply, snoozeFollowUpLater } from './followups.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../server/db/tables.js';
@@ -57,6 +57,7 @@ const HANDLERS: Record<string, Handler> = {
   '/followups/remind': remindIfNoReply,
   '/followups/done': markFollowUpDone,
   '/followups/snooze': snoozeFollowUpLater,
+  '/followups/draft': followUpNow,
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
   '/message/task': turnIntoTask,

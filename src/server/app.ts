@@ -28,6 +28,7 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { followUpRoutes } from './routes/followups.js';
+import { followUpLinkRoutes } from './routes/followup-link.js';
 import { teamInboxRoutes } from './routes/team-inbox.js';
 import { inboxPageRoutes } from './routes/inbox-page.js';
 import { mailAdapterFactory } from './mail/adapters.js';
@@ -138,7 +139,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
-      await api.register(followUpRoutes, { db: store.db });
+      await api.register(followUpRoutes, { db: store.db, renderer: renders.render });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(teamInboxRoutes, { db: store.db });
@@ -153,6 +154,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   );
 
   await app.register(googleOauthCallbackRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
+  await app.register(followUpLinkRoutes, { db: store.db, box: secretBox, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), renderer: renders.render });
   const documentDeps = { draw: documentDraw ?? documentPool!.draw };
   const gmailServices = {
     ...googleServices({ ...gmailAddon, credentials: googleCredentials }),

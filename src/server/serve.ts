@@ -65,7 +65,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   // Follow-ups: every instance runs the due pass; each reminder is claimed in its task's transaction, so it fires once.
   const stopFollowUps = startFollowUpPass(store.db, config.instanceId, (err) => app.log.error({ err }, 'follow-up due pass failed'));
   // The 08:30 digest goes out through each rep's connected mailbox, once per rep and day.
-  const stopDigests = startDigestPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, onError: (err) => app.log.error({ err }, 'follow-up digest failed') });
+  const stopDigests = startDigestPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, publicUrl: config.publicUrl, onError: (err) => app.log.error({ err }, 'follow-up digest failed') });
   app.addHook('preClose', async () => {
     await stopFollowUps();
     await stopDigests();

@@ -124,6 +124,10 @@ export const PoliciesSchema = Type.Object(
           attachmentsFromNewCompany: Type.Optional(Type.Boolean()),
           replyWithinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
           escalateAfterHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
+          /** The company's country (ISO 3166 alpha-2): its work week and public holidays stop the inquiry clock. */
+          country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$' })),
+          /** The company's own closed days (YYYY-MM-DD): a factory shutdown, a company holiday. */
+          closedDates: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 366 })),
         },
         closed,
       ),

@@ -286,6 +286,18 @@ function Playground() {
           {mailbox.item.mode === 'compose' && <ComposeWindow key={mailbox.itemKey()} />}
           {mailbox.item.mode === 'read' && <ReadWindow key={mailbox.itemKey()} />}
           {mailbox.item.mode === 'none' && <p className="window">No item selected. Start a new message or open a received one.</p>}
+          {mailbox.newMessageForm && (
+            <section aria-label="New message form" className="window reply">
+              <h3>New message form opened by the add-in</h3>
+              <p>
+                <strong>To:</strong> {mailbox.newMessageForm.to.join(', ')}
+              </p>
+              <p>
+                <strong>Subject:</strong> {mailbox.newMessageForm.subject}
+              </p>
+              <div className="body" dangerouslySetInnerHTML={{ __html: mailbox.newMessageForm.html }} />
+            </section>
+          )}
           {mailbox.notifications.length > 0 && (
             <ul aria-label="Notifications" className="notifications">
               {mailbox.notifications.map((n) => (

@@ -73,6 +73,8 @@ export class SimulatedMailbox {
   readonly eventLog: EventOutcome[] = [];
   /** The HTML the last "reply form" opened with (displayReplyForm). */
   replyFormHtml: string | null = null;
+  /** The last new message form the add-in opened (displayNewMessageForm): in Outlook, a window of its own. */
+  newMessageForm: { to: string[]; subject: string; html: string } | null = null;
   /** Set by the playground's editor so inserts land at the rep's cursor, as in Outlook. */
   editor: { insertHtml(html: string): string } | null = null;
 
@@ -197,6 +199,11 @@ export class SimulatedMailbox {
 
   openReplyForm(html: string): void {
     this.replyFormHtml = html;
+    this.changed();
+  }
+
+  openNewMessageForm(form: { to: string[]; subject: string; html: string }): void {
+    this.newMessageForm = form;
     this.changed();
   }
 
