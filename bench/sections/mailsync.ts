@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +77,16 @@ class RemoteGraph {
   }
 }
 
+/** SQLite folders made for the runs; removed when the bench process ends (each holds ~100 MB of mail). */
+const scratchDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 async function freshStore(databaseUrl?: string): Promise<{ store: Store; t: SeededTenant }> {
-  const store = databaseUrl ? openStore({ databaseUrl, poolSize: 4 }) : openStore({ databaseUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-mailsync-')) });
+  const scratch = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'tp-bench-mailsync-'));
+  if (scratch) scratchDirs.push(scratch);
+  const store = databaseUrl ? openStore({ databaseUrl, poolSize: 4 }) : openStore({ databaseUrl: undefined, dataDir: scratch! });
   await migrate(store);
   const t = await seedTenant(store, `mailsync${randomBytes(3).toString('hex')}`);
   return { store, t };

@@ -19,8 +19,9 @@ const UsageView = lazy(() => import(/* webpackChunkName: "admin-usage" */ './vie
 const AuditView = lazy(() => import(/* webpackChunkName: "admin-audit" */ './views/audit.js'));
 const CompanyView = lazy(() => import(/* webpackChunkName: "admin-company" */ './views/company.js'));
 const FollowUpsView = lazy(() => import(/* webpackChunkName: "admin-followups" */ './views/followups.js'));
+const ConnectorsView = lazy(() => import(/* webpackChunkName: "admin-connectors" */ './views/connectors.js'));
 
-const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, mailboxes: MailboxesView, usage: UsageView, company: CompanyView, followups: FollowUpsView, audit: AuditView } as const;
+const VIEWS = { packs: PacksView, people: PeopleView, compliance: ComplianceView, operations: OperationsView, mailboxes: MailboxesView, usage: UsageView, company: CompanyView, followups: FollowUpsView, audit: AuditView, connectors: ConnectorsView } as const;
 type ViewName = keyof typeof VIEWS;
 const LANGUAGE_KEY = 'tradepane.admin.language';
 

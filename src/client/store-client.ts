@@ -5,7 +5,7 @@ import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Du
 import type { MyPacks, PublishedPack, Rendered, RenderRequest, TemplateUses } from '../contract/me.js';
 import type { MySignature, SignatureStateReport } from '../contract/signatures.js';
 import { ApiError } from './api-error.js';
-import type { CreateFollowUp, FollowUpDefaultView, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
+import type { CreateFollowUp, FollowUpDefaultView, FollowUpDraft, UnansweredInquiries, UnansweredInquiry, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
 
 /**
  * The one typed client the faces use to reach the store. It knows the API's paths and nothing
@@ -214,5 +214,15 @@ export class StoreClient {
   /** The pack's default reminder for a template kind (null days: off). */
   followUpDefault(kind?: string): Promise<FollowUpDefaultView> {
     return this.json(`/me/followups/default${kind ? `?kind=${encodeURIComponent(kind)}` : ''}`);
+  }
+
+  /** The one-click "follow up": the reply to the unanswered mail, written with the pack's follow-up template. */
+  followUpDraft(id: string): Promise<FollowUpDraft> {
+    return this.json(`/me/followups/${encodeURIComponent(id)}/draft`);
+  }
+
+  /** My buyers' inquiries not answered within the company's business hours (the inquiry reply rule). */
+  async myUnansweredInquiries(): Promise<UnansweredInquiry[]> {
+    return (await this.json<UnansweredInquiries>('/me/inquiries/unanswered')).inquiries;
   }
 }

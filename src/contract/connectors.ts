@@ -42,3 +42,11 @@ export const DeliveryList = Type.Object({ deliveries: Type.Array(DeliveryView) }
 export type DeliveryList = Type.Static<typeof DeliveryList>;
 export const DeliveryQuery = Type.Object({ status: Type.Optional(Type.Enum([...DELIVERY_STATUSES])) }, closed);
 export const DeliveryParams = Type.Object({ deliveryId: Type.String({ maxLength: 64 }) });
+
+/** "Send a test event": one task.created delivered at once (not queued), so the admin sees the CRM's answer. */
+export const ConnectorTestResult = Type.Object({
+  ok: Type.Boolean(),
+  eventId: Type.String(),
+  reason: nullable(Type.String({ description: "the CRM's refusal or why it could not be reached, when not ok" })),
+});
+export type ConnectorTestResult = Type.Static<typeof ConnectorTestResult>;

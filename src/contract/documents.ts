@@ -43,6 +43,8 @@ export const DocumentView = Type.Object({
   fileName: Type.String(),
   createdAt: Type.String(),
   createdBy: nullableString,
+  /** Sent as a link (the Gmail card's link, docs/documents.md): how often and when the buyer opened it. */
+  link: Type.Optional(Type.Object({ opens: Type.Integer({ minimum: 0 }), firstOpenedAt: nullableString, lastOpenedAt: nullableString })),
 });
 
 export const CreatedDocument = Type.Object({

@@ -107,3 +107,37 @@ export const FollowUpListQuery = Type.Object({ filter: Type.Optional(Type.Enum([
 export type FollowUpListQuery = Type.Static<typeof FollowUpListQuery>;
 export const FollowUpDefaultQuery = Type.Object({ kind: Type.Optional(Type.Enum(FOLLOW_UP_KINDS)) }, closed);
 export const TeamFollowUpsQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) }, closed);
+
+/**
+ * The one-click "follow up": a reply to the unanswered mail, written with the pack's follow-up
+ * template in the buyer's language. Each face opens it its own way (Outlook's reply or new-message
+ * form, a Gmail draft, a draft filed in the rep's mailbox from the digest's link).
+ */
+export const FollowUpDraft = Type.Object({
+  followUpId: Type.String(),
+  to: Type.Array(Type.String()),
+  /** "Re: " and the unanswered mail's subject. */
+  subject: Type.String(),
+  html: Type.String(),
+  text: Type.String(),
+  language: Type.String(),
+  /** Why this language, in English (the render's reason). */
+  reason: Type.String(),
+  /** The unanswered mail's Message-ID with angle brackets (In-Reply-To), when the store knows it. */
+  inReplyTo: nullableString,
+  conversationId: nullableString,
+  template: Type.Object({ pack: Type.String(), id: Type.String() }),
+});
+export type FollowUpDraft = Type.Static<typeof FollowUpDraft>;
+
+/** What the digest's "follow up" link did: the reply draft filed in the rep's own mailbox. */
+export const FollowUpDraftFiled = Type.Object({
+  mailbox: Type.String(),
+  provider: Type.String(),
+  /** Where the draft is: the IMAP folder, or "Drafts" (Graph, Gmail). */
+  folder: Type.String(),
+  /** A link that opens it where the provider gives one (Outlook on the web, Gmail). */
+  webLink: nullableString,
+  subject: Type.String(),
+});
+export type FollowUpDraftFiled = Type.Static<typeof FollowUpDraftFiled>;

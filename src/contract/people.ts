@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { closed, nullableString } from './common.js';
+import { closed, nullable, nullableString } from './common.js';
+import { DIRECTORY_FIELDS } from '../core/people/directory.js';
 
 /** People and groups (`/api/v1/people`, `/groups`, `/me`). */
 
@@ -18,6 +19,7 @@ export const UserView = Type.Object({
   role: Type.Enum(['rep', 'admin']),
   groups: Type.Array(Type.String()),
   disabled: Type.Boolean(),
+  pinned: Type.Array(Type.String(), { description: 'profile fields the admin set by hand and keeps: directory sync never overwrites them' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -52,7 +54,57 @@ export const UserCreate = Type.Object(
   closed,
 );
 export type UserCreate = Type.Static<typeof UserCreate>;
-export const UserPatch = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()), ...ProfileFields }, closed);
+export const UserPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    role: Type.Optional(Role),
+    disabled: Type.Optional(Type.Boolean()),
+    groups: Type.Optional(Type.Array(Type.String({ maxLength: 63 }), { maxItems: 100, description: 'the complete list of group slugs the user belongs to afterwards' })),
+    pinned: Type.Optional(Type.Array(Type.Enum([...DIRECTORY_FIELDS]), { maxItems: DIRECTORY_FIELDS.length, description: 'the complete list of pinned fields afterwards' })),
+    ...ProfileFields,
+  },
+  closed,
+);
 export type UserPatch = Type.Static<typeof UserPatch>;
 export const GroupCreate = Type.Object({ slug: Type.String({ maxLength: 63 }), name: Type.Optional(Type.String({ maxLength: 200 })) }, closed);
 export type GroupCreate = Type.Static<typeof GroupCreate>;
+
+/** Disabling a person: why (kept in the audit log and on each scheduled send it stops). */
+export const UserDisable = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, closed);
+export type UserDisable = Type.Static<typeof UserDisable>;
+/** What disabling did: the keys it revoked and the scheduled sends it stopped (status cancelled, with the reason). */
+export const UserDisableResult = Type.Object({ user: UserView, revokedKeys: Type.Integer(), stoppedSends: Type.Integer() });
+export type UserDisableResult = Type.Static<typeof UserDisableResult>;
+
+/** Directory sync (`/admin/directory`): Microsoft Entra ID through Graph, app-only. */
+export const DirectorySourceView = Type.Object({
+  provider: Type.Enum(['entra']),
+  tenantId: Type.String(),
+  clientId: Type.String(),
+  secretSet: Type.Boolean({ description: 'whether the client secret is stored; its value never leaves the store' }),
+  lastRunAt: nullable(Type.String()),
+  lastSummary: nullable(Type.Object({ update: Type.Integer(), unchanged: Type.Integer(), missing: Type.Integer(), notHere: Type.Integer(), applied: Type.Boolean() })),
+});
+export type DirectorySourceView = Type.Static<typeof DirectorySourceView>;
+export const DirectorySourceState = Type.Object({ source: nullable(DirectorySourceView) });
+export type DirectorySourceState = Type.Static<typeof DirectorySourceState>;
+export const DirectorySourcePut = Type.Object(
+  {
+    provider: Type.Enum(['entra']),
+    tenantId: Type.String({ minLength: 1, maxLength: 100 }),
+    clientId: Type.String({ minLength: 1, maxLength: 100 }),
+    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'written once; leave out to keep the stored one' })),
+  },
+  closed,
+);
+export type DirectorySourcePut = Type.Static<typeof DirectorySourcePut>;
+export const DirectorySyncRequest = Type.Object({ apply: Type.Boolean({ description: 'false: a dry run that only reports' }) }, closed);
+export type DirectorySyncRequest = Type.Static<typeof DirectorySyncRequest>;
+const FieldChange = Type.Object({ field: Type.String(), from: nullableString, to: Type.String() });
+export const DirectorySyncReport = Type.Object({
+  applied: Type.Boolean(),
+  counts: Type.Object({ update: Type.Integer(), unchanged: Type.Integer(), missing: Type.Integer(), notHere: Type.Integer() }),
+  people: Type.Array(Type.Object({ email: Type.String(), action: Type.Enum(['update', 'unchanged', 'missing']), changes: Type.Array(FieldChange), kept: Type.Array(FieldChange) })),
+  notHere: Type.Array(Type.String(), { description: 'directory users with no person here (not added)' }),
+});
+export type DirectorySyncReport = Type.Static<typeof DirectorySyncReport>;

@@ -12,13 +12,16 @@ import type { StringKey } from './i18n.js';
 import { renderForRep, type Rendered } from '../server/services/render.js';
 import { clientTimeFor } from '../server/services/client-time.js';
 import {
-  buttons, button, card, datePicker, decorated, dropdown, labelled, paragraph, plain, pushCard, section, textInput, updateCard,
+  buttons, button, card, datePicker, decorated, dropdown, labelled, notify, paragraph, plain, pushCard, section, textInput, updateCard,
   type AddonResponse, type Card, type Section, type Widget,
 } from './cards.js';
 import type { AddonContext } from './context.js';
 import { draftRecipients, formInstant, formString, parameter } from './event.js';
 import { wordTimeIn } from './i18n.js';
 import { followUpSection } from './followups.js';
+import { itemColumnsOf } from '../core/documents/from-template.js';
+import { paymentCheckSection } from './payment.js';
+import { createDocument, createDocumentLink, DOCUMENT_LINK_PATH } from '../server/services/documents.js';
 
 /** A template kind in the rep's language; a kind this build does not know stays as written. */
 const kindLabel = (t: (key: StringKey) => string, kind: string): string =>
@@ -114,7 +117,8 @@ export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): 
   const reply = query.mode === 'reply';
   const timeSections = await clientTimeSections(ctx, reply && query.to ? { recipients: [query.to], schedule: false } : {});
   const remind = reply ? [] : [await followUpSection(ctx, kind)];
-  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind]);
+  const payment = reply ? undefined : paymentCheckSection(ctx);
+  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind, ...(payment ? [payment] : [])]);
 }
 
 /** The recipients' clocks and, for the first one, when to send: now if open, else their next opening, and a few alternatives. */
@@ -278,6 +282,8 @@ export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Rec
     sections.push(section([paragraph(labelled(`${t('subject')}:`, preview.subject)), paragraph(plain(preview.text, 3000).replace(/\n/g, '<br>'))], `${t('preview')} (${preview.language}: ${languageReason(ctx, preview.why)})`));
   }
   sections.push(section([buttons(button(t('preview'), ctx.target('/compose/preview', params)), button(t('insert'), ctx.target('/compose/insert', params)))]));
+  const documents = documentSection(ctx, ref, template, params);
+  if (documents) sections.push(documents);
   // The template's kind sets the default reminder (a quotation: 3 of the buyer's business days).
   if (ref.mode !== 'reply') sections.push(await followUpSection(ctx, template.kind));
   return card(titleOf(template, ctx.lang), sections, ref.pack === PERSONAL ? '★' : ref.pack);
@@ -365,6 +371,73 @@ export async function insertTemplate(ctx: AddonContext, createReply?: (rendered:
         },
       },
       action: { notification: { text: ctx.t('inserted', { title: titleOf(template, ctx.lang) }) } },
+    },
+  };
+}
+
+// ---- "Make PDF": the quotation / proforma invoice, attached to the draft or linked ----------------
+
+/** A company template with item lines, in a new mail's compose window (a reply from the message card has no draft yet). */
+function documentSection(ctx: AddonContext, ref: TemplateRef, template: PackTemplate, params: Record<string, string | undefined>): Section | undefined {
+  if (!ctx.services.documents || ref.mode !== 'compose' || ref.pack === PERSONAL || !itemColumnsOf(template)) return undefined;
+  const t = ctx.t;
+  // A payment template's document is the PI the buyer pays against; any other starts as a quotation.
+  const chosen = formString(ctx.event, 'docKind') ?? (template.kind === 'payment' ? 'proforma' : 'quotation');
+  return section(
+    [
+      dropdown('docKind', t('documentKind'), (['quotation', 'proforma'] as const).map((k) => ({ text: t(`documentKind.${k}`), value: k, selected: k === chosen }))),
+      paragraph(plain(t('documentHint'))),
+      buttons(button(t('makePdf'), ctx.target('/compose/document', params))),
+    ],
+    t('documentSection'),
+  );
+}
+
+const escapeAttribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Makes the numbered document from the card's fields (services/documents.ts: the same checks,
+ * numbering and bank details as Outlook and the CLI), then gets it to the buyer: added to the
+ * rep's draft when the store may write to their Gmail and the pack does not prefer links, else a
+ * link to the store inserted at the cursor (the store counts its openings).
+ */
+export async function makeDocument(ctx: AddonContext): Promise<AddonResponse> {
+  const port = ctx.services.documents;
+  if (!port) return notify(ctx.t('documentsOff'));
+  const ref = refOf(ctx);
+  const { template } = await findEntry(ctx, ref);
+  const { values, raw, problems: unread } = readFields(ctx, template);
+  if (unread.length) return updateCard(await templateCard(ctx, ref, raw, unread), unread[0]!);
+  const kind = formString(ctx.event, 'docKind') === 'proforma' ? 'proforma' : 'quotation';
+  let made;
+  try {
+    made = await createDocument(ctx.tdb, ctx.principal.userId, { kind, pack: ref.pack, template: ref.template, ...(ref.language ? { language: ref.language } : {}), ...(recipientOf(ctx) ? { to: recipientOf(ctx) } : {}), fields: values }, { ...port.deps, now: () => ctx.now });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    // Each refused value named by its field's label in the rep's language; the store's reason as it gave it.
+    const labelOf = (path: string) => {
+      const field = template.fields?.find((f) => `fields.${f.name}` === path || path.startsWith(`fields.${f.name}.`) || path === f.name);
+      return field ? fieldLabel(field, ctx.lang).replace(/ \*$/, '') : path;
+    };
+    const problems = error.details?.length ? error.details.map((d) => ctx.t('invalid', { label: labelOf((d as { path: string }).path), message: (d as { message: string }).message })) : [error.message];
+    return updateCard(await templateCard(ctx, ref, raw, problems), problems[0]!);
+  }
+  const { document, pdf } = made;
+  const pack = (await publishedPacks(ctx.tdb, ctx.principal.userId)).find((p) => p.pack === ref.pack);
+  const preferLink = pack?.document.policies?.documentDelivery === 'link';
+  let noDraft = false;
+  if (!preferLink && port.attach) {
+    const result = await port.attach(ctx, { fileName: document.fileName, contentType: 'application/pdf', bytes: pdf });
+    if ('attached' in result) return notify(ctx.t('documentAttached', { number: document.number, size: String(Math.max(1, Math.round(pdf.byteLength / 1024))) }));
+    noDraft = 'draftNotFound' in result;
+  }
+  const token = await createDocumentLink(ctx.tdb, ctx.principal.userId, document.id, ctx.now);
+  const url = `${port.publicUrl}${DOCUMENT_LINK_PATH}/${token}`;
+  const html = `<p><a href="${escapeAttribute(url)}">${plain(document.fileName)}</a></p>`;
+  return {
+    renderActions: {
+      hostAppAction: { gmailAction: { updateDraftActionMarkup: { updateBody: { insertContents: [{ content: html, contentType: 'MUTABLE_HTML' }], type: 'IN_PLACE_INSERT' } } } },
+      action: { notification: { text: ctx.t(noDraft ? 'documentLinkedNoDraft' : 'documentLinked', { number: document.number }) } },
     },
   };
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../server/errors.js';
-import { completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp } from '../server/services/followups.js';
+import { completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, unansweredInquiries } from '../server/services/followups.js';
+import { followUpDraft } from '../server/services/followup-draft.js';
 import { formatLocalIso } from '../core/clienttime/zones.js';
 import { isTemplateKind } from '../core/followup/index.js';
 import { button, buttons, decorated, dropdown, notify, paragraph, plain, section, updateCard, type AddonResponse, type Section, type Widget } from './cards.js';
@@ -66,7 +67,7 @@ export async function followUpsDueSection(ctx: AddonContext): Promise<Section> {
   for (const f of due.slice(0, DUE_SHOWN)) {
     const w = decorated(f.recipients.slice(0, 2).join(', '), f.subject || f.recipients[0] || '', t('followUpSince', { date: repClock(ctx, f.sentAt ?? f.createdAt) }));
     w.decoratedText!.button = button(t('followUpDone'), ctx.target('/followups/done', { id: f.id }));
-    widgets.push(w, buttons(button(t('followUpSnooze'), ctx.target('/followups/snooze', { id: f.id }))));
+    widgets.push(w, buttons(button(t('followUpNow'), ctx.target('/followups/draft', { id: f.id })), button(t('followUpSnooze'), ctx.target('/followups/snooze', { id: f.id }))));
   }
   return section(widgets, t('followUpsDue'));
 }
@@ -79,4 +80,44 @@ export async function markFollowUpDone(ctx: AddonContext): Promise<AddonResponse
 export async function snoozeFollowUpLater(ctx: AddonContext): Promise<AddonResponse> {
   const moved = await snoozeFollowUp(ctx.tdb, ctx.principal, parameter(ctx.event, 'id') ?? '', { businessDays: SNOOZE_DAYS }, ctx.now);
   return updateCard(await homeCard(ctx), ctx.t('followUpSnoozed', { time: `${repClock(ctx, moved.dueAt!)} (${ctx.timeZone})` }));
+}
+
+/** "Follow up": the reply with the pack's follow-up template in the buyer's language, as a draft in the thread, opened. */
+export async function followUpNow(ctx: AddonContext): Promise<AddonResponse> {
+  const t = ctx.t;
+  const create = ctx.services.createFollowUpDraft;
+  if (!create) return notify(t('notConfiguredGmailApi'));
+  const id = parameter(ctx.event, 'id') ?? '';
+  let draft;
+  try {
+    draft = await followUpDraft(ctx.tdb, ctx.principal, id, { now: ctx.now });
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return notify(t('error', { message: error.message }));
+    throw error;
+  }
+  // Gmail threads the draft by the thread id: the one given at compose, else the sent copy's as the sync stored it.
+  const row = await ctx.tdb.selectFrom('followups').select(['thread_id', 'message_key']).where('id', '=', id).executeTakeFirst();
+  const sent = row?.message_key ? await ctx.tdb.selectFrom('mail_messages').select('provider_thread_id').where('message_key', '=', row.message_key).where('direction', '=', 'outbound').executeTakeFirst() : undefined;
+  const made = await create(ctx, { to: draft.to, subject: draft.subject, html: draft.html, inReplyTo: draft.inReplyTo, threadId: sent?.provider_thread_id ?? row?.thread_id ?? null });
+  if ('noAccess' in made) return notify(t('followUpNeedsGoogle'));
+  return {
+    renderActions: {
+      hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: made.draftId, draftThreadId: made.threadId ?? '' } } },
+      action: { notification: { text: t('followUpDraftMade', { to: draft.to[0] ?? '' }) } },
+    },
+  };
+}
+
+const INQUIRIES_SHOWN = 10;
+
+/** The inquiry reply rule on the home card: my buyers' inquiries past the company's business hours; no section when none. */
+export async function inquiriesWaitingSection(ctx: AddonContext): Promise<Section | null> {
+  const t = ctx.t;
+  const inquiries = await unansweredInquiries(ctx.tdb, ctx.principal, 'mine', ctx.now);
+  if (inquiries.length === 0) return null;
+  const widgets: Widget[] = inquiries
+    .slice(0, INQUIRIES_SHOWN)
+    .map((i) => decorated(i.from ?? '', i.subject || i.from || '', `${t('inquirySince', { date: repClock(ctx, i.receivedAt), hours: i.businessHoursWaiting })}${i.escalated ? ` · ${t('inquiryEscalated')}` : ''}`));
+  if (inquiries.length > INQUIRIES_SHOWN) widgets.push(paragraph(plain(t('inquiriesMore', { count: inquiries.length - INQUIRIES_SHOWN }))));
+  return section(widgets, t('inquiriesWaiting'));
 }

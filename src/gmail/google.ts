@@ -1,8 +1,11 @@
 import { AppError } from '../server/errors.js';
-import { addonGmailClient, createDraft, getDraft, getMessageHeaders, gmailClient, GmailError, listDrafts, type DraftInfo } from '../server/google/gmail-api.js';
+import { addonGmailClient, createDraft, getDraft, getDraftBody, getDraftRaw, getMessageHeaders, gmailClient, GmailError, listDrafts, updateDraftRaw, type DraftInfo } from '../server/google/gmail-api.js';
+import { addAttachment, MimeError } from '../server/google/mime-attach.js';
+import type { DocumentDeps } from '../server/services/documents.js';
+import { checkDraftPayments } from '../server/services/payment-guard.js';
 import { SEND_SCOPES, type GoogleCredentials } from '../server/google/credentials.js';
 import { cancelSend, listMySends, rescheduleSend, scheduleSend, type ScheduledSendView } from '../server/services/scheduled-sends.js';
-import type { AddonContext, AddonServices, GoogleConnectPort, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
+import type { AddonContext, AddonServices, DocumentsPort, GoogleConnectPort, OpenMessage, ScheduledView, SchedulingPort } from './context.js';
 import { connectRefusal, googleRedirectUri } from '../server/routes/google-connect.js';
 import { draftRecipients, type AddonEvent } from './event.js';
 
@@ -63,6 +66,10 @@ export function schedulingPort(credentials: GoogleCredentials, rootUrl: string |
       const gmail = gmailClient(creds.auth, { rootUrl });
       const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
       if (!draft) return { draftNotFound: true as const };
+      // The store sends this draft later, so it applies the payment policy as Outlook's on-send check does: block is not queued.
+      const body = await getDraftBody(gmail, draft.draftId).catch(upstream);
+      const payment = body ? await checkDraftPayments(ctx.tdb, principal, body) : undefined;
+      if (payment?.action === 'block') return { paymentBlocked: payment };
       const result = await scheduleSend(ctx.tdb, principal, {
         provider: 'gmail',
         draftId: draft.draftId,
@@ -71,7 +78,7 @@ export function schedulingPort(credentials: GoogleCredentials, rootUrl: string |
         subject: draft.subject,
         sendAt: sendAt.toISOString(),
       }, ctx.now);
-      return view(result.send);
+      return { ...view(result.send), ...(payment?.action === 'warn' ? { payment } : {}) };
     },
     async list(ctx) {
       return (await listMySends(ctx.tdb, ctx.principal.userId, { limit: 20 })).map(view);
@@ -119,7 +126,33 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
       return { draftId: draft.draftId, threadId: draft.threadId ?? reply.threadId };
     },
   };
-  if (options.credentials && (options.credentials.delegated || options.credentials.consentPossible)) services.scheduling = schedulingPort(options.credentials, rootUrl);
+  const credentials = options.credentials;
+  if (credentials && (credentials.delegated || credentials.consentPossible)) {
+    services.scheduling = schedulingPort(credentials, rootUrl);
+    services.draftBody = async (ctx) => {
+      const { principal } = ctx;
+      const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+      if (!creds) return { noAccess: true as const };
+      const gmail = gmailClient(creds.auth, { rootUrl });
+      const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
+      const body = draft ? await getDraftBody(gmail, draft.draftId).catch(upstream) : null;
+      return body ?? { draftNotFound: true as const };
+    };
+    // The home card has no open message, so no event token to write with: the store's offline access acts as the rep.
+    services.createFollowUpDraft = async (ctx, draft) => {
+      const { principal } = ctx;
+      const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+      if (!creds) return { noAccess: true as const };
+      const made = await createDraft(gmailClient(creds.auth, { rootUrl }), {
+        threadId: draft.threadId ?? undefined,
+        to: draft.to,
+        subject: draft.subject,
+        html: draft.html,
+        ...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo, references: draft.inReplyTo } : {}),
+      }).catch(upstream);
+      return { draftId: made.draftId, threadId: made.threadId ?? draft.threadId };
+    };
+  }
   return services;
 }
 
@@ -135,4 +168,37 @@ export function googleConnectPort(credentials: GoogleCredentials, publicUrl: str
       return credentials.beginConsent({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, redirectUri).url;
     },
   };
+}
+
+/**
+ * "Make PDF" in the compose card. With the store's offline access to the rep's Gmail (domain-wide
+ * delegation or the rep's own grant, scope gmail.compose) the PDF is added to the draft in the
+ * compose window: found as scheduling finds it (the event has no draft id), read whole (format
+ * raw), the file added without changing anything else (mime-attach.ts), written back with
+ * drafts.update in the same thread. Without that access the card inserts a link instead.
+ */
+export function documentsPort(options: { credentials?: GoogleCredentials | undefined; gmailRootUrl?: string | undefined; publicUrl: string; deps: DocumentDeps }): DocumentsPort {
+  const { credentials, gmailRootUrl: rootUrl } = options;
+  const port: DocumentsPort = { deps: options.deps, publicUrl: options.publicUrl.replace(/\/+$/, '') };
+  if (!credentials || !(credentials.delegated || credentials.consentPossible)) return port;
+  port.attach = async (ctx, file) => {
+    const { principal } = ctx;
+    const creds = await credentials.forUser({ tenantId: principal.tenantId, userId: principal.userId, email: principal.email }, SEND_SCOPES);
+    if (!creds) return { noAccess: true as const };
+    const gmail = gmailClient(creds.auth, { rootUrl });
+    const draft = await findComposeDraft(gmail, ctx.event).catch(upstream);
+    if (!draft) return { draftNotFound: true as const };
+    const current = await getDraftRaw(gmail, draft.draftId).catch(upstream);
+    if (!current) return { draftNotFound: true as const };
+    let raw: Buffer;
+    try {
+      raw = addAttachment(current.raw, file);
+    } catch (error) {
+      if (error instanceof MimeError) throw new AppError(422, 'draft_unreadable', `the draft could not be read to add ${file.fileName}: ${error.message}`);
+      throw error;
+    }
+    await updateDraftRaw(gmail, draft.draftId, raw, current.threadId ?? draft.threadId).catch(upstream);
+    return { attached: true as const, draftId: draft.draftId };
+  };
+  return port;
 }

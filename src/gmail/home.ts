@@ -2,7 +2,7 @@ import { mySignature } from '../server/services/signatures.js';
 import { button, buttons, card, decorated, paragraph, plain, section, type Card, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { connectButton, connectUrl } from './schedule.js';
-import { followUpsDueSection } from './followups.js';
+import { followUpsDueSection, inquiriesWaitingSection } from './followups.js';
 
 /** The homepage card: follow-ups due first, who the rep is to the store, their enforced signature, their scheduled sends. */
 export async function homeCard(ctx: AddonContext): Promise<Card> {
@@ -19,5 +19,6 @@ export async function homeCard(ctx: AddonContext): Promise<Card> {
     scheduled.push(paragraph(plain(items.length ? `${items.length} · ${items.map((i) => i.subject || '(no subject)').slice(0, 3).join(', ')}` : t('homeNothingScheduled'))));
     scheduled.push(buttons(button(t('scheduledList'), ctx.target('/scheduled'))));
   } else scheduled.push(paragraph(plain(t('schedulingOff'))));
-  return card(t('homeTitle'), [await followUpsDueSection(ctx), section(widgets), section(scheduled, t('homeScheduled'))], t('homeSubtitle', { email: ctx.principal.email }));
+  const inquiries = await inquiriesWaitingSection(ctx);
+  return card(t('homeTitle'), [await followUpsDueSection(ctx), ...(inquiries ? [inquiries] : []), section(widgets), section(scheduled, t('homeScheduled'))], t('homeSubtitle', { email: ctx.principal.email }));
 }

@@ -1,4 +1,4 @@
-import { markFollowUpDone, remindIfNoReply, snoozeFollowUpLater } from './followups.js';
+import { followUpNow, markFollowUpDone, remindIfNoReply, snoozeFollowUpLater } from './followups.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../server/db/tables.js';
@@ -12,7 +12,8 @@ import { formString, parameter, userTimeZone, type AddonEvent } from './event.js
 import { langOf, translator } from './i18n.js';
 import { verifyAddonRequest, type GmailAddonAuth } from './verify.js';
 import { homeCard } from './home.js';
-import { composeCard, insertTemplate, openTemplate, previewTemplate } from './compose.js';
+import { composeCard, insertTemplate, makeDocument, openTemplate, previewTemplate } from './compose.js';
+import { checkComposePayments } from './payment.js';
 import { createReply, logToCrm, messageCard, replyRecipient, saveCorrection, turnIntoTask } from './message.js';
 import { cancelItem, rescheduleItem, scheduleDraft, scheduledCard } from './schedule.js';
 
@@ -56,11 +57,14 @@ const HANDLERS: Record<string, Handler> = {
   '/followups/remind': remindIfNoReply,
   '/followups/done': markFollowUpDone,
   '/followups/snooze': snoozeFollowUpLater,
+  '/followups/draft': followUpNow,
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
   '/message/task': turnIntoTask,
   '/message/contact': saveCorrection,
   '/message/reply': async (ctx) => pushCard(await composeCard(ctx, { mode: 'reply', to: await replyRecipient(ctx) })),
+  '/compose/document': makeDocument,
+  '/compose/payment-check': checkComposePayments,
 };
 
 export const GMAIL_ENDPOINTS = Object.keys(HANDLERS);

@@ -4,6 +4,7 @@ import { button, buttons, card, datePicker, decorated, notify, paragraph, plain,
 import type { AddonContext } from './context.js';
 import { formInstant, parameter } from './event.js';
 import type { StringKey, Translate } from './i18n.js';
+import { paymentCard } from './payment.js';
 
 /**
  * Scheduling from Gmail. Gmail's API has no scheduled send, so the store queues the draft
@@ -51,7 +52,9 @@ export async function scheduleDraft(ctx: AddonContext): Promise<AddonResponse> {
   const result = await port.schedule(ctx, new Date(ms));
   if ('noAccess' in result) return pushCard(await manualCard(ctx, ms));
   if ('draftNotFound' in result) return notify(ctx.t('draftNotFound'));
-  const scheduled = ctx.t('scheduled', { time: `${repClock(ctx, Date.parse(result.sendAt))} (${ctx.timeZone})` });
+  if ('paymentBlocked' in result) return { renderActions: { action: { navigations: [{ pushCard: paymentCard(ctx, result.paymentBlocked) }], notification: { text: ctx.t('payScheduleBlocked') } } } };
+  const warned = result.payment ? ` ${ctx.t('pay.warned')}` : '';
+  const scheduled = ctx.t('scheduled', { time: `${repClock(ctx, Date.parse(result.sendAt))} (${ctx.timeZone})` }) + warned;
   const list = await scheduledCard(ctx);
   return { renderActions: { action: { navigations: [{ pushCard: list }], notification: { text: scheduled } } } };
 }

@@ -28,6 +28,7 @@ import { crmRoutes } from './routes/crm.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import { followUpRoutes } from './routes/followups.js';
+import { followUpLinkRoutes } from './routes/followup-link.js';
 import { teamInboxRoutes } from './routes/team-inbox.js';
 import { inboxPageRoutes } from './routes/inbox-page.js';
 import { mailAdapterFactory } from './mail/adapters.js';
@@ -37,10 +38,12 @@ import { adminConsoleApiRoutes } from './routes/admin-console-api.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
 import type { SecretBox } from './secrets.js';
 import { gmailRoutes, GMAIL_PREFIX } from '../gmail/routes.js';
-import { googleConnectPort, googleServices } from '../gmail/google.js';
+import { documentsPort, googleConnectPort, googleServices } from '../gmail/google.js';
+import { documentLinkRoutes } from './routes/document-links.js';
 import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
 import { scheduledSendRoutes } from './routes/scheduled-sends.js';
 import { googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
+import { entraReader, type DirectoryReader } from './services/directory-sync.js';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +55,8 @@ export interface AppDeps {
   addinDir?: string;
   /** Encrypts connector secrets; without it connectors cannot be configured. */
   secretBox?: SecretBox | undefined;
+  /** How directory sync reads Entra ID (tests: the real reader pointed at the Graph stand-in with its CA). */
+  directoryRead?: DirectoryReader | undefined;
   /** Where renders run; default: a worker pool sized by config.render (tests pass stand-ins). */
   renderPool?: RenderPool | undefined;
   /** Where trade documents are drawn; default: a worker pool sized by config.render (tests draw in-line). */
@@ -65,7 +70,7 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute, documentDraw }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute, documentDraw, directoryRead }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -114,6 +119,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       index: false,
       cacheControl: true,
       maxAge: '1h',
+      // A stray .env or .git in the build folder must not be served: 404 as if it were not there.
+      dotfiles: 'ignore',
       // Source maps would hand out the faces' sources; only dev mode serves them.
       allowedPath: (pathname: string) => !(config.production && pathname.endsWith('.map')),
     });
@@ -128,11 +135,11 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   await app.register(
     async (api) => {
       await api.register(meRoutes, { db: store.db, renderer: renders.render });
-      await api.register(peopleRoutes, { db: store.db });
+      await api.register(peopleRoutes, { db: store.db, box: secretBox, directoryRead: directoryRead ?? entraReader(config.microsoftGraph) });
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });
-      await api.register(followUpRoutes, { db: store.db });
+      await api.register(followUpRoutes, { db: store.db, renderer: renders.render });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
       await api.register(teamInboxRoutes, { db: store.db });
@@ -147,8 +154,15 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   );
 
   await app.register(googleOauthCallbackRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
-  const gmailServices = { ...googleServices({ ...gmailAddon, credentials: googleCredentials }), googleConnect: googleConnectPort(googleCredentials, config.publicUrl) };
+  await app.register(followUpLinkRoutes, { db: store.db, box: secretBox, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), renderer: renders.render });
+  const documentDeps = { draw: documentDraw ?? documentPool!.draw };
+  const gmailServices = {
+    ...googleServices({ ...gmailAddon, credentials: googleCredentials }),
+    googleConnect: googleConnectPort(googleCredentials, config.publicUrl),
+    documents: documentsPort({ credentials: googleCredentials, gmailRootUrl: gmailAddon?.gmailRootUrl, publicUrl: config.publicUrl, deps: documentDeps }),
+  };
   await app.register(gmailRoutes, { prefix: GMAIL_PREFIX, db: store.db, verifier, auth: config.gmailAddon, services: gmailServices });
+  await app.register(documentLinkRoutes, { db: store.db, deps: documentDeps });
 
   app.addHook('preClose', async () => {
     closing = true;

@@ -14,6 +14,8 @@ import { startTeamInboxClock } from './jobs/team-inbox-clock.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
+import { startDirectorySync } from './jobs/directory-sync.js';
+import { entraReader } from './services/directory-sync.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -63,7 +65,7 @@ export async function serve(config: Config, print: (line: string) => void = cons
   // Follow-ups: every instance runs the due pass; each reminder is claimed in its task's transaction, so it fires once.
   const stopFollowUps = startFollowUpPass(store.db, config.instanceId, (err) => app.log.error({ err }, 'follow-up due pass failed'));
   // The 08:30 digest goes out through each rep's connected mailbox, once per rep and day.
-  const stopDigests = startDigestPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, onError: (err) => app.log.error({ err }, 'follow-up digest failed') });
+  const stopDigests = startDigestPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, publicUrl: config.publicUrl, onError: (err) => app.log.error({ err }, 'follow-up digest failed') });
   app.addHook('preClose', async () => {
     await stopFollowUps();
     await stopDigests();
@@ -73,6 +75,12 @@ export async function serve(config: Config, print: (line: string) => void = cons
   const stopDriftCheck = startSignatureDriftCheck(store.db, googleCredentials, config.gmailSignatureCheckMinutes, config.instanceId, (err) => app.log.error({ err }, 'Gmail signature drift check failed'));
   app.addHook('preClose', async () => {
     await stopDriftCheck();
+  });
+
+  // Directory sync: profile fields from Entra ID once a day for every tenant that set up a source.
+  const stopDirectorySync = startDirectorySync(store.db, secretBox, entraReader(config.microsoftGraph), config.instanceId, (err) => app.log.error({ err }, 'directory sync failed'));
+  app.addHook('preClose', async () => {
+    await stopDirectorySync();
   });
 
   // Team inbox: warnings at 75 % of the first-response target and escalations on breach, once per clock.

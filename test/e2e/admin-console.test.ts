@@ -266,7 +266,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await report.getByText('1 to create, 1 to update, 0 unchanged, 0 with errors').waitFor();
     await page.getByRole('button', { name: 'Apply' }).click();
     await report.getByText('Imported: 1 created, 1 updated.').waitFor();
-    await page.locator('section[aria-labelledby="users-title"]').getByRole('cell', { name: 'new.person@e2e.test' }).waitFor();
+    await page.locator('section[aria-labelledby="users-title"]').getByRole('cell', { name: 'new.person@e2e.test', exact: true }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });

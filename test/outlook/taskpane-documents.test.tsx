@@ -7,7 +7,7 @@ import type { PublishedPack } from '../../src/core/pack/schema.js';
 import { composeItem, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
 
 /** "Make PDF" beside a quotation: the store makes the numbered PI, Outlook attaches it to the draft. */
-describe('task pane: proforma invoice as an attachment', () => {
+describe('task pane: quotation and proforma invoice as an attachment', () => {
   const quotation = quotePack.document.templates![0]!;
   // The same quotation with a quantity column: item lines a document can print.
   const docPack: PublishedPack = {
@@ -58,11 +58,37 @@ describe('task pane: proforma invoice as an attachment', () => {
     expect(host.inserted).toEqual([]);
   });
 
+  it('makes a quotation as well, on its own button', async () => {
+    const attached: string[] = [];
+    const host = recordingHost(composeItem(), { attachFile: async (name) => void attached.push(name) });
+    const kinds: string[] = [];
+    renderPane(
+      host,
+      storeStub({
+        myPacks: async () => [docPack],
+        createDocument: (async (request: { kind: string }) => (
+          kinds.push(request.kind),
+          { document: { id: 'd2', kind: 'quotation', number: 'Q-2026-0003', language: 'en', currency: 'USD', total: 'USD 15.00', totalMinor: '1500', fileName: 'Q-2026-0003.pdf', createdAt: '2026-12-02T00:00:00.000Z', createdBy: 'u1' }, pdfBase64: 'JVBERi0=', downloadPath: '/api/v1/me/documents/d2/pdf' }
+        )) as never,
+      }),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
+    fireEvent.change(screen.getByLabelText(/^Product/), { target: { value: 'LED panels' } });
+    fireEvent.change(screen.getByLabelText('Item (Line 1)'), { target: { value: 'Panel' } });
+    fireEvent.change(screen.getByLabelText('Qty (Line 1)'), { target: { value: '2' } });
+    fireEvent.change(screen.getByLabelText('Price (Line 1) Amount'), { target: { value: '7.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Make quotation (PDF)' }));
+    await screen.findByText('Q-2026-0003.pdf is attached to this message.');
+    expect(kinds).toEqual(['quotation']);
+    expect(attached).toEqual(['Q-2026-0003.pdf']);
+  });
+
   it('offers no PDF for a template without item lines to print', async () => {
     renderPane(recordingHost(composeItem(), { attachFile: async () => undefined }), storeStub({ myPacks: async () => [quotePack] }));
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
     await screen.findByRole('button', { name: 'Insert' });
     expect(screen.queryByRole('button', { name: 'Make proforma invoice (PDF)' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Make quotation (PDF)' })).toBeNull();
   });
 
   it('offers no PDF where the host cannot attach', async () => {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { FollowUpView } from '../../src/contract/followups.js';
-import type { CreateFollowUp, SnoozeFollowUp } from '../../src/contract/followups.js';
+import type { CreateFollowUp, FollowUpDraft, SnoozeFollowUp } from '../../src/contract/followups.js';
+import { ApiError } from '../../src/client/api-error.js';
 import { composeItem, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
 
 /** The pane's "Follow-ups due" list and "Remind me if no reply" while composing (docs/followups.md). */
@@ -61,5 +62,61 @@ describe('task pane: follow-ups', () => {
     await waitFor(() => expect(asked).toHaveLength(1));
     expect(asked[0]).toEqual({ rule: { kind: 'business-days', days: 3 }, subject: 'Quotation QT-9', to: ['buyer@hamburg-import.de'] });
     await screen.findByText(/^I will remind you in 3 of their business days if /);
+  });
+
+  const draftOf = (id: string): FollowUpDraft => ({
+    followUpId: id, to: ['ahmed@alfaisal-trading.com.sa'], subject: 'Re: Quotation QT-1', html: '<p>مرحبا، هل من جديد؟</p>', text: 'مرحبا، هل من جديد؟', language: 'ar', reason: 'the recipient’s domain is in SA',
+    inReplyTo: `<${id}@acme.test>`, conversationId: null, template: { pack: 'trade', id: 'nudge' },
+  });
+
+  it('follows up in one click: the reply with the pack’s follow-up template, opened by Outlook', async () => {
+    const host = recordingHost(composeItem());
+    renderPane(host, storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async () => [due('f1', 'Quotation QT-1')],
+      followUpDraft: async (id: string) => draftOf(id),
+    }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Follow up' }));
+    await screen.findByText('New message to ahmed@alfaisal-trading.com.sa opened with your follow-up template: check it and send, then mark it done.');
+    expect(host.followUps).toEqual([{ ...draftOf('f1') }]);
+    // Still listed until the rep marks it done: opening a draft is not sending it.
+    expect(screen.getByText('Quotation QT-1')).toBeTruthy();
+  });
+
+  it('says so when the open mail is the one followed up (a reply), and shows the store’s refusal as it is', async () => {
+    const host = recordingHost(composeItem());
+    host.followUpOpensAs = 'reply';
+    let refuse = true;
+    renderPane(host, storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async () => [due('f1', 'Quotation QT-1')],
+      followUpDraft: async (id: string) => {
+        if (refuse) throw new ApiError(409, 'no_follow_up_template', 'none of your packs has a template of kind "follow-up"; ask your admin to add one (docs/followups.md)');
+        return draftOf(id);
+      },
+    }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Follow up' }));
+    await screen.findByText(/none of your packs has a template of kind "follow-up"/);
+    expect(host.followUps).toEqual([]);
+    refuse = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Follow up' }));
+    await screen.findByText('Reply to ahmed@alfaisal-trading.com.sa opened with your follow-up template: check it and send, then mark it done.');
+    expect(host.followUps).toHaveLength(1);
+  });
+
+  it('lists my buyers’ inquiries waiting past the company’s business hours, the escalated ones marked', async () => {
+    renderPane(recordingHost(composeItem()), storeStub({
+      myPacks: async () => [quotePack],
+      myFollowUps: async () => [],
+      myUnansweredInquiries: async () => [
+        { messageId: 'rfq@x.test', conversationId: 'c1', rep: 'rep@example.test', from: 'fahad@alfanar-trading.sa', subject: 'RFQ: valves DN50', receivedAt: '2026-11-02T06:00:00.000Z', businessHoursWaiting: 26.5, escalated: false },
+        { messageId: 'rfq2@x.test', conversationId: 'c2', rep: 'rep@example.test', from: 'lucia@empresa.es', subject: 'Consulta de precios', receivedAt: '2026-10-28T09:00:00.000Z', businessHoursWaiting: 51, escalated: true },
+      ],
+    }));
+    const list = await screen.findByRole('region', { name: 'Inquiries waiting for your answer' });
+    expect(list.textContent).toContain('RFQ: valves DN50');
+    expect(list.textContent).toContain('26.5 business hours without an answer');
+    expect(list.textContent).toContain('51 business hours without an answer · your manager sees it too');
+    expect(list.textContent!.match(/your manager sees it too/g)).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import type { StoreClient } from '../../src/client/store-client.js';
 import type { PublishedPack } from '../../src/contract/me.js';
 import { translator, uiLanguageOf } from '../../src/outlook/i18n/index.js';
 import { TaskPaneApp } from '../../src/outlook/taskpane/app.js';
-import type { MailHost, MailItem } from '../../src/outlook/taskpane/mail-host.js';
+import type { FollowUpDraftForm, MailHost, MailItem } from '../../src/outlook/taskpane/mail-host.js';
 import type { PaneCache } from '../../src/outlook/taskpane/pane-context.js';
 import { useItem, useTemplates } from '../../src/outlook/taskpane/store.js';
 
@@ -37,6 +37,9 @@ export interface RecordingHost extends MailHost {
   current: MailItem;
   delaySupported: boolean;
   language: string;
+  /** Follow-up drafts opened (openFollowUp), and how the host answers ('new' unless a test says). */
+  followUps: FollowUpDraftForm[];
+  followUpOpensAs: 'reply' | 'new';
 }
 
 export function recordingHost(item: MailItem, overrides: Partial<RecordingHost> = {}): RecordingHost {
@@ -69,6 +72,9 @@ export function recordingHost(item: MailItem, overrides: Partial<RecordingHost> 
     supportsDelayDelivery: () => host.delaySupported,
     getDelayDelivery: async () => host.delay,
     setDelayDelivery: async (when) => void (host.delay = when),
+    followUps: [],
+    followUpOpensAs: 'new',
+    openFollowUp: async (draft) => (host.followUps.push(draft), host.followUpOpensAs),
     ...overrides,
   };
   return host;

@@ -68,7 +68,7 @@ import { dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from
     // Due Mon 1 Jun 2026 09:00 Shanghai (01:00Z); the digest pass the next morning finds both due.
     expect(await fireDueFollowUps(store.db, 'i1', new Date('2026-06-01T01:00:00Z'))).toBe(2);
 
-    const pass = (db: Store, at: string) => sendMorningDigests(db.db, { adapterFor, box, now: new Date(at) });
+    const pass = (db: Store, at: string) => sendMorningDigests(db.db, { adapterFor, box, now: new Date(at), publicUrl: 'https://store.example.test/' });
     // Tue 2 Jun 08:29 in Shanghai: not yet.
     expect(await pass(store, '2026-06-02T00:29:00Z')).toBe(0);
     // 08:30: two instances at once, one mail.
@@ -80,6 +80,9 @@ import { dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from
     expect(mail.subject).toBe('今日待跟进：2 封');
     expect(mail.text).toContain('Quotation QT-1 — 收件人 ahmed@alfaisal-trading.com.sa — 自 2026-05-21 16:00 起无回复');
     expect(mail.text).toContain('Quotation QT-2');
+    // Each entry's one-click "follow up": a sealed link to the store's draft page (followups-link.test.ts).
+    expect(mail.text).toMatch(/Quotation QT-1 — [^\n]+\n  跟进: https:\/\/store\.example\.test\/followups\/draft\?token=v1\.[\w.-]+\n/);
+    expect(mail.html).toContain('— <a href="https://store.example.test/followups/draft?token=v1.');
     // Later the same morning: nothing more; the next morning, again (still due).
     expect(await pass(store, '2026-06-02T02:00:00Z')).toBe(0);
     expect(await pass(store, '2026-06-03T00:35:00Z')).toBe(1);

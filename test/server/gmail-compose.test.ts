@@ -99,7 +99,7 @@ describe.each(storeKinds())('the Gmail compose card on $name', (kind) => {
     expect(widgets.find((w) => w.textInput?.name === 'f_lines')?.textInput?.type).toBe('MULTIPLE_LINE');
     expect(widgets.find((w) => w.selectionInput?.name === 'f_incoterm')?.selectionInput).toMatchObject({ type: 'DROPDOWN', items: expect.arrayContaining([expect.objectContaining({ value: 'FOB', selected: true })]) });
     expect(widgets.find((w) => w.dateTimePicker?.name === 'f_validUntil')?.dateTimePicker?.type).toBe('DATE_ONLY');
-    expect(actions(card).map((a) => a.path)).toEqual(['/compose/preview', '/compose/insert', '/followups/remind']);
+    expect(actions(card).map((a) => a.path)).toEqual(['/compose/preview', '/compose/insert', '/compose/document', '/followups/remind']);
   });
 
   it('names the missing values instead of inserting', async () => {

@@ -107,6 +107,8 @@ describe.each(storeKinds())('the Gmail cards in zh-CN have no English sentence o
     ['reply picker', '/message/reply', () => opened()],
     ['schedule without credentials', '/schedule', () => compose({ parameters: { at: new Date(Date.now() + 30 * 3_600_000).toISOString() } })],
     ['scheduled list', '/scheduled', () => compose()],
+    // Without Google access the PDF goes in as a link: the notification is checked.
+    ['make PDF', '/compose/document', () => compose({ parameters: { ...quotation, mode: 'compose' }, formInputs: { ...filled, docKind: 'proforma' } })],
   ])('%s (%s) speaks Chinese', async (_name, path, event) => {
     expect(leftovers(await shown(path, await event()))).toEqual([]);
   });

@@ -189,7 +189,10 @@ describe('the HTTP edge', () => {
     writeFileSync(join(addinDir, 'playground.html'), '<!doctype html><title>p</title>');
     writeFileSync(join(addinDir, 'admin.html'), '<!doctype html><title>a</title>');
     writeFileSync(join(addinDir, 'taskpane.js.map'), '{}');
+    writeFileSync(join(addinDir, '.env'), 'SECRET=1');
     mkdirSync(join(addinDir, 'sub'));
+    mkdirSync(join(addinDir, '.git'));
+    writeFileSync(join(addinDir, '.git', 'config'), '[core]');
     dir = addinDir;
     app = await testApp(store, { authFailureLimit: 3 }, { addinDir });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -294,6 +297,15 @@ describe('the HTTP edge', () => {
       expect((await production.inject({ method: 'GET', url: '/addin/taskpane.html' })).statusCode).toBe(200);
       await production.close();
     });
+  });
+
+  it('never serves dotfiles or dot-directories from the add-in folder', async () => {
+    for (const url of ['/addin/.env', '/addin/.git/config', '/addin/%2eenv']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 404 });
+      expect(res.body).not.toContain('SECRET');
+      expect(res.body).not.toContain('[core]');
+    }
   });
 
   describe('renders off the event loop (finding 2)', () => {

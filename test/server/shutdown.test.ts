@@ -1,9 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../src/server/db/connect.js';
 import { newId, nowIso } from '../../src/server/db/tenant-db.js';
 import { seedTenant, testApp } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+
+// Building and closing the app (two worker pools) takes seconds on a loaded 2-core machine.
+jest.setTimeout(150_000);
 
 describe.each(storeKinds())('graceful shutdown on $name', (kind) => {
   it('finishes in-flight requests, refuses new work, and hands back job leases', async () => {

@@ -18,7 +18,9 @@ import { SignJWT } from 'jose';
  *                 refused → 400 {error: 'invalid_grant' | 'redirect_uri_mismatch' | …}
  *   POST /revoke  token=<refresh or access token> → 200 {}; unknown → 400 {error: 'invalid_token'}
  *   GET    /gmail/v1/users/me/drafts[/:id?format=metadata]        drafts.list / drafts.get
+ *   GET    /gmail/v1/users/me/drafts/:id?format=raw                       the draft's RFC 822 source
  *   POST   /gmail/v1/users/me/drafts        {message: {raw, threadId}}   drafts.create
+ *   PUT    /gmail/v1/users/me/drafts/:id    {id, message: {raw, threadId}}  drafts.update (new message id, same draft id)
  *   POST   /gmail/v1/users/me/drafts/send   {id}                         drafts.send
  *   GET    /gmail/v1/users/me/messages?q=rfc822msgid:…                   messages.list
  *   GET    /gmail/v1/users/me/messages/:id?format=metadata&metadataHeaders=…
@@ -57,6 +59,8 @@ export interface FakeMessage {
   sizeEstimate?: number;
   /** The MIME tree below the top-level headers, as format=full answers it. */
   payload?: FakePart;
+  /** The RFC 822 source (drafts made by drafts.create / update or `addDraft`), what format=raw answers. */
+  source?: Buffer;
 }
 
 /** A MIME part as Gmail's format=full shows it (`data` base64url; absent for attachments). */
@@ -282,21 +286,30 @@ export class FakeGmail {
   }
 
   /** A draft in the mailbox, as the rep would have written it in Gmail. */
-  addDraft(owner: string, draft: { to: string[]; subject: string; threadId?: string; messageId?: string }): { draftId: string; messageId: string; rfc822MessageId: string } {
+  addDraft(owner: string, draft: { to: string[]; subject: string; threadId?: string; messageId?: string; cc?: string[]; inReplyTo?: string; html?: string }): { draftId: string; messageId: string; rfc822MessageId: string } {
     const mailbox = this.mailbox(owner);
     const draftId = `r-${100000 + this.nextId++}`;
     const rfc822MessageId = draft.messageId ?? `<CAfake${this.nextId++}.${randomBytes(4).toString('hex')}@mail.gmail.com>`;
+    const headers = [
+      { name: 'From', value: owner },
+      { name: 'To', value: draft.to.join(', ') },
+      ...(draft.cc?.length ? [{ name: 'Cc', value: draft.cc.join(', ') }] : []),
+      { name: 'Subject', value: draft.subject },
+      { name: 'Message-ID', value: rfc822MessageId },
+      ...(draft.inReplyTo ? [{ name: 'In-Reply-To', value: draft.inReplyTo }, { name: 'References', value: draft.inReplyTo }] : []),
+    ];
+    // Gmail's own drafts: an HTML body, quoted-printable, under MIME-Version and Content-Type.
+    const source = draft.html === undefined
+      ? undefined
+      : Buffer.from([...headers.map((h) => `${h.name}: ${h.value}`), 'MIME-Version: 1.0', 'Content-Type: text/html; charset="UTF-8"', 'Content-Transfer-Encoding: 8bit', '', draft.html].join('\r\n'), 'utf8');
     const message: FakeMessage = {
       id: this.newMessageId(),
       threadId: draft.threadId ?? this.newMessageId(),
       labelIds: ['DRAFT'],
       owner: owner.toLowerCase(),
-      headers: [
-        { name: 'From', value: owner },
-        { name: 'To', value: draft.to.join(', ') },
-        { name: 'Subject', value: draft.subject },
-        { name: 'Message-ID', value: rfc822MessageId },
-      ],
+      headers,
+      ...(source ? { source } : {}),
+      ...(draft.html === undefined ? {} : { payload: { mimeType: 'text/html', body: { size: Buffer.byteLength(draft.html), data: Buffer.from(draft.html, 'utf8').toString('base64url') } } }),
     };
     mailbox.drafts.set(draftId, message);
     return { draftId, messageId: message.id, rfc822MessageId };
@@ -308,6 +321,11 @@ export class FakeGmail {
 
   hasDraft(owner: string, draftId: string): boolean {
     return this.mailbox(owner).drafts.has(draftId);
+  }
+
+  /** A draft's message as stored now (its source when it has one), or undefined. */
+  draft(owner: string, draftId: string): FakeMessage | undefined {
+    return this.mailbox(owner).drafts.get(draftId);
   }
 
   sendsOf(draftId: string): number {
@@ -451,6 +469,7 @@ export class FakeGmail {
     if (rest === '/history' || (rest === '/messages' && method === 'GET' && /after:/.test(query.q ?? '')) || (/^\/messages\/[^/]+$/.test(rest) && query.format === 'full')) return read;
     if (rest === '/profile') return [...read, `${GMAIL_SCOPE_PREFIX}metadata`, `${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}send`];
     if (rest === '/messages/send') return [`${GMAIL_SCOPE_PREFIX}send`, `${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}modify`, 'https://mail.google.com/'];
+    if (/^\/drafts\/[^/]+$/.test(rest) && (method === 'PUT' || query.format === 'raw')) return [`${GMAIL_SCOPE_PREFIX}compose`, `${GMAIL_SCOPE_PREFIX}modify`, 'https://mail.google.com/', ...(method === 'GET' ? read : [])];
     return undefined;
   }
 
@@ -621,7 +640,7 @@ export class FakeGmail {
       const headers = head.split(/\r?\n/).map((line) => /^([^:]+):\s?(.*)$/.exec(line)).filter((x): x is RegExpExecArray => Boolean(x)).map((x) => ({ name: x[1]!, value: x[2]! }));
       if (!headers.some((h) => h.name.toLowerCase() === 'message-id')) headers.push({ name: 'Message-ID', value: `<CAfake${this.nextId++}@mail.gmail.com>` });
       const draftId = `r-${100000 + this.nextId++}`;
-      const stored: FakeMessage = { id: this.newMessageId(), threadId: typeof message.threadId === 'string' ? message.threadId : this.newMessageId(), labelIds: ['DRAFT'], headers, owner: user };
+      const stored: FakeMessage = { id: this.newMessageId(), threadId: typeof message.threadId === 'string' ? message.threadId : this.newMessageId(), labelIds: ['DRAFT'], headers, owner: user, source: Buffer.from(message.raw, 'base64url') };
       mailbox.drafts.set(draftId, stored);
       return reply(200, { id: draftId, message: { id: stored.id, threadId: stored.threadId, labelIds: stored.labelIds } });
     }
@@ -631,7 +650,25 @@ export class FakeGmail {
     if ((m = /^\/drafts\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const draft = mailbox.drafts.get(m[1]!);
       if (!draft) return notFound();
+      if (query.format === 'raw') {
+        // A draft known by its headers only is given an empty plain-text body, as Gmail would store it.
+        const source = draft.source ?? Buffer.from(`${draft.headers.map((h) => `${h.name}: ${h.value}`).join('\r\n')}\r\n\r\n`, 'utf8');
+        return reply(200, { id: m[1], message: { id: draft.id, threadId: draft.threadId, labelIds: draft.labelIds, raw: source.toString('base64url') } });
+      }
       return reply(200, { id: m[1], message: this.view(draft, query.format) });
+    }
+    if ((m = /^\/drafts\/([^/]+)$/.exec(rest)) && method === 'PUT') {
+      // drafts.update: the message is replaced (a new message id), the draft id stays; the thread is the one given.
+      const draft = mailbox.drafts.get(m[1]!);
+      if (!draft) return notFound();
+      const message = (body as { message?: { raw?: unknown; threadId?: unknown } } | null)?.message;
+      if (!message || typeof message.raw !== 'string') return res ? this.googleError(res, 400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", 'INVALID_ARGUMENT') : undefined;
+      const source = Buffer.from(message.raw, 'base64url');
+      const head = source.toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+      const headers = head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/).map((line) => /^([^:]+):\s?(.*)$/.exec(line)).filter((x): x is RegExpExecArray => Boolean(x)).map((x) => ({ name: x[1]!, value: x[2]! }));
+      const updated: FakeMessage = { id: this.newMessageId(), threadId: typeof message.threadId === 'string' ? message.threadId : this.newMessageId(), labelIds: ['DRAFT'], headers, owner: user, source };
+      mailbox.drafts.set(m[1]!, updated);
+      return reply(200, { id: m[1], message: { id: updated.id, threadId: updated.threadId, labelIds: updated.labelIds } });
     }
     if (rest === '/profile' && method === 'GET') {
       return reply(200, { emailAddress: user, messagesTotal: mailbox.messages.size, threadsTotal: mailbox.messages.size, historyId: String(mailbox.historyId) });

@@ -23,6 +23,8 @@ import { join } from 'node:path';
  *        `expireSyncState` answers 410 SyncStateNotFound
  *   GET  /v1.0/users/{mailbox}/messages/{id}/attachments
  *   POST /v1.0/users/{mailbox}/messages, POST …/messages/{id}/send
+ *   GET  /v1.0/users   the directory (needs User.Read.All): $select, $top (default 100, at most
+ *        999), pages with @odata.nextLink ($skiptoken); users added with `addDirectoryUser`
  *
  * Every Graph call needs a bearer token this fake issued; the token's app must hold the needed
  * application permission (Mail.Read or Mail.ReadWrite to read, Mail.ReadWrite to create, Mail.Send
@@ -124,6 +126,9 @@ export class FakeGraph {
   private failures: { status: number; path?: RegExp; retryAfter?: string; code?: string }[] = [];
   private seq = 0;
   private ids = 0;
+  private readonly directory: Record<string, unknown>[] = [];
+  /** Graph may answer fewer users than $top asks for; tests lower this to see paging. */
+  directoryPageSize = 999;
   /** Graph's own default page size for messages when no odata.maxpagesize is asked for. */
   defaultPageSize = 10;
 
@@ -143,6 +148,11 @@ export class FakeGraph {
 
   addApp(app: { tenant: string; clientId: string; secret: string; roles?: string[]; policy?: string[]; secretExpired?: boolean }): void {
     this.apps.push({ roles: ['Mail.Read'], ...app, policy: app.policy?.map((a) => a.toLowerCase()) });
+  }
+
+  /** A user of the directory, in Graph's `user` shape (displayName, jobTitle, businessPhones …). */
+  addDirectoryUser(user: Record<string, unknown>): void {
+    this.directory.push({ id: `user-${this.directory.length + 1}`, ...user });
   }
 
   addMailbox(address: string): void {
@@ -214,6 +224,17 @@ export class FakeGraph {
       return this.graphError(res, f.status, code, f.status === 429 ? 'Application is over its MailboxConcurrency limit.' : 'The service is unavailable.', f.retryAfter ? { 'retry-after': f.retryAfter } : {});
     }
 
+    if (path === '/v1.0/users' && method === 'GET') {
+      if (!app.roles.includes('User.Read.All')) return this.graphError(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      const top = Number(query.$top ?? 100);
+      if (!Number.isInteger(top) || top < 1 || top > 999) return this.graphError(res, 400, 'Request_BadRequest', `Invalid page size specified: '${query.$top}'. Must be between 1 and 999 inclusive.`);
+      const start = Number(query.$skiptoken ?? 0);
+      const select = query.$select?.split(',');
+      const size = Math.min(top, this.directoryPageSize);
+      const page = this.directory.slice(start, start + size).map((u) => this.pick(u, select));
+      const next = start + size < this.directory.length ? `${this.url}/v1.0/users?${new URLSearchParams({ ...(query.$select ? { $select: query.$select } : {}), $top: String(top), $skiptoken: String(start + size) }).toString()}` : null;
+      return this.json(res, 200, { '@odata.context': `${this.url}/v1.0/$metadata#users`, value: page, ...(next ? { '@odata.nextLink': next } : {}) });
+    }
     const m = /^\/v1\.0\/users\/([^/]+)(\/.*)$/.exec(path);
     if (!m) return this.graphError(res, 400, 'BadRequest', 'Unsupported request');
     const mailbox = decodeURIComponent(m[1]!).toLowerCase();

@@ -6,3 +6,4 @@ export * from './return-date.js';
 export * from './defaults.js';
 export * from './reply-time.js';
 export * from './inquiry.js';
+export * from './draft.js';

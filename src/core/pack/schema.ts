@@ -1,8 +1,8 @@
 import Type from 'typebox';
 import { RoutingSchema } from '../teaminbox/rules-schema.js';
-import { COLUMN_TYPES, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS } from './vocabulary.js';
+import { COLUMN_TYPES, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS } from './vocabulary.js';
 
-export { COLUMN_TYPES, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS };
+export { COLUMN_TYPES, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS };
 
 /**
  * The structure of a pack document: what an admin writes in YAML or JSON. Only structure lives
@@ -118,11 +118,16 @@ export const PoliciesSchema = Type.Object(
           attachmentsFromNewCompany: Type.Optional(Type.Boolean()),
           replyWithinHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
           escalateAfterHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
+          /** The company's country (ISO 3166 alpha-2): its work week and public holidays stop the inquiry clock. */
+          country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$' })),
+          /** The company's own closed days (YYYY-MM-DD): a factory shutdown, a company holiday. */
+          closedDates: Type.Optional(Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 366 })),
         },
         closed,
       ),
     ),
     payments: Type.Optional(Type.Enum(PAYMENTS_POLICY)),
+    documentDelivery: Type.Optional(Type.Enum(DOCUMENT_DELIVERY)),
   },
   closed,
 );

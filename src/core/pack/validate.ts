@@ -4,6 +4,8 @@ import { PackSchema, SignatureSchema, TemplateSchema, type PackDocument, type Pa
 import { checkSignature } from '../signature/index.js';
 import { checkTemplate } from '../template/index.js';
 import { routingIssues } from '../teaminbox/rules.js';
+import { ClientTimeError } from '../clienttime/errors.js';
+import { normalizeCountry } from '../clienttime/countries.js';
 
 /** One problem found in a pack, addressed by a path an admin can read: `templates[2].variants.es`. */
 export interface PackIssue {
@@ -189,6 +191,15 @@ function semanticIssues(pack: PackDocument): PackIssue[] {
   const hours = pack.policies?.clientHours;
   if (hours && hours.start >= hours.end) {
     error(['policies', 'clientHours'], `start ${hours.start} must be before end ${hours.end}`);
+  }
+  const inquiryCountry = pack.policies?.inquiries?.country;
+  if (inquiryCountry !== undefined) {
+    try {
+      normalizeCountry(inquiryCountry, 'the company country');
+    } catch (caught) {
+      if (!(caught instanceof ClientTimeError)) throw caught;
+      error(['policies', 'inquiries', 'country'], caught.message);
+    }
   }
   if (pack.routing) for (const issue of routingIssues(pack.routing)) error(issue.path, issue.message);
   if (!pack.templates?.length && !pack.signatures?.length && !pack.routing) warn([], 'the pack has neither templates nor signatures');

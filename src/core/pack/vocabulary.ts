@@ -5,3 +5,5 @@ export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
 export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;
 /** Bank details in a draft that are not the company's official ones: warn (default), block, or off. */
 export const PAYMENTS_POLICY = ['warn', 'block', 'off'] as const;
+/** How Gmail gets a trade document to the buyer: added to the draft (default, when the store may write to the rep's Gmail) or as a link to the store. */
+export const DOCUMENT_DELIVERY = ['attach', 'link'] as const;

@@ -183,6 +183,9 @@ export function renderTemplate(template: PackTemplate, language: string, context
     try {
       return String(engine.renderSync(prepared.templates, ctx));
     } catch (error) {
+      // With values already missing the failure is their consequence (a total of no lines has no
+      // currency): the rep is told what to fill in, not a template error they cannot fix.
+      if (missing.size > 0) return '';
       const message = (error instanceof Error ? error.message : String(error)).replace(/, line:\d+, col:\d+$/, '');
       missing.add('(template)', where, `the ${where} could not be rendered: ${message}`);
       return '';

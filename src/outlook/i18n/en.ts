@@ -179,6 +179,14 @@ export const en = {
   'followUps.days': { one: 'in {count} of their business days', other: 'in {count} of their business days' },
   'followUps.set': 'Remind me',
   'followUps.setDone': 'I will remind you {when} if {to} has not replied.',
+  'templates.makeQuotationPdf': 'Make quotation (PDF)',
+  'followUps.followUp': 'Follow up',
+  'followUps.replyOpened': 'Reply to {to} opened with your follow-up template: check it and send, then mark it done.',
+  'followUps.newOpened': 'New message to {to} opened with your follow-up template: check it and send, then mark it done.',
+  'inquiries.waiting': 'Inquiries waiting for your answer',
+  'inquiries.since': 'received {when}, {hours} business hours without an answer',
+  'inquiries.escalated': 'your manager sees it too',
+  'inquiries.more': '{count} more',
 } as const;
 
 export type MessageKey = keyof typeof en;

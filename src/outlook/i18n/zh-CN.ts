@@ -181,4 +181,12 @@ export const zhCN: Record<MessageKey, Message> = {
   'followUps.days': { other: '买方 {count} 个工作日后' },
   'followUps.set': '提醒我',
   'followUps.setDone': '如果 {to} 没有回复，我会在{when}提醒您。',
+  'templates.makeQuotationPdf': '生成报价单并附加',
+  'followUps.followUp': '跟进',
+  'followUps.replyOpened': '已用跟进模板打开给 {to} 的回复：检查后发送，然后标记完成。',
+  'followUps.newOpened': '已用跟进模板打开给 {to} 的新邮件：检查后发送，然后标记完成。',
+  'inquiries.waiting': '待回复的询盘',
+  'inquiries.since': '收到于 {when}，已 {hours} 个工作小时未回复',
+  'inquiries.escalated': '主管也会看到',
+  'inquiries.more': '还有 {count} 封',
 };

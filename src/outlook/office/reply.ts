@@ -1,5 +1,6 @@
 /// <reference types="office-js" />
 import { OfficeUnavailableError } from './errors.js';
+import { mailbox } from './host.js';
 import { currentItem } from './item.js';
 
 /**
@@ -32,4 +33,20 @@ export function displayReplyForm(html: string, options: { replyAll?: boolean } =
 export function conversationId(): string | null {
   const item = currentItem() as { conversationId?: string | null } | null;
   return item?.conversationId ? String(item.conversationId) : null;
+}
+
+/**
+ * Opens a new message form with recipients, subject and HTML body (`mailbox.displayNewMessageForm`,
+ * Mailbox 1.1): a follow-up when the mail it follows up is not the open one.
+ */
+export function displayNewMessageForm(form: { to: string[]; subject: string; html: string }): Promise<void> {
+  if (form.html.length > MAX_REPLY_HTML_LENGTH) return Promise.reject(new RangeError(`Message body is ${form.html.length} characters; Outlook accepts at most ${MAX_REPLY_HTML_LENGTH}`));
+  try {
+    const box = mailbox();
+    if (typeof box.displayNewMessageForm !== 'function') return Promise.reject(new OfficeUnavailableError('This Outlook cannot open a new message form'));
+    box.displayNewMessageForm({ toRecipients: form.to, subject: form.subject, htmlBody: form.html });
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new OfficeUnavailableError(String(error)));
+  }
 }

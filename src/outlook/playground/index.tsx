@@ -140,6 +140,9 @@ function ComposeWindow() {
         {compose.delayDeliveryTime ? `Delayed delivery: ${new Date(compose.delayDeliveryTime).toISOString()}` : 'Delayed delivery: none (sends on Send)'}
       </p>
       <p className="meta">Outlook's own signature: {compose.clientSignatureEnabled ? 'on' : 'off (turned off by the add-in)'}</p>
+      <p className="meta" aria-label="Attachments">
+        Attachments: {mailbox.attachments.length ? mailbox.attachments.map((a) => `${a.name} (${Math.ceil((a.base64.length * 3) / 4 / 1024)} KB)`).join(', ') : 'none'}
+      </p>
       <div className="buttons">
         <button type="button" onClick={() => void send()} disabled={sending}>
           Send
@@ -293,6 +296,18 @@ function Playground() {
           {mailbox.item.mode === 'compose' && <ComposeWindow key={mailbox.itemKey()} />}
           {mailbox.item.mode === 'read' && <ReadWindow key={mailbox.itemKey()} />}
           {mailbox.item.mode === 'none' && <p className="window">No item selected. Start a new message or open a received one.</p>}
+          {mailbox.newMessageForm && (
+            <section aria-label="New message form" className="window reply">
+              <h3>New message form opened by the add-in</h3>
+              <p>
+                <strong>To:</strong> {mailbox.newMessageForm.to.join(', ')}
+              </p>
+              <p>
+                <strong>Subject:</strong> {mailbox.newMessageForm.subject}
+              </p>
+              <div className="body" dangerouslySetInnerHTML={{ __html: mailbox.newMessageForm.html }} />
+            </section>
+          )}
           {mailbox.notifications.length > 0 && (
             <ul aria-label="Notifications" className="notifications">
               {mailbox.notifications.map((n) => (

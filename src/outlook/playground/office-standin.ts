@@ -187,6 +187,8 @@ export function installOffice(win: FrameWindow, mailbox: SimulatedMailbox): void
           succeed(args);
         },
         removeHandlerAsync: (_type: string, ...args: unknown[]) => (mailbox.removeItemChangedHandlers(), succeed(args)),
+        displayNewMessageForm: (form: { toRecipients?: unknown[]; subject?: string; htmlBody?: string }) =>
+          mailbox.openNewMessageForm({ to: (form.toRecipients ?? []).map((r) => (typeof r === 'string' ? r : String((r as { emailAddress?: string }).emailAddress ?? ''))), subject: String(form.subject ?? ''), html: String(form.htmlBody ?? '') }),
       },
       ui: {
         displayDialogAsync: (_url: string, ...args: unknown[]) => fail(args, 12007, 'DialogUnavailable', 'The playground signs in with dev tokens; it has no dialogs'),

@@ -73,6 +73,8 @@ export class SimulatedMailbox {
   readonly eventLog: EventOutcome[] = [];
   /** The HTML the last "reply form" opened with (displayReplyForm). */
   replyFormHtml: string | null = null;
+  /** The last new message form the add-in opened (displayNewMessageForm): in Outlook, a window of its own. */
+  newMessageForm: { to: string[]; subject: string; html: string } | null = null;
   /** Set by the playground's editor so inserts land at the rep's cursor, as in Outlook. */
   editor: { insertHtml(html: string): string } | null = null;
 
@@ -215,6 +217,11 @@ export class SimulatedMailbox {
     this.open({ mode: 'compose', compose: { to: [{ ...read.from }], cc: [], subject, bodyHtml: `${html}${quoted}`, from: { ...this.me }, delayDeliveryTime: 0, clientSignatureEnabled: true, conversationId: read.conversationId, composeType: 'reply' } });
     this.replyFormHtml = html;
     this.composeOpened?.();
+  }
+
+  openNewMessageForm(form: { to: string[]; subject: string; html: string }): void {
+    this.newMessageForm = form;
+    this.changed();
   }
 
   // ---------- events ----------

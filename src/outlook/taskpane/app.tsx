@@ -11,6 +11,7 @@ const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
 const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
 const ReadPanel = lazy(() => import('./panels/read-panel.js'));
 const FollowUpsDue = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.FollowUpsDue })));
+const InquiriesWaiting = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.InquiriesWaiting })));
 
 const useStyles = makeStyles({
   page: { padding: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -116,6 +117,7 @@ function Shell() {
       )}
       <Suspense fallback={null}>
         <FollowUpsDue />
+        <InquiriesWaiting />
       </Suspense>
       {/* Keyed on the item: a new item starts every panel afresh (forms, statuses). */}
       <Suspense key={generation} fallback={<Spinner size="small" label={t('app.loading')} />}>

@@ -60,4 +60,18 @@ export interface MailHost {
 
   /** Attaches a file (base64) to the message being written; absent where the host cannot. */
   attachFile?(name: string, base64: string): Promise<void>;
+
+  /**
+   * Opens a follow-up for the rep to edit and send: a reply on the unanswered mail when that mail
+   * is the open one (reply-all when the rep sent it), else a new message form. Says which.
+   */
+  openFollowUp(draft: FollowUpDraftForm): Promise<'reply' | 'new'>;
+}
+
+export interface FollowUpDraftForm {
+  to: string[];
+  subject: string;
+  html: string;
+  /** The unanswered mail's Message-ID (with or without angle brackets). */
+  inReplyTo: string | null;
 }

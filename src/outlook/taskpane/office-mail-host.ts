@@ -17,8 +17,11 @@ import {
   supportsDelayDelivery,
   userProfile,
 } from '../office/index.js';
-import { conversationId, displayReplyForm } from '../office/reply.js';
+import { conversationId, displayNewMessageForm, displayReplyForm } from '../office/reply.js';
 import type { MailHost, MailItem } from './mail-host.js';
+
+/** Message-IDs compare without their angle brackets and case. */
+const idKey = (id: string) => id.trim().replace(/^<|>$/g, '').toLowerCase();
 
 /** The task pane's MailHost in Outlook (and in the playground's Office.js stand-in): the Office adapter, nothing more. */
 export function officeMailHost(): MailHost {
@@ -74,6 +77,26 @@ export function officeMailHost(): MailHost {
     setDelayDelivery,
     async attachFile(name, base64) {
       await addAttachmentFromBase64(base64, name);
+    },
+    async openFollowUp(draft) {
+      let info: ReturnType<typeof itemInfo> = null;
+      try {
+        info = itemInfo();
+      } catch {
+        info = null; // opened outside Outlook: the new-message form says why it cannot
+      }
+      if (info?.mode === 'read' && info.kind === 'message' && draft.inReplyTo) {
+        const fields = readFields();
+        if (fields.internetMessageId && idKey(fields.internetMessageId) === idKey(draft.inReplyTo)) {
+          // On the rep's own sent mail a plain reply would go to the rep: reply-all reaches the buyer.
+          const sender = (fields.from ?? fields.sender)?.address.toLowerCase();
+          const mine = !!sender && sender === userProfile().emailAddress.toLowerCase();
+          await displayReplyForm(draft.html, { replyAll: mine });
+          return 'reply';
+        }
+      }
+      await displayNewMessageForm({ to: draft.to, subject: draft.subject, html: draft.html });
+      return 'new';
     },
   };
 }

@@ -18,6 +18,8 @@ import * as m011 from './migrations/011_payment_guard.js';
 import * as m012 from './migrations/012_documents.js';
 import * as m013 from './migrations/013_followups.js';
 import * as m014 from './migrations/014_team_inbox.js';
+import * as m015 from './migrations/015_document_links.js';
+import * as m017 from './migrations/017_directory_sync.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -95,6 +97,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '012_documents': m012,
   '013_followups': m013,
   '014_team_inbox': m014,
+  '015_document_links': m015,
+  '017_directory_sync': m017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -30,6 +30,8 @@ export interface UserRow {
   time_zone: string | null;
   role: 'rep' | 'admin';
   disabled_at: string | null;
+  /** Directory sync (migration 017): JSON array of the fields an admin pinned (never overwritten by the directory). */
+  pinned_fields?: string;
   created_at: string;
   updated_at: string;
 }
@@ -478,6 +480,18 @@ export interface DocumentRow {
   created_at: string;
 }
 
+/** A link to a document sent instead of an attachment (migration 015): the token's SHA-256 and its opens. */
+export interface DocumentLinkRow {
+  token_hash: string;
+  tenant_id: string;
+  document_id: string;
+  created_by: string | null;
+  created_at: string;
+  first_opened_at: string | null;
+  last_opened_at: string | null;
+  open_count: Generated<number>;
+}
+
 /** A "remind me if no reply" on a sent mail (docs/followups.md). */
 export interface FollowUpRow {
   id: string;
@@ -524,7 +538,20 @@ export interface FollowUpDigestRow {
   message_id: string | null;
   sent_at: string;
 }
+/** Directory sync (migration 017): where a tenant's profile fields come from. */
+export interface DirectorySourceRow {
+  tenant_id: string;
+  provider: 'entra';
+  settings: string;
+  secrets: string;
+  last_run_at: string | null;
+  last_summary: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  directory_sources: DirectorySourceRow;
   tenants: TenantRow;
   users: UserRow;
   groups: GroupRow;
@@ -560,6 +587,7 @@ export interface Database {
   team_inboxes: TeamInboxRow;
   team_notes: TeamNoteRow;
   team_presence: TeamPresenceRow;
+  document_links: DocumentLinkRow;
 }
 
 /** A connected mailbox run as a team inbox (docs/team-inbox.md). */

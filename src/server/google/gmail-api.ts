@@ -183,6 +183,29 @@ export async function getDraft(gmail: Gmail, draftId: string): Promise<DraftInfo
   }
 }
 
+/** A draft's whole RFC 822 source (format raw: scope gmail.compose), or null when there is no such draft. */
+export async function getDraftRaw(gmail: Gmail, draftId: string): Promise<{ draftId: string; threadId: string | null; raw: Buffer } | null> {
+  try {
+    const res = await call(`drafts.get ${draftId} raw`, () => gmail.users.drafts.get({ userId: 'me', id: draftId, format: 'raw' }));
+    const raw = res.data.message?.raw;
+    if (typeof raw !== 'string') return null;
+    return { draftId: res.data.id ?? draftId, threadId: res.data.message?.threadId ?? null, raw: Buffer.from(raw, 'base64url') };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
+}
+
+/**
+ * Replaces a draft's message with `raw` (drafts.update), keeping the draft id and, with
+ * `threadId`, its thread. Gmail gives the draft a new message id; the draft id stays.
+ */
+export async function updateDraftRaw(gmail: Gmail, draftId: string, raw: Uint8Array, threadId: string | null): Promise<{ draftId: string; messageId: string | null }> {
+  const requestBody = { id: draftId, message: { raw: Buffer.from(raw).toString('base64url'), ...(threadId ? { threadId } : {}) } };
+  const res = await call(`drafts.update ${draftId}`, () => gmail.users.drafts.update({ userId: 'me', id: draftId, requestBody }));
+  return { draftId: res.data.id ?? draftId, messageId: res.data.message?.id ?? null };
+}
+
 /** Sends an existing draft as it is now; Gmail removes the draft. Answers the sent message's ids. */
 export async function sendDraft(gmail: Gmail, draftId: string): Promise<{ id: string; threadId: string | null }> {
   const res = await call(`drafts.send ${draftId}`, () => gmail.users.drafts.send({ userId: 'me', requestBody: { id: draftId } }));
@@ -449,4 +472,24 @@ export async function sendMessage(gmail: Gmail, input: ReplyDraftInput): Promise
   // The answer carries ids only; the Message-ID is the one given, or the one Gmail stamped.
   const rfc822MessageId = input.messageId ?? (id ? ((await getMessageHeaders(gmail, id))?.rfc822MessageId ?? null) : null);
   return { id, threadId: res.data.threadId ?? null, rfc822MessageId };
+}
+
+/**
+ * A draft's body as the payment check reads it (drafts.get format=full: scope gmail.compose): its
+ * HTML part, else its plain-text part; null when there is no such draft.
+ */
+export async function getDraftBody(gmail: Gmail, draftId: string): Promise<{ body: string; format: 'html' | 'text' } | null> {
+  try {
+    const res = await call(`drafts.get ${draftId} full`, () => gmail.users.drafts.get({ userId: 'me', id: draftId, format: 'full' }));
+    if (!res.data.message) return null;
+    const parts: MessagePart[] = [];
+    leaves(res.data.message.payload, parts);
+    const html = parts.find((p) => p.mimeType === 'text/html' && p.text !== null);
+    if (html) return { body: html.text!, format: 'html' };
+    const text = parts.find((p) => p.mimeType === 'text/plain' && p.text !== null);
+    return { body: text?.text ?? '', format: 'text' };
+  } catch (error) {
+    if (error instanceof GmailError && error.kind === 'not-found') return null;
+    throw error;
+  }
 }

@@ -36,7 +36,7 @@ export function startDigestPass(db: Kysely<Database>, options: Omit<DigestOption
   const now = options.now ?? (() => new Date());
   const timer = setInterval(() => {
     if (running) return;
-    running = sendMorningDigests(db, { adapterFor: options.adapterFor, box: options.box, now: now(), onError: options.onError })
+    running = sendMorningDigests(db, { adapterFor: options.adapterFor, box: options.box, publicUrl: options.publicUrl, now: now(), onError: options.onError })
       .catch(options.onError)
       .finally(() => {
         running = undefined;

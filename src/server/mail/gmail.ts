@@ -1,9 +1,9 @@
 import { convert } from 'html-to-text';
 import { messageIdList, parseAddressList } from '../../core/mail/headers.js';
 import { GMAIL_SCOPES, type GoogleCredentials } from '../google/credentials.js';
-import { getFullMessage, getProfile, gmailClient, GmailError, listAddedSince, listMessageIds, sendMessage, type FullMessage, type Gmail } from '../google/gmail-api.js';
+import { createDraft, getFullMessage, getProfile, gmailClient, GmailError, listAddedSince, listMessageIds, sendMessage, type FullMessage, type Gmail } from '../google/gmail-api.js';
 import { autoHeadersOf, boundedText, headerMap } from './message-text.js';
-import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage } from './types.js';
+import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage, type DraftMail, type FiledDraft } from './types.js';
 
 /**
  * Google Workspace mailboxes through the store's one Gmail adapter (google/gmail-api.ts), acting
@@ -275,6 +275,26 @@ class GmailMailbox implements MailboxAdapter {
     );
     if (!sent.rfc822MessageId) throw new MailboxError('protocol', `${this.address}: the mail was sent (id ${sent.id}) but Gmail showed no Message-ID`);
     return { messageId: sent.rfc822MessageId };
+  }
+
+  /** users.drafts.create in the thread it answers (scope gmail.compose), with In-Reply-To so Gmail threads it. */
+  async createDraft(mail: DraftMail): Promise<FiledDraft> {
+    const gmail = await this.gmail(SEND_SCOPES);
+    const draft = await this.run('drafts.create', () =>
+      createDraft(gmail, {
+        threadId: mail.threadId ?? undefined,
+        to: mail.to.map((a) => a.address),
+        cc: mail.cc?.map((a) => a.address),
+        subject: mail.subject,
+        html: mail.html,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references?.join(' '),
+        from: mail.from?.address,
+      }),
+    );
+    // Gmail's own link to a draft: the drafts view with its message id opens it in the composer.
+    const webLink = draft.id ? `https://mail.google.com/mail/u/0/#drafts?compose=${encodeURIComponent(draft.id)}` : null;
+    return { folder: 'Drafts', webLink };
   }
 
   async close(): Promise<void> {

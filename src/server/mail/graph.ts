@@ -4,7 +4,7 @@ import { AuthenticationHandler, Client, GraphError, type GraphRequest } from '@m
 import { messageIdList } from '../../core/mail/headers.js';
 import { graphTransportMiddleware, msalNetworkClient, TransportError, type TransportOptions } from './graph-http.js';
 import { autoHeadersOf, boundedText, headerMap } from './message-text.js';
-import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage } from './types.js';
+import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage, type DraftMail, type FiledDraft } from './types.js';
 
 /**
  * Microsoft 365 mailboxes through Microsoft Graph v1.0 with app-only credentials.
@@ -122,12 +122,12 @@ interface GraphCursor {
 const CURSOR_PREFIX = 'graph1:';
 
 // ---------------------------------------------------------------------------------------------
-// msal clients, shared per app registration and secret
+// msal clients, shared per app registration and secret (the directory sync's Graph client uses them too)
 
 const apps = new Map<string, ConfidentialClientApplication>();
 const APPS_MAX = 200;
 
-function appFor(o: Required<Pick<GraphMailboxOptions, 'tenantId' | 'clientId' | 'clientSecret'>> & { authorityHost: string; transport: TransportOptions }): ConfidentialClientApplication {
+export function appFor(o: Required<Pick<GraphMailboxOptions, 'tenantId' | 'clientId' | 'clientSecret'>> & { authorityHost: string; transport: TransportOptions }): ConfidentialClientApplication {
   const key = createHash('sha256').update([o.authorityHost, o.tenantId, o.clientId, o.clientSecret, o.transport.ca ?? '', o.transport.timeoutMs].join('\n')).digest('hex');
   let app = apps.get(key);
   if (!app) {
@@ -437,9 +437,26 @@ class GraphMailbox implements MailboxAdapter {
    * recognises the sent copy by the Message-ID answered here.
    */
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const draft = await this.createMessage(mail);
+    await this.call(`${this.address}: sending the mail`, () => this.client.api(`${this.userPath}/messages/${encodeURIComponent(draft.id!)}/send`).header('Prefer', this.prefer()).post(null));
+    if (!draft.internetMessageId) throw new MailboxError('protocol', `${this.address}: the mail was sent but Graph answered no Message-ID`);
+    return { messageId: draft.internetMessageId };
+  }
+
+  /**
+   * Files a draft in the mailbox's Drafts folder (`POST /users/{address}/messages`, Mail.ReadWrite)
+   * and answers Outlook on the web's link to it. Graph cannot set In-Reply-To on a new message, so
+   * the draft is a new mail to the buyer with the thread's "Re:" subject.
+   */
+  async createDraft(mail: DraftMail): Promise<FiledDraft> {
+    const draft = await this.createMessage(mail);
+    return { folder: 'Drafts', webLink: typeof draft.webLink === 'string' && /^https:\/\//.test(draft.webLink) ? draft.webLink : null };
+  }
+
+  private async createMessage(mail: OutgoingMail): Promise<{ id: string; internetMessageId?: string; webLink?: string }> {
     const recipient = (a: MailAddress) => ({ emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) } });
     if (!mail.to.length) throw new MailboxError('protocol', `${this.address}: a mail needs at least one To recipient`);
-    const draft = await this.call<{ id?: string; internetMessageId?: string }>(`${this.address}: creating the mail`, () =>
+    const draft = await this.call<{ id?: string; internetMessageId?: string; webLink?: string }>(`${this.address}: creating the mail`, () =>
       this.client
         .api(`${this.userPath}/messages`)
         .header('Prefer', this.prefer())
@@ -452,9 +469,7 @@ class GraphMailbox implements MailboxAdapter {
         }),
     );
     if (!draft.id) throw new MailboxError('protocol', `${this.address}: Graph created the mail but answered no id`);
-    await this.call(`${this.address}: sending the mail`, () => this.client.api(`${this.userPath}/messages/${encodeURIComponent(draft.id!)}/send`).header('Prefer', this.prefer()).post(null));
-    if (!draft.internetMessageId) throw new MailboxError('protocol', `${this.address}: the mail was sent but Graph answered no Message-ID`);
-    return { messageId: draft.internetMessageId };
+    return { ...draft, id: draft.id };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from '
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage } from './types.js';
+import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage, type DraftMail, type FiledDraft } from './types.js';
 
 /**
  * THE IMAP/SMTP adapter (imapflow, mailparser, nodemailer): Chinese enterprise mail (Tencent
@@ -184,9 +184,8 @@ export class ImapAdapter implements MailboxAdapter {
     }
   }
 
-  /** Sends over SMTP and files a copy in the Sent folder (IMAP servers do not do that for SMTP submissions). */
-  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const { smtp } = this.settings;
+  /** The RFC 822 source of a mail from this mailbox. */
+  private async compose(mail: OutgoingMail): Promise<{ raw: Buffer; messageId: string }> {
     const from = mail.from ?? { address: this.address };
     const composer = new MailComposer({
       from: formatAddress(from),
@@ -200,8 +199,14 @@ export class ImapAdapter implements MailboxAdapter {
       ...(mail.messageId ? { messageId: mail.messageId } : {}),
     });
     const node = composer.compile();
-    const raw = await node.build();
-    const messageId = node.messageId();
+    return { raw: await node.build(), messageId: node.messageId() };
+  }
+
+  /** Sends over SMTP and files a copy in the Sent folder (IMAP servers do not do that for SMTP submissions). */
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const { smtp } = this.settings;
+    const from = mail.from ?? { address: this.address };
+    const { raw, messageId } = await this.compose(mail);
     const transport = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
@@ -232,6 +237,22 @@ export class ImapAdapter implements MailboxAdapter {
       // The mail went out; a missing Sent copy only means the sync will not see it from this mailbox.
     }
     return { messageId };
+  }
+
+  /** Files the mail in the Drafts folder (IMAP APPEND with \\Draft), creating "Drafts" when the server has none. */
+  async createDraft(mail: DraftMail): Promise<FiledDraft> {
+    const { raw } = await this.compose(mail);
+    try {
+      const client = await this.connect();
+      const list = await client.list();
+      const found = list.find((f) => f.specialUse === '\\Drafts') ?? list.find((f) => /^(drafts|draft|草稿|草稿箱|entwürfe|borradores|brouillons)$/i.test(f.name));
+      const folder = found?.path ?? 'Drafts';
+      if (!found) await client.mailboxCreate(folder);
+      await client.append(folder, raw, ['\\Draft', '\\Seen']);
+      return { folder, webLink: null };
+    } catch (error) {
+      throw imapError(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -85,6 +85,18 @@ export interface OutgoingMail {
   messageId?: string;
 }
 
+/** A draft to file: a mail, and the provider's thread it answers where the provider threads by id (Gmail). */
+export interface DraftMail extends OutgoingMail {
+  threadId?: string | null | undefined;
+}
+
+export interface FiledDraft {
+  /** Where the user finds it: the IMAP folder's name, or "Drafts". */
+  folder: string;
+  /** A link that opens it, where the provider gives one (Outlook on the web's webLink, Gmail). */
+  webLink: string | null;
+}
+
 export interface MailboxAdapter {
   readonly provider: MailProvider;
   /** Checks credentials and reachability. Throws MailboxError. */
@@ -93,6 +105,8 @@ export interface MailboxAdapter {
   nextPage(cursor: string | null, options: NextPageOptions): Promise<SyncPage>;
   /** Sends a mail from this mailbox. Throws MailboxError. */
   send?(mail: OutgoingMail): Promise<{ messageId: string }>;
+  /** Files a draft in this mailbox for the user to finish and send (the digest's "follow up"). Throws MailboxError. */
+  createDraft?(mail: DraftMail): Promise<FiledDraft>;
   close(): Promise<void>;
 }
 

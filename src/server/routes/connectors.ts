@@ -3,9 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import type { SecretBox } from '../secrets.js';
 import { caller } from '../http/auth-plugin.js';
-import { createConnector, listConnectors, listDeliveries, replayDelivery, updateConnector } from '../services/connectors.js';
-import { errorResponses } from '../../contract/common.js';
-import { ConnectorCreate, ConnectorList, ConnectorParams, ConnectorPatch, ConnectorView, DeliveryList, DeliveryParams, DeliveryQuery, DeliveryView } from '../../contract/connectors.js';
+import { createConnector, listConnectors, listDeliveries, removeConnector, replayDelivery, testConnector, updateConnector } from '../services/connectors.js';
+import { sendNoBody } from '../http/no-body.js';
+import { errorResponses, NoBody } from '../../contract/common.js';
+import { ConnectorCreate, ConnectorList, ConnectorParams, ConnectorPatch, ConnectorView, DeliveryList, DeliveryParams, DeliveryQuery, DeliveryView, ConnectorTestResult } from '../../contract/connectors.js';
 
 
 export const connectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; box: SecretBox | undefined }> = async (app, { db, box }) => {
@@ -64,6 +65,25 @@ export const connectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     async (request) => {
       const { principal, tdb } = caller(request, db);
       return replayDelivery(tdb, principal, request.params.deliveryId);
+    },
+  );
+
+  app.delete(
+    '/connectors/:connectorId',
+    { config: { access: 'people:write' }, schema: { tags: ['crm'], summary: 'Remove a connector with its queued and dead deliveries', params: ConnectorParams, response: { 204: NoBody, ...errorResponses } } },
+    async (request, reply) => {
+      const { principal, tdb } = caller(request, db);
+      await removeConnector(tdb, principal, request.params.connectorId);
+      return sendNoBody(reply, 204);
+    },
+  );
+
+  app.post(
+    '/connectors/:connectorId/test',
+    { config: { access: 'people:write' }, schema: { tags: ['crm'], summary: 'Send a test event (a task) through the connector now and answer what the CRM said', params: ConnectorParams, response: { 200: ConnectorTestResult, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return testConnector(tdb, principal, box, request.params.connectorId);
     },
   );
 };

@@ -3,13 +3,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { errorResponses } from '../../contract/common.js';
-import { CreateFollowUp, FollowUpDefaultQuery, FollowUpDefaultView, FollowUpList, FollowUpListQuery, FollowUpParams, FollowUpView, SnoozeFollowUp, TeamFollowUps, TeamFollowUpsQuery, UnansweredInquiries } from '../../contract/followups.js';
+import { CreateFollowUp, FollowUpDefaultQuery, FollowUpDraft, FollowUpDefaultView, FollowUpList, FollowUpListQuery, FollowUpParams, FollowUpView, SnoozeFollowUp, TeamFollowUps, TeamFollowUpsQuery, UnansweredInquiries } from '../../contract/followups.js';
+import type { Renderer } from '../render/render-task.js';
+import { followUpDraft } from '../services/followup-draft.js';
 import { cancelFollowUp, completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, snoozeFollowUp, teamFollowUps, unansweredInquiries } from '../services/followups.js';
 
 const tags = ['follow-ups'];
 
 /** "Remind me if no reply" (docs/followups.md): the rep's own reminders. */
-export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; renderer?: Renderer | undefined }> = async (app, { db, renderer }) => {
   app.post(
     '/me/followups',
     { config: { access: 'crm:write' }, schema: { tags, summary: 'Remind me if the buyer does not reply: from Outlook\'s send event (messageId + sentAt) or a Gmail draft (draftId, threadId)', body: CreateFollowUp, response: { 200: FollowUpView, 201: FollowUpView, ...errorResponses } } },
@@ -89,6 +91,15 @@ export const followUpRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }>
     async (request) => {
       const { principal, tdb } = caller(request, db);
       return { inquiries: await unansweredInquiries(tdb, principal, 'escalated') };
+    },
+  );
+
+  app.get(
+    '/me/followups/:followUpId/draft',
+    { config: { access: 'crm:read' }, schema: { tags, summary: "One-click \"follow up\": the reply to the unanswered mail, written with the packs' follow-up template in the buyer's language (409 when no pack has one)", params: FollowUpParams, response: { 200: FollowUpDraft, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return followUpDraft(tdb, principal, request.params.followUpId, { renderer });
     },
   );
 };

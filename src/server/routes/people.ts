@@ -2,13 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
+import type { SecretBox } from '../secrets.js';
+import { getDirectorySource, setDirectorySource, syncDirectory, type DirectoryReader } from '../services/directory-sync.js';
+import { AppError } from '../errors.js';
 import { sendNoBody } from '../http/no-body.js';
-import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser } from '../services/people.js';
+import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser, changeUser } from '../services/people.js';
 import { errorResponses, NoBody } from '../../contract/common.js';
-import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView } from '../../contract/people.js';
+import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView, UserDisable, UserDisableResult, DirectorySourcePut, DirectorySourceState, DirectorySourceView, DirectorySyncReport, DirectorySyncRequest } from '../../contract/people.js';
 
 
-export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> = async (app, { db }) => {
+export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; box?: SecretBox | undefined; directoryRead?: DirectoryReader | undefined }> = async (app, { db, box, directoryRead }) => {
   app.get('/users', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List the users of my tenant', response: { 200: UserList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { users: await listUsers(tdb) };
@@ -90,5 +93,44 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database> }> =
   app.delete('/groups/:groupId/members/:userId', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Remove a user from a group', params: MemberParams, response: { 200: GroupView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
     return setMembership(tdb, principal, request.params.groupId, request.params.userId, false);
+  });
+
+  app.post(
+    '/users/:userId/disable',
+    {
+      config: { access: 'people:write' },
+      schema: {
+        tags: ['people'],
+        summary: 'Disable a user: sign-in refused, API keys revoked, pending scheduled sends stopped with the reason',
+        params: UserParams,
+        body: UserDisable,
+        response: { 200: UserDisableResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return changeUser(tdb, principal, request.params.userId, { disabled: true, ...(request.body.reason !== undefined ? { reason: request.body.reason } : {}) });
+    },
+  );
+
+  app.post('/users/:userId/enable', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Enable a disabled user again (revoked keys stay revoked; stopped sends stay stopped)', params: UserParams, response: { 200: UserView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return updateUser(tdb, principal, request.params.userId, { disabled: false });
+  });
+
+  app.get('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'The directory source of profile fields (Microsoft Entra ID), without its secret', response: { 200: DirectorySourceState, ...errorResponses } } }, async (request) => {
+    const { tdb } = caller(request, db);
+    return { source: await getDirectorySource(tdb) };
+  });
+
+  app.put('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Set the directory source: the Entra app registration (User.Read.All); the secret is stored encrypted', body: DirectorySourcePut, response: { 200: DirectorySourceView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return setDirectorySource(tdb, principal, box, request.body);
+  });
+
+  app.post('/admin/directory/sync', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Read name, title, department and phones from the directory: a dry run reports, apply writes (pinned fields kept)', body: DirectorySyncRequest, response: { 200: DirectorySyncReport, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    if (!directoryRead) throw new AppError(503, 'no_directory', 'directory sync is not available on this store');
+    return syncDirectory(tdb, principal, box, directoryRead, { apply: request.body.apply });
   });
 };

@@ -4,11 +4,11 @@ import { newId, nowIso, type TenantDb } from '../db/tenant-db.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import type { SecretBox } from '../secrets.js';
 import { ADAPTERS, EVENT_TYPES, eventsAccepted } from '../connectors/registry.js';
-import type { OutboxEvent } from '../connectors/types.js';
+import type { OutboxEvent, TaskCreatedEvent } from '../connectors/types.js';
 import { audit } from './audit.js';
-import type { ConnectorView, DeliveryView } from '../../contract/connectors.js';
+import type { ConnectorTestResult, ConnectorView, DeliveryView } from '../../contract/connectors.js';
 
-export type { ConnectorView, DeliveryView };
+export type { ConnectorTestResult, ConnectorView, DeliveryView };
 
 /** CRM connectors configured by a tenant's admin, and queueing events for them (the outbox). */
 
@@ -96,6 +96,54 @@ export async function updateConnector(tdb: TenantDb, actor: Actor, box: SecretBo
     await audit(t, actor, 'connector.updated', { type: 'connector', id: connectorId }, { enabled: changes.enabled, settingsChanged: Boolean(changes.settings), secretsChanged: Boolean(changes.secrets), events });
     return view(t, (await t.selectFrom('connectors').selectAll().where('id', '=', connectorId).executeTakeFirst())!, box);
   });
+}
+
+/** Removes a connector; its queued and dead deliveries go with it (nothing would ever deliver them). */
+export async function removeConnector(tdb: TenantDb, actor: Actor, connectorId: string): Promise<void> {
+  await tdb.transaction(async (t) => {
+    const row = await t.selectFrom('connectors').select(['id', 'kind', 'name']).where('id', '=', connectorId).executeTakeFirst();
+    if (!row) throw notFound('connector');
+    const dropped = await t.selectFrom('outbox').select('status').where('connector_id', '=', connectorId).where('status', 'in', ['pending', 'dead']).execute();
+    await t.deleteFrom('outbox').where('connector_id', '=', connectorId).execute();
+    await t.deleteFrom('connectors').where('id', '=', connectorId).execute();
+    await audit(t, actor, 'connector.removed', { type: 'connector', id: connectorId }, { kind: row.kind, name: row.name, droppedPending: dropped.filter((d) => d.status === 'pending').length, droppedDead: dropped.filter((d) => d.status === 'dead').length });
+  });
+}
+
+/** The test event: a task every kind takes, with no contact, so nothing in the CRM is matched or created but the task. */
+export function testEvent(assignee: string, now: Date = new Date()): TaskCreatedEvent {
+  const id = `test:${newId()}`;
+  return {
+    type: 'task.created',
+    id,
+    occurredAt: now.toISOString(),
+    task: { id, title: 'tradepane test event (safe to delete)', notes: 'Sent from the tradepane admin console to check this connection.', dueAt: null, dueLocal: null, assignee },
+    contact: null,
+    messageId: null,
+  };
+}
+
+/**
+ * "Send a test event": delivered at once through the connector's adapter, paused or not, and
+ * answered with the CRM's verdict; not queued, so a failing test leaves no dead letter behind.
+ */
+export async function testConnector(tdb: TenantDb, actor: Actor & { email?: string }, box: SecretBox | undefined, connectorId: string): Promise<ConnectorTestResult> {
+  const sealer = requireBox(box);
+  const row = await tdb.selectFrom('connectors').selectAll().where('id', '=', connectorId).executeTakeFirst();
+  if (!row) throw notFound('connector');
+  const adapter = ADAPTERS[row.kind];
+  const event = testEvent(actor.email ?? actor.label);
+  let outcome: { ok: boolean; reason: string | null };
+  try {
+    if (!adapter) throw new Error(`no adapter for "${row.kind}"`);
+    const secrets = sealer.open(row.secrets);
+    const result = await adapter.deliver(event, adapter.validate(JSON.parse(row.settings), secrets), secrets);
+    outcome = result.ok ? { ok: true, reason: null } : { ok: false, reason: result.reason };
+  } catch (error) {
+    outcome = { ok: false, reason: (error as Error).message };
+  }
+  await tdb.transaction((t) => audit(t, actor, 'connector.tested', { type: 'connector', id: connectorId }, { name: row.name, ok: outcome.ok, reason: outcome.reason }));
+  return { ok: outcome.ok, eventId: event.id, reason: outcome.reason };
 }
 
 /**

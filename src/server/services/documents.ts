@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { TenantDb } from '../db/tenant-db.js';
-import { newId, nowIso } from '../db/tenant-db.js';
-import type { DocumentRow } from '../db/tables.js';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { newId, nowIso, TenantDb } from '../db/tenant-db.js';
+import type { Database, DocumentRow } from '../db/tables.js';
 import { AppError, badRequest, notFound, unprocessable } from '../errors.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import { applyFieldDefaults, checkFieldValues } from '../../core/template/index.js';
@@ -226,7 +226,64 @@ export async function documentPdf(tdb: TenantDb, id: string, deps: DocumentDeps 
 
 export async function listDocuments(tdb: TenantDb, options: { limit?: number } = {}): Promise<DocumentView[]> {
   const rows = await tdb.selectFrom('documents').selectAll().orderBy('created_at', 'desc').orderBy('number', 'desc').limit(options.limit ?? 50).execute();
-  return rows.map((row) => viewOf(row, checkLayout(JSON.parse(row.data) as DocumentInput)));
+  const ids = rows.map((r) => r.id);
+  const links = ids.length ? await tdb.selectFrom('document_links').select(['document_id', 'open_count', 'first_opened_at', 'last_opened_at']).where('document_id', 'in', ids).execute() : [];
+  return rows.map((row) => {
+    const view = viewOf(row, checkLayout(JSON.parse(row.data) as DocumentInput));
+    const mine = links.filter((l) => l.document_id === row.id);
+    return mine.length ? { ...view, link: linkStats(mine) } : view;
+  });
+}
+
+// ---- links instead of attachments (migration 015) ------------------------------------------------
+
+/** Where the store serves a document by its link (outside /api/v1: the buyer has no account). */
+export const DOCUMENT_LINK_PATH = '/doc';
+/** 32 random bytes, base64url: what the link carries. */
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Several links to one document (the rep made the link twice) count together. */
+function linkStats(rows: { open_count: number; first_opened_at: string | null; last_opened_at: string | null }[]): NonNullable<DocumentView['link']> {
+  const firsts = rows.map((r) => r.first_opened_at).filter((x): x is string => x !== null).sort();
+  const lasts = rows.map((r) => r.last_opened_at).filter((x): x is string => x !== null).sort();
+  return { opens: rows.reduce((n, r) => n + Number(r.open_count), 0), firstOpenedAt: firsts[0] ?? null, lastOpenedAt: lasts[lasts.length - 1] ?? null };
+}
+
+/**
+ * A link to one of the tenant's documents for a buyer who has no account: an unguessable token
+ * (256 bits) of which only the SHA-256 is stored. Answers the token; the caller builds the URL.
+ */
+export async function createDocumentLink(tdb: TenantDb, userId: string, documentId: string, now: Date = new Date()): Promise<string> {
+  const row = await tdb.selectFrom('documents').select('id').where('id', '=', documentId).executeTakeFirst();
+  if (!row) throw notFound(`document ${documentId}`);
+  const token = randomBytes(32).toString('base64url');
+  await tdb.insert('document_links', { token_hash: tokenHash(token), document_id: documentId, created_by: userId, created_at: now.toISOString() });
+  return token;
+}
+
+/**
+ * The document behind a link, its opening counted (first, last, how often) unless `count` is
+ * false (a HEAD request). The token alone names the tenant: the lookup is by its hash across
+ * tenants, and the document is then read in that tenant only. Unknown token → 404.
+ */
+export async function openDocumentLink(db: Kysely<Database>, token: string, deps: DocumentDeps & { count?: boolean } = {}): Promise<{ document: DocumentView; pdf: Uint8Array }> {
+  if (!LINK_TOKEN.test(token)) throw notFound('document link');
+  const hash = tokenHash(token);
+  const link = await db.selectFrom('document_links').select(['tenant_id', 'document_id']).where('token_hash', '=', hash).executeTakeFirst();
+  if (!link) throw notFound('document link');
+  const tdb = new TenantDb(db, link.tenant_id);
+  const found = await documentPdf(tdb, link.document_id, deps);
+  if (deps.count !== false) {
+    const at = (deps.now ?? (() => new Date()))().toISOString();
+    await tdb
+      .updateTable('document_links', { last_opened_at: at })
+      .set((eb) => ({ open_count: eb('open_count', '+', 1), first_opened_at: eb.fn.coalesce('first_opened_at', eb.val(at)) }))
+      .where('token_hash', '=', hash)
+      .execute();
+  }
+  return found;
 }
 
 export { DOCUMENT_PREFIX };

@@ -6,6 +6,7 @@ import type { SecretBox } from '../secrets.js';
 import { parseClock } from '../../core/clienttime/civil.js';
 import { formatLocalIso, wallClockAt } from '../../core/clienttime/zones.js';
 import { uiLanguageOf } from '../../core/i18n/index.js';
+import { followUpLinkPath, followUpLinkToken } from './followup-link.js';
 
 /**
  * The morning digest (docs/followups.md): at 08:30 on each rep's clock, a mail to the rep, sent
@@ -22,8 +23,8 @@ const DIGEST_UNTIL = '12:00';
 const ITEMS_MAX = 50;
 
 const TEXTS = {
-  en: { subject: 'Follow-ups due today: {count}', intro: 'No reply yet to these mails:', line: '{subject} — to {to} — no reply since {since}', outro: 'Open tradepane in Outlook or Gmail to follow up, snooze or mark done.' },
-  zh: { subject: '今日待跟进：{count} 封', intro: '以下邮件尚未收到回复：', line: '{subject} — 收件人 {to} — 自 {since} 起无回复', outro: '在 Outlook 或 Gmail 中打开 tradepane 即可跟进、推迟或标记完成。' },
+  en: { subject: 'Follow-ups due today: {count}', intro: 'No reply yet to these mails:', line: '{subject} — to {to} — no reply since {since}', link: 'Follow up', outro: 'Open tradepane in Outlook or Gmail to follow up, snooze or mark done. “Follow up” puts a reply in your drafts, written with your team’s follow-up template in the buyer’s language.' },
+  zh: { subject: '今日待跟进：{count} 封', intro: '以下邮件尚未收到回复：', line: '{subject} — 收件人 {to} — 自 {since} 起无回复', link: '跟进', outro: '在 Outlook 或 Gmail 中打开 tradepane 即可跟进、推迟或标记完成。点击“跟进”会用团队的跟进模板、以买方的语言写好回复并放入您的草稿箱。' },
 } as const;
 
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? ''));
@@ -33,6 +34,8 @@ export interface DigestOptions {
   adapterFor: AdapterFactory;
   box: SecretBox | undefined;
   now: Date;
+  /** The store's address for the entries' "follow up" links (with `box`); no links without it. */
+  publicUrl?: string | undefined;
   onError?: (error: unknown, who: { tenantId: string; userId: string }) => void;
 }
 
@@ -72,12 +75,14 @@ async function digestFor(tdb: TenantDb, userId: string, options: DigestOptions):
       if (!claimed) return false;
       const words = TEXTS[uiLanguageOf(user.locale ?? 'en') === 'zh-CN' ? 'zh' : 'en'];
       const lines = due.map((f) => fill(words.line, { subject: f.subject || '—', to: (JSON.parse(f.recipients) as string[]).slice(0, 3).join(', '), since: formatLocalIso(zone, Date.parse(f.sent_at ?? f.created_at)).slice(0, 16).replace('T', ' ') }));
+      // One click per entry: a sealed link to the page that files the reply draft (services/followup-link.ts).
+      const links = due.map((f) => (options.box && options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}${followUpLinkPath(followUpLinkToken(options.box, { tenantId: f.tenant_id, userId, followUpId: f.id }, options.now))}` : null));
       // A failed send throws: the day's row rolls back with it and the next pass tries again.
       const { messageId } = await send({
         to: [{ address: user.email, name: user.name }],
         subject: fill(words.subject, { count: due.length }),
-        html: `<p>${escapeHtml(words.intro)}</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul><p>${escapeHtml(words.outro)}</p>`,
-        text: [words.intro, ...lines.map((l) => `- ${l}`), '', words.outro].join('\n'),
+        html: `<p>${escapeHtml(words.intro)}</p><ul>${lines.map((l, i) => `<li>${escapeHtml(l)}${links[i] ? ` — <a href="${escapeHtml(links[i])}">${escapeHtml(words.link)}</a>` : ''}</li>`).join('')}</ul><p>${escapeHtml(words.outro)}</p>`,
+        text: [words.intro, ...lines.flatMap((l, i) => [`- ${l}`, ...(links[i] ? [`  ${words.link}: ${links[i]}`] : [])]), '', words.outro].join('\n'),
       });
       await tx.updateTable('followup_digests', { message_id: messageId }).where('user_id', '=', userId).where('local_date', '=', wall.date).execute();
       return true;

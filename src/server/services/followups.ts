@@ -381,7 +381,8 @@ export async function unansweredInquiries(tdb: TenantDb, actor: Actor, scope: 'm
     const hours = packs.map((p) => p.document.policies?.clientHours).find(Boolean);
     const within = (scope === 'mine' ? policy.replyWithinHours ?? 24 : policy.escalateAfterHours ?? 48) * 60;
     const escalateAt = (policy.escalateAfterHours ?? 48) * 60;
-    const calendar = businessCalendar(null, rep.time_zone ?? 'UTC', undefined, hours);
+    // The company's clock: its country's work week and public holidays and its own closed days, on the rep's zone.
+    const calendar = businessCalendar(policy.country ?? null, rep.time_zone ?? 'UTC', policy.closedDates?.length ? { closedDates: policy.closedDates } : undefined, hours);
     const rows = await tdb
       .selectFrom('mail_messages')
       .innerJoin('conversations', 'conversations.id', 'mail_messages.conversation_id')

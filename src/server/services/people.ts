@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound, unprocessable, type ErrorDetail } from 
 import { isRole, type Role } from '../../core/access/permissions.js';
 import { SLUG_PATTERN } from '../../core/pack/schema.js';
 import { didYouMean } from '../../core/text/suggest.js';
+import { DIRECTORY_FIELDS, isDirectoryField } from '../../core/people/directory.js';
 import type { GroupView, UserView } from '../../contract/people.js';
 
 export type { GroupView, UserView };
@@ -63,6 +64,7 @@ function toView(row: UserRow, groups: string[]): UserView {
     role: row.role,
     groups,
     disabled: row.disabled_at !== null,
+    pinned: JSON.parse(row.pinned_fields ?? '[]') as string[],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -159,26 +161,107 @@ export async function addUser(tdb: TenantDb, actor: Actor, input: NewUser): Prom
   });
 }
 
-export async function updateUser(tdb: TenantDb, actor: Actor, userId: string, changes: Partial<UserProfile> & { role?: Role; disabled?: boolean }): Promise<UserView> {
+export interface UserChanges extends Partial<UserProfile> {
+  role?: Role;
+  disabled?: boolean;
+  /** The complete list of group slugs afterwards. */
+  groups?: string[];
+  /** The complete list of pinned fields afterwards (core/people/directory.ts DIRECTORY_FIELDS). */
+  pinned?: string[];
+  /** Why a person is disabled (audit log, and the reason on each scheduled send it stops). */
+  reason?: string;
+}
+
+export interface UserUpdateResult {
+  user: UserView;
+  revokedKeys: number;
+  stoppedSends: number;
+}
+
+/** The admin console and CLI must never leave a tenant without an active admin. */
+async function keepAnAdmin(t: TenantDb, userId: string): Promise<void> {
+  const others = await t.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled_at', 'is', null).where('id', '!=', userId).limit(1).execute();
+  if (others.length === 0) throw conflict('this is the last active admin of the tenant; make someone else an admin first');
+}
+
+export async function updateUser(tdb: TenantDb, actor: Actor, userId: string, changes: UserChanges): Promise<UserView> {
+  return (await changeUser(tdb, actor, userId, changes)).user;
+}
+
+/**
+ * Changes a person. Disabling also revokes their API keys and stops their pending scheduled sends
+ * (cancelled, with the reason), in the same transaction: nothing of theirs acts after the answer.
+ * Sign-in is refused while disabled (auth/authenticate.ts, services/api-keys.ts).
+ */
+export async function changeUser(tdb: TenantDb, actor: Actor, userId: string, changes: UserChanges): Promise<UserUpdateResult> {
   if (changes.role !== undefined && !isRole(changes.role)) throw badRequest(`role must be rep or admin`, [{ path: 'role', message: 'unknown role' }]);
   if (changes.name !== undefined && !changes.name.trim()) throw badRequest('name must not be empty', [{ path: 'name', message: 'must not be empty' }]);
+  if (changes.reason !== undefined && /[\u0000-\u001f\u007f]/.test(changes.reason)) throw badRequest('reason: must be one line of plain text', [{ path: 'reason', message: 'control characters' }]);
   checkTimeZone(changes.timeZone);
   return tdb.transaction(async (t) => {
     const before = await getUser(t, userId);
-    const set: Partial<UserRow> = { updated_at: nowIso() };
+    const disabling = changes.disabled === true && !before.disabled;
+    const enabling = changes.disabled === false && before.disabled;
+    if (disabling && actor.userId === userId) throw conflict('you cannot disable yourself; ask another admin');
+    if (before.role === 'admin' && !before.disabled && (disabling || changes.role === 'rep')) await keepAnAdmin(t, userId);
+    const now = nowIso();
+    const set: Partial<UserRow> = { updated_at: now };
     if (changes.name !== undefined) set.name = changes.name.trim();
     for (const [key, column] of [
       ['title', 'title'], ['phone', 'phone'], ['mobile', 'mobile'], ['whatsapp', 'whatsapp'], ['wechat', 'wechat'],
       ['department', 'department'], ['locale', 'locale'], ['timeZone', 'time_zone'],
     ] as const) {
-      if (changes[key] !== undefined) (set as Record<string, unknown>)[column] = changes[key];
+      // An empty field clears it: a blank in a form means "none", not a blank signature line.
+      if (changes[key] !== undefined) (set as Record<string, unknown>)[column] = changes[key] === null ? null : changes[key].trim() || null;
     }
     if (changes.role !== undefined) set.role = changes.role;
-    if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? (before.disabled ? undefined : nowIso()) : null;
-    if (set.disabled_at === undefined) delete set.disabled_at;
+    if (changes.pinned !== undefined) {
+      const unknown = changes.pinned.filter((f) => !isDirectoryField(f));
+      if (unknown.length) throw badRequest(`pinned: unknown field ${unknown.join(', ')}; fields are ${DIRECTORY_FIELDS.join(', ')}`, [{ path: 'pinned', message: 'unknown field' }]);
+      set.pinned_fields = JSON.stringify(DIRECTORY_FIELDS.filter((f) => changes.pinned!.includes(f)));
+    }
+    if (disabling) set.disabled_at = now;
+    if (enabling) set.disabled_at = null;
     await t.updateTable('users', set).where('id', '=', userId).execute();
-    await audit(t, actor, changes.disabled ? 'user.disabled' : 'user.updated', { type: 'user', id: userId }, { email: before.email, changes });
-    return getUser(t, userId);
+
+    let groupsChanged: { added: string[]; removed: string[] } | undefined;
+    if (changes.groups !== undefined) {
+      const wanted = await resolveGroups(t, [...new Set(changes.groups)], (i) => `groups[${i}]`);
+      const added = wanted.filter((g) => !before.groups.includes(g.slug));
+      const removed = before.groups.filter((slug) => !wanted.some((g) => g.slug === slug));
+      if (added.length) await t.insert('group_members', added.map((g) => ({ group_id: g.id, user_id: userId })));
+      if (removed.length) {
+        const removedIds = (await t.selectFrom('groups').select('id').where('slug', 'in', removed).execute()).map((g) => g.id);
+        await t.deleteFrom('group_members').where('user_id', '=', userId).where('group_id', 'in', removedIds).execute();
+      }
+      if (added.length || removed.length) groupsChanged = { added: added.map((g) => g.slug), removed };
+    }
+
+    let revokedKeys = 0;
+    let stoppedSends = 0;
+    if (disabling) {
+      const why = changes.reason?.trim();
+      const keys = await t.selectFrom('api_keys').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      if (keys.length) await t.updateTable('api_keys', { revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+      revokedKeys = keys.length;
+      // Conditional on pending, like every change to a live send: one the worker holds goes out or fails on its own.
+      const sends = await t.selectFrom('scheduled_sends').select('id').where('user_id', '=', userId).where('status', '=', 'pending').execute();
+      if (sends.length) {
+        const reason = `stopped: ${before.email} was disabled by ${actor.label}${why ? ` (${why})` : ''}`;
+        await t.updateTable('scheduled_sends', { status: 'cancelled', reason, lease_owner: null, lease_until: null, updated_at: now }).where('user_id', '=', userId).where('status', '=', 'pending').execute();
+      }
+      stoppedSends = sends.length;
+    }
+    const { disabled: _d, reason: _r, groups: _g, pinned, ...profile } = changes;
+    const action = disabling ? 'user.disabled' : enabling ? 'user.enabled' : 'user.updated';
+    await audit(t, actor, action, { type: 'user', id: userId }, {
+      email: before.email,
+      ...(Object.keys(profile).length ? { changes: profile } : {}),
+      ...(groupsChanged ? { groups: groupsChanged } : {}),
+      ...(pinned !== undefined ? { pinned } : {}),
+      ...(disabling ? { reason: changes.reason?.trim() || null, revokedKeys, stoppedSends } : {}),
+    });
+    return { user: await getUser(t, userId), revokedKeys, stoppedSends };
   });
 }
 

@@ -103,7 +103,7 @@ describe('filters in templates', () => {
     expect(p.slice(0, 3)).toEqual([`1.234,50${NBSP}$`, `1.234,50${NBSP}$`, `1.234,50${NBSP}€`]);
     expect(p[4]).toBe('14. April 2025');
     expect(p[8]).toBe('14 April 2025');
-    expect(p[9]).toBe('Free On Board');
+    expect(p[9]).toBe('Frei an Bord'); // the ICC's German name
   });
 
   it('formats in Spanish', () => {

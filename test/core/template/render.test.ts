@@ -234,6 +234,12 @@ describe('nothing blank goes out', () => {
     expect(r.ok ? [] : r.missing).toEqual([{ name: '(template)', where: 'body', reason: expect.stringContaining("money: 5 has no currency; name one: | money: 'USD'") }]);
   });
 
+  it('names only the missing lines when a quotation has none, not the total that then cannot be written', () => {
+    const withoutLines = { ...SAMPLE_FIELDS.quotation, lines: [] };
+    const r = render('quotation', 'en', { fields: withoutLines });
+    expect(r.ok ? [] : r.missing.map((m) => m.name)).toEqual(['lines']);
+  });
+
   it('stops a runaway loop within the render limits', () => {
     const t: PackTemplate = { id: 'x', kind: 'other', title: 'X', variants: { en: { subject: 'x', body: '{% for i in (1..100000000) %}{% for j in (1..100000000) %}x{% endfor %}{% endfor %}' } } };
     const started = Date.now();

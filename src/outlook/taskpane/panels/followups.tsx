@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import type { FollowUpView } from '../../../contract/followups.js';
+import type { FollowUpView, UnansweredInquiry } from '../../../contract/followups.js';
 import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
@@ -23,7 +23,7 @@ const SNOOZE_DAYS = 2;
 
 /** The due ones, each with Done and Later; nothing at all when none is due or the store cannot say. */
 export function FollowUpsDue() {
-  const { t, client, language } = usePane();
+  const { t, client, language, host } = usePane();
   const styles = useStyles();
   const [due, setDue] = useState<FollowUpView[]>([]);
   const [said, setSaid] = useState<string | null>(null);
@@ -43,6 +43,14 @@ export function FollowUpsDue() {
     setSaid(what === 'done' ? t('followUps.markedDone') : t('followUps.snoozedUntil', { when: formatInstant(after.dueAt!, undefined, language) }));
     return after;
   });
+  // One click: the reply with the pack's follow-up template in the buyer's language, opened for the rep to edit and send.
+  const followUp = useStoreAction(async (f: FollowUpView) => {
+    setSaid(null);
+    const draft = await client.followUpDraft(f.id);
+    const how = await host.openFollowUp(draft);
+    setSaid(t(how === 'reply' ? 'followUps.replyOpened' : 'followUps.newOpened', { to: draft.to[0] ?? '' }));
+    return draft;
+  });
   if (due.length === 0 && !said) return null;
   return (
     <section aria-label={t('followUps.due')} className={styles.list}>
@@ -51,6 +59,9 @@ export function FollowUpsDue() {
         <Card key={f.id} size="small">
           <CardHeader header={<Body1>{f.subject || f.recipients[0]}</Body1>} description={<Caption1>{`${f.recipients.slice(0, 2).join(', ')} · ${t('followUps.noReplySince', { when: formatInstant(f.sentAt ?? f.createdAt, undefined, language) })}`}</Caption1>} />
           <div className={styles.row}>
+            <Button size="small" appearance="primary" onClick={() => void followUp.run(f)}>
+              {t('followUps.followUp')}
+            </Button>
             <Button size="small" onClick={() => void act.run(f, 'done')}>
               {t('followUps.done')}
             </Button>
@@ -60,7 +71,9 @@ export function FollowUpsDue() {
           </div>
         </Card>
       ))}
-      <ActionStatus state={act.state} onRetry={act.retry} done={() => (said ? <Caption1 role="status">{said}</Caption1> : null)} />
+      <ActionStatus state={act.state} onRetry={act.retry} done={() => null} />
+      <ActionStatus state={followUp.state} onRetry={followUp.retry} done={() => null} />
+      {said && <Caption1 role="status">{said}</Caption1>}
     </section>
   );
 }
@@ -108,5 +121,37 @@ export function RemindMe({ item }: { item: ComposeItem }) {
         )}
       />
     </div>
+  );
+}
+
+/** The inquiry reply rule: my buyers' inquiries past the company's business hours, oldest first; nothing when none. */
+export function InquiriesWaiting() {
+  const { t, client, language } = usePane();
+  const styles = useStyles();
+  const [inquiries, setInquiries] = useState<UnansweredInquiry[]>([]);
+  useEffect(() => {
+    let live = true;
+    client.myUnansweredInquiries().then(
+      (list) => live && setInquiries(list),
+      () => undefined, // a convenience, like the due list
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+  if (inquiries.length === 0) return null;
+  return (
+    <section aria-label={t('inquiries.waiting')} className={styles.list}>
+      <Subtitle2 as="h2">{t('inquiries.waiting')}</Subtitle2>
+      {inquiries.slice(0, 10).map((i) => (
+        <Card key={`${i.conversationId}:${i.messageId ?? ''}`} size="small">
+          <CardHeader
+            header={<Body1>{i.subject || i.from || ''}</Body1>}
+            description={<Caption1>{`${i.from ?? ''} · ${t('inquiries.since', { when: formatInstant(i.receivedAt, undefined, language), hours: i.businessHoursWaiting })}${i.escalated ? ` · ${t('inquiries.escalated')}` : ''}`}</Caption1>}
+          />
+        </Card>
+      ))}
+      {inquiries.length > 10 && <Caption1>{t('inquiries.more', { count: inquiries.length - 10 })}</Caption1>}
+    </section>
   );
 }

@@ -98,6 +98,9 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
 
 type Outcome = { kind: 'inserted'; subjectSet: string | null } | { kind: 'attached'; file: string } | { kind: 'replied' } | { kind: 'preview'; rendered: Rendered } | { kind: 'missing'; missing: ErrorDetail[] };
 
+/** What a button asks for: a preview, the template inserted, or one of the two documents as a PDF attachment. */
+type Mode = 'preview' | 'use' | 'quotation' | 'proforma';
+
 function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 'insert' | 'reply'; onBack: () => void }) {
   const { t, language, client, host } = usePane();
   const styles = useStyles();
@@ -134,13 +137,13 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     }
   };
 
-  const action = useStoreAction(async (mode: 'preview' | 'use' | 'pdf', fields: Record<string, unknown>): Promise<Outcome> => {
-    if (mode === 'pdf') {
-      // The store numbers, stores and draws the PI (bank details from the company profile only); Outlook attaches it.
+  const action = useStoreAction(async (mode: Mode, fields: Record<string, unknown>): Promise<Outcome> => {
+    if (mode === 'quotation' || mode === 'proforma') {
+      // The store numbers, stores and draws the quotation or PI (bank details from the company profile only); Outlook attaches it.
       const current = (await host.item().catch(() => item)) ?? item;
       const recipient = current?.mode === 'compose' ? current.to[0]?.address : undefined;
       try {
-        const made = await client.createDocument({ kind: 'proforma', pack, template: template.id, fields, ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
+        const made = await client.createDocument({ kind: mode, pack, template: template.id, fields, ...(variant ? { language: variant } : {}), ...(recipient ? { to: recipient } : {}) });
         await host.attachFile!(made.document.fileName, made.pdfBase64);
         return { kind: 'attached', file: made.document.fileName };
       } catch (error) {
@@ -189,7 +192,7 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
     return localized(field?.label, language) ?? name;
   };
 
-  const go = (mode: 'preview' | 'use' | 'pdf') => {
+  const go = (mode: Mode) => {
     // Typed text is read as Gmail and the CLI read it, in the locale Office shows the rep.
     const reading = readForm(template, values, host.displayLanguage(), labelOf, t, language === 'en');
     setErrors(reading.errors);
@@ -246,7 +249,12 @@ function TemplateDetail({ choice, purpose, onBack }: { choice: Choice; purpose: 
           {purpose === 'reply' ? t('templates.reply') : t('templates.insert')}
         </Button>
         {/* "Make PDF" next to a quotation: a template with item lines, while writing a message Outlook can attach to. */}
-        {purpose === 'insert' && host.attachFile && itemColumnsOf(template) && <Button onClick={() => go('pdf')}>{t('templates.makePdf')}</Button>}
+        {purpose === 'insert' && host.attachFile && itemColumnsOf(template) && (
+          <>
+            <Button onClick={() => go('quotation')}>{t('templates.makeQuotationPdf')}</Button>
+            <Button onClick={() => go('proforma')}>{t('templates.makePdf')}</Button>
+          </>
+        )}
       </div>
       <ActionStatus
         state={action.state}
