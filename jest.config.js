@@ -21,4 +21,7 @@ export default {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  // ts-jest's ESM modules pile up in a worker file after file; past this a worker is replaced
+  // between files instead of slowing in garbage collection and dying at the heap limit.
+  workerIdleMemoryLimit: '1500MB',
 };

@@ -30,4 +30,7 @@ if ! runuser -u postgres -- psql -p "$port" -tAc "SELECT 1 FROM pg_database WHER
   runuser -u postgres -- createdb -p "$port" -O tradepane tradepane_test >&2
 fi
 
+# Test data is thrown away: commits need not wait for the WAL to reach the disk (this database only).
+runuser -u postgres -- psql -p "$port" -q -c "ALTER DATABASE tradepane_test SET synchronous_commit = off" >&2
+
 echo "postgres://tradepane:tradepane@127.0.0.1:${port}/tradepane_test"
