@@ -97,9 +97,15 @@ describe('follow-ups in the Outlook pane (Chromium)', () => {
       box.open({ mode: 'read', read: { from: { ...box.me }, to: [{ name: 'Lucía', address: 'lucia@empresa.es' }], cc: [], subject: 'Quotation QT-9', bodyHtml: '<p>Our quotation</p>', internetMessageId: '<qt-9@e2e-fu.test>', conversationId: 'conv-qt-9', dateTimeCreated: Date.parse('2026-05-21T08:00:00Z'), dateHeader: 'Thu, 21 May 2026 16:00:00 +0800' } });
     });
     await pane.getByRole('region', { name: 'Follow-ups due' }).getByRole('button', { name: 'Follow up' }).click();
-    const reply = page.getByRole('region', { name: 'Reply form' });
-    await reply.waitFor();
-    expect(await reply.textContent()).toContain('Le escribo en relación con la cotización');
+    // As in Outlook, a reply compose (here the playground's one item becomes it): to the buyer, not to the rep.
+    await page.getByLabel('Subject').waitFor();
+    expect(await page.getByLabel('Subject').inputValue()).toBe('Re: Quotation QT-9');
+    const reply = await page.evaluate(() => {
+      const compose = window.tradepanePlayground!.mailbox.compose!;
+      return { to: compose.to.map((r) => r.address), body: compose.bodyHtml };
+    });
+    expect(reply.to).toEqual(['lucia@empresa.es']);
+    expect(reply.body).toContain('Le escribo en relación con la cotización');
     expect(await page.getByRole('region', { name: 'New message form' }).count()).toBe(0);
     await screenshot(page, 'followups-pane-reply-en');
     await close();

@@ -152,7 +152,7 @@ export function installOffice(win: FrameWindow, mailbox: SimulatedMailbox): void
       getAllInternetHeadersAsync: (...args: unknown[]) =>
         succeed(args, `Message-ID: ${read.internetMessageId}\r\nDate: ${read.dateHeader}\r\nFrom: ${read.from.name} <${read.from.address}>\r\nSubject: ${read.subject}\r\n`),
       displayReplyForm: (data: unknown) => mailbox.openReplyForm(typeof data === 'string' ? data : String((data as { htmlBody?: string })?.htmlBody ?? '')),
-      displayReplyAllForm: (data: unknown) => mailbox.openReplyForm(typeof data === 'string' ? data : String((data as { htmlBody?: string })?.htmlBody ?? '')),
+      displayReplyAllForm: (data: unknown) => mailbox.openReplyForm(typeof data === 'string' ? data : String((data as { htmlBody?: string })?.htmlBody ?? ''), { all: true }),
       loadCustomPropertiesAsync,
       notificationMessages,
     };

@@ -203,9 +203,11 @@ export class SimulatedMailbox {
   /**
    * displayReplyForm: as Outlook does, a reply compose window — to the sender, "Re: " + the
    * subject, the add-in's HTML above the quoted original, in the same conversation — and the
-   * compose launch event runs, so the reply gets the signature and can be sent.
+   * compose launch event runs, so the reply gets the signature and can be sent. Reply-all
+   * (displayReplyAllForm) goes to the sender and every recipient but the rep: on a mail the rep
+   * sent, to its recipients.
    */
-  openReplyForm(html: string): void {
+  openReplyForm(html: string, options: { all?: boolean } = {}): void {
     this.replyFormHtml = html;
     if (this.item.mode !== 'read') {
       this.changed();
@@ -214,7 +216,11 @@ export class SimulatedMailbox {
     const read = this.item.read;
     const subject = /^re:/i.test(read.subject) ? read.subject : `Re: ${read.subject}`;
     const quoted = `<hr><p>From: ${escapeHtml(read.from.name)} &lt;${escapeHtml(read.from.address)}&gt;<br>Subject: ${escapeHtml(read.subject)}</p><blockquote>${read.bodyHtml}</blockquote>`;
-    this.open({ mode: 'compose', compose: { to: [{ ...read.from }], cc: [], subject, bodyHtml: `${html}${quoted}`, from: { ...this.me }, delayDeliveryTime: 0, clientSignatureEnabled: true, conversationId: read.conversationId, composeType: 'reply' } });
+    const me = this.me.address.toLowerCase();
+    const everyone = options.all ? [read.from, ...read.to] : [read.from];
+    const to = everyone.filter((r, i) => r.address.toLowerCase() !== me && everyone.findIndex((o) => o.address.toLowerCase() === r.address.toLowerCase()) === i);
+    const cc = options.all ? read.cc.filter((r) => r.address.toLowerCase() !== me) : [];
+    this.open({ mode: 'compose', compose: { to: (to.length ? to : [read.from]).map((r) => ({ ...r })), cc: cc.map((r) => ({ ...r })), subject, bodyHtml: `${html}${quoted}`, from: { ...this.me }, delayDeliveryTime: 0, clientSignatureEnabled: true, conversationId: read.conversationId, composeType: 'reply' } });
     this.replyFormHtml = html;
     this.composeOpened?.();
   }
