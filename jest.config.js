@@ -20,7 +20,8 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   testTimeout: 60_000,
-  maxWorkers: 2,
+  // Three: the suites spend much of their time waiting (browsers, databases, timers), so two cores stay busier.
+  maxWorkers: 3,
   // ts-jest's ESM modules pile up in a worker file after file; past this a worker is replaced
   // between files instead of slowing in garbage collection and dying at the heap limit.
   workerIdleMemoryLimit: '1500MB',
