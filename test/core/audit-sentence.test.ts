@@ -20,6 +20,21 @@ describe('audit entries as sentences', () => {
     expect(auditSentence(entry('people.imported', { counts: { create: 2, update: 5, unchanged: 1, error: 0 } }), 'en')).toBe('Wang Fang imported people from CSV: 2 added, 5 updated');
   });
 
+  it('words what the people, connector, directory and team-inbox screens record, in both languages', () => {
+    const disabled = entry('user.disabled', { email: 'li@x.test', reason: 'left', revokedKeys: 2, stoppedSends: 1 });
+    expect(auditSentence(disabled, 'en')).toBe('Wang Fang disabled li@x.test (2 API keys revoked, 1 scheduled mails stopped)');
+    expect(auditSentence(disabled, 'zh-CN')).toBe('Wang Fang 停用了 li@x.test（吊销 2 个 API 密钥，停止 1 封定时邮件）');
+    expect(auditSentence(entry('connector.tested', { name: 'HubSpot EU', ok: false, reason: '401 from HubSpot' }), 'en')).toBe('Wang Fang sent a test event to "HubSpot EU": refused (401 from HubSpot)');
+    expect(auditSentence(entry('connector.removed', { kind: 'hubspot', name: 'HubSpot EU', droppedPending: 3, droppedDead: 0 }), 'en')).toBe('Wang Fang removed the hubspot connector "HubSpot EU" (3 queued and 0 dead deliveries dropped)');
+    const synced: AuditFacts = { ...entry('directory.synced', { counts: { update: 1, unchanged: 9, missing: 0, notHere: 2 }, updated: [{ email: 'li@x.test', fields: ['title'] }] }), target: { type: 'directory', id: 'entra' } };
+    expect(auditSentence(synced, 'en')).toBe('Wang Fang applied the directory sync: 1 person updated');
+    expect(auditSentence(synced, 'zh-CN')).toBe('Wang Fang 应用了目录同步：更新 1 人');
+    const source: AuditFacts = { ...entry('directory.source_set', {}), target: { type: 'directory', id: 'entra' } };
+    expect(auditSentence(source, 'en')).toBe('Wang Fang set up the directory sync from Microsoft Entra ID');
+    expect(auditSentence(entry('team-conversation.reopen', { by: 'buyer' }), 'zh-CN')).toBe('买方再次来信：团队会话已重新打开');
+    expect(auditSentence(entry('team-conversation.close', { from: 'assigned', to: 'closed' }), 'en')).toBe('Wang Fang closed a team conversation');
+  });
+
   it('keeps an unknown action readable, and a missing detail as a dash', () => {
     expect(auditSentence(entry('thing.frobbed', {}), 'en')).toBe('Wang Fang: thing.frobbed (pack)');
     expect(auditSentence(entry('pack.published', { pack: 'p' }), 'en')).toBe('Wang Fang published p v— to —');

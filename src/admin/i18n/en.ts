@@ -317,6 +317,7 @@ export const en = {
   'audit.area.company-profile': 'Company profile',
   'audit.area.team-inbox': 'Team inboxes',
   'audit.area.team-conversation': 'Team conversations',
+  'audit.area.directory': 'Directory sync',
   'compliance.state.ok': 'signature present',
   'compliance.state.missing': 'signature missing',
   'compliance.state.altered': 'signature altered',

@@ -319,6 +319,7 @@ export const zhCN: Record<MessageKey, Message> = {
   'audit.area.company-profile': '公司资料',
   'audit.area.team-inbox': '团队收件箱',
   'audit.area.team-conversation': '团队会话',
+  'audit.area.directory': '目录同步',
   'compliance.state.ok': '签名完整',
   'compliance.state.missing': '缺少签名',
   'compliance.state.altered': '签名被改动',

@@ -30,7 +30,10 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
   'pack.unpublished': { en: '{actor} stopped publishing {pack} to {audience}', 'zh-CN': '{actor} 停止向 {audience} 发布 {pack}' },
   'user.added': { en: '{actor} added {email} as {role}', 'zh-CN': '{actor} 添加了 {email}（角色：{role}）' },
   'user.updated': { en: '{actor} changed {email}: {changes}', 'zh-CN': '{actor} 修改了 {email}：{changes}' },
-  'user.disabled': { en: '{actor} disabled {email}', 'zh-CN': '{actor} 停用了 {email}' },
+  'user.disabled': (d) =>
+    d.revokedKeys === undefined
+      ? { en: '{actor} disabled {email}', 'zh-CN': '{actor} 停用了 {email}' }
+      : { en: '{actor} disabled {email} ({revokedKeys} API keys revoked, {stoppedSends} scheduled mails stopped)', 'zh-CN': '{actor} 停用了 {email}（吊销 {revokedKeys} 个 API 密钥，停止 {stoppedSends} 封定时邮件）' },
   'user.enabled': { en: '{actor} enabled {email} again', 'zh-CN': '{actor} 重新启用了 {email}' },
   'group.created': { en: '{actor} created the group {slug}', 'zh-CN': '{actor} 创建了分组 {slug}' },
   'group.deleted': { en: '{actor} deleted the group {slug}', 'zh-CN': '{actor} 删除了分组 {slug}' },
@@ -67,10 +70,31 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
   'team-conversation.assign': { en: '{actor} assigned a team conversation', 'zh-CN': '{actor} 分配了一个团队会话' },
   'team-conversation.unassign': { en: '{actor} released a team conversation', 'zh-CN': '{actor} 释放了一个团队会话' },
   'team-conversation.open': { en: '{actor} opened a team conversation', 'zh-CN': '{actor} 打开了一个团队会话' },
+  'team-conversation.close': { en: '{actor} closed a team conversation', 'zh-CN': '{actor} 关闭了一个团队会话' },
+  'team-conversation.wait': { en: '{actor} set a team conversation to wait on the buyer', 'zh-CN': '{actor} 将一个团队会话设为等待买方' },
+  'team-conversation.reopen': (d) =>
+    d.by === 'buyer'
+      ? { en: 'The buyer wrote again: a team conversation was reopened', 'zh-CN': '买方再次来信：团队会话已重新打开' }
+      : { en: '{actor} reopened a team conversation', 'zh-CN': '{actor} 重新打开了一个团队会话' },
+  'team-conversation.note': { en: '{actor} wrote an internal note on a team conversation', 'zh-CN': '{actor} 在团队会话中写了内部备注' },
+  'team-conversation.route': { en: 'The routing rules placed an arriving team conversation', 'zh-CN': '路由规则分派了一个新到的团队会话' },
+  'connector.removed': { en: '{actor} removed the {kind} connector "{name}" ({droppedPending} queued and {droppedDead} dead deliveries dropped)', 'zh-CN': '{actor} 移除了 {kind} 连接器“{name}”（丢弃 {droppedPending} 条待投递、{droppedDead} 条失败投递）' },
+  'connector.tested': (d) =>
+    d.ok
+      ? { en: '{actor} sent a test event to "{name}": accepted', 'zh-CN': '{actor} 向“{name}”发送了测试事件：已接受' }
+      : { en: '{actor} sent a test event to "{name}": refused ({reason})', 'zh-CN': '{actor} 向“{name}”发送了测试事件：被拒绝（{reason}）' },
+  'directory.source_set': { en: '{actor} set up the directory sync from {provider}', 'zh-CN': '{actor} 设置了从 {provider} 同步目录' },
+  'directory.synced': (d) => {
+    const n = Number((d.counts as Record<string, unknown> | undefined)?.update ?? 0);
+    return { en: `{actor} applied the directory sync: ${n} ${n === 1 ? 'person' : 'people'} updated`, 'zh-CN': `{actor} 应用了目录同步：更新 ${n} 人` };
+  },
 };
 
+/** Directory providers by the id their audit entries carry. */
+const DIRECTORIES: Record<string, string> = { entra: 'Microsoft Entra ID', google: 'Google Workspace' };
+
 /** The action groups the console filters by (the part before the first dot). */
-export const AUDIT_AREAS = ['pack', 'user', 'group', 'api_key', 'connector', 'delivery', 'people', 'mailbox', 'send', 'google', 'gmail', 'company-profile', 'team-inbox', 'team-conversation'] as const;
+export const AUDIT_AREAS = ['pack', 'user', 'group', 'api_key', 'connector', 'delivery', 'people', 'mailbox', 'send', 'google', 'gmail', 'company-profile', 'team-inbox', 'team-conversation', 'directory'] as const;
 
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
@@ -89,7 +113,7 @@ export function auditSentence(entry: AuditFacts, language: UiLanguage): string {
   const found = SENTENCES[entry.action];
   const wording = typeof found === 'function' ? found(entry.details) : found;
   const counts = (entry.details.counts ?? {}) as Record<string, unknown>;
-  const values: Record<string, string> = { actor: entry.actor, created: shown(counts.create ?? 0, language), updated: shown(counts.update ?? 0, language) };
+  const values: Record<string, string> = { actor: entry.actor, created: shown(counts.create ?? 0, language), updated: shown(counts.update ?? 0, language), provider: DIRECTORIES[entry.target.id ?? ''] ?? shown(entry.target.id, language) };
   for (const [key, value] of Object.entries(entry.details)) {
     if (key === 'changes' && value && typeof value === 'object') values[key] = shown(Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined), language);
     else values[key] = shown(value, language);
