@@ -76,24 +76,37 @@ export type UserDisable = Type.Static<typeof UserDisable>;
 export const UserDisableResult = Type.Object({ user: UserView, revokedKeys: Type.Integer(), stoppedSends: Type.Integer() });
 export type UserDisableResult = Type.Static<typeof UserDisableResult>;
 
-/** Directory sync (`/admin/directory`): Microsoft Entra ID through Graph, app-only. */
+/**
+ * Directory sync (`/admin/directory`): Microsoft Entra ID through Graph (app-only: an app
+ * registration whose secret the store keeps sealed), or Google Workspace through the Admin SDK
+ * Directory API (the store's service account with domain-wide delegation, acting as an admin).
+ * One flat shape: the fields of the other provider are null.
+ */
+export const DIRECTORY_PROVIDERS = ['entra', 'google'] as const;
 export const DirectorySourceView = Type.Object({
-  provider: Type.Enum(['entra']),
-  tenantId: Type.String(),
-  clientId: Type.String(),
-  secretSet: Type.Boolean({ description: 'whether the client secret is stored; its value never leaves the store' }),
+  provider: Type.Enum(DIRECTORY_PROVIDERS),
+  tenantId: nullable(Type.String({ description: 'entra: the directory (tenant) ID or domain' })),
+  clientId: nullable(Type.String({ description: 'entra: the application (client) ID' })),
+  secretSet: Type.Boolean({ description: 'entra: whether the client secret is stored; its value never leaves the store' }),
+  adminEmail: nullable(Type.String({ description: 'google: the Workspace administrator the service account acts as' })),
+  customer: nullable(Type.String({ description: "google: the Workspace customer ID (my_customer: the admin's own)" })),
   lastRunAt: nullable(Type.String()),
   lastSummary: nullable(Type.Object({ update: Type.Integer(), unchanged: Type.Integer(), missing: Type.Integer(), notHere: Type.Integer(), applied: Type.Boolean() })),
 });
 export type DirectorySourceView = Type.Static<typeof DirectorySourceView>;
-export const DirectorySourceState = Type.Object({ source: nullable(DirectorySourceView) });
+export const DirectorySourceState = Type.Object({
+  source: nullable(DirectorySourceView),
+  googleDelegation: Type.Boolean({ description: 'whether this store has a service account with domain-wide delegation (GOOGLE_SERVICE_ACCOUNT_FILE), which Google Workspace directory sync needs' }),
+});
 export type DirectorySourceState = Type.Static<typeof DirectorySourceState>;
 export const DirectorySourcePut = Type.Object(
   {
-    provider: Type.Enum(['entra']),
-    tenantId: Type.String({ minLength: 1, maxLength: 100 }),
-    clientId: Type.String({ minLength: 1, maxLength: 100 }),
-    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'written once; leave out to keep the stored one' })),
+    provider: Type.Enum(DIRECTORY_PROVIDERS),
+    tenantId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'entra (required)' })),
+    clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'entra (required)' })),
+    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'entra: written once; leave out to keep the stored one' })),
+    adminEmail: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'google (required): an administrator with the privilege to read users' })),
+    customer: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'google: the customer ID; default my_customer' })),
   },
   closed,
 );

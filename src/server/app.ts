@@ -43,7 +43,7 @@ import { documentLinkRoutes } from './routes/document-links.js';
 import { googleCredentialsFromConfig, type GoogleCredentials } from './google/credentials.js';
 import { scheduledSendRoutes } from './routes/scheduled-sends.js';
 import { googleConnectRoutes, googleOauthCallbackRoutes } from './routes/google-connect.js';
-import { entraReader, type DirectoryReader } from './services/directory-sync.js';
+import { directoryAccess, type DirectoryAccess } from './services/directory-sync.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,8 +55,8 @@ export interface AppDeps {
   addinDir?: string;
   /** Encrypts connector secrets; without it connectors cannot be configured. */
   secretBox?: SecretBox | undefined;
-  /** How directory sync reads Entra ID (tests: the real reader pointed at the Graph stand-in with its CA). */
-  directoryRead?: DirectoryReader | undefined;
+  /** How directory sync reads Entra ID and Google Workspace (tests: the real readers pointed at the Graph and Google stand-ins). */
+  directory?: DirectoryAccess | undefined;
   /** Where renders run; default: a worker pool sized by config.render (tests pass stand-ins). */
   renderPool?: RenderPool | undefined;
   /** Where trade documents are drawn; default: a worker pool sized by config.render (tests draw in-line). */
@@ -70,7 +70,7 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 
 /** Builds the store's HTTP app. The caller owns the store; the app hands back job leases on close. */
-export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute, documentDraw, directoryRead }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, store, devSigner, logger, addinDir = resolve('dist'), secretBox, gmailAddon, renderPool, onRoute, documentDraw, directory }: AppDeps): Promise<FastifyInstance> {
   let closing = false;
   // One set of Google credentials for the add-on's scheduling and the scheduled-send routes.
   const googleCredentials = gmailAddon?.credentials ?? googleCredentialsFromConfig(config.googleApi, store.db, secretBox);
@@ -135,7 +135,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
   await app.register(
     async (api) => {
       await api.register(meRoutes, { db: store.db, renderer: renders.render });
-      await api.register(peopleRoutes, { db: store.db, box: secretBox, directoryRead: directoryRead ?? entraReader(config.microsoftGraph) });
+      await api.register(peopleRoutes, { db: store.db, box: secretBox, directory: directory ?? directoryAccess({ graph: config.microsoftGraph, google: googleCredentials, googleAdminRootUrl: config.googleApi.adminApiRootUrl }) });
       await api.register(packRoutes, { db: store.db });
       await api.register(adminRoutes, { db: store.db });
       await api.register(crmRoutes, { db: store.db });

@@ -34,7 +34,7 @@ export interface Config {
   /** Minutes between signature drift checks (re-push where a Gmail user changed theirs); 0 = off. */
   gmailSignatureCheckMinutes: number;
   /** How the store reaches Gmail for users (the send worker, signature push): credentials.ts. */
-  googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
+  googleApi: { serviceAccountFile: string | undefined; apiRootUrl: string; adminApiRootUrl: string; tokenUrl: string; oauthClient: { clientId: string; clientSecret: string } | undefined };
   /** Renders of the render and preview endpoints run in worker threads (render/pool.ts). */
   render: { threads: number; queue: number; timeoutMs: number };
   /** The scheduled-send worker in this process (jobs/send-worker.ts). */
@@ -85,10 +85,11 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GMAIL_ADDON_ENDPOINT_BASE', default: '(unset: Gmail add-on off)', meaning: 'public https URL of the add-on endpoints as the deployment names them, e.g. https://store.example.com/gmail (the audience of Google\'s system ID token is this + the endpoint path)' },
   { name: 'GMAIL_ADDON_SERVICE_ACCOUNT', default: '(unset)', meaning: 'the add-on\'s service account that signs every request (serviceAccountEmail of gcloud workspace-add-ons get-authorization)' },
   { name: 'GMAIL_ADDON_OAUTH_CLIENT_ID', default: '(unset)', meaning: 'the add-on\'s OAuth client id, the audience of the user ID token (oauthClientId of gcloud workspace-add-ons get-authorization)' },
-  { name: 'GOOGLE_SERVICE_ACCOUNT_FILE', default: '(unset: no domain-wide delegation)', meaning: 'JSON key file of the service account a Workspace admin granted domain-wide delegation (Gmail compose, readonly, settings.basic): the store sends scheduled drafts and sets signatures as each user' },
+  { name: 'GOOGLE_SERVICE_ACCOUNT_FILE', default: '(unset: no domain-wide delegation)', meaning: 'JSON key file of the service account a Workspace admin granted domain-wide delegation (Gmail compose, readonly, settings.basic; admin.directory.user.readonly for directory sync): the store sends scheduled drafts and sets signatures as each user, and reads the Workspace directory as the administrator an admin names' },
   { name: 'GOOGLE_OAUTH_CLIENT_ID', default: '(unset)', meaning: 'OAuth web client for reps to grant the store offline Gmail access themselves (when there is no delegation); with GOOGLE_OAUTH_CLIENT_SECRET' },
   { name: 'GOOGLE_OAUTH_CLIENT_SECRET', default: '(unset)', meaning: 'secret of GOOGLE_OAUTH_CLIENT_ID; keep it in your secret store' },
   { name: 'GOOGLE_API_ROOT_URL', default: 'https://gmail.googleapis.com/', meaning: 'Gmail API root (only tests change it)' },
+  { name: 'GOOGLE_ADMIN_API_ROOT_URL', default: 'https://admin.googleapis.com/', meaning: 'Admin SDK (Directory API) root, for Google Workspace directory sync (only tests change it)' },
   { name: 'GOOGLE_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', meaning: 'Google OAuth token endpoint (only tests change it)' },
   { name: 'SEND_WORKER', default: 'on', meaning: 'on or off (true/false, 1/0, yes/no; anything else is refused): off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
   { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
@@ -212,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     googleApi: {
       serviceAccountFile: env.GOOGLE_SERVICE_ACCOUNT_FILE ? resolve(env.GOOGLE_SERVICE_ACCOUNT_FILE) : undefined,
       apiRootUrl: `${url('GOOGLE_API_ROOT_URL', env.GOOGLE_API_ROOT_URL || 'https://gmail.googleapis.com/')}/`,
+      adminApiRootUrl: `${url('GOOGLE_ADMIN_API_ROOT_URL', env.GOOGLE_ADMIN_API_ROOT_URL || 'https://admin.googleapis.com/')}/`,
       tokenUrl: url('GOOGLE_TOKEN_URL', env.GOOGLE_TOKEN_URL || 'https://oauth2.googleapis.com/token'),
       oauthClient: googleOauthClient(env),
     },

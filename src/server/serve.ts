@@ -15,7 +15,7 @@ import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
 import { startDirectorySync } from './jobs/directory-sync.js';
-import { entraReader } from './services/directory-sync.js';
+import { directoryAccess } from './services/directory-sync.js';
 
 /**
  * Runs the store until SIGINT/SIGTERM. Shutdown: stop taking new requests (health answers 503),
@@ -77,8 +77,8 @@ export async function serve(config: Config, print: (line: string) => void = cons
     await stopDriftCheck();
   });
 
-  // Directory sync: profile fields from Entra ID once a day for every tenant that set up a source.
-  const stopDirectorySync = startDirectorySync(store.db, secretBox, entraReader(config.microsoftGraph), config.instanceId, (err) => app.log.error({ err }, 'directory sync failed'));
+  // Directory sync: profile fields from Entra ID or Google Workspace once a day for every tenant that set up a source.
+  const stopDirectorySync = startDirectorySync(store.db, secretBox, directoryAccess({ graph: config.microsoftGraph, google: googleCredentials, googleAdminRootUrl: config.googleApi.adminApiRootUrl }), config.instanceId, (err) => app.log.error({ err }, 'directory sync failed'));
   app.addHook('preClose', async () => {
     await stopDirectorySync();
   });

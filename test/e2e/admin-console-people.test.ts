@@ -19,7 +19,7 @@ import { TEST_DIST } from '../support/build-faces.mjs';
 import { latinLeftovers } from '../support/latin-text.js';
 import { FakeHubspot } from '../server/connectors/fake-hubspot.js';
 import { FakeGraph } from '../support/fake-graph.js';
-import { entraReader } from '../../src/server/services/directory-sync.js';
+import { directoryAccess } from '../../src/server/services/directory-sync.js';
 
 jest.setTimeout(180_000);
 
@@ -51,7 +51,7 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     store = await kind.open();
     t = await seedTenant(store, 'pe2e');
     signer = await loadDevSigner(mkdtempSync(join(tmpdir(), 'tp-people-e2e-')));
-    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: new SecretBox(randomBytes(32)), directoryRead: entraReader({ authorityHost: graph.url, graphBaseUrl: graph.url, ca: graph.ca }) });
+    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: new SecretBox(randomBytes(32)), directory: directoryAccess({ graph: { authorityHost: graph.url, graphBaseUrl: graph.url, ca: graph.ca } }) });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     adminToken = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
     hookServer = createServer((req, res) => {
@@ -171,6 +171,12 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     await dirReport.getByText('Synced: 1 updated.').waitFor();
     expect(await findUserByEmail(t.tdb, 'rep@pe2e.test')).toMatchObject({ title: 'Export Manager', phone: '+49 40 1234 0' });
     await screenshot(page, 'admin-directory-sync-en');
+    // Google Workspace needs the store's delegation, which this store lacks: said, and nothing to save.
+    await dir.getByRole('combobox', { name: 'Directory' }).selectOption('google');
+    await dir.getByText('This store has no Google service account with domain-wide delegation', { exact: false }).waitFor();
+    expect(await dir.getByRole('button', { name: 'Save directory source' }).isDisabled()).toBe(true);
+    await screenshot(page, 'admin-directory-google-en');
+    await dir.getByRole('combobox', { name: 'Directory' }).selectOption('entra');
 
     const webhookLabels = { connectors: 'CRM connectors', connName: 'Name', url: 'Subscriber URL', signingSecret: 'Signing secret (16+ characters)', save: 'Save', set: 'set', testOf: 'Send a test event to {name}', testOk: '{name} accepted the test event (a task titled "tradepane test event"; you may delete it).', pauseOf: 'Pause {name}', paused: 'paused' };
     await connectorFlow(page, 'Our CRM hook', webhookLabels);
@@ -206,6 +212,11 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     const usersText = await page.locator('section[aria-labelledby="users-title"]').innerText();
     expect(latinLeftovers(usersText, allowed)).toEqual([]);
     await screenshot(page, 'admin-people-disabled-zh-CN');
+    const dir = page.getByTestId('directory-sync');
+    await dir.getByRole('combobox', { name: '目录' }).selectOption('google');
+    await dir.getByText('本服务未配置具有全网域授权的 Google 服务账号', { exact: false }).waitFor();
+    await dir.getByText('代为操作的管理员').waitFor();
+    await screenshot(page, 'admin-directory-google-zh-CN');
 
     await connectorFlow(page, '客户系统回调', { connectors: 'CRM 连接器', connName: '名称', url: '接收地址', signingSecret: '签名密钥（至少 16 个字符）', save: '保存', set: '已设置', testOf: '向 {name} 发送测试事件', testOk: '{name} 已接收测试事件（已创建一条测试任务，可删除）。', pauseOf: '暂停 {name}', paused: '已暂停' });
     const connectorsText = await page.locator('main').innerText();

@@ -32,6 +32,12 @@ import { SignJWT } from 'jose';
  *   GET    /gmail/v1/users/me/messages?q=after:<epoch s> -in:drafts&maxResults&pageToken   (newest first)
  *   GET    /gmail/v1/users/me/messages/:id?format=full      the MIME tree of a `deliver`ed mail
  *   POST   /gmail/v1/users/me/messages/send   {raw, threadId}               messages.send
+ *   GET    /admin/directory/v1/users?customer&maxResults&pageToken&orderBy&viewType
+ *          Admin SDK Directory API users.list: needs a token with DIRECTORY_READONLY_SCOPE (a
+ *          service account may ask for it only once `authorizeDirectory` allowed it, as a Workspace
+ *          admin adds the scope to the client ID's delegation) acting as an administrator
+ *          (`makeAdmin`; others get 403 "Not Authorized to access this resource/api"); customer
+ *          `my_customer` or DIRECTORY_CUSTOMER_ID; pages of `directoryPageSize`
  *
  * Mailbox sync calls check the token's scopes like Gmail: history, search queries and format=full
  * need gmail.readonly (or modify); messages.send needs gmail.send, compose or modify.
@@ -46,6 +52,18 @@ import { SignJWT } from 'jose';
 
 export const GOOGLE_TOKEN_AUD = 'https://oauth2.googleapis.com/token';
 export const GMAIL_SCOPE_PREFIX = 'https://www.googleapis.com/auth/gmail.';
+export const DIRECTORY_READONLY_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
+export const DIRECTORY_CUSTOMER_ID = 'C03az79cb';
+
+/** A user as the Directory API's users.list answers it (the fields directory sync reads). */
+export interface FakeDirectoryUser {
+  primaryEmail: string;
+  name?: { fullName?: string; givenName?: string; familyName?: string };
+  organizations?: { title?: string; department?: string; primary?: boolean }[];
+  phones?: { value: string; type: string; primary?: boolean }[];
+  suspended?: boolean;
+  archived?: boolean;
+}
 
 export interface FakeMessage {
   id: string;
@@ -161,6 +179,11 @@ export class FakeGmail {
   oauthClient = { id: 'fake-client-id.apps.googleusercontent.com', secret: 'fake-client-secret' };
   /** Time drafts.send takes between reading the draft and sending it. */
   sendLatencyMs = 0;
+  private readonly directoryUsers: FakeDirectoryUser[] = [];
+  private readonly directoryAdmins = new Set<string>();
+  private readonly directoryDelegates = new Set<string>();
+  /** users.list page size cap (Google's is 500). */
+  directoryPageSize = 500;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } })));
@@ -186,6 +209,22 @@ export class FakeGmail {
 
   addServiceAccount(email: string, publicKeyPem: string): void {
     this.accounts.set(email, createPublicKey(publicKeyPem));
+  }
+
+  /** A Directory API user; `admin` also makes it a mailbox that may list users. */
+  addDirectoryUser(user: FakeDirectoryUser): void {
+    this.directoryUsers.push(user);
+  }
+
+  /** An administrator the service account may act as to list users (also a mailbox, so it can get a token). */
+  makeAdmin(email: string): void {
+    this.addUser(email);
+    this.directoryAdmins.add(email.toLowerCase());
+  }
+
+  /** The Workspace admin added DIRECTORY_READONLY_SCOPE to this service account's domain-wide delegation. */
+  authorizeDirectory(serviceAccountEmail: string): void {
+    this.directoryDelegates.add(serviceAccountEmail);
   }
 
   addUser(email: string, sendAs: { displayName?: string; signature?: string } = {}): void {
@@ -457,9 +496,25 @@ export class FakeGmail {
       }
       return this.fail(res, failure);
     }
+    if (path.startsWith('/admin/directory/v1/')) return this.directory(res, method, path, query, user, scopes ?? []);
     const needed = this.scopesNeeded(method, path, query);
     if (needed && scopes && !scopes.some((s) => needed.includes(s))) return this.googleError(res, 403, 'Request had insufficient authentication scopes.', 'PERMISSION_DENIED', {}, 'insufficientPermissions');
     await this.route(method, path, query, body, user, tag, res);
+  }
+
+  /** The Directory API's users.list, as much of it as directory sync uses. */
+  private directory(res: ServerResponse, method: string, path: string, query: Record<string, string>, user: string, scopes: string[]): void {
+    if (method !== 'GET' || path !== '/admin/directory/v1/users') return this.googleError(res, 404, 'Not Found', 'NOT_FOUND');
+    if (!scopes.includes(DIRECTORY_READONLY_SCOPE)) return this.googleError(res, 403, 'Request had insufficient authentication scopes.', 'PERMISSION_DENIED', {}, 'insufficientPermissions');
+    if (!this.directoryAdmins.has(user)) return this.googleError(res, 403, 'Not Authorized to access this resource/api', 'PERMISSION_DENIED', {}, 'forbidden');
+    if (!query.customer && !query.domain) return this.googleError(res, 400, 'Bad Request', 'INVALID_ARGUMENT', {}, 'badRequest');
+    if (query.customer && query.customer !== 'my_customer' && query.customer !== DIRECTORY_CUSTOMER_ID) return this.googleError(res, 400, 'Bad Request', 'INVALID_ARGUMENT', {}, 'badRequest');
+    const size = Math.min(Number(query.maxResults ?? 100) || 100, this.directoryPageSize, 500);
+    const start = query.pageToken ? Number(Buffer.from(query.pageToken, 'base64url').toString('utf8')) : 0;
+    const sorted = [...this.directoryUsers].sort((a, b) => a.primaryEmail.localeCompare(b.primaryEmail));
+    const users = sorted.slice(start, start + size).map((u) => ({ kind: 'admin#directory#user', id: String(100_000 + sorted.indexOf(u)), ...u }));
+    const next = start + size < sorted.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+    this.json(res, 200, { kind: 'admin#directory#users', etag: '"fake"', users, ...(next ? { nextPageToken: next } : {}) });
   }
 
   /** Scopes of which a mailbox-sync call needs one (undefined: the call predates the check). */
@@ -575,7 +630,9 @@ export class FakeGmail {
       const now = Math.floor(Date.now() / 1000);
       if (typeof claims.exp !== 'number' || claims.exp < now) return invalid('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
       scope = typeof claims.scope === 'string' ? claims.scope : '';
-      if (!scope.split(' ').some((s) => s.startsWith(GMAIL_SCOPE_PREFIX))) return invalid('Invalid OAuth scope or ID token audience provided.', 400, 'invalid_scope');
+      const asked = scope.split(' ');
+      if (asked.includes(DIRECTORY_READONLY_SCOPE) && !this.directoryDelegates.has(String(claims.iss))) return invalid('Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.', 401, 'unauthorized_client');
+      if (!asked.some((s) => s.startsWith(GMAIL_SCOPE_PREFIX) || s === DIRECTORY_READONLY_SCOPE)) return invalid('Invalid OAuth scope or ID token audience provided.', 400, 'invalid_scope');
       sub = typeof claims.sub === 'string' ? claims.sub.toLowerCase() : '';
       if (!sub) return invalid('domain-wide delegation needs sub', 401, 'unauthorized_client');
     } else {

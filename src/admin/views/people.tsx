@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Badge, Button, Checkbox, Field, Input, Select, Subtitle1, Textarea } from '@fluentui/react-components';
-import type { DirectorySourceState, DirectorySyncReport, GroupList, GroupView, UserDisableResult, UserList, UserView } from '../../contract/people.js';
+import type { DirectorySourcePut, DirectorySourceState, DirectorySyncReport, GroupList, GroupView, UserDisableResult, UserList, UserView } from '../../contract/people.js';
 import type { ImportReport } from '../../contract/console.js';
 import type { ApiKeyList, CreatedKey } from '../../contract/admin.js';
 import { useConsole, useLoad, when } from '../context.js';
@@ -246,22 +246,34 @@ function PersonForm({ person, groups, onDone, onCancel }: { person: UserView | u
   );
 }
 
-/** Directory sync: the Entra ID source (secret written once), then a dry run and apply like the CSV import. */
+/** Directory sync: the source (Entra ID with its secret written once, or Google Workspace through the store's delegation), then a dry run and apply like the CSV import. */
 function DirectorySync({ onApplied }: { onApplied: () => void }): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const state = useLoad(() => api.get<DirectorySourceState>('/admin/directory'), []);
   const source = state.data?.source ?? null;
+  const [chosen, setProvider] = useState<'entra' | 'google'>();
+  const provider = chosen ?? source?.provider ?? 'entra';
+  const same = source?.provider === provider ? source : null;
   const [tenantId, setTenantId] = useState('');
   const [clientId, setClientId] = useState('');
   const [secret, setSecret] = useState('');
+  const [adminEmail, setAdminEmail] = useState('');
+  const [customer, setCustomer] = useState('');
   const [report, setReport] = useState<DirectorySyncReport>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  const googleBlocked = provider === 'google' && state.data?.googleDelegation === false;
+  const body: DirectorySourcePut =
+    provider === 'entra'
+      ? { provider, tenantId: (tenantId || same?.tenantId || '').trim(), clientId: (clientId || same?.clientId || '').trim(), ...(secret.trim() ? { clientSecret: secret.trim() } : {}) }
+      : { provider, adminEmail: (adminEmail || same?.adminEmail || '').trim(), ...((customer || same?.customer || '').trim() ? { customer: (customer || same?.customer || '').trim() } : {}) };
+  const ready = provider === 'entra' ? Boolean(body.tenantId && body.clientId && (same?.secretSet || secret.trim())) : Boolean(body.adminEmail) && !googleBlocked;
   const saveSource = () =>
     void run(setBusy, setError, async () => {
-      await api.request('PUT', '/admin/directory', { provider: 'entra', tenantId: (tenantId || source?.tenantId || '').trim(), clientId: (clientId || source?.clientId || '').trim(), ...(secret.trim() ? { clientSecret: secret.trim() } : {}) });
+      await api.request('PUT', '/admin/directory', body);
       setSecret('');
+      setProvider(undefined);
       state.reload();
     });
   const sync = (apply: boolean) =>
@@ -276,17 +288,37 @@ function DirectorySync({ onApplied }: { onApplied: () => void }): ReactNode {
       <Subtitle1 id="directory-title">{t('dir.title')}</Subtitle1>
       <span>{t('dir.intro')}</span>
       <ErrorBar error={state.error} />
+      <Field label={t('dir.provider')} hint={t(provider === 'entra' ? 'dir.entraHelp' : 'dir.googleHelp')}>
+        <Select value={provider} onChange={(_e, d) => setProvider(d.value as 'entra' | 'google')}>
+          <option value="entra">{t('dir.provider.entra')}</option>
+          <option value="google">{t('dir.provider.google')}</option>
+        </Select>
+      </Field>
+      {googleBlocked && <Notice intent="warning">{t('dir.googleUnavailable')}</Notice>}
       <div className={styles.row}>
-        <Field label={t('conn.field.tenantId')}>
-          <Input value={tenantId} placeholder={source?.tenantId ?? ''} onChange={(_e, d) => setTenantId(d.value)} />
-        </Field>
-        <Field label={t('conn.field.clientId')}>
-          <Input value={clientId} placeholder={source?.clientId ?? ''} onChange={(_e, d) => setClientId(d.value)} />
-        </Field>
-        <Field label={t('conn.field.clientSecret')} hint={source?.secretSet ? t('dir.secretSet') : t('conn.secretHint')}>
-          <Input type="password" autoComplete="new-password" value={secret} onChange={(_e, d) => setSecret(d.value)} />
-        </Field>
-        <Button disabled={busy || !(tenantId || source?.tenantId) || !(clientId || source?.clientId) || (!source && !secret.trim())} onClick={saveSource}>
+        {provider === 'entra' ? (
+          <>
+            <Field label={t('conn.field.tenantId')}>
+              <Input value={tenantId} placeholder={same?.tenantId ?? ''} onChange={(_e, d) => setTenantId(d.value)} />
+            </Field>
+            <Field label={t('conn.field.clientId')}>
+              <Input value={clientId} placeholder={same?.clientId ?? ''} onChange={(_e, d) => setClientId(d.value)} />
+            </Field>
+            <Field label={t('conn.field.clientSecret')} hint={same?.secretSet ? t('dir.secretSet') : t('conn.secretHint')}>
+              <Input type="password" autoComplete="new-password" value={secret} onChange={(_e, d) => setSecret(d.value)} />
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label={t('dir.adminEmail')} hint={t('dir.adminEmailHint')}>
+              <Input type="email" value={adminEmail} placeholder={same?.adminEmail ?? ''} disabled={googleBlocked} onChange={(_e, d) => setAdminEmail(d.value)} />
+            </Field>
+            <Field label={t('dir.customer')} hint={t('dir.customerHint')}>
+              <Input value={customer} placeholder={same?.customer ?? 'my_customer'} disabled={googleBlocked} onChange={(_e, d) => setCustomer(d.value)} />
+            </Field>
+          </>
+        )}
+        <Button disabled={busy || !ready} onClick={saveSource}>
           {t('dir.saveSource')}
         </Button>
       </div>

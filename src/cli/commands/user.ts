@@ -102,16 +102,17 @@ export function register(program: Command): void {
     });
   user
     .command('sync-directory')
-    .description('read name, title, department and phones from the directory source (Entra ID); a dry run unless --apply')
+    .description('read name, title, department and phones from the directory source (Entra ID or Google Workspace); a dry run unless --apply')
     .requiredOption('-t, --tenant <tenant>', 'tenant slug')
     .option('--apply', 'write the changes (pinned fields are kept)')
     .action(async (opts: { tenant: string; apply?: boolean }) => {
-      const [{ syncDirectory, entraReader }, { SecretBox }] = await Promise.all([import('../../server/services/directory-sync.js'), import('../../server/secrets.js')]);
+      const [{ syncDirectory, directoryAccess }, { SecretBox }, { googleCredentialsFromConfig }] = await Promise.all([import('../../server/services/directory-sync.js'), import('../../server/secrets.js'), import('../../server/google/credentials.js')]);
       const c = config();
       await withStore(async (store) => {
         const { tdb, actor } = await actorFor(store, opts.tenant);
         const box = SecretBox.fromConfig(c.secretKey, c.dataDir, c.devMode);
-        const report = await syncDirectory(tdb, actor, box, entraReader(c.microsoftGraph), { apply: opts.apply === true });
+        const google = googleCredentialsFromConfig(c.googleApi, store.db, box);
+        const report = await syncDirectory(tdb, actor, box, directoryAccess({ graph: c.microsoftGraph, google, googleAdminRootUrl: c.googleApi.adminApiRootUrl }), { apply: opts.apply === true });
         for (const p of report.people) {
           if (p.action === 'unchanged') continue;
           if (p.action === 'missing') console.log(`${p.email}\tnot in the directory`);

@@ -541,7 +541,7 @@ export interface FollowUpDigestRow {
 /** Directory sync (migration 017): where a tenant's profile fields come from. */
 export interface DirectorySourceRow {
   tenant_id: string;
-  provider: 'entra';
+  provider: 'entra' | 'google';
   settings: string;
   secrets: string;
   last_run_at: string | null;

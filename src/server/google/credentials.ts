@@ -216,21 +216,28 @@ export class GoogleCredentials {
     return grant && !grant.revoked_reason ? 'user-grant' : null;
   }
 
+  /**
+   * A client of the service account acting as `email` (domain-wide delegation) with `scopes`, or
+   * null when the store has no service account. Also how directory sync acts as an administrator.
+   */
+  delegatedAs(email: string, scopes: readonly string[]): GoogleAuth | null {
+    const { serviceAccount, tokenUrl } = this.settings;
+    if (!serviceAccount) return null;
+    const key = ['sa', tokenUrl, serviceAccount.clientEmail, email.toLowerCase(), [...scopes].sort().join(' '), createHash('sha256').update(serviceAccount.privateKey).digest('hex')].join('\n');
+    let jwt = this.cache.get(key);
+    if (!jwt) {
+      jwt = new google.auth.JWT({ email: serviceAccount.clientEmail, key: serviceAccount.privateKey, scopes: [...scopes], subject: email, transporterOptions: { fetchImplementation: fetch } });
+      routeTokenRequests(jwt, tokenUrl);
+      this.remember(key, jwt);
+    }
+    return jwt;
+  }
+
   /** An authenticated client acting as the user, or null when there is no way to. */
   async forUser(user: { tenantId: string; userId: string; email: string }, scopes: readonly string[]): Promise<UserCredentials | null> {
-    const { serviceAccount, tokenUrl } = this.settings;
-    if (serviceAccount) {
-      const key = ['sa', tokenUrl, serviceAccount.clientEmail, user.email.toLowerCase(), [...scopes].sort().join(' '), createHash('sha256').update(serviceAccount.privateKey).digest('hex')].join('\n');
-      let jwt = this.cache.get(key);
-      if (!jwt) {
-        const created = new google.auth.JWT({ email: serviceAccount.clientEmail, key: serviceAccount.privateKey, scopes: [...scopes], subject: user.email, transporterOptions: { fetchImplementation: fetch } });
-        routeTokenRequests(created, tokenUrl);
-        this.remember(key, created);
-        jwt = created;
-      }
-      return { auth: jwt, source: 'service-account' };
-    }
-    const { oauthClient } = this.settings;
+    const delegated = this.delegatedAs(user.email, scopes);
+    if (delegated) return { auth: delegated, source: 'service-account' };
+    const { oauthClient, tokenUrl } = this.settings;
     if (!oauthClient || !this.box) return null;
     const grant = await this.db.selectFrom('google_grants').selectAll().where('tenant_id', '=', user.tenantId).where('user_id', '=', user.userId).executeTakeFirst();
     if (!grant || grant.revoked_reason) return null;

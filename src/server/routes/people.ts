@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import type { SecretBox } from '../secrets.js';
-import { getDirectorySource, setDirectorySource, syncDirectory, type DirectoryReader } from '../services/directory-sync.js';
+import { getDirectorySource, setDirectorySource, syncDirectory, type DirectoryAccess } from '../services/directory-sync.js';
 import { AppError } from '../errors.js';
 import { sendNoBody } from '../http/no-body.js';
 import { addUser, createGroup, deleteGroup, getGroup, getUser, listGroups, listUsers, setMembership, updateUser, changeUser } from '../services/people.js';
@@ -11,7 +11,7 @@ import { errorResponses, NoBody } from '../../contract/common.js';
 import { GroupCreate, GroupList, GroupParams, GroupView, MemberParams, UserCreate, UserList, UserParams, UserPatch, UserView, UserDisable, UserDisableResult, DirectorySourcePut, DirectorySourceState, DirectorySourceView, DirectorySyncReport, DirectorySyncRequest } from '../../contract/people.js';
 
 
-export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; box?: SecretBox | undefined; directoryRead?: DirectoryReader | undefined }> = async (app, { db, box, directoryRead }) => {
+export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; box?: SecretBox | undefined; directory?: DirectoryAccess | undefined }> = async (app, { db, box, directory }) => {
   app.get('/users', { config: { access: 'people:read' }, schema: { tags: ['people'], summary: 'List the users of my tenant', response: { 200: UserList, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
     return { users: await listUsers(tdb) };
@@ -118,19 +118,19 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; box
     return updateUser(tdb, principal, request.params.userId, { disabled: false });
   });
 
-  app.get('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'The directory source of profile fields (Microsoft Entra ID), without its secret', response: { 200: DirectorySourceState, ...errorResponses } } }, async (request) => {
+  app.get('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'The directory source of profile fields (Microsoft Entra ID or Google Workspace), without its secret', response: { 200: DirectorySourceState, ...errorResponses } } }, async (request) => {
     const { tdb } = caller(request, db);
-    return { source: await getDirectorySource(tdb) };
+    return { source: await getDirectorySource(tdb), googleDelegation: directory?.googleDelegation ?? false };
   });
 
-  app.put('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Set the directory source: the Entra app registration (User.Read.All); the secret is stored encrypted', body: DirectorySourcePut, response: { 200: DirectorySourceView, ...errorResponses } } }, async (request) => {
+  app.put('/admin/directory', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Set the directory source: the Entra app registration (User.Read.All; the secret is stored encrypted) or the Google Workspace administrator the store\'s service account acts as', body: DirectorySourcePut, response: { 200: DirectorySourceView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
-    return setDirectorySource(tdb, principal, box, request.body);
+    return setDirectorySource(tdb, principal, box, { googleDelegation: directory?.googleDelegation ?? false }, request.body);
   });
 
   app.post('/admin/directory/sync', { config: { access: 'people:write' }, schema: { tags: ['people'], summary: 'Read name, title, department and phones from the directory: a dry run reports, apply writes (pinned fields kept)', body: DirectorySyncRequest, response: { 200: DirectorySyncReport, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
-    if (!directoryRead) throw new AppError(503, 'no_directory', 'directory sync is not available on this store');
-    return syncDirectory(tdb, principal, box, directoryRead, { apply: request.body.apply });
+    if (!directory) throw new AppError(503, 'no_directory', 'directory sync is not available on this store');
+    return syncDirectory(tdb, principal, box, directory, { apply: request.body.apply });
   });
 };

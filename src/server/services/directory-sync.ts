@@ -3,14 +3,16 @@ import { nowIso, type TenantDb } from '../db/tenant-db.js';
 import { AppError, badRequest } from '../errors.js';
 import type { SecretBox } from '../secrets.js';
 import { DirectoryError, readEntraDirectory } from '../directory/entra.js';
+import { DIRECTORY_SCOPE, readGoogleDirectory } from '../google/directory-api.js';
+import type { GoogleCredentials } from '../google/credentials.js';
 import { audit } from './audit.js';
 import { planDirectorySync, type DirectoryEntry, type DirectoryPerson } from '../../core/people/directory.js';
 import type { DirectorySourcePut, DirectorySourceView, DirectorySyncReport } from '../../contract/people.js';
 
 /**
  * Directory sync (docs/admin.md): the profile fields signatures use (name, title, department,
- * phones) read from Microsoft Entra ID; a dry run reports what would change, an applied run writes
- * it in one transaction and is audited. The rule is core/people/directory.ts.
+ * phones) read from Microsoft Entra ID or Google Workspace; a dry run reports what would change,
+ * an applied run writes it in one transaction and is audited. The rule is core/people/directory.ts.
  */
 
 export interface DirectoryGraph {
@@ -20,54 +22,130 @@ export interface DirectoryGraph {
   ca?: string | undefined;
 }
 
-/** How a run reads the directory; tests and the job pass the real Entra reader with their own Graph settings. */
-export type DirectoryReader = (source: { tenantId: string; clientId: string; clientSecret: string }) => Promise<DirectoryEntry[]>;
+/** What a run needs to read a tenant's directory (secrets opened). */
+export type DirectorySource = { provider: 'entra'; tenantId: string; clientId: string; clientSecret: string } | { provider: 'google'; adminEmail: string; customer: string };
 
-export const entraReader = (graph: DirectoryGraph): DirectoryReader => (source) => readEntraDirectory({ ...source, authorityHost: graph.authorityHost, graphBaseUrl: graph.graphBaseUrl, ca: graph.ca });
+/** How a store reads directories: one reader for both providers, and whether Google's delegation is there. */
+export interface DirectoryAccess {
+  read: (source: DirectorySource) => Promise<DirectoryEntry[]>;
+  /** The store has a service account with domain-wide delegation (needed for Google Workspace). */
+  googleDelegation: boolean;
+}
+
+/** The real readers: Entra through Graph, Google Workspace through the store's service account. */
+export function directoryAccess(o: { graph: DirectoryGraph; google?: GoogleCredentials | undefined; googleAdminRootUrl?: string | undefined }): DirectoryAccess {
+  return {
+    googleDelegation: Boolean(o.google?.delegated),
+    read: async (source) => {
+      if (source.provider === 'entra') {
+        const { tenantId, clientId, clientSecret } = source;
+        return readEntraDirectory({ tenantId, clientId, clientSecret, authorityHost: o.graph.authorityHost, graphBaseUrl: o.graph.graphBaseUrl, ca: o.graph.ca });
+      }
+      const auth = o.google?.delegatedAs(source.adminEmail, [DIRECTORY_SCOPE]);
+      if (!auth) throw new DirectoryError(NO_DELEGATION);
+      return readGoogleDirectory({ auth, adminEmail: source.adminEmail, customer: source.customer, rootUrl: o.googleAdminRootUrl });
+    },
+  };
+}
+
+const NO_DELEGATION = 'Google Workspace directory sync needs the store\'s service account with domain-wide delegation (GOOGLE_SERVICE_ACCOUNT_FILE), and this store has none';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+const EMAIL = /^[^\s@<>"]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+// Google's customer IDs look like C01abc23d; my_customer stands for the administrator's own account.
+const CUSTOMER = /^(my_customer|C[0-9a-z]{4,20})$/i;
 
 function requireBox(box: SecretBox | undefined): SecretBox {
   if (!box) throw new AppError(503, 'no_secret_key', 'directory sync needs TRADEPANE_SECRET_KEY on the store to keep the client secret encrypted');
   return box;
 }
 
+interface StoredSettings {
+  tenantId?: string;
+  clientId?: string;
+  adminEmail?: string;
+  customer?: string;
+}
+
 export async function getDirectorySource(tdb: TenantDb): Promise<DirectorySourceView | null> {
   const row = await tdb.selectFrom('directory_sources').selectAll().executeTakeFirst();
   if (!row) return null;
-  const settings = JSON.parse(row.settings) as { tenantId: string; clientId: string };
-  return { provider: row.provider, tenantId: settings.tenantId, clientId: settings.clientId, secretSet: row.secrets !== '', lastRunAt: row.last_run_at, lastSummary: row.last_summary ? (JSON.parse(row.last_summary) as DirectorySourceView['lastSummary']) : null };
+  const settings = JSON.parse(row.settings) as StoredSettings;
+  return {
+    provider: row.provider,
+    tenantId: settings.tenantId ?? null,
+    clientId: settings.clientId ?? null,
+    secretSet: row.secrets !== '',
+    adminEmail: settings.adminEmail ?? null,
+    customer: settings.customer ?? null,
+    lastRunAt: row.last_run_at,
+    lastSummary: row.last_summary ? (JSON.parse(row.last_summary) as DirectorySourceView['lastSummary']) : null,
+  };
 }
 
-export async function setDirectorySource(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, input: DirectorySourcePut): Promise<DirectorySourceView> {
+/** The settings to store for `input` (checked, with errors naming the field) and the sealed secrets, or null to keep the stored ones. */
+function settingsFor(input: DirectorySourcePut, box: SecretBox | undefined, googleDelegation: boolean): { settings: StoredSettings; secrets: string | null } {
+  const missing = (field: string) => badRequest(`${field}: is required for ${input.provider === 'entra' ? 'Microsoft Entra ID' : 'Google Workspace'}`, [{ path: field, message: 'is required' }]);
+  if (input.provider === 'google') {
+    if (input.tenantId !== undefined || input.clientId !== undefined || input.clientSecret !== undefined) {
+      const field = input.tenantId !== undefined ? 'tenantId' : input.clientId !== undefined ? 'clientId' : 'clientSecret';
+      throw badRequest(`${field}: belongs to Microsoft Entra ID; Google Workspace uses the store's service account`, [{ path: field, message: 'not for google' }]);
+    }
+    const adminEmail = input.adminEmail?.trim().toLowerCase() ?? '';
+    if (!adminEmail) throw missing('adminEmail');
+    if (!EMAIL.test(adminEmail)) throw badRequest('adminEmail: must be the e-mail address of a Workspace administrator', [{ path: 'adminEmail', message: 'not an e-mail address' }]);
+    const customer = input.customer?.trim() || 'my_customer';
+    if (!CUSTOMER.test(customer)) throw badRequest('customer: must be my_customer or a Google customer ID such as C01abc23d', [{ path: 'customer', message: 'not a customer ID' }]);
+    if (!googleDelegation) throw new AppError(409, 'no_delegation', NO_DELEGATION);
+    return { settings: { adminEmail, customer }, secrets: '' };
+  }
+  if (input.adminEmail !== undefined || input.customer !== undefined) {
+    const field = input.adminEmail !== undefined ? 'adminEmail' : 'customer';
+    throw badRequest(`${field}: belongs to Google Workspace, not Microsoft Entra ID`, [{ path: field, message: 'not for entra' }]);
+  }
   const sealer = requireBox(box);
-  const tenantId = input.tenantId.trim();
-  const clientId = input.clientId.trim();
+  const tenantId = input.tenantId?.trim() ?? '';
+  const clientId = input.clientId?.trim() ?? '';
+  if (!tenantId) throw missing('tenantId');
+  if (!clientId) throw missing('clientId');
   if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) throw badRequest('tenantId: must be the directory (tenant) ID or a domain of the tenant', [{ path: 'tenantId', message: 'not a tenant ID' }]);
   if (!GUID.test(clientId)) throw badRequest('clientId: must be the application (client) ID, a GUID', [{ path: 'clientId', message: 'not a GUID' }]);
+  const secret = input.clientSecret?.trim();
+  return { settings: { tenantId, clientId }, secrets: secret ? sealer.seal({ clientSecret: secret }) : null };
+}
+
+export async function setDirectorySource(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, access: Pick<DirectoryAccess, 'googleDelegation'>, input: DirectorySourcePut): Promise<DirectorySourceView> {
+  const { settings, secrets } = settingsFor(input, box, access.googleDelegation);
   return tdb.transaction(async (t) => {
-    const existing = await t.selectFrom('directory_sources').select(['secrets']).executeTakeFirst();
-    const secret = input.clientSecret?.trim();
-    if (!secret && !existing) throw badRequest('clientSecret: is required the first time', [{ path: 'clientSecret', message: 'is required' }]);
+    const existing = await t.selectFrom('directory_sources').select(['provider', 'secrets']).executeTakeFirst();
+    // An Entra secret is kept only from an Entra source: switching back from Google needs it again.
+    const kept = existing?.provider === 'entra' && existing.secrets !== '' ? existing.secrets : null;
+    const sealed = secrets ?? kept;
+    if (sealed === null) throw badRequest('clientSecret: is required the first time', [{ path: 'clientSecret', message: 'is required' }]);
     const now = nowIso();
-    const values = { provider: input.provider, settings: JSON.stringify({ tenantId, clientId }), secrets: secret ? sealer.seal({ clientSecret: secret }) : existing!.secrets, updated_at: now };
+    const values = { provider: input.provider, settings: JSON.stringify(settings), secrets: sealed, updated_at: now };
     if (existing) await t.updateTable('directory_sources', values).execute();
     else await t.insert('directory_sources', { ...values, last_run_at: null, last_summary: null, created_at: now });
-    await audit(t, actor, 'directory.source_set', { type: 'directory', id: input.provider }, { tenantId, clientId, secretChanged: Boolean(secret) });
+    await audit(t, actor, 'directory.source_set', { type: 'directory', id: input.provider }, { ...settings, ...(input.provider === 'entra' ? { secretChanged: secrets !== null } : {}) });
     return (await getDirectorySource(t))!;
   });
 }
 
-export async function syncDirectory(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, read: DirectoryReader, options: { apply: boolean }): Promise<DirectorySyncReport> {
+/** The stored source with its secret opened, as a reader takes it. */
+function sourceOf(row: { provider: 'entra' | 'google'; settings: string; secrets: string }, box: SecretBox | undefined): DirectorySource {
+  const settings = JSON.parse(row.settings) as StoredSettings;
+  if (row.provider === 'google') return { provider: 'google', adminEmail: settings.adminEmail!, customer: settings.customer ?? 'my_customer' };
+  const { clientSecret } = requireBox(box).open(row.secrets) as { clientSecret: string };
+  return { provider: 'entra', tenantId: settings.tenantId!, clientId: settings.clientId!, clientSecret };
+}
+
+export async function syncDirectory(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, access: Pick<DirectoryAccess, 'read'>, options: { apply: boolean }): Promise<DirectorySyncReport> {
   const row = await tdb.selectFrom('directory_sources').selectAll().executeTakeFirst();
   if (!row) throw new AppError(404, 'not_found', 'no directory source yet: set one up first (PUT /api/v1/admin/directory)');
-  const sealer = requireBox(box);
-  const settings = JSON.parse(row.settings) as { tenantId: string; clientId: string };
-  const { clientSecret } = sealer.open(row.secrets) as { clientSecret: string };
   let directory: DirectoryEntry[];
   try {
-    directory = await read({ ...settings, clientSecret });
+    directory = await access.read(sourceOf(row, box));
   } catch (error) {
     if (error instanceof DirectoryError) throw new AppError(502, 'directory_unavailable', error.message);
     throw error;
