@@ -1,5 +1,6 @@
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, isNode, type Node, type Pair, type YAMLMap } from 'yaml';
 import { issueText, validatePack, type PackIssue } from './validate.js';
+import { sanitizerIssuesOfDraft } from './sanitized.js';
 import { offsetInScalar } from './scalar-position.js';
 import type { PackDocument } from './schema.js';
 
@@ -255,8 +256,9 @@ export function parsePackSource(text: string, fileName?: string): ParsedPack {
     return { ...rest, line: pos.line, column: pos.col };
   };
   const result = validatePack(value);
-  const issues = result.issues.map(locate);
-  return result.ok ? { ok: true, pack: result.pack, format, issues, locate } : { ok: false, format, issues };
+  if (result.ok) return { ok: true, pack: result.pack, format, issues: result.issues.map(locate), locate };
+  // The sanitiser's findings too (a valid pack gets them when it is sanitised for storing).
+  return { ok: false, format, issues: [...result.issues, ...sanitizerIssuesOfDraft(value)].map(locate) };
 }
 
 /** `packs/acme.yaml:12:5: error: templates[0].kind: must be one of …` */

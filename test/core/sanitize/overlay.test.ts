@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { sanitizeAdminHtml, sanitizeRenderedHtml } from '../../../src/core/sanitize/index.js';
 import { sanitizePack } from '../../../src/core/pack/sanitized.js';
 import type { PackDocument } from '../../../src/core/pack/schema.js';
+import { parsePackSource } from '../../../src/core/pack/source.js';
 
 describe('mail HTML cannot lay itself over the mail client', () => {
   it('drops position fixed, absolute and sticky, also disguised, and keeps the rest of the style', () => {
@@ -50,5 +51,34 @@ describe('a pack whose templates no longer parse once sanitised', () => {
   it('is fine when what was removed held no Liquid', () => {
     const { removed } = sanitizePack(packWith('<p>{% if contact.firstName %}Dear {{ contact.firstName }}{% endif %}</p><script>x()</script>'));
     expect(removed.map((i) => i.severity)).toEqual(['warning']);
+  });
+});
+
+describe('a draft with errors of several stages', () => {
+  it('reports the schema errors and the sanitiser errors at once, each at its line', () => {
+    const source = [
+      'pack: acme',
+      'title: ACME',
+      'groups: ["*"]',
+      'defaultLanguage: en',
+      'templates:',
+      '  - id: quote',
+      '    kind: quotation-typo',
+      '    title: Quote',
+      '    variants:',
+      '      en:',
+      '        subject: Quote',
+      '        body: "<p>{% if contact.firstName %}Dear</p><script>{% endif %}</script>"',
+      '',
+    ].join('\n');
+    const parsed = parsePackSource(source, 'acme.yaml');
+    expect(parsed.ok).toBe(false);
+    const errors = parsed.issues.filter((i) => i.severity === 'error');
+    // The schema stage (kind) and the sanitiser stage (the cut if) together, not one after the other.
+    expect(errors.map((i) => [i.path, i.line])).toEqual([
+      ['templates[0].kind', 7],
+      ['templates[0].variants.en.body', 12],
+    ]);
+    expect(errors[1]!.message).toMatch(/^cannot render once unsafe HTML is removed/);
   });
 });
