@@ -175,9 +175,14 @@ function fieldLabel(field: PackField, lang: string): string {
   return `${localized(field.label, lang) ?? field.name}${field.required ? ' *' : ''}`;
 }
 
-function fieldWidget(ctx: AddonContext, field: PackField, language: string, value: string | undefined): Widget {
-  const label = fieldLabel(field, language);
-  const help = localized(field.help, language);
+/**
+ * One field's input. A field the last attempt could not use (`problem`) is marked where the rep
+ * looks: a warning sign before its label and the problem as its hint. (Cards cannot move the
+ * cursor into a field, so it is marked, not focused.)
+ */
+function fieldWidget(ctx: AddonContext, field: PackField, language: string, value: string | undefined, problem?: string): Widget {
+  const label = `${problem ? '⚠ ' : ''}${fieldLabel(field, language)}`;
+  const help = problem ?? localized(field.help, language);
   switch (field.type) {
     case 'choice':
       return dropdown(inputName(field.name), label, [
@@ -264,7 +269,7 @@ async function findEntry(ctx: AddonContext, ref: TemplateRef): Promise<SearchEnt
   return entry;
 }
 
-export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Record<string, string> = {}, problems: string[] = [], preview?: Rendered): Promise<Card> {
+export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Record<string, string> = {}, problems: string[] = [], preview?: Rendered, flagged: Record<string, string> = {}): Promise<Card> {
   const t = ctx.t;
   const { template } = await findEntry(ctx, ref);
   const languages = Object.keys(template.variants);
@@ -272,7 +277,7 @@ export async function templateCard(ctx: AddonContext, ref: TemplateRef, raw: Rec
   const params = { pack: ref.pack, template: ref.template, mode: ref.mode, to: parameter(ctx.event, 'to'), messageId: parameter(ctx.event, 'messageId') };
   const sections: Section[] = [];
   if (problems.length) sections.push(section(problems.map((p) => paragraph(`<font color="#b3261e">${plain(p)}</font>`))));
-  const fieldWidgets = (template.fields ?? []).map((f) => fieldWidget(ctx, f, shownLanguage, raw[f.name]));
+  const fieldWidgets = (template.fields ?? []).map((f) => fieldWidget(ctx, f, shownLanguage, raw[f.name], flagged[f.name]));
   fieldWidgets.push(dropdown('language', t('language'), languageItems(ctx, languages, ref.language)));
   if (ref.mode === 'compose' && !ctx.event.gmail?.threadId) {
     fieldWidgets.push({ selectionInput: { name: 'setSubject', type: 'CHECK_BOX', items: [{ text: plain(t('setSubject')), value: 'yes', selected: raw.setSubject !== 'no' }] } });
@@ -326,19 +331,21 @@ async function attemptRender(ctx: AddonContext): Promise<Attempt> {
     // name each field in the rep's UI language (the store's label is in the template's language); a broken template is not a field
     const labelOf = (d: { path: string; label?: string }) =>
       d.path === '(template)' ? ctx.t('templateBroken') : (template.fields?.find((f) => f.name === d.path) ? fieldLabel(template.fields.find((f) => f.name === d.path)!, ctx.lang).replace(/ \*$/, '') : (d.label ?? d.path));
+    const flagged: Record<string, string> = {};
     const problems = error.details?.length
       ? error.details.map((d) => {
           const detail = d as { path: string; label?: string; message: string };
           // The store's reasons are English: a missing value is worded here; a broken template is named
           // in the rep's language with the admin's detail only in English (the pane shows no detail).
           if (error.code === 'missing_values' && detail.path === '(template)') return ctx.lang === 'en' ? ctx.t('invalid', { label: labelOf(detail), message: detail.message }) : labelOf(detail);
-          if (error.code === 'missing_values') return ctx.t('required', { label: labelOf(detail) });
-          return ctx.t('invalid', { label: labelOf(detail), message: detail.message });
+          const text = error.code === 'missing_values' ? ctx.t('required', { label: labelOf(detail) }) : ctx.t('invalid', { label: labelOf(detail), message: detail.message });
+          if (template.fields?.some((f) => f.name === detail.path)) flagged[detail.path] = text;
+          return text;
         })
       : [error.message];
     const names = (error.details ?? []).map((d) => labelOf(d as { path: string; label?: string }));
     const message = error.code === 'missing_values' ? ctx.t('missing', { list: names.join(', ') }) : error.message;
-    return { ok: false, card: await templateCard(ctx, ref, raw, problems), message };
+    return { ok: false, card: await templateCard(ctx, ref, raw, problems, undefined, flagged), message };
   }
 }
 

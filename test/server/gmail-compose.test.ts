@@ -109,6 +109,11 @@ describe.each(storeKinds())('the Gmail compose card on $name', (kind) => {
     expect(notification(body)).toMatch(/Cannot insert yet: .*Items.*Valid until|Cannot insert yet: .*Valid until.*Items/);
     const card = shownCard(body);
     expect(JSON.stringify(card)).toContain('LED panel'); // what the rep typed stays
+    // Each missing field is marked at the field itself (cards cannot focus one): a sign and the problem as its hint.
+    const widgets = card.sections!.flatMap((s) => s.widgets ?? []);
+    expect(widgets.find((w) => w.textInput?.name === 'f_lines')?.textInput).toMatchObject({ label: expect.stringMatching(/^⚠ /), hintText: expect.stringMatching(/is required$/) });
+    expect(widgets.find((w) => w.dateTimePicker?.name === 'f_validUntil')?.dateTimePicker?.label).toMatch(/^⚠ Valid until/);
+    expect(widgets.find((w) => w.textInput?.name === 'f_product')?.textInput?.label).toBe('Product *');
   });
 
   it('previews, then inserts the rendered HTML at the cursor and sets the subject of a new mail', async () => {
