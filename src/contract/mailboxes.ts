@@ -47,5 +47,7 @@ export type MailboxCreate = Type.Static<typeof MailboxCreate>;
 export const MailboxTest = Type.Object({ ok: Type.Boolean(), folders: Type.Array(Type.String()), error: Problem });
 export type MailboxTest = Type.Static<typeof MailboxTest>;
 export const MailboxPause = Type.Object({ paused: Type.Boolean() }, closed);
+export const MailboxSecretPut = Type.Object({ secret: Type.String({ minLength: 1, maxLength: 8192, description: 'the new password or app password (IMAP) or client secret (Microsoft 365); written, never shown' }) }, closed);
+export type MailboxSecretPut = Type.Static<typeof MailboxSecretPut>;
 export const MailboxRemoved = Type.Object({ messages: Type.Integer(), conversations: Type.Integer() });
 export type MailboxRemoved = Type.Static<typeof MailboxRemoved>;

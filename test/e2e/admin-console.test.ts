@@ -309,6 +309,16 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await expect(page.getByText(`${wrong} does not work.`).innerText()).resolves.toMatch(/The password or permission was refused: .*refused the credentials/);
     // … and its row keeps it as the last error.
     await page.getByTestId('mailbox-list').locator('tr', { hasText: wrong }).getByText(/The password or permission was refused.*refused the credentials/).waitFor();
+    // Put right in place: the new password is written once, never shown, and Test works again.
+    await page.getByRole('button', { name: `Change the password of ${wrong}` }).click();
+    const secretForm = page.getByTestId('secret-form');
+    await secretForm.getByLabel(`New password or app password for ${wrong}`).fill(SANDBOX_PASSWORD);
+    await screenshot(page, 'admin-mailbox-password-en');
+    await secretForm.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`New credentials for ${wrong} saved; the next sync uses them.`).waitFor();
+    expect(await page.locator('main').innerHTML()).not.toContain(`value="${SANDBOX_PASSWORD}"`);
+    await page.getByRole('button', { name: `Test ${wrong}` }).click();
+    await page.getByText(`${wrong} works. Folders:`).waitFor();
 
     await page.getByRole('button', { name: `Pause ${address}` }).click();
     await page.getByRole('button', { name: `Resume ${address}` }).waitFor();

@@ -91,8 +91,10 @@ describe('IMAP settings', () => {
     // The failure is the mailbox's last error, in words, until a test succeeds.
     const lastError = async (id: string) => (await app.inject({ method: 'GET', url: `/api/v1/mailboxes/${id}`, headers: bearer(t.admin.key) })).json().lastError;
     expect(await lastError(wrong.id)).toEqual({ code: 'auth', message: refused.error.message });
-    // The password is put right (as the admin would by connecting it again), and Test clears the error.
-    await store.db.updateTable('mailboxes').set({ secrets: box.seal({ password: SANDBOX_PASSWORD }) }).where('id', '=', wrong.id).execute();
+    // The password is put right in place, and Test clears the error.
+    const replaced = await app.inject({ method: 'PUT', url: `/api/v1/mailboxes/${wrong.id}/secret`, headers: bearer(t.admin.key), payload: { secret: SANDBOX_PASSWORD } });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.body).not.toContain(`"${SANDBOX_PASSWORD}"`);
     expect((await app.inject({ method: 'POST', url: `/api/v1/mailboxes/${wrong.id}/test`, headers: bearer(t.admin.key) })).json()).toMatchObject({ ok: true, error: null });
     expect(await lastError(wrong.id)).toBeNull();
     const nowhere = (await add(sandboxAddress('nowhere'), SANDBOX_PASSWORD, { preset: 'custom', imap: { host: '127.0.0.1', port: 1, security: 'none' }, smtp: { host: '127.0.0.1', port: 1, security: 'none' } })).json();
@@ -131,6 +133,34 @@ describe('IMAP settings', () => {
     const removed = await app.inject({ method: 'DELETE', url: `/api/v1/mailboxes/${mb.id}`, headers: bearer(t.admin.key) });
     expect(removed.json()).toEqual({ messages: 1, conversations: 1 });
     expect((await app.inject({ method: 'GET', url: `/api/v1/conversations/${conversationId}`, headers: bearer(t.rep.key) })).statusCode).toBe(404);
+  });
+
+  it('replaces a refused password in place: what was stored stays, the stopped sync runs again; names what is wrong', async () => {
+    const address = sandboxAddress('pwchange');
+    const mb = (await add(address, 'old-password')).json();
+    const syncOptions = { instanceId: 'pw', adapterFor: createAdapter, box, pageSize: 10, backfillDays: 7, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffCapMs: 3_600_000, mailboxId: mb.id };
+    expect((await runSyncPass(store.db, store.dialect, { ...syncOptions, ignoreSchedule: true }))[0]).toMatchObject({ outcome: 'error', error: { code: 'auth' } });
+    const stopped = await store.db.selectFrom('mailboxes').select(['status', 'next_sync_at']).where('id', '=', mb.id).executeTakeFirstOrThrow();
+    expect(stopped.status).toBe('error');
+    expect(Date.parse(stopped.next_sync_at)).toBeGreaterThan(Date.now() + 30 * 60_000);
+
+    const put = (payload: object, key = t.admin.key, id = mb.id) => app.inject({ method: 'PUT', url: `/api/v1/mailboxes/${id}/secret`, headers: bearer(key), payload });
+    expect((await put({ secret: SANDBOX_PASSWORD }, t.rep.key)).statusCode).toBe(403);
+    const blank = await put({ secret: '   ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error.details[0].path).toBe('secret');
+    expect((await put({ password: SANDBOX_PASSWORD })).statusCode).toBe(400);
+    const done = await put({ secret: SANDBOX_PASSWORD });
+    expect(done.json()).toMatchObject({ id: mb.id, status: 'retrying', lastError: null, secrets: ['password'] });
+    const row = await store.db.selectFrom('mailboxes').select(['secrets', 'next_sync_at']).where('id', '=', mb.id).executeTakeFirstOrThrow();
+    expect(box.open(row.secrets!)).toEqual({ password: SANDBOX_PASSWORD });
+    expect(Date.parse(row.next_sync_at)).toBeLessThanOrEqual(Date.now());
+    // Due now, without forcing the schedule: the sync reads the mailbox with the new password.
+    await deliver(address, [{ id: `pw1-${mb.id}@mail.test`, from: 'ana@andes-foods.example', to: [address], subject: 'Cotización', date: new Date(Date.now() - 3_600_000) }]);
+    expect((await runSyncPass(store.db, store.dialect, syncOptions))[0]).toMatchObject({ outcome: 'caught-up', stored: 1 });
+    const actions = ((await app.inject({ method: 'GET', url: '/api/v1/audit?limit=50', headers: bearer(t.admin.key) })).json().entries as { action: string; details: object }[]).filter((e) => e.action === 'mailbox.secret_replaced');
+    expect(actions.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(actions)).not.toContain(`"${SANDBOX_PASSWORD}"`);
   });
 
   it('sends through SMTP with the given Message-ID and files the copy in the Sent folder; a wrong password is an auth error', async () => {

@@ -22,6 +22,8 @@ export default function MailboxesView(): ReactNode {
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<{ intent: 'success' | 'warning'; text: string }>();
   const [confirming, setConfirming] = useState<MailboxView>();
+  const [changing, setChanging] = useState<MailboxView>();
+  const [secret, setSecret] = useState('');
   const act = (action: () => Promise<void>) => void run(setBusy, setError, async () => { setNotice(undefined); await action(); mailboxes.reload(); });
   const path = (m: MailboxView) => `/mailboxes/${encodeURIComponent(m.id)}`;
 
@@ -76,6 +78,11 @@ export default function MailboxesView(): ReactNode {
                     <Button size="small" disabled={busy} aria-label={t(m.paused ? 'mailboxes.resumeOf' : 'mailboxes.pauseOf', { address: m.address })} onClick={() => act(async () => { await api.post(`${path(m)}/pause`, { paused: !m.paused }); })}>
                       {t(m.paused ? 'mailboxes.resume' : 'mailboxes.pause')}
                     </Button>
+                    {m.provider !== 'gmail' && (
+                      <Button size="small" disabled={busy} aria-label={t(m.provider === 'graph' ? 'mailboxes.secretOf' : 'mailboxes.passwordOf', { address: m.address })} onClick={() => { setNotice(undefined); setSecret(''); setChanging(m); }}>
+                        {t(m.provider === 'graph' ? 'mailboxes.secret' : 'mailboxes.changePassword')}
+                      </Button>
+                    )}
                     <Button size="small" disabled={busy} aria-label={t('mailboxes.removeOf', { address: m.address })} onClick={() => { setNotice(undefined); setConfirming(m); }}>
                       {t('mailboxes.remove')}
                     </Button>
@@ -85,6 +92,29 @@ export default function MailboxesView(): ReactNode {
             ))}
           </tbody>
         </table>
+        {changing && (
+          <form
+            data-testid="secret-form"
+            className={styles.row}
+            onSubmit={(e) => {
+              e.preventDefault();
+              act(async () => {
+                await api.request('PUT', `${path(changing)}/secret`, { secret });
+                setChanging(undefined);
+                setSecret('');
+                setNotice({ intent: 'success', text: t('mailboxes.secretReplaced', { address: changing.address }) });
+              });
+            }}
+          >
+            <Field label={t(changing.provider === 'graph' ? 'mailboxes.newSecretFor' : 'mailboxes.newPasswordFor', { address: changing.address })} hint={t('mailboxes.secretKeeps')}>
+              <Input type="password" autoComplete="new-password" value={secret} onChange={(_e, d) => setSecret(d.value)} />
+            </Field>
+            <Button appearance="primary" type="submit" disabled={busy || !secret.trim()}>
+              {t('common.save')}
+            </Button>
+            <Button onClick={() => setChanging(undefined)}>{t('common.cancel')}</Button>
+          </form>
+        )}
         {confirming && (
           <div role="alertdialog" aria-labelledby="remove-title" data-testid="remove-confirm" className={styles.section}>
             <Notice intent="warning">

@@ -102,7 +102,9 @@ async function syncWithProgress(ctx: TenantContext, mailbox: MailboxView, deps: 
 }
 
 export function register(program: Command, deps: Deps = {}): void {
-  const mailbox = program.command('mailbox').description('mailboxes the store syncs (IMAP/SMTP, Microsoft 365, Gmail): add, list, test, resync, remove');
+  // A password never comes on the command line (shell history, ps): from an environment variable or stdin.
+  const secretFrom = (opts: { passwordEnv?: unknown; passwordStdin?: unknown }) => (opts.passwordStdin ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))().replace(/\r?\n$/, '') : env()[String(opts.passwordEnv)]);
+  const mailbox = program.command('mailbox').description('mailboxes the store syncs (IMAP/SMTP, Microsoft 365, Gmail): add, list, test, resync, set-password, remove');
 
   mailbox
     .command('add <tenant> <address>')
@@ -126,7 +128,7 @@ export function register(program: Command, deps: Deps = {}): void {
     .option('--backfill-days <days>', 'read this many days back (default: $MAIL_SYNC_BACKFILL_DAYS or 30)', wholeNumber('--backfill-days'))
     .option('--sync', 'run the backfill now, with a progress bar')
     .action(async (tenant: string, address: string, opts: Record<string, string | number | boolean | undefined>) => {
-      const password = opts.passwordStdin ? (deps.readStdin ?? (() => readFileSync(0, 'utf8')))().replace(/\r?\n$/, '') : env()[String(opts.passwordEnv)];
+      const password = secretFrom(opts);
       const endpoint = (kind: 'imap' | 'smtp') => {
         const e = { host: opts[`${kind}Host`], port: opts[`${kind}Port`], security: opts[`${kind}Security`] };
         return Object.values(e).some((v) => v !== undefined) ? Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) : undefined;
@@ -225,6 +227,20 @@ export function register(program: Command, deps: Deps = {}): void {
         const result = await syncWithProgress(ctx, await byAddress(ctx, address), deps);
         console.log(`sync: ${result.stored} new messages stored (${result.outcome}${result.error ? `: ${result.error}` : ''})`);
         if (result.outcome === 'error' || result.outcome === 'retry' || result.outcome === 'busy') setExitCode(1);
+      });
+    });
+
+  mailbox
+    .command('set-password <tenant> <address>')
+    .description('replace the password or app password (IMAP) or client secret (Microsoft 365) in place; what was stored stays')
+    .option('--password-env <name>', 'environment variable holding it', 'MAILBOX_PASSWORD')
+    .option('--password-stdin', 'read it from standard input instead')
+    .action(async (tenant: string, address: string, opts: { passwordEnv: string; passwordStdin?: boolean }) => {
+      const secret = secretFrom(opts);
+      if (!secret) throw new CliError(`no password: set $${opts.passwordEnv} or use --password-stdin`);
+      await withTenant(tenant, async (ctx) => {
+        const m = await ctx.svc.replaceMailboxSecret(ctx.tdb, ctx.actor, ctx.box, (await byAddress(ctx, address)).id, secret);
+        console.log(`${m.address}: ${m.provider === 'graph' ? 'client secret' : 'password'} replaced; the next sync uses it`);
       });
     });
 

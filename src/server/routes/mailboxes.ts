@@ -4,10 +4,10 @@ import type { Database } from '../db/tables.js';
 import type { SecretBox } from '../secrets.js';
 import { caller } from '../http/auth-plugin.js';
 import type { AdapterFactory } from '../mail/sync.js';
-import { addMailbox, getMailbox, listMailboxes, removeMailbox, resyncMailbox, setMailboxPaused, testMailbox } from '../services/mailboxes.js';
+import { addMailbox, getMailbox, listMailboxes, removeMailbox, replaceMailboxSecret, resyncMailbox, setMailboxPaused, testMailbox } from '../services/mailboxes.js';
 import { getConversation, listConversations } from '../services/conversations.js';
 import { errorResponses } from '../../contract/common.js';
-import { MailboxCreate, MailboxList, MailboxParams, MailboxPause, MailboxRemoved, MailboxTest, MailboxView } from '../../contract/mailboxes.js';
+import { MailboxCreate, MailboxList, MailboxParams, MailboxPause, MailboxRemoved, MailboxSecretPut, MailboxTest, MailboxView } from '../../contract/mailboxes.js';
 import { ConversationDetail, ConversationList, ConversationParams, ConversationQuery } from '../../contract/conversations.js';
 
 
@@ -69,6 +69,15 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox<MailboxRouteOptions> = asy
     async (request) => {
       const { principal, tdb } = caller(request, db);
       return setMailboxPaused(tdb, principal, box, request.params.mailboxId, request.body.paused, now());
+    },
+  );
+
+  app.put(
+    '/mailboxes/:mailboxId/secret',
+    { config: { access: 'people:write' }, schema: { tags: ['mailboxes'], summary: 'Replace the password (IMAP) or client secret (Microsoft 365) in place: what was stored stays, a sync stopped by a refused sign-in runs again', params: MailboxParams, body: MailboxSecretPut, response: { 200: MailboxView, ...errorResponses } } },
+    async (request) => {
+      const { principal, tdb } = caller(request, db);
+      return replaceMailboxSecret(tdb, principal, box, request.params.mailboxId, request.body.secret, now());
     },
   );
 

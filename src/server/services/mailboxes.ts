@@ -204,6 +204,44 @@ export async function setMailboxPaused(tdb: TenantDb, actor: Actor, box: SecretB
   });
 }
 
+/** The one secret each provider keeps: IMAP's password (or app password), Graph's client secret; Gmail none. */
+const SECRET_OF: Record<MailProvider, string | null> = { imap: 'password', graph: 'clientSecret', gmail: null };
+
+/**
+ * Replaces a mailbox's password (IMAP) or client secret (Microsoft 365) in place, keeping what was
+ * stored and where the sync stands; a mailbox stopped by a refused sign-in is tried again at once.
+ */
+export async function replaceMailboxSecret(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, mailboxId: string, secret: string, now = new Date()): Promise<MailboxView> {
+  if (!box) throw unprocessable('no_secret_key', 'the store has no TRADEPANE_SECRET_KEY, so it cannot keep mailbox passwords; set it and try again');
+  const value = secret.replace(/^\s+|\s+$/g, '');
+  if (!value) throw badRequest('secret: the new password or client secret is empty', [{ path: 'secret', message: 'is empty' }]);
+  return tdb.transaction(async (t) => {
+    const row = await getMailboxRow(t, mailboxId);
+    const name = SECRET_OF[row.provider];
+    if (!name) throw badRequest(`secret: a ${row.provider} mailbox keeps no password (the store acts through Google's delegation or the user's grant)`, [{ path: 'secret', message: 'not used by this provider' }]);
+    let kept: Record<string, string> = {};
+    try {
+      kept = row.secrets ? (box.open(row.secrets) as Record<string, string>) : {};
+    } catch {
+      // Sealed with another key: nothing of it can be kept, the new secret replaces it.
+    }
+    await t
+      .updateTable('mailboxes', {
+        secrets: box.seal({ ...kept, [name]: value }),
+        status: row.status === 'error' ? 'retrying' : row.status,
+        failures: 0,
+        last_error_code: null,
+        last_error: null,
+        next_sync_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      })
+      .where('id', '=', mailboxId)
+      .execute();
+    await audit(t, actor, 'mailbox.secret_replaced', { type: 'mailbox', id: mailboxId }, { address: row.address, secret: name });
+    return mailboxView(await getMailboxRow(t, mailboxId), box, now);
+  });
+}
+
 /**
  * Removes the mailbox and everything stored from it: its messages and kept bodies; conversations
  * left with no message are deleted, the others are recounted from what remains. A sync pass
