@@ -89,7 +89,7 @@ function incoterm(this: FilterThis, value: unknown): string {
 const alreadyEscaped = (value: unknown) => value;
 
 /** `{% capture %}` keeps what it rendered (values in it already escaped) as SafeHtml, so printing it does not escape it again. */
-class HtmlCaptureTag extends CaptureTag {
+export class HtmlCaptureTag extends CaptureTag {
   override *render(ctx: Context): Generator<unknown, void, string> {
     const html = yield this.liquid.renderer.renderTemplates(this.templates, ctx);
     ctx.bottom()[this.variable] = new SafeHtml(html);

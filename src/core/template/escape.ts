@@ -13,7 +13,11 @@ export function escapeHtml(text: string): string {
  * textarea field keeps its lines); an unquoted attribute value also gets whitespace, `=` and
  * backtick encoded, so the value cannot end the attribute and start another.
  */
+const PLAIN = /^[^&<>"'\r\n\s=`]*$/;
+
 export function escapeFor(context: HtmlContext, text: string): string {
+  // Most values (numbers, amounts, names) have nothing to escape in any context.
+  if (PLAIN.test(text)) return text;
   const escaped = escapeHtml(text);
   switch (context.kind) {
     case 'text':

@@ -27,4 +27,6 @@ export interface RenderOptions {
   now?: Date;
   /** The rep's time zone, for "today" and for timestamps. Default: UTC. */
   timeZone?: string;
+  /** Render through liquidjs's interpreter and html-to-text instead of the compiled form: for the tests that compare the two. */
+  interpret?: boolean;
 }
