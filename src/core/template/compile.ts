@@ -22,7 +22,7 @@ import {
   type Template,
   type Value,
 } from 'liquidjs';
-import { HtmlCaptureTag } from './engine.js';
+import { HtmlCaptureTag, runOf } from './engine.js';
 import { SITE_REGISTER, type LoopSite, type OutputSite, type SiteHooks } from './prepare.js';
 import { SafeHtml } from './values.js';
 
@@ -193,10 +193,12 @@ interface FilterInternals {
   liquid: unknown;
 }
 
-/** A filtered value (`Value.value`); for outputs, the last filter is the output-escape step liquidjs appends. */
-function compileValue(value: Value): Expr {
+const ESCAPE_STEP = /^\[object /; // the output-escape step liquidjs appends to every output
+
+/** A filtered value (`Value.value`), through its first `count` filters (all by default). */
+function compileValue(value: Value, count?: number): Expr {
   const initial = compileExpression(value.initial.postfix as unknown as TokenLike[]);
-  const filters = value.filters as unknown as FilterInternals[];
+  const filters = (value.filters as unknown as FilterInternals[]).slice(0, count);
   if (filters.length === 0) return initial;
   const steps = filters.map((filter) => {
     const args = filter.args.map((arg): ((ctx: Context) => unknown) => {
@@ -259,7 +261,21 @@ function compileNode(node: Template, c: Compiler): Step {
   }
   if (node instanceof Output) {
     const site = c.sites.get(node);
-    const value = compileValue((node as unknown as { value: Value }).value);
+    const raw = (node as unknown as { value: Value }).value;
+    const filters = raw.filters as unknown as FilterInternals[];
+    const escape = filters[filters.length - 1];
+    let value: Expr;
+    if (escape && ESCAPE_STEP.test(escape.name) && escape.args.length === 0) {
+      // The output-escape step is engine.ts's outputStep: with a render under way it is the
+      // run's output(), called here directly; without one, the filter itself.
+      const before = compileValue(raw, filters.length - 1);
+      const { handler, token, liquid } = escape;
+      value = (ctx) => {
+        const v = before(ctx);
+        const run = runOf(ctx);
+        return run ? run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v));
+      };
+    } else value = compileValue(raw);
     return (ctx, out) => {
       const hooks = site ? hooksOf(ctx) : undefined;
       if (!hooks) {

@@ -23,6 +23,7 @@ type Node = El | string;
 const INLINE = new Set(['span', 'b', 'strong', 'i', 'em', 'u', 's', 'small', 'big', 'sup', 'sub', 'font', 'code', 'mark', 'abbr', 'li', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a']);
 const BLOCKS = new Set(['p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'table']);
 const VOID = new Set(['br', 'img']);
+const KNOWN = new Set([...INLINE, ...BLOCKS, ...VOID]);
 /** htmlparser2's openImpliesClose for the tags above: opening the key closes an open element of the set. */
 const P = new Set(['p']);
 const IMPLIES_CLOSE = new Map<string, Set<string>>([
@@ -69,6 +70,11 @@ function decode(text: string): string | undefined {
 /** Where htmlparser2 ends a tag name: whitespace or '/'. */
 const isNameEnd = (c: number) => c === 32 || c === 9 || c === 10 || c === 12 || c === 13 || c === 47;
 
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const BLANK = /^\s*$/;
+const SPACE = /\s/;
+const SELF_CLOSING = /\/\s*$/;
+
 const TAG = /<(\/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
 const ATTR = /\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/y;
 
@@ -78,6 +84,8 @@ function parseSimple(html: string): Node[] | undefined {
   const root: El = { name: '', attribs: {}, children: [] };
   let current = root;
   let i = 0;
+  let dq = html.indexOf('"');
+  let sq = html.indexOf("'");
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     const end = lt < 0 ? html.length : lt;
@@ -91,18 +99,19 @@ function parseSimple(html: string): Node[] | undefined {
     let name: string;
     let rest: string;
     const gt = html.indexOf('>', lt);
-    const quoted = gt < 0 ? -1 : html.slice(lt, gt).search(/["']/);
-    if (gt >= 0 && quoted < 0) {
+    // The next quote of each kind, looked for again only once passed (not from every tag to the end).
+    if (dq >= 0 && dq < lt) dq = html.indexOf('"', lt);
+    if (sq >= 0 && sq < lt) sq = html.indexOf("'", lt);
+    if (gt >= 0 && (dq < 0 || dq > gt) && (sq < 0 || sq > gt)) {
       // The common case: no quotes, so the first '>' ends the tag.
-      const inner = html.slice(lt + 1, gt);
-      closing = inner.charCodeAt(0) === 47; // '/'
-      const start = closing ? 1 : 0;
+      closing = html.charCodeAt(lt + 1) === 47; // '/'
+      const start = closing ? lt + 2 : lt + 1;
+      if (!isLetter(html.charCodeAt(start))) return undefined; // <!-- -->, <!DOCTYPE>, <?, a lone '<'
       let stop = start;
-      while (stop < inner.length && !isNameEnd(inner.charCodeAt(stop))) stop++;
-      name = inner.slice(start, stop);
-      rest = inner.slice(stop);
+      while (stop < gt && !isNameEnd(html.charCodeAt(stop))) stop++;
+      name = html.slice(start, stop);
+      rest = stop < gt ? html.slice(stop, gt) : '';
       i = gt + 1;
-      if (!/^[A-Za-z]/.test(name)) return undefined; // <!-- -->, <!DOCTYPE>, <?, a lone '<'
     } else {
       TAG.lastIndex = lt;
       const m = TAG.exec(html);
@@ -112,27 +121,29 @@ function parseSimple(html: string): Node[] | undefined {
       rest = m[3]!;
       i = TAG.lastIndex;
     }
-    name = name.toLowerCase();
-    if (!INLINE.has(name) && !BLOCKS.has(name) && !VOID.has(name)) return undefined;
+    if (!KNOWN.has(name)) {
+      name = name.toLowerCase();
+      if (!KNOWN.has(name)) return undefined;
+    }
     if (closing) {
-      if (rest.trim() !== '' || VOID.has(name) || current.name !== name) return undefined;
+      if ((rest !== '' && !BLANK.test(rest)) || VOID.has(name) || current.name !== name) return undefined;
       current = current.parent!;
       continue;
     }
     if (rest.length > 0 && rest.charCodeAt(rest.length - 1) === 47) {
       if (!VOID.has(name)) return undefined; // htmlparser2 ignores the '/' on other tags
-      rest = rest.replace(/\/\s*$/, '');
+      rest = rest.replace(SELF_CLOSING, '');
     }
     if (IMPLIES_CLOSE.get(name)?.has(current.name)) return undefined;
     const attribs: Record<string, string> = {};
     let at = 0;
     while (rest.length > 0 && at < rest.length) {
-      if (/^\s*$/.test(rest.slice(at))) break;
+      if (BLANK.test(rest.slice(at))) break;
       ATTR.lastIndex = at;
       const a = ATTR.exec(rest);
       if (!a || ATTR.lastIndex === at) return undefined;
       at = ATTR.lastIndex;
-      if (at < rest.length && !/\s/.test(rest[at]!)) return undefined;
+      if (at < rest.length && !SPACE.test(rest[at]!)) return undefined;
       const attrName = a[1]!.toLowerCase();
       const value = decode(a[2] ?? a[3] ?? a[4] ?? '');
       if (value === undefined) return undefined;
@@ -154,13 +165,19 @@ const WORD = /[^ \t\r\n\f\u200b]+/g;
 const isWs = (c: string | undefined) => c !== undefined && WS.includes(c);
 const ALL_WS = /^[ \t\r\n\f\u200b]*$/;
 
+// Fields are assigned in constructors (not class fields): these objects are made by the hundred per text.
 class InlineTextBuilder {
-  lines: string[][] = [];
-  nextLineWords: string[] = [];
-  nextLineAvailableChars: number;
-  stashedSpace = false;
-  constructor(readonly maxLineLength: number = Number.MAX_VALUE) {
+  declare lines: string[][];
+  declare nextLineWords: string[];
+  declare nextLineAvailableChars: number;
+  declare stashedSpace: boolean;
+  declare readonly maxLineLength: number;
+  constructor(maxLineLength: number = Number.MAX_VALUE) {
+    this.lines = [];
+    this.nextLineWords = [];
+    this.maxLineLength = maxLineLength;
     this.nextLineAvailableChars = maxLineLength;
+    this.stashedSpace = false;
   }
   pushWord(word: string): void {
     if (this.nextLineAvailableChars <= 0) this.startNewLine();
@@ -231,47 +248,53 @@ class InlineTextBuilder {
 }
 
 class Item {
-  constructor(readonly next: Item | null) {}
+  declare readonly next: Item | null;
+  constructor(next: Item | null) {
+    this.next = next;
+  }
 }
 class BlockItem extends Item {
-  inline: InlineTextBuilder;
-  rawText = '';
-  stashedLineBreaks = 0;
-  constructor(
-    next: Item | null,
-    public leadingLineBreaks = 1,
-    maxLineLength?: number,
-  ) {
+  declare inline: InlineTextBuilder;
+  declare rawText: string;
+  declare stashedLineBreaks: number;
+  declare leadingLineBreaks: number;
+  constructor(next: Item | null, leadingLineBreaks = 1, maxLineLength?: number) {
     super(next);
     this.inline = new InlineTextBuilder(maxLineLength);
+    this.rawText = '';
+    this.stashedLineBreaks = 0;
+    this.leadingLineBreaks = leadingLineBreaks;
   }
 }
 class ListItem extends BlockItem {
-  constructor(
-    next: Item | null,
-    leadingLineBreaks: number,
-    maxLineLength: number,
-    readonly interRowLineBreaks: number,
-    readonly maxPrefixLength: number,
-  ) {
+  declare readonly interRowLineBreaks: number;
+  declare readonly maxPrefixLength: number;
+  constructor(next: Item | null, leadingLineBreaks: number, maxLineLength: number, interRowLineBreaks: number, maxPrefixLength: number) {
     super(next, leadingLineBreaks, maxLineLength);
+    this.interRowLineBreaks = interRowLineBreaks;
+    this.maxPrefixLength = maxPrefixLength;
   }
 }
 class ListEntry extends BlockItem {
-  constructor(
-    next: ListItem,
-    leadingLineBreaks: number,
-    maxLineLength: number,
-    readonly prefix: string,
-  ) {
+  declare readonly prefix: string;
+  constructor(next: ListItem, leadingLineBreaks: number, maxLineLength: number, prefix: string) {
     super(next, leadingLineBreaks, maxLineLength);
+    this.prefix = prefix;
   }
 }
 class TableItem extends Item {
-  rows: Cell[][] = [];
+  declare rows: Cell[][];
+  constructor(next: Item | null) {
+    super(next);
+    this.rows = [];
+  }
 }
 class RowItem extends Item {
-  cells: Cell[] = [];
+  declare cells: Cell[];
+  constructor(next: Item | null) {
+    super(next);
+    this.cells = [];
+  }
 }
 class CellItem extends BlockItem {}
 interface Cell {
@@ -447,6 +470,71 @@ function updateOffset(offsets: number[], base: number, span: number, value: numb
   offsets[base + span] = Math.max(getOrInitOffset(offsets, base + span), getOrInitOffset(offsets, base) + value);
 }
 function tableToString(tableRows: Cell[][], rowSpacing: number, colSpacing: number): string {
+  return plainTableToString(tableRows, rowSpacing, colSpacing) ?? spannedTableToString(tableRows, rowSpacing, colSpacing);
+}
+
+/**
+ * The same layout for the common table — every row has a cell and none spans rows — without
+ * html-to-text's transposed grid (quadratic in the rows): the column offsets are updated in the
+ * order html-to-text updates them (column by column, rows in order), then the lines are written
+ * row by row, which appends to each line in the same column order.
+ */
+function plainTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing: number): string | undefined {
+  const rowNumber = tableRows.length;
+  let colNumber = 0;
+  for (const cells of tableRows) {
+    if (cells.length === 0) return undefined;
+    let width = 0;
+    for (const cell of cells) {
+      if (cell.rowspan !== 1) return undefined;
+      width += cell.colspan;
+    }
+    if (width > colNumber) colNumber = width;
+  }
+  const rowOffsets = [0];
+  const starts: number[][] = [];
+  for (let j = 0; j < rowNumber; j++) {
+    const cells = tableRows[j]!;
+    const rowStarts: number[] = [];
+    let x = 0;
+    for (const cell of cells) {
+      rowStarts.push(x);
+      x += cell.colspan;
+      cell.lines = cell.text.split('\n');
+      updateOffset(rowOffsets, j, 1, cell.lines.length + rowSpacing);
+    }
+    starts.push(rowStarts);
+  }
+  const colOffsets = [0];
+  const next = new Array<number>(rowNumber).fill(0);
+  for (let x = 0; x < colNumber; x++) {
+    for (let y = 0; y < rowNumber; y++) {
+      const k = next[y]!;
+      if (k >= tableRows[y]!.length || starts[y]![k] !== x) continue;
+      const cell = tableRows[y]![k]!;
+      next[y] = k + 1;
+      let cellWidth = 0;
+      for (const line of cell.lines!) cellWidth = line.length > cellWidth ? line.length : cellWidth;
+      updateOffset(colOffsets, x, cell.colspan, cellWidth + colSpacing);
+    }
+  }
+  const outputLines: string[] = [];
+  for (let y = 0; y < rowNumber; y++) {
+    const cells = tableRows[y]!;
+    for (let k = 0; k < cells.length; k++) {
+      const cell = cells[k]!;
+      const offset = colOffsets[starts[y]![k]!]!;
+      for (let j = 0; j < cell.lines!.length; j++) {
+        const lineOffset = rowOffsets[y]! + j;
+        outputLines[lineOffset] = (outputLines[lineOffset] || '').padEnd(offset) + cell.lines![j]!;
+      }
+    }
+  }
+  return outputLines.join('\n');
+}
+
+/** html-to-text's tableToString, for tables with row spans or empty rows. */
+function spannedTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing: number): string {
   const layout: Cell[][] = [];
   let colNumber = 0;
   const rowNumber = tableRows.length;

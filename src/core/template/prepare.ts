@@ -284,7 +284,9 @@ function syntaxError(error: unknown): TemplateSyntaxError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-const cache = new LRUCache<string, Preparation>({ max: 500 });
+// One cache per engine, keyed by the text itself: a key built by concatenation would be a new
+// string on every render, hashed again from its first character to its last.
+const caches = new Map<string, LRUCache<string, Preparation>>();
 
 /**
  * Parses and prepares a subject ('text') or body ('html'). Results are cached by text: packs
@@ -292,7 +294,13 @@ const cache = new LRUCache<string, Preparation>({ max: 500 });
  */
 export function prepareTemplate(kind: EngineKind, source: string, options: { strictFilters?: boolean } = {}): Preparation {
   const strict = options.strictFilters ?? true;
-  const key = `${kind}:${strict}:${source}`;
+  const engineKey = `${kind}:${strict}`;
+  let cache = caches.get(engineKey);
+  if (!cache) {
+    cache = new LRUCache<string, Preparation>({ max: 500 });
+    caches.set(engineKey, cache);
+  }
+  const key = source;
   const hit = cache.get(key);
   if (hit) return hit;
   const engine = engineFor(kind, strict);

@@ -191,7 +191,8 @@ export function renderTemplate(template: PackTemplate, language: string, context
       return '';
     }
   };
-  const subjectText = subject.ok ? renderPart(subject.prepared, 'subject') : '';
+  const htmlOnly = options.only === 'html';
+  const subjectText = subject.ok && !htmlOnly ? renderPart(subject.prepared, 'subject') : '';
   const html = body.ok ? renderPart(body.prepared, 'body') : '';
   // The net under the per-value checks: a link put together from several pieces is judged whole.
   for (const link of findUnsafeLinks(html)) {
@@ -205,7 +206,7 @@ export function renderTemplate(template: PackTemplate, language: string, context
     // A subject is one line of plain text: line breaks a value brought in become spaces.
     subject: subjectText.replace(/\s+/g, ' ').trim(),
     html,
-    text: htmlToText(html, { full: options.interpret }),
+    text: htmlOnly ? '' : htmlToText(html, { full: options.interpret }),
   };
 }
 
