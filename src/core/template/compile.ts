@@ -22,7 +22,7 @@ import {
   type Template,
   type Value,
 } from 'liquidjs';
-import { HtmlCaptureTag, runOf } from './engine.js';
+import { HtmlCaptureTag, runOf, type RenderRun } from './engine.js';
 import { SITE_REGISTER, type LoopSite, type OutputSite, type SiteHooks } from './prepare.js';
 import { SafeHtml } from './values.js';
 
@@ -42,7 +42,8 @@ import { SafeHtml } from './values.js';
  * (`new Function`): the task pane's and Outlook's pages forbid eval by their CSP.
  */
 
-type Out = { s: string };
+/** What a render writes to, with the run's hooks read once from the context's registers (a render does not change them). */
+type Out = { s: string; hooks: SiteHooks | undefined; run: RenderRun | undefined };
 type Step = (ctx: Context, out: Out) => void;
 type Expr = (ctx: Context) => unknown;
 export type CompiledTemplate = (ctx: Context) => string;
@@ -124,6 +125,23 @@ interface TokenLike {
   operator?: string;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+const SPECIAL_KEYS = new Set(['size', 'first', 'last']);
+
+/**
+ * Context.readProperty, with its common case taken directly: with own properties only (our
+ * engines), a plain object (no Drop, no array, no toLiquid) read by a name other than
+ * size/first/last gives its own property, unless that is a function (then liquidjs calls it).
+ * Everything else goes to readProperty itself.
+ */
+function read(ctx: Context, obj: unknown, key: unknown): unknown {
+  if (ctx.ownPropertyOnly && typeof key === 'string' && typeof obj === 'object' && obj !== null && !(obj instanceof Drop) && !Array.isArray(obj) && !SPECIAL_KEYS.has(key) && typeof (obj as { toLiquid?: unknown }).toLiquid !== 'function') {
+    const value = hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+    if (typeof value !== 'function') return value;
+  }
+  return ctx.readProperty(obj as never, key as never);
+}
+
 function compileToken(token: TokenLike | undefined): Expr {
   if (!token) return () => undefined;
   if ('content' in token) {
@@ -148,7 +166,7 @@ function compileToken(token: TokenLike | undefined): Expr {
       const key = first(ctx) as string;
       try {
         let value: unknown = ctx.readProperty((ctx as unknown as ScopeFinder).findScope(key), key);
-        for (const prop of rest) value = ctx.readProperty(value as never, prop(ctx) as string);
+        for (const prop of rest) value = read(ctx, value, prop(ctx));
         return value;
       } catch (e) {
         throw new UndefinedVariableError(e as Error, where);
@@ -210,10 +228,14 @@ function compileValue(value: Value, count?: number): Expr {
       return compileToken(arg);
     });
     const { handler, token, liquid } = filter;
+    const [a0, a1] = args;
+    if (args.length === 0) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input));
+    if (args.length === 1) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input, a0!(ctx)));
+    if (args.length === 2) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input, a0!(ctx), a1!(ctx)));
     return (ctx: Context, input: unknown): unknown => {
       const argv: unknown[] = [input];
       for (const arg of args) argv.push(arg(ctx));
-      return toValueSync(handler.apply({ context: ctx, token, liquid }, argv));
+      return resolved(handler.apply({ context: ctx, token, liquid }, argv));
     };
   });
   return (ctx) => {
@@ -231,8 +253,9 @@ function stringify(value: unknown): string {
   return String(value);
 }
 
-function hooksOf(ctx: Context): SiteHooks | undefined {
-  return ctx.getRegister<SiteHooks | undefined>(SITE_REGISTER);
+/** toValueSync: a filter written as a generator returns an iterator, run here to its value; anything else is the value. */
+function resolved(result: unknown): unknown {
+  return typeof result === 'object' && result !== null && typeof (result as { next?: unknown }).next === 'function' ? toValueSync(result) : result;
 }
 
 /** renderTemplates: a render-limit check before each node, and errors wrapped as liquidjs wraps them. */
@@ -264,28 +287,30 @@ function compileNode(node: Template, c: Compiler): Step {
     const raw = (node as unknown as { value: Value }).value;
     const filters = raw.filters as unknown as FilterInternals[];
     const escape = filters[filters.length - 1];
-    let value: Expr;
+    let value: (ctx: Context, out: Out) => unknown;
     if (escape && ESCAPE_STEP.test(escape.name) && escape.args.length === 0) {
       // The output-escape step is engine.ts's outputStep: with a render under way it is the
       // run's output(), called here directly; without one, the filter itself.
       const before = compileValue(raw, filters.length - 1);
       const { handler, token, liquid } = escape;
-      value = (ctx) => {
+      value = (ctx, out) => {
         const v = before(ctx);
-        const run = runOf(ctx);
-        return run ? run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v));
+        return out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v));
       };
-    } else value = compileValue(raw);
+    } else {
+      const all = compileValue(raw);
+      value = (ctx) => all(ctx);
+    }
     return (ctx, out) => {
-      const hooks = site ? hooksOf(ctx) : undefined;
+      const hooks = site ? out.hooks : undefined;
       if (!hooks) {
-        out.s += stringify(toValue(value(ctx)));
+        out.s += stringify(toValue(value(ctx, out)));
         return;
       }
       const outer = hooks.current;
       hooks.current = site;
       try {
-        out.s += stringify(toValue(value(ctx)));
+        out.s += stringify(toValue(value(ctx, out)));
       } finally {
         hooks.current = outer;
       }
@@ -336,7 +361,7 @@ function compileNode(node: Template, c: Compiler): Step {
     return (ctx, out) => {
       const value = collection(ctx);
       if (site && !site.hasElse) {
-        const hooks = hooksOf(ctx);
+        const hooks = out.hooks;
         const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
         if (hooks && empty) hooks.emptyLoop(ctx, site);
       }
@@ -371,8 +396,8 @@ function compileNode(node: Template, c: Compiler): Step {
     const body = compileSequence(raw.templates, c);
     const html = node instanceof HtmlCaptureTag;
     const variable = raw.variable;
-    return (ctx) => {
-      const inner: Out = { s: '' };
+    return (ctx, out) => {
+      const inner: Out = { s: '', hooks: out.hooks, run: out.run };
       body(ctx, inner);
       (ctx.bottom() as Record<string, unknown>)[variable] = html ? new SafeHtml(inner.s) : inner.s;
     };
@@ -391,7 +416,7 @@ export function compileTemplates(templates: readonly Template[], sites: Readonly
     throw error;
   }
   return (ctx) => {
-    const out: Out = { s: '' };
+    const out: Out = { s: '', hooks: ctx.getRegister<SiteHooks | undefined>(SITE_REGISTER), run: runOf(ctx) };
     sequence(ctx, out);
     return out.s;
   };
