@@ -89,7 +89,7 @@ function incoterm(this: FilterThis, value: unknown): string {
 const alreadyEscaped = (value: unknown) => value;
 
 /** `{% capture %}` keeps what it rendered (values in it already escaped) as SafeHtml, so printing it does not escape it again. */
-class HtmlCaptureTag extends CaptureTag {
+export class HtmlCaptureTag extends CaptureTag {
   override *render(ctx: Context): Generator<unknown, void, string> {
     const html = yield this.liquid.renderer.renderTemplates(this.templates, ctx);
     ctx.bottom()[this.variable] = new SafeHtml(html);
@@ -165,8 +165,25 @@ export function engineFor(kind: EngineKind, strictFilters = true): Liquid {
 }
 
 /** A render context whose registers carry `run`, and whose locale names months the variant's way (%B). */
+const localeOptions = new WeakMap<Liquid, Map<string, Liquid['options']>>();
+
+/** The engine's options with the variant's locale, made once per engine and locale (a render makes two contexts). */
+function optionsFor(engine: Liquid, locale: string): Liquid['options'] {
+  let byLocale = localeOptions.get(engine);
+  if (!byLocale) {
+    byLocale = new Map();
+    localeOptions.set(engine, byLocale);
+  }
+  let options = byLocale.get(locale);
+  if (!options) {
+    options = { ...engine.options, locale };
+    byLocale.set(locale, options);
+  }
+  return options;
+}
+
 export function contextFor(engine: Liquid, scope: object, run: RenderRun): Context {
-  const ctx = new Context(scope, { ...engine.options, locale: run.locale }, { sync: true }, { liquid: engine });
+  const ctx = new Context(scope, optionsFor(engine, run.locale), { sync: true }, { liquid: engine });
   ctx.setRegister(RUN_REGISTER, run);
   return ctx;
 }

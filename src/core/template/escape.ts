@@ -8,12 +8,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
+const SPECIAL = /[&<>"']/;
+const SPECIAL_IN_TEXT = /[&<>"'\r\n]/;
+
 /**
  * Escapes a value for the place it lands in. Text gets its line breaks as <br> (an address or a
  * textarea field keeps its lines); an unquoted attribute value also gets whitespace, `=` and
  * backtick encoded, so the value cannot end the attribute and start another.
  */
 export function escapeFor(context: HtmlContext, text: string): string {
+  // Most values (numbers, amounts, names) have nothing to escape where they land.
+  if (context.kind === 'text' ? !SPECIAL_IN_TEXT.test(text) : context.kind !== 'attribute' || context.quote ? !SPECIAL.test(text) : false) return text;
   const escaped = escapeHtml(text);
   switch (context.kind) {
     case 'text':

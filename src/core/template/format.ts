@@ -9,13 +9,18 @@ import { isIsoDate } from './values.js';
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** 1234.5, 'USD', 'de' → "1.234,50 $" */
+let last: { locale: string; currency: string; format: Intl.NumberFormat } | undefined;
+
 export function formatMoney(amount: number, currency: string, locale: string): string {
+  // A render prints many amounts in one locale and currency: keep the last formatter at hand.
+  if (last && last.locale === locale && last.currency === currency) return last.format.format(amount);
   const key = `${locale}|${currency}`;
   let format = numberFormats.get(key);
   if (!format) {
     format = new Intl.NumberFormat(locale, { style: 'currency', currency });
     numberFormats.set(key, format);
   }
+  last = { locale, currency, format };
   return format.format(amount);
 }
 

@@ -364,12 +364,19 @@ export function linkScheme(url: string): string | undefined {
 
 export const SAFE_LINK_SCHEMES = ['http', 'https', 'mailto', 'tel'] as const;
 
+// eslint-disable-next-line no-control-regex
+const MARKERS = /[\u0000\u0001]/;
+const URL_ATTRIBUTE_VALUE = new RegExp(`(?:${[...URL_ATTRIBUTES].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\s*=`, 'i');
+
 /**
  * URL attributes of finished HTML whose scheme is not one a mail link may have, e.g.
  * `href="javascript:…"` — whether a template wrote it or values put it together.
  */
 export function findUnsafeLinks(html: string): { tag: string; attribute: string; value: string; scheme: string }[] {
   const found: { tag: string; attribute: string; value: string; scheme: string }[] = [];
+  // The scanner only reports a URL attribute whose name is followed by '=': without that text (and
+  // without the marker characters the scanner treats apart) there is nothing to find.
+  if (!MARKERS.test(html) && !URL_ATTRIBUTE_VALUE.test(html)) return found;
   scan(html, {
     attribute(tag, name, value) {
       if (!URL_ATTRIBUTES.has(name)) return;

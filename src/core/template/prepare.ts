@@ -22,6 +22,7 @@ import {
 import { engineFor, type EngineKind } from './engine.js';
 import { literalHtml, scanHtmlContexts, type HtmlContext, type SourcePiece } from './html-context.js';
 import { LRUCache } from 'lru-cache';
+import { compileTemplates, type CompiledTemplate } from './compile.js';
 
 /**
  * A parsed template plus what the rest of this module needs to know about it: every variable
@@ -84,6 +85,11 @@ export interface PreparedTemplate {
   loops: LoopSite[];
   /** Bodies: the HTML the author wrote, outputs as a placeholder word and tags left out. */
   literal?: string;
+  /** Each printing node's and loop's site, for the compiled form (`compile.ts`). */
+  sites: Map<Template, OutputSite>;
+  loopSites: Map<Template, LoopSite>;
+  /** The compiled form, made on first render; null when the template needs the interpreter. */
+  compiled?: CompiledTemplate | null;
 }
 
 export interface TemplateSyntaxError {
@@ -204,7 +210,7 @@ function childrenOf(node: Template): Template[] {
 }
 
 function prepareParsed(kind: EngineKind, source: string, templates: Template[], engine: Liquid): PreparedTemplate {
-  const prepared: PreparedTemplate = { kind, templates, variables: [], filters: [], outputs: [], loops: [] };
+  const prepared: PreparedTemplate = { kind, templates, variables: [], filters: [], outputs: [], loops: [], sites: new Map(), loopSites: new Map() };
   let contexts: Map<number, HtmlContext> | undefined;
   let pieces: SourcePiece[] = [];
   if (kind === 'html') {
@@ -237,6 +243,7 @@ function prepareParsed(kind: EngineKind, source: string, templates: Template[], 
         ...(contexts ? { context: contextAt(token.begin) ?? { kind: 'text' } } : {}),
       };
       prepared.outputs.push(site);
+      prepared.sites.set(node, site);
       instrumentOutput(node, site);
     }
 
@@ -255,6 +262,7 @@ function prepareParsed(kind: EngineKind, source: string, templates: Template[], 
       if (node instanceof ForTag) {
         const site: LoopSite = { ...position(node.token), collection: collectionUse ? [collectionUse] : uses, hasElse: node.elseTemplates.length > 0 };
         prepared.loops.push(site);
+        prepared.loopSites.set(node, site);
         instrumentLoop(node, site);
       }
     }
@@ -276,7 +284,9 @@ function syntaxError(error: unknown): TemplateSyntaxError {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
-const cache = new LRUCache<string, Preparation>({ max: 500 });
+// One cache per engine, keyed by the text itself: a key built by concatenation would be a new
+// string on every render, hashed again from its first character to its last.
+const caches = new Map<string, LRUCache<string, Preparation>>();
 
 /**
  * Parses and prepares a subject ('text') or body ('html'). Results are cached by text: packs
@@ -284,7 +294,13 @@ const cache = new LRUCache<string, Preparation>({ max: 500 });
  */
 export function prepareTemplate(kind: EngineKind, source: string, options: { strictFilters?: boolean } = {}): Preparation {
   const strict = options.strictFilters ?? true;
-  const key = `${kind}:${strict}:${source}`;
+  const engineKey = `${kind}:${strict}`;
+  let cache = caches.get(engineKey);
+  if (!cache) {
+    cache = new LRUCache<string, Preparation>({ max: 500 });
+    caches.set(engineKey, cache);
+  }
+  const key = source;
   const hit = cache.get(key);
   if (hit) return hit;
   const engine = engineFor(kind, strict);
@@ -296,4 +312,22 @@ export function prepareTemplate(kind: EngineKind, source: string, options: { str
   }
   cache.set(key, result);
   return result;
+}
+
+/**
+ * Renders a prepared template in a context made by `contextFor`: through its compiled form when
+ * the compiler covers it (compiled once per prepared template, so once per template text in
+ * this process or worker), else through liquidjs's interpreter. `interpret` forces the
+ * interpreter (the differential tests compare the two).
+ */
+export function renderPrepared(prepared: PreparedTemplate, ctx: Context, options: { interpret?: boolean } = {}): string {
+  const compiled = options.interpret ? null : compiledForm(prepared);
+  if (compiled) return compiled(ctx);
+  return String(engineFor(prepared.kind).renderSync(prepared.templates, ctx));
+}
+
+/** The compiled form of a prepared template (made once), or null when it needs the interpreter. */
+export function compiledForm(prepared: PreparedTemplate): CompiledTemplate | null {
+  if (prepared.compiled === undefined) prepared.compiled = compileTemplates(prepared.templates, prepared.sites, prepared.loopSites) ?? null;
+  return prepared.compiled;
 }

@@ -4,7 +4,7 @@ import { contextFor, display, engineFor, type RenderRun } from './engine.js';
 import { checkUrlValue, escapeFor, isUrlAttribute } from './escape.js';
 import { applyFieldDefaults, checkFieldValues, localized } from './fields.js';
 import { decodeAttribute, findUnsafeLinks, SAFE_LINK_SCHEMES, unsafeContextReason, type HtmlContext } from './html-context.js';
-import { prepareTemplate, SITE_REGISTER, type LoopSite, type OutputSite, type PreparedTemplate, type SiteHooks, type VariableUse } from './prepare.js';
+import { prepareTemplate, renderPrepared, SITE_REGISTER, type LoopSite, type OutputSite, type PreparedTemplate, type SiteHooks, type VariableUse } from './prepare.js';
 import { htmlToText } from './text.js';
 import type { MissingValue, RenderContext, RenderOptions, RenderResult } from './types.js';
 import { DateValue, isBlank, isoDateIn, SafeHtml } from './values.js';
@@ -181,7 +181,7 @@ export function renderTemplate(template: PackTemplate, language: string, context
     const ctx = contextFor(engine, scope, run);
     ctx.setRegister(SITE_REGISTER, run);
     try {
-      return String(engine.renderSync(prepared.templates, ctx));
+      return renderPrepared(prepared, ctx, { interpret: options.interpret });
     } catch (error) {
       // With values already missing the failure is their consequence (a total of no lines has no
       // currency): the rep is told what to fill in, not a template error they cannot fix.
@@ -191,7 +191,8 @@ export function renderTemplate(template: PackTemplate, language: string, context
       return '';
     }
   };
-  const subjectText = subject.ok ? renderPart(subject.prepared, 'subject') : '';
+  const htmlOnly = options.only === 'html';
+  const subjectText = subject.ok && !htmlOnly ? renderPart(subject.prepared, 'subject') : '';
   const html = body.ok ? renderPart(body.prepared, 'body') : '';
   // The net under the per-value checks: a link put together from several pieces is judged whole.
   for (const link of findUnsafeLinks(html)) {
@@ -205,7 +206,7 @@ export function renderTemplate(template: PackTemplate, language: string, context
     // A subject is one line of plain text: line breaks a value brought in become spaces.
     subject: subjectText.replace(/\s+/g, ' ').trim(),
     html,
-    text: htmlToText(html),
+    text: htmlOnly ? '' : htmlToText(html, { full: options.interpret }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { compile } from 'html-to-text';
+import { simplePlainText } from './plain-text.js';
 
 /**
  * The plain-text part of a mail, from its HTML. html-to-text parses HTML properly (entities,
@@ -21,8 +22,9 @@ const convert = compile({
   ],
 });
 
-export function htmlToText(html: string): string {
-  return convert(html)
+export function htmlToText(html: string, options: { full?: boolean } = {}): string {
+  // The HTML our templates make is read by simplePlainText (same text, no DOM); anything beyond it by html-to-text.
+  return ((options.full ? undefined : simplePlainText(html)) ?? convert(html))
     .replace(/[ \t]+$/gm, '')
     .trim();
 }

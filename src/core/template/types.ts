@@ -27,4 +27,8 @@ export interface RenderOptions {
   now?: Date;
   /** The rep's time zone, for "today" and for timestamps. Default: UTC. */
   timeZone?: string;
+  /** Render through liquidjs's interpreter and html-to-text instead of the compiled form: for the tests that compare the two. */
+  interpret?: boolean;
+  /** 'html': the body's HTML only (subject and text left empty) — what the render bench compares with Handlebars. */
+  only?: 'html';
 }

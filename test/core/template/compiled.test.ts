@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { parsePackSource } from '../../../src/core/pack/source.js';
+import type { PackTemplate } from '../../../src/core/pack/schema.js';
+import { htmlToText, renderTemplate, type RenderContext } from '../../../src/core/template/index.js';
+import { compiledForm, prepareTemplate } from '../../../src/core/template/prepare.js';
+import { simplePlainText } from '../../../src/core/template/plain-text.js';
+
+/**
+ * The compiled form of a template and the plain-text reader must say exactly what liquidjs's
+ * interpreter and html-to-text say. Every case renders twice — `interpret: true` is the old path —
+ * and compares the whole result: subject, HTML, text, and what is missing with its reasons.
+ */
+
+const parsed = parsePackSource(readFileSync(new URL('../../../src/server/demo/demo-pack.yaml', import.meta.url), 'utf8'));
+if (!parsed.ok) throw new Error('the demo pack does not validate');
+const demo = parsed.pack.templates ?? [];
+const now = new Date('2026-03-15T10:00:00Z');
+
+const FIELDS: PackTemplate['fields'] = [
+  { name: 'product', type: 'text' },
+  { name: 'qty', type: 'number' },
+  { name: 'price', type: 'money', currency: 'USD' },
+  { name: 'due', type: 'date' },
+  { name: 'incoterm', type: 'choice', options: ['FOB', 'CIF', 'EXW'], default: 'FOB' },
+  { name: 'site', type: 'url' },
+  {
+    name: 'lines',
+    type: 'lines',
+    columns: [
+      { name: 'item', type: 'text' },
+      { name: 'qty', type: 'number' },
+      { name: 'unitPrice', type: 'money', currency: 'EUR' },
+    ],
+  },
+] as PackTemplate['fields'];
+
+function template(subject: string, body: string): PackTemplate {
+  return { id: 't', kind: 'other', title: 'T', fields: FIELDS, variants: { en: { subject, body }, de: { subject, body } } } as PackTemplate;
+}
+
+const both = (t: PackTemplate, language: string, context: RenderContext) => ({
+  compiled: renderTemplate(t, language, context, { now, timeZone: 'Asia/Shanghai' }),
+  interpreted: renderTemplate(t, language, context, { now, timeZone: 'Asia/Shanghai', interpret: true }),
+});
+
+// ——— random templates over what packs write ———
+
+const variable = fc.constantFrom(
+  'product', 'qty', 'price', 'lines.first.item', 'contact.firstName', 'contact.lastName', 'customer.company', 'rep.name', 'rep.mobile', 'company.name',
+  'product', 'qty', 'price', 'price.amount', 'price.currency', 'due', 'incoterm', 'site', 'today',
+  'lines', 'lines.size', 'lines.first.item', 'lines.last.unitPrice', 'missing', 'contact', 'lines[0].qty',
+);
+const literal = fc.constantFrom("'x'", "'FOB'", '3', '2.5', '0', 'nil', 'true', 'false', 'empty', "''", "'Sir or Madam'");
+const filter = fc.constantFrom(
+  '', " | default: 'n/a'", ' | upcase', ' | downcase', ' | size', ' | times: 2', ' | plus: 1', " | money: 'USD'", ' | money', ' | date',
+  " | date: '%Y-%m-%d'", " | date: 'short'", ' | incoterm', " | append: '!'", ' | truncate: 5', ' | first', " | join: ', '", ' | escape', ' | strip',
+  " | replace: 'a', 'b'", ' | abs', ' | round: 1', " | split: ' '",
+);
+const operand = fc.oneof(variable, literal);
+const condition = fc.oneof(
+  operand,
+  fc.tuple(operand, fc.constantFrom('==', '!=', '>', '<', '>=', '<=', 'contains'), operand).map(([a, op, b]) => `${a} ${op} ${b}`),
+  fc.tuple(operand, fc.constantFrom('and', 'or'), operand).map(([a, op, b]) => `${a} ${op} ${b}`),
+);
+const text = fc.constantFrom('Dear ', ', ', ' & co ', '<b>', '</b>', '<p>', '</p>', '<br>', '\n', ' ', 'A  b', '<a href="https://x.example/?a=', '">link</a>', '<td title="', '"></td>', '€ 5');
+
+const tpl: fc.Memo<string> = fc.memo((depth) => {
+  const leaf = fc.oneof(
+    text,
+    // Mostly with a default, so that most renders come out whole and their HTML and text are compared too.
+    fc.tuple(operand, filter, fc.boolean(), fc.boolean()).map(([v, f, d1, d2]) => `{{ ${v}${f}${d1 || d2 ? " | default: '-'" : ''} }}`),
+    fc.tuple(fc.constantFrom('a', 'total', 'contact'), operand, filter).map(([name, v, f]) => `{% assign ${name} = ${v}${f} %}`),
+    fc.constant('{% comment %}no{% endcomment %}'),
+    fc.constantFrom('{{ forloop.index }}', "{{ forloop.index | default: '-' }}", "{{ forloop | default: '-' }}"),
+    fc.constantFrom('{{ a }}', "{{ a | default: '-' }}"),
+  );
+  if (depth <= 1) return leaf;
+  const inner = tpl(depth - 1);
+  const seq = fc.array(inner, { maxLength: 3 }).map((xs) => xs.join(''));
+  return fc.oneof(
+    { weight: 3, arbitrary: leaf },
+    fc.tuple(condition, seq, fc.option(fc.tuple(condition, seq)), fc.option(seq)).map(
+      ([c, a, elsif, otherwise]) => `{% if ${c} %}${a}${elsif ? `{% elsif ${elsif[0]} %}${elsif[1]}` : ''}${otherwise !== null ? `{% else %}${otherwise}` : ''}{% endif %}`,
+    ),
+    fc.tuple(condition, seq, fc.option(seq)).map(([c, a, b]) => `{% unless ${c} %}${a}${b !== null ? `{% else %}${b}` : ''}{% endunless %}`),
+    fc.tuple(fc.constantFrom('lines', 'product', 'missing', '(1..3)', 'contact'), seq, fc.option(seq)).map(
+      ([c, a, b]) => `{% for line in ${c} %}{{ line.item | default: '-' }}${a}{{ line.unitPrice | money | default: '-' }}{{ line.qty }}${b !== null ? `{% else %}${b}` : ''}{% endfor %}`,
+    ),
+    fc.tuple(operand, seq, seq).map(([v, a, b]) => `{% case ${v} %}{% when 'FOB', 3 %}${a}{% else %}${b}{% endcase %}`),
+    fc.tuple(seq).map(([a]) => `{% capture a %}${a}{% endcapture %}{{ a }}`),
+  );
+});
+
+const row = fc.record({
+  item: fc.constantFrom('Panel <40W>', 'Tür & Tor', 'a\nb', 'x', ''),
+  qty: fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.constant(7)),
+  unitPrice: fc.double({ min: 0, max: 10_000, noNaN: true }).map((n) => Math.round(n * 100) / 100),
+});
+const fieldValues = fc.record(
+  {
+    product: fc.constantFrom('LED panel', '', 'A & B <c>', 'javascript:alert(1)', 'line\nbreak'),
+    qty: fc.oneof(fc.integer({ min: -10, max: 10_000 }), fc.constant('12')),
+    price: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant({ amount: 5, currency: 'CNY' })),
+    due: fc.constantFrom('2026-04-01', '2026-12-31'),
+    incoterm: fc.constantFrom('FOB', 'CIF', 'EXW'),
+    site: fc.constantFrom('www.acme.example', 'https://acme.example/a?b=1&c=2'),
+    lines: fc.array(row, { minLength: 1, maxLength: 4 }),
+  },
+  { requiredKeys: ['product', 'qty', 'price', 'lines'] },
+);
+const contextArb = fc.record({
+  contact: fc.record({ firstName: fc.constantFrom('Anna', 'Ö"\'<', ''), lastName: fc.constantFrom('García', '') }),
+  customer: fc.record({ company: fc.constantFrom('Luz y Cía', '') }, { requiredKeys: [] }),
+  rep: fc.record({ name: fc.constantFrom('Li Wei'), mobile: fc.constantFrom('+86 138', '') }, { requiredKeys: [] }),
+  fields: fieldValues,
+});
+
+describe('the compiled template', () => {
+  it('compiles every template of the demo pack (the interpreter is the exception, not the rule)', () => {
+    for (const t of demo) {
+      for (const variant of Object.values(t.variants)) {
+        for (const [kind, source] of [['text', variant.subject], ['html', variant.body]] as const) {
+          const prepared = prepareTemplate(kind, source);
+          if (!prepared.ok) throw new Error(prepared.error.message);
+          expect({ template: t.id, kind, compiled: typeof compiledForm(prepared.prepared) }).toEqual({ template: t.id, kind, compiled: 'function' });
+        }
+      }
+    }
+  });
+
+  it('renders the demo pack exactly as the interpreter does, in every language, with values and without', () => {
+    for (const t of demo) {
+      for (const language of Object.keys(t.variants)) {
+        for (const fields of [{}, { product: 'LED <panel>', quoteNo: 'Q-1', place: 'Ningbo', lines: [{ item: 'A & B', qty: 3, unitPrice: 2.5 }], trackingUrl: 'https://dhl.example/?a=1&b=2', amount: 12.5, invoiceNo: 'I-1', dueDate: '2026-03-01', catalogUrl: 'www.acme.example' }]) {
+          const { compiled, interpreted } = both(t, language, { contact: { firstName: 'Ana' }, customer: { company: 'Luz & Cía' }, rep: { name: 'Li' }, fields });
+          expect(compiled).toEqual(interpreted);
+        }
+      }
+    }
+  });
+
+  it('renders random templates and values exactly as the interpreter does', () => {
+    fc.assert(
+      fc.property(tpl(4), tpl(2), contextArb, fc.constantFrom('en', 'de'), (body, subject, context, language) => {
+        const t = template(subject.replace(/<[^>]*>/g, ''), body);
+        const { compiled, interpreted } = both(t, language, context as RenderContext);
+        expect(compiled).toEqual(interpreted);
+      }),
+      { numRuns: 400, seed: 18 },
+    );
+  });
+
+  it('leaves what it does not compile to the interpreter, with the same result', () => {
+    const body = '{% for x in (1..5) limit: 2 %}{{ x }}{% break %}{% endfor %}{% cycle "a", "b" %}{% increment n %}{% raw %}{{ no }}{% endraw %}{% tablerow r in lines %}{{ r.item }}{% endtablerow %}{% echo product %}';
+    const t = template('S', body);
+    const context: RenderContext = { fields: { product: 'P', lines: [{ item: 'i', qty: 1, unitPrice: 1 }] } };
+    const prepared = prepareTemplate('html', body);
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    expect(compiledForm(prepared.prepared)).toBeNull();
+    const { compiled, interpreted } = both(t, 'en', context);
+    expect(compiled).toEqual(interpreted);
+    expect(compiled.ok).toBe(true);
+  });
+});
+
+// ——— plain text ———
+
+const word = fc.constantFrom('Dear', 'Anna,', 'x', '&amp;', '&lt;b&gt;', '&quot;', '&#39;', '&#10;', '&nbsp;', '報價', 'مرحبا', 'Total', '$1,250.00', 'a-very-long-word-that-goes-on-and-on-beyond-sixty-characters-in-one-cell', 'undefined');
+const space = fc.constantFrom(' ', '\n', '  ', '\t', '', '\u200b', ' \n ');
+const phrase = fc.array(fc.tuple(word, space).map(([w, s]) => w + s), { maxLength: 5 }).map((xs) => xs.join(''));
+const htmlArb: fc.Memo<string> = fc.memo((depth) => {
+  const leaf = fc.oneof(phrase, fc.constantFrom('<br>', '<br/>', '<img src="https://x.example/a.png" alt="logo">', '<a href="https://x.example">x</a>', '<a href="mailto:a@b.example">a@b.example</a>', '<a href="#top">top</a>'));
+  if (depth <= 1) return leaf;
+  const inner = fc.array(htmlArb(depth - 1), { maxLength: 3 }).map((xs) => xs.join(''));
+  const cell = fc.tuple(fc.constantFrom('td', 'th', 'td colspan="2"', 'td rowspan="2"'), inner).map(([tag, c]) => `<${tag}>${c}</${tag.split(' ')[0]}>`);
+  const tr = fc.array(cell, { minLength: 1, maxLength: 3 }).map((cs) => `<tr>${cs.join('')}</tr>\n`);
+  return fc.oneof(
+    { weight: 2, arbitrary: leaf },
+    fc.tuple(fc.constantFrom('p', 'div', 'b', 'span', 'strong', 'h1', 'h4', 'a href="https://acme.example/q?a=1&amp;b=2"', 'em', 'li'), inner).map(([tag, c]) => `<${tag}>${c}</${tag.split(' ')[0]}>`),
+    fc.array(inner, { maxLength: 3 }).map((items) => `<ul>\n${items.map((i) => `<li>${i}</li>\n`).join('')}</ul>`),
+    fc.array(tr, { maxLength: 4 }).map((rows) => `<table>\n${rows.join('')}</table>`),
+    fc.array(tr, { maxLength: 2 }).map((rows) => `<table><tbody>${rows.join('')}</tbody></table>`),
+    // beyond the reader: html-to-text takes these
+    fc.constantFrom('<ol><li>a</li></ol>', '<!-- c -->', '<p>a<div>b</div></p>', '<li>a<li>b', '&copy;', '<pre>a  b</pre>', '<P>x</P>', '<td>x</td>'),
+  );
+});
+
+describe('the plain-text reader', () => {
+  it('reads random HTML exactly as html-to-text does, or leaves it to html-to-text', () => {
+    fc.assert(
+      fc.property(htmlArb(4), (html) => {
+        expect(htmlToText(html)).toEqual(htmlToText(html, { full: true }));
+      }),
+      { numRuns: 1000, seed: 18 },
+    );
+  });
+
+  it('reads the HTML of the demo pack itself (html-to-text is the exception)', () => {
+    for (const t of demo) {
+      const r = renderTemplate(t, 'en', { contact: { firstName: 'Ana' }, customer: { company: 'Luz & Cía' }, rep: { name: 'Li' }, fields: { product: 'LED', quoteNo: 'Q-1', place: 'Ningbo', lines: [{ item: 'A', qty: 1, unitPrice: 2 }], trackingNo: '1', trackingUrl: 'https://dhl.example/?a=1&b=2', contents: 'a\nb', about: 'samples', sentOn: '2026-03-01', reference: 'r', orderNo: 'o', portOfLoading: 'a', portOfDischarge: 'b', blNo: 'c', etd: '2026-03-01', eta: '2026-03-02', invoiceNo: 'I', amount: 2, dueDate: '2026-03-01' } }, { now });
+      if (!r.ok) throw new Error(`${t.id}: ${JSON.stringify(r.missing)}`);
+      expect({ id: t.id, read: simplePlainText(r.html) !== undefined }).toEqual({ id: t.id, read: true });
+    }
+  });
+
+  it('leaves what htmlparser2 would repair or decode differently to html-to-text', () => {
+    for (const html of ['<p>a<div>b</div></p>', '<ul><li>a<li>b</ul>', '<p>a &copy b</p>', '<p>a<!-- x -->b</p>', '<p title=a"b>x</p>', '<p>x', '</p>', '<p/>x', '<ol><li>a</li></ol>', '<p>&#0;</p>', '<p>&#x80;</p>']) {
+      expect({ html, read: simplePlainText(html) }).toEqual({ html, read: undefined });
+    }
+  });
+});
+
