@@ -33,6 +33,8 @@ import { percentile, sortedCopy, type Row } from '../measure.js';
 const BURST = Number(process.env.BENCH_SCHEDULER_ITEMS ?? 10_000);
 const STEADY_RATE = 100; // items falling due per second
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
+/** How long the stand-in takes to answer every call, as Gmail does from a data centre away (issue #18: 300 ms). */
+const GMAIL_LATENCY_MS = Number(process.env.BENCH_GMAIL_LATENCY_MS ?? 300);
 const SERVICE_ACCOUNT = 'bench-sender@tradepane-bench.iam.gserviceaccount.com';
 
 /** The stand-in in its child process, called over IPC. */
@@ -85,7 +87,7 @@ async function run(store: Store, scenario: Scenario): Promise<Outcome> {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const gmail = RemoteGmail.start();
   try {
-    const { rootUrl, tokenUrl } = await gmail.call<{ rootUrl: string; tokenUrl: string }>('start');
+    const { rootUrl, tokenUrl } = await gmail.call<{ rootUrl: string; tokenUrl: string }>('start', GMAIL_LATENCY_MS);
     await gmail.call('addServiceAccount', SERVICE_ACCOUNT, keys.publicKey);
     await migrate(store);
     const t = await seedTenant(store, `bench-sched-${randomBytes(3).toString('hex')}`);

@@ -161,6 +161,8 @@ export class FakeGmail {
   oauthClient = { id: 'fake-client-id.apps.googleusercontent.com', secret: 'fake-client-secret' };
   /** Time drafts.send takes between reading the draft and sending it. */
   sendLatencyMs = 0;
+  /** Time every request (API and token endpoint) takes before it is answered, as a remote Google would (the bench's 300 ms). */
+  latencyMs = 0;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } })));
@@ -423,6 +425,7 @@ export class FakeGmail {
     // A repeated parameter (metadataHeaders=From&metadataHeaders=To) keeps every value.
     if (url.searchParams.has('metadataHeaders')) query.metadataHeaders = url.searchParams.getAll('metadataHeaders').join('\n');
     const method = req.method ?? '';
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     if (path === '/token') {
       this.requests.push({ method, path, tag, user: null, query, body: raw });
