@@ -9,6 +9,7 @@ import { eventItem } from '../services/scheduled-sends.js';
 import { enabledConnectors, enqueueFor } from '../services/connectors.js';
 import type { SendEvent } from '../connectors/types.js';
 import { retryDelayMs } from '../../core/retry.js';
+import { SEND_CONCURRENCY } from '../config.js';
 
 /**
  * Sends due scheduled Gmail drafts, each exactly once, from any number of worker processes and
@@ -44,9 +45,9 @@ export interface SendWorkerOptions {
   rootUrl?: string | undefined;
   /** How long a claim is held; each Gmail call times out at a third of it (at most 30 s). */
   leaseMs?: number | undefined;
-  /** Items claimed per pass. */
+  /** Items claimed at most at once (a pass of `sendDue`; the pipeline claims only as many as it has free slots). */
   batch?: number | undefined;
-  /** Items worked on at once within a pass. */
+  /** Items in flight at once (default SEND_CONCURRENCY). */
   concurrency?: number | undefined;
   /** First retry delay; doubles per attempt up to `backoffCapMs`. */
   backoffBaseMs?: number | undefined;
@@ -364,9 +365,6 @@ class ItemRun {
     return this.outcome('retry', error.message);
   }
 }
-
-/** Sends worked on at once per worker by default (issue #18: 32–64 in flight hide Gmail's latency). */
-export const SEND_CONCURRENCY = 64;
 
 type ResolvedOptions = ReturnType<typeof resolved>;
 
