@@ -8,7 +8,9 @@ import { FakeGmail } from '../test/support/fake-gmail.js';
 const gmail = new FakeGmail();
 
 const methods: Record<string, (...args: never[]) => unknown> = {
-  start: async () => {
+  /** `latencyMs`: how long every call waits before it is answered (the real Gmail is ~100–300 ms away). */
+  start: async (latencyMs = 0) => {
+    gmail.latencyMs = latencyMs;
     await gmail.start();
     return { rootUrl: gmail.rootUrl(), tokenUrl: gmail.tokenUrl };
   },

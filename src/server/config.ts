@@ -60,6 +60,9 @@ export interface MailSyncConfig {
   idleMailboxes: number;
 }
 
+/** Scheduled sends one worker has in flight by default: with Gmail ~300 ms away, 64 keep ~200 sends/s going (issue #18). */
+export const SEND_CONCURRENCY = 64;
+
 export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'PORT', default: '3000', meaning: 'HTTP port of the store' },
   { name: 'HOST', default: '127.0.0.1', meaning: 'address to listen on (0.0.0.0 behind a proxy or in a container)' },
@@ -93,7 +96,7 @@ export const ENV_VARS: { name: string; default: string; meaning: string }[] = [
   { name: 'GOOGLE_TOKEN_URL', default: 'https://oauth2.googleapis.com/token', meaning: 'Google OAuth token endpoint (only tests change it)' },
   { name: 'SEND_WORKER', default: 'on', meaning: 'on or off (true/false, 1/0, yes/no; anything else is refused): off = this instance does not send scheduled drafts (run `tradepane worker` elsewhere)' },
   { name: 'SEND_LEASE_SECONDS', default: '120', meaning: 'how long a worker holds a claimed scheduled send before another may take it over (≥ 15; its Gmail calls time out at a third of it, at most 30 s)' },
-  { name: 'SEND_WORKER_CONCURRENCY', default: '8', meaning: 'scheduled sends one worker works on at once' },
+  { name: 'SEND_WORKER_CONCURRENCY', default: String(SEND_CONCURRENCY), meaning: 'scheduled sends one worker has in flight at once (it claims more as they finish)' },
   { name: 'MAIL_SYNC', default: 'on', meaning: 'off = this instance does not sync connected mailboxes (run `tradepane worker` or another instance)' },
   { name: 'MAIL_SYNC_INTERVAL_SECONDS', default: '60', meaning: 'seconds between two sync passes over a mailbox that has caught up' },
   { name: 'MAIL_SYNC_PAGE_SIZE', default: '100', meaning: 'messages fetched and stored per transaction (bounds memory)' },
@@ -225,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sendWorker: {
       enabled: onOff(env, 'SEND_WORKER', true),
       leaseMs: integer(env, 'SEND_LEASE_SECONDS', 120, 15) * 1000,
-      concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', 8, 1),
+      concurrency: integer(env, 'SEND_WORKER_CONCURRENCY', SEND_CONCURRENCY, 1),
     },
     mailSync: {
       enabled: onOff(env, 'MAIL_SYNC', true),

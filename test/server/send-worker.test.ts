@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
-import { sendDue, type ItemOutcome, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
+import { sendDue, startSendWorker, type ItemOutcome, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
 import { cancelSend, getSend, scheduleSend } from '../../src/server/services/scheduled-sends.js';
 import { createConnector } from '../../src/server/services/connectors.js';
 import { SecretBox } from '../../src/server/secrets.js';
@@ -174,6 +174,37 @@ describe.each(storeKinds())('send worker on $name', (kind) => {
       expect((await getSend(t.tdb, send.id)).status).toBe('sent');
     }
   });
+
+  it('keeps sending while one Gmail call hangs: the running worker claims more as slots free up instead of waiting for the slowest of a batch', async () => {
+    const items = await Promise.all(Array.from({ length: 12 }, (_, i) => scheduled(`Pipeline ${i}`)));
+    const ids = new Set(items.map((i) => i.send.id));
+    gmail.failNext(1, 500, { path: /\/drafts\/send$/, hang: true });
+    const outcomes: ItemOutcome[] = [];
+    let othersSent: () => void = () => {};
+    const allOthersSent = new Promise<void>((resolve) => (othersSent = resolve));
+    // Four in flight, at most four per claim: a batch-at-a-time worker would wait here for the
+    // hanging call (until its timeout, a third of the lease) before claiming the next four.
+    const stop = startSendWorker(store.db, store.dialect, {
+      ...worker({ instanceId: 'pipe', concurrency: 4, batch: 4, leaseMs: 15_000 }),
+      intervalMs: 50,
+      onOutcome: (o) => {
+        outcomes.push(o);
+        if (outcomes.filter((x) => ids.has(x.id)).length === items.length - 1) othersSent();
+      },
+    });
+    await allOthersSent;
+    await stop();
+    // Every other item went out before the hanging call gave up.
+    const ours = outcomes.filter((o) => ids.has(o.id));
+    expect(ours.slice(0, items.length - 1)).toEqual(Array.from({ length: items.length - 1 }, () => expect.objectContaining({ result: 'sent' })));
+    // The hanging send did go out at Gmail: reconciling finds it, and nothing is sent twice.
+    await store.db.updateTable('scheduled_sends').set({ next_attempt_at: past(), lease_owner: null, lease_until: null }).where('tenant_id', '=', t.tenantId).where('status', 'in', ['pending', 'sending']).execute();
+    await drain();
+    for (const { draft, send } of items) {
+      expect((await getSend(t.tdb, send.id)).status).toBe('sent');
+      expect(gmail.sendsOf(draft.draftId)).toBe(1);
+    }
+  }, 30_000);
 
   it('invalid recipient (400) and revoked access (invalid_grant) fail for good with the reason; nothing is dropped', async () => {
     const bad = await scheduled('No valid recipient', past(), ['buyer@example.de']);

@@ -184,6 +184,8 @@ export class FakeGmail {
   private readonly directoryDelegates = new Set<string>();
   /** users.list page size cap (Google's is 500). */
   directoryPageSize = 500;
+  /** Time every request (API and token endpoint) takes before it is answered, as a remote Google would (the bench's 300 ms). */
+  latencyMs = 0;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } })));
@@ -462,6 +464,7 @@ export class FakeGmail {
     // A repeated parameter (metadataHeaders=From&metadataHeaders=To) keeps every value.
     if (url.searchParams.has('metadataHeaders')) query.metadataHeaders = url.searchParams.getAll('metadataHeaders').join('\n');
     const method = req.method ?? '';
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     if (path === '/token') {
       this.requests.push({ method, path, tag, user: null, query, body: raw });

@@ -12,6 +12,8 @@ export interface TenantRow {
   name: string;
   entra_tenant_id: string | null;
   google_domain: string | null;
+  /** Raised by triggers whenever a rep's packs view may have changed (migration 018, services/pack-views.ts). */
+  packs_view_version?: number;
   created_at: string;
 }
 

@@ -3,10 +3,13 @@ import pLimit from 'p-limit';
 import type { Database, ScheduledSendRow as ScheduledSendTable } from '../db/tables.js';
 import type { Dialect } from '../db/connect.js';
 import { TenantDb } from '../db/tenant-db.js';
-import { GoogleCredentials, SEND_SCOPES, type CredentialSource } from '../google/credentials.js';
+import { GoogleCredentials, SEND_SCOPES, type CredentialSource, type GoogleAuth } from '../google/credentials.js';
 import { findSentByMessageId, getDraft, GMAIL_REQUEST_TIMEOUT_MS, gmailClient, GmailError, sendDraft, type Gmail } from '../google/gmail-api.js';
-import { emitSendEvent, eventItem } from '../services/scheduled-sends.js';
+import { eventItem } from '../services/scheduled-sends.js';
+import { enabledConnectors, enqueueFor } from '../services/connectors.js';
+import type { SendEvent } from '../connectors/types.js';
 import { retryDelayMs } from '../../core/retry.js';
+import { SEND_CONCURRENCY } from '../config.js';
 
 /**
  * Sends due scheduled Gmail drafts, each exactly once, from any number of worker processes and
@@ -42,9 +45,9 @@ export interface SendWorkerOptions {
   rootUrl?: string | undefined;
   /** How long a claim is held; each Gmail call times out at a third of it (at most 30 s). */
   leaseMs?: number | undefined;
-  /** Items claimed per pass. */
+  /** Items claimed at most at once (a pass of `sendDue`; the pipeline claims only as many as it has free slots). */
   batch?: number | undefined;
-  /** Items worked on at once within a pass. */
+  /** Items in flight at once (default SEND_CONCURRENCY). */
   concurrency?: number | undefined;
   /** First retry delay; doubles per attempt up to `backoffCapMs`. */
   backoffBaseMs?: number | undefined;
@@ -97,9 +100,114 @@ export async function claimDueSends(db: Kysely<Database>, dialect: Dialect, inst
 
 class LeaseLost extends Error {}
 
+/** An item's final state, written with its `send.*` event if this instance still holds the lease. */
+interface Finish {
+  item: ScheduledSendRow;
+  status: 'sent' | 'failed' | 'gone';
+  set: Record<string, unknown>;
+  event: SendEvent;
+}
+
+/**
+ * Writes final states in batches: while one transaction commits, the finishes that arrive
+ * meanwhile wait and go into the next one together (group commit, no timer). Each finish is still
+ * conditional on its lease, so one item that changed hands does not hold back the others; it
+ * answers false and its event is not written. A failed transaction fails every finish in it:
+ * those items stay leased and are reconciled when the lease runs out (never sent twice).
+ * The tenant's connectors are looked up once per tenant per transaction.
+ */
+class Committer {
+  private queue: { finish: Finish; resolve: (written: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly instanceId: string,
+    private readonly maxBatch = 64,
+  ) {}
+
+  /** True when written, false when the item is no longer this instance's (nothing written). */
+  submit(finish: Finish): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ finish, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const written = await this.write(batch.map((b) => b.finish));
+          batch.forEach((b, i) => b.resolve(written[i]!));
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private write(finishes: Finish[]): Promise<boolean[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const written: boolean[] = [];
+      const events = new Map<string, SendEvent[]>();
+      for (const f of finishes) {
+        let update = trx
+          .updateTable('scheduled_sends')
+          .set(f.set)
+          .where('id', '=', f.item.id)
+          .where('tenant_id', '=', f.item.tenant_id)
+          .where('lease_owner', '=', this.instanceId);
+        if (f.status !== 'sent') update = update.where('status', 'in', ['pending', 'sending']);
+        const done = await update.executeTakeFirst();
+        const ok = Number(done.numUpdatedRows) === 1;
+        written.push(ok);
+        if (ok) events.set(f.item.tenant_id, [...(events.get(f.item.tenant_id) ?? []), f.event]);
+      }
+      for (const [tenantId, list] of events) {
+        const tdb = new TenantDb(trx, tenantId);
+        await enqueueFor(tdb, await enabledConnectors(tdb), list);
+      }
+      return written;
+    });
+  }
+}
+
+/** What the items of one worker share: the batched commits and one Gmail client per rep's credentials. */
+class WorkerContext {
+  readonly committer: Committer;
+  private readonly clients = new WeakMap<GoogleAuth, Gmail>();
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly o: ResolvedOptions,
+  ) {
+    this.committer = new Committer(db, o.instanceId);
+  }
+
+  /**
+   * The Gmail client for a rep's credentials, built once: GoogleCredentials keeps one auth client
+   * per rep (it caches and refreshes the access token), so this is one Gmail client per rep until
+   * the credentials are dropped (a 401 or a revoked grant), which builds a fresh one.
+   */
+  gmailFor(auth: GoogleAuth): Gmail {
+    let gmail = this.clients.get(auth);
+    if (!gmail) {
+      // A call may never outlast the lease: if it did, another worker could take the item over,
+      // find the draft still there (the send not yet done) and send it a second time.
+      gmail = gmailClient(auth, { rootUrl: this.o.rootUrl, timeoutMs: Math.min(GMAIL_REQUEST_TIMEOUT_MS, Math.floor(this.o.leaseMs / 3)) });
+      this.clients.set(auth, gmail);
+    }
+    return gmail;
+  }
+}
+
 /** One item, start to end. Every write is conditional on this instance still holding the lease. */
 class ItemRun {
-  private readonly tdb: TenantDb;
   private gmail: Gmail | undefined;
   private source: CredentialSource | undefined;
 
@@ -107,10 +215,9 @@ class ItemRun {
     private readonly db: Kysely<Database>,
     private item: ScheduledSendRow,
     private readonly userEmail: string | null,
-    private readonly o: Required<Omit<SendWorkerOptions, 'rootUrl' | 'onOutcome'>> & Pick<SendWorkerOptions, 'rootUrl'>,
-  ) {
-    this.tdb = new TenantDb(db, item.tenant_id);
-  }
+    private readonly o: ResolvedOptions,
+    private readonly context: WorkerContext,
+  ) {}
 
   async run(): Promise<ItemOutcome> {
     for (let attempt = 0; ; attempt++) {
@@ -143,9 +250,7 @@ class ItemRun {
       return this.finishFailed('failed', `the store has no access to ${this.userEmail}'s Gmail: ask your admin to set up domain-wide delegation, or connect your Google account in the add-on, then retry`);
     }
     this.source = creds.source;
-    // A call may never outlast the lease: if it did, another worker could take the item over,
-    // find the draft still there (the send not yet done) and send it a second time.
-    this.gmail = gmailClient(creds.auth, { rootUrl: this.o.rootUrl, timeoutMs: Math.min(GMAIL_REQUEST_TIMEOUT_MS, Math.floor(this.o.leaseMs / 3)) });
+    this.gmail = this.context.gmailFor(creds.auth);
 
     if (item.status === 'sending') {
       // A send may have happened: find out before anything else.
@@ -199,32 +304,29 @@ class ItemRun {
 
   private async finishSent(providerMessageId: string, messageId: string | null): Promise<ItemOutcome> {
     const stamp = this.o.now().toISOString();
-    await this.tdb.transaction(async (t) => {
-      const done = await t
-        .updateTable('scheduled_sends', { status: 'sent', sent_at: stamp, provider_message_id: providerMessageId || null, rfc822_message_id: messageId, reason: null, last_error: null, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp })
-        .where('id', '=', this.item.id)
-        .where('lease_owner', '=', this.o.instanceId)
-        .executeTakeFirst();
-      if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
-      const row = { ...this.item, send_at: this.item.send_at };
-      await emitSendEvent(t, { type: 'send.sent', id: `send.sent:${this.item.id}`, occurredAt: stamp, send: eventItem(row, this.userEmail ?? ''), sentAt: stamp, messageId: messageId ? messageId.replace(/^<|>$/g, '') : null, providerMessageId: providerMessageId || null });
+    await this.finish({
+      item: this.item,
+      status: 'sent',
+      set: { status: 'sent', sent_at: stamp, provider_message_id: providerMessageId || null, rfc822_message_id: messageId, reason: null, last_error: null, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp },
+      event: { type: 'send.sent', id: `send.sent:${this.item.id}`, occurredAt: stamp, send: eventItem(this.item, this.userEmail ?? ''), sentAt: stamp, messageId: messageId ? messageId.replace(/^<|>$/g, '') : null, providerMessageId: providerMessageId || null },
     });
     return this.outcome('sent');
   }
 
   private async finishFailed(status: 'failed' | 'gone', reason: string): Promise<ItemOutcome> {
     const stamp = this.o.now().toISOString();
-    await this.tdb.transaction(async (t) => {
-      const done = await t
-        .updateTable('scheduled_sends', { status, reason, last_error: reason, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp })
-        .where('id', '=', this.item.id)
-        .where('lease_owner', '=', this.o.instanceId)
-        .where('status', 'in', ['pending', 'sending'])
-        .executeTakeFirst();
-      if (Number(done.numUpdatedRows) !== 1) throw new LeaseLost();
-      await emitSendEvent(t, { type: 'send.failed', id: `send.failed:${this.item.id}:${this.item.revision}`, occurredAt: stamp, send: eventItem(this.item, this.userEmail ?? ''), status, reason });
+    await this.finish({
+      item: this.item,
+      status,
+      set: { status, reason, last_error: reason, attempts: this.item.attempts + 1, lease_owner: null, lease_until: null, updated_at: stamp },
+      event: { type: 'send.failed', id: `send.failed:${this.item.id}:${this.item.revision}`, occurredAt: stamp, send: eventItem(this.item, this.userEmail ?? ''), status, reason },
     });
     return this.outcome(status, reason);
+  }
+
+  /** The final write and its event, in the worker's next batched transaction. */
+  private async finish(finish: Finish): Promise<void> {
+    if (!(await this.context.committer.submit(finish))) throw new LeaseLost();
   }
 
   private async onGmailError(error: GmailError): Promise<ItemOutcome> {
@@ -264,6 +366,8 @@ class ItemRun {
   }
 }
 
+type ResolvedOptions = ReturnType<typeof resolved>;
+
 function resolved(options: SendWorkerOptions) {
   return {
     instanceId: options.instanceId,
@@ -271,7 +375,7 @@ function resolved(options: SendWorkerOptions) {
     rootUrl: options.rootUrl,
     leaseMs: options.leaseMs ?? SEND_LEASE_MS,
     batch: options.batch ?? 100,
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? SEND_CONCURRENCY,
     backoffBaseMs: options.backoffBaseMs ?? 2_000,
     backoffCapMs: options.backoffCapMs ?? 900_000,
     maxAttempts: options.maxAttempts ?? SEND_MAX_ATTEMPTS,
@@ -280,40 +384,57 @@ function resolved(options: SendWorkerOptions) {
   };
 }
 
-/** One pass: claim what is due, work it off, answer the tally. */
+/** The rep's addresses for claimed items, in one query per claim. */
+async function emailsFor(db: Kysely<Database>, claimed: ScheduledSendRow[]): Promise<Map<string, string>> {
+  const userIds = [...new Set(claimed.map((c) => c.user_id))];
+  if (userIds.length === 0) return new Map();
+  const users = await db.selectFrom('users').select(['id', 'tenant_id', 'email']).where('id', 'in', userIds).execute();
+  return new Map(users.map((u) => [`${u.tenant_id}/${u.id}`, u.email]));
+}
+
+/** One item start to end; a database hiccup leaves it leased (picked up again when the lease runs out). */
+async function runItem(db: Kysely<Database>, item: ScheduledSendRow, email: string | null, o: ResolvedOptions, context: WorkerContext): Promise<ItemOutcome> {
+  try {
+    return await new ItemRun(db, item, email, o, context).run();
+  } catch (error) {
+    return { id: item.id, tenantId: item.tenant_id, result: 'skipped', reason: `internal error: ${(error as Error).message}` };
+  }
+}
+
+function tally(result: SendPassResult, outcome: ItemOutcome): void {
+  if (outcome.result === 'sent') result.sent++;
+  else if (outcome.result === 'gone') result.gone++;
+  else if (outcome.result === 'failed') result.failed++;
+  else if (outcome.result === 'retry') result.retried++;
+  else result.skipped++;
+}
+
+/** One pass: claim what is due (up to `batch`), work it off `concurrency` at a time, answer the tally. */
 export async function sendDue(db: Kysely<Database>, dialect: Dialect, options: SendWorkerOptions): Promise<SendPassResult> {
   const o = resolved(options);
+  const context = new WorkerContext(db, o);
   const result: SendPassResult = { claimed: 0, sent: 0, gone: 0, failed: 0, retried: 0, skipped: 0 };
   const claimed = await claimDueSends(db, dialect, o.instanceId, { now: o.now(), batch: o.batch, leaseMs: o.leaseMs });
   result.claimed = claimed.length;
   if (claimed.length === 0) return result;
-  const userIds = [...new Set(claimed.map((c) => c.user_id))];
-  const users = await db.selectFrom('users').select(['id', 'tenant_id', 'email', 'disabled_at']).where('id', 'in', userIds).execute();
-  const emailOf = new Map(users.map((u) => [`${u.tenant_id}/${u.id}`, u.email]));
-
+  const emailOf = await emailsFor(db, claimed);
   const limit = pLimit(o.concurrency);
   await limit.map(claimed, async (item) => {
-    let outcome: ItemOutcome;
-    try {
-      outcome = await new ItemRun(db, item, emailOf.get(`${item.tenant_id}/${item.user_id}`) ?? null, o).run();
-    } catch (error) {
-      // A database hiccup: leave the item leased; it is picked up again when the lease runs out.
-      outcome = { id: item.id, tenantId: item.tenant_id, result: 'skipped', reason: `internal error: ${(error as Error).message}` };
-    }
-    if (outcome.result === 'sent') result.sent++;
-    else if (outcome.result === 'gone') result.gone++;
-    else if (outcome.result === 'failed') result.failed++;
-    else if (outcome.result === 'retry') result.retried++;
-    else result.skipped++;
+    const outcome = await runItem(db, item, emailOf.get(`${item.tenant_id}/${item.user_id}`) ?? null, o, context);
+    tally(result, outcome);
     options.onOutcome?.(outcome);
   });
   return result;
 }
 
 /**
- * Runs passes every `intervalMs` (at once again while passes come back full) until stopped.
- * Stopping waits for the pass in flight; leases of items not yet being sent are handed back by
- * releaseLeases (jobs/leases.ts) when the app closes.
+ * A continuous pipeline until stopped: up to `concurrency` items in flight, claiming more as slots
+ * free up (a quarter of the slots at a time, so claims stay few) instead of waiting for the slowest
+ * item of a batch; an item is claimed only when a slot is free for it, so its lease starts when its
+ * work does. When a claim finds less than it asked for, the queue is drained: the next claim comes
+ * after `intervalMs` (items falling due meanwhile wait at most that long). Final states are
+ * committed in batches (Committer). Stopping waits for the items in flight; leases of items not
+ * yet being sent are handed back by releaseLeases (jobs/leases.ts) when the app closes.
  */
 export function startSendWorker(
   db: Kysely<Database>,
@@ -329,27 +450,63 @@ export function startSendWorker(
     keepAlive?: boolean;
   },
 ): () => Promise<void> {
-  const batch = options.batch ?? 100;
+  const o = resolved(options);
+  const context = new WorkerContext(db, o);
+  const intervalMs = options.intervalMs ?? 1_000;
+  const claimStep = Math.max(1, Math.ceil(o.concurrency / 4));
+  const inFlight = new Set<Promise<void>>();
   let stopped = false;
-  let running: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let wakeOnSlot = false;
   let timer: NodeJS.Timeout | undefined;
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(tick, delay);
-    if (!options.keepAlive) timer.unref();
+
+  const start = (item: ScheduledSendRow, email: string | null) => {
+    const run = runItem(db, item, email, o, context).then((outcome) => {
+      inFlight.delete(run);
+      options.onOutcome?.(outcome);
+      if (wakeOnSlot && o.concurrency - inFlight.size >= claimStep) wake?.();
+    });
+    inFlight.add(run);
   };
-  const tick = () => {
-    running = sendDue(db, dialect, options)
-      .then((r) => schedule(r.claimed >= batch ? 0 : (options.intervalMs ?? 1_000)))
-      .catch((error: unknown) => {
-        options.onError?.(error);
-        schedule(options.intervalMs ?? 1_000);
+
+  const loop = async () => {
+    while (!stopped) {
+      let drained = false;
+      const free = o.concurrency - inFlight.size;
+      if (free >= claimStep || inFlight.size === 0) {
+        const want = Math.min(free, o.batch);
+        try {
+          const claimed = await claimDueSends(db, dialect, o.instanceId, { now: o.now(), batch: want, leaseMs: o.leaseMs });
+          const emailOf = await emailsFor(db, claimed);
+          for (const item of claimed) start(item, emailOf.get(`${item.tenant_id}/${item.user_id}`) ?? null);
+          drained = claimed.length < want;
+        } catch (error) {
+          options.onError?.(error);
+          drained = true;
+        }
+      }
+      if (stopped) break;
+      // Drained: wait for the interval (finishing items do not trigger empty claims). Otherwise:
+      // wait until enough slots are free for the next claim.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        wakeOnSlot = !drained;
+        if (drained) {
+          timer = setTimeout(resolve, intervalMs);
+          if (!options.keepAlive) timer.unref();
+        }
       });
+      wake = undefined;
+      wakeOnSlot = false;
+      if (timer) clearTimeout(timer);
+    }
   };
-  schedule(0);
+  const running = loop();
   return async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    wake?.();
     await running;
+    await Promise.all(inFlight);
   };
 }

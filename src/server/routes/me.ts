@@ -4,7 +4,7 @@ import type { Database } from '../db/tables.js';
 import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { getUser } from '../services/people.js';
-import { publishedEtag, publishedPacks } from '../services/packs.js';
+import { PackViews } from '../services/pack-views.js';
 import { ErrorResponse, errorResponses, NoBody } from '../../contract/common.js';
 import { IfNoneMatch, Me, MyPacks, PersonalTemplate, PersonalTemplateList, PersonalTemplatePut, Rendered, RenderRequest, TemplateCopy, TemplateParams, TemplateUse, TemplateUses } from '../../contract/me.js';
 import { MySignature, SignatureStateReport } from '../../contract/signatures.js';
@@ -16,6 +16,8 @@ import { notFound } from '../errors.js';
 import { recordSignatureState } from '../services/compliance.js';
 
 export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; renderer?: Renderer | undefined }> = async (app, { db, renderer }) => {
+  const packViews = new PackViews(db);
+
   app.get(
     '/me',
     {
@@ -53,13 +55,17 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; rendere
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
-      const etag = await publishedEtag(tdb, principal.userId);
+      const view = await packViews.current(tdb, principal.userId);
+      const { etag } = view;
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       const sent = request.headers['if-none-match'];
       if (sent && (sent.trim() === '*' || sent.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag))) {
         return sendNoBody(reply, 304);
       }
-      return { packs: await publishedPacks(tdb, principal.userId), personal: (await listPersonalTemplates(tdb, principal.userId)).map((p) => p.template) };
+      // Serialised by this route's response schema once per version of the view, then sent as is.
+      const body = await packViews.body(tdb, principal.userId, view, (packs) => reply.serialize(packs) as string);
+      // A string with a JSON content type goes out unchanged (Fastify serialises only objects).
+      return reply.type('application/json; charset=utf-8').send(body as unknown as MyPacks);
     },
   );
 

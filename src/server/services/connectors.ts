@@ -151,26 +151,38 @@ export async function testConnector(tdb: TenantDb, actor: Actor & { email?: stri
  * store's own log and the deliveries it owes are written together or not at all.
  */
 export async function enqueue(tdb: TenantDb, event: OutboxEvent): Promise<number> {
-  const connectors = await tdb.selectFrom('connectors').select(['id', 'events']).where('enabled', '=', 1).execute();
+  return enqueueFor(tdb, await enabledConnectors(tdb), [event]);
+}
+
+/** The tenant's enabled connectors and the events each wants; look them up once for many events. */
+export async function enabledConnectors(tdb: TenantDb): Promise<{ id: string; events: string[] }[]> {
+  const rows = await tdb.selectFrom('connectors').select(['id', 'events']).where('enabled', '=', 1).execute();
+  return rows.map((c) => ({ id: c.id, events: JSON.parse(c.events) as string[] }));
+}
+
+/** `enqueue` for several events with the connectors already looked up (in the same transaction), in one insert. */
+export async function enqueueFor(tdb: TenantDb, connectors: { id: string; events: string[] }[], events: OutboxEvent[]): Promise<number> {
   const now = nowIso();
-  const rows = connectors
-    .filter((c) => (JSON.parse(c.events) as string[]).includes(event.type))
-    .map((c) => ({
-      id: newId(),
-      connector_id: c.id,
-      event_type: event.type,
-      event: JSON.stringify(event),
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_at: now,
-      lease_owner: null,
-      lease_until: null,
-      last_error: null,
-      external_id: null,
-      created_at: now,
-      updated_at: now,
-      delivered_at: null,
-    }));
+  const rows = events.flatMap((event) =>
+    connectors
+      .filter((c) => c.events.includes(event.type))
+      .map((c) => ({
+        id: newId(),
+        connector_id: c.id,
+        event_type: event.type,
+        event: JSON.stringify(event),
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_until: null,
+        last_error: null,
+        external_id: null,
+        created_at: now,
+        updated_at: now,
+        delivered_at: null,
+      })),
+  );
   await tdb.insert('outbox', rows);
   return rows.length;
 }
