@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { CliError, cliConsole as console, config, step } from '../shared.js';
+import { SEND_CONCURRENCY } from '../../server/config.js';
 
 export function register(program: Command): void {
   program
     .command('worker')
     .description('send scheduled Gmail drafts at their time (run as many as you like; leases keep each send to one)')
     .option('--interval-ms <ms>', 'pause between passes when nothing is due (default 1000)', (v) => Number(v))
-    .option('--concurrency <n>', 'sends worked on at once (default: $SEND_WORKER_CONCURRENCY or 8)', (v) => Number(v))
+    .option('--concurrency <n>', `sends in flight at once (default: $SEND_WORKER_CONCURRENCY or ${SEND_CONCURRENCY})`, (v) => Number(v))
     .option('--quiet', 'print only failures, not every send')
     .action(async (opts: { intervalMs?: number; concurrency?: number; quiet?: boolean }) => {
       for (const [name, value] of [['--interval-ms', opts.intervalMs], ['--concurrency', opts.concurrency]] as const) {
