@@ -20,6 +20,7 @@ import * as m013 from './migrations/013_followups.js';
 import * as m014 from './migrations/014_team_inbox.js';
 import * as m015 from './migrations/015_document_links.js';
 import * as m017 from './migrations/017_directory_sync.js';
+import * as m018 from './migrations/018_team_mail.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -99,6 +100,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_team_inbox': m014,
   '015_document_links': m015,
   '017_directory_sync': m017,
+  '018_team_mail': m018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
