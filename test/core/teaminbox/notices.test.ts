@@ -52,3 +52,12 @@ describe('notices in the recipient\'s language', () => {
 it('a reviewed hand-off text becomes paragraphs, escaped', () => {
   expect(textToHtml('Dear Ali,\n\nI\'m Linda <sales>.\nRegards')).toBe('<p>Dear Ali,</p>\n<p>I&#39;m Linda &lt;sales&gt;.<br>Regards</p>');
 });
+
+it('the audit says what the team inbox sent, in English and Chinese', async () => {
+  const { auditSentence } = await import('../../../src/core/audit/sentence.js');
+  const entry = (action: string, details: Record<string, unknown>) => ({ at: '2025-12-03T09:00:00Z', actor: 'team-inbox mail', action, target: { type: 'conversation', id: 'c1' }, details });
+  expect(auditSentence(entry('team-mail.sent', { kind: 'ack', to: 'ali@x.sa' }), 'en')).toBe('The acknowledgement to ali@x.sa: sent');
+  expect(auditSentence(entry('team-mail.skipped', { kind: 'ack', to: 'ali@x.sa', reason: 'answered before the acknowledgement went out' }), 'zh-CN')).toBe('发给 ali@x.sa 的自动确认邮件：未发送（answered before the acknowledgement went out）');
+  expect(auditSentence(entry('team-mail.failed', { kind: 'breach', to: 'boss@acme.com', reason: 'SMTP: refused' }), 'en')).toBe('The missed-response escalation to boss@acme.com: failed (SMTP: refused)');
+  expect(auditSentence({ ...entry('team-conversation.hand-off', { via: 'role-address', from: 'info@acme.com', to: 'ali@x.sa' }), actor: 'linda@acme.com' }, 'zh-CN')).toBe('linda@acme.com 以 info@acme.com 的身份向 ali@x.sa 发送了团队会话的转交邮件');
+});
