@@ -125,7 +125,8 @@ function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; 
   const [inboxId, setInboxId] = useState('');
   const [list, setList] = useState<TeamList>('unassigned');
   const [rows, setRows] = useState<TeamConversationSummary[]>();
-  const [openId, setOpenId] = useState<string>();
+  // A notice mail links to `/inbox#conversation=<id>`: open that one.
+  const [openId, setOpenId] = useState<string | undefined>(() => new URLSearchParams(window.location.hash.slice(1)).get('conversation') ?? undefined);
   const [error, setError] = useState<unknown>();
   const [version, setVersion] = useState(0);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);

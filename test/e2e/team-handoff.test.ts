@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { Store } from '../../src/server/db/connect.js';
 import { newId } from '../../src/server/db/tenant-db.js';
@@ -19,6 +17,7 @@ import { createCustomer } from '../../src/server/services/customers.js';
 import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/team-inbox.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { smtpReceiver } from '../support/smtp-receiver.js';
 import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
@@ -41,25 +40,11 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
   let t: SeededTenant;
   let conversationId: string;
   const tokens: Record<'linda' | 'omar', string> = { linda: '', omar: '' };
-  const received: string[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _s, cb) => cb(null, { user: auth.username }),
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push(Buffer.concat(chunks).toString('utf8'));
-        callback();
-      });
-    },
-  });
+  const smtp = smtpReceiver();
+  const received = smtp.received;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    await smtp.listen();
     store = await kind.open();
     t = await seedTenant(store, 'tho2e');
     const op = operator(t.tenantId);
@@ -69,7 +54,7 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
       tokens[name] = await signer.sign({ tenantId: t.tenantId, userId: u.id, email: u.email });
     }
     const box = new SecretBox(randomBytes(32));
-    const port = (smtp.server.address() as AddressInfo).port;
+    const port = smtp.port();
     const mailboxId = (await addMailbox(t.tdb, op, box, { provider: 'imap', address: 'info@tho2e.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 })).id;
     await pushPack(t.tdb, op, DEMO_PACK.replace(/groups: \[sales-eu, sales-me\]/, `groups: ["${t.groupSlug}"]`));
     await createCustomer(t.tdb, op, { name: 'Gulf Trading', domains: ['gulf-trading.com.sa'], country: 'SA' });
@@ -90,7 +75,7 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
     await browser?.close();
     await app?.close();
     await store?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   });
 
   const openConversation = async (who: 'linda' | 'omar', locale: string): Promise<{ page: Page; errors: string[] }> => {
@@ -116,7 +101,7 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
     await pane.getByRole('button', { name: 'Send the hand-off' }).click();
     await pane.getByTestId('hand-off-sent').getByText('Sent from info@tho2e.test.', { exact: false }).waitFor();
     expect(received).toHaveLength(1);
-    const mail = await simpleParser(received[0]!);
+    const mail = await simpleParser(received[0]!.raw);
     expect(mail.from?.value[0]).toMatchObject({ address: 'info@tho2e.test', name: 'Linda Chen' });
     expect(mail.text).toContain('العينات جاهزة للشحن.');
     await screenshot(page, 'inbox-hand-off-en-sent');

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { openStore, type Store } from '../../src/server/db/connect.js';
 import { newId, TenantDb } from '../../src/server/db/tenant-db.js';
@@ -21,6 +19,7 @@ import { runSyncPass } from '../../src/server/mail/sync.js';
 import { loadConfig } from '../../src/server/config.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { smtpReceiver } from '../support/smtp-receiver.js';
 import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
 
 /**
@@ -44,40 +43,6 @@ routing:
       notify: [manager]
 `;
 
-interface Received {
-  to: string[];
-  from: string;
-  raw: string;
-}
-
-function smtpReceiver(): { server: SMTPServer; received: Received[]; refuse: { next: number }; port: () => number } {
-  const received: Received[] = [];
-  const refuse = { next: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth: (auth, _s, cb) => cb(null, { user: auth.username }),
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (refuse.next > 0) {
-          refuse.next--;
-          const error = new Error('try again later') as Error & { responseCode: number };
-          error.responseCode = 451;
-          callback(error);
-          return;
-        }
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  return { server, received, refuse, port: () => (server.server.address() as AddressInfo).port };
-}
-
 describe.each(storeKinds())('team inbox mail on $name', (kind) => {
   let store: Store;
   let second: Store;
@@ -90,7 +55,7 @@ describe.each(storeKinds())('team inbox mail on $name', (kind) => {
   const reps: Record<'linda' | 'omar', { id: string; email: string; key: string }> = {} as never;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.server.listen(0, '127.0.0.1', resolve));
+    await smtp.listen();
     store = await kind.open();
     second = kind.name === 'postgres' ? openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema!, poolSize: 4 }) : store;
     t = await seedTenant(store, `tm${kind.name}`);
@@ -114,7 +79,7 @@ describe.each(storeKinds())('team inbox mail on $name', (kind) => {
     await app.close();
     if (second !== store) await second.close();
     await store.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
   });
   beforeEach(() => {
     smtp.received.length = 0;
@@ -304,14 +269,14 @@ describe.each(storeKinds())('team inbox mail on $name', (kind) => {
   const adapterFor = mailAdapterFactory({ microsoftGraph: loadConfig({}).microsoftGraph, google: undefined });
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.server.listen(0, '127.0.0.1', resolve));
+    await smtp.listen();
     store = await kind.open();
     t = await seedTenant(store, `tmd${kind.name}`);
     await pushPack(t.tdb, operator(t.tenantId), DEMO_PACK.replace(/groups: \[sales-eu, sales-me\]/, `groups: ["${t.groupSlug}"]`));
   });
   afterAll(async () => {
     await store.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
   });
 
   it('acknowledges the inquiry once in the buyer\'s language; its copy in Sent does not stop the clock', async () => {
