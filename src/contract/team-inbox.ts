@@ -24,6 +24,9 @@ export const TeamInboxView = Type.Object({
   manager: Type.Union([Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }), Type.Null()]),
   targetBusinessHours: Type.Integer(),
   calendar: TeamCalendar,
+  /** The auto-acknowledgement's template (null: off) and the hand-off template (team mail, below). */
+  acknowledgement: Type.Union([Type.Object({ pack: Type.String(), template: Type.String() }), Type.Null()]),
+  handOff: Type.Union([Type.Object({ pack: Type.String(), template: Type.String() }), Type.Null()]),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -38,6 +41,10 @@ export const TeamInboxInput = Type.Object(
     manager: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
     targetBusinessHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
     calendar: Type.Optional(TeamCalendar),
+    /** Acknowledge each new inquiry with this pack template (null: off). */
+    acknowledgement: Type.Optional(Type.Union([Type.Object({ pack: Type.String({ minLength: 1, maxLength: 100 }), template: Type.String({ minLength: 1, maxLength: 100 }) }, closed), Type.Null()])),
+    /** The template a rep hands off with from `/inbox` (null: none). */
+    handOff: Type.Optional(Type.Union([Type.Object({ pack: Type.String({ minLength: 1, maxLength: 100 }), template: Type.String({ minLength: 1, maxLength: 100 }) }, closed), Type.Null()])),
   },
   closed,
 );
@@ -161,3 +168,55 @@ export const StateInput = Type.Object({ action: StateAction }, closed);
 export type StateInput = Type.Static<typeof StateInput>;
 export const PresenceList = Type.Object({ presence: Type.Array(PresenceView) });
 export type PresenceList = Type.Static<typeof PresenceList>;
+
+// ---------------------------------------------------------------------------------------------
+// Team mail: hand-off from a rep's own address, buyer ownership (docs/team-inbox.md, issue #15
+// items 2 and 6). The auto-acknowledgement and the notices have no route: they are sent by a job.
+
+/** Who owns the buyer's company, seen from the caller: the on-send check warns when it is another rep. */
+export const OwnershipView = Type.Object({
+  buyer: Type.String(),
+  company: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  owner: Type.Union([Person, Type.Null()]),
+  /** True when the company has an owner and it is not the caller: replying is answering another rep's buyer. */
+  ownedByOther: Type.Boolean(),
+});
+export type OwnershipView = Type.Static<typeof OwnershipView>;
+export const OwnershipQuery = Type.Object({ buyer: Type.String({ minLength: 3, maxLength: 254 }) }, closed);
+export type OwnershipQuery = Type.Static<typeof OwnershipQuery>;
+
+/** How a hand-off will go: through the rep's own connected mailbox, or as the role address when the rep has none. */
+export const HandOffVia = Type.Enum(['own-mailbox', 'role-address']);
+export type HandOffVia = Type.Static<typeof HandOffVia>;
+
+/** The hand-off as it would be sent, for the rep to review and edit. */
+export const HandOffPreview = Type.Object({
+  from: Type.Object({ address: Type.String(), name: Type.String() }),
+  via: HandOffVia,
+  roleAddress: Type.String(),
+  to: Type.String(),
+  subject: Type.String(),
+  /** Plain text for the rep to edit (the mail's HTML is made from it when sent). */
+  text: Type.String(),
+  language: Type.String(),
+  reason: Type.String(),
+  /** The buyer's mail it answers (its Message-ID) and the thread's references, kept when sent. */
+  inReplyTo: nullableString,
+  references: Type.Array(Type.String()),
+  ownership: OwnershipView,
+});
+export type HandOffPreview = Type.Static<typeof HandOffPreview>;
+
+export const HandOffInput = Type.Object(
+  {
+    subject: Type.String({ minLength: 1, maxLength: 998 }),
+    text: Type.String({ minLength: 1, maxLength: 50_000 }),
+    /** Send even though another rep owns the buyer's company (the page asks first); the company then moves to the sender. */
+    takeOver: Type.Optional(Type.Boolean()),
+  },
+  closed,
+);
+export type HandOffInput = Type.Static<typeof HandOffInput>;
+
+export const HandOffResult = Type.Object({ messageId: Type.String(), from: Type.String(), via: HandOffVia, sentAt: Type.String(), owner: Person });
+export type HandOffResult = Type.Static<typeof HandOffResult>;

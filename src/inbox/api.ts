@@ -1,3 +1,4 @@
+import type { HandOffInput, HandOffPreview, HandOffResult } from '../contract/team-inbox.js';
 import type { AssignInput, NoteInput, PresenceList, StateAction, TeamConversationList, TeamConversationSummary, TeamConversationView, TeamInboxList, TeamList, TeamNoteView } from '../contract/team-inbox.js';
 import type { Me } from '../contract/me.js';
 import { ApiError } from '../client/api-error.js';
@@ -33,5 +34,7 @@ export class InboxApi {
   assign = (id: string, body: AssignInput) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/assign`, body);
   state = (id: string, action: StateAction) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/state`, { action });
   note = (id: string, body: NoteInput) => this.request<TeamNoteView>('POST', `/team-conversations/${encodeURIComponent(id)}/notes`, body);
+  handOffPreview = (id: string) => this.request<HandOffPreview>('GET', `/team-conversations/${encodeURIComponent(id)}/hand-off`);
+  handOff = (id: string, body: HandOffInput) => this.request<HandOffResult>('POST', `/team-conversations/${encodeURIComponent(id)}/hand-off`, body);
   presence = (id: string, activity: 'viewing' | 'replying') => this.request<PresenceList>('POST', `/team-conversations/${encodeURIComponent(id)}/presence`, { activity });
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Badge, Body1, Button, Caption1, Field, FluentProvider, Input, MessageBar, MessageBarBody, Select, Spinner, Subtitle2, Tab, TabList, Textarea, Title2, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
-import type { ClockView, TeamConversationSummary, TeamConversationView, TeamInboxView, TeamList } from '../contract/team-inbox.js';
+import { Badge, Body1, Button, Caption1, Checkbox, Field, FluentProvider, Input, MessageBar, MessageBarBody, Select, Spinner, Subtitle2, Tab, TabList, Textarea, Title2, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
+import type { ClockView, HandOffPreview, HandOffResult, TeamConversationSummary, TeamConversationView, TeamInboxView, TeamList } from '../contract/team-inbox.js';
 import { ApiError, InboxApi, type Me } from './api.js';
 import { forgetToken, signInSettings, signInWithMicrosoft, storedToken, storeToken, type SignInSettings } from './auth.js';
 import { translator, uiLanguageOf, type MessageKey, type Translate, type UiLanguage } from './i18n.js';
@@ -125,7 +125,8 @@ function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; 
   const [inboxId, setInboxId] = useState('');
   const [list, setList] = useState<TeamList>('unassigned');
   const [rows, setRows] = useState<TeamConversationSummary[]>();
-  const [openId, setOpenId] = useState<string>();
+  // A notice mail links to `/inbox#conversation=<id>`: open that one.
+  const [openId, setOpenId] = useState<string | undefined>(() => new URLSearchParams(window.location.hash.slice(1)).get('conversation') ?? undefined);
   const [error, setError] = useState<unknown>();
   const [version, setVersion] = useState(0);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
@@ -272,6 +273,7 @@ function Conversation({ api, me, id, t, language, onChange }: { api: InboxApi; m
           {m.attachments.length > 0 && <Caption1>{t('conv.attachments', { names: m.attachments.map((a) => a.name).join(', ') })}</Caption1>}
         </article>
       ))}
+      {conv.state !== 'closed' && <HandOff api={api} id={id} t={t} uiLanguage={language} onOpen={() => setReplying(true)} onSent={() => { setReplying(false); onChange(); void load(); }} />}
       <Subtitle2>{t('conv.notes')}</Subtitle2>
       {conv.notes.map((n) => (
         <div key={n.id} className={styles.message} data-testid="note">
@@ -284,6 +286,80 @@ function Conversation({ api, me, id, t, language, onChange }: { api: InboxApi; m
       </Field>
       <div className={styles.row}>
         <Button disabled={!note.trim()} onClick={() => act(async () => { await api.note(id, { body: note }); setNote(''); })}>{t('conv.addNote')}</Button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The hand-off composer: the store renders the inbox's hand-off template in the buyer's language;
+ * the rep reviews and edits it as text; the page says, before sending, from which address and how
+ * it will go and whether the buyer is another rep's.
+ */
+/** A template language's name in the UI's language ("Arabic", "阿拉伯语"), else its code. */
+function languageName(code: string, ui: UiLanguage): string {
+  try {
+    return new Intl.DisplayNames([ui], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+function HandOff({ api, id, t, uiLanguage, onOpen, onSent }: { api: InboxApi; id: string; t: Translate; uiLanguage: UiLanguage; onOpen: () => void; onSent: () => void }): ReactNode {
+  const styles = useStyles();
+  const [preview, setPreview] = useState<HandOffPreview>();
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [takeOver, setTakeOver] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<HandOffResult>();
+  const [error, setError] = useState<unknown>();
+  const open = () => {
+    setError(undefined);
+    onOpen();
+    api.handOffPreview(id).then((p) => { setPreview(p); setSubject(p.subject); setText(p.text); }, setError);
+  };
+  const send = () => {
+    setBusy(true);
+    setError(undefined);
+    api.handOff(id, { subject, text, ...(takeOver ? { takeOver } : {}) }).then(
+      (result) => { setSent(result); setPreview(undefined); setBusy(false); onSent(); },
+      (e: unknown) => { setError(e); setBusy(false); },
+    );
+  };
+  if (sent) return <MessageBar intent="success" data-testid="hand-off-sent"><MessageBarBody>{t('handOff.sent', { from: sent.from })}</MessageBarBody></MessageBar>;
+  if (!preview) {
+    return (
+      <div className={styles.row}>
+        <Button onClick={open} data-testid="hand-off-open">{t('handOff.open')}</Button>
+        <Failure error={error} />
+      </div>
+    );
+  }
+  const owner = preview.ownership.ownedByOther ? preview.ownership.owner : null;
+  return (
+    <section className={styles.pane} aria-labelledby="hand-off-title" data-testid="hand-off">
+      <Subtitle2 id="hand-off-title">{t('handOff.title')}</Subtitle2>
+      <MessageBar intent="info" data-testid="hand-off-how">
+        <MessageBarBody>{preview.via === 'own-mailbox' ? t('handOff.viaOwn', { from: preview.from.address, to: preview.to, role: preview.roleAddress }) : t('handOff.viaRole', { role: preview.roleAddress, name: preview.from.name, to: preview.to })}</MessageBarBody>
+      </MessageBar>
+      {owner && (
+        <MessageBar intent="warning" data-testid="hand-off-owned">
+          <MessageBarBody>{t('handOff.owned', { company: preview.ownership.company?.name ?? t('handOff.noCompany'), owner: owner.name, email: owner.email })}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Caption1 data-testid="hand-off-language">{t('handOff.language', { language: languageName(preview.language, uiLanguage) })}</Caption1>
+      <Field label={t('handOff.subject')}>
+        <Input value={subject} onChange={(_e, d) => setSubject(d.value)} />
+      </Field>
+      <Field label={t('handOff.text')}>
+        <Textarea value={text} rows={12} resize="vertical" onChange={(_e, d) => setText(d.value)} dir="auto" />
+      </Field>
+      {owner && <Checkbox checked={takeOver} onChange={(_e, d) => setTakeOver(d.checked === true)} label={t('handOff.takeOver', { owner: owner.name })} />}
+      <Failure error={error} />
+      <div className={styles.row}>
+        <Button appearance="primary" disabled={busy || !subject.trim() || !text.trim() || (owner !== null && !takeOver)} onClick={send} data-testid="hand-off-send">{t('handOff.send')}</Button>
+        <Button onClick={() => setPreview(undefined)}>{t('handOff.cancel')}</Button>
       </div>
     </section>
   );

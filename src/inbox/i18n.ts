@@ -52,6 +52,19 @@ const en = {
   'conv.pick': 'Choose a conversation (keys: j / k to move, c to claim).',
   'conv.attachments': 'Attachments: {names}',
   'conv.tags': 'Tags',
+  'handOff.open': 'Hand off from my address',
+  'handOff.title': 'Hand-off to the buyer',
+  'handOff.viaOwn': 'This mail will be sent from your own mailbox {from} to {to}, as a reply in the buyer\'s thread (their mail to {role} is quoted by reference). From then on the buyer writes to you, and the buyer\'s company is yours.',
+  'handOff.viaRole': 'You have no connected mailbox, so this mail will be sent as {role} with your name ({name}), through the team mailbox, to {to}, as a reply in the buyer\'s thread. It counts as your answer, and the buyer\'s company is yours from then on.',
+  'handOff.owned': '{company} is {owner}\'s buyer ({email}). Ask {owner} first, or hand the conversation to them.',
+  'handOff.takeOver': 'I have agreed this with {owner}: send, and take the buyer over',
+  'handOff.language': 'Written in {language}, the language the buyer reads (their last mail, their records or their address).',
+  'handOff.subject': 'Subject',
+  'handOff.text': 'Mail (review and edit before sending)',
+  'handOff.send': 'Send the hand-off',
+  'handOff.cancel': 'Cancel',
+  'handOff.sent': 'Sent from {from}. The clock stops when the mailbox sync sees the reply.',
+  'handOff.noCompany': 'the buyer',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -106,6 +119,19 @@ const zhCN: Record<MessageKey, string> = {
   'conv.pick': '请选择一个会话（快捷键：j / k 上下移动，c 认领）。',
   'conv.attachments': '附件：{names}',
   'conv.tags': '标签',
+  'handOff.open': '用我的邮箱转交跟进',
+  'handOff.title': '向买家转交跟进',
+  'handOff.viaOwn': '这封邮件将从你自己的邮箱 {from} 发给 {to}，作为买家原邮件线程中的回复（引用其发往 {role} 的邮件）。此后买家直接联系你，该买家的公司归你负责。',
+  'handOff.viaRole': '你没有连接自己的邮箱，因此这封邮件将以 {role} 的身份、署你的名字（{name}），通过团队邮箱发给 {to}，作为买家原邮件线程中的回复。它计为你的回复，此后该买家的公司归你负责。',
+  'handOff.owned': '{company} 是 {owner}（{email}）的客户。请先与 {owner} 沟通，或把会话转给对方。',
+  'handOff.takeOver': '我已与 {owner} 商定：发送并接手该客户',
+  'handOff.language': '使用语言：{language}——买家使用的语言（依据其最近来信、客户资料或邮箱地址）。',
+  'handOff.subject': '主题',
+  'handOff.text': '邮件内容（发送前请检查和修改）',
+  'handOff.send': '发送转交邮件',
+  'handOff.cancel': '取消',
+  'handOff.sent': '已从 {from} 发出。邮箱同步看到这封回复后，回复时限即停止计时。',
+  'handOff.noCompany': '该买家',
 };
 
 export type Translate = CoreTranslate<MessageKey>;

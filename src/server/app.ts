@@ -142,7 +142,7 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       await api.register(followUpRoutes, { db: store.db, renderer: renders.render });
       await api.register(connectorRoutes, { db: store.db, box: secretBox });
       await api.register(mailboxRoutes, { db: store.db, box: secretBox, backfillDays: config.mailSync.backfillDays, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }) });
-      await api.register(teamInboxRoutes, { db: store.db });
+      await api.register(teamInboxRoutes, { db: store.db, box: secretBox, adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), renderer: renders.render });
       await api.register(scheduledSendRoutes, { db: store.db, credentials: googleCredentials });
       await api.register(googleConnectRoutes, { db: store.db, credentials: googleCredentials, publicUrl: config.publicUrl });
       await api.register(companyRoutes, { db: store.db });

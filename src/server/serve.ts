@@ -11,6 +11,7 @@ import { startSendWorker } from './jobs/send-worker.js';
 import { startMailSync } from './jobs/mail-sync.js';
 import { startDigestPass, startFollowUpPass } from './jobs/followups.js';
 import { startTeamInboxClock } from './jobs/team-inbox-clock.js';
+import { startTeamMailPass } from './jobs/team-mail.js';
 import { mailAdapterFactory } from './mail/adapters.js';
 import { googleCredentialsFromConfig } from './google/credentials.js';
 import { startSignatureDriftCheck } from './services/gmail-signature-push.js';
@@ -85,8 +86,11 @@ export async function serve(config: Config, print: (line: string) => void = cons
 
   // Team inbox: warnings at 75 % of the first-response target and escalations on breach, once per clock.
   const stopTeamClock = startTeamInboxClock(store.db, config.instanceId, (err) => app.log.error({ err }, 'team inbox clock pass failed'));
+  // …and its mail (acknowledgements, warnings, escalations, notices): claimed once, sent with retry by any instance.
+  const stopTeamMail = startTeamMailPass(store.db, { adapterFor: mailAdapterFactory({ microsoftGraph: config.microsoftGraph, google: googleCredentials }), box: secretBox, instanceId: config.instanceId, publicUrl: config.publicUrl, onError: (err) => app.log.error({ err }, 'team inbox mail pass failed') });
   app.addHook('preClose', async () => {
     await stopTeamClock();
+    await stopTeamMail();
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

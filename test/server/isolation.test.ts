@@ -141,6 +141,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'POST /api/v1/team-conversations/{conversationId}/state': { action: 'close' },
       'POST /api/v1/team-conversations/{conversationId}/notes': { body: 'B writes in A' },
       'POST /api/v1/team-conversations/{conversationId}/presence': { activity: 'viewing' },
+      'POST /api/v1/team-conversations/{conversationId}/hand-off': { subject: 'Re: B', text: "B writes to A's buyer", takeOver: true },
     };
     return bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' || method === 'PUT' ? undefined : {});
   };

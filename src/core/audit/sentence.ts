@@ -78,6 +78,13 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
       : { en: '{actor} reopened a team conversation', 'zh-CN': '{actor} 重新打开了一个团队会话' },
   'team-conversation.note': { en: '{actor} wrote an internal note on a team conversation', 'zh-CN': '{actor} 在团队会话中写了内部备注' },
   'team-conversation.route': { en: 'The routing rules placed an arriving team conversation', 'zh-CN': '路由规则分派了一个新到的团队会话' },
+  'team-conversation.hand-off': (d) =>
+    d.via === 'own-mailbox'
+      ? { en: '{actor} handed off a team conversation from their own address to {to}', 'zh-CN': '{actor} 用自己的邮箱向 {to} 发送了团队会话的转交邮件' }
+      : { en: '{actor} handed off a team conversation as {from} to {to}', 'zh-CN': '{actor} 以 {from} 的身份向 {to} 发送了团队会话的转交邮件' },
+  'team-mail.sent': (d) => teamMailSentence(d, { en: 'sent', 'zh-CN': '已发送' }),
+  'team-mail.skipped': (d) => teamMailSentence(d, { en: 'not sent ({reason})', 'zh-CN': '未发送（{reason}）' }),
+  'team-mail.failed': (d) => teamMailSentence(d, { en: 'failed ({reason})', 'zh-CN': '发送失败（{reason}）' }),
   'connector.removed': { en: '{actor} removed the {kind} connector "{name}" ({droppedPending} queued and {droppedDead} dead deliveries dropped)', 'zh-CN': '{actor} 移除了 {kind} 连接器“{name}”（丢弃 {droppedPending} 条待投递、{droppedDead} 条失败投递）' },
   'connector.tested': (d) =>
     d.ok
@@ -90,11 +97,23 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
   },
 };
 
+/** The team inbox's own mail (services/team-mail.ts): what it was, to whom, and what became of it. */
+function teamMailSentence(d: Record<string, unknown>, outcome: { en: string; 'zh-CN': string }): { en: string; 'zh-CN': string } {
+  const what: Record<string, { en: string; 'zh-CN': string }> = {
+    ack: { en: 'The acknowledgement to {to}', 'zh-CN': '发给 {to} 的自动确认邮件' },
+    warning: { en: 'The response-time warning to {to}', 'zh-CN': '发给 {to} 的回复时限提醒' },
+    breach: { en: 'The missed-response escalation to {to}', 'zh-CN': '发给 {to} 的超时升级通知' },
+    notify: { en: 'The routing notice to {to}', 'zh-CN': '发给 {to} 的路由通知' },
+  };
+  const w = what[String(d.kind)] ?? { en: 'A team inbox mail to {to}', 'zh-CN': '发给 {to} 的团队收件箱邮件' };
+  return { en: `${w.en}: ${outcome.en}`, 'zh-CN': `${w['zh-CN']}：${outcome['zh-CN']}` };
+}
+
 /** Directory providers by the id their audit entries carry. */
 const DIRECTORIES: Record<string, string> = { entra: 'Microsoft Entra ID', google: 'Google Workspace' };
 
 /** The action groups the console filters by (the part before the first dot). */
-export const AUDIT_AREAS = ['pack', 'user', 'group', 'api_key', 'connector', 'delivery', 'people', 'mailbox', 'send', 'google', 'gmail', 'company-profile', 'team-inbox', 'team-conversation', 'directory'] as const;
+export const AUDIT_AREAS = ['pack', 'user', 'group', 'api_key', 'connector', 'delivery', 'people', 'mailbox', 'send', 'google', 'gmail', 'company-profile', 'team-inbox', 'team-conversation', 'team-mail', 'directory'] as const;
 
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];

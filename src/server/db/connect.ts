@@ -22,6 +22,7 @@ import * as m014 from './migrations/014_team_inbox.js';
 import * as m015 from './migrations/015_document_links.js';
 import * as m017 from './migrations/017_directory_sync.js';
 import * as m018 from './migrations/018_pack_view_version.js';
+import * as m019 from './migrations/019_team_mail.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -129,6 +130,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015_document_links': m015,
   '017_directory_sync': m017,
   '018_pack_view_version': m018,
+  '019_team_mail': m019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -589,6 +589,7 @@ export interface Database {
   team_inboxes: TeamInboxRow;
   team_notes: TeamNoteRow;
   team_presence: TeamPresenceRow;
+  team_mail: TeamMailRow;
   document_links: DocumentLinkRow;
 }
 
@@ -605,8 +606,36 @@ export interface TeamInboxRow {
   /** JSON {country, timeZone, start, end} */
   calendar: string;
   turn: number;
+  /** JSON {pack, template}: the auto-acknowledgement; null = off. */
+  ack_template: string | null;
+  /** JSON {pack, template}: what a rep hands off with; null = none chosen. */
+  handoff_template: string | null;
   created_at: string;
   updated_at: string;
+}
+export type TeamMailKind = 'ack' | 'warning' | 'breach' | 'notify' | 'hand-off';
+export type TeamMailStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed';
+/** What the team inbox sends (migration 019): claimed once by `dedupe_key`, sent by jobs/team-mail.ts. */
+export interface TeamMailRow {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  team_inbox_id: string;
+  kind: TeamMailKind;
+  dedupe_key: string;
+  user_id: string | null;
+  to_address: string;
+  status: TeamMailStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  message_id: string;
+  /** JSON */
+  payload: string;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
 /** An internal note on a conversation: never sent to the buyer. */
 export interface TeamNoteRow {

@@ -251,6 +251,8 @@ export interface ReplyDraftInput {
   from?: string | undefined;
   /** RFC 822 Message-ID to give the mail (`<local@domain>`); Gmail assigns one when absent. */
   messageId?: string | undefined;
+  /** An automatic answer: Auto-Submitted: auto-replied (RFC 3834). */
+  autoSubmitted?: boolean | undefined;
 }
 
 const HEADER_UNSAFE = /[\r\n]+/g;
@@ -275,6 +277,7 @@ export function buildMime(input: ReplyDraftInput): string {
     `Subject: ${encodeHeader(input.subject)}`,
     ...(input.inReplyTo ? [`In-Reply-To: ${input.inReplyTo.replace(HEADER_UNSAFE, '')}`] : []),
     ...(input.references || input.inReplyTo ? [`References: ${(input.references ?? input.inReplyTo ?? '').replace(HEADER_UNSAFE, ' ')}`] : []),
+    ...(input.autoSubmitted ? ['Auto-Submitted: auto-replied', 'X-Auto-Response-Suppress: All'] : []),
     'MIME-Version: 1.0',
     'Content-Type: text/html; charset=UTF-8',
     'Content-Transfer-Encoding: base64',

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { fireDueFollowUps } from '../services/followups.js';
 import { sendMorningDigests, type DigestOptions } from '../services/followup-digest.js';
+import { startRepeatingPass } from './periodic.js';
 
 /**
  * The follow-up due pass: every few seconds, due reminders become tasks. Any number of instances
@@ -11,40 +12,14 @@ import { sendMorningDigests, type DigestOptions } from '../services/followup-dig
 export const FOLLOW_UP_PASS_MS = 15_000;
 
 export function startFollowUpPass(db: Kysely<Database>, instanceId: string, onError: (error: unknown) => void, options: { intervalMs?: number; now?: () => Date } = {}): () => Promise<void> {
-  let running: Promise<unknown> | undefined;
   const now = options.now ?? (() => new Date());
-  const timer = setInterval(() => {
-    if (running) return;
-    running = fireDueFollowUps(db, instanceId, now())
-      .catch(onError)
-      .finally(() => {
-        running = undefined;
-      });
-  }, options.intervalMs ?? FOLLOW_UP_PASS_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingPass(() => fireDueFollowUps(db, instanceId, now()), options.intervalMs ?? FOLLOW_UP_PASS_MS, onError);
 }
 
 /** The morning digest pass (services/followup-digest.ts): every few minutes, reps whose clock says 08:30–12:00. */
 export const DIGEST_PASS_MS = 5 * 60_000;
 
 export function startDigestPass(db: Kysely<Database>, options: Omit<DigestOptions, 'now'> & { onError: (error: unknown) => void; intervalMs?: number; now?: () => Date }): () => Promise<void> {
-  let running: Promise<unknown> | undefined;
   const now = options.now ?? (() => new Date());
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sendMorningDigests(db, { adapterFor: options.adapterFor, box: options.box, publicUrl: options.publicUrl, now: now(), onError: options.onError })
-      .catch(options.onError)
-      .finally(() => {
-        running = undefined;
-      });
-  }, options.intervalMs ?? DIGEST_PASS_MS);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingPass(() => sendMorningDigests(db, { adapterFor: options.adapterFor, box: options.box, publicUrl: options.publicUrl, now: now(), onError: options.onError }), options.intervalMs ?? DIGEST_PASS_MS, options.onError);
 }

@@ -65,3 +65,25 @@ export function startPeriodicJob(db: Kysely<Database>, job: PeriodicJob, work: (
     await running;
   };
 }
+
+/**
+ * Runs `pass` every `everyMs` in this instance (no cross-instance claim: for passes whose items
+ * are claimed one by one, like the follow-up and team-mail passes), never two at once; stopping
+ * waits for the pass in hand. The timer does not keep the process alive.
+ */
+export function startRepeatingPass(pass: () => Promise<unknown>, everyMs: number, onError: (error: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = pass()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -3,13 +3,15 @@ import type { Database } from '../db/tables.js';
 import { TenantDb } from '../db/tenant-db.js';
 import { audit } from '../services/audit.js';
 import { enqueue } from '../services/connectors.js';
+import { claimTeamMail } from '../services/team-mail.js';
 import type { Actor } from '../auth/principal.js';
 import { startPeriodicJob } from './periodic.js';
 
 /**
  * The response clock's pass (docs/team-inbox.md): conversations past 75 % of their first-response
  * target get a warning to the assignee, past 100 % an escalation to the manager — each an outbox
- * event (`team-inbox.warning` / `team-inbox.breached`, for the webhook) and an audit entry, once
+ * event (`team-inbox.warning` / `team-inbox.breached`, for the webhook), a mail to that person
+ * (claimed in `team_mail`, sent by jobs/team-mail.ts) and an audit entry, once
  * per clock. "Once" holds across instances by the conditional UPDATE that stamps warned_at /
  * breached_at: of two instances passing at the same moment, one stamps and reports, the other
  * updates nothing. This job reads every tenant's queue; each write goes through that tenant's TenantDb.
@@ -57,8 +59,13 @@ export async function runClockPass(db: Kysely<Database>, now: Date): Promise<Clo
           inbox: { id: c.inbox_id, address: c.address, managerEmail: emailOf(c.manager_id) },
           conversation: { id: c.id, subject: c.subject, buyer: (JSON.parse(c.participants) as string[])[0] ?? null, assigneeEmail: emailOf(c.assignee_id), clockStartedAt: c.clock_started_at!, dueAt: c.due_at! },
         });
+        // The mail to the person (services/team-mail.ts sends it), claimed with the stamp: once per clock.
+        const toId = phase === 'breached' ? c.manager_id : c.assignee_id;
+        const toEmail = emailOf(toId);
+        const kind = phase === 'breached' ? 'breach' : 'warning';
+        const mailed = toId && toEmail ? await claimTeamMail(tdb, { conversationId: c.id, inboxId: c.inbox_id, kind, key: `${kind}:${c.id}:${c.clock_started_at}`, userId: toId, to: toEmail, from: c.address, payload: { dueAt: c.due_at }, now }) : false;
         const actor: Actor = { tenantId: c.tenant_id, userId: null, role: 'admin', permissions: new Set(), label: 'team-inbox clock' };
-        await audit(tdb, actor, type, { type: 'conversation', id: c.id }, { notify: phase === 'breached' ? emailOf(c.manager_id) : emailOf(c.assignee_id) });
+        await audit(tdb, actor, type, { type: 'conversation', id: c.id }, { notify: toEmail, mailed });
         return true;
       });
       if (fired) result[phase === 'breached' ? 'breached' : 'warned']++;

@@ -271,6 +271,7 @@ class GmailMailbox implements MailboxAdapter {
         references: mail.references?.join(' '),
         from: mail.from?.address,
         messageId: mail.messageId,
+        autoSubmitted: mail.autoSubmitted,
       }),
     );
     if (!sent.rfc822MessageId) throw new MailboxError('protocol', `${this.address}: the mail was sent (id ${sent.id}) but Gmail showed no Message-ID`);

@@ -466,6 +466,7 @@ class GraphMailbox implements MailboxAdapter {
           toRecipients: mail.to.map(recipient),
           ccRecipients: (mail.cc ?? []).map(recipient),
           ...(mail.from ? { from: recipient(mail.from) } : {}),
+          ...(mail.autoSubmitted ? { internetMessageHeaders: [{ name: 'X-Auto-Response-Suppress', value: 'All' }] } : {}),
         }),
     );
     if (!draft.id) throw new MailboxError('protocol', `${this.address}: Graph created the mail but answered no id`);

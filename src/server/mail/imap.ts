@@ -197,6 +197,7 @@ export class ImapAdapter implements MailboxAdapter {
       ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       ...(mail.references?.length ? { references: mail.references } : {}),
       ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      ...(mail.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } } : {}),
     });
     const node = composer.compile();
     return { raw: await node.build(), messageId: node.messageId() };

@@ -83,6 +83,10 @@ export interface OutgoingMail {
   references?: string[];
   /** Message-ID to use, so the sync recognises the sent copy. */
   messageId?: string;
+  /** An automatic answer (the team inbox's acknowledgement): marked `Auto-Submitted: auto-replied`
+   * (RFC 3834) so the buyer's own auto-responder does not answer it, and Exchange's
+   * `X-Auto-Response-Suppress`. Graph can set only the X- header. */
+  autoSubmitted?: boolean;
 }
 
 /** A draft to file: a mail, and the provider's thread it answers where the provider threads by id (Gmail). */

@@ -5,13 +5,28 @@ import { caller } from '../http/auth-plugin.js';
 import { sendNoBody } from '../http/no-body.js';
 import { errorResponses, NoBody } from '../../contract/common.js';
 import { MailboxParams } from '../../contract/mailboxes.js';
+import { HandOffInput, HandOffPreview, HandOffResult, OwnershipQuery, OwnershipView } from '../../contract/team-inbox.js';
+import { handOffPreview, ownershipOf, sendHandOff } from '../services/team-handoff.js';
+import type { AdapterFactory } from '../mail/sync.js';
+import type { SecretBox } from '../secrets.js';
+import { AppError } from '../errors.js';
+import { renderInline, type Renderer } from '../render/render-task.js';
 import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView } from '../../contract/team-inbox.js';
 import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence } from '../services/team-inbox.js';
 
 const tags = ['team inbox'];
 
 /** The team inbox: admins mark mailboxes as team inboxes; members work the queue with their own sign-in. */
-export const teamInboxRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; now?: (() => Date) | undefined }> = async (app, { db, now = () => new Date() }) => {
+export interface TeamInboxRouteOptions {
+  db: Kysely<Database>;
+  now?: (() => Date) | undefined;
+  /** The hand-off sends through a mailbox's adapter (without them it answers 503). */
+  adapterFor?: AdapterFactory | undefined;
+  box?: SecretBox | undefined;
+  renderer?: Renderer | undefined;
+}
+
+export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> = async (app, { db, now = () => new Date(), adapterFor, box, renderer = renderInline }) => {
   app.put(
     '/mailboxes/:mailboxId/team-inbox',
     { config: { access: 'people:write' }, schema: { tags, summary: 'Run a connected mailbox as a team inbox: member groups, manager, first-response target in business hours, calendar', params: MailboxParams, body: TeamInboxInput, response: { 200: TeamInboxView, ...errorResponses } } },
@@ -70,5 +85,22 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   app.post('/team-conversations/:conversationId/presence', { config: { access: 'crm:read' }, schema: { tags, summary: 'I am viewing / replying (refresh every ~10 s); answers who else is, seen within 30 s', params: TeamConversationParams, body: PresenceInput, response: { 200: PresenceList, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
     return { presence: await touchPresence(tdb, principal, request.params.conversationId, request.body.activity, now()) };
+  });
+
+  // The hand-off (services/team-handoff.ts) and buyer ownership.
+  app.get('/team-conversations/:conversationId/hand-off', { config: { access: 'crm:read' }, schema: { tags, summary: 'The hand-off as it would be sent: from which address and how, the text in the buyer\'s language, whose buyer it is', params: TeamConversationParams, response: { 200: HandOffPreview, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return handOffPreview(tdb, principal, request.params.conversationId, now(), renderer);
+  });
+
+  app.post('/team-conversations/:conversationId/hand-off', { config: { access: 'crm:write' }, schema: { tags, summary: 'Send the reviewed hand-off from the rep\'s own mailbox (or as the role address); 409 owned_by_other unless takeOver', params: TeamConversationParams, body: HandOffInput, response: { 200: HandOffResult, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    if (!adapterFor) throw new AppError(503, 'no_mail', 'this store cannot send mail');
+    return sendHandOff(tdb, principal, request.params.conversationId, request.body, { adapterFor, box }, now());
+  });
+
+  app.get('/team-ownership', { config: { access: 'crm:read' }, schema: { tags, summary: 'Whose buyer this is: the owner of the buyer\'s company, and whether it is another rep (the on-send warning)', querystring: OwnershipQuery, response: { 200: OwnershipView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return ownershipOf(tdb, principal.userId, request.query.buyer);
   });
 };

@@ -45,8 +45,25 @@ async function findTemplate(tdb: TenantDb, userId: string, packSlug: string, tem
  * 422 with the list the UI shows; nothing is sent blank.
  */
 export async function renderForRep(tdb: TenantDb, userId: string, request: RenderRequest, renderer: Renderer = renderInline): Promise<Rendered> {
-  const { template, defaultLanguage } = await findTemplate(tdb, userId, request.pack, request.template);
+  const found = await findTemplate(tdb, userId, request.pack, request.template);
   const user = await tdb.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+  return renderFound(tdb, found, { rep: repProfileOf(user), timeZone: user.time_zone }, request, renderer);
+}
+
+/**
+ * Renders a template already found, as `rep` (a rep's profile; the team inbox passes the role
+ * address's own "rep" for its acknowledgement), with the same language chain and recipient records
+ * as renderForRep. `buyerLanguage` is a language already detected (the sync's), used when there is
+ * no `inbound` text to detect from.
+ */
+export async function renderFound(
+  tdb: TenantDb,
+  found: { template: PackTemplate; defaultLanguage: string },
+  as: { rep: Record<string, string | null | undefined>; timeZone: string | null },
+  request: Omit<RenderRequest, 'pack' | 'template'> & { buyerLanguage?: string | null | undefined },
+  renderer: Renderer = renderInline,
+): Promise<Rendered> {
+  const { template, defaultLanguage } = found;
   const { contact, customer } = request.to ? await recipientOf(tdb, request.to) : { contact: undefined, customer: undefined };
 
   const variants = Object.keys(template.variants);
@@ -56,7 +73,7 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
   }
   const choice = chooseLanguage(variants, {
     repPick: request.language,
-    buyerWrote: detectBuyerLanguage(request.inbound),
+    buyerWrote: detectBuyerLanguage(request.inbound) ?? request.buyerLanguage ?? undefined,
     contactLanguage: contact?.language,
     customerCountry: customer?.country,
     recipient: request.to,
@@ -66,14 +83,14 @@ export async function renderForRep(tdb: TenantDb, userId: string, request: Rende
     template,
     language: choice.language,
     context: renderInputs({
-      rep: repProfileOf(user),
+      rep: as.rep,
       company: await companyTexts(tdb),
       to: request.to,
       contact: contact ? { firstName: contact.first_name, lastName: contact.last_name, email: contact.email } : undefined,
       customer: customer ? { name: customer.name, country: customer.country } : undefined,
       fields: request.fields ?? {},
     }),
-    options: { ...(request.now ? { now: request.now } : {}), ...(user.time_zone ? { timeZone: user.time_zone } : {}) },
+    options: { ...(request.now ? { now: request.now } : {}), ...(as.timeZone ? { timeZone: as.timeZone } : {}) },
   });
   if (!result.ok) throw missingValues(result.missing);
   // The renderer returns the HTML sanitised (render-task.ts).

@@ -14,6 +14,8 @@ import { audit } from './audit.js';
 import { evidenceOf } from './client-time.js';
 import { recipientOf } from './customers.js';
 import { normaliseEmail } from './people.js';
+import { acknowledgementSkip } from '../../core/teaminbox/index.js';
+import { buyerZoneOf, checkTemplateRef, claimNotifyNotices, claimTeamMail, teamMailOfMessage, templateRefOf } from './team-mail.js';
 
 /**
  * The team inbox (docs/team-inbox.md): a connected role mailbox (info@, sales@) run as a queue by
@@ -25,18 +27,18 @@ import { normaliseEmail } from './people.js';
 export const PRESENCE_TTL_MS = 30_000;
 export const DEFAULT_CALENDAR: TeamCalendar = { country: null, timeZone: 'UTC', start: '09:00', end: '18:00' };
 
-const calendarOf = (row: TeamInboxRow): BusinessCalendar => {
+export const calendarOf = (row: TeamInboxRow): BusinessCalendar => {
   const c = JSON.parse(row.calendar) as TeamCalendar;
   return businessCalendar(c.country, c.timeZone, undefined, { start: c.start, end: c.end });
 };
 
-async function usersById(tdb: TenantDb, ids: (string | null | undefined)[]): Promise<Map<string, UserRow>> {
+export async function usersById(tdb: TenantDb, ids: (string | null | undefined)[]): Promise<Map<string, UserRow>> {
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   if (!wanted.length) return new Map();
   const rows = await tdb.selectFrom('users').selectAll().where('id', 'in', wanted).execute();
   return new Map(rows.map((u) => [u.id, u]));
 }
-const person = (u: UserRow | undefined) => (u ? { id: u.id, name: u.name, email: u.email } : null);
+export const person = (u: UserRow | undefined) => (u ? { id: u.id, name: u.name, email: u.email } : null);
 
 async function inboxView(tdb: TenantDb, row: TeamInboxRow): Promise<TeamInboxView> {
   const groupIds = JSON.parse(row.group_ids) as string[];
@@ -52,12 +54,14 @@ async function inboxView(tdb: TenantDb, row: TeamInboxRow): Promise<TeamInboxVie
     manager: person(manager),
     targetBusinessHours: row.target_hours,
     calendar: JSON.parse(row.calendar) as TeamCalendar,
+    acknowledgement: templateRefOf(row.ack_template),
+    handOff: templateRefOf(row.handoff_template),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-async function inboxRow(tdb: TenantDb, id: string): Promise<TeamInboxRow> {
+export async function inboxRow(tdb: TenantDb, id: string): Promise<TeamInboxRow> {
   const row = await tdb.selectFrom('team_inboxes').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('team inbox');
   return row;
@@ -92,6 +96,8 @@ export async function configureTeamInbox(tdb: TenantDb, actor: Actor, mailboxId:
       }
     }
     if (input.calendar) checkCalendar(input.calendar);
+    if (input.acknowledgement) await checkTemplateRef(t, input.acknowledgement, 'acknowledgement');
+    if (input.handOff) await checkTemplateRef(t, input.handOff, 'handOff');
     const existing = await t.selectFrom('team_inboxes').selectAll().where('mailbox_id', '=', mailboxId).executeTakeFirst();
     const at = now.toISOString();
     const values = {
@@ -100,6 +106,8 @@ export async function configureTeamInbox(tdb: TenantDb, actor: Actor, mailboxId:
       manager_id: managerId === undefined ? (existing?.manager_id ?? null) : managerId,
       target_hours: input.targetBusinessHours ?? existing?.target_hours ?? DEFAULT_TARGET_BUSINESS_HOURS,
       calendar: input.calendar ? JSON.stringify(input.calendar) : (existing?.calendar ?? JSON.stringify(DEFAULT_CALENDAR)),
+      ack_template: input.acknowledgement === undefined ? (existing?.ack_template ?? null) : input.acknowledgement && JSON.stringify(input.acknowledgement),
+      handoff_template: input.handOff === undefined ? (existing?.handoff_template ?? null) : input.handOff && JSON.stringify(input.handOff),
       updated_at: at,
     };
     let id: string;
@@ -110,7 +118,7 @@ export async function configureTeamInbox(tdb: TenantDb, actor: Actor, mailboxId:
       id = newId();
       await t.insert('team_inboxes', { id, mailbox_id: mailboxId, turn: 0, created_at: at, ...values });
     }
-    await audit(t, actor, existing ? 'team-inbox.update' : 'team-inbox.create', { type: 'team-inbox', id }, { mailbox: mailbox.address, groups: input.groups, managerId: values.manager_id, targetBusinessHours: values.target_hours });
+    await audit(t, actor, existing ? 'team-inbox.update' : 'team-inbox.create', { type: 'team-inbox', id }, { mailbox: mailbox.address, groups: input.groups, managerId: values.manager_id, targetBusinessHours: values.target_hours, acknowledgement: templateRefOf(values.ack_template), handOff: templateRefOf(values.handoff_template) });
     return inboxView(t, await inboxRow(t, id));
   });
 }
@@ -151,7 +159,7 @@ async function mayWork(tdb: TenantDb, principal: Principal, row: TeamInboxRow): 
 }
 
 /** A team conversation the principal may work, or 404 (not 403: others' queues are not disclosed). */
-async function workable(tdb: TenantDb, principal: Principal, conversationId: string): Promise<{ conversation: ConversationRow; inbox: TeamInboxRow }> {
+export async function workable(tdb: TenantDb, principal: Principal, conversationId: string): Promise<{ conversation: ConversationRow; inbox: TeamInboxRow }> {
   const conversation = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
   if (!conversation?.team_inbox_id) throw notFound('team conversation');
   const inbox = await inboxRow(tdb, conversation.team_inbox_id);
@@ -229,9 +237,8 @@ export async function openTeamConversation(tdb: TenantDb, principal: Principal, 
   const buyerMail = [...messages].reverse().find((m) => m.direction === 'inbound' && m.auto_verdict === 'none');
   let buyerTime: TeamConversationView['buyerTime'] = null;
   if (buyerMail?.from_address) {
-    const { contact, customer } = await recipientOf(tdb, buyerMail.from_address);
-    const inference = inferTimeZone({ ...evidenceOf(buyerMail.from_address, contact, customer), ...(buyerMail.date_header ? { dateHeader: buyerMail.date_header } : {}) });
-    if (inference.timeZone) buyerTime = { timeZone: inference.timeZone, country: inference.country, localTime: formatLocalIso(inference.timeZone, now.getTime()), confidence: inference.confidence };
+    const zone = await buyerZoneOf(tdb, buyerMail.from_address, buyerMail.date_header);
+    if (zone.timeZone) buyerTime = { timeZone: zone.timeZone, country: zone.country, localTime: formatLocalIso(zone.timeZone, now.getTime()), confidence: zone.confidence };
   }
   await audit(tdb, principal, 'team-conversation.open', { type: 'conversation', id: conversationId });
   return {
@@ -479,7 +486,7 @@ export interface TeamArrival {
   tdb: TenantDb;
   mailboxId: string;
   conversationId: string;
-  message: { direction: string; auto_verdict: string; received_at: string; from_address: string | null; subject: string; language: string | null; attachments: string; date_header: string | null };
+  message: { direction: string; auto_verdict: string; received_at: string; from_address: string | null; subject: string; language: string | null; attachments: string; date_header: string | null; message_key?: string | null; reference_keys?: string };
   body: string;
   customerIds: string[];
   live: boolean;
@@ -535,16 +542,29 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
         ownerId: customer?.owner_id ?? null,
       };
       const routed = await routeArrival(tdb, inbox, conv.id, inquiry, await routingRules(tdb), at);
-      await audit(tdb, actor, 'team-conversation.route', { type: 'conversation', id: conv.id }, { inbox: inbox.id, matched: routed.decision.matched, assigneeId: routed.assigneeId, tags: routed.decision.tags, notify: routed.decision.notify, unresolved: routed.unresolved, live: arrival.live });
+      // Team mail, claimed in this transaction (services/team-mail.ts sends it): routing notices
+      // (live mail only) and the buyer's acknowledgement — once per conversation across instances.
+      const notified = arrival.live && routed.decision.notify.length ? await claimNotifyNotices(tdb, inbox, mailbox.address, conv.id, routed.decision.notify, routed.decision.matched, due.dueAt, at) : [];
+      const ackSkip = acknowledgementSkip({ enabled: inbox.ack_template !== null, autoVerdict: message.auto_verdict, live: arrival.live, entering, sender: message.from_address });
+      let acknowledged = false;
+      if (!ackSkip && message.from_address) {
+        const buyerKey = message.message_key ? `<${message.message_key}>` : null;
+        const references = [...(JSON.parse(message.reference_keys ?? '[]') as string[]).map((k) => `<${k}>`), ...(buyerKey ? [buyerKey] : [])].slice(-20);
+        acknowledged = await claimTeamMail(tdb, { conversationId: conv.id, inboxId: inbox.id, kind: 'ack', key: `ack:${conv.id}`, userId: null, to: message.from_address, from: mailbox.address, payload: { dueAt: due.dueAt, language: message.language, inReplyTo: buyerKey, references, dateHeader: message.date_header, subject: message.subject }, now: at });
+      }
+      await audit(tdb, actor, 'team-conversation.route', { type: 'conversation', id: conv.id }, { inbox: inbox.id, matched: routed.decision.matched, assigneeId: routed.assigneeId, tags: routed.decision.tags, notify: routed.decision.notify, notified, acknowledgement: acknowledged ? 'queued' : (ackSkip ?? 'claimed-already'), unresolved: routed.unresolved, live: arrival.live });
     } else if (next.reopened) {
       await audit(tdb, actor, 'team-conversation.reopen', { type: 'conversation', id: conv.id }, { by: 'buyer' });
     }
     return;
   }
-  // Our reply (outbound).
+  // Our reply (outbound). Our own acknowledgement is not an answer (the clock keeps running); a
+  // hand-off sent as the role address is the rep's answer (team_mail says who).
+  const ours = await teamMailOfMessage(tdb, message.message_key ?? null);
+  if (ours && ours.kind !== 'hand-off') return;
   const next = transition({ state: conv.state as TeamState, assigneeId: conv.assignee_id }, { type: 'we-replied' });
   if (!next.ok) return;
-  const responder = message.from_address ? await tdb.selectFrom('users').select(['id']).where('email', '=', message.from_address.toLowerCase()).executeTakeFirst() : undefined;
+  const responder = ours?.user_id ? { id: ours.user_id } : message.from_address ? await tdb.selectFrom('users').select(['id']).where('email', '=', message.from_address.toLowerCase()).executeTakeFirst() : undefined;
   const stopping = conv.clock_started_at !== null && conv.responded_at === null && message.received_at >= conv.clock_started_at;
   await tdb
     .updateTable('conversations', {
