@@ -1,5 +1,7 @@
 import { businessCalendar, ClientTimeError, inferTimeZone, type BusinessCalendar } from '../../core/clienttime/index.js';
 import { formatLocalIso } from '../../core/clienttime/zones.js';
+import { readEmailDomain } from '../../core/clienttime/countries.js';
+import { companyNameOfDomain } from '../../core/crm/mailbox.js';
 import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
 import type { PackDocument } from '../../core/pack/schema.js';
 import type { ClockView, PresenceView, TeamFiguresView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
@@ -520,7 +522,7 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
       .where('id', '=', conv.id)
       .execute();
     if (entering) {
-      const customer = arrival.customerIds[0] ? await tdb.selectFrom('customers').select(['id', 'owner_id']).where('id', '=', arrival.customerIds[0]).executeTakeFirst() : undefined;
+      const customer = arrival.customerIds[0] ? await tdb.selectFrom('customers').select(['id', 'owner_id', 'name']).where('id', '=', arrival.customerIds[0]).executeTakeFirst() : undefined;
       const mailbox = await tdb.selectFrom('mailboxes').select('address').where('id', '=', inbox.mailbox_id).executeTakeFirstOrThrow();
       let senderCountry: string | null = null;
       if (message.from_address) senderCountry = inferTimeZone({ email: message.from_address, ...(message.date_header ? { dateHeader: message.date_header } : {}) }).country;
@@ -533,6 +535,7 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
         knownCustomer: arrival.customerIds.length > 0 && customer !== undefined,
         attachments: (JSON.parse(message.attachments) as unknown[]).length,
         ownerId: customer?.owner_id ?? null,
+        company: customer?.name ?? (message.from_address ? companyOfAddress(message.from_address) : null),
       };
       const routed = await routeArrival(tdb, inbox, conv.id, inquiry, await routingRules(tdb), at);
       await audit(tdb, actor, 'team-conversation.route', { type: 'conversation', id: conv.id }, { inbox: inbox.id, matched: routed.decision.matched, assigneeId: routed.assigneeId, tags: routed.decision.tags, notify: routed.decision.notify, unresolved: routed.unresolved, live: arrival.live });
@@ -559,6 +562,12 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
     .execute();
   // Hand-off: the buyer's company is owned by the rep who answered, unless it already has an owner.
   if (responder && conv.customer_id) await tdb.updateTable('customers', { owner_id: responder.id }).where('id', '=', conv.customer_id).where('owner_id', 'is', null).execute();
+}
+
+/** A business address's company name as the CRM would name it ("alfanar-trading.sa" → "Alfanar Trading"); null for free mail. */
+function companyOfAddress(address: string): string | null {
+  const verdict = readEmailDomain(address);
+  return verdict.kind === 'country' || verdict.kind === 'generic' ? companyNameOfDomain(verdict.domain, verdict.suffix) : null;
 }
 
 const toDeadlines = (d: { warnAt: string; dueAt: string }) => ({ warn_at: d.warnAt, due_at: d.dueAt });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { containsWord, foldText, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
+import { companyInitial, containsWord, foldText, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
 import { parsePackSource } from '../../../src/core/pack/source.js';
 
 const RULES: RoutingRule[] = [
@@ -74,5 +74,62 @@ routing:
       '10:13 routing.rules[1].name: another rule is already named "gulf"',
       '12:7 routing.rules[2]: the rule does nothing: give it assign, tag or notify',
     ]);
+  });
+});
+
+describe('assignment by the company\'s first letter', () => {
+  const LETTERS: RoutingRule[] = [
+    { name: 'gulf', when: { countries: ['SA'] }, assign: { to: 'linda@acme.example' } },
+    { name: 'by letter', assign: { letters: { 'A-F': 'anna@acme.example', 'g-m': 'gus@acme.example', N: 'nina@acme.example', other: 'omar@acme.example' } } },
+    { name: 'everyone else', assign: { by: 'round-robin' } },
+  ];
+  it.each<[string, string | null, unknown]>([
+    ['Acme Trading → A-F', 'Acme Trading', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['folded accent: Ålesund Fisk → A-F', 'Ålesund Fisk', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['lower-case key range: gamma → g-m', 'gamma gmbh', { kind: 'rep', email: 'gus@acme.example', rule: 'by letter' }],
+    ['range end is inclusive: Mittelstand → g-m', 'Mittelstand', { kind: 'rep', email: 'gus@acme.example', rule: 'by letter' }],
+    ['a single letter: Nordic → N', 'Nordic', { kind: 'rep', email: 'nina@acme.example', rule: 'by letter' }],
+    ['leading quote skipped: "Foo" → A-F', '"Foo" Ltd', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['digits go to other: 3M', '3M', { kind: 'rep', email: 'omar@acme.example', rule: 'by letter' }],
+    ['CJK goes to other: 华为', '华为技术', { kind: 'rep', email: 'omar@acme.example', rule: 'by letter' }],
+    ['a letter not in the table falls through: Zeta', 'Zeta', { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }],
+    ['no company (free mail) falls through', null, { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }],
+  ])('%s', (_, company, expected) => {
+    // `other` is for initials outside A–Z only: an uncovered Latin letter falls through.
+    expect(routeInquiry(LETTERS, inquiry({ company })).assign).toEqual(expected);
+  });
+  it('an earlier rule still decides, and an owner beats the letter table', () => {
+    expect(routeInquiry(LETTERS, inquiry({ company: 'Acme', senderCountry: 'SA' })).assign).toEqual({ kind: 'rep', email: 'linda@acme.example', rule: 'gulf' });
+    expect(routeInquiry(LETTERS, inquiry({ company: 'Acme', ownerId: 'u-1' })).assign).toEqual({ kind: 'owner', userId: 'u-1' });
+  });
+  it('initials: first letter or digit, folded', () => {
+    expect(['Ålesund', '  (beta)', '3M', '华为', 'ÉTOILE', '—'].map(companyInitial)).toEqual(['A', 'B', '3', '华', 'E', null]);
+  });
+  it('letter tables are validated with the pack at line:column', () => {
+    const source = `pack: routing
+title: Routing
+groups: ["*"]
+defaultLanguage: en
+routing:
+  rules:
+    - name: letters
+      assign:
+        letters:
+          A-F: anna@acme.example
+          E-K: gus@acme.example
+          Z-S: zed@acme.example
+          A-: bad@acme.example
+`;
+    const parsed = parsePackSource(source);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual(expect.arrayContaining([
+      "13:11 routing.rules[0].assign.letters.A-: \"A-\" is not a letter (G), a range (A-F) or \"other\"",
+    ]));
+    const fixed = parsePackSource(source.replace('          A-: bad@acme.example\n', ''));
+    expect(fixed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '11:11 routing.rules[0].assign.letters.E-K: "E-K" overlaps "A-F" at E',
+      '12:11 routing.rules[0].assign.letters.Z-S: "Z-S" runs backwards: write S-Z',
+    ]);
+    expect(parsePackSource(source.replace('          A-: bad@acme.example\n', '').replace('E-K', 'G-K').replace('Z-S', 'S-Z')).ok).toBe(true);
   });
 });
