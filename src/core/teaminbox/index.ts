@@ -5,3 +5,4 @@ export * from './rules.js';
 export * from './rules-schema.js';
 export * from './mentions.js';
 export * from './figures.js';
+export * from './regions.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { companyInitial, containsWord, foldText, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
+import { companyInitial, containsWord, foldText, isoWeek, regionOf, REGION_CODES, REGION_NAMES, REGIONS, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
 import { parsePackSource } from '../../../src/core/pack/source.js';
 
 const RULES: RoutingRule[] = [
@@ -131,5 +131,25 @@ routing:
       '12:11 routing.rules[0].assign.letters.Z-S: "Z-S" runs backwards: write S-Z',
     ]);
     expect(parsePackSource(source.replace('          A-: bad@acme.example\n', '').replace('E-K', 'G-K').replace('Z-S', 'S-Z')).ok).toBe(true);
+  });
+});
+
+describe('the manager\'s regions and weeks', () => {
+  it('reads a buyer country as a sales region', () => {
+    expect(['SA', 'ae', 'TR', 'DE', 'GB', 'RU', 'MX', 'BR', 'US', 'CN', 'VN', 'NG', 'EG', 'AU', 'AQ', null].map(regionOf)).toEqual(['gulf', 'gulf', 'middle-east', 'europe', 'europe', 'eastern-europe', 'latin-america', 'latin-america', 'north-america', 'east-asia', 'south-east-asia', 'sub-saharan-africa', 'north-africa', 'oceania', 'other', 'unknown']);
+    // every region has its names, and no country sits in two regions
+    for (const r of REGION_CODES) expect(REGION_NAMES[r].en && REGION_NAMES[r]['zh-CN']).toBeTruthy();
+    const all = Object.values(REGIONS).flatMap((l) => l.split(' '));
+    expect(new Set(all).size).toBe(all.length);
+  });
+  it.each([
+    ['2025-12-03', '2025-W49', '2025-12-01'],
+    ['2025-12-15T16:00:00+08:00', '2025-W51', '2025-12-15'],
+    ['2025-12-28', '2025-W52', '2025-12-22'],
+    ['2025-12-29', '2026-W01', '2025-12-29'],
+    ['2027-01-01', '2026-W53', '2026-12-28'],
+    ['2024-12-30', '2025-W01', '2024-12-30'],
+  ])('ISO week of %s is %s (Monday %s)', (date, week, monday) => {
+    expect(isoWeek(date)).toEqual({ week, monday });
   });
 });
