@@ -39,7 +39,8 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
   const downloadCsv = (view: TeamFiguresView) =>
     void run(setBusy, setError, async () => {
       const csv = await api.get<string>(`/team-inboxes/${encodeURIComponent(view.inboxId)}/figures.csv${query({ since: view.since, until: view.until, lang: language })}`);
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      // fetch's text() drops the byte-order mark; put it back so Excel reads the file as UTF-8.
+      const url = URL.createObjectURL(new Blob([`\uFEFF${csv.replace(/^\uFEFF/, '')}`], { type: 'text/csv;charset=utf-8' }));
       const link = document.createElement('a');
       link.href = url;
       link.download = `team-inbox-${view.since.slice(0, 10)}-${view.until.slice(0, 10)}.csv`;
