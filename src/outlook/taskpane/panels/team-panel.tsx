@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Subtitle2, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import type { TeamConversationView, TeamItemKeys } from '../../../contract/team-inbox.js';
-import { ActionStatus } from '../components.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
 import { errorMessage, useStoreAction } from '../store-action.js';
@@ -87,7 +86,9 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
     }
   };
 
-  if (!view) return lookup.state.status === 'offline' || lookup.state.status === 'failed' ? <ActionStatus state={lookup.state} onRetry={lookup.retry} /> : null;
+  // Most mail is no team conversation, and the section is an extra: a failed or unreachable lookup
+  // stays quiet here (the pane's own banner already says when the store cannot be reached).
+  if (!view) return null;
   const left = view.clock.businessMinutesLeft;
   const clockText =
     view.clock.phase === 'stopped'
