@@ -5,6 +5,7 @@ import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Du
 import type { MyPacks, PublishedPack, Rendered, RenderRequest, TemplateUses } from '../contract/me.js';
 import type { MySignature, SignatureStateReport } from '../contract/signatures.js';
 import { ApiError } from './api-error.js';
+import type { PresenceList, TeamConversationSummary, TeamItemKeys, TeamLookupView, TeamNoteView, TeamSendCheckView } from '../contract/team-inbox.js';
 import type { CreateFollowUp, FollowUpDefaultView, FollowUpDraft, UnansweredInquiries, UnansweredInquiry, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
 
 /**
@@ -46,6 +47,30 @@ export class StoreClient {
 
   private post<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>(path, { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  /** The team-inbox conversation of the open item (opened, audited), or `conversation: null` (docs/team-inbox.md). */
+  teamLookup(keys: TeamItemKeys): Promise<TeamLookupView> {
+    return this.post('/team-conversations/lookup', keys);
+  }
+
+  /** Before a reply leaves: a colleague's answer the rep has not seen, or `collision: null`. */
+  teamSendCheck(keys: TeamItemKeys): Promise<TeamSendCheckView> {
+    return this.post('/team-conversations/send-check', keys);
+  }
+
+  /** "I'll take it": 409 `taken` names who has it. */
+  teamClaim(conversationId: string): Promise<TeamConversationSummary> {
+    return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/claim`, {});
+  }
+
+  teamNote(conversationId: string, body: string): Promise<TeamNoteView> {
+    return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/notes`, { body });
+  }
+
+  /** "I am viewing / replying"; answers who else is. */
+  teamPresence(conversationId: string, activity: 'viewing' | 'replying'): Promise<PresenceList> {
+    return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/presence`, { activity });
   }
 
   /** Log a mail once; a second log answers `already-logged` with who and when. */

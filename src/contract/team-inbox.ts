@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { closed, nullableString } from './common.js';
+import { REGION_CODES } from '../core/teaminbox/regions.js';
 
 /** The team inbox (`/api/v1/team-inboxes`, `/team-conversations`; docs/team-inbox.md). */
 
@@ -133,10 +134,19 @@ export const FiguresQuery = Type.Object(
   {
     since: Type.Optional(Type.String({ maxLength: 40 })),
     until: Type.Optional(Type.String({ maxLength: 40 })),
+    /** For the CSV: the language of its labels and headings (default en). */
+    lang: Type.Optional(Type.Enum(['en', 'zh-CN'])),
   },
   closed,
 );
 export type FiguresQuery = Type.Static<typeof FiguresQuery>;
+
+const FirstResponses = Type.Object({
+  answered: Type.Integer(),
+  p50BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  p90BusinessMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  breaches: Type.Integer(),
+});
 
 /** The manager's view: first responses (business minutes) per rep in a period, and the queue now. */
 export const TeamFiguresView = Type.Object({
@@ -153,10 +163,15 @@ export const TeamFiguresView = Type.Object({
       openNow: Type.Integer(),
     }),
   ),
+  /** The same first responses by the buyer's region (their country → core/teaminbox/regions.ts) and by ISO week of the inbox's calendar. */
+  regions: Type.Array(Type.Object({ region: Type.Enum(REGION_CODES), ...FirstResponses.properties })),
+  weeks: Type.Array(Type.Object({ week: Type.String(), monday: Type.String(), ...FirstResponses.properties })),
   unassignedNow: Type.Integer(),
   overdueNow: Type.Integer(),
 });
 export type TeamFiguresView = Type.Static<typeof TeamFiguresView>;
+/** `GET …/figures.csv`: text/csv (UTF-8 with a byte-order mark). */
+export const FiguresCsv = Type.String({ description: 'text/csv' });
 
 export const TeamInboxParams = Type.Object({ inboxId: Type.String({ maxLength: 64 }) }, closed);
 export const TeamConversationParams = Type.Object({ conversationId: Type.String({ maxLength: 64 }) }, closed);
@@ -220,3 +235,46 @@ export type HandOffInput = Type.Static<typeof HandOffInput>;
 
 export const HandOffResult = Type.Object({ messageId: Type.String(), from: Type.String(), via: HandOffVia, sentAt: Type.String(), owner: Person });
 export type HandOffResult = Type.Static<typeof HandOffResult>;
+
+// The mail-client faces (Outlook pane and on-send check, Gmail card): finding the team
+// conversation of the item open there, and the collision check before a reply leaves.
+
+/**
+ * What a face knows about the open item. Tried in order: the Internet Message-ID, the provider's
+ * thread (Outlook's conversationId = Graph's; a Gmail thread id of the synced mailbox), then the
+ * subject with one of the buyer's addresses (the sender when reading, the recipients when replying).
+ */
+export const TeamItemKeys = Type.Object(
+  {
+    internetMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 998 })),
+    threadId: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    subject: Type.Optional(Type.String({ maxLength: 1000 })),
+    addresses: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 254 }), { maxItems: 50 })),
+  },
+  closed,
+);
+export type TeamItemKeys = Type.Static<typeof TeamItemKeys>;
+
+export const TEAM_MATCHES = ['message-id', 'thread', 'subject-and-address'] as const;
+
+/** The conversation opened (audited), or null when the item is no team conversation the caller works. */
+export const TeamLookupView = Type.Object({
+  conversation: Type.Union([TeamConversationView, Type.Null()]),
+  matchedBy: Type.Union([Type.Enum(TEAM_MATCHES), Type.Null()]),
+});
+export type TeamLookupView = Type.Static<typeof TeamLookupView>;
+
+/** A colleague's answer the rep had not seen: sent by someone else, seen by the sync after the rep last opened the conversation. */
+export const TeamCollision = Type.Object({
+  conversationId: Type.String(),
+  subject: Type.String(),
+  by: Type.Object({ address: Type.String(), name: nullableString }),
+  /** When the answer was sent, and when the sync saw it. */
+  answeredAt: Type.String(),
+  seenAt: Type.String(),
+  /** When the rep last opened the conversation in a face (null: never; compared with the buyer's last mail instead). */
+  openedAt: nullableString,
+});
+export type TeamCollision = Type.Static<typeof TeamCollision>;
+export const TeamSendCheckView = Type.Object({ collision: Type.Union([TeamCollision, Type.Null()]) });
+export type TeamSendCheckView = Type.Static<typeof TeamSendCheckView>;

@@ -11,6 +11,7 @@ import { addressesOf } from '../server/google/gmail-api.js';
 import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, textInput, type AddonResponse, type Card, type Section, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';
+import { teamSection } from './team.js';
 import { wordTimeIn } from './i18n.js';
 import { paymentVerdictFor } from '../server/services/payment-guard.js';
 import { wordConfirmByPhone, wordFinding } from '../core/payment/messages.js';
@@ -77,6 +78,8 @@ export async function messageCard(ctx: AddonContext): Promise<Card> {
     ),
   );
   const sections = [section(widgets), section(crm)];
+  const team = await teamSection(ctx, message);
+  if (team) sections.unshift(team);
   const payment = message.internetMessageId ? await paymentSection(ctx, message.internetMessageId) : null;
   if (payment) sections.unshift(payment);
   if (sender && sender !== ctx.principal.email) sections.push(await correctionSection(ctx, sender));

@@ -14,6 +14,7 @@ import { verifyAddonRequest, type GmailAddonAuth } from './verify.js';
 import { homeCard } from './home.js';
 import { composeCard, insertTemplate, makeDocument, openTemplate, previewTemplate } from './compose.js';
 import { checkComposePayments } from './payment.js';
+import { claimFromCard, noteFromCard } from './team.js';
 import { createReply, logToCrm, messageCard, replyRecipient, saveCorrection, turnIntoTask } from './message.js';
 import { cancelItem, rescheduleItem, scheduleDraft, scheduledCard } from './schedule.js';
 
@@ -60,6 +61,8 @@ const HANDLERS: Record<string, Handler> = {
   '/followups/draft': followUpNow,
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
+  '/message/team/claim': (ctx) => claimFromCard(ctx, async () => ({ renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } })),
+  '/message/team/note': (ctx) => noteFromCard(ctx, async () => ({ renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } })),
   '/message/task': turnIntoTask,
   '/message/contact': saveCorrection,
   '/message/reply': async (ctx) => pushCard(await composeCard(ctx, { mode: 'reply', to: await replyRecipient(ctx) })),

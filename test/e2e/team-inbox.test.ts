@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -143,6 +144,13 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     // After the first test: Linda holds the Hamburg inquiry, the Chinese one waits; both are overdue.
     await figures.getByText('Now: 1 unassigned, 2 overdue.').waitFor();
     await expect(figures.locator('tr', { hasText: 'Linda Chen' }).innerText()).resolves.toMatch(/Linda Chen\s+0\s+—\s+—\s+0\s+1/);
+    // By region and week (nothing answered yet in this run: the headings and the CSV export).
+    await expect(figures.getByTestId('team-figures-regions').locator('caption').innerText()).resolves.toBe("By the buyer's region");
+    const [download] = await Promise.all([page.waitForEvent('download'), figures.getByTestId('team-figures-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^team-inbox-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFGroup,Key,Name,First responses,p50 (business minutes),p90 (business minutes),After target,Open now,From,Until');
+    expect(csv).toMatch(/\r\nrep,linda@tie2e\.test,Linda Chen,0,,,0,1,/);
     await screenshot(page, 'admin-team-inbox-en');
     expect(errors).toEqual([]);
     await page.close();

@@ -6,6 +6,12 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { listSignatureStates } from '../../src/server/services/compliance.js';
 import { bearer, operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { randomBytes } from 'node:crypto';
+import { newId } from '../../src/server/db/tenant-db.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { addUser } from '../../src/server/services/people.js';
+import { configureTeamInbox } from '../../src/server/services/team-inbox.js';
 import { installOffice, messageState, uninstallOffice, type MessageState } from './office-stand-in.js';
 
 /**
@@ -226,6 +232,44 @@ describe.each(storeKinds())('Outlook event handlers against the store on $name',
     signIn();
     expect(await run('scheduleForClientMorning')).toEqual([null]);
     expect(state.delayDeliveryTime).toEqual(new Date('2025-06-05T07:00:00.000Z')); // Thursday 09:00+02
+  });
+
+  it('send in a team inbox conversation: warns when a colleague answered after the rep opened it, in English and Chinese; fails open', async () => {
+    const op = operator(acme.tenantId);
+    const box = new SecretBox(randomBytes(32));
+    const mailbox = await addMailbox(acme.tdb, op, box, { provider: 'imap', address: 'info@acme.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 1 });
+    await configureTeamInbox(acme.tdb, op, mailbox.id, { groups: [acme.groupSlug] });
+    const linda = await addUser(acme.tdb, op, { email: 'linda@acme.test', name: 'Linda Chen', groups: [acme.groupSlug] });
+    const conv = newId();
+    const asked = '2025-06-03T06:00:00.000Z';
+    await acme.tdb.insert('conversations', { id: conv, subject: 'Pumps for Hamburg', subject_key: 'pumps for hamburg', participants: '["hans@buyer-of-acme.de"]', customer_ids: '[]', customer_id: null, first_message_at: asked, last_message_at: asked, last_inbound_at: asked, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: (await acme.tdb.selectFrom('team_inboxes').select('id').executeTakeFirstOrThrow()).id, created_at: asked, updated_at: asked });
+    const message = (id: string, from: string, direction: 'inbound' | 'outbound', at: string) => ({ id, mailbox_id: mailbox.id, conversation_id: conv, provider_id: id, folder: direction === 'inbound' ? ('inbox' as const) : ('sent' as const), message_key: `${id}@acme.test`, provider_thread_id: 'AAQk-team-thread', from_address: from, from_name: from === linda.email ? 'Linda Chen' : null, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 1, attachments: '[]', received_at: at, subject: 'Pumps for Hamburg', direction, auto_verdict: 'none' as const, language: 'en', excerpt: '', created_at: at, date_header: null });
+    await acme.tdb.insert('mail_messages', message(newId(), 'hans@buyer-of-acme.de', 'inbound', asked));
+    state.conversationId = 'AAQk-team-thread';
+    state.subject = 'RE: Pumps for Hamburg';
+    installOffice(state, { displayLanguage: 'en-US' }); // the mock copies the item when installed
+    await run('onNewMessageComposeHandler');
+    // Nobody has answered: the mail goes.
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
+    // Linda answers at 07:30 (the rep never opened the conversation in a face: the buyer's last mail is the mark).
+    await acme.tdb.insert('mail_messages', message(newId(), linda.email, 'outbound', '2025-06-03T07:30:00.000Z'));
+    const [warned] = await run('onMessageSendHandler');
+    expect(warned).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
+    expect(warned?.errorMessage).toMatch(/^Linda Chen already answered this conversation \(.+\), after you opened it\./);
+    installOffice(state, { displayLanguage: 'zh-CN' });
+    const [zh] = await run('onMessageSendHandler');
+    expect(zh?.errorMessage).toMatch(/^Linda Chen 已在您打开此会话后回复了客户/);
+    // Another conversation: no warning.
+    state.conversationId = 'AAQk-other-thread';
+    state.subject = 'Another matter';
+    installOffice(state, { displayLanguage: 'en-US' });
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
+    // Found by the thread alone (a subject the rep rewrote), and the store unreachable: the check fails open.
+    state.conversationId = 'AAQk-team-thread';
+    installOffice(state, { displayLanguage: 'en-US' });
+    expect((await run('onMessageSendHandler'))[0]).toMatchObject({ allowEvent: false });
+    signIn('http://127.0.0.1:9');
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
   });
 
   it('with no token at all, compose still completes and send fails open', async () => {

@@ -60,8 +60,8 @@ describe('manifest.xml (add-in only)', () => {
     expect(childNames(v11)).toEqual(['Description', 'Requirements', 'Hosts', 'Resources', 'WebApplicationInfo']);
     expect(childNames(only(xml, 'Resources'))).toEqual(['Images', 'Urls', 'ShortStrings', 'LongStrings']);
     const desktop = only(xml, 'DesktopFormFactor');
-    expect(childNames(desktop)[0]).toBe('FunctionFile');
-    expect(childNames(desktop).slice(1).every((n) => n === 'ExtensionPoint')).toBe(true);
+    expect(childNames(desktop).slice(0, 2)).toEqual(['SupportsSharedFolders', 'FunctionFile']);
+    expect(childNames(desktop).slice(2).every((n) => n === 'ExtensionPoint')).toBe(true);
     const mailHost = elements(xml, 'Host').find((h) => h.getAttribute('xsi:type') === 'MailHost')!;
     expect(childNames(mailHost)).toEqual(['Runtimes', 'DesktopFormFactor', 'MobileFormFactor']);
     for (const control of elements(desktop, 'Control')) expect(childNames(control)).toEqual(['Label', 'Supertip', 'Icon', 'Action']);
@@ -122,6 +122,12 @@ describe('manifest.xml (add-in only)', () => {
     const controls = elements(xml, 'Control').map((c) => c.getAttribute('id'));
     expect(controls).toEqual(expect.arrayContaining(Object.values(COMMANDS)));
     expect(only(xml, 'WebApplicationInfo').textContent).toContain('0b0c1d2e-3f40-4152-8364-758697a8b9c0');
+  });
+
+  it('works on shared folders and shared mailboxes (the team inbox): SupportsSharedFolders on the desktop form factor only', () => {
+    expect(only(only(xml, 'DesktopFormFactor'), 'SupportsSharedFolders').textContent).toBe('true');
+    // Outlook mobile has no shared-mailbox support for add-ins: the element is desktop-only in the schema.
+    expect(elements(only(xml, 'MobileFormFactor'), 'SupportsSharedFolders')).toEqual([]);
   });
 
   it('runs on phones: the read pane button with the mobile icon set, and only the events Outlook mobile raises', () => {
@@ -191,6 +197,8 @@ describe('manifest.json (unified)', () => {
       ['messageFromChanged', HANDLERS.messageFromChanged, null],
       ['messageSending', HANDLERS.messageSend, 'softBlock'],
     ]);
+    // Shared folders and shared mailboxes (the team inbox), as SupportsSharedFolders in the XML one.
+    expect(json.authorization.permissions.resourceSpecific).toEqual(expect.arrayContaining([{ name: 'Mailbox.SharedFolder', type: 'Delegated' }]));
     const runtime = extension.runtimes.find((r: { id: string }) => r.id === 'EventsRuntime');
     expect(runtime.code).toEqual({ page: `${BASE}/addin/events.html`, script: `${BASE}/addin/events.js` });
     const registered = registeredByBundle();

@@ -127,6 +127,10 @@ export function outlookStandIn(state: MessageState): Record<string, unknown> {
     to: recipients('to'),
     cc: recipients('cc'),
     bcc: recipients('bcc'),
+    // a reply's thread (Outlook sets it on replies and forwards)
+    get conversationId() {
+      return state.conversationId;
+    },
     addFileAttachmentFromBase64Async: (base64: string, name: string, ...rest: unknown[]) =>
       answer(`addFileAttachmentFromBase64Async ${name} ${base64}`, lastArg(rest), `attachment-${name}`),
     from: { getAsync: (...args: unknown[]) => answer('from.getAsync', lastArg(args), { ...state.from, recipientType: 'user' }) },

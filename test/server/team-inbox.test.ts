@@ -218,6 +218,106 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     expect((await api(key, 'POST', `/team-conversations/${anyId}/claim`)).statusCode).toBe(404);
   });
 
+  it('the mail-client faces find the conversation of the open item: Message-ID, thread, subject with the buyer\'s address; nothing for outsiders', async () => {
+    const id = await arrive({ subject: 'Valves for Riyadh', from: 'fahad@riyadh-valves.com.sa', body: 'Price for DN50 valves', at: '2025-12-15T06:00:00.000Z' });
+    const inbound = await t.tdb.selectFrom('mail_messages').select(['id', 'message_key']).where('conversation_id', '=', id).executeTakeFirstOrThrow();
+    await t.tdb.updateTable('mail_messages', { provider_thread_id: 'AAQkADthread-riyadh' }).where('id', '=', inbound.id).execute();
+    const look = (key: string, body: object) => api(key, 'POST', '/team-conversations/lookup', body);
+    const byId = await look(reps.zoe.key, { internetMessageId: `<${inbound.message_key}>` });
+    expect(byId.statusCode).toBe(200);
+    expect(byId.json()).toMatchObject({ matchedBy: 'message-id', conversation: { id, subject: 'Valves for Riyadh', state: 'assigned', assignee: { email: reps.linda.email }, inbox: { address: 'info@team.test' }, buyerTime: { country: 'SA' } } });
+    expect((await look(reps.zoe.key, { internetMessageId: '<nobody@else>', threadId: 'AAQkADthread-riyadh' })).json()).toMatchObject({ matchedBy: 'thread', conversation: { id } });
+    expect((await look(reps.zoe.key, { subject: 'RE: Valves for Riyadh', addresses: ['Fahad@Riyadh-Valves.com.sa'] })).json()).toMatchObject({ matchedBy: 'subject-and-address', conversation: { id } });
+    // The right subject from someone else, or nothing to go on: no team conversation.
+    expect((await look(reps.zoe.key, { subject: 'Valves for Riyadh', addresses: ['someone@else.example'] })).json()).toEqual({ conversation: null, matchedBy: null });
+    expect((await look(reps.zoe.key, {})).json()).toEqual({ conversation: null, matchedBy: null });
+    const outsider = await addUser(t.tdb, operator(t.tenantId), { email: 'outsider2@team.test', name: 'Outsider 2' });
+    const outsiderKey = (await createApiKey(t.tdb, operator(t.tenantId), { userEmail: outsider.email, name: 'k', scopes: ['crm:read', 'crm:write'] })).key;
+    expect((await look(outsiderKey, { internetMessageId: inbound.message_key! })).json()).toEqual({ conversation: null, matchedBy: null });
+    const bad = await look(reps.zoe.key, { internetMessageId: '' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json().error)).toContain('internetMessageId');
+    // Opening through a face is audited like /inbox opening it.
+    expect(await t.tdb.selectFrom('audit_log').select('actor_id').where('target_id', '=', id).where('action', '=', 'team-conversation.open').execute()).toHaveLength(3);
+  });
+
+  it('send check: warns a rep when a colleague\'s answer reached the store after they last opened the conversation', async () => {
+    const id = (await t.tdb.selectFrom('conversations').select('id').where('subject', '=', 'Valves for Riyadh').executeTakeFirstOrThrow()).id;
+    const keys = { threadId: 'AAQkADthread-riyadh', subject: 'RE: Valves for Riyadh', addresses: ['fahad@riyadh-valves.com.sa'] };
+    const check = async (key: string) => (await api(key, 'POST', '/team-conversations/send-check', keys)).json();
+    // Zoe opened it (above); nobody has answered yet.
+    expect(await check(reps.zoe.key)).toEqual({ collision: null });
+    // Linda answers at 07:00; the sync stores it after Zoe opened the conversation.
+    await arrive({ conversationId: id, subject: 'RE: Valves for Riyadh', from: reps.linda.email, direction: 'outbound', at: '2025-12-15T07:00:00.000Z' });
+    const seen = new Date(Date.now() + 60_000).toISOString();
+    await t.tdb.updateTable('mail_messages', { created_at: seen }).where('conversation_id', '=', id).where('direction', '=', 'outbound').execute();
+    const collision = await check(reps.zoe.key);
+    expect(collision).toEqual({ collision: { conversationId: id, subject: 'Valves for Riyadh', by: { address: reps.linda.email, name: null }, answeredAt: '2025-12-15T07:00:00.000Z', seenAt: seen, openedAt: expect.any(String) } });
+    expect(collision.collision.openedAt < seen).toBe(true);
+    // Linda's own answer is no collision for Linda.
+    expect(await check(reps.linda.key)).toEqual({ collision: null });
+    // Omar never opened it: Linda answered after the buyer's last mail, so he is warned too.
+    expect((await check(reps.omar.key)).collision).toMatchObject({ by: { address: reps.linda.email }, openedAt: null });
+    // Once Zoe has opened it again after the answer was stored, she has seen it: no warning.
+    await t.tdb.updateTable('mail_messages', { created_at: '2025-12-15T07:01:00.000Z' }).where('conversation_id', '=', id).where('direction', '=', 'outbound').execute();
+    expect(await check(reps.zoe.key)).toEqual({ collision: null });
+    // The buyer writes again: the old answer is history for someone who never opened it.
+    await arrive({ conversationId: id, subject: 'RE: Valves for Riyadh', from: 'fahad@riyadh-valves.com.sa', at: '2025-12-15T08:00:00.000Z' });
+    await t.tdb.updateTable('conversations', { last_inbound_at: '2025-12-15T08:00:00.000Z' }).where('id', '=', id).execute();
+    expect(await check(reps.omar.key)).toEqual({ collision: null });
+  });
+
+  it('routes by the company\'s first letter, the company read from a business domain', async () => {
+    await pushPack(t.tdb, operator(t.tenantId), `pack: a-letters
+title: Letters
+groups: ["${t.groupSlug}"]
+defaultLanguage: en
+routing:
+  rules:
+    - name: catalogue by letter
+      when: {words: [catalogue]}
+      assign: {letters: {A-F: ${reps.zoe.email}, G-Z: ${reps.omar.email}}}
+`);
+    const acme = await arrive({ subject: 'Catalogue please', from: 'buyer@acme-pumps.de', at: '2025-12-16T02:00:00.000Z' });
+    const tianjin = await arrive({ subject: 'Catalogue please', from: 'li@tianjin-steel.cn', at: '2025-12-16T02:05:00.000Z' });
+    expect(await row(acme)).toMatchObject({ assignee_id: reps.zoe.id, state: 'assigned' });
+    expect(await row(tianjin)).toMatchObject({ assignee_id: reps.omar.id });
+    // Free mail names no company: the letter table does not decide, the round robin does.
+    const gmail = await arrive({ subject: 'Catalogue please', from: 'someone@gmail.com', at: '2025-12-16T02:10:00.000Z' });
+    const route = await t.tdb.selectFrom('audit_log').select('details').where('target_id', '=', gmail).where('action', '=', 'team-conversation.route').executeTakeFirstOrThrow();
+    expect(JSON.parse(route.details)).toMatchObject({ matched: ['catalogue by letter', 'everyone'] });
+  });
+
+  it('gives the manager the figures by region and by week, and as CSV in English and Chinese', async () => {
+    // The buyer's second mail (above) restarted the Riyadh clock at 16:00 Shanghai; Linda answers at 16:30.
+    const riyadh = (await t.tdb.selectFrom('conversations').select('id').where('subject', '=', 'Valves for Riyadh').executeTakeFirstOrThrow()).id;
+    await arrive({ conversationId: riyadh, subject: 'RE: Valves for Riyadh', from: reps.linda.email, direction: 'outbound', at: '2025-12-15T08:30:00.000Z' });
+    const figures = (await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=2025-12-01&until=2025-12-31`)).json();
+    // "Samples" (DE company, Monday 8 Dec 09:00 → 11:00 Shanghai: 120) and "Valves for Riyadh" (SA, Monday 15 Dec 16:00 → 16:30: 30).
+    expect(figures.regions).toEqual([
+      { region: 'gulf', answered: 1, p50BusinessMinutes: 30, p90BusinessMinutes: 30, breaches: 0 },
+      { region: 'europe', answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0 },
+    ]);
+    expect(figures.weeks).toEqual([
+      { week: '2025-W50', monday: '2025-12-08', answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0 },
+      { week: '2025-W51', monday: '2025-12-15', answered: 1, p50BusinessMinutes: 30, p90BusinessMinutes: 30, breaches: 0 },
+    ]);
+    const csv = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?since=2025-12-01&until=2025-12-31`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="team-inbox-2025-12-01-2025-12-31.csv"');
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('\uFEFFGroup,Key,Name,First responses,p50 (business minutes),p90 (business minutes),After target,Open now,From,Until');
+    expect(lines).toContain('region,gulf,Gulf (GCC),1,30,30,0,,2025-12-01T00:00:00.000Z,2025-12-31T00:00:00.000Z');
+    expect(lines).toContain('week,2025-W50,2025-12-08,1,120,120,0,,2025-12-01T00:00:00.000Z,2025-12-31T00:00:00.000Z');
+    expect(lines.some((l) => l.startsWith(`rep,${reps.omar.email},Omar,1,120,120,0,`))).toBe(true);
+    const zh = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?since=2025-12-01&until=2025-12-31&lang=zh-CN`);
+    expect(zh.body.split('\r\n')[0]).toBe('\uFEFF分组,键,名称,首次回复数,p50（工作分钟）,p90（工作分钟）,超时数,当前未结,起始,截止');
+    expect(zh.body).toContain('地区,europe,欧洲（欧盟、欧自联、英国）,1,120,120,0,');
+    expect((await api(reps.linda.key, 'GET', `/team-inboxes/${inboxId}/figures.csv`)).statusCode).toBe(404);
+    expect((await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?lang=fr`)).statusCode).toBe(400);
+  });
+
   it('warns at 75 % and escalates on breach once per clock, even with two instances passing at once', async () => {
     await createConnector(t.tdb, operator(t.tenantId), box, { kind: 'webhook', name: 'clock hook', settings: { url: 'https://hooks.team.example/clock' }, secrets: { signingSecret: 'clock-signing-secret-0123' }, events: ['team-inbox.warning', 'team-inbox.breached'] });
     // Thursday 11 Dec 2025, 09:00 Shanghai: 18 business hours (75 %) end Friday 18:00, 24 end Monday 15 Dec 15:00.

@@ -4,7 +4,9 @@ import type { TeamFiguresView, TeamInboxView } from '../../contract/team-inbox.j
 import type { GroupView, UserView } from '../../contract/people.js';
 import type { MailboxView } from '../../contract/mailboxes.js';
 import { useConsole, useLoad } from '../context.js';
+import { query } from '../api.js';
 import { ErrorBar, Notice, run, useStyles } from '../components.js';
+import { REGION_NAMES } from '../../core/teaminbox/regions.js';
 
 /**
  * Team inboxes (docs/team-inbox.md): run a connected mailbox (info@, sales@) as a team inbox —
@@ -12,7 +14,7 @@ import { ErrorBar, Notice, run, useStyles } from '../components.js';
  * company calendar it counts in. Reps then work it at /inbox with their own sign-in.
  */
 export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactNode {
-  const { api, t } = useConsole();
+  const { api, t, language } = useConsole();
   const styles = useStyles();
   const inboxes = useLoad(() => api.get<{ inboxes: TeamInboxView[] }>('/team-inboxes'), []);
   const groups = useLoad(() => api.get<{ groups: GroupView[] }>('/groups'), []);
@@ -32,6 +34,18 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
   const showFigures = (inbox: TeamInboxView) =>
     void run(setBusy, setError, async () => {
       setFigures({ address: inbox.address, view: await api.get<TeamFiguresView>(`/team-inboxes/${encodeURIComponent(inbox.id)}/figures`) });
+    });
+  /** The same period as CSV (rows per rep, region and week), headings in the console's language. */
+  const downloadCsv = (view: TeamFiguresView) =>
+    void run(setBusy, setError, async () => {
+      const csv = await api.get<string>(`/team-inboxes/${encodeURIComponent(view.inboxId)}/figures.csv${query({ since: view.since, until: view.until, lang: language })}`);
+      // fetch's text() drops the byte-order mark; put it back so Excel reads the file as UTF-8.
+      const url = URL.createObjectURL(new Blob([`\uFEFF${csv.replace(/^\uFEFF/, '')}`], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `team-inbox-${view.since.slice(0, 10)}-${view.until.slice(0, 10)}.csv`;
+      link.click();
+      URL.revokeObjectURL(url);
     });
   const hours = (minutes: number | null) => (minutes === null ? '—' : t('teamInbox.hm', { h: Math.floor(minutes / 60), m: minutes % 60 }));
 
@@ -117,6 +131,53 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
               ))}
             </tbody>
           </table>
+          <table className={styles.table} data-testid="team-figures-regions">
+            <caption>{t('teamInbox.byRegion')}</caption>
+            <thead>
+              <tr>
+                <th>{t('teamInbox.region')}</th>
+                <th>{t('teamInbox.answered')}</th>
+                <th>{t('teamInbox.p50')}</th>
+                <th>{t('teamInbox.p90')}</th>
+                <th>{t('teamInbox.breaches')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.view.regions.map((r) => (
+                <tr key={r.region}>
+                  <td>{REGION_NAMES[r.region][language]}</td>
+                  <td>{r.answered}</td>
+                  <td>{hours(r.p50BusinessMinutes)}</td>
+                  <td>{hours(r.p90BusinessMinutes)}</td>
+                  <td>{r.breaches}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table className={styles.table} data-testid="team-figures-weeks">
+            <caption>{t('teamInbox.byWeek')}</caption>
+            <thead>
+              <tr>
+                <th>{t('teamInbox.week')}</th>
+                <th>{t('teamInbox.answered')}</th>
+                <th>{t('teamInbox.p50')}</th>
+                <th>{t('teamInbox.p90')}</th>
+                <th>{t('teamInbox.breaches')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {figures.view.weeks.map((w) => (
+                <tr key={w.week}>
+                  <td>{t('teamInbox.weekOf', { week: w.week, monday: w.monday })}</td>
+                  <td>{w.answered}</td>
+                  <td>{hours(w.p50BusinessMinutes)}</td>
+                  <td>{hours(w.p90BusinessMinutes)}</td>
+                  <td>{w.breaches}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Button size="small" disabled={busy} onClick={() => downloadCsv(figures.view)} data-testid="team-figures-csv">{t('teamInbox.downloadCsv')}</Button>
         </div>
       )}
       <div className={styles.row}>

@@ -21,3 +21,19 @@ export function repFigures(responses: ReadonlyArray<{ businessMinutes: number; b
   const minutes = responses.map((r) => r.businessMinutes);
   return { answered: responses.length, p50BusinessMinutes: percentile(minutes, 50), p90BusinessMinutes: percentile(minutes, 90), breaches: responses.filter((r) => r.breached).length };
 }
+
+/**
+ * The ISO 8601 week of a calendar date (`2025-12-03` → `2025-W49`, Monday its first day; the
+ * week belongs to the year of its Thursday) and that week's Monday.
+ */
+export function isoWeek(localDate: string): { week: string; monday: string } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(localDate);
+  if (!m) throw new RangeError(`not a date: ${localDate}`);
+  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const monday = day - weekday * 86_400_000;
+  const thursday = new Date(monday + 3 * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  return { week: `${year}-W${String(week).padStart(2, '0')}`, monday: new Date(monday).toISOString().slice(0, 10) };
+}

@@ -6,3 +6,4 @@ export * from './rules-schema.js';
 export * from './mentions.js';
 export * from './figures.js';
 export * from './notices.js';
+export * from './regions.js';

@@ -40,6 +40,11 @@ export const RoutingAssignSchema = Type.Object(
     by: Type.Optional(Type.Enum(ASSIGN_STRATEGIES)),
     /** Country → rep e-mail; a sender from a country not listed falls through to `group`/`by`. */
     regions: Type.Optional(Type.Record(Type.String(), Email, { maxProperties: 250 })),
+    /**
+     * The buyer's company's first letter → rep e-mail: keys `A-F`, `G`, … (Latin letters, accents
+     * folded) and `other` (digits, CJK and every other script); a company not covered falls through.
+     */
+    letters: Type.Optional(Type.Record(Type.String(), Email, { maxProperties: 30 })),
   },
   closed,
 );

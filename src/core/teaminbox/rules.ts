@@ -19,6 +19,8 @@ export interface Inquiry {
   attachments: number;
   /** The buyer's company's owner (user id), when it has one. */
   ownerId: string | null;
+  /** The buyer's company name (the customer's, else read from a business domain); null for free mail. */
+  company?: string | null;
 }
 
 export type AssignDecision =
@@ -90,12 +92,43 @@ export function routeInquiry(rules: readonly RoutingRule[], inquiry: Inquiry): R
     if (assign || !rule.assign) continue;
     const a = rule.assign;
     const regional = a.regions && inquiry.senderCountry ? Object.entries(a.regions).find(([c]) => c.toUpperCase() === inquiry.senderCountry)?.[1] : undefined;
+    const lettered = regional ? undefined : a.letters && inquiry.company ? repForCompany(a.letters, inquiry.company) : undefined;
     if (regional) assign = { kind: 'rep', email: regional.toLowerCase(), rule: rule.name };
+    else if (lettered) assign = { kind: 'rep', email: lettered.toLowerCase(), rule: rule.name };
     else if (a.to) assign = { kind: 'rep', email: a.to.toLowerCase(), rule: rule.name };
-    else if (a.group || a.by || !a.regions) assign = { kind: 'pool', group: a.group ?? null, by: a.by ?? 'round-robin', rule: rule.name };
-    // A region table alone, with the sender's country not in it, leaves the decision to later rules.
+    else if (a.group || a.by || (!a.regions && !a.letters)) assign = { kind: 'pool', group: a.group ?? null, by: a.by ?? 'round-robin', rule: rule.name };
+    // A region or letter table alone, with the buyer not in it, leaves the decision to later rules.
   }
   return { assign, tags: [...tags], notify: [...notify], matched };
+}
+
+/**
+ * The letter a company files under: its first letter or digit with case and accents folded
+ * ("Ålesund Fisk" → A, "3M" → 3, "华为" → 华). Leading quotes, brackets and spaces are skipped.
+ */
+export function companyInitial(company: string): string | null {
+  const m = /[\p{L}\p{N}]/u.exec(foldText(company));
+  return m ? m[0]!.toUpperCase() : null;
+}
+
+/** A letter table's key as a range of Latin capitals (`A-F`, `G`), or null for `other`. */
+function letterRange(key: string): [number, number] | null {
+  if (key.toLowerCase() === 'other') return null;
+  const [from, to = from] = key.toUpperCase().split('-') as [string, string?];
+  return [from.charCodeAt(0), to!.charCodeAt(0)];
+}
+
+/** The rep a letter table names for a company: a Latin initial by its range, anything else by `other`. */
+export function repForCompany(letters: Readonly<Record<string, string>>, company: string): string | undefined {
+  const initial = companyInitial(company);
+  if (!initial) return undefined;
+  const code = initial.charCodeAt(0);
+  const latin = initial.length === 1 && code >= 65 && code <= 90;
+  for (const [key, rep] of Object.entries(letters)) {
+    const range = letterRange(key);
+    if (range ? latin && code >= range[0] && code <= range[1] : !latin) return rep;
+  }
+  return undefined;
 }
 
 /**
@@ -138,6 +171,29 @@ export function routingIssues(routing: Routing): RoutingIssue[] {
         issues.push({ path: ['routing', 'rules', i, 'assign', 'regions', c], message: `"${c}" is not an ISO 3166 country code` });
       }
     }
+    const letters = Object.keys(rule.assign?.letters ?? {});
+    const taken = new Map<number, string>();
+    for (const key of letters) {
+      if (!/^([A-Za-z](-[A-Za-z])?|other)$/i.test(key)) {
+        issues.push({ path: ['routing', 'rules', i, 'assign', 'letters', key], message: `"${key}" is not a letter (G), a range (A-F) or "other"` });
+        continue;
+      }
+      const range = letterRange(key);
+      if (!range) continue;
+      if (range[0] > range[1]) {
+        issues.push({ path: ['routing', 'rules', i, 'assign', 'letters', key], message: `"${key}" runs backwards: write ${key.slice(-1).toUpperCase()}-${key[0]!.toUpperCase()}` });
+        continue;
+      }
+      for (let c = range[0]; c <= range[1]; c++) {
+        const other = taken.get(c);
+        if (other !== undefined) {
+          issues.push({ path: ['routing', 'rules', i, 'assign', 'letters', key], message: `"${key}" overlaps "${other}" at ${String.fromCharCode(c)}` });
+          break;
+        }
+        taken.set(c, key);
+      }
+    }
+    if (letters.filter((k) => k.toLowerCase() === 'other').length > 1) issues.push({ path: ['routing', 'rules', i, 'assign', 'letters'], message: '"other" is given more than once' });
     if (rule.assign?.to && (rule.assign.group || rule.assign.by)) issues.push({ path: ['routing', 'rules', i, 'assign'], message: 'assign to one rep (to) or to a pool (group/by), not both' });
   });
   return issues;

@@ -8,6 +8,7 @@ import {
   getDelayDelivery,
   getFrom,
   getRecipients,
+  getSubject,
   notify,
   setBody,
   setDelayDelivery,
@@ -19,6 +20,7 @@ import type { CacheStorage } from '../office/storage.js';
 import { clip, formatInZone, messagesFor, type Messages } from './messages.js';
 import { wordFinding } from '../../core/payment/messages.js';
 import { COMMANDS } from './names.js';
+import { conversationId } from '../office/reply.js';
 import { lookupSignature, type EnforcedSignature, type SignatureSource } from './signature-cache.js';
 import { withTimeout } from './timeout.js';
 
@@ -154,6 +156,22 @@ export function createHandlers(deps: HandlerDeps) {
     return { message: [m.t(check.action === 'block' ? 'pay.blocked' : 'pay.warned'), ...reasons].join(' '), block: check.action === 'block' };
   }
 
+  /**
+   * The team inbox's collision check: a colleague answered this conversation after the rep opened
+   * it (the store knows when the sync saw the answer). Null when there is none, when the mail is
+   * no team conversation, or when the store cannot say (fail open).
+   */
+  async function colleagueAnswered(client: StoreClient | null, m: Messages): Promise<string | null> {
+    if (!client) return null;
+    const [to, subject] = await Promise.all([getRecipients('to'), getSubject().catch(() => '')]);
+    const thread = conversationId();
+    if (!thread && !to.length) return null;
+    const check = await withTimeout(() => client.teamSendCheck({ ...(thread ? { threadId: thread } : {}), ...(subject ? { subject: subject.slice(0, 1000) } : {}), addresses: to.slice(0, 50).map((p) => p.address) }), timing.sendTimeoutMs, 'the team send check');
+    const c = check.collision;
+    if (!c) return null;
+    return m.t('teamCollision', { who: c.by.name || c.by.address, when: formatInZone(c.answeredAt, null, m.language) });
+  }
+
   async function onSend(event: LaunchEvent): Promise<void> {
     const complete = completer(event, log);
     const guard = setTimeout(() => {
@@ -195,6 +213,16 @@ export function createHandlers(deps: HandlerDeps) {
           });
           return;
         }
+      }
+      const collision = await colleagueAnswered(client, messagesFor(language)).catch((error: unknown) => {
+        log('team send check unavailable; not checking for a colleague\'s answer', error);
+        return null;
+      });
+      if (collision) {
+        await settle(report);
+        // The rep may still send (a second answer can be right): Outlook asks, it does not block.
+        complete({ allowEvent: false, errorMessage: clip(collision, 500), sendModeOverride: 'promptUser' });
+        return;
       }
       const payment = await unofficialBankDetails(client, messagesFor(language)).catch((error: unknown) => {
         log('payment check unavailable; not checking bank details', error);

@@ -20,6 +20,7 @@ const en = {
   schedule: 'Schedule for 09:00',
   scheduled: "Scheduled: this message will be delivered at {when} (recipient's time).",
   cannotSchedule: 'This Outlook cannot schedule sending. Use Outlook\'s "Delay delivery" instead.',
+  teamCollision: '{who} already answered this conversation ({when}), after you opened it. Read their answer before you send yours, or send anyway.',
 } as const;
 
 type Key = keyof typeof en;
@@ -36,6 +37,7 @@ const zhCN: Record<Key, Message> = {
   schedule: '定时到对方 09:00',
   scheduled: '已定时：此邮件将于 {when}（收件人当地时间）送达。',
   cannotSchedule: '此版本的 Outlook 无法定时发送，请使用 Outlook 的“延迟传递”。',
+  teamCollision: '{who} 已在您打开此会话后回复了客户（{when}）。请先阅读其回复再发送，或仍要发送。',
 };
 
 export interface Messages {

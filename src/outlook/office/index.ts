@@ -27,6 +27,7 @@ export {
   disableClientSignature,
   readFields,
   getInternetHeaders,
+  getSharedProperties,
   headerValue,
   getDateHeader,
   MAX_SUBJECT_LENGTH,

@@ -272,3 +272,29 @@ export async function getDateHeader(): Promise<string | null> {
     return null;
   }
 }
+
+// ---------- shared folders and shared mailboxes ----------
+
+export interface SharedItemProperties {
+  /** The shared mailbox's (or the delegating owner's) address, e.g. info@acme.com. */
+  owner: string;
+  targetMailbox: string | null;
+}
+
+/**
+ * Whose mailbox the open item is in, when it is a shared folder or shared mailbox
+ * (`getSharedPropertiesAsync`, Mailbox 1.8/1.13). Null when the item is the rep's own, and also
+ * where the client cannot tell: new Outlook lacks the call (office-js#4619) and it answers nothing
+ * for a shared mailbox added as its own account (#5682). The store, not this, decides whether the
+ * item belongs to a team inbox; this only names the mailbox in the pane.
+ */
+export async function getSharedProperties(): Promise<SharedItemProperties | null> {
+  const item = currentItem() as (AnyItem & { getSharedPropertiesAsync?: (cb: (r: Office.AsyncResult<Office.SharedProperties>) => void) => void }) | null;
+  if (!item || typeof item.getSharedPropertiesAsync !== 'function' || !isSetSupported('Mailbox', '1.8')) return null;
+  try {
+    const props = await officeCall<Office.SharedProperties>((cb) => item.getSharedPropertiesAsync!(cb));
+    return props?.owner ? { owner: String(props.owner), targetMailbox: props.targetMailbox ? String(props.targetMailbox) : null } : null;
+  } catch {
+    return null; // not shared, or the client failed: the store's lookup still finds the conversation
+  }
+}

@@ -28,6 +28,8 @@ export interface ReadItem {
   receivedAt: string | null;
   /** The sender's Date: header (carries their UTC offset), when the client can read headers. */
   dateHeader: string | null;
+  /** The shared mailbox (info@) the item is in, when the client can tell (getSharedPropertiesAsync); else null or absent. */
+  sharedMailbox?: string | null;
 }
 
 export type MailItem = ComposeItem | ReadItem | { mode: 'none' } | { mode: 'appointment' };

@@ -1,6 +1,7 @@
 import {
   displayLanguage,
   getDateHeader,
+  getSharedProperties,
   getBody,
   getDelayDelivery,
   getFrom,
@@ -58,6 +59,7 @@ export function officeMailHost(): MailHost {
         to: fields.to,
         receivedAt: fields.dateTimeCreated?.toISOString() ?? null,
         dateHeader: await getDateHeader(),
+        sharedMailbox: (await getSharedProperties())?.owner ?? null,
       };
     },
     async onItemChanged(listener) {

@@ -11,8 +11,9 @@ import type { AdapterFactory } from '../mail/sync.js';
 import type { SecretBox } from '../secrets.js';
 import { AppError } from '../errors.js';
 import { renderInline, type Renderer } from '../render/render-task.js';
-import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView } from '../../contract/team-inbox.js';
-import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence } from '../services/team-inbox.js';
+import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView, FiguresCsv, TeamItemKeys, TeamLookupView, TeamSendCheckView } from '../../contract/team-inbox.js';
+import { figuresCsv } from '../services/team-figures-csv.js';
+import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence, lookupTeamConversation, teamSendCheck } from '../services/team-inbox.js';
 
 const tags = ['team inbox'];
 
@@ -50,6 +51,15 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> =
   app.get('/team-inboxes/:inboxId/figures', { config: { access: 'crm:read' }, schema: { tags, summary: 'For the manager: first-response p50/p90 per rep in business minutes, breaches, load and the queue now (default the last 28 days)', params: TeamInboxParams, querystring: FiguresQuery, response: { 200: TeamFiguresView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
     return teamFigures(tdb, principal, request.params.inboxId, request.query, now());
+  });
+
+  app.get('/team-inboxes/:inboxId/figures.csv', { config: { access: 'crm:read' }, schema: { tags, summary: 'The manager\'s figures as CSV: a row per rep, region and week (first responses, p50/p90 in business minutes, after target, open now); lang=en|zh-CN', params: TeamInboxParams, querystring: FiguresQuery, response: { 200: FiguresCsv, ...errorResponses } } }, async (request, reply) => {
+    const { principal, tdb } = caller(request, db);
+    const figures = await teamFigures(tdb, principal, request.params.inboxId, request.query, now());
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="team-inbox-${figures.since.slice(0, 10)}-${figures.until.slice(0, 10)}.csv"`)
+      .send(figuresCsv(figures, request.query.lang));
   });
 
   app.get('/team-conversations', { config: { access: 'crm:read' }, schema: { tags, summary: 'A list of the queue: unassigned, mine, overdue, waiting, open (default), closed', querystring: TeamListQuery, response: { 200: TeamConversationList, ...errorResponses } } }, async (request) => {
@@ -102,5 +112,15 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> =
   app.get('/team-ownership', { config: { access: 'crm:read' }, schema: { tags, summary: 'Whose buyer this is: the owner of the buyer\'s company, and whether it is another rep (the on-send warning)', querystring: OwnershipQuery, response: { 200: OwnershipView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
     return ownershipOf(tdb, principal.userId, request.query.buyer);
+  });
+
+  app.post('/team-conversations/lookup', { config: { access: 'crm:read' }, schema: { tags, summary: 'The team conversation of the item a mail client has open (Message-ID, thread, or subject and the buyer\'s address), opened and audited; null when it is none the caller works', body: TeamItemKeys, response: { 200: TeamLookupView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return lookupTeamConversation(tdb, principal, request.body, now());
+  });
+
+  app.post('/team-conversations/send-check', { config: { access: 'crm:read' }, schema: { tags, summary: 'Before a reply leaves: a colleague\'s answer the sync saw after the caller last opened the conversation (Outlook\'s on-send check)', body: TeamItemKeys, response: { 200: TeamSendCheckView, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return teamSendCheck(tdb, principal, request.body);
   });
 };

@@ -1,8 +1,12 @@
 import { businessCalendar, ClientTimeError, inferTimeZone, type BusinessCalendar } from '../../core/clienttime/index.js';
 import { formatLocalIso } from '../../core/clienttime/zones.js';
-import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
+import { readEmailDomain } from '../../core/clienttime/countries.js';
+import { companyNameOfDomain } from '../../core/crm/mailbox.js';
+import { messageIdKey } from '../../core/crm/index.js';
+import { subjectKey } from '../../core/conversation/subject.js';
+import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, isoWeek, regionOf, REGION_CODES, type RegionCode, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
 import type { PackDocument } from '../../core/pack/schema.js';
-import type { ClockView, PresenceView, TeamFiguresView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
+import type { ClockView, PresenceView, TeamFiguresView, TeamItemKeys, TeamLookupView, TeamSendCheckView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
 import type { Actor, Principal } from '../auth/principal.js';
 import type { Selectable } from 'kysely';
 import type { ConversationRow as ConversationTable, TeamInboxRow, UserRow } from '../db/tables.js';
@@ -25,6 +29,7 @@ import { buyerZoneOf, checkTemplateRef, claimNotifyNotices, claimTeamMail, teamM
  */
 
 export const PRESENCE_TTL_MS = 30_000;
+type TeamMatch = NonNullable<TeamLookupView['matchedBy']>;
 export const DEFAULT_CALENDAR: TeamCalendar = { country: null, timeZone: 'UTC', start: '09:00', end: '18:00' };
 
 export const calendarOf = (row: TeamInboxRow): BusinessCalendar => {
@@ -262,6 +267,94 @@ export async function openTeamConversation(tdb: TenantDb, principal: Principal, 
   };
 }
 
+/** The team inboxes the principal works (all for an admin). */
+async function workedInboxes(tdb: TenantDb, principal: Principal): Promise<TeamInboxRow[]> {
+  const rows = await tdb.selectFrom('team_inboxes').selectAll().execute();
+  const mine: TeamInboxRow[] = [];
+  for (const r of rows) if (await mayWork(tdb, principal, r)) mine.push(r);
+  return mine;
+}
+
+/**
+ * The team conversation of the item a face has open (docs/team-inbox.md, "The faces"): by its
+ * Internet Message-ID (either key the sync kept), else the provider's thread in a team mailbox,
+ * else the subject with one of the buyer's addresses — newest first. Only conversations of inboxes
+ * the caller works are found; anything else is "not a team conversation", never an error.
+ */
+export async function findTeamConversation(tdb: TenantDb, principal: Principal, keys: TeamItemKeys): Promise<{ conversation: ConversationRow; inbox: TeamInboxRow; matchedBy: TeamMatch } | null> {
+  const inboxes = await workedInboxes(tdb, principal);
+  if (!inboxes.length) return null;
+  const inboxIds = inboxes.map((r) => r.id);
+  const found = async (ids: string[], matchedBy: TeamMatch) => {
+    if (!ids.length) return null;
+    const conversation = await tdb.selectFrom('conversations').selectAll().where('id', 'in', [...new Set(ids)]).where('team_inbox_id', 'in', inboxIds).orderBy('last_message_at', 'desc').executeTakeFirst();
+    return conversation ? { conversation, inbox: inboxes.find((r) => r.id === conversation.team_inbox_id)!, matchedBy } : null;
+  };
+  const key = keys.internetMessageId ? messageIdKey(keys.internetMessageId) : null;
+  if (key) {
+    const rows = await tdb.selectFrom('mail_messages').select('conversation_id').where((eb) => eb.or([eb('message_key', '=', key), eb('second_key', '=', key)])).limit(50).execute();
+    const hit = await found(rows.map((r) => r.conversation_id), 'message-id');
+    if (hit) return hit;
+  }
+  if (keys.threadId) {
+    const rows = await tdb.selectFrom('mail_messages').select('conversation_id').where('mailbox_id', 'in', inboxes.map((r) => r.mailbox_id)).where('provider_thread_id', '=', keys.threadId).limit(50).execute();
+    const hit = await found(rows.map((r) => r.conversation_id), 'thread');
+    if (hit) return hit;
+  }
+  const subject = keys.subject ? subjectKey(keys.subject) : '';
+  const addresses = new Set((keys.addresses ?? []).map((a) => a.trim().toLowerCase()));
+  if (subject && addresses.size) {
+    const rows = await tdb.selectFrom('conversations').select(['id', 'participants']).where('subject_key', '=', subject).where('team_inbox_id', 'in', inboxIds).orderBy('last_message_at', 'desc').limit(20).execute();
+    const hit = rows.find((r) => (JSON.parse(r.participants) as string[]).some((p) => addresses.has(p.toLowerCase())));
+    if (hit) return found([hit.id], 'subject-and-address');
+  }
+  return null;
+}
+
+/** The pane's and the card's "open": the conversation of the item, opened (audited) like /inbox opens it, or null. */
+export async function lookupTeamConversation(tdb: TenantDb, principal: Principal, keys: TeamItemKeys, now = new Date()): Promise<TeamLookupView> {
+  const hit = await findTeamConversation(tdb, principal, keys);
+  if (!hit) return { conversation: null, matchedBy: null };
+  return { conversation: await openTeamConversation(tdb, principal, hit.conversation.id, now), matchedBy: hit.matchedBy };
+}
+
+/**
+ * Before a rep's reply leaves (Outlook's on-send check): has a colleague answered the conversation
+ * since the rep last opened it? "Since" is when the sync saw the answer, so an answer sent before
+ * the rep looked but synced after is still news to them. A rep who never opened it in a face is
+ * compared with the buyer's last mail instead: an answer after that is one the rep may not know.
+ */
+export async function teamSendCheck(tdb: TenantDb, principal: Principal, keys: TeamItemKeys): Promise<TeamSendCheckView> {
+  const hit = await findTeamConversation(tdb, principal, keys);
+  if (!hit) return { collision: null };
+  const { conversation } = hit;
+  const opened = await tdb
+    .selectFrom('audit_log')
+    .select('at')
+    .where('action', '=', 'team-conversation.open')
+    .where('target_id', '=', conversation.id)
+    .where('actor_id', '=', principal.userId)
+    .where('at', '>=', conversation.first_message_at)
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let q = tdb
+    .selectFrom('mail_messages')
+    .select(['from_address', 'from_name', 'received_at', 'created_at'])
+    .where('conversation_id', '=', conversation.id)
+    .where('direction', '=', 'outbound')
+    .where('auto_verdict', '=', 'none')
+    .where('from_address', '!=', principal.email.toLowerCase());
+  if (opened) q = q.where('created_at', '>', opened.at);
+  else if (conversation.last_inbound_at) q = q.where('received_at', '>=', conversation.last_inbound_at);
+  else return { collision: null };
+  const answer = await q.orderBy('received_at', 'desc').limit(1).executeTakeFirst();
+  if (!answer?.from_address) return { collision: null };
+  return {
+    collision: { conversationId: conversation.id, subject: conversation.subject, by: { address: answer.from_address, name: answer.from_name }, answeredAt: answer.received_at, seenAt: answer.created_at, openedAt: opened?.at ?? null },
+  };
+}
+
 async function summaryAfter(tdb: TenantDb, conversationId: string, inbox: TeamInboxRow, now: Date): Promise<TeamConversationSummary> {
   const row = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
   return summaryOf(row, await usersById(tdb, [row.assignee_id]), calendarOf(inbox), now);
@@ -371,21 +464,31 @@ export async function teamFigures(tdb: TenantDb, principal: Principal, inboxId: 
   const until = instantOf(period.until, now, 'until');
   const since = instantOf(period.since, new Date(Date.parse(until) - 28 * 86_400_000), 'since');
   const calendar = calendarOf(inbox);
+  const zone = (JSON.parse(inbox.calendar) as TeamCalendar).timeZone;
   const answered = await tdb
     .selectFrom('conversations')
-    .select(['first_responder_id', 'clock_started_at', 'responded_at', 'due_at'])
+    .select(['id', 'customer_id', 'first_responder_id', 'clock_started_at', 'responded_at', 'due_at'])
     .where('team_inbox_id', '=', inboxId)
     .where('clock_started_at', '>=', since)
     .where('clock_started_at', '<', until)
     .where('responded_at', 'is not', null)
     .where('first_responder_id', 'is not', null)
+    .limit(FIGURES_MAX_CONVERSATIONS + 1)
     .execute();
+  if (answered.length > FIGURES_MAX_CONVERSATIONS) throw badRequest(`since: more than ${FIGURES_MAX_CONVERSATIONS} answered conversations between ${since} and ${until}; ask for a shorter period`, [{ path: 'since', message: 'period too long' }]);
   const open = await tdb.selectFrom('conversations').select(['assignee_id', 'state', 'due_at', 'responded_at']).where('team_inbox_id', '=', inboxId).where('state', '!=', 'closed').execute();
-  const byRep = new Map<string, Array<{ businessMinutes: number; breached: boolean }>>();
+  const countries = await buyerCountries(tdb, answered);
+  const byRep = new Map<string, FirstResponse[]>();
+  const byRegion = new Map<RegionCode, FirstResponse[]>();
+  const byWeek = new Map<string, { monday: string; responses: FirstResponse[] }>();
   for (const a of answered) {
-    const list = byRep.get(a.first_responder_id!) ?? [];
-    list.push({ businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at!), new Date(a.responded_at!)), breached: a.due_at !== null && a.responded_at! > a.due_at });
-    byRep.set(a.first_responder_id!, list);
+    const response = { businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at!), new Date(a.responded_at!)), breached: a.due_at !== null && a.responded_at! > a.due_at };
+    push(byRep, a.first_responder_id!, response);
+    push(byRegion, regionOf(countries.get(a.id)), response);
+    const { week, monday } = isoWeek(formatLocalIso(zone, Date.parse(a.clock_started_at!)));
+    const w = byWeek.get(week) ?? { monday, responses: [] };
+    w.responses.push(response);
+    byWeek.set(week, w);
   }
   const members = await membersOf(tdb, inbox);
   const users = await usersById(tdb, [...members.map((m) => m.id), ...byRep.keys()]);
@@ -398,9 +501,44 @@ export async function teamFigures(tdb: TenantDb, principal: Principal, inboxId: 
     reps: repIds
       .map((id) => ({ rep: person(users.get(id))!, ...repFigures(byRep.get(id) ?? []), openNow: open.filter((o) => o.assignee_id === id).length }))
       .sort((a, b) => a.rep.email.localeCompare(b.rep.email)),
+    regions: REGION_CODES.filter((r) => byRegion.has(r)).map((region) => ({ region, ...repFigures(byRegion.get(region)!) })),
+    weeks: [...byWeek.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([week, w]) => ({ week, monday: w.monday, ...repFigures(w.responses) })),
     unassignedNow: open.filter((o) => o.assignee_id === null && o.state === 'new').length,
     overdueNow: open.filter((o) => o.responded_at === null && o.due_at !== null && o.due_at <= nowIso && (o.state === 'new' || o.state === 'assigned')).length,
   };
+}
+
+/** At most this many answered conversations count in one figures request (bounded work); a longer period is refused. */
+export const FIGURES_MAX_CONVERSATIONS = 50_000;
+
+type FirstResponse = { businessMinutes: number; breached: boolean };
+function push<K>(map: Map<K, FirstResponse[]>, key: K, value: FirstResponse): void {
+  const list = map.get(key) ?? [];
+  list.push(value);
+  map.set(key, list);
+}
+
+/**
+ * Each conversation's buyer country: the company's recorded country, else the client-time
+ * inference from the first buyer mail (its address's ccTLD and Date: header), as routing reads it.
+ */
+async function buyerCountries(tdb: TenantDb, conversations: ReadonlyArray<{ id: string; customer_id: string | null }>): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  const chunk = 500;
+  for (let i = 0; i < conversations.length; i += chunk) {
+    const part = conversations.slice(i, i + chunk);
+    const customerIds = [...new Set(part.map((c) => c.customer_id).filter((id): id is string => id !== null))];
+    const known = customerIds.length ? new Map((await tdb.selectFrom('customers').select(['id', 'country']).where('id', 'in', customerIds).execute()).map((c) => [c.id, c.country])) : new Map<string, string | null>();
+    const firstMail = new Map<string, { from_address: string | null; date_header: string | null }>();
+    const mails = await tdb.selectFrom('mail_messages').select(['conversation_id', 'from_address', 'date_header', 'received_at']).where('conversation_id', 'in', part.map((c) => c.id)).where('direction', '=', 'inbound').where('auto_verdict', '=', 'none').orderBy('received_at').execute();
+    for (const m of mails) if (!firstMail.has(m.conversation_id)) firstMail.set(m.conversation_id, m);
+    for (const c of part) {
+      const recorded = c.customer_id ? known.get(c.customer_id) : null;
+      const mail = firstMail.get(c.id);
+      result.set(c.id, recorded ?? (mail?.from_address ? inferTimeZone({ email: mail.from_address, ...(mail.date_header ? { dateHeader: mail.date_header } : {}) }).country : null));
+    }
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +665,7 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
       .where('id', '=', conv.id)
       .execute();
     if (entering) {
-      const customer = arrival.customerIds[0] ? await tdb.selectFrom('customers').select(['id', 'owner_id']).where('id', '=', arrival.customerIds[0]).executeTakeFirst() : undefined;
+      const customer = arrival.customerIds[0] ? await tdb.selectFrom('customers').select(['id', 'owner_id', 'name']).where('id', '=', arrival.customerIds[0]).executeTakeFirst() : undefined;
       const mailbox = await tdb.selectFrom('mailboxes').select('address').where('id', '=', inbox.mailbox_id).executeTakeFirstOrThrow();
       let senderCountry: string | null = null;
       if (message.from_address) senderCountry = inferTimeZone({ email: message.from_address, ...(message.date_header ? { dateHeader: message.date_header } : {}) }).country;
@@ -540,6 +678,7 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
         knownCustomer: arrival.customerIds.length > 0 && customer !== undefined,
         attachments: (JSON.parse(message.attachments) as unknown[]).length,
         ownerId: customer?.owner_id ?? null,
+        company: customer?.name ?? (message.from_address ? companyOfAddress(message.from_address) : null),
       };
       const routed = await routeArrival(tdb, inbox, conv.id, inquiry, await routingRules(tdb), at);
       // Team mail, claimed in this transaction (services/team-mail.ts sends it): routing notices
@@ -579,6 +718,12 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
     .execute();
   // Hand-off: the buyer's company is owned by the rep who answered, unless it already has an owner.
   if (responder && conv.customer_id) await tdb.updateTable('customers', { owner_id: responder.id }).where('id', '=', conv.customer_id).where('owner_id', 'is', null).execute();
+}
+
+/** A business address's company name as the CRM would name it ("alfanar-trading.sa" → "Alfanar Trading"); null for free mail. */
+function companyOfAddress(address: string): string | null {
+  const verdict = readEmailDomain(address);
+  return verdict.kind === 'country' || verdict.kind === 'generic' ? companyNameOfDomain(verdict.domain, verdict.suffix) : null;
 }
 
 const toDeadlines = (d: { warnAt: string; dueAt: string }) => ({ warn_at: d.warnAt, due_at: d.dueAt });

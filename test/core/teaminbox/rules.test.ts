@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { containsWord, foldText, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
+import { companyInitial, containsWord, foldText, isoWeek, regionOf, REGION_CODES, REGION_NAMES, REGIONS, pickFromPool, routeInquiry, type Inquiry, type RoutingRule } from '../../../src/core/teaminbox/index.js';
 import { parsePackSource } from '../../../src/core/pack/source.js';
 
 const RULES: RoutingRule[] = [
@@ -74,5 +74,82 @@ routing:
       '10:13 routing.rules[1].name: another rule is already named "gulf"',
       '12:7 routing.rules[2]: the rule does nothing: give it assign, tag or notify',
     ]);
+  });
+});
+
+describe('assignment by the company\'s first letter', () => {
+  const LETTERS: RoutingRule[] = [
+    { name: 'gulf', when: { countries: ['SA'] }, assign: { to: 'linda@acme.example' } },
+    { name: 'by letter', assign: { letters: { 'A-F': 'anna@acme.example', 'g-m': 'gus@acme.example', N: 'nina@acme.example', other: 'omar@acme.example' } } },
+    { name: 'everyone else', assign: { by: 'round-robin' } },
+  ];
+  it.each<[string, string | null, unknown]>([
+    ['Acme Trading → A-F', 'Acme Trading', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['folded accent: Ålesund Fisk → A-F', 'Ålesund Fisk', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['lower-case key range: gamma → g-m', 'gamma gmbh', { kind: 'rep', email: 'gus@acme.example', rule: 'by letter' }],
+    ['range end is inclusive: Mittelstand → g-m', 'Mittelstand', { kind: 'rep', email: 'gus@acme.example', rule: 'by letter' }],
+    ['a single letter: Nordic → N', 'Nordic', { kind: 'rep', email: 'nina@acme.example', rule: 'by letter' }],
+    ['leading quote skipped: "Foo" → A-F', '"Foo" Ltd', { kind: 'rep', email: 'anna@acme.example', rule: 'by letter' }],
+    ['digits go to other: 3M', '3M', { kind: 'rep', email: 'omar@acme.example', rule: 'by letter' }],
+    ['CJK goes to other: 华为', '华为技术', { kind: 'rep', email: 'omar@acme.example', rule: 'by letter' }],
+    ['a letter not in the table falls through: Zeta', 'Zeta', { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }],
+    ['no company (free mail) falls through', null, { kind: 'pool', group: null, by: 'round-robin', rule: 'everyone else' }],
+  ])('%s', (_, company, expected) => {
+    // `other` is for initials outside A–Z only: an uncovered Latin letter falls through.
+    expect(routeInquiry(LETTERS, inquiry({ company })).assign).toEqual(expected);
+  });
+  it('an earlier rule still decides, and an owner beats the letter table', () => {
+    expect(routeInquiry(LETTERS, inquiry({ company: 'Acme', senderCountry: 'SA' })).assign).toEqual({ kind: 'rep', email: 'linda@acme.example', rule: 'gulf' });
+    expect(routeInquiry(LETTERS, inquiry({ company: 'Acme', ownerId: 'u-1' })).assign).toEqual({ kind: 'owner', userId: 'u-1' });
+  });
+  it('initials: first letter or digit, folded', () => {
+    expect(['Ålesund', '  (beta)', '3M', '华为', 'ÉTOILE', '—'].map(companyInitial)).toEqual(['A', 'B', '3', '华', 'E', null]);
+  });
+  it('letter tables are validated with the pack at line:column', () => {
+    const source = `pack: routing
+title: Routing
+groups: ["*"]
+defaultLanguage: en
+routing:
+  rules:
+    - name: letters
+      assign:
+        letters:
+          A-F: anna@acme.example
+          E-K: gus@acme.example
+          Z-S: zed@acme.example
+          A-: bad@acme.example
+`;
+    const parsed = parsePackSource(source);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual(expect.arrayContaining([
+      "13:11 routing.rules[0].assign.letters.A-: \"A-\" is not a letter (G), a range (A-F) or \"other\"",
+    ]));
+    const fixed = parsePackSource(source.replace('          A-: bad@acme.example\n', ''));
+    expect(fixed.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '11:11 routing.rules[0].assign.letters.E-K: "E-K" overlaps "A-F" at E',
+      '12:11 routing.rules[0].assign.letters.Z-S: "Z-S" runs backwards: write S-Z',
+    ]);
+    expect(parsePackSource(source.replace('          A-: bad@acme.example\n', '').replace('E-K', 'G-K').replace('Z-S', 'S-Z')).ok).toBe(true);
+  });
+});
+
+describe('the manager\'s regions and weeks', () => {
+  it('reads a buyer country as a sales region', () => {
+    expect(['SA', 'ae', 'TR', 'DE', 'GB', 'RU', 'MX', 'BR', 'US', 'CN', 'VN', 'NG', 'EG', 'AU', 'AQ', null].map(regionOf)).toEqual(['gulf', 'gulf', 'middle-east', 'europe', 'europe', 'eastern-europe', 'latin-america', 'latin-america', 'north-america', 'east-asia', 'south-east-asia', 'sub-saharan-africa', 'north-africa', 'oceania', 'other', 'unknown']);
+    // every region has its names, and no country sits in two regions
+    for (const r of REGION_CODES) expect(REGION_NAMES[r].en && REGION_NAMES[r]['zh-CN']).toBeTruthy();
+    const all = Object.values(REGIONS).flatMap((l) => l.split(' '));
+    expect(new Set(all).size).toBe(all.length);
+  });
+  it.each([
+    ['2025-12-03', '2025-W49', '2025-12-01'],
+    ['2025-12-15T16:00:00+08:00', '2025-W51', '2025-12-15'],
+    ['2025-12-28', '2025-W52', '2025-12-22'],
+    ['2025-12-29', '2026-W01', '2025-12-29'],
+    ['2027-01-01', '2026-W53', '2026-12-28'],
+    ['2024-12-30', '2025-W01', '2024-12-30'],
+  ])('ISO week of %s is %s (Monday %s)', (date, week, monday) => {
+    expect(isoWeek(date)).toEqual({ week, monday });
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { Body1, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import type { LogRequest } from '../../../contract/crm.js';
 import { ActionStatus } from '../components.js';
@@ -11,6 +11,9 @@ import { CustomerCard } from './crm-panel.js';
 import { LogButton } from './log-button.js';
 import { PaymentWarning } from './payment-warning.js';
 import { TaskForm } from './task-form.js';
+
+// The team inbox part: its own chunk, drawn only for mail of a team conversation the rep works.
+const TeamPanel = lazy(() => import('./team-panel.js'));
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -48,6 +51,9 @@ export default function ReadPanel() {
   return (
     <section className={styles.panel} aria-label={t('tab.thisMail')}>
       {item.internetMessageId && <PaymentWarning messageId={item.internetMessageId} />}
+      <Suspense fallback={null}>
+        <TeamPanel item={item} />
+      </Suspense>
       <Body1>{t('read.sender', { sender: item.from ? (item.from.name ? `${item.from.name} <${item.from.address}>` : item.from.address) : '—' })}</Body1>
       <ActionStatus state={clock.state} onRetry={clock.retry} />
       {clock.state.status === 'done' && sender && (

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../../src/server/db/connect.js';
+import { cardProblems, type AddonResponse } from '../../src/gmail/cards.js';
+import type { AddonEvent } from '../../src/gmail/event.js';
+import { newId } from '../../src/server/db/tenant-db.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { addUser } from '../../src/server/services/people.js';
+import { configureTeamInbox, touchPresence } from '../../src/server/services/team-inbox.js';
+import { permissionsOfRole } from '../../src/core/access/permissions.js';
+import { FakeGmail } from '../support/fake-gmail.js';
+import { operator } from '../support/fixtures.js';
+import { storeKinds } from '../support/stores.js';
+import { actions, addonEvent, notification, post, shownCard, startHarness, type Harness } from './gmail-harness.js';
+
+/**
+ * The team inbox on the Gmail message card (docs/team-inbox.md, "The faces"): a mail of info@'s
+ * queue shows its state, who has it, the clock, the buyer's time, who else is on it and the notes,
+ * with "I'll take it" and "Add note"; other mail shows none of it. English and Chinese.
+ */
+describe.each(storeKinds())('the team inbox on the Gmail message card on $name', (kind) => {
+  let store: Store;
+  let h: Harness;
+  let gmail: FakeGmail;
+  let mail: { id: string; threadId: string };
+  let other: { id: string; threadId: string };
+  let tokens: { userOAuthToken: string; gmailAccessToken: string };
+  let conversationId: string;
+  let linda: { id: string; email: string };
+
+  beforeAll(async () => {
+    store = await kind.open();
+    gmail = new FakeGmail();
+    await gmail.start();
+    h = await startHarness(store, 'gteam', { gmailAddon: { gmailRootUrl: gmail.rootUrl() } });
+    const op = operator(h.tenant.tenantId);
+    const mailbox = await addMailbox(h.tenant.tdb, op, new SecretBox(randomBytes(32)), { provider: 'imap', address: 'info@gteam.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 1 });
+    const inbox = await configureTeamInbox(h.tenant.tdb, op, mailbox.id, { groups: [h.tenant.groupSlug], calendar: { country: null, timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } });
+    linda = await addUser(h.tenant.tdb, op, { email: 'linda@gteam.test', name: 'Linda', groups: [h.tenant.groupSlug] });
+    // The buyer's inquiry as the sync stored it; it reached the rep's Gmail too (a Google group).
+    conversationId = newId();
+    const asked = new Date(Date.now() - 3_600_000).toISOString();
+    await h.tenant.tdb.insert('conversations', { id: conversationId, subject: 'Inquiry: LED panels', subject_key: 'inquiry: led panels', participants: '["karim@gulf-led.ae"]', customer_ids: '[]', customer_id: null, first_message_at: asked, last_message_at: asked, last_inbound_at: asked, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: inbox.id, clock_started_at: asked, warn_at: new Date(Date.now() + 86_400_000).toISOString(), due_at: new Date(Date.now() + 3 * 86_400_000).toISOString(), created_at: asked, updated_at: asked });
+    const messageId = newId();
+    await h.tenant.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailbox.id, conversation_id: conversationId, provider_id: messageId, folder: 'inbox', message_key: 'team-1@gulf-led.ae', from_address: 'karim@gulf-led.ae', to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 1, attachments: '[]', received_at: asked, subject: 'Inquiry: LED panels', direction: 'inbound', auto_verdict: 'none', language: 'en', excerpt: '', created_at: asked, date_header: 'Wed, 25 Nov 2026 12:00:00 +0400' });
+    gmail.addUser(h.tenant.rep.email);
+    tokens = gmail.issueAddonTokens(h.tenant.rep.email);
+    mail = gmail.addMessage(h.tenant.rep.email, { from: 'Karim <karim@gulf-led.ae>', to: ['info@gteam.test'], subject: 'Inquiry: LED panels', date: 'Wed, 25 Nov 2026 12:00:00 +0400', messageId: '<team-1@gulf-led.ae>' });
+    other = gmail.addMessage(h.tenant.rep.email, { from: 'Newsletter <news@example.org>', to: [h.tenant.rep.email], subject: 'Our news', date: 'Wed, 25 Nov 2026 12:00:00 +0000', messageId: '<news-1@example.org>' });
+  });
+
+  afterAll(async () => {
+    await h.close();
+    await gmail.stop();
+    await store.close();
+  });
+
+  async function opened(parts: Parameters<typeof addonEvent>[2] = {}, which = mail): Promise<AddonEvent> {
+    const event = await addonEvent(h, h.tenant.rep.email, { ...parts, gmail: { messageId: which.id, threadId: which.threadId, accessToken: tokens.gmailAccessToken } });
+    event.authorizationEventObject!.userOAuthToken = tokens.userOAuthToken;
+    return event;
+  }
+
+  it('shows the queue\'s state, the clock, the buyer\'s time and who else is on it, with "I\'ll take it"', async () => {
+    const lindaPrincipal = { tenantId: h.tenant.tenantId, userId: linda.id, email: linda.email, role: 'rep' as const, permissions: permissionsOfRole('rep'), label: linda.email, via: 'api-key' as const };
+    await touchPresence(h.tenant.tdb, lindaPrincipal, conversationId, 'replying');
+    const card = shownCard((await post(h, '/message', await opened())).json<AddonResponse>());
+    expect(cardProblems(card)).toEqual([]);
+    const team = card.sections![0]!;
+    expect(team.header).toBe('Team inbox info@gteam.test');
+    const text = JSON.stringify(team);
+    expect(text).toContain('"text":"New"');
+    expect(text).toContain('Nobody has taken it yet');
+    expect(text).toMatch(/\d+ h \d+ min of business hours left/);
+    expect(text).toContain('Asia/Dubai');
+    expect(text).toContain('Linda is replying');
+    expect(text).toContain('No notes yet.');
+    expect(actions(card).filter((a) => a.path.startsWith('/message/team/'))).toEqual([
+      { text: 'I’ll take it', path: '/message/team/claim', parameters: { conversation: conversationId } },
+      { text: 'Add note', path: '/message/team/note', parameters: { conversation: conversationId } },
+    ]);
+    // Opening it on the card is audited like /inbox opening it.
+    expect(await h.tenant.tdb.selectFrom('audit_log').select('actor_id').where('target_id', '=', conversationId).where('action', '=', 'team-conversation.open').execute()).toEqual([{ actor_id: h.tenant.rep.id }]);
+  });
+
+  it('mail of no team conversation shows no team section', async () => {
+    const card = shownCard((await post(h, '/message', await opened({}, other))).json<AddonResponse>());
+    expect(JSON.stringify(card)).not.toContain('Team inbox');
+    expect(actions(card).some((a) => a.path.startsWith('/message/team/'))).toBe(false);
+  });
+
+  it('claims and adds a note from the card; the note is stored, never sent; an empty note is refused', async () => {
+    const claimed = (await post(h, '/message/team/claim', await opened({ parameters: { conversation: conversationId } }))).json<AddonResponse>();
+    expect(notification(claimed)).toBe('It’s yours.');
+    expect(JSON.stringify(shownCard(claimed).sections![0])).toContain(`Handled by Rep gteam`);
+    expect(await h.tenant.tdb.selectFrom('conversations').select(['assignee_id', 'state']).where('id', '=', conversationId).executeTakeFirstOrThrow()).toEqual({ assignee_id: h.tenant.rep.id, state: 'assigned' });
+    const empty = (await post(h, '/message/team/note', await opened({ parameters: { conversation: conversationId }, formInputs: { teamNote: '   ' } }))).json<AddonResponse>();
+    expect(notification(empty)).toBe('Write the note first.');
+    const noted = (await post(h, '/message/team/note', await opened({ parameters: { conversation: conversationId }, formInputs: { teamNote: '@linda they want <b>CE</b> papers' } }))).json<AddonResponse>();
+    expect(notification(noted)).toBe('Note added.');
+    const section = JSON.stringify(shownCard(noted).sections![0]);
+    expect(section).toContain('@linda they want &lt;b&gt;CE&lt;/b&gt; papers');
+    const notes = await h.tenant.tdb.selectFrom('team_notes').select(['body', 'mentions']).where('conversation_id', '=', conversationId).execute();
+    expect(notes).toEqual([{ body: '@linda they want <b>CE</b> papers', mentions: JSON.stringify([linda.id]) }]);
+    // Claimed already: no claim button any more; a colleague trying gets told who has it.
+    expect(actions(shownCard(noted)).map((a) => a.path)).not.toContain('/message/team/claim');
+  });
+
+  it('speaks Chinese to a Chinese Gmail', async () => {
+    const card = shownCard((await post(h, '/message', await opened({ locale: 'zh-CN' }))).json<AddonResponse>());
+    const team = JSON.stringify(card.sections![0]);
+    expect(card.sections![0]!.header).toBe('团队收件箱 info@gteam.test');
+    expect(team).toContain('已分配');
+    expect(team).toContain('负责人：Rep gteam');
+    expect(team).toMatch(/还有 \d+ 小时 \d+ 分钟（工作时间）/);
+    expect(team).toContain('内部备注');
+    expect(actions(card).find((a) => a.path === '/message/team/note')?.text).toBe('添加备注');
+  });
+});
