@@ -62,9 +62,11 @@ export default tseslint.config(
             { from: { file: { path: 'src/outlook/office/**' } }, allow: { to: external('@microsoft/office-js') } },
             // googleapis' code only in the Google adapter; its types (the Gmail cards' Card v1 model) may be named elsewhere.
             { disallow: { to: external('googleapis'), dependency: { kind: 'value' } } },
+            { disallow: { to: external('google-auth-library') } },
             // The Google Tasks connector is the connector for googleapis' Tasks API (its credentials and token
             // routing come from server/google/credentials.ts), as hubspot.ts is for @hubspot/api-client.
             { from: { file: { path: ['src/server/google/**', 'src/server/connectors/google-tasks.ts'] } }, allow: { to: external('googleapis') } },
+            { from: { file: { path: ['src/server/google/**', 'src/server/connectors/google-tasks.ts'] } }, allow: { to: external('google-auth-library') } },
             { disallow: { to: external('@hubspot/api-client') } },
             { from: { file: { path: 'src/server/connectors/hubspot.ts' } }, allow: { to: external('@hubspot/api-client') } },
             { disallow: { to: external('jsforce') } },

@@ -72,7 +72,7 @@ export async function buildCli(root = ROOT) {
     bundle: false,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     logLevel: 'warning',
   });
   // Files the sources read beside themselves (e.g. the demo pack's YAML).

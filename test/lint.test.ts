@@ -39,6 +39,10 @@ describe('the layer lint', () => {
     const sdk = "import { google } from 'googleapis';\nimport jsforce from 'jsforce';\nexport const both = [google, jsforce];\n";
     expect((await lint(sdk, 'src/server/services/crm-sync.ts')).map((p) => p.line)).toEqual([1, 2]);
     expect(await lint("import { google } from 'googleapis';\nexport const g = google;\n", 'src/server/google/tasks-api.ts')).toEqual([]);
+    // The Gmail module alone and Google's auth library are the same API: the same adapters only.
+    const narrow = "import { JWT } from 'google-auth-library';\nimport { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';\nexport const both = [JWT, gmail_v1];\n";
+    expect((await lint(narrow, 'src/server/services/crm-sync.ts')).map((p) => p.line)).toEqual([1, 2]);
+    expect(await lint(narrow, 'src/server/google/gmail-probe.ts')).toEqual([]);
     const office = 'export const item = () => Office.context.mailbox.item;\n';
     expect((await lint(office, 'src/outlook/taskpane/item.ts')).map((p) => p.rule)).toEqual(['no-restricted-globals']);
     expect(await lint(office, 'src/outlook/office/item-probe.ts')).toEqual([]);

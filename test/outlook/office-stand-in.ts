@@ -1,12 +1,4 @@
-import { jest } from '@jest/globals';
-
-// office-addin-mock requires office-addin-manifest only for its OfficeApp enum; the real one
-// pulls in an ESM-only dependency (strip-bom) that Jest on Node 20 cannot require() from a
-// nested node_modules folder. The enum's values are Office's host names.
-jest.mock('office-addin-manifest', () => ({
-  OfficeApp: { Excel: 'excel', OneNote: 'onenote', Outlook: 'outlook', PowerPoint: 'powerpoint', Project: 'project', Word: 'word' },
-}));
-const { OfficeMockObject } = await import('office-addin-mock');
+import { OfficeMockObject } from 'office-addin-mock';
 
 /**
  * An Outlook stand-in for unit tests, built on office-addin-mock: one compose or read message

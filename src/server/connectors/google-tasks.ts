@@ -1,5 +1,7 @@
 import { createHash, createPrivateKey } from 'node:crypto';
-import { google, type tasks_v1 } from 'googleapis';
+import { JWT } from 'google-auth-library';
+// The Tasks API's module alone, not googleapis' index of every Google API (seconds to load).
+import { tasks_v1 } from 'googleapis/build/src/apis/tasks/v1.js';
 import { GOOGLE_DEFAULT_TOKEN_URL, routeTokenRequests } from '../google/credentials.js';
 import { classifyHttpFailure, settingsUrl, type ConnectorAdapter, type DeliveryResult, type TaskCreatedEvent } from './types.js';
 import { LRUCache } from 'lru-cache';
@@ -64,7 +66,7 @@ function normalizeKey(key: string): string {
   return key.includes('\\n') ? key.replace(/\\n/g, '\n') : key;
 }
 
-type Jwt = InstanceType<typeof google.auth.JWT>;
+type Jwt = JWT;
 
 /** JWT clients (and so their cached tokens) per service account, rep and token endpoint. */
 const clients = new LRUCache<string, Jwt>({ max: 500 });
@@ -75,7 +77,7 @@ function jwtFor(settings: GoogleTasksSettings, clientEmail: string, privateKey: 
   const cached = clients.get(key);
   if (cached) return { key, jwt: cached, cached: true };
 
-  const jwt = new google.auth.JWT({
+  const jwt = new JWT({
     email: clientEmail,
     key: privateKey,
     scopes: [GOOGLE_TASKS_SCOPE],
@@ -161,7 +163,7 @@ async function deliverTask(event: TaskCreatedEvent, settings: GoogleTasksSetting
   const due = googleDue(event.task);
   for (let attempt = 0; ; attempt++) {
     const { key, jwt, cached } = jwtFor(settings, clientEmail, privateKey, assignee);
-    const api = google.tasks({ version: 'v1', auth: jwt, rootUrl: settings.rootUrl ?? GOOGLE_TASKS_DEFAULT_ROOT_URL, retry: false });
+    const api = new tasks_v1.Tasks({ auth: jwt, rootUrl: settings.rootUrl ?? GOOGLE_TASKS_DEFAULT_ROOT_URL, retry: false });
     try {
       const already = await findDelivered(api, event);
       if (already) return { ok: true, ...(already.id ? { externalId: already.id } : {}) };

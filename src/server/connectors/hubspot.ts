@@ -1,4 +1,7 @@
-import { AssociationTypes, Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
+
+// The SDK is imported when something is delivered, not with the store (it takes ~0.5 s to load).
+const sdk = () => import('@hubspot/api-client');
 import { classifyHttpFailure, isLoopbackHost, type ConnectorAdapter, type CrmContact, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
 
 /**
@@ -54,7 +57,8 @@ function hubspotAssociation(id: string, associationTypeId: number) {
   return { to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] } as never;
 }
 
-function client(settings: HubspotSettings, secrets: Record<string, string>): Client {
+async function client(settings: HubspotSettings, secrets: Record<string, string>): Promise<Client> {
+  const { Client } = await sdk();
   return new Client({
     accessToken: secrets.accessToken!,
     basePath: (settings.basePath ?? HUBSPOT_DEFAULT_BASE_PATH).replace(/\/+$/, ''),
@@ -153,6 +157,7 @@ async function deliverEmail(hs: Client, event: EmailLoggedEvent, settings: Hubsp
     bcc: [],
     messageId,
   };
+  const { AssociationTypes } = await sdk();
   const associations = [hubspotAssociation(contactId, AssociationTypes.emailToContact)];
   if (companyId) associations.push(hubspotAssociation(companyId, AssociationTypes.emailToCompany));
   const created = await hs.crm.objects.emails.basicApi.create({
@@ -171,6 +176,7 @@ async function deliverEmail(hs: Client, event: EmailLoggedEvent, settings: Hubsp
 
 async function deliverTask(hs: Client, event: TaskCreatedEvent, settings: HubspotSettings): Promise<DeliveryResult> {
   const contactId = event.contact ? await ensureContact(hs, event.contact, settings.createContacts) : null;
+  const { AssociationTypes } = await sdk();
   const t = event.task;
   const due = t.dueAt ?? (t.dueLocal && !Number.isNaN(Date.parse(t.dueLocal)) ? t.dueLocal : null) ?? event.occurredAt;
   const timestamp = toMillis(due, 'task.dueAt');
@@ -229,7 +235,7 @@ export const hubspotAdapter: ConnectorAdapter<HubspotSettings> = {
   },
   async deliver(event, settings, secrets) {
     if (!secrets.accessToken) return { ok: false, retryable: false, reason: 'secrets.accessToken: is required' };
-    const hs = client(settings, secrets);
+    const hs = await client(settings, secrets);
     try {
       return event.type === 'email.logged' ? await deliverEmail(hs, event, settings) : await deliverTask(hs, event, settings);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import { classifyHttpFailure, isLoopbackHost, type ConnectorAdapter, type DeliveryResult, type EmailLoggedEvent, type TaskCreatedEvent } from './types.js';
 
 /**
@@ -46,7 +46,9 @@ interface Session {
   lastFailure: HttpResponse | null;
 }
 
-function connect(settings: SalesforceSettings, secrets: Record<string, string>): Session {
+async function connect(settings: SalesforceSettings, secrets: Record<string, string>): Promise<Session> {
+  // jsforce is imported when something is delivered, not with the store (it takes ~1 s to load).
+  const { Connection } = await import('jsforce');
   const conn = new Connection({
     instanceUrl: settings.instanceUrl.replace(/\/+$/, ''),
     accessToken: secrets.accessToken!,
@@ -236,7 +238,7 @@ export const salesforceAdapter: ConnectorAdapter<SalesforceSettings> = {
   },
   async deliver(event, settings, secrets) {
     if (!secrets.accessToken) return { ok: false, retryable: false, reason: 'secrets.accessToken: is required' };
-    const session = connect(settings, secrets);
+    const session = await connect(settings, secrets);
     try {
       return event.type === 'email.logged' ? await deliverEmail(session.conn, event, settings) : await deliverTask(session.conn, event);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { google } from 'googleapis';
+import { JWT, OAuth2Client } from 'google-auth-library';
 import { decodeJwt } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/principal.js';
@@ -119,7 +119,7 @@ export function checkIdToken(idToken: string | null | undefined, expected: { cli
 }
 
 /** An authenticated Google client (JWT or OAuth2 with a refresh token). */
-export type GoogleAuth = InstanceType<typeof google.auth.OAuth2>;
+export type GoogleAuth = OAuth2Client;
 
 export interface ServiceAccountKey {
   clientEmail: string;
@@ -226,7 +226,7 @@ export class GoogleCredentials {
     const key = ['sa', tokenUrl, serviceAccount.clientEmail, email.toLowerCase(), [...scopes].sort().join(' '), createHash('sha256').update(serviceAccount.privateKey).digest('hex')].join('\n');
     let jwt = this.cache.get(key);
     if (!jwt) {
-      jwt = new google.auth.JWT({ email: serviceAccount.clientEmail, key: serviceAccount.privateKey, scopes: [...scopes], subject: email, transporterOptions: { fetchImplementation: fetch } });
+      jwt = new JWT({ email: serviceAccount.clientEmail, key: serviceAccount.privateKey, scopes: [...scopes], subject: email, transporterOptions: { fetchImplementation: fetch } });
       routeTokenRequests(jwt, tokenUrl);
       this.remember(key, jwt);
     }
@@ -246,7 +246,7 @@ export class GoogleCredentials {
     const key = ['user', tokenUrl, user.tenantId, user.userId, createHash('sha256').update(refreshToken).digest('hex')].join('\n');
     let client = this.cache.get(key);
     if (!client) {
-      const created = new google.auth.OAuth2({ clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, endpoints: { oauth2TokenUrl: tokenUrl }, transporterOptions: { fetchImplementation: fetch } });
+      const created = new OAuth2Client({ clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, endpoints: { oauth2TokenUrl: tokenUrl }, transporterOptions: { fetchImplementation: fetch } });
       created.setCredentials({ refresh_token: refreshToken });
       routeTokenRequests(created, tokenUrl);
       this.remember(key, created);
@@ -391,7 +391,7 @@ export class GoogleCredentials {
   private oauthClientFor(redirectUri: string): GoogleAuth {
     const { oauthClient, tokenUrl } = this.settings;
     if (!oauthClient) throw new Error('per-user Google access needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
-    const client = new google.auth.OAuth2({ clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, redirectUri, endpoints: { oauth2TokenUrl: tokenUrl }, transporterOptions: { fetchImplementation: fetch } });
+    const client = new OAuth2Client({ clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, redirectUri, endpoints: { oauth2TokenUrl: tokenUrl }, transporterOptions: { fetchImplementation: fetch } });
     routeTokenRequests(client, tokenUrl);
     return client;
   }

@@ -1,4 +1,5 @@
-import { google, type admin_directory_v1 } from 'googleapis';
+// The Directory API's own module, not the whole googleapis package (seconds to load; see gmail-api.ts).
+import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1.js';
 import type { DirectoryEntry } from '../../core/people/directory.js';
 import type { GoogleAuth } from './credentials.js';
 import { DirectoryError } from '../directory/entra.js';
@@ -74,7 +75,7 @@ function explain(error: unknown, o: GoogleDirectoryOptions): DirectoryError {
 }
 
 export async function readGoogleDirectory(o: GoogleDirectoryOptions): Promise<DirectoryEntry[]> {
-  const directory = google.admin({ version: 'directory_v1', auth: o.auth, rootUrl: o.rootUrl ?? GOOGLE_ADMIN_DEFAULT_ROOT_URL, retry: false, timeout: o.timeoutMs ?? 30_000 });
+  const directory = new admin_directory_v1.Admin({ auth: o.auth, rootUrl: o.rootUrl ?? GOOGLE_ADMIN_DEFAULT_ROOT_URL, retry: false, timeout: o.timeoutMs ?? 30_000 });
   const entries: DirectoryEntry[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page === 0 || pageToken; page++) {

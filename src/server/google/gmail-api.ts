@@ -1,4 +1,6 @@
-import { google, type gmail_v1 } from 'googleapis';
+import { OAuth2Client } from 'google-auth-library';
+// Gmail's module alone, not googleapis' index of every Google API (seconds to load; docs/performance.md).
+import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import type { GoogleAuth } from './credentials.js';
 import { parseRetryAfter } from '../../core/retry.js';
 
@@ -46,7 +48,7 @@ export type Gmail = gmail_v1.Gmail;
 
 /** A Gmail API client acting for whoever `auth` stands for. */
 export function gmailClient(auth: GoogleAuth, options: GmailClientOptions = {}): Gmail {
-  return google.gmail({ version: 'v1', auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS });
+  return new gmail_v1.Gmail({ auth, rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL, retry: false, timeout: options.timeoutMs ?? GMAIL_REQUEST_TIMEOUT_MS });
 }
 
 /**
@@ -55,10 +57,9 @@ export function gmailClient(auth: GoogleAuth, options: GmailClientOptions = {}):
  * per-message `gmail.accessToken`, sent as `X-Goog-Gmail-Access-Token` as Google documents.
  */
 export function addonGmailClient(userOAuthToken: string, gmailAccessToken: string | undefined, options: GmailClientOptions = {}): Gmail {
-  const auth = new google.auth.OAuth2();
+  const auth = new OAuth2Client();
   auth.setCredentials({ access_token: userOAuthToken });
-  return google.gmail({
-    version: 'v1',
+  return new gmail_v1.Gmail({
     auth,
     rootUrl: options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL,
     retry: false,

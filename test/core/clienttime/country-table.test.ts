@@ -42,8 +42,8 @@ const ROWS: Row[] = [
   { country: 'TR', zone: 'Europe/Istanbul', workWeek: MON_FRI, holiday: '2026-10-29', now: '2026-10-28T15:30:00Z', nextSlot: '2026-10-30T06:00:00.000Z' },
   // Algiers (+01) Fri 08:00, Sun–Thu week → Sun 09:00+01 = 08:00Z
   { country: 'DZ', zone: 'Africa/Algiers', workWeek: SUN_THU, holiday: '2026-07-05', now: FRI, nextSlot: '2026-11-29T08:00:00.000Z' },
-  // Casablanca (+01 outside Ramadan) Fri 08:00 → opens today 09:00+01 = 08:00Z
-  { country: 'MA', zone: 'Africa/Casablanca', workWeek: MON_FRI, holiday: '2026-11-18', now: FRI, nextSlot: '2026-11-27T08:00:00.000Z' },
+  // Casablanca: +00 from autumn 2026 (tz 2026c, Node 24's; +01 outside Ramadan until then) Fri 07:00 → opens today 09:00+00 = 09:00Z
+  { country: 'MA', zone: 'Africa/Casablanca', workWeek: MON_FRI, holiday: '2026-11-18', now: FRI, nextSlot: '2026-11-27T09:00:00.000Z' },
   // Dhaka (+06) Fri 13:00, Sun–Thu → Sun 09:00+06 = 03:00Z
   { country: 'BD', zone: 'Asia/Dhaka', workWeek: SUN_THU, holiday: '2026-12-16', now: FRI, nextSlot: '2026-11-29T03:00:00.000Z' },
 
