@@ -133,6 +133,7 @@ describe.each(storeKinds())('tenant isolation on $name', (kind) => {
       'PUT /api/v1/contacts': { email: 'someone@buyer-of-alpha.de', firstName: 'Set by B' },
       'POST /api/v1/mailboxes': { provider: 'imap', address: 'info@bravo.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'bravo-password' } },
       'POST /api/v1/mailboxes/{mailboxId}/pause': { paused: true },
+      'PUT /api/v1/mailboxes/{mailboxId}/secret': { secret: 'tenant B tries to set A\'s password' },
       // B asking for a reminder on the same Message-ID is B's own reminder, never A's.
       'POST /api/v1/me/followups': { rule: { kind: 'business-days', days: 3 }, subject: 'B copy', to: ['boss@buyer-of-alpha.de'], messageId: '<alpha-quote@alpha.test>' },
       'POST /api/v1/me/followups/{followUpId}/snooze': { until: '2030-01-01T00:00:00Z' },

@@ -17,6 +17,14 @@ const sqlite: StoreKind = {
   },
 };
 
+/**
+ * Migrations and schema drops take turns across jest workers: Kysely's migrator lists the tables
+ * of every schema (`has_schema_privilege` by name), which fails with 'schema "t_…" does not exist'
+ * when another suite drops its schema at that moment. A session advisory lock, released when the
+ * client ends.
+ */
+const SCHEMA_LOCK = 7_320_011;
+
 /** Each PostgreSQL store is its own schema in the test database, dropped on close. */
 const postgres: StoreKind = {
   name: 'postgres',
@@ -25,17 +33,26 @@ const postgres: StoreKind = {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4, ...options });
-    await migrate(store);
+    let store: Store;
+    try {
+      await admin.query(`create schema ${schema}`);
+      await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+      store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4, ...options });
+      await migrate(store);
+    } finally {
+      await admin.end();
+    }
     const close = store.close;
     store.close = async () => {
       await close();
       const c = new pg.Client({ connectionString: url });
       await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      try {
+        await c.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        await c.query(`drop schema ${schema} cascade`);
+      } finally {
+        await c.end();
+      }
     };
     return store;
   },

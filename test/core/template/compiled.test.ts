@@ -199,7 +199,7 @@ describe('the plain-text reader', () => {
 
   it('reads the HTML of the demo pack itself (html-to-text is the exception)', () => {
     for (const t of demo) {
-      const r = renderTemplate(t, 'en', { contact: { firstName: 'Ana' }, customer: { company: 'Luz & Cía' }, rep: { name: 'Li' }, fields: { product: 'LED', quoteNo: 'Q-1', place: 'Ningbo', lines: [{ item: 'A', qty: 1, unitPrice: 2 }], trackingNo: '1', trackingUrl: 'https://dhl.example/?a=1&b=2', contents: 'a\nb', about: 'samples', sentOn: '2026-03-01', reference: 'r', orderNo: 'o', portOfLoading: 'a', portOfDischarge: 'b', blNo: 'c', etd: '2026-03-01', eta: '2026-03-02', invoiceNo: 'I', amount: 2, dueDate: '2026-03-01' } }, { now });
+      const r = renderTemplate(t, 'en', { contact: { firstName: 'Ana' }, customer: { company: 'Luz & Cía' }, rep: { name: 'Li', email: 'li@ningbo-lights.example' }, company: { name: 'Ningbo Lights' }, fields: { replyBy: 'Monday 09:00', inbox: 'info@ningbo-lights.example', subject: 'LED panels', product: 'LED', quoteNo: 'Q-1', place: 'Ningbo', lines: [{ item: 'A', qty: 1, unitPrice: 2 }], trackingNo: '1', trackingUrl: 'https://dhl.example/?a=1&b=2', contents: 'a\nb', about: 'samples', sentOn: '2026-03-01', reference: 'r', orderNo: 'o', portOfLoading: 'a', portOfDischarge: 'b', blNo: 'c', etd: '2026-03-01', eta: '2026-03-02', invoiceNo: 'I', amount: 2, dueDate: '2026-03-01' } }, { now });
       if (!r.ok) throw new Error(`${t.id}: ${JSON.stringify(r.missing)}`);
       expect({ id: t.id, read: simplePlainText(r.html) !== undefined }).toEqual({ id: t.id, read: true });
     }

@@ -19,6 +19,7 @@ const base: RenderContext = {
   contact: { firstName: 'Ana', lastName: 'García', email: 'ana@luz.example' },
   customer: { company: 'Luz y Cía', country: 'ES' },
   rep: { name: 'Li Wei', email: 'rep@demo.tradepane.test' },
+  company: { name: 'Ningbo Bright Lighting Co., Ltd.' },
 };
 const SAMPLE_FIELDS: Record<string, Record<string, unknown>> = {
   'inquiry-reply': { product: 'LED panel light', catalogUrl: 'https://demo.example/catalogue' },
@@ -33,6 +34,9 @@ const SAMPLE_FIELDS: Record<string, Record<string, unknown>> = {
   },
   'sample-dispatch': { product: 'LED panel light', trackingNo: '1234567890', trackingUrl: 'https://www.dhl.com/track?id=1234567890', contents: '2 × panel\n1 × driver' },
   'follow-up': { about: 'samples', sentOn: '2025-03-01', reference: 'DHL 1234567890' },
+  // The team inbox's own two (docs/team-inbox.md): the store fills these from the conversation and the clock.
+  'team-acknowledgement': { replyBy: 'Tuesday 10:00', buyerTime: 'yes', inbox: 'info@demo.tradepane.test', subject: 'LED panels for Valencia' },
+  'team-hand-off': { inbox: 'info@demo.tradepane.test', subject: 'LED panels for Valencia' },
   'shipping-notice': { orderNo: 'PO-7781', portOfLoading: 'Ningbo', portOfDischarge: 'Valencia', blNo: 'NGB123456', etd: '2025-03-20', eta: '2025-04-25' },
   'payment-reminder': { invoiceNo: 'INV-0931', amount: 12345.6, dueDate: '2025-03-10' },
 };
@@ -47,7 +51,8 @@ function ok(result: RenderResult) {
 
 describe('the demo pack', () => {
   it('has every kind of template, each in en, es and zh, and the inquiry reply in ar', () => {
-    expect(templates.map((t) => t.kind).sort()).toEqual(['follow-up', 'inquiry', 'payment', 'quote', 'sample', 'shipping']);
+    // Three inquiry templates: the reply, and the team inbox's acknowledgement and hand-off.
+    expect(templates.map((t) => t.kind).sort()).toEqual(['follow-up', 'inquiry', 'inquiry', 'inquiry', 'payment', 'quote', 'sample', 'shipping']);
     for (const t of templates) expect(Object.keys(t.variants)).toEqual(expect.arrayContaining(['en', 'es', 'zh']));
     expect(Object.keys(byId('inquiry-reply').variants)).toContain('ar');
   });
