@@ -150,7 +150,10 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await diff.getByText('(v1)').waitFor();
     await expect(diff.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
     await expect(diff.locator('pre').filter({ hasText: /^- / }).innerText()).resolves.toContain('Quote for {{ product }}');
+    // The first confirmation is gone before the second is asked for (one dialog at a time).
+    await confirm.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
+    await confirm.getByRole('heading', { name: 'Save and publish console-pack?' }).waitFor();
     await confirm.getByRole('button', { name: 'Save and publish to its groups' }).click();
     await page.getByText('Stored version 2 of console-pack.', { exact: false }).waitFor();
     const v2 = (await repPacks()).find((p) => p.pack === 'console-pack')!;
