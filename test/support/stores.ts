@@ -18,10 +18,11 @@ const sqlite: StoreKind = {
 };
 
 /**
- * Migrations and schema drops take turns across jest workers: Kysely's migrator lists the tables
- * of every schema (`has_schema_privilege` by name), which fails with 'schema "t_…" does not exist'
- * when another suite drops its schema at that moment. A session advisory lock, released when the
- * client ends.
+ * Schema drops wait for running migrations across jest workers, and migrations for a running drop:
+ * Kysely's migrator lists the tables of every schema (`has_schema_privilege` by name), which fails
+ * with 'schema "t_…" does not exist' when another suite drops its schema at that moment.
+ * Migrations hold the session advisory lock shared (they run side by side), a drop holds it
+ * exclusively; ending the client releases it.
  */
 const SCHEMA_LOCK = 7_320_011;
 
@@ -36,7 +37,7 @@ const postgres: StoreKind = {
     let store: Store;
     try {
       await admin.query(`create schema ${schema}`);
-      await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+      await admin.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
       store = openStore({ databaseUrl: url, pgSchema: schema, poolSize: 4, ...options });
       await migrate(store);
     } finally {
