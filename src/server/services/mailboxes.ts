@@ -169,6 +169,9 @@ export async function testMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | 
 }
 
 /** Reads the mailbox again from the start of its backfill window; what is stored stays (dedupe). */
+/** A fresh start for the sync: no failures or error remembered, due at once. */
+const syncAgainNow = (now: Date) => ({ failures: 0, last_error_code: null, last_error: null, next_sync_at: now.toISOString(), updated_at: now.toISOString() });
+
 export async function resyncMailbox(tdb: TenantDb, actor: Actor, box: SecretBox | undefined, mailboxId: string, options: { backfillDays: number; now?: Date }): Promise<MailboxView> {
   const now = options.now ?? new Date();
   return tdb.transaction(async (t) => {
@@ -182,11 +185,7 @@ export async function resyncMailbox(tdb: TenantDb, actor: Actor, box: SecretBox 
         backfill_remaining: null,
         caught_up_at: null,
         status: 'backfilling',
-        failures: 0,
-        last_error_code: null,
-        last_error: null,
-        next_sync_at: now.toISOString(),
-        updated_at: now.toISOString(),
+        ...syncAgainNow(now),
       })
       .where('id', '=', mailboxId)
       .execute();
@@ -229,11 +228,7 @@ export async function replaceMailboxSecret(tdb: TenantDb, actor: Actor, box: Sec
       .updateTable('mailboxes', {
         secrets: box.seal({ ...kept, [name]: value }),
         status: row.status === 'error' ? 'retrying' : row.status,
-        failures: 0,
-        last_error_code: null,
-        last_error: null,
-        next_sync_at: now.toISOString(),
-        updated_at: now.toISOString(),
+        ...syncAgainNow(now),
       })
       .where('id', '=', mailboxId)
       .execute();
