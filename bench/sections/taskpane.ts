@@ -117,6 +117,17 @@ async function coldLoad(browser: Browser, base: string, target: 'pane' | 'empty'
       (url) => hold && url.pathname === PANE_PATH,
       (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>held back by the bench</title>' }),
     );
+    // The store lets only the add-in's own pages be framed (frame-ancestors); the empty page stands
+    // in for the task pane here, so it gets the task pane's framing rule. Only its HTML goes through this.
+    await context.route(
+      (url) => url.pathname === EMPTY_PATH,
+      async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        headers['content-security-policy'] = (headers['content-security-policy'] ?? '').replace(/frame-ancestors [^;]*/, "frame-ancestors 'self'");
+        await route.fulfill({ response, headers });
+      },
+    );
     // The template list as the end-to-end tests find it (a list named "Templates" of template buttons).
     await context.addInitScript({ content: watchForTarget({ [PANE_PATH]: 'ul[aria-label="Templates"] > li button', [EMPTY_PATH]: '#root > *' }) });
 
