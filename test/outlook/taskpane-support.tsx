@@ -96,9 +96,9 @@ export function storeStub(calls: Partial<Record<keyof StoreClient, (...args: nev
   }) as unknown as StoreClient;
 }
 
-export function renderPane(host: RecordingHost, client: StoreClient, cache = memoryCache()): RenderResult {
-  // zustand stores are module state: each test starts from nothing.
-  useTemplates.setState({ status: 'idle', packs: [], personal: [], uses: [], offline: false, cachedAt: undefined, error: undefined });
+export function renderPane(host: RecordingHost, client: StoreClient, cache = memoryCache(), options: { keepTemplates?: boolean } = {}): RenderResult {
+  // zustand stores are module state: each test starts from nothing (unless it started a load itself).
+  if (!options.keepTemplates) useTemplates.setState({ status: 'idle', packs: [], personal: [], uses: [], offline: false, cachedAt: undefined, error: undefined });
   useItem.setState({ item: undefined, generation: 0 });
   const language = uiLanguageOf(host.displayLanguage());
   return render(<TaskPaneApp services={{ client, host, cache, language, t: translator(language) }} />);

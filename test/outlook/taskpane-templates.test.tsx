@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../../src/client/api-error.js';
+import { templatesOwner, useTemplates } from '../../src/outlook/taskpane/store.js';
 import { composeItem, memoryCache, quotePack, recordingHost, renderPane, storeStub } from './taskpane-support.js';
 
 /** The Templates panel: search as you type, kinds, the typed form, insert, blocked insert, offline. */
@@ -20,6 +21,26 @@ describe('task pane: templates', () => {
     fireEvent.change(screen.getByLabelText('Search templates'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('Kind'), { target: { value: 'payment' } });
     await waitFor(() => expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('Payment reminder')]));
+  });
+
+  it('asks the store for the packs once when the page starts the load before the shell mounts (index.tsx does)', async () => {
+    let requests = 0;
+    let answer!: (packs: (typeof quotePack)[]) => void;
+    const first = new Promise<(typeof quotePack)[]>((resolve) => (answer = resolve));
+    const client = storeStub({ myPacks: () => (requests++, first), myPersonalTemplates: async () => [], myTemplateUses: async () => [] });
+    const host = recordingHost(composeItem());
+    const cache = memoryCache();
+    useTemplates.setState({ status: 'idle', packs: [], personal: [] });
+    const early = useTemplates.getState().load(client, cache, templatesOwner(host));
+    renderPane(host, client, cache, { keepTemplates: true });
+    await screen.findByRole('tablist');
+    answer([quotePack]);
+    await early;
+    await screen.findByRole('button', { name: 'Quotation' });
+    expect(requests).toBe(1);
+    // Once done, asking again asks the store again (the offline banner's Retry).
+    await useTemplates.getState().load(client, cache, templatesOwner(host));
+    expect(requests).toBe(2);
   });
 
   it('fills the typed form with the pack defaults, inserts the rendered HTML and sets the empty subject', async () => {

@@ -2,7 +2,7 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { Body1, Button, FluentProvider, MessageBar, MessageBarActions, MessageBarBody, Spinner, Tab, TabList, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
 import { formatInstant } from './format.js';
 import { PaneProvider, usePane, type PaneServices } from './pane-context.js';
-import { useItem, useTemplates } from './store.js';
+import { templatesOwner, useItem, useTemplates } from './store.js';
 
 // Panels load on demand so the first paint needs only this shell (docs/outlook.md, "Task pane").
 const TemplatesPanel = lazy(() => import('./panels/templates-panel.js'));
@@ -40,7 +40,7 @@ function Shell() {
   const [composeTab, setComposeTab] = useState<ComposeTab>('templates');
   const [readTab, setReadTab] = useState<ReadTab>('thisMail');
 
-  const who = host.me().address || 'me';
+  const who = templatesOwner(host);
   const refresh = () => void host.item().then(setItem, () => setItem({ mode: 'none' }));
   useEffect(() => {
     void templates.load(client, cache, who);

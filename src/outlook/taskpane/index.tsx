@@ -6,6 +6,12 @@ import { translator, uiLanguageOf } from '../i18n/index.js';
 import { TaskPaneApp } from './app.js';
 import { officeMailHost } from './office-mail-host.js';
 import { tokenSource } from './sign-in.js';
+import { templatesOwner, useTemplates } from './store.js';
+
+// The list a rep opens the pane for needs the templates panel's chunk and the rep's packs: both
+// start here, beside Office.onReady and React's first render, not one after the other behind them
+// (docs/performance.md, "Where the task pane's time goes").
+void import('./panels/templates-panel.js').catch(() => undefined);
 
 /**
  * The task pane page. Office.js comes from Microsoft's CDN in Outlook, or from the playground's
@@ -18,6 +24,8 @@ async function start(): Promise<void> {
   document.documentElement.lang = language;
   const cache = cacheStorage();
   const client = new StoreClient({ baseUrl: window.location.origin, token: tokenSource(cache) });
+  // The shell asks for the same load once mounted and joins this one.
+  void useTemplates.getState().load(client, cache, templatesOwner(host));
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <TaskPaneApp services={{ client, host, cache, language, t: translator(language) }} />

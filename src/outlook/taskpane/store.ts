@@ -4,7 +4,7 @@ import type { PublishedPack, TemplateUses } from '../../contract/me.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import type { PaneCache } from './pane-context.js';
 import { errorMessage, isUnreachable } from './store-action.js';
-import type { MailItem } from './mail-host.js';
+import type { MailHost, MailItem } from './mail-host.js';
 
 /**
  * The task pane's state, one small store per concern (zustand): the rep's templates and the
@@ -36,7 +36,13 @@ export interface TemplatesState {
 
 export const packsCacheKey = (who: string) => `packs:${who.toLowerCase()}`;
 
-export const useTemplates = create<TemplatesState>((set, get) => ({
+/** Whose templates the pane shows (and caches under): the signed-in mailbox's address. */
+export const templatesOwner = (host: Pick<MailHost, 'me'>) => host.me().address || 'me';
+
+/** The load under way: the pane starts one before its first render, and the shell asks again once mounted. */
+let loading: { client: StoreClient; key: string; done: Promise<void> } | undefined;
+
+export const useTemplates = create<TemplatesState>(() => ({
   status: 'idle',
   packs: [],
   personal: [],
@@ -44,35 +50,45 @@ export const useTemplates = create<TemplatesState>((set, get) => ({
   offline: false,
   cachedAt: undefined,
   error: undefined,
-  async load(client, cache, who) {
+  load(client, cache, who) {
     const key = packsCacheKey(who);
-    // The cached list paints at once (and is all there is offline); the store's answer replaces it.
-    if (get().packs.length === 0) {
-      const cached = await cache.get(key).catch(() => null);
-      if (cached) {
-        try {
-          const parsed = JSON.parse(cached) as CachedPacks;
-          set({ status: 'ready', packs: parsed.packs, personal: parsed.personal ?? [], cachedAt: parsed.savedAt });
-        } catch {
-          // a damaged cache is as good as none
-        }
-      }
-    }
-    if (get().status !== 'ready') set({ status: 'loading' });
-    try {
-      const packs = await client.myPacks();
-      // Personal templates come with the packs; use counts only rank, so a failure there costs nothing.
-      const personal = await client.myPersonalTemplates().catch(() => get().personal);
-      set({ status: 'ready', packs, personal, offline: false, cachedAt: undefined, error: undefined });
-      void cache.set(key, JSON.stringify({ savedAt: new Date().toISOString(), packs, personal } satisfies CachedPacks));
-      void client.myTemplateUses().then((uses) => set({ uses }), () => undefined);
-    } catch (error) {
-      const offline = isUnreachable(error);
-      if (get().status === 'ready' && offline) set({ offline: true });
-      else set({ status: 'error', offline, error: errorMessage(error) });
-    }
+    if (loading && loading.client === client && loading.key === key) return loading.done;
+    const done = loadPacks(client, cache, key).finally(() => {
+      if (loading?.done === done) loading = undefined;
+    });
+    loading = { client, key, done };
+    return done;
   },
 }));
+
+async function loadPacks(client: StoreClient, cache: PaneCache, key: string): Promise<void> {
+  const { getState: get, setState: set } = useTemplates;
+  // The cached list paints at once (and is all there is offline); the store's answer replaces it.
+  if (get().packs.length === 0) {
+    const cached = await cache.get(key).catch(() => null);
+    if (cached) {
+      try {
+        const parsed = JSON.parse(cached) as CachedPacks;
+        set({ status: 'ready', packs: parsed.packs, personal: parsed.personal ?? [], cachedAt: parsed.savedAt });
+      } catch {
+        // a damaged cache is as good as none
+      }
+    }
+  }
+  if (get().status !== 'ready') set({ status: 'loading' });
+  try {
+    const packs = await client.myPacks();
+    // Personal templates come with the packs; use counts only rank, so a failure there costs nothing.
+    const personal = await client.myPersonalTemplates().catch(() => get().personal);
+    set({ status: 'ready', packs, personal, offline: false, cachedAt: undefined, error: undefined });
+    void cache.set(key, JSON.stringify({ savedAt: new Date().toISOString(), packs, personal } satisfies CachedPacks));
+    void client.myTemplateUses().then((uses) => set({ uses }), () => undefined);
+  } catch (error) {
+    const offline = isUnreachable(error);
+    if (get().status === 'ready' && offline) set({ offline: true });
+    else set({ status: 'error', offline, error: errorMessage(error) });
+  }
+}
 
 export interface ItemState {
   item: MailItem | undefined;
