@@ -31,6 +31,8 @@ export interface Catalogue {
   /** The default language of a pack; a personal template's is its first variant. */
   defaultLanguage(entry: SearchEntry): string;
   search(query: string, options?: { kind?: string | undefined; limit?: number }): SearchHit[];
+  /** Builds the search index ahead of the first keystroke (it is otherwise built by the first query). */
+  warmSearch(): void;
 }
 
 export const entryKey = (pack: string, template: string) => `${pack}/${template}`;
@@ -52,5 +54,6 @@ export function templateCatalogue(source: CatalogueSource): Catalogue {
     languages: [...new Set(entries.flatMap((e) => Object.keys(e.template.variants)))].sort(),
     defaultLanguage: (entry) => (entry.pack === PERSONAL ? undefined : defaults.get(entry.pack)) ?? Object.keys(entry.template.variants)[0] ?? 'en',
     search: (query, options = {}) => search.search(query, { ...(options.kind ? { kind: options.kind } : {}), ...(options.limit ? { limit: options.limit } : {}) }),
+    warmSearch: () => search.warm(),
   };
 }

@@ -75,11 +75,29 @@ function texts(value: string | Record<string, string>): string {
 }
 
 export class TemplateSearch {
-  private readonly index: MiniSearch<Indexed>;
+  private built: MiniSearch<Indexed> | undefined;
   private readonly boost: Map<string, number>;
 
-  constructor(entries: SearchEntry[], uses: Map<string, number> = new Map()) {
-    this.index = new MiniSearch<Indexed>({
+  /**
+   * Cheap: the index is built on the first typed query (or by `warm`, when the pane is idle), so a
+   * pane that opens on the unfiltered list never waits for it (issue #18).
+   */
+  constructor(
+    private readonly entries: SearchEntry[],
+    uses: Map<string, number> = new Map(),
+  ) {
+    // A template used 10 times ranks about twice as high as an unused one with the same match.
+    this.boost = new Map([...uses].map(([key, count]) => [key, 1 + Math.log10(1 + count)]));
+  }
+
+  /** Builds the index now, if it is not built yet (for an idle moment before the first keystroke). */
+  warm(): void {
+    this.index();
+  }
+
+  private index(): MiniSearch<Indexed> {
+    if (this.built) return this.built;
+    const index = new MiniSearch<Indexed>({
       idField: 'key',
       fields: ['title', 'tags', 'kind', 'subject', 'body'],
       storeFields: ['pack', 'templateId', 'kind'],
@@ -94,8 +112,8 @@ export class TemplateSearch {
         combineWith: 'AND',
       },
     });
-    this.index.addAll(
-      entries.map(({ key, pack, template }) => ({
+    index.addAll(
+      this.entries.map(({ key, pack, template }) => ({
         key,
         pack,
         templateId: template.id,
@@ -106,21 +124,24 @@ export class TemplateSearch {
         body: Object.values(template.variants).map((v) => visibleText(v.body)).join(' '),
       })),
     );
-    // A template used 10 times ranks about twice as high as an unused one with the same match.
-    this.boost = new Map([...uses].map(([key, count]) => [key, 1 + Math.log10(1 + count)]));
+    this.built = index;
+    return index;
   }
 
   search(query: string, options: { kind?: string; limit?: number } = {}): SearchHit[] {
     const q = query.trim();
     const kind = options.kind;
+    const limit = options.limit ?? 50;
+    if (!q) {
+      // No query: everything (of the kind), the rep's most used first, in pack order otherwise.
+      return this.entries
+        .filter((e) => !kind || e.template.kind === kind)
+        .map((e) => ({ key: e.key, pack: e.pack, id: e.template.id, kind: e.template.kind, score: this.boost.get(e.key) ?? 1 }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, limit);
+    }
     const filter = kind ? (r: SearchResult) => r.kind === kind : undefined;
-    const results: SearchResult[] = q
-      ? this.index.search(q, { ...(filter ? { filter } : {}), boostDocument: (key) => this.boost.get(String(key)) ?? 1 })
-      : // No query: everything (of the kind), the rep's most used first.
-        this.index
-          .search(MiniSearch.wildcard, filter ? { filter } : {})
-          .map((r) => ({ ...r, score: this.boost.get(String(r.id)) ?? 1 }))
-          .sort((a, b) => b.score - a.score);
-    return results.slice(0, options.limit ?? 50).map((r) => ({ key: String(r.id), pack: String(r.pack), id: String(r.templateId), kind: String(r.kind), score: r.score }));
+    const results = this.index().search(q, { ...(filter ? { filter } : {}), boostDocument: (key) => this.boost.get(String(key)) ?? 1 });
+    return results.slice(0, limit).map((r) => ({ key: String(r.id), pack: String(r.pack), id: String(r.templateId), kind: String(r.kind), score: r.score }));
   }
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import MiniSearch from 'minisearch';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { TemplateSearch, tokenize, visibleText, type SearchEntry } from '../../../src/core/search/templates.js';
 
@@ -63,5 +64,21 @@ describe('template search', () => {
     expect(order(plain)).toEqual(expect.arrayContaining(['quote', 'follow-up']));
     expect(order(used)[0]).toBe('follow-up');
     expect(ids(used.search(''))[0]).toBe('follow-up');
+  });
+
+  it('lists without building the index (built by the first typed query, or warm), in pack order after use', () => {
+    const used = new TemplateSearch(entries, new Map([['acme/payment', 3]]));
+    const build = jest.spyOn(MiniSearch.prototype, 'addAll');
+    try {
+      expect(ids(used.search(''))).toEqual(['payment', 'quote', 'sample', 'follow-up']);
+      expect(ids(used.search('', { kind: 'quote', limit: 1 }))).toEqual(['quote']);
+      expect(build).not.toHaveBeenCalled();
+      used.warm();
+      expect(build).toHaveBeenCalledTimes(1);
+      expect(ids(used.search('quotation'))[0]).toBe('quote');
+      expect(build).toHaveBeenCalledTimes(1);
+    } finally {
+      build.mockRestore();
+    }
   });
 });

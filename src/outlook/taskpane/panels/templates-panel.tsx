@@ -45,6 +45,8 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
   const byKey = catalogue.byKey;
   const kinds = catalogue.kinds;
   const hits = useMemo(() => catalogue.search(query, { kind }), [catalogue, query, kind]);
+  // The list paints without the search index; it is built once the pane is idle, before the rep types.
+  useEffect(() => whenIdle(() => catalogue.warmSearch()), [catalogue]);
 
   if (chosen) return <TemplateDetail choice={chosen} purpose={purpose} onBack={() => setChosen(null)} />;
 
@@ -325,4 +327,14 @@ export function whyText(t: Translate, why: LanguageReason): string {
     return t('why.noVariant', { ...why.params, because });
   }
   return t(WHY_KEYS[why.code] ?? 'why.packDefault', why.params);
+}
+
+/** Runs `work` when the page is idle (Safari's WebView, in Outlook on Mac, has no requestIdleCallback: a short timeout there); answers a cancel. */
+function whenIdle(work: () => void): () => void {
+  if (typeof window.requestIdleCallback === 'function') {
+    const handle = window.requestIdleCallback(work, { timeout: 2000 });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const handle = window.setTimeout(work, 200);
+  return () => window.clearTimeout(handle);
 }
