@@ -7,6 +7,7 @@ import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
 import { createGroup, setMembership, updateUser } from '../../src/server/services/people.js';
 import { bearer, operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
+import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 
 /**
  * `GET /me/packs` is answered from each store instance's memory (services/pack-views.ts). Two
@@ -33,7 +34,8 @@ describe.each(storeKinds())('the packs view cached per instance on $name', (kind
     }
     acme = await seedTenant(first, 'acme');
     a = await testApp(first);
-    b = await testApp(second);
+    // b signs dev tokens too: a rep signed in with a token revalidates with the version its sign-in read.
+    b = await testApp(second, { devMode: true }, { devSigner: await loadDevSigner(mkdtempSync(join(tmpdir(), 'tp-pack-views-dev-'))) });
   });
 
   afterAll(async () => {
@@ -80,6 +82,21 @@ describe.each(storeKinds())('the packs view cached per instance on $name', (kind
     expect((await admin('POST', '/api/v1/packs', { source: packYaml('acme-pack', [acme.groupSlug], 'Version two') })).statusCode).toBeLessThan(300);
     await seesChange(etag);
     expect(titles(await get(b))).toEqual(['acme-pack@2:Version two']);
+  });
+
+  it('a rep signed in with a token (not an API key) sees a publish through another instance at once', async () => {
+    const signIn = await b.inject({ method: 'GET', url: `/dev/token?email=${encodeURIComponent(acme.rep.email)}`, headers: { host: 'localhost:3000' } });
+    expect(signIn.statusCode).toBe(200);
+    const token = (signIn.json() as { token: string }).token;
+    const byToken = (headers: Record<string, string> = {}) => b.inject({ method: 'GET', url: '/api/v1/me/packs', headers: { ...bearer(token), ...headers } });
+    const first = await byToken();
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect((await byToken({ 'if-none-match': etag })).statusCode).toBe(304);
+    expect((await admin('POST', '/api/v1/packs', { source: packYaml('acme-pack', [acme.groupSlug], 'Token view') })).statusCode).toBeLessThan(300);
+    const revalidated = await byToken({ 'if-none-match': etag });
+    expect(revalidated.statusCode).toBe(200);
+    expect(titles(revalidated)).toEqual([expect.stringMatching(/^acme-pack@\d+:Token view$/)]);
   });
 
   it('a rollback and an unpublish through another instance reach this one', async () => {

@@ -29,7 +29,7 @@ export async function principalFor(db: Kysely<Database>, identity: VerifiedIdent
   const row = await db
     .selectFrom('tenants')
     .leftJoin('users', (join) => join.onRef('users.tenant_id', '=', 'tenants.id').on('users.email', '=', identity.email))
-    .select(['tenants.id as tenant_id', 'users.id as user_id', 'users.email', 'users.role', 'users.disabled_at'])
+    .select(['tenants.id as tenant_id', 'tenants.packs_view_version', 'users.id as user_id', 'users.email', 'users.role', 'users.disabled_at'])
     .where(organisationColumn(identity.method), '=', organisation)
     .executeTakeFirst();
   if (!row) throw forbidden(noTenantMessage(identity));
@@ -44,6 +44,7 @@ export async function principalFor(db: Kysely<Database>, identity: VerifiedIdent
     permissions: permissionsOfRole(row.role),
     label: row.email,
     via: identity.method,
+    packsViewVersion: Number(row.packs_view_version ?? 0),
   };
 }
 

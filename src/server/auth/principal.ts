@@ -18,4 +18,11 @@ export interface Principal extends Actor {
   email: string;
   via: AuthMethod;
   apiKeyId?: string;
+  /**
+   * The tenant's `packs_view_version` read in the same query as the user, when the request was
+   * authenticated (tokens and API keys): `GET /me/packs` revalidates with it instead of a second round
+   * trip. Only ever from this request's own authentication — a principal kept across requests
+   * must not carry it.
+   */
+  packsViewVersion?: number;
 }

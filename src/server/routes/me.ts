@@ -55,7 +55,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; rendere
     },
     async (request, reply) => {
       const { principal, tdb } = caller(request, db);
-      const view = await packViews.current(tdb, principal.userId);
+      const view = await packViews.current(tdb, principal.userId, principal.packsViewVersion);
       const { etag } = view;
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       const sent = request.headers['if-none-match'];

@@ -109,7 +109,8 @@ export async function authenticateApiKey(db: Kysely<Database>, token: string): P
   const row = await db
     .selectFrom('api_keys')
     .innerJoin('users', 'users.id', 'api_keys.user_id')
-    .select(['api_keys.id', 'api_keys.tenant_id', 'api_keys.name', 'api_keys.secret_hash', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.id as user_id', 'users.email', 'users.role', 'users.disabled_at'])
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .select(['tenants.packs_view_version', 'api_keys.id', 'api_keys.tenant_id', 'api_keys.name', 'api_keys.secret_hash', 'api_keys.scopes', 'api_keys.expires_at', 'api_keys.revoked_at', 'api_keys.last_used_at', 'users.id as user_id', 'users.email', 'users.role', 'users.disabled_at'])
     .where('api_keys.key_id', '=', parsed.keyId)
     .executeTakeFirst();
   if (!row || !secretMatches(parsed.secret, row.secret_hash)) throw unauthorized('API key is not valid');
@@ -129,5 +130,6 @@ export async function authenticateApiKey(db: Kysely<Database>, token: string): P
     label: `api-key ${row.name} (${row.email})`,
     via: 'api-key',
     apiKeyId: row.id,
+    packsViewVersion: Number(row.packs_view_version ?? 0),
   };
 }
