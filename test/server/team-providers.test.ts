@@ -316,4 +316,29 @@ describe.each(storeKinds().flatMap((kind) => [graphProvider, gmailProvider].map(
     expect(figures.reps.filter((r) => r.answered > 0)).toEqual([expect.objectContaining({ rep: expect.objectContaining({ email: linda.email }), answered: 1, p50BusinessMinutes: 150, p90BusinessMinutes: 150, breaches: 0 })]);
     expect(figures.regions).toEqual([expect.objectContaining({ region: 'europe', answered: 1, p50BusinessMinutes: 150 })]);
   });
+
+  it('a hand-off as the role address (Omar has no mailbox) answers in the thread; its copy in Sent stops the clock for Omar, not for info@', async () => {
+    const op = operator(t.tenantId);
+    const omarUser = await addUser(t.tdb, op, { email: `omar@${t.slug}.test`, name: 'Omar Haddad', groups: [t.groupSlug], locale: 'en', timeZone: 'Asia/Dubai' });
+    const omar: Principal = { tenantId: t.tenantId, userId: omarUser.id, email: omarUser.email, role: 'rep', permissions: permissionsOfRole('rep'), label: omarUser.email, via: 'api-key' };
+    // A German inquiry no rule assigns; the acknowledgement is left out of this one (skipped below).
+    const second = provider.deliver(role, { messageId: `<anfrage-${t.slug}@hamburg-import.de>`, from: 'hans@hamburg-import.de', fromName: 'Hans Weber', subject: 'Anfrage Fliesen', body: 'Guten Tag,\nbitte senden Sie uns Ihr Angebot für zwei Container Fliesen.\nHans Weber', at: '2026-11-03T12:00:00.000Z', dateHeader: 'Tue, 3 Nov 2026 13:00:00 +0100' });
+    await sync(store, roleMailboxId, '2026-11-03T12:00:10.000Z');
+    const conv = await t.tdb.selectFrom('conversations').selectAll().where('subject', '=', 'Anfrage Fliesen').executeTakeFirstOrThrow();
+    expect(conv).toMatchObject({ team_inbox_id: inboxId, state: 'new', assignee_id: null });
+    await t.tdb.updateTable('team_mail', { status: 'skipped' }).where('conversation_id', '=', conv.id).execute();
+    const preview = await handOffPreview(t.tdb, omar, conv.id, new Date('2026-11-03T13:00:00.000Z'));
+    expect(preview).toMatchObject({ via: 'role-address', from: { address: role, name: 'Omar Haddad' }, language: 'de' });
+    provider.setClock('2026-11-03T13:00:00.000Z');
+    await sendHandOff(t.tdb, omar, conv.id, { subject: preview.subject, text: preview.text }, { adapterFor, box }, new Date('2026-11-03T13:00:00.000Z'));
+    const sent = provider.sentFrom(role).filter((m) => m.to.includes('hans@hamburg-import.de'));
+    expect(sent).toHaveLength(1);
+    // From the role mailbox, which holds the inquiry: the provider's own thread.
+    expect(sent[0]).toMatchObject({ subject: 'Re: Anfrage Fliesen', inReplyTo: `<anfrage-${t.slug}@hamburg-import.de>`, thread: second.thread });
+    await sync(store, roleMailboxId, '2026-11-03T13:01:00.000Z');
+    const copy = await t.tdb.selectFrom('mail_messages').select(['direction', 'auto_verdict', 'conversation_id']).where('mailbox_id', '=', roleMailboxId).where('folder', '=', 'sent').where('subject', '=', 'Re: Anfrage Fliesen').execute();
+    expect(copy).toEqual([{ direction: 'outbound', auto_verdict: 'none', conversation_id: conv.id }]);
+    expect(await t.tdb.selectFrom('conversations').select(['state', 'responded_at', 'first_responder_id', 'assignee_id']).where('id', '=', conv.id).executeTakeFirstOrThrow()).toEqual({ state: 'answered', responded_at: '2026-11-03T13:00:00.000Z', first_responder_id: omar.userId, assignee_id: omar.userId });
+    expect(await t.tdb.selectFrom('conversations').select('id').execute()).toHaveLength(2);
+  });
 });
