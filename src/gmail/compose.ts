@@ -1,5 +1,5 @@
 import type { PackField, PackTemplate } from '../core/pack/schema.js';
-import { TEMPLATE_KINDS } from '../core/pack/schema.js';
+import { COMPOSE_KINDS } from '../core/pack/schema.js';
 import { localized } from '../core/template/index.js';
 import { choiceText } from '../core/compose/choice-meaning.js';
 import type { SearchEntry } from '../core/search/templates.js';
@@ -25,7 +25,7 @@ import { createDocument, createDocumentLink, DOCUMENT_LINK_PATH } from '../serve
 
 /** A template kind in the rep's language; a kind this build does not know stays as written. */
 const kindLabel = (t: (key: StringKey) => string, kind: string): string =>
-  (TEMPLATE_KINDS as readonly string[]).includes(kind) ? t(`kind.${kind as (typeof TEMPLATE_KINDS)[number]}`) : kind;
+  (COMPOSE_KINDS as readonly string[]).includes(kind) ? t(`kind.${kind as (typeof COMPOSE_KINDS)[number]}`) : kind;
 
 /**
  * The compose card: find a template (search, kind, language), fill its typed fields, preview,
@@ -98,13 +98,13 @@ export interface ComposeQuery {
 export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): Promise<Card> {
   const t = ctx.t;
   const available = await availableTemplates(ctx);
-  const kind = query.kind && (TEMPLATE_KINDS as readonly string[]).includes(query.kind) ? query.kind : undefined;
+  const kind = query.kind && (COMPOSE_KINDS as readonly string[]).includes(query.kind) ? query.kind : undefined;
   const hits = available.search(query.q ?? '', { kind, limit: RESULTS_MAX });
   const languages = available.languages;
 
   const searchWidgets: Widget[] = [
     textInput('q', t('search'), { value: query.q ?? '' }),
-    dropdown('kind', t('kind'), [{ text: t('anyKind'), value: '', selected: !kind }, ...TEMPLATE_KINDS.map((k) => ({ text: t(`kind.${k}`), value: k, selected: k === kind }))]),
+    dropdown('kind', t('kind'), [{ text: t('anyKind'), value: '', selected: !kind }, ...COMPOSE_KINDS.map((k) => ({ text: t(`kind.${k}`), value: k, selected: k === kind }))]),
     dropdown('language', t('language'), languageItems(ctx, languages, query.language)),
     buttons(button(t('find'), ctx.target('/compose/search', { mode: query.mode, to: query.to }))),
   ];

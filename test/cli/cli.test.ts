@@ -73,7 +73,7 @@ describe('the tradepane command', () => {
   it('validates a pack: each error at file:line:column with the field, exit 1', async () => {
     const r = await cli('pack', 'validate', brokenPack);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`${brokenPack}:7:11: error: templates[0].kind: must be one of inquiry | quote | sample | follow-up | shipping | payment | other; got the text "qoute" — did you mean "quote"?`);
+    expect(r.stdout).toContain(`${brokenPack}:7:11: error: templates[0].kind: must be one of inquiry | quote | sample | follow-up | shipping | payment | other | team; got the text "qoute" — did you mean "quote"?`);
     expect(r.stdout).toContain(`${brokenPack}:13:14: error: signatures[0].enforce: must be true or false; got the text "yes-please"`);
     expect(r.stdout).toContain(`${brokenPack}: 2 errors`);
     const missing = bin('pack', 'validate', 'no/such/pack.yaml');

@@ -47,7 +47,7 @@ describe('pack validation', () => {
   it('lists the allowed values of an enum and suggests the closest', () => {
     const [issue] = errorsOf(base.replace('kind: quote', 'kind: qoute'));
     expect(issue).toMatchObject({ path: 'templates[0].kind', line: 7 });
-    expect(issue!.message).toBe('must be one of inquiry | quote | sample | follow-up | shipping | payment | other; got the text "qoute" — did you mean "quote"?');
+    expect(issue!.message).toBe('must be one of inquiry | quote | sample | follow-up | shipping | payment | other | team; got the text "qoute" — did you mean "quote"?');
   });
 
   it('reports a missing required field at its parent', () => {

@@ -31,7 +31,10 @@ import { SignJWT } from 'jose';
  *          keeps (`expireHistory`) → 404, as Gmail answers for a too-old historyId
  *   GET    /gmail/v1/users/me/messages?q=after:<epoch s> -in:drafts&maxResults&pageToken   (newest first)
  *   GET    /gmail/v1/users/me/messages/:id?format=full      the MIME tree of a `deliver`ed mail
- *   POST   /gmail/v1/users/me/messages/send   {raw, threadId}               messages.send
+ *   POST   /gmail/v1/users/me/messages/send   {raw, threadId}               messages.send: the mail
+ *          stays in `threadId` only when it answers a mail of that thread (In-Reply-To/References)
+ *          under the same subject, as Gmail's threading rule says; else it gets a thread of its own;
+ *          an unknown threadId → 404
  *   GET    /admin/directory/v1/users?customer&maxResults&pageToken&orderBy&viewType
  *          Admin SDK Directory API users.list: needs a token with DIRECTORY_READONLY_SCOPE (a
  *          service account may ask for it only once `authorizeDirectory` allowed it, as a Workspace
@@ -186,6 +189,8 @@ export class FakeGmail {
   directoryPageSize = 500;
   /** Time every request (API and token endpoint) takes before it is answered, as a remote Google would (the bench's 300 ms). */
   latencyMs = 0;
+  /** The stand-in's clock: when messages.send sends. */
+  now: () => number = Date.now;
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res).catch((error: unknown) => this.json(res, 500, { error: { code: 500, message: String(error) } })));
@@ -442,6 +447,16 @@ export class FakeGmail {
     const mailbox = this.mailboxes.get(owner.toLowerCase());
     if (!mailbox) throw new Error(`fake Gmail: no mailbox ${owner}`);
     return mailbox;
+  }
+
+  /** Gmail's rule for a sent mail given a threadId: it answers a mail of that thread (In-Reply-To / References) and keeps its subject. */
+  private belongsTo(mailbox: Mailbox, threadId: string, headers: { name: string; value: string }[]): boolean {
+    const header = (list: { name: string; value: string }[], name: string) => list.find((h) => h.name.toLowerCase() === name)?.value ?? '';
+    const decoded = (value: string) => value.replace(/=\?utf-8\?b\?([^?]*)\?=/gi, (_w, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+    const topic = (subject: string) => decoded(subject).replace(/^\s*((re|fw|fwd|aw|sv|rv)\s*:\s*|回复[:：]\s*)+/i, '').trim().toLowerCase();
+    const answered = `${header(headers, 'in-reply-to')} ${header(headers, 'references')}`.match(/<[^<>\s]+>/g) ?? ([] as string[]);
+    const thread = [...mailbox.messages.values()].filter((m) => m.threadId === threadId);
+    return thread.some((m) => answered.includes(header(m.headers, 'message-id')) && topic(header(m.headers, 'subject')) === topic(header(headers, 'subject')));
   }
 
   private newMessageId(): string {
@@ -758,7 +773,10 @@ export class FakeGmail {
       if (!headers.some((h) => h.name.toLowerCase() === 'to')) return res ? this.googleError(res, 400, 'Recipient address required', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
       if (!headers.some((h) => h.name.toLowerCase() === 'message-id')) headers.push({ name: 'Message-ID', value: `<CAfake${this.nextId++}@mail.gmail.com>` });
       const threadId = (body as { threadId?: unknown }).threadId;
-      const sent: FakeMessage = { id: this.newMessageId(), threadId: typeof threadId === 'string' ? threadId : this.newMessageId(), labelIds: ['SENT'], headers, owner: user, internalDate: Date.now() };
+      if (typeof threadId === 'string' && ![...mailbox.messages.values()].some((m) => m.threadId === threadId)) return notFound();
+      // Gmail keeps a sent mail in the thread asked for only when it answers a mail of that thread
+      // (In-Reply-To / References) under the same subject; otherwise it starts a thread of its own.
+      const sent: FakeMessage = { id: this.newMessageId(), threadId: typeof threadId === 'string' && this.belongsTo(mailbox, threadId, headers) ? threadId : this.newMessageId(), labelIds: ['SENT'], headers, owner: user, internalDate: this.now() };
       mailbox.messages.set(sent.id, sent);
       this.recordAdded(user, sent);
       return reply(200, { id: sent.id, threadId: sent.threadId, labelIds: sent.labelIds });

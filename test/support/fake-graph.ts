@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser, type AddressObject } from 'mailparser';
 
 /**
  * Microsoft's sign-in endpoint and Microsoft Graph v1.0 on one loopback HTTPS port (msal-node and
@@ -22,7 +23,15 @@ import { join } from 'node:path';
  *        ($skiptoken) and a last page with @odata.deltaLink ($deltatoken); a token made invalid by
  *        `expireSyncState` answers 410 SyncStateNotFound
  *   GET  /v1.0/users/{mailbox}/messages/{id}/attachments
- *   POST /v1.0/users/{mailbox}/messages, POST …/messages/{id}/send
+ *   GET  /v1.0/users/{mailbox}/messages?$filter=internetMessageId eq '<…>'&$select=id&$top=1
+ *   POST /v1.0/users/{mailbox}/messages   JSON (custom internetMessageHeaders must be named x-…,
+ *        else 400 InvalidInternetMessageHeader) or MIME (Content-Type text/plain, base64 RFC 822:
+ *        its From/To/Cc/Subject/In-Reply-To/References kept)
+ *   POST …/messages/{id}/createReply   {comment} or {message: writable properties} (both a
+ *        comment and message.body → 400): a draft in the original's conversation, "RE: " subject,
+ *        to its Reply-To or From, In-Reply-To/References set from the original
+ *   POST …/messages/{id}/reply   the same, sent at once (202)
+ *   POST …/messages/{id}/send   the draft goes to Sent Items
  *   GET  /v1.0/users   the directory (needs User.Read.All): $select, $top (default 100, at most
  *        999), pages with @odata.nextLink ($skiptoken); users added with `addDirectoryUser`
  *
@@ -51,6 +60,21 @@ export interface FakeGraphMessage {
   sentDateTime: string;
   body: string;
   attachments?: { name: string; contentType: string; size: number; isInline?: boolean }[];
+  /** What Exchange puts in the mail the recipient gets (sent mail: createReply, or a MIME draft's own headers). */
+  inReplyTo?: string;
+  references?: string[];
+  /** The custom (x-) headers a client set on a draft. */
+  customHeaders?: { name: string; value: string }[];
+}
+
+type Recipient = { emailAddress?: { address?: string; name?: string } };
+interface MessageJson {
+  subject?: string;
+  body?: { contentType?: string; content?: string };
+  toRecipients?: Recipient[];
+  ccRecipients?: Recipient[];
+  from?: Recipient;
+  internetMessageHeaders?: { name?: string; value?: string }[];
 }
 
 interface App {
@@ -131,6 +155,8 @@ export class FakeGraph {
   directoryPageSize = 999;
   /** Graph's own default page size for messages when no odata.maxpagesize is asked for. */
   defaultPageSize = 10;
+  /** The stand-in's clock: when a draft is created or sent. */
+  now: () => number = Date.now;
 
   async start(): Promise<string> {
     const { key, cert } = selfSigned();
@@ -260,33 +286,65 @@ export class FakeGraph {
       const select = query.$select?.split(',');
       return this.json(res, 200, { value: (message.attachments ?? []).map((a, i) => this.pick({ '@odata.type': '#microsoft.graph.fileAttachment', id: `att-${i}`, ...a, isInline: a.isInline ?? false }, select)) });
     }
+    if (rest === '/messages' && method === 'GET') {
+      if (!canRead) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      const wanted = /^internetMessageId eq '((?:[^']|'')*)'$/.exec(query.$filter ?? '')?.[1]?.replace(/''/g, "'");
+      if (wanted === undefined) return this.graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'this stand-in filters messages on internetMessageId eq only');
+      const hits = list.filter((x) => !x.removed && x.internetMessageId === wanted).slice(0, Number(query.$top ?? 10));
+      return this.json(res, 200, { value: hits.map((x) => this.pick({ id: x.id, internetMessageId: x.internetMessageId, subject: x.subject }, query.$select?.split(','))) });
+    }
     if (rest === '/messages' && method === 'POST') {
       if (!app.roles.includes('Mail.ReadWrite')) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-      const body = JSON.parse(raw || '{}') as { subject?: string; body?: { content?: string }; toRecipients?: { emailAddress: { address: string; name?: string } }[]; ccRecipients?: { emailAddress: { address: string; name?: string } }[] };
-      const now = new Date().toISOString();
-      const draft: FakeGraphMessage = {
-        id: `AAMkADdraft${++this.ids}=`,
-        seq: 0,
-        folder: 'sentitems',
-        internetMessageId: `<DB9PR0${this.ids}MB${randomBytes(4).toString('hex').toUpperCase()}@DB9PR04MB.eurprd04.prod.outlook.com>`,
-        conversationId: `AAQkAD-conv-${this.ids}`,
-        from: { address: mailbox },
-        to: (body.toRecipients ?? []).map((r) => r.emailAddress),
-        cc: (body.ccRecipients ?? []).map((r) => r.emailAddress),
-        subject: body.subject ?? '',
-        receivedDateTime: now,
-        sentDateTime: now,
-        body: body.body?.content ?? '',
-      };
-      this.drafts.set(draft.id, { mailbox, draft });
+      if ((req.headers['content-type'] ?? '').startsWith('text/plain')) {
+        // MIME: the RFC 822 source in base64.
+        if (!/^[A-Za-z0-9+/=\r\n]+$/.test(raw)) return this.graphError(res, 400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+        const mime = await simpleParser(Buffer.from(raw, 'base64'));
+        const list2 = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).filter((v) => v.address).map((v) => ({ address: v.address!.toLowerCase(), ...(v.name ? { name: v.name } : {}) }));
+        const references = typeof mime.references === 'string' ? [mime.references] : (mime.references ?? []);
+        const draft = this.newDraft(mailbox, { subject: mime.subject ?? '', body: mime.html || mime.textAsHtml || '', to: list2(mime.to), cc: list2(mime.cc), from: list2(mime.from)[0] ?? { address: mailbox }, ...(mime.inReplyTo ? { inReplyTo: mime.inReplyTo } : {}), references });
+        return this.json(res, 201, { id: draft.id, internetMessageId: draft.internetMessageId, subject: draft.subject, isDraft: true });
+      }
+      const body = JSON.parse(raw || '{}') as MessageJson;
+      const refused = this.headersRefused(body);
+      if (refused) return this.graphError(res, 400, 'InvalidInternetMessageHeader', refused);
+      const draft = this.newDraft(mailbox, { ...this.fieldsOf(body, mailbox), subject: body.subject ?? '', body: body.body?.content ?? '' });
       return this.json(res, 201, { id: draft.id, internetMessageId: draft.internetMessageId, subject: draft.subject, isDraft: true });
+    }
+    if ((f = /^\/messages\/([^/]+)\/(createReply|reply)$/.exec(rest)) && method === 'POST') {
+      const sendNow = f[2] === 'reply';
+      if (!app.roles.includes(sendNow ? 'Mail.Send' : 'Mail.ReadWrite')) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+      const original = list.find((x) => x.id === decodeURIComponent(f![1]!) && !x.removed);
+      if (!original) return this.graphError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      const request = JSON.parse(raw || '{}') as { comment?: string; message?: MessageJson };
+      const message = request.message ?? {};
+      if (request.comment !== undefined && message.body !== undefined) return this.graphError(res, 400, 'ErrorInvalidRequest', 'Specify either a comment or the body property of the message parameter, not both.');
+      const refused = this.headersRefused(message);
+      if (refused) return this.graphError(res, 400, 'InvalidInternetMessageHeader', refused);
+      const fields = this.fieldsOf(message, mailbox);
+      const quoted = `<hr><b>From:</b> ${original.from.address}<br><b>Subject:</b> ${original.subject}<br>${original.body}`;
+      const originalReferences = original.internetMessageHeaders?.find((h) => h.name.toLowerCase() === 'references')?.value.split(/\s+/).filter(Boolean) ?? original.references ?? [];
+      const draft = this.newDraft(mailbox, {
+        ...fields,
+        to: message.toRecipients ? fields.to : original.replyTo?.length ? original.replyTo : [original.from],
+        subject: message.subject ?? `RE: ${original.subject}`,
+        body: message.body?.content ?? `${request.comment ?? ''}${quoted}`,
+        conversationId: original.conversationId,
+        inReplyTo: original.internetMessageId,
+        references: [...originalReferences, original.internetMessageId].slice(-20),
+      });
+      if (!sendNow) return this.json(res, 201, { id: draft.id, internetMessageId: draft.internetMessageId, subject: draft.subject, conversationId: draft.conversationId, isDraft: true });
+      this.drafts.delete(draft.id);
+      list.push({ ...draft, seq: ++this.seq, sentDateTime: new Date(this.now()).toISOString(), receivedDateTime: new Date(this.now()).toISOString() });
+      res.writeHead(202).end();
+      return;
     }
     if ((f = /^\/messages\/([^/]+)\/send$/.exec(rest)) && method === 'POST') {
       if (!app.roles.includes('Mail.Send')) return this.graphError(res, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
       const entry = this.drafts.get(decodeURIComponent(f[1]!));
       if (!entry || entry.mailbox !== mailbox) return this.graphError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
       this.drafts.delete(entry.draft.id);
-      list.push({ ...entry.draft, seq: ++this.seq });
+      const at = new Date(this.now()).toISOString();
+      list.push({ ...entry.draft, seq: ++this.seq, sentDateTime: at, receivedDateTime: at });
       res.writeHead(202).end();
       return;
     }
@@ -294,6 +352,41 @@ export class FakeGraph {
   }
 
   private readonly drafts = new Map<string, { mailbox: string; draft: FakeGraphMessage }>();
+
+  /** A draft in the mailbox, with the Message-ID and conversation Exchange gives it. */
+  private newDraft(mailbox: string, fields: Pick<FakeGraphMessage, 'subject' | 'body' | 'to' | 'from'> & Partial<Pick<FakeGraphMessage, 'cc' | 'conversationId' | 'inReplyTo' | 'references' | 'customHeaders'>>): FakeGraphMessage {
+    const now = new Date(this.now()).toISOString();
+    const n = ++this.ids;
+    const draft: FakeGraphMessage = {
+      id: `AAMkADdraft${n}=`,
+      seq: 0,
+      folder: 'sentitems',
+      internetMessageId: `<DB9PR0${n}MB${randomBytes(4).toString('hex').toUpperCase()}@DB9PR04MB.eurprd04.prod.outlook.com>`,
+      conversationId: fields.conversationId ?? `AAQkAD-conv-${n}`,
+      receivedDateTime: now,
+      sentDateTime: now,
+      cc: [],
+      ...fields,
+    };
+    this.drafts.set(draft.id, { mailbox, draft });
+    return draft;
+  }
+
+  /** Graph sets only custom headers on a JSON message: each must be named x-…. */
+  private headersRefused(message: MessageJson): string | null {
+    const wrong = (message.internetMessageHeaders ?? []).find((h) => !/^x-/i.test(h.name ?? ''));
+    return wrong ? `The internet message header name '${wrong.name ?? ''}' should start with 'x-' or 'X-'.` : null;
+  }
+
+  private fieldsOf(message: MessageJson, mailbox: string): Pick<FakeGraphMessage, 'to' | 'cc' | 'from' | 'customHeaders'> {
+    const address = (r: Recipient) => ({ address: (r.emailAddress?.address ?? '').toLowerCase(), ...(r.emailAddress?.name ? { name: r.emailAddress.name } : {}) });
+    return {
+      to: (message.toRecipients ?? []).map(address),
+      cc: (message.ccRecipients ?? []).map(address),
+      from: message.from ? address(message.from) : { address: mailbox },
+      customHeaders: (message.internetMessageHeaders ?? []).map((h) => ({ name: h.name ?? '', value: h.value ?? '' })),
+    };
+  }
 
   private token(res: ServerResponse, tenant: string, method: string, contentType: string, raw: string): void {
     const aad = (status: number, error: string, code: number, description: string) =>

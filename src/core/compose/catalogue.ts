@@ -3,7 +3,8 @@ import { TemplateSearch, type SearchEntry, type SearchHit } from '../search/temp
 
 /**
  * The templates a rep sees while composing, the same in every face: the packs published to them,
- * their personal templates (pack `~personal`), ranked by how often they used each one.
+ * their personal templates (pack `~personal`), ranked by how often they used each one. Templates of
+ * kind `team` (a team inbox's acknowledgement and hand-off, which the store sends) are not among them.
  */
 
 /** The pack name under which a rep's own templates are listed, inserted and counted. */
@@ -42,9 +43,9 @@ export function templateCatalogue(source: CatalogueSource): Catalogue {
   const defaults = new Map<string, string>();
   for (const pack of source.packs) {
     defaults.set(pack.pack, pack.document.defaultLanguage);
-    for (const template of pack.document.templates ?? []) entries.push({ key: entryKey(pack.pack, template.id), pack: pack.pack, template });
+    for (const template of pack.document.templates ?? []) if (template.kind !== 'team') entries.push({ key: entryKey(pack.pack, template.id), pack: pack.pack, template });
   }
-  for (const template of source.personal) entries.push({ key: entryKey(PERSONAL, template.id), pack: PERSONAL, template });
+  for (const template of source.personal) if (template.kind !== 'team') entries.push({ key: entryKey(PERSONAL, template.id), pack: PERSONAL, template });
   const uses = new Map(source.uses.map((u) => [entryKey(u.pack, u.template), u.count]));
   const search = new TemplateSearch(entries, uses);
   return {

@@ -1,8 +1,9 @@
 import type { PackDocument } from '../pack/schema.js';
-import { TEMPLATE_KINDS } from '../pack/schema.js';
+import { COMPOSE_KINDS } from '../pack/schema.js';
 import { DEFAULT_FOLLOW_UP_HOUR } from './due.js';
 
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+/** The kind of the template a rep sent (follow-ups remind by it); `team` mail is the store's, never a rep's. */
+export type TemplateKind = (typeof COMPOSE_KINDS)[number];
 
 /** Out of the box: a quotation waits 3 of the buyer's business days, a sample notice 5; other kinds are off. */
 export const BUILT_IN_FOLLOW_UP_DAYS: Readonly<Partial<Record<TemplateKind, number>>> = { quote: 3, sample: 5 };
@@ -36,4 +37,4 @@ export function followUpDefault(kind: TemplateKind | null, packs: readonly { pac
   return { days, hour: hour ?? DEFAULT_FOLLOW_UP_HOUR, source };
 }
 
-export const isTemplateKind = (value: unknown): value is TemplateKind => typeof value === 'string' && (TEMPLATE_KINDS as readonly string[]).includes(value);
+export const isTemplateKind = (value: unknown): value is TemplateKind => typeof value === 'string' && (COMPOSE_KINDS as readonly string[]).includes(value);

@@ -1,8 +1,8 @@
 import Type from 'typebox';
 import { RoutingSchema } from '../teaminbox/rules-schema.js';
-import { COLUMN_TYPES, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS } from './vocabulary.js';
+import { COLUMN_TYPES, COMPOSE_KINDS, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS } from './vocabulary.js';
 
-export { COLUMN_TYPES, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS };
+export { COLUMN_TYPES, COMPOSE_KINDS, DOCUMENT_DELIVERY, FIELD_TYPES, PAYMENTS_POLICY, SIGNATURE_ON_SEND, TEMPLATE_KINDS };
 
 /**
  * The structure of a pack document: what an admin writes in YAML or JSON. Only structure lives

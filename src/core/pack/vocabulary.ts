@@ -1,5 +1,8 @@
 /** The closed word lists of the pack format, apart from the schema so the console's editor can offer them without TypeBox. */
-export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'] as const;
+/** `team`: a team inbox's own mail (the acknowledgement, the hand-off) — sent by the store, not offered to reps while composing. */
+export const TEMPLATE_KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other', 'team'] as const;
+/** The kinds a rep composes with: every kind but `team`. */
+export const COMPOSE_KINDS = TEMPLATE_KINDS.filter((k): k is Exclude<(typeof TEMPLATE_KINDS)[number], 'team'> => k !== 'team');
 export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'choice', 'email', 'url', 'lines'] as const;
 export const COLUMN_TYPES = ['text', 'number', 'money', 'date'] as const;
 export const SIGNATURE_ON_SEND = ['block', 'warn', 'off'] as const;

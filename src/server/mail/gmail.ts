@@ -258,11 +258,16 @@ class GmailMailbox implements MailboxAdapter {
     return found.filter((m): m is FullMessage => m !== null && !m.labelIds.some((l) => SKIPPED_LABELS.has(l))).map(mapGmailMessage);
   }
 
-  /** users.messages.send as this mailbox (scope gmail.compose); the Message-ID given is kept. */
+  /**
+   * users.messages.send as this mailbox (scope gmail.compose); the Message-ID given is kept. An
+   * answer goes in the thread of the mail it answers (`threadId`, with In-Reply-To/References and
+   * the "Re:" subject Gmail needs to keep it there) when this mailbox holds that mail.
+   */
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     const gmail = await this.gmail(SEND_SCOPES);
     const sent = await this.run('messages.send', () =>
       sendMessage(gmail, {
+        threadId: (mail.inReplyTo && mail.answering?.threadId) || undefined,
         to: mail.to.map((a) => a.address),
         cc: mail.cc?.map((a) => a.address),
         subject: mail.subject,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { AuthenticationHandler, Client, GraphError, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { messageIdList } from '../../core/mail/headers.js';
 import { graphTransportMiddleware, msalNetworkClient, TransportError, type TransportOptions } from './graph-http.js';
 import { autoHeadersOf, boundedText, headerMap } from './message-text.js';
@@ -96,6 +97,13 @@ interface GraphMessage {
   hasAttachments?: boolean | null;
   bodyPreview?: string | null;
   body?: { contentType?: string; content?: string } | null;
+}
+
+/** What Graph answers for a created draft (the fields used here). */
+interface CreatedMessage {
+  id: string;
+  internetMessageId?: string;
+  webLink?: string;
 }
 
 interface DeltaPage {
@@ -430,17 +438,84 @@ class GraphMailbox implements MailboxAdapter {
   }
 
   /**
-   * Creates the message as a draft in the mailbox and sends it (`POST /users/{address}/messages`,
-   * then `…/messages/{id}/send`; permissions Mail.ReadWrite and Mail.Send), so the answer can name
-   * the Message-ID Exchange gave it — sendMail answers 202 with nothing. Graph lets a client set
-   * only X- headers: `messageId`, `inReplyTo` and `references` cannot be imposed; the sync
-   * recognises the sent copy by the Message-ID answered here.
+   * Sends a mail from this mailbox. A draft is created, then sent (`…/messages/{id}/send`;
+   * permissions Mail.ReadWrite and Mail.Send), so the answer can name the Message-ID Exchange gave
+   * it — sendMail answers 202 with nothing; the sync recognises the sent copy by it. Graph lets a
+   * client set only `x-` headers on a JSON message (no In-Reply-To, References, Message-ID), so:
+   * - a new mail (no `inReplyTo`): `POST /users/{address}/messages`, JSON;
+   * - an answer to a mail this mailbox holds (its Graph id as the sync stored it, else found by
+   *   `$filter=internetMessageId eq '…'`): `POST …/messages/{id}/createReply` with our recipients,
+   *   subject and body — Exchange files it in the buyer's conversation and gives it In-Reply-To and
+   *   References, so the buyer's client threads it;
+   * - an answer to a mail this mailbox does not hold (a hand-off from the rep's own mailbox, which
+   *   never received the inquiry): the draft is created from MIME (`Content-Type: text/plain`,
+   *   the RFC 822 source in base64), which carries In-Reply-To and References itself.
    */
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    const draft = await this.createMessage(mail);
-    await this.call(`${this.address}: sending the mail`, () => this.client.api(`${this.userPath}/messages/${encodeURIComponent(draft.id!)}/send`).header('Prefer', this.prefer()).post(null));
+    const draft = mail.inReplyTo ? await this.createAnswer(mail, mail.inReplyTo) : await this.createMessage(mail);
+    await this.call(`${this.address}: sending the mail`, () => this.client.api(`${this.userPath}/messages/${encodeURIComponent(draft.id)}/send`).header('Prefer', this.prefer()).post(null));
     if (!draft.internetMessageId) throw new MailboxError('protocol', `${this.address}: the mail was sent but Graph answered no Message-ID`);
     return { messageId: draft.internetMessageId };
+  }
+
+  private async createAnswer(mail: OutgoingMail, inReplyTo: string): Promise<CreatedMessage> {
+    const stored = mail.answering?.providerId;
+    if (stored) {
+      try {
+        return await this.createReply(stored, mail);
+      } catch (error) {
+        // Deleted since the sync saw it: look for it by its Message-ID (a copy may still be there).
+        if (!(error instanceof MailboxError && error.code === 'not-found')) throw error;
+      }
+    }
+    const found = await this.findByMessageId(inReplyTo);
+    return found ? this.createReply(found, mail) : this.createFromMime(mail);
+  }
+
+  /** The Graph id of the mail with this Message-ID in this mailbox, or null. */
+  private async findByMessageId(messageId: string): Promise<string | null> {
+    const bare = messageId.trim().replace(/^<|>$/g, '');
+    const res = await this.call<{ value?: { id?: string }[] }>(`${this.address}: finding the mail answered`, () =>
+      this.client
+        .api(`${this.userPath}/messages`)
+        .filter(`internetMessageId eq '<${bare.replace(/'/g, "''")}>'`)
+        .select(['id'])
+        .top(1)
+        .header('Prefer', this.prefer())
+        .get(),
+    );
+    return res.value?.find((m) => typeof m.id === 'string' && m.id)?.id ?? null;
+  }
+
+  private async createReply(originalId: string, mail: OutgoingMail): Promise<CreatedMessage> {
+    const draft = await this.call<Partial<CreatedMessage>>(`${this.address}: creating the answer`, () =>
+      this.client.api(`${this.userPath}/messages/${encodeURIComponent(originalId)}/createReply`).header('Prefer', this.prefer()).post({ message: this.messageJson(mail) }),
+    );
+    if (!draft.id) throw new MailboxError('protocol', `${this.address}: Graph created the answer but answered no id`);
+    return { ...draft, id: draft.id };
+  }
+
+  private async createFromMime(mail: OutgoingMail): Promise<CreatedMessage> {
+    if (!mail.to.length) throw new MailboxError('protocol', `${this.address}: a mail needs at least one To recipient`);
+    const mailbox = (a: MailAddress) => (a.name ? { name: a.name, address: a.address } : a.address);
+    const source = await new MailComposer({
+      from: mailbox(mail.from ?? { address: this.address }),
+      to: mail.to.map(mailbox),
+      cc: (mail.cc ?? []).map(mailbox),
+      subject: mail.subject,
+      html: mail.html,
+      ...(mail.text ? { text: mail.text } : {}),
+      ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+      ...(mail.references?.length ? { references: mail.references } : {}),
+      ...(mail.autoSubmitted ? { headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } } : {}),
+    })
+      .compile()
+      .build();
+    const draft = await this.call<Partial<CreatedMessage>>(`${this.address}: creating the mail`, () =>
+      this.client.api(`${this.userPath}/messages`).header('Prefer', this.prefer()).header('Content-Type', 'text/plain').post(source.toString('base64')),
+    );
+    if (!draft.id) throw new MailboxError('protocol', `${this.address}: Graph created the mail but answered no id`);
+    return { ...draft, id: draft.id };
   }
 
   /**
@@ -453,22 +528,22 @@ class GraphMailbox implements MailboxAdapter {
     return { folder: 'Drafts', webLink: typeof draft.webLink === 'string' && /^https:\/\//.test(draft.webLink) ? draft.webLink : null };
   }
 
-  private async createMessage(mail: OutgoingMail): Promise<{ id: string; internetMessageId?: string; webLink?: string }> {
+  /** The message resource of a mail we write (JSON): only `x-` headers can be set. */
+  private messageJson(mail: OutgoingMail): Record<string, unknown> {
     const recipient = (a: MailAddress) => ({ emailAddress: { address: a.address, ...(a.name ? { name: a.name } : {}) } });
+    return {
+      subject: mail.subject,
+      body: { contentType: 'HTML', content: mail.html },
+      toRecipients: mail.to.map(recipient),
+      ccRecipients: (mail.cc ?? []).map(recipient),
+      ...(mail.from ? { from: recipient(mail.from) } : {}),
+      ...(mail.autoSubmitted ? { internetMessageHeaders: [{ name: 'X-Auto-Response-Suppress', value: 'All' }] } : {}),
+    };
+  }
+
+  private async createMessage(mail: OutgoingMail): Promise<CreatedMessage> {
     if (!mail.to.length) throw new MailboxError('protocol', `${this.address}: a mail needs at least one To recipient`);
-    const draft = await this.call<{ id?: string; internetMessageId?: string; webLink?: string }>(`${this.address}: creating the mail`, () =>
-      this.client
-        .api(`${this.userPath}/messages`)
-        .header('Prefer', this.prefer())
-        .post({
-          subject: mail.subject,
-          body: { contentType: 'HTML', content: mail.html },
-          toRecipients: mail.to.map(recipient),
-          ccRecipients: (mail.cc ?? []).map(recipient),
-          ...(mail.from ? { from: recipient(mail.from) } : {}),
-          ...(mail.autoSubmitted ? { internetMessageHeaders: [{ name: 'X-Auto-Response-Suppress', value: 'All' }] } : {}),
-        }),
-    );
+    const draft = await this.call<Partial<CreatedMessage>>(`${this.address}: creating the mail`, () => this.client.api(`${this.userPath}/messages`).header('Prefer', this.prefer()).post(this.messageJson(mail)));
     if (!draft.id) throw new MailboxError('protocol', `${this.address}: Graph created the mail but answered no id`);
     return { ...draft, id: draft.id };
   }

@@ -21,6 +21,7 @@ import {
 import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
+import { teamMailOfMessage } from '../services/team-mail.js';
 import { STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
 
@@ -331,8 +332,13 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
   const from = m.from ? cleanAddress(m.from) : null;
   const to = m.to.slice(0, 200).map(cleanAddress);
   const cc = m.cc.slice(0, 200).map(cleanAddress);
-  const verdict: AutoVerdict = autoReplyVerdict({ ...m.autoHeaders, from: from?.address ?? null, subject });
   const direction: Direction = directionOf({ from: from?.address ?? null, to: to.map((a) => a.address), cc: cc.map((a) => a.address) }, m.folder, tenant.isOwn);
+  // The team inbox's own mail (services/team-mail.ts) belongs to the conversation it was sent for
+  // (a notice to a colleague is no conversation of its own), and an acknowledgement is automatic
+  // mail on every provider — Graph shows Sent Items without their Auto-Submitted header.
+  const ours = direction !== 'inbound' ? await teamMailOfMessage(tdb, messageKey) : undefined;
+  const headerVerdict: AutoVerdict = autoReplyVerdict({ ...m.autoHeaders, from: from?.address ?? null, subject });
+  const verdict: AutoVerdict = ours?.kind === 'ack' && headerVerdict === 'none' ? 'auto-reply' : headerVerdict;
   const references = m.references.slice(-50).map((r) => messageIdKey(r)).filter((r): r is string => r !== null);
   const inReplyTo = m.inReplyTo ? messageIdKey(m.inReplyTo) : null;
   const threadable = {
@@ -349,7 +355,8 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     verdict,
   };
   const keys = threadKeys(threadable, tenant.isOwn);
-  const conversationId = await threadInto(tdb, mailbox, keys, threadable, options);
+  const home = ours ? (await tdb.selectFrom('conversations').select('id').where('id', '=', ours.conversation_id).executeTakeFirst())?.id : undefined;
+  const conversationId = home ?? (await threadInto(tdb, mailbox, keys, threadable, options));
 
   let offset: number | null = null;
   if (m.dateHeader) {

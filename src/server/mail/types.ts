@@ -87,6 +87,11 @@ export interface OutgoingMail {
    * (RFC 3834) so the buyer's own auto-responder does not answer it, and Exchange's
    * `X-Auto-Response-Suppress`. Graph can set only the X- header. */
   autoSubmitted?: boolean;
+  /** The mail answered (`inReplyTo`) as this mailbox's provider holds it, where the sync saw it in
+   * this mailbox: Graph answers it with createReply (Exchange threads the answer in its
+   * conversation), Gmail sends in its thread. Without it Graph looks the mail up by its Message-ID,
+   * and Gmail starts a thread of its own (the buyer's client threads by In-Reply-To either way). */
+  answering?: { providerId: string | null; threadId: string | null } | undefined;
 }
 
 /** A draft to file: a mail, and the provider's thread it answers where the provider threads by id (Gmail). */

@@ -14,7 +14,7 @@ import { recipientOf } from './customers.js';
 import { repProfileOf } from './people.js';
 import { renderFound } from './render.js';
 import { person, usersById, workable } from './team-inbox.js';
-import { teamTemplate, templateRefOf } from './team-mail.js';
+import { answeringIn, teamTemplate, templateRefOf } from './team-mail.js';
 
 /**
  * The hand-off (docs/team-inbox.md): the assignee answers the buyer from their **own** address
@@ -155,7 +155,8 @@ export async function sendHandOff(tdb: TenantDb, principal: Principal, conversat
     const adapter = deps.adapterFor(c.mailbox, c.mailbox.secrets ? deps.box!.open(c.mailbox.secrets) : {});
     try {
       if (!adapter.send) throw new MailboxError('protocol', `${c.mailbox.address}: this provider cannot send`);
-      sentId = (await adapter.send({ from: fromOf(c), to: [{ address: c.buyer }], subject: input.subject, html: textToHtml(text), text, ...(c.inReplyTo ? { inReplyTo: c.inReplyTo } : {}), references: c.references, messageId })).messageId;
+      const answering = await answeringIn(tdb, c.mailbox.id, c.inReplyTo);
+      sentId = (await adapter.send({ from: fromOf(c), to: [{ address: c.buyer }], subject: input.subject, html: textToHtml(text), text, ...(c.inReplyTo ? { inReplyTo: c.inReplyTo } : {}), references: c.references, messageId, answering })).messageId;
     } finally {
       await adapter.close();
     }

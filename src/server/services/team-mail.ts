@@ -121,10 +121,23 @@ export async function claimTeamMail(tdb: TenantDb, claim: TeamMailClaim): Promis
   );
 }
 
-/** The team mail a sent message is (our acknowledgement, a hand-off), by its Message-ID; the sync asks. */
-export async function teamMailOfMessage(tdb: TenantDb, messageKey: string | null): Promise<Pick<TeamMailRow, 'kind' | 'user_id'> | undefined> {
+/** The team mail a sent message is (our acknowledgement, a hand-off, a notice), by its Message-ID; the sync asks. */
+export async function teamMailOfMessage(tdb: TenantDb, messageKey: string | null): Promise<Pick<TeamMailRow, 'kind' | 'user_id' | 'conversation_id'> | undefined> {
   if (!messageKey) return undefined;
-  return tdb.selectFrom('team_mail').select(['kind', 'user_id']).where('message_id', 'in', [`<${messageKey}>`, messageKey]).executeTakeFirst();
+  return tdb.selectFrom('team_mail').select(['kind', 'user_id', 'conversation_id']).where('message_id', 'in', [`<${messageKey}>`, messageKey]).executeTakeFirst();
+}
+
+/**
+ * The mail answered as the sending mailbox's provider holds it (its Graph id, its Gmail thread),
+ * from what the sync stored of that mailbox; undefined when the mailbox never had it (a rep's own
+ * mailbox answering an inquiry to info@).
+ */
+export async function answeringIn(tdb: TenantDb, mailboxId: string, inReplyTo: string | null): Promise<OutgoingMail['answering']> {
+  const key = inReplyTo ? messageIdKey(inReplyTo) : null;
+  if (!key) return undefined;
+  const held = await tdb.selectFrom('mail_messages').select(['provider_id', 'provider_thread_id']).where('mailbox_id', '=', mailboxId).where('message_key', '=', key).executeTakeFirst();
+  // (The IMAP adapter threads by In-Reply-To alone and ignores these.)
+  return held && { providerId: held.provider_id, threadId: held.provider_thread_id };
 }
 
 /** Notices for the people a routing decision names (`manager` or e-mails of users), claimed once per conversation and person. */
@@ -312,6 +325,7 @@ async function buildAcknowledgement(tdb: TenantDb, row: TeamMailRow, options: Te
       references: payload.references,
       messageId: row.message_id,
       autoSubmitted: true,
+      answering: await answeringIn(tdb, roleMailbox.id, payload.inReplyTo),
     },
     details: { language: result.language, source: result.source, replyBy: promise.replyBy, timeZone: promise.timeZone, buyerTime: promise.buyerTime },
   };

@@ -81,4 +81,12 @@ describe('templateCatalogue', () => {
     expect(catalogue.defaultLanguage(catalogue.byKey.get(`${PERSONAL}/mine`)!)).toBe('en');
     expect(catalogue.kinds).toEqual(['quote']);
   });
+
+  it('leaves out the team inbox\'s own templates (kind team): the store sends them, no rep composes with them', () => {
+    const team: PackTemplate = { ...t('team-acknowledgement', 'We received your inquiry'), kind: 'team' };
+    const catalogue = templateCatalogue({ packs: [{ pack: 'sales', document: { defaultLanguage: 'en', templates: [t('quote-a', 'Quotation A'), team] } }], personal: [], uses: [] });
+    expect(catalogue.search('').map((h) => h.key)).toEqual(['sales/quote-a']);
+    expect(catalogue.search('received inquiry')).toEqual([]);
+    expect(catalogue.kinds).toEqual(['quote']);
+  });
 });

@@ -51,8 +51,8 @@ function ok(result: RenderResult) {
 
 describe('the demo pack', () => {
   it('has every kind of template, each in en, es and zh, and the inquiry reply in ar', () => {
-    // Three inquiry templates: the reply, and the team inbox's acknowledgement and hand-off.
-    expect(templates.map((t) => t.kind).sort()).toEqual(['follow-up', 'inquiry', 'inquiry', 'inquiry', 'payment', 'quote', 'sample', 'shipping']);
+    // The team inbox's acknowledgement and hand-off have a kind of their own: the store sends them, no rep composes with them.
+    expect(templates.map((t) => t.kind).sort()).toEqual(['follow-up', 'inquiry', 'payment', 'quote', 'sample', 'shipping', 'team', 'team']);
     for (const t of templates) expect(Object.keys(t.variants)).toEqual(expect.arrayContaining(['en', 'es', 'zh']));
     expect(Object.keys(byId('inquiry-reply').variants)).toContain('ar');
   });

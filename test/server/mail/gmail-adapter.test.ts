@@ -278,12 +278,26 @@ describe.each(storeKinds())('Gmail mailbox on $name', (kind) => {
     expect([revoked.code, revoked.message]).toEqual(['auth', expect.stringContaining('invalid_grant')]);
   });
 
+  it('an answer goes in the thread of the mail it answers; Gmail keeps it there only with In-Reply-To and the same subject', async () => {
+    const { address, mailbox } = delegated();
+    const asked = gmail.deliver(address, { labelIds: ['INBOX'], internalDate: Date.parse('2026-11-03T01:00:00Z'), headers: [{ name: 'From', value: 'li.wei@buyer.example' }, { name: 'To', value: address }, { name: 'Subject', value: '询价：LED 面板' }, { name: 'Message-ID', value: '<rfq-9@buyer.example>' }] });
+    const answering = { providerId: asked.id, threadId: asked.threadId };
+    await mailbox.send!({ to: [{ address: 'li.wei@buyer.example' }], subject: 'Re: 询价：LED 面板', html: '<p>收到</p>', inReplyTo: '<rfq-9@buyer.example>', references: ['<rfq-9@buyer.example>'], answering });
+    // The same thread asked for, but another subject: Gmail starts a thread of its own.
+    await mailbox.send!({ to: [{ address: 'li.wei@buyer.example' }], subject: 'Price list', html: '<p>attached</p>', inReplyTo: '<rfq-9@buyer.example>', answering });
+    // Not an answer: no thread asked for.
+    await mailbox.send!({ to: [{ address: 'li.wei@buyer.example' }], subject: 'Re: 询价：LED 面板', html: '<p>x</p>', answering });
+    const sends = gmail.requests.filter((r) => r.user === address && r.path === '/gmail/v1/users/me/messages/send').map((r) => (r.body as { threadId?: string }).threadId ?? null);
+    expect(sends).toEqual([asked.threadId, asked.threadId, null]);
+    expect(gmail.sentMessages(address).map((m) => m.threadId === asked.threadId)).toEqual([true, false, false]);
+  });
+
   it('sends as the mailbox with the Message-ID and In-Reply-To given; the sent copy comes back from history as sent', async () => {
     const { address, mailbox } = delegated();
     const { cursor } = await drain(mailbox, null, 10);
     const { messageId } = await mailbox.send!({ to: [{ address: 'li.wei@buyer.example', name: 'Li Wei' }], subject: 'Re: Quotation', html: '<p>Thank you</p>', inReplyTo: '<q9@buyer.example>', references: ['<q8@buyer.example>', '<q9@buyer.example>'], messageId: '<tp.42@acme.test>' });
     expect(messageId).toBe('<tp.42@acme.test>');
-    const raw = Buffer.from((gmail.requests.find((r) => r.path === '/gmail/v1/users/me/messages/send')!.body as { raw: string }).raw, 'base64url').toString('utf8');
+    const raw = Buffer.from((gmail.requests.find((r) => r.user === address && r.path === '/gmail/v1/users/me/messages/send')!.body as { raw: string }).raw, 'base64url').toString('utf8');
     expect(raw).toContain('Message-ID: <tp.42@acme.test>\r\n');
     expect(raw).toContain('\r\nIn-Reply-To: <q9@buyer.example>\r\nReferences: <q8@buyer.example> <q9@buyer.example>\r\n');
     const page = await mailbox.nextPage(cursor, { pageSize: 10, since: SINCE });

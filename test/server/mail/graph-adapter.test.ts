@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { request as httpsRequest } from 'node:https';
 import { createGraphMailbox, type GraphMailboxOptions } from '../../../src/server/mail/graph.js';
 import { MailboxError, type MailboxAdapter, type SyncPage } from '../../../src/server/mail/types.js';
 import { deltaQueryError, FakeGraph, type FakeGraphMessage } from '../../support/fake-graph.js';
@@ -307,6 +308,58 @@ describe('Graph mailbox: sending', () => {
     expect(JSON.parse(create.body)).toEqual({ subject: 'Quotation 42', body: { contentType: 'HTML', content: '<p>Dear Li Wei</p>' }, toRecipients: [{ emailAddress: { address: 'li.wei@buyer.example', name: 'Li Wei' } }], ccRecipients: [] });
     const { pages } = await drain(mailbox, null, 10);
     expect(pages.flatMap((p) => p.messages).map((m) => [m.folder, m.messageId, m.subject])).toEqual([['sent', messageId, 'Quotation 42']]);
+  });
+
+  it('answers a mail it holds with createReply (by the stored id, else found by Message-ID): Exchange threads it and writes In-Reply-To/References', async () => {
+    const { address, mailbox } = setup({ roles: ['Mail.ReadWrite', 'Mail.Send'] });
+    const inquiry = received({ internetMessageId: '<rfq-7@buyer.example>', internetMessageHeaders: [{ name: 'References', value: '<earlier@buyer.example>' }], conversationId: 'conv-rfq-7', to: [{ address }] });
+    const graphId = graph.addMessage(address, inquiry);
+    const answer = { to: [{ address: 'li.wei@buyer.example' }], subject: 'Re: RFQ 7', html: '<p>Received</p>', inReplyTo: '<rfq-7@buyer.example>', references: ['<earlier@buyer.example>', '<rfq-7@buyer.example>'], autoSubmitted: true };
+    const first = await mailbox.send!({ ...answer, answering: { providerId: graphId, threadId: 'conv-rfq-7' } });
+    // A stored id that no longer answers (the mail was deleted and delivered again): looked up by its Message-ID.
+    const second = await mailbox.send!({ ...answer, answering: { providerId: 'AAMkADgone=', threadId: null } });
+    const sent = graph.messagesOf(address).filter((m) => m.folder === 'sentitems');
+    expect(sent.map((m) => m.internetMessageId)).toEqual([first.messageId, second.messageId]);
+    for (const m of sent) {
+      expect(m).toMatchObject({ conversationId: 'conv-rfq-7', inReplyTo: '<rfq-7@buyer.example>', references: ['<earlier@buyer.example>', '<rfq-7@buyer.example>'], subject: 'Re: RFQ 7', body: '<p>Received</p>', to: [{ address: 'li.wei@buyer.example' }] });
+      // Graph lets a client set only x- headers: Auto-Submitted cannot go, X-Auto-Response-Suppress does.
+      expect(m.customHeaders).toEqual([{ name: 'X-Auto-Response-Suppress', value: 'All' }]);
+    }
+    const calls = graph.requests.filter((r) => r.path.startsWith(`/v1.0/users/${encodeURIComponent(address)}/messages`)).map((r) => `${r.method} ${r.path.replace(/^.*\/messages/, '').replace(/^\/[^/]+/, '/{id}')}${r.query.$filter ? ` ${r.query.$filter}` : ''}`);
+    expect(calls).toEqual(['POST /{id}/createReply', 'POST /{id}/send', 'POST /{id}/createReply', "GET  internetMessageId eq '<rfq-7@buyer.example>'", 'POST /{id}/createReply', 'POST /{id}/send']);
+  });
+
+  it('answers a mail it does not hold (a rep\'s own mailbox) with a MIME draft carrying In-Reply-To and References', async () => {
+    const { address, mailbox } = setup({ roles: ['Mail.ReadWrite', 'Mail.Send'] });
+    const { messageId } = await mailbox.send!({ from: { address, name: 'Linda Chen' }, to: [{ address: 'li.wei@buyer.example' }], subject: 'Re: RFQ 8', html: '<p>I look after you</p>', text: 'I look after you', inReplyTo: '<rfq-8@buyer.example>', references: ['<rfq-8@buyer.example>'] });
+    const create = graph.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages')).at(-1)!;
+    const mime = Buffer.from(create.body, 'base64').toString('utf8');
+    expect(mime).toContain('In-Reply-To: <rfq-8@buyer.example>');
+    expect(mime).toContain('References: <rfq-8@buyer.example>');
+    const [sent] = graph.messagesOf(address).filter((m) => m.folder === 'sentitems');
+    expect(sent).toMatchObject({ internetMessageId: messageId, inReplyTo: '<rfq-8@buyer.example>', references: ['<rfq-8@buyer.example>'], subject: 'Re: RFQ 8', from: { address, name: 'Linda Chen' } });
+  });
+
+  it('the stand-in refuses what Graph refuses: a header not named x- on a JSON message, a comment beside a body', async () => {
+    const { address, clientId } = setup({ roles: ['Mail.ReadWrite', 'Mail.Send'] });
+    const call = (path: string, body: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; json: { error?: { code?: string }; access_token?: string } }>((resolve, reject) => {
+        const req = httpsRequest(`${graph.url}${path}`, { method: 'POST', ca: graph.ca, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const token = (await call(`/${TENANT}/oauth2/v2.0/token`, new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'right~secret', scope: `${graph.url}/.default` }).toString(), { 'content-type': 'application/x-www-form-urlencoded' })).json.access_token!;
+    const json = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const id = graph.addMessage(address, received({ to: [{ address }] }));
+    const base = `/v1.0/users/${encodeURIComponent(address)}/messages`;
+    const header = await call(base, JSON.stringify({ subject: 's', toRecipients: [], internetMessageHeaders: [{ name: 'In-Reply-To', value: '<x@buyer.example>' }] }), json);
+    expect([header.status, header.json.error?.code]).toEqual([400, 'InvalidInternetMessageHeader']);
+    const both = await call(`${base}/${encodeURIComponent(id)}/createReply`, JSON.stringify({ comment: 'hi', message: { body: { contentType: 'HTML', content: 'x' } } }), json);
+    expect(both.status).toBe(400);
   });
 
   it('without Mail.Send the send is refused as auth', async () => {
