@@ -49,7 +49,7 @@ export function teamWidgets(view: TeamConversationView, ctx: AddonContext, membe
   widgets.push(decorated(t('teamState'), `${t(`teamState.${view.state}`)}${tags}`, view.assignee ? t('teamAssignee', { name: view.assignee.name || view.assignee.email }) : t('teamUnassigned')));
   const left = view.clock.businessMinutesLeft;
   const clock =
-    view.clock.phase === 'stopped' ? t('teamClockStopped') : left !== null && left < 0 ? `⚠ ${t('teamClockOverdue', { time: hm(-left, t) })}` : `${view.clock.phase === 'warning' ? '⚠ ' : ''}${t('teamClockLeft', { time: hm(left ?? 0, t) })}`;
+    view.clock.phase === 'stopped' ? t(view.state === 'closed' && !view.firstResponseAt ? 'teamClockClosed' : 'teamClockStopped') : left !== null && left < 0 ? `⚠ ${t('teamClockOverdue', { time: hm(-left, t) })}` : `${view.clock.phase === 'warning' ? '⚠ ' : ''}${t('teamClockLeft', { time: hm(left ?? 0, t) })}`;
   widgets.push(decorated(t('teamClock'), clock, view.clock.dueAt && view.clock.phase !== 'stopped' ? t('teamDue', { when: at(view.clock.dueAt, zone), zone }) : undefined));
   if (view.buyerTime) widgets.push(decorated(t('teamBuyerTime'), `${view.buyerTime.localTime.slice(11, 16)} (${view.buyerTime.timeZone})`));
   for (const p of view.presence) widgets.push(paragraph(`<font color="#8a5300">${plain(t(p.activity === 'replying' ? 'teamReplying' : 'teamViewing', { name: p.user.name || p.user.email }))}</font>`));
