@@ -8,6 +8,7 @@ import type { SecretBox } from '../secrets.js';
 import { badRequest } from '../errors.js';
 import type { Renderer } from '../render/render-task.js';
 import type { PackDocument, PackTemplate } from '../../core/pack/schema.js';
+import type { TeamTemplateChoice } from '../../contract/team-inbox.js';
 import { inferTimeZone } from '../../core/clienttime/index.js';
 import { messageIdKey } from '../../core/crm/index.js';
 import { uiLanguageOf } from '../../core/i18n/index.js';
@@ -64,10 +65,42 @@ export async function teamTemplate(tdb: TenantDb, ref: TemplateRef): Promise<{ t
   return template ? { template, defaultLanguage: document.defaultLanguage } : null;
 }
 
-/** 400 naming the setting when a template reference points at nothing published. */
+/**
+ * 400 naming the setting when a template reference points at nothing published, or at a template
+ * without a variant in its pack's default language (the language a buyer gets when theirs is not
+ * there: the team mail must always have one to fall back on).
+ */
 export async function checkTemplateRef(tdb: TenantDb, ref: TemplateRef, path: string): Promise<void> {
-  if (await teamTemplate(tdb, ref)) return;
-  throw badRequest(`${path}: no template "${ref.template}" in a published pack "${ref.pack}"`, [{ path: `${path}.template`, message: `no template "${ref.template}" in a published pack "${ref.pack}"` }]);
+  const found = await teamTemplate(tdb, ref);
+  if (!found) throw badRequest(`${path}: no template "${ref.template}" in a published pack "${ref.pack}"`, [{ path: `${path}.template`, message: `no template "${ref.template}" in a published pack "${ref.pack}"` }]);
+  if (!(found.defaultLanguage in found.template.variants)) {
+    const message = `the template "${ref.template}" of "${ref.pack}" has no variant in the pack's default language "${found.defaultLanguage}" (has: ${Object.keys(found.template.variants).join(', ')})`;
+    throw badRequest(`${path}: ${message}`, [{ path: `${path}.template`, message }]);
+  }
+}
+
+/** Every template of every published pack (its newest published version), for the console's pickers. */
+export async function teamTemplateChoices(tdb: TenantDb): Promise<TeamTemplateChoice[]> {
+  const rows = await tdb
+    .selectFrom('pack_publications')
+    .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
+    .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
+    .select(['packs.slug', 'pack_versions.version', 'pack_versions.document'])
+    .orderBy('packs.slug')
+    .orderBy('pack_versions.version', 'desc')
+    .execute();
+  const choices: TeamTemplateChoice[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row.slug)) continue; // the newest published version of each pack, as teamTemplate reads it
+    seen.add(row.slug);
+    const document = JSON.parse(row.document) as PackDocument;
+    for (const t of document.templates ?? []) {
+      const languages = Object.keys(t.variants).sort((a, b) => Number(b === document.defaultLanguage) - Number(a === document.defaultLanguage) || a.localeCompare(b));
+      choices.push({ pack: row.slug, template: t.id, kind: t.kind, title: typeof t.title === 'string' ? { [document.defaultLanguage]: t.title } : { ...t.title }, languages });
+    }
+  }
+  return choices;
 }
 
 export const templateRefOf = (json: string | null): TemplateRef | null => (json ? (JSON.parse(json) as TemplateRef) : null);
