@@ -48,21 +48,31 @@ export interface TemplateRef {
 const SYSTEM = (tenantId: string): Actor => ({ tenantId, userId: null, role: 'admin', permissions: new Set(), label: 'team-inbox mail' });
 const domainOf = (address: string) => address.split('@')[1]?.toLowerCase() || 'tradepane.invalid';
 
-/** A template of a published pack by slug (the newest version published to any audience), or null. */
-export async function teamTemplate(tdb: TenantDb, ref: TemplateRef): Promise<{ template: PackTemplate; defaultLanguage: string } | null> {
-  const row = await tdb
+/** The newest version published to any audience of each pack (or of one pack), by slug. */
+async function newestPublished(tdb: TenantDb, pack?: string): Promise<{ slug: string; document: PackDocument }[]> {
+  let query = tdb
     .selectFrom('pack_publications')
     .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
     .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
-    .select(['pack_versions.document'])
-    .where('packs.slug', '=', ref.pack)
-    .orderBy('pack_versions.version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return null;
-  const document = JSON.parse(row.document) as PackDocument;
-  const template = document.templates?.find((t) => t.id === ref.template);
-  return template ? { template, defaultLanguage: document.defaultLanguage } : null;
+    .select(['packs.slug', 'pack_versions.document'])
+    .orderBy('packs.slug')
+    .orderBy('pack_versions.version', 'desc');
+  if (pack !== undefined) query = query.where('packs.slug', '=', pack);
+  const seen = new Set<string>();
+  const out: { slug: string; document: PackDocument }[] = [];
+  for (const row of await query.execute()) {
+    if (seen.has(row.slug)) continue;
+    seen.add(row.slug);
+    out.push({ slug: row.slug, document: JSON.parse(row.document) as PackDocument });
+  }
+  return out;
+}
+
+/** A template of a published pack by slug (the newest version published to any audience), or null. */
+export async function teamTemplate(tdb: TenantDb, ref: TemplateRef): Promise<{ template: PackTemplate; defaultLanguage: string } | null> {
+  const [found] = await newestPublished(tdb, ref.pack);
+  const template = found?.document.templates?.find((t) => t.id === ref.template);
+  return found && template ? { template, defaultLanguage: found.document.defaultLanguage } : null;
 }
 
 /**
@@ -81,23 +91,11 @@ export async function checkTemplateRef(tdb: TenantDb, ref: TemplateRef, path: st
 
 /** Every template of every published pack (its newest published version), for the console's pickers. */
 export async function teamTemplateChoices(tdb: TenantDb): Promise<TeamTemplateChoice[]> {
-  const rows = await tdb
-    .selectFrom('pack_publications')
-    .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
-    .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
-    .select(['packs.slug', 'pack_versions.version', 'pack_versions.document'])
-    .orderBy('packs.slug')
-    .orderBy('pack_versions.version', 'desc')
-    .execute();
   const choices: TeamTemplateChoice[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    if (seen.has(row.slug)) continue; // the newest published version of each pack, as teamTemplate reads it
-    seen.add(row.slug);
-    const document = JSON.parse(row.document) as PackDocument;
+  for (const { slug, document } of await newestPublished(tdb)) {
     for (const t of document.templates ?? []) {
       const languages = Object.keys(t.variants).sort((a, b) => Number(b === document.defaultLanguage) - Number(a === document.defaultLanguage) || a.localeCompare(b));
-      choices.push({ pack: row.slug, template: t.id, kind: t.kind, title: typeof t.title === 'string' ? { [document.defaultLanguage]: t.title } : { ...t.title }, languages });
+      choices.push({ pack: slug, template: t.id, kind: t.kind, title: typeof t.title === 'string' ? { [document.defaultLanguage]: t.title } : { ...t.title }, languages });
     }
   }
   return choices;
