@@ -177,6 +177,20 @@ export const TeamInboxParams = Type.Object({ inboxId: Type.String({ maxLength: 6
 export const TeamConversationParams = Type.Object({ conversationId: Type.String({ maxLength: 64 }) }, closed);
 export const TeamInboxList = Type.Object({ inboxes: Type.Array(TeamInboxView) });
 export type TeamInboxList = Type.Static<typeof TeamInboxList>;
+
+/** The templates a team inbox can acknowledge or hand off with (`GET /team-inboxes/templates`): every template of a published pack. */
+export const TeamTemplateChoice = Type.Object({
+  pack: Type.String(),
+  template: Type.String(),
+  kind: Type.String(),
+  /** The template's title by language (a title written once is under the pack's default language). */
+  title: Type.Record(Type.String(), Type.String()),
+  /** The languages it has a variant in, the pack's default first. */
+  languages: Type.Array(Type.String()),
+});
+export type TeamTemplateChoice = Type.Static<typeof TeamTemplateChoice>;
+export const TeamTemplateChoices = Type.Object({ templates: Type.Array(TeamTemplateChoice) });
+export type TeamTemplateChoices = Type.Static<typeof TeamTemplateChoices>;
 export const TeamConversationList = Type.Object({ conversations: Type.Array(TeamConversationSummary) });
 export type TeamConversationList = Type.Static<typeof TeamConversationList>;
 export const StateInput = Type.Object({ action: StateAction }, closed);

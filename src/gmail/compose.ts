@@ -11,6 +11,7 @@ import { listPersonalTemplates, myTemplateUses, PERSONAL, recordTemplateUse } fr
 import type { StringKey } from './i18n.js';
 import { renderForRep, type Rendered } from '../server/services/render.js';
 import { clientTimeFor } from '../server/services/client-time.js';
+import { ownershipOf } from '../server/services/team-handoff.js';
 import {
   buttons, button, card, datePicker, decorated, dropdown, labelled, notify, paragraph, plain, pushCard, section, textInput, updateCard,
   type AddonResponse, type Card, type Section, type Widget,
@@ -118,7 +119,29 @@ export async function composeCard(ctx: AddonContext, query: ComposeQuery = {}): 
   const timeSections = await clientTimeSections(ctx, reply && query.to ? { recipients: [query.to], schedule: false } : {});
   const remind = reply ? [] : [await followUpSection(ctx, kind)];
   const payment = reply ? undefined : paymentCheckSection(ctx);
-  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [section(searchWidgets), section(results), ...timeSections, ...remind, ...(payment ? [payment] : [])]);
+  const owners = await ownershipSection(ctx, reply && query.to ? [query.to] : draftRecipients(ctx.event));
+  return card(reply ? t('replyWithTemplate') : t('composeTitle'), [...(owners ? [owners] : []), section(searchWidgets), section(results), ...timeSections, ...remind, ...(payment ? [payment] : [])]);
+}
+
+/** How many recipients' companies are looked up for the ownership warning. */
+const OWNERSHIP_CHECKED = 10;
+
+/**
+ * The buyer-ownership warning (docs/team-inbox.md): a recipient whose company another rep looks
+ * after is named with that rep. A Gmail add-on cannot stop a send, so the compose card is where the
+ * rep is told — when they open tradepane in the compose window (docs/gmail.md).
+ */
+export async function ownershipSection(ctx: AddonContext, recipients: string[]): Promise<Section | null> {
+  const seen = new Set<string>();
+  const lines: Widget[] = [];
+  for (const email of recipients.slice(0, OWNERSHIP_CHECKED)) {
+    const view = await ownershipOf(ctx.tdb, ctx.principal.userId, email);
+    if (!view.ownedByOther || !view.owner || !view.company || seen.has(view.company.id)) continue;
+    seen.add(view.company.id);
+    lines.push(paragraph(`<font color="#8a5300"><b>${plain(ctx.t('ownerWarning', { owner: view.owner.name || view.owner.email, company: view.company.name, email: view.owner.email }))}</b></font>`));
+  }
+  if (!lines.length) return null;
+  return section([...lines, paragraph(plain(ctx.t('ownerWarningHint')))], ctx.t('ownerWarningTitle'));
 }
 
 /** The recipients' clocks and, for the first one, when to send: now if open, else their next opening, and a few alternatives. */

@@ -27,7 +27,7 @@ const TASK_DAY_CHOICES = TASK_DUE_CHOICES;
 const TASK_DEFAULT_DAYS = TASK_DUE_DEFAULT.businessDays;
 const TASK_AT = TASK_DUE_DEFAULT.at;
 
-async function openMessage(ctx: AddonContext): Promise<OpenMessage> {
+export async function openMessage(ctx: AddonContext): Promise<OpenMessage> {
   const read = ctx.services.readOpenMessage;
   if (!read) throw new AppError(503, 'gmail_not_configured', ctx.t('notConfiguredGmailApi'));
   return read(ctx.event);

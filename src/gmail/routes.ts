@@ -14,8 +14,8 @@ import { verifyAddonRequest, type GmailAddonAuth } from './verify.js';
 import { homeCard } from './home.js';
 import { composeCard, insertTemplate, makeDocument, openTemplate, previewTemplate } from './compose.js';
 import { checkComposePayments } from './payment.js';
-import { claimFromCard, noteFromCard } from './team.js';
-import { createReply, logToCrm, messageCard, replyRecipient, saveCorrection, turnIntoTask } from './message.js';
+import { assignFromCard, claimFromCard, handOffFromCard, noteFromCard, stateFromCard } from './team.js';
+import { createReply, logToCrm, messageCard, openMessage, replyRecipient, saveCorrection, turnIntoTask } from './message.js';
 import { cancelItem, rescheduleItem, scheduleDraft, scheduledCard } from './schedule.js';
 
 /**
@@ -43,6 +43,9 @@ export interface GmailRoutesOptions {
 
 type Handler = (ctx: AddonContext) => Promise<AddonResponse>;
 
+/** The message card drawn again in place (after a team action). */
+const redrawMessage = (ctx: AddonContext) => async (): Promise<AddonResponse> => ({ renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } });
+
 const HANDLERS: Record<string, Handler> = {
   [GMAIL_TRIGGERS.homepage]: async (ctx) => pushCard(await homeCard(ctx)),
   [GMAIL_TRIGGERS.compose]: async (ctx) => pushCard(await composeCard(ctx)),
@@ -61,8 +64,11 @@ const HANDLERS: Record<string, Handler> = {
   '/followups/draft': followUpNow,
   [GMAIL_TRIGGERS.message]: async (ctx) => pushCard(await messageCard(ctx)),
   '/message/log': logToCrm,
-  '/message/team/claim': (ctx) => claimFromCard(ctx, async () => ({ renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } })),
-  '/message/team/note': (ctx) => noteFromCard(ctx, async () => ({ renderActions: { action: { navigations: [{ updateCard: await messageCard(ctx) }] } } })),
+  '/message/team/claim': (ctx) => claimFromCard(ctx, redrawMessage(ctx)),
+  '/message/team/note': (ctx) => noteFromCard(ctx, redrawMessage(ctx)),
+  '/message/team/assign': (ctx) => assignFromCard(ctx, redrawMessage(ctx)),
+  '/message/team/state': (ctx) => stateFromCard(ctx, redrawMessage(ctx)),
+  '/message/team/hand-off': (ctx) => handOffFromCard(ctx, () => openMessage(ctx)),
   '/message/task': turnIntoTask,
   '/message/contact': saveCorrection,
   '/message/reply': async (ctx) => pushCard(await composeCard(ctx, { mode: 'reply', to: await replyRecipient(ctx) })),

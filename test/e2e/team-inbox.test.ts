@@ -13,6 +13,7 @@ import { SecretBox } from '../../src/server/secrets.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { addUser } from '../../src/server/services/people.js';
 import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/team-inbox.js';
+import { pushPack } from '../../src/server/services/packs.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
@@ -153,6 +154,61 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     expect(csv).toMatch(/\r\nrep,linda@tie2e\.test,Linda Chen,0,,,0,1,/);
     await screenshot(page, 'admin-team-inbox-en');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the admin picks the acknowledgement and hand-off templates in the console; the store\'s refusal is shown; en and zh-CN', async () => {
+    const op = operator(t.tenantId);
+    await pushPack(t.tdb, op, readFileSync(new URL('../../src/server/demo/demo-pack.yaml', import.meta.url), 'utf8').replace('groups: [sales-eu, sales-me]', `groups: [${t.groupSlug}]`));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    const errors = collectPageErrors(page);
+    await page.goto(`${base}/admin#token=${encodeURIComponent(tokens.admin)}`);
+    await page.getByRole('tab', { name: 'Mailboxes' }).click();
+    const row = page.getByTestId('team-inbox-list').locator('tr', { hasText: 'info@tie2e.test' });
+    await expect(row.innerText()).resolves.toMatch(/None\s+None/);
+    await page.getByRole('button', { name: 'Edit the team inbox info@tie2e.test' }).click();
+    const ack = page.getByLabel('Acknowledgement');
+    await expect(ack.locator('option').first().innerText()).resolves.toBe('None: no acknowledgement');
+    // Each template with its pack and languages, in the console's language.
+    await expect(ack.locator('option[value="demo-export/team-acknowledgement"]').innerText()).resolves.toBe('Team inbox: acknowledgement (demo-export) · English, Arabic, German, Spanish, French, Chinese');
+    await ack.selectOption('demo-export/team-acknowledgement');
+    await page.getByLabel('Hand-off template').selectOption('demo-export/team-hand-off');
+    await page.getByRole('button', { name: 'Save team inbox' }).click();
+    await page.getByText('info@tie2e.test is a team inbox.').waitFor();
+    await expect(row.innerText()).resolves.toMatch(/Team inbox: acknowledgement \(demo-export\)\s+Team inbox: hand-off to a rep \(demo-export\)/);
+    const stored = await t.tdb.selectFrom('team_inboxes').select(['ack_template', 'handoff_template']).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ ack_template: JSON.stringify({ pack: 'demo-export', template: 'team-acknowledgement' }), handoff_template: JSON.stringify({ pack: 'demo-export', template: 'team-hand-off' }) });
+    await screenshot(page, 'admin-team-inbox-templates-en');
+
+    // The store refuses a template without its pack's default language (an older version): the console shows why, nothing is changed.
+    const version = await t.tdb.selectFrom('pack_versions').innerJoin('packs', 'packs.id', 'pack_versions.pack_id').select(['pack_versions.id', 'pack_versions.document']).where('packs.slug', '=', 'demo-export').executeTakeFirstOrThrow();
+    const document = JSON.parse(version.document) as { templates: { id: string; variants: Record<string, unknown> }[] };
+    delete document.templates.find((x) => x.id === 'team-hand-off')!.variants.en;
+    await t.tdb.updateTable('pack_versions', { document: JSON.stringify(document) }).where('id', '=', version.id).execute();
+    await ack.selectOption('');
+    await page.getByRole('button', { name: 'Save team inbox' }).click();
+    await page.getByText('handOff: the template "team-hand-off" of "demo-export" has no variant in the pack\'s default language "en"', { exact: false }).waitFor();
+    expect((await t.tdb.selectFrom('team_inboxes').select('ack_template').executeTakeFirstOrThrow()).ack_template).not.toBeNull();
+    await screenshot(page, 'admin-team-inbox-templates-refused-en');
+    await t.tdb.updateTable('pack_versions', { document: version.document }).where('id', '=', version.id).execute();
+    await page.getByRole('button', { name: 'Save team inbox' }).click();
+    await row.getByRole('cell', { name: 'None', exact: true }).waitFor();
+    await expect(row.innerText()).resolves.toMatch(/None\s+Team inbox: hand-off to a rep/);
+    expect((await t.tdb.selectFrom('team_inboxes').select('ack_template').executeTakeFirstOrThrow()).ack_template).toBeNull();
+
+    // In Chinese: the labels, the "none" choice and the template titles and languages.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('tab', { name: '邮箱' }).click();
+    await page.getByRole('button', { name: '编辑团队收件箱 info@tie2e.test' }).click();
+    const zhAck = page.getByLabel('自动确认');
+    await expect(zhAck.locator('option').first().innerText()).resolves.toBe('无：不发送自动确认');
+    await expect(zhAck.locator('option[value="demo-export/team-hand-off"]').innerText()).resolves.toBe('团队收件箱：转交业务员 (demo-export) · 英语、阿拉伯语、德语、西班牙语、法语、中文');
+    const section = await page.getByTestId('team-inboxes').innerText();
+    const data = ['info@tie2e.test', 'demo-export', 'tie2e-sales', t.packSlug, 'Hello', 'Linda Chen', 'Omar Haddad', 'Admin tie2e', 'Rep tie2e'];
+    expect(latinLeftovers(section.replace(/<[^>]+>/g, ' '), data)).toEqual([]);
+    await screenshot(page, 'admin-team-inbox-templates-zh-CN');
+    // The one refused save is the only error the browser logged.
+    expect(errors).toEqual(['console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     await page.close();
   });
 });

@@ -6,6 +6,11 @@ import type { AddonResponse } from '../../src/gmail/cards.js';
 import type { AddonEvent } from '../../src/gmail/event.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
+import { randomBytes } from 'node:crypto';
+import { newId } from '../../src/server/db/tenant-db.js';
+import { SecretBox } from '../../src/server/secrets.js';
+import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { configureTeamInbox } from '../../src/server/services/team-inbox.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { operator, packYaml } from '../support/fixtures.js';
 import { latinLeftovers, packDataPhrases } from '../support/latin-text.js';
@@ -15,7 +20,7 @@ import { addonEvent, cardTexts, notification, post, type EventParts, type Harnes
 /**
  * The Gmail cards for a rep whose Gmail is in Simplified Chinese (userLocale zh-CN): home, compose
  * (list, search, a quotation's fields, the blocked insert, the preview), the open message (card, log,
- * task, reply picker) and scheduling (no Google credentials: the time to pick in Gmail; the list).
+ * task, reply picker; its team-inbox section: assign, hand-off draft, close, reopen, note) and scheduling (no Google credentials: the time to pick in Gmail; the list).
  * Every text a card or notification shows may hold Latin only as test/support/latin-text.ts allows:
  * addresses, URLs, codes, dates, times and the data named here: the demo pack's template titles,
  * option values and texts without a Chinese version, the fixture pack's template ("Hello"), the
@@ -28,6 +33,8 @@ describe.each(storeKinds())('the Gmail cards in zh-CN have no English sentence o
   let tokens: { userOAuthToken: string; gmailAccessToken: string };
   let mail: { id: string; threadId: string };
   let allowed: string[];
+  let conversationId: string;
+  const team = (extra: Record<string, string> = {}) => ({ conversation: conversationId, ...extra });
   const buyer = 'anna@hamburg-import.de';
   const rfq = { from: 'Anna Schmidt <anna@hamburg-import.de>', subject: 'RFQ LED panels', date: 'Tue, 1 Dec 2026 09:00:00 +0100', messageId: '<rfq-zh-1@hamburg-import.de>' };
   const typed = ['LED panel', 'Q-2026-7', 'Ningbo', 'Panel'];
@@ -41,6 +48,14 @@ describe.each(storeKinds())('the Gmail cards in zh-CN have no English sentence o
     const demo = readFileSync(new URL('../../src/server/demo/demo-pack.yaml', import.meta.url), 'utf8').replace('groups: [sales-eu, sales-me]', `groups: [${h.tenant.groupSlug}]`);
     await pushPack(h.tenant.tdb, op, demo);
     await createCustomer(h.tenant.tdb, op, { name: 'Hamburg Import GmbH', domains: ['hamburg-import.de'], country: 'DE' });
+    // The RFQ came in through info@, a team inbox: the message card shows its team section.
+    const mailbox = await addMailbox(h.tenant.tdb, op, new SecretBox(randomBytes(32)), { provider: 'imap', address: 'info@gzh.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 1 });
+    const inbox = await configureTeamInbox(h.tenant.tdb, op, mailbox.id, { groups: [h.tenant.groupSlug], handOff: { pack: 'demo-export', template: 'team-hand-off' } });
+    conversationId = newId();
+    const asked = new Date(Date.now() - 3_600_000).toISOString();
+    await h.tenant.tdb.insert('conversations', { id: conversationId, subject: rfq.subject, subject_key: rfq.subject.toLowerCase(), participants: JSON.stringify([buyer]), customer_ids: '[]', customer_id: null, first_message_at: asked, last_message_at: asked, last_inbound_at: asked, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: inbox.id, clock_started_at: asked, warn_at: new Date(Date.now() + 86_400_000).toISOString(), due_at: new Date(Date.now() + 3 * 86_400_000).toISOString(), created_at: asked, updated_at: asked });
+    const messageId = newId();
+    await h.tenant.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailbox.id, conversation_id: conversationId, provider_id: messageId, folder: 'inbox', message_key: 'rfq-zh-1@hamburg-import.de', from_address: buyer, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 1, attachments: '[]', received_at: asked, subject: rfq.subject, direction: 'inbound', auto_verdict: 'none', language: 'de', excerpt: '', created_at: asked, date_header: rfq.date });
     gmail.addUser(h.tenant.rep.email);
     tokens = gmail.issueAddonTokens(h.tenant.rep.email);
     mail = gmail.addMessage(h.tenant.rep.email, { ...rfq, to: [h.tenant.rep.email] });
@@ -105,6 +120,13 @@ describe.each(storeKinds())('the Gmail cards in zh-CN have no English sentence o
     ['log to CRM again', '/message/log', () => opened()],
     ['turn into task', '/message/task', () => opened({ formInputs: { taskDays: '3' } })],
     ['reply picker', '/message/reply', () => opened()],
+    ['team: assign', '/message/team/assign', () => opened({ parameters: team(), formInputs: { teamAssignee: h.tenant.rep.email } })],
+    ['team: assign to a stranger', '/message/team/assign', () => opened({ parameters: team(), formInputs: { teamAssignee: 'nobody@elsewhere.test' } })],
+    ['team: hand-off draft', '/message/team/hand-off', () => opened({ parameters: team() })],
+    ['team: close', '/message/team/state', () => opened({ parameters: team({ action: 'close' }) })],
+    ['team: close again', '/message/team/state', () => opened({ parameters: team({ action: 'close' }) })],
+    ['team: reopen', '/message/team/state', () => opened({ parameters: team({ action: 'reopen' }) })],
+    ['team: note', '/message/team/note', () => opened({ parameters: team(), formInputs: { teamNote: '请确认 FOB 价格' } })],
     ['schedule without credentials', '/schedule', () => compose({ parameters: { at: new Date(Date.now() + 30 * 3_600_000).toISOString() } })],
     ['scheduled list', '/scheduled', () => compose()],
     // Without Google access the PDF goes in as a link: the notification is checked.

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Field, Input, Select, Subtitle1 } from '@fluentui/react-components';
-import type { TeamFiguresView, TeamInboxView } from '../../contract/team-inbox.js';
+import type { TeamFiguresView, TeamInboxView, TeamTemplateChoice, TeamTemplateChoices } from '../../contract/team-inbox.js';
+import { localized } from '../../core/template/fields.js';
 import type { GroupView, UserView } from '../../contract/people.js';
 import type { MailboxView } from '../../contract/mailboxes.js';
 import { useConsole, useLoad } from '../context.js';
@@ -10,15 +11,26 @@ import { REGION_NAMES } from '../../core/teaminbox/regions.js';
 
 /**
  * Team inboxes (docs/team-inbox.md): run a connected mailbox (info@, sales@) as a team inbox —
- * which groups work it, who manages it, the first-response target in business hours and the
- * company calendar it counts in. Reps then work it at /inbox with their own sign-in.
+ * which groups work it, who manages it, the first-response target in business hours, the
+ * company calendar it counts in, and the templates of its team mail (the auto-acknowledgement, or
+ * none; the hand-off). Reps then work it at /inbox, in Outlook and in Gmail with their own sign-in.
  */
+
+/** A template reference as one select value ("pack/template"; slugs and ids have no slash). */
+const refValue = (ref: { pack: string; template: string } | null) => (ref ? `${ref.pack}/${ref.template}` : '');
+const refOf = (value: string) => {
+  const [pack, template] = value.split('/');
+  return pack && template ? { pack, template } : null;
+};
 export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const inboxes = useLoad(() => api.get<{ inboxes: TeamInboxView[] }>('/team-inboxes'), []);
   const groups = useLoad(() => api.get<{ groups: GroupView[] }>('/groups'), []);
   const users = useLoad(() => api.get<{ users: UserView[] }>('/users'), []);
+  const templates = useLoad(() => api.get<TeamTemplateChoices>('/team-inboxes/templates'), []);
+  const [ack, setAck] = useState('');
+  const [handOff, setHandOff] = useState('');
   const [mailboxId, setMailboxId] = useState('');
   const [group, setGroup] = useState('');
   const [manager, setManager] = useState('');
@@ -29,6 +41,7 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
   const [end, setEnd] = useState('18:00');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  /** The address last saved: the notice is worded when drawn, so it follows a change of language. */
   const [saved, setSaved] = useState<string>();
   const [figures, setFigures] = useState<{ address: string; view: TeamFiguresView }>();
   const showFigures = (inbox: TeamInboxView) =>
@@ -58,13 +71,24 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
     setTimeZone(inbox.calendar.timeZone);
     setStart(inbox.calendar.start);
     setEnd(inbox.calendar.end);
+    setAck(refValue(inbox.acknowledgement));
+    setHandOff(refValue(inbox.handOff));
   };
+  const languageNames = new Intl.DisplayNames([language], { type: 'language' });
+  /** "Team inbox: hand-off to a rep (demo-export) · English, Arabic …" in the console's language. */
+  const choiceText = (c: TeamTemplateChoice) => `${localized(c.title, language) ?? c.template} (${c.pack}) · ${c.languages.map((l) => languageNames.of(l) ?? l).join(t('teamInbox.listSeparator'))}`;
+  const templateName = (ref: { pack: string; template: string } | null) => {
+    if (!ref) return t('teamInbox.noTemplate');
+    const c = templates.data?.templates.find((x) => x.pack === ref.pack && x.template === ref.template);
+    return c ? `${localized(c.title, language) ?? c.template} (${c.pack})` : `${ref.template} (${ref.pack})`;
+  };
+  const templateOptions = (templates.data?.templates ?? []).map((c) => <option key={refValue(c)} value={refValue(c)}>{choiceText(c)}</option>);
   const save = () =>
     void run(setBusy, setError, async () => {
       setSaved(undefined);
-      const body = { groups: [group], manager: manager || null, targetBusinessHours: Number(target), calendar: { country: country.trim() ? country.trim().toUpperCase() : null, timeZone: timeZone.trim(), start, end } };
+      const body = { groups: [group], manager: manager || null, targetBusinessHours: Number(target), calendar: { country: country.trim() ? country.trim().toUpperCase() : null, timeZone: timeZone.trim(), start, end }, acknowledgement: refOf(ack), handOff: refOf(handOff) };
       const inbox = await api.request<TeamInboxView>('PUT', `/mailboxes/${encodeURIComponent(mailboxId)}/team-inbox`, body);
-      setSaved(t('teamInbox.saved', { address: inbox.address }));
+      setSaved(inbox.address);
       inboxes.reload();
     });
 
@@ -82,6 +106,8 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
             <th>{t('teamInbox.manager')}</th>
             <th>{t('teamInbox.target')}</th>
             <th>{t('teamInbox.calendar')}</th>
+            <th>{t('teamInbox.acknowledgement')}</th>
+            <th>{t('teamInbox.handOff')}</th>
             <th />
           </tr>
         </thead>
@@ -93,6 +119,8 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
               <td>{i.manager ? `${i.manager.name} <${i.manager.email}>` : '—'}</td>
               <td>{t('teamInbox.hours', { n: i.targetBusinessHours })}</td>
               <td>{`${i.calendar.country ?? '—'} · ${i.calendar.timeZone} · ${i.calendar.start}–${i.calendar.end}`}</td>
+              <td>{templateName(i.acknowledgement)}</td>
+              <td>{templateName(i.handOff)}</td>
               <td>
                 <div className={styles.row}>
                   <Button size="small" onClick={() => edit(i)} aria-label={t('teamInbox.editOf', { address: i.address })}>{t('teamInbox.edit')}</Button>
@@ -174,10 +202,25 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
         </Field>
       </div>
       <div className={styles.row}>
+        <Field label={t('teamInbox.acknowledgement')} hint={t('teamInbox.acknowledgementHint')}>
+          <Select value={ack} onChange={(_e, d) => setAck(d.value)} data-testid="team-inbox-ack">
+            <option value="">{t('teamInbox.noAcknowledgement')}</option>
+            {templateOptions}
+          </Select>
+        </Field>
+        <Field label={t('teamInbox.handOff')} hint={t('teamInbox.handOffHint')}>
+          <Select value={handOff} onChange={(_e, d) => setHandOff(d.value)} data-testid="team-inbox-hand-off">
+            <option value="">{t('teamInbox.noTemplate')}</option>
+            {templateOptions}
+          </Select>
+        </Field>
+      </div>
+      <ErrorBar error={templates.error} />
+      <div className={styles.row}>
         <Button appearance="primary" disabled={busy || !mailboxId || !group} onClick={save}>{t('teamInbox.save')}</Button>
       </div>
       <ErrorBar error={error} />
-      {saved && <Notice intent="success">{saved}</Notice>}
+      {saved && <Notice intent="success">{t('teamInbox.saved', { address: saved })}</Notice>}
     </section>
   );
 }

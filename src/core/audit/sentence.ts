@@ -76,6 +76,7 @@ const SENTENCES: Record<string, Wording | ((d: Record<string, unknown>) => Wordi
     d.by === 'buyer'
       ? { en: 'The buyer wrote again: a team conversation was reopened', 'zh-CN': '买方再次来信：团队会话已重新打开' }
       : { en: '{actor} reopened a team conversation', 'zh-CN': '{actor} 重新打开了一个团队会话' },
+  'team-conversation.hand-off-draft': { en: '{actor} drafted a hand-off reply in their Gmail', 'zh-CN': '{actor} 在自己的 Gmail 中起草了转交回复' },
   'team-conversation.note': { en: '{actor} wrote an internal note on a team conversation', 'zh-CN': '{actor} 在团队会话中写了内部备注' },
   'team-conversation.route': { en: 'The routing rules placed an arriving team conversation', 'zh-CN': '路由规则分派了一个新到的团队会话' },
   'team-conversation.hand-off': (d) =>

@@ -13,6 +13,8 @@ import { AppError } from '../errors.js';
 import { renderInline, type Renderer } from '../render/render-task.js';
 import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView, FiguresCsv, TeamItemKeys, TeamLookupView, TeamSendCheckView } from '../../contract/team-inbox.js';
 import { figuresCsv } from '../services/team-figures-csv.js';
+import { teamTemplateChoices } from '../services/team-mail.js';
+import { TeamTemplateChoices } from '../../contract/team-inbox.js';
 import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence, lookupTeamConversation, teamSendCheck } from '../services/team-inbox.js';
 
 const tags = ['team inbox'];
@@ -36,6 +38,11 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> =
       return configureTeamInbox(tdb, principal, request.params.mailboxId, request.body, now());
     },
   );
+
+  app.get('/team-inboxes/templates', { config: { access: 'people:write' }, schema: { tags, summary: 'The templates a team inbox can acknowledge or hand off with: every template of a published pack, with its title and languages (the console\'s pickers)', response: { 200: TeamTemplateChoices, ...errorResponses } } }, async (request) => {
+    const { tdb } = caller(request, db);
+    return { templates: await teamTemplateChoices(tdb) };
+  });
 
   app.get('/team-inboxes', { config: { access: 'crm:read' }, schema: { tags, summary: 'The team inboxes the caller works (all of them for an admin)', response: { 200: TeamInboxList, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);

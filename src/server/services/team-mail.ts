@@ -8,6 +8,7 @@ import type { SecretBox } from '../secrets.js';
 import { badRequest } from '../errors.js';
 import type { Renderer } from '../render/render-task.js';
 import type { PackDocument, PackTemplate } from '../../core/pack/schema.js';
+import type { TeamTemplateChoice } from '../../contract/team-inbox.js';
 import { inferTimeZone } from '../../core/clienttime/index.js';
 import { messageIdKey } from '../../core/crm/index.js';
 import { uiLanguageOf } from '../../core/i18n/index.js';
@@ -47,27 +48,57 @@ export interface TemplateRef {
 const SYSTEM = (tenantId: string): Actor => ({ tenantId, userId: null, role: 'admin', permissions: new Set(), label: 'team-inbox mail' });
 const domainOf = (address: string) => address.split('@')[1]?.toLowerCase() || 'tradepane.invalid';
 
-/** A template of a published pack by slug (the newest version published to any audience), or null. */
-export async function teamTemplate(tdb: TenantDb, ref: TemplateRef): Promise<{ template: PackTemplate; defaultLanguage: string } | null> {
-  const row = await tdb
+/** The newest version published to any audience of each pack (or of one pack), by slug. */
+async function newestPublished(tdb: TenantDb, pack?: string): Promise<{ slug: string; document: PackDocument }[]> {
+  let query = tdb
     .selectFrom('pack_publications')
     .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
     .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
-    .select(['pack_versions.document'])
-    .where('packs.slug', '=', ref.pack)
-    .orderBy('pack_versions.version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return null;
-  const document = JSON.parse(row.document) as PackDocument;
-  const template = document.templates?.find((t) => t.id === ref.template);
-  return template ? { template, defaultLanguage: document.defaultLanguage } : null;
+    .select(['packs.slug', 'pack_versions.document'])
+    .orderBy('packs.slug')
+    .orderBy('pack_versions.version', 'desc');
+  if (pack !== undefined) query = query.where('packs.slug', '=', pack);
+  const seen = new Set<string>();
+  const out: { slug: string; document: PackDocument }[] = [];
+  for (const row of await query.execute()) {
+    if (seen.has(row.slug)) continue;
+    seen.add(row.slug);
+    out.push({ slug: row.slug, document: JSON.parse(row.document) as PackDocument });
+  }
+  return out;
 }
 
-/** 400 naming the setting when a template reference points at nothing published. */
+/** A template of a published pack by slug (the newest version published to any audience), or null. */
+export async function teamTemplate(tdb: TenantDb, ref: TemplateRef): Promise<{ template: PackTemplate; defaultLanguage: string } | null> {
+  const [found] = await newestPublished(tdb, ref.pack);
+  const template = found?.document.templates?.find((t) => t.id === ref.template);
+  return found && template ? { template, defaultLanguage: found.document.defaultLanguage } : null;
+}
+
+/**
+ * 400 naming the setting when a template reference points at nothing published, or at a template
+ * without a variant in its pack's default language (the language a buyer gets when theirs is not
+ * there: the team mail must always have one to fall back on).
+ */
 export async function checkTemplateRef(tdb: TenantDb, ref: TemplateRef, path: string): Promise<void> {
-  if (await teamTemplate(tdb, ref)) return;
-  throw badRequest(`${path}: no template "${ref.template}" in a published pack "${ref.pack}"`, [{ path: `${path}.template`, message: `no template "${ref.template}" in a published pack "${ref.pack}"` }]);
+  const found = await teamTemplate(tdb, ref);
+  if (!found) throw badRequest(`${path}: no template "${ref.template}" in a published pack "${ref.pack}"`, [{ path: `${path}.template`, message: `no template "${ref.template}" in a published pack "${ref.pack}"` }]);
+  if (!(found.defaultLanguage in found.template.variants)) {
+    const message = `the template "${ref.template}" of "${ref.pack}" has no variant in the pack's default language "${found.defaultLanguage}" (has: ${Object.keys(found.template.variants).join(', ')})`;
+    throw badRequest(`${path}: ${message}`, [{ path: `${path}.template`, message }]);
+  }
+}
+
+/** Every template of every published pack (its newest published version), for the console's pickers. */
+export async function teamTemplateChoices(tdb: TenantDb): Promise<TeamTemplateChoice[]> {
+  const choices: TeamTemplateChoice[] = [];
+  for (const { slug, document } of await newestPublished(tdb)) {
+    for (const t of document.templates ?? []) {
+      const languages = Object.keys(t.variants).sort((a, b) => Number(b === document.defaultLanguage) - Number(a === document.defaultLanguage) || a.localeCompare(b));
+      choices.push({ pack: slug, template: t.id, kind: t.kind, title: typeof t.title === 'string' ? { [document.defaultLanguage]: t.title } : { ...t.title }, languages });
+    }
+  }
+  return choices;
 }
 
 export const templateRefOf = (json: string | null): TemplateRef | null => (json ? (JSON.parse(json) as TemplateRef) : null);
