@@ -173,7 +173,7 @@ export function createHandlers(deps: HandlerDeps) {
     if (c) parts.push(m.t('teamCollision', { who: c.by.name || c.by.address, when: formatInZone(c.answeredAt, null, m.language) }));
     const o = check.ownership;
     if (o?.ownedByOther && o.owner) parts.push(m.t('teamOwned', { owner: o.owner.name || o.owner.email, company: o.company?.name ?? o.buyer, buyer: o.buyer }));
-    return parts.length ? parts.join(' ') : null;
+    return parts.length ? parts.join(m.language === 'zh-CN' ? '' : ' ') : null;
   }
 
   async function onSend(event: LaunchEvent): Promise<void> {
