@@ -17,13 +17,17 @@ describe('task pane: the team inbox on a received mail', () => {
     presence: [{ user: { id: 'u-l', name: 'Linda', email: 'linda@acme.test' }, activity: 'replying', seenAt: '2026-11-20T09:00:00.000Z' }],
     buyerTime: { timeZone: 'Asia/Dubai', country: 'AE', localTime: '2026-11-20T12:00:00+04:00', confidence: 'high' }, ...over,
   });
+  /** What the rest of the read pane asks the store (the sender's clock, the CRM card): nothing known. */
+  const readPaneCalls = {
+    myPacks: async () => [quotePack],
+    clientTimeOf: (async () => ({ timeZone: null, confidence: 'low', reasons: [], reasonTexts: [], localTime: null, inBusinessHours: false, status: '', statusText: { code: 'ct.status.unknownZone', params: {} }, nextSlot: null, alternatives: [], known: { contact: false, customer: null } })) as never,
+    lookupContact: async () => null,
+    logStatus: async () => ({ logged: false, activity: null }),
+    paymentVerdict: async () => null,
+  };
   const stub = (asked: TeamItemKeys[], claimed: string[]) =>
     storeStub({
-      myPacks: async () => [quotePack],
-      clientTimeOf: (async () => ({ timeZone: null, confidence: 'low', reasons: [], reasonTexts: [], localTime: null, inBusinessHours: false, status: '', statusText: { code: 'ct.status.unknownZone', params: {} }, nextSlot: null, alternatives: [], known: { contact: false, customer: null } })) as never,
-      lookupContact: async () => null,
-      logStatus: async () => ({ logged: false, activity: null }),
-      paymentVerdict: async () => null,
+      ...readPaneCalls,
       teamLookup: (async (keys: TeamItemKeys) => (asked.push(keys), { conversation: claimed.length ? view({ state: 'assigned', assignee: { id: 'u-r', name: 'Rep', email: 'rep@acme.test' }, presence: [] }) : view(), matchedBy: 'message-id' })) as never,
       teamPresence: (async () => ({ presence: [] })) as never,
       teamClaim: (async (id: string) => (claimed.push(id), {})) as never,
@@ -59,11 +63,7 @@ describe('task pane: the team inbox on a received mail', () => {
     const calls: string[] = [];
     let current = view();
     const client = storeStub({
-      myPacks: async () => [quotePack],
-      clientTimeOf: (async () => ({ timeZone: null, confidence: 'low', reasons: [], reasonTexts: [], localTime: null, inBusinessHours: false, status: '', statusText: { code: 'ct.status.unknownZone', params: {} }, nextSlot: null, alternatives: [], known: { contact: false, customer: null } })) as never,
-      lookupContact: async () => null,
-      logStatus: async () => ({ logged: false, activity: null }),
-      paymentVerdict: async () => null,
+      ...readPaneCalls,
       teamLookup: (async () => ({ conversation: current, matchedBy: 'message-id' })) as never,
       teamPresence: (async () => ({ presence: [] })) as never,
       teamMembers: (async (inbox: string) => (calls.push(`members ${inbox}`), members)) as never,
@@ -101,11 +101,7 @@ describe('task pane: the team inbox on a received mail', () => {
       const host = recordingHost(item);
       if (replyFails) host.replyWith = async () => Promise.reject(new Error('This needs a received message (read mode)'));
       const client = storeStub({
-        myPacks: async () => [quotePack],
-        clientTimeOf: (async () => ({ timeZone: null, confidence: 'low', reasons: [], reasonTexts: [], localTime: null, inBusinessHours: false, status: '', statusText: { code: 'ct.status.unknownZone', params: {} }, nextSlot: null, alternatives: [], known: { contact: false, customer: null } })) as never,
-        lookupContact: async () => null,
-        logStatus: async () => ({ logged: false, activity: null }),
-        paymentVerdict: async () => null,
+        ...readPaneCalls,
         teamLookup: (async () => ({ conversation: view({ state: 'assigned', assignee: { id: 'u-r', name: 'Rep', email: 'rep@acme.test' } }), matchedBy: 'message-id' })) as never,
         teamPresence: (async () => ({ presence: [] })) as never,
         teamMembers: (async () => members) as never,
