@@ -83,7 +83,7 @@ ${link('/healthz', 'Health', 'process and database status')}
         throw forbidden('dev tokens are only handed out to this machine, at localhost');
       }
       const email = rawEmail.trim().toLowerCase();
-      const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email']).where('email', '=', email).where('disabled_at', 'is', null).execute();
+      const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email', 'name']).where('email', '=', email).where('disabled_at', 'is', null).execute();
       if (users.length === 0) throw notFound(`user ${email}`);
       if (users.length > 1) throw new AppError(409, 'ambiguous', `${email} exists in several tenants`);
       return users[0]!;
@@ -114,7 +114,8 @@ ${link('/healthz', 'Health', 'process and database status')}
       async (request, reply) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);
         const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
-        const fragment = new URLSearchParams({ token, email: user.email });
+        // The name too: the simulated Outlook window shows From as Outlook would ("Linda Chen <linda@…>").
+        const fragment = new URLSearchParams({ token, email: user.email, name: user.name });
         return reply.redirect(`/addin/playground.html#${fragment.toString()}`);
       },
     );
