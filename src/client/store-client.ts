@@ -5,7 +5,7 @@ import type { Activity, ClientTime, ContactUpsert, ContactView, CustomerView, Du
 import type { MyPacks, PublishedPack, Rendered, RenderRequest, TemplateUses } from '../contract/me.js';
 import type { MySignature, SignatureStateReport } from '../contract/signatures.js';
 import { ApiError } from './api-error.js';
-import type { PresenceList, TeamConversationSummary, TeamItemKeys, TeamLookupView, TeamNoteView, TeamSendCheckView } from '../contract/team-inbox.js';
+import type { HandOffPreview, PresenceList, StateAction, TeamConversationSummary, TeamItemKeys, TeamLookupView, TeamMemberList, TeamNoteView, TeamSendCheckView } from '../contract/team-inbox.js';
 import type { CreateFollowUp, FollowUpDefaultView, FollowUpDraft, UnansweredInquiries, UnansweredInquiry, FollowUpList, FollowUpView, SnoozeFollowUp } from '../contract/followups.js';
 
 /**
@@ -62,6 +62,26 @@ export class StoreClient {
   /** "I'll take it": 409 `taken` names who has it. */
   teamClaim(conversationId: string): Promise<TeamConversationSummary> {
     return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/claim`, {});
+  }
+
+  /** Hands the conversation to a member (e-mail or id), or back to the queue (null). */
+  teamAssign(conversationId: string, assignee: string | null): Promise<TeamConversationSummary> {
+    return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/assign`, { assignee });
+  }
+
+  /** close, reopen, or wait (on the buyer). */
+  teamState(conversationId: string, action: StateAction): Promise<TeamConversationSummary> {
+    return this.post(`/team-conversations/${encodeURIComponent(conversationId)}/state`, { action });
+  }
+
+  /** Who works the inbox (the "assign to" picker). */
+  teamMembers(inboxId: string): Promise<TeamMemberList> {
+    return this.json(`/team-inboxes/${encodeURIComponent(inboxId)}/members`);
+  }
+
+  /** The inbox's hand-off as the store renders it: text in the buyer's language, subject, whose buyer it is. */
+  teamHandOffPreview(conversationId: string): Promise<HandOffPreview> {
+    return this.json(`/team-conversations/${encodeURIComponent(conversationId)}/hand-off`);
   }
 
   teamNote(conversationId: string, body: string): Promise<TeamNoteView> {

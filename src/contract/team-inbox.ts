@@ -290,5 +290,13 @@ export const TeamCollision = Type.Object({
   openedAt: nullableString,
 });
 export type TeamCollision = Type.Static<typeof TeamCollision>;
-export const TeamSendCheckView = Type.Object({ collision: Type.Union([TeamCollision, Type.Null()]) });
+export const TeamSendCheckView = Type.Object({
+  collision: Type.Union([TeamCollision, Type.Null()]),
+  /** The first recipient whose company another rep owns (buyer ownership), or null: Outlook's on-send check warns naming the owner. */
+  ownership: Type.Union([OwnershipView, Type.Null()]),
+});
 export type TeamSendCheckView = Type.Static<typeof TeamSendCheckView>;
+
+/** `GET /team-inboxes/{inboxId}/members`: who works the inbox (the faces' "assign to" picker), by e-mail. */
+export const TeamMemberList = Type.Object({ members: Type.Array(Person) });
+export type TeamMemberList = Type.Static<typeof TeamMemberList>;

@@ -4,6 +4,7 @@ import type { ClockView, HandOffPreview, HandOffResult, TeamConversationSummary,
 import { ApiError, InboxApi, type Me } from './api.js';
 import { forgetToken, signInSettings, signInWithMicrosoft, storedToken, storeToken, type SignInSettings } from './auth.js';
 import { translator, uiLanguageOf, type MessageKey, type Translate, type UiLanguage } from './i18n.js';
+import { languageName } from '../core/i18n/index.js';
 
 const LISTS: TeamList[] = ['unassigned', 'mine', 'overdue', 'waiting'];
 const LANGUAGE_KEY = 'tradepane.inbox.language';
@@ -296,14 +297,6 @@ function Conversation({ api, me, id, t, language, onChange }: { api: InboxApi; m
  * the rep reviews and edits it as text; the page says, before sending, from which address and how
  * it will go and whether the buyer is another rep's.
  */
-/** A template language's name in the UI's language ("Arabic", "阿拉伯语"), else its code. */
-function languageName(code: string, ui: UiLanguage): string {
-  try {
-    return new Intl.DisplayNames([ui], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 function HandOff({ api, id, t, uiLanguage, onOpen, onSent }: { api: InboxApi; id: string; t: Translate; uiLanguage: UiLanguage; onOpen: () => void; onSent: () => void }): ReactNode {
   const styles = useStyles();

@@ -272,6 +272,32 @@ describe.each(storeKinds())('Outlook event handlers against the store on $name',
     expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
   });
 
+  it('send to another rep\'s buyer: warns naming the owner, in English and Chinese; not for the rep\'s own buyer; fails open', async () => {
+    const op = operator(acme.tenantId);
+    const linda = (await acme.tdb.selectFrom('users').select(['id', 'email']).where('email', '=', 'linda@acme.test').executeTakeFirst()) ?? (await addUser(acme.tdb, op, { email: 'linda@acme.test', name: 'Linda Chen', groups: [acme.groupSlug] }));
+    // A new mail (no thread) to Hans, whose company nobody owns yet: it goes.
+    state.conversationId = ''; // a new message has no conversation yet
+    state.subject = 'Our new catalogue';
+    installOffice(state, { displayLanguage: 'en-US' });
+    await run('onNewMessageComposeHandler');
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
+    // Linda owns "Customer of acme" (buyer-of-acme.de) from now on.
+    await acme.tdb.updateTable('customers', { owner_id: linda.id }).where('id', '=', acme.customerId).execute();
+    const [warned] = await run('onMessageSendHandler');
+    expect(warned).toEqual({ allowEvent: false, sendModeOverride: 'promptUser', errorMessage: "Customer of acme (hans@buyer-of-acme.de) is Linda Chen's buyer. Agree with Linda Chen before you write to them, or send anyway." });
+    installOffice(state, { displayLanguage: 'zh-CN' });
+    const [zh] = await run('onMessageSendHandler');
+    expect(zh?.errorMessage).toBe('Customer of acme（hans@buyer-of-acme.de）是 Linda Chen 的客户。请先与 Linda Chen 商定再联系对方，或仍要发送。');
+    // The rep's own buyer is no warning.
+    await acme.tdb.updateTable('customers', { owner_id: acme.rep.id }).where('id', '=', acme.customerId).execute();
+    installOffice(state, { displayLanguage: 'en-US' });
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
+    await acme.tdb.updateTable('customers', { owner_id: linda.id }).where('id', '=', acme.customerId).execute();
+    signIn('http://127.0.0.1:9');
+    expect(await run('onMessageSendHandler')).toEqual([{ allowEvent: true }]);
+    await acme.tdb.updateTable('customers', { owner_id: null }).where('id', '=', acme.customerId).execute();
+  });
+
   it('with no token at all, compose still completes and send fails open', async () => {
     storage.clear();
     expect(await run('onNewMessageComposeHandler')).toEqual([null]);

@@ -246,25 +246,47 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     const keys = { threadId: 'AAQkADthread-riyadh', subject: 'RE: Valves for Riyadh', addresses: ['fahad@riyadh-valves.com.sa'] };
     const check = async (key: string) => (await api(key, 'POST', '/team-conversations/send-check', keys)).json();
     // Zoe opened it (above); nobody has answered yet.
-    expect(await check(reps.zoe.key)).toEqual({ collision: null });
+    expect(await check(reps.zoe.key)).toEqual({ collision: null, ownership: null });
     // Linda answers at 07:00; the sync stores it after Zoe opened the conversation.
     await arrive({ conversationId: id, subject: 'RE: Valves for Riyadh', from: reps.linda.email, direction: 'outbound', at: '2025-12-15T07:00:00.000Z' });
     const seen = new Date(Date.now() + 60_000).toISOString();
     await t.tdb.updateTable('mail_messages', { created_at: seen }).where('conversation_id', '=', id).where('direction', '=', 'outbound').execute();
     const collision = await check(reps.zoe.key);
-    expect(collision).toEqual({ collision: { conversationId: id, subject: 'Valves for Riyadh', by: { address: reps.linda.email, name: null }, answeredAt: '2025-12-15T07:00:00.000Z', seenAt: seen, openedAt: expect.any(String) } });
+    expect(collision).toEqual({ collision: { conversationId: id, subject: 'Valves for Riyadh', by: { address: reps.linda.email, name: null }, answeredAt: '2025-12-15T07:00:00.000Z', seenAt: seen, openedAt: expect.any(String) }, ownership: null });
     expect(collision.collision.openedAt < seen).toBe(true);
     // Linda's own answer is no collision for Linda.
-    expect(await check(reps.linda.key)).toEqual({ collision: null });
+    expect(await check(reps.linda.key)).toEqual({ collision: null, ownership: null });
     // Omar never opened it: Linda answered after the buyer's last mail, so he is warned too.
     expect((await check(reps.omar.key)).collision).toMatchObject({ by: { address: reps.linda.email }, openedAt: null });
     // Once Zoe has opened it again after the answer was stored, she has seen it: no warning.
     await t.tdb.updateTable('mail_messages', { created_at: '2025-12-15T07:01:00.000Z' }).where('conversation_id', '=', id).where('direction', '=', 'outbound').execute();
-    expect(await check(reps.zoe.key)).toEqual({ collision: null });
+    expect(await check(reps.zoe.key)).toEqual({ collision: null, ownership: null });
     // The buyer writes again: the old answer is history for someone who never opened it.
     await arrive({ conversationId: id, subject: 'RE: Valves for Riyadh', from: 'fahad@riyadh-valves.com.sa', at: '2025-12-15T08:00:00.000Z' });
     await t.tdb.updateTable('conversations', { last_inbound_at: '2025-12-15T08:00:00.000Z' }).where('id', '=', id).execute();
-    expect(await check(reps.omar.key)).toEqual({ collision: null });
+    expect(await check(reps.omar.key)).toEqual({ collision: null, ownership: null });
+  });
+
+  it('send check also names another rep\'s buyer among the recipients (one round trip for Outlook\'s on-send); the members route lists who works the inbox', async () => {
+    // Omar owns the company of buyer-of-<slug>.de since he answered "Samples" (above).
+    const keys = { subject: 'Our new catalogue', addresses: [reps.zoe.email, `someone@buyer-of-${t.slug}.de`] };
+    const linda = (await api(reps.linda.key, 'POST', '/team-conversations/send-check', keys)).json();
+    expect(linda).toEqual({ collision: null, ownership: { buyer: `someone@buyer-of-${t.slug}.de`, company: { id: t.customerId, name: `Customer of ${t.slug}` }, owner: { id: reps.omar.id, name: 'Omar', email: reps.omar.email }, ownedByOther: true } });
+    // Omar's own buyer, and a colleague's address alone: nothing to say.
+    expect((await api(reps.omar.key, 'POST', '/team-conversations/send-check', keys)).json()).toEqual({ collision: null, ownership: null });
+    expect((await api(reps.linda.key, 'POST', '/team-conversations/send-check', { addresses: [reps.omar.email] })).json()).toEqual({ collision: null, ownership: null });
+
+    const members = await api(reps.linda.key, 'GET', `/team-inboxes/${inboxId}/members`);
+    expect(members.statusCode).toBe(200);
+    const emails = members.json().members.map((m: { email: string }) => m.email);
+    expect(emails).toEqual(expect.arrayContaining([reps.linda.email, reps.omar.email, reps.zoe.email]));
+    expect(emails).toEqual([...emails].sort());
+    expect(members.json().members.find((m: { email: string }) => m.email === reps.omar.email)).toEqual({ id: reps.omar.id, name: 'Omar', email: reps.omar.email });
+    // Someone who does not work the inbox learns nothing about it (404, as for its conversations).
+    const outsider = await addUser(t.tdb, operator(t.tenantId), { email: 'outsider3@team.test', name: 'Outsider 3' });
+    const outsiderKey = (await createApiKey(t.tdb, operator(t.tenantId), { userEmail: outsider.email, name: 'k', scopes: ['crm:read'] })).key;
+    expect((await api(outsiderKey, 'GET', `/team-inboxes/${inboxId}/members`)).statusCode).toBe(404);
+    expect((await api(reps.linda.key, 'GET', '/team-inboxes/no-such-inbox/members')).statusCode).toBe(404);
   });
 
   it('routes by the company\'s first letter, the company read from a business domain', async () => {

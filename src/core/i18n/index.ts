@@ -85,3 +85,12 @@ export function translator<K extends string>(catalogs: { en: Catalog<K> } & Part
     return interpolate(message, params, own[key] !== undefined ? language : 'en');
   };
 }
+
+/** A template language's name in the UI's language ("Arabic", "阿拉伯语"), else its code (every face words a language this way). */
+export function languageName(code: string, ui: UiLanguage): string {
+  try {
+    return new Intl.DisplayNames([ui], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

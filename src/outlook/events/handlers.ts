@@ -157,19 +157,23 @@ export function createHandlers(deps: HandlerDeps) {
   }
 
   /**
-   * The team inbox's collision check: a colleague answered this conversation after the rep opened
-   * it (the store knows when the sync saw the answer). Null when there is none, when the mail is
-   * no team conversation, or when the store cannot say (fail open).
+   * The team inbox's checks, in one round trip (`/team-conversations/send-check`): a colleague
+   * answered this conversation after the rep opened it (the store knows when the sync saw the
+   * answer), and a recipient is another rep's buyer (buyer ownership). Null when neither, when the
+   * mail is no team matter, or when the store cannot say (fail open).
    */
-  async function colleagueAnswered(client: StoreClient | null, m: Messages): Promise<string | null> {
+  async function teamWarning(client: StoreClient | null, m: Messages): Promise<string | null> {
     if (!client) return null;
     const [to, subject] = await Promise.all([getRecipients('to'), getSubject().catch(() => '')]);
     const thread = conversationId();
     if (!thread && !to.length) return null;
     const check = await withTimeout(() => client.teamSendCheck({ ...(thread ? { threadId: thread } : {}), ...(subject ? { subject: subject.slice(0, 1000) } : {}), addresses: to.slice(0, 50).map((p) => p.address) }), timing.sendTimeoutMs, 'the team send check');
+    const parts: string[] = [];
     const c = check.collision;
-    if (!c) return null;
-    return m.t('teamCollision', { who: c.by.name || c.by.address, when: formatInZone(c.answeredAt, null, m.language) });
+    if (c) parts.push(m.t('teamCollision', { who: c.by.name || c.by.address, when: formatInZone(c.answeredAt, null, m.language) }));
+    const o = check.ownership;
+    if (o?.ownedByOther && o.owner) parts.push(m.t('teamOwned', { owner: o.owner.name || o.owner.email, company: o.company?.name ?? o.buyer, buyer: o.buyer }));
+    return parts.length ? parts.join(m.language === 'zh-CN' ? '' : ' ') : null;
   }
 
   async function onSend(event: LaunchEvent): Promise<void> {
@@ -214,14 +218,14 @@ export function createHandlers(deps: HandlerDeps) {
           return;
         }
       }
-      const collision = await colleagueAnswered(client, messagesFor(language)).catch((error: unknown) => {
-        log('team send check unavailable; not checking for a colleague\'s answer', error);
+      const team = await teamWarning(client, messagesFor(language)).catch((error: unknown) => {
+        log('team send check unavailable; not checking for a colleague\'s answer or another rep\'s buyer', error);
         return null;
       });
-      if (collision) {
+      if (team) {
         await settle(report);
-        // The rep may still send (a second answer can be right): Outlook asks, it does not block.
-        complete({ allowEvent: false, errorMessage: clip(collision, 500), sendModeOverride: 'promptUser' });
+        // The rep may still send (a second answer, or an agreed hand-over, can be right): Outlook asks, it does not block.
+        complete({ allowEvent: false, errorMessage: clip(team, 500), sendModeOverride: 'promptUser' });
         return;
       }
       const payment = await unofficialBankDetails(client, messagesFor(language)).catch((error: unknown) => {

@@ -21,6 +21,7 @@ const en = {
   scheduled: "Scheduled: this message will be delivered at {when} (recipient's time).",
   cannotSchedule: 'This Outlook cannot schedule sending. Use Outlook\'s "Delay delivery" instead.',
   teamCollision: '{who} already answered this conversation ({when}), after you opened it. Read their answer before you send yours, or send anyway.',
+  teamOwned: '{company} ({buyer}) is {owner}\'s buyer. Agree with {owner} before you write to them, or send anyway.',
 } as const;
 
 type Key = keyof typeof en;
@@ -38,6 +39,7 @@ const zhCN: Record<Key, Message> = {
   scheduled: '已定时：此邮件将于 {when}（收件人当地时间）送达。',
   cannotSchedule: '此版本的 Outlook 无法定时发送，请使用 Outlook 的“延迟传递”。',
   teamCollision: '{who} 已在您打开此会话后回复了客户（{when}）。请先阅读其回复再发送，或仍要发送。',
+  teamOwned: '{company}（{buyer}）是 {owner} 的客户。请先与 {owner} 商定再联系对方，或仍要发送。',
 };
 
 export interface Messages {

@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { installOffice } from './office-standin.js';
 import { SimulatedMailbox, type EventOutcome, type Person } from './simulated-mailbox.js';
 import { EventsRuntime } from './events-runtime.js';
+import type { DevTeamItem } from '../../contract/system.js';
+import { textToHtml } from '../../core/teaminbox/notices.js';
 
 /**
  * The playground: the REAL task pane bundle (taskpane.html in a frame) and the REAL event
@@ -189,6 +191,16 @@ function ReadWindow() {
       <p className="meta">
         Date: {read.dateHeader} · Message-ID: {read.internetMessageId}
       </p>
+      {read.sharedMailbox && (
+        <p className="meta" aria-label="Shared mailbox">
+          In the shared mailbox {read.sharedMailbox} (getSharedPropertiesAsync {mailbox.sharedPropertiesApi ? 'names it' : 'is missing in this client'})
+        </p>
+      )}
+      <div className="buttons">
+        <button type="button" onClick={() => mailbox.openReplyForm('')}>
+          Reply
+        </button>
+      </div>
       <div className="body" dangerouslySetInnerHTML={{ __html: read.bodyHtml }} />
       {mailbox.replyFormHtml !== null && (
         <section aria-label="Reply form" className="reply">
@@ -217,10 +229,36 @@ function receivedMessage(): void {
   });
 }
 
+/**
+ * A message in the shared mailbox info@ (a team inbox): the store's dev-only seed makes the demo
+ * team inbox and its inquiry once (/dev/team-demo) and answers the mail as Outlook would show it.
+ */
+async function teamMessage(): Promise<void> {
+  const response = await fetch(`/dev/team-demo?email=${encodeURIComponent(me.address)}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`the store answered ${response.status}: ${await response.text()}`);
+  const item = (await response.json()) as DevTeamItem;
+  mailbox.open({
+    mode: 'read',
+    read: {
+      from: item.from,
+      to: [{ name: '', address: item.roleAddress }],
+      cc: [],
+      subject: item.subject,
+      bodyHtml: textToHtml(item.text),
+      internetMessageId: item.internetMessageId,
+      conversationId: item.threadId,
+      dateTimeCreated: Date.parse(item.receivedAt),
+      dateHeader: item.dateHeader,
+      sharedMailbox: item.roleAddress,
+    },
+  });
+}
+
 function Playground() {
   useMailbox();
   const [paneKey, reloadPane] = useReducer((n: number) => n + 1, 0);
   const [eventsState, setEventsState] = useState<string>('loading the events bundle…');
+  const [teamProblem, setTeamProblem] = useState<string | null>(null);
 
   useEffect(() => {
     events.start().then(
@@ -261,6 +299,9 @@ function Playground() {
           <button type="button" onClick={receivedMessage}>
             Open a received message
           </button>
+          <button type="button" onClick={() => void teamMessage().then(() => setTeamProblem(null), (error: unknown) => setTeamProblem(String(error)))}>
+            Open info@ team mail (shared mailbox)
+          </button>
           <label>
             Outlook language{' '}
             <select
@@ -286,10 +327,22 @@ function Playground() {
             />{' '}
             Mailbox 1.13+ (scheduled sending)
           </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={mailbox.sharedPropertiesApi}
+              onChange={(e) => {
+                mailbox.sharedPropertiesApi = e.target.checked;
+                reloadPane();
+              }}
+            />{' '}
+            getSharedPropertiesAsync (off: like new Outlook)
+          </label>
         </div>
         <p className="meta" aria-label="Events runtime">
           Events runtime: {eventsState}
         </p>
+        {teamProblem && <p role="alert">Team mail not opened: {teamProblem}</p>}
       </header>
       <main>
         <div className="item">

@@ -155,6 +155,15 @@ export function installOffice(win: FrameWindow, mailbox: SimulatedMailbox): void
       displayReplyAllForm: (data: unknown) => mailbox.openReplyForm(typeof data === 'string' ? data : String((data as { htmlBody?: string })?.htmlBody ?? ''), { all: true }),
       loadCustomPropertiesAsync,
       notificationMessages,
+      // Shared folders and shared mailboxes (Mailbox 1.8/1.13); absent where the client lacks it, as in new Outlook.
+      ...(mailbox.sharedPropertiesApi
+        ? {
+            getSharedPropertiesAsync: (...args: unknown[]) =>
+              read.sharedMailbox
+                ? succeed(args, { owner: read.sharedMailbox, targetMailbox: read.sharedMailbox, targetRestUrl: 'https://outlook.office.com/api', delegatePermissions: 63 })
+                : fail(args, 9000, 'GenericResponseError', 'The item is not in a shared folder'),
+          }
+        : {}),
     };
   }
 

@@ -36,6 +36,8 @@ export interface ReadState {
   dateTimeCreated: number;
   /** The sender's Date: header as it would be in the raw headers. */
   dateHeader: string;
+  /** The shared mailbox (info@) the item sits in, as getSharedPropertiesAsync names its owner; absent for the rep's own mail. */
+  sharedMailbox?: string | null;
 }
 
 export type ItemState = { mode: 'compose'; compose: ComposeState } | { mode: 'read'; read: ReadState } | { mode: 'none' };
@@ -67,6 +69,8 @@ export class SimulatedMailbox {
   displayLanguage = 'en-US';
   /** Highest Mailbox requirement set this pretend client supports; 1.13 brings delayDeliveryTime. */
   mailboxVersion = '1.14';
+  /** Whether this pretend client has item.getSharedPropertiesAsync (new Outlook lacks it: office-js#4619). */
+  sharedPropertiesApi = true;
   readonly storage = new Map<string, string>();
   readonly handlers = new Map<string, EventHandler>();
   readonly notifications: Notification[] = [];

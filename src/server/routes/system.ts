@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AllowedAddinScripts, DevToken, DevUserQuery, Health, Unhealthy } from '../../contract/system.js';
+import { AllowedAddinScripts, DevTeamItem, DevToken, DevUserQuery, Health, Unhealthy } from '../../contract/system.js';
+import { seedTeamDemo } from '../demo/team-demo.js';
+import { TenantDb } from '../db/tenant-db.js';
 import type { Store } from '../db/connect.js';
 import { ping } from '../db/connect.js';
 import type { DevSigner } from '../auth/dev-keys.js';
@@ -81,7 +83,7 @@ ${link('/healthz', 'Health', 'process and database status')}
         throw forbidden('dev tokens are only handed out to this machine, at localhost');
       }
       const email = rawEmail.trim().toLowerCase();
-      const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email']).where('email', '=', email).where('disabled_at', 'is', null).execute();
+      const users = await store.db.selectFrom('users').select(['id', 'tenant_id', 'email', 'name']).where('email', '=', email).where('disabled_at', 'is', null).execute();
       if (users.length === 0) throw notFound(`user ${email}`);
       if (users.length > 1) throw new AppError(409, 'ambiguous', `${email} exists in several tenants`);
       return users[0]!;
@@ -112,8 +114,22 @@ ${link('/healthz', 'Health', 'process and database status')}
       async (request, reply) => {
         const user = await devUser(request.ip, request.headers.host, request.query.email);
         const token = await devSigner.sign({ tenantId: user.tenant_id, userId: user.id, email: user.email });
-        const fragment = new URLSearchParams({ token, email: user.email });
+        // The name too: the simulated Outlook window shows From as Outlook would ("Linda Chen <linda@…>").
+        const fragment = new URLSearchParams({ token, email: user.email, name: user.name });
         return reply.redirect(`/addin/playground.html#${fragment.toString()}`);
+      },
+    );
+
+    // The playground's shared mailbox (docs/outlook.md): the demo team inbox's mail, seeded once in the user's tenant.
+    app.post(
+      '/dev/team-demo',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['dev'], summary: 'Dev mode only, loopback only: the demo team inbox (info@ of the user\'s domain) with one inquiry, as the Outlook playground opens it', querystring: DevUserQuery, response: { 200: DevTeamItem } },
+      },
+      async (request) => {
+        const user = await devUser(request.ip, request.headers.host, request.query.email);
+        return seedTeamDemo(new TenantDb(store.db, user.tenant_id), user, new Date());
       },
     );
 

@@ -6,16 +6,16 @@ import { sendNoBody } from '../http/no-body.js';
 import { errorResponses, NoBody } from '../../contract/common.js';
 import { MailboxParams } from '../../contract/mailboxes.js';
 import { HandOffInput, HandOffPreview, HandOffResult, OwnershipQuery, OwnershipView } from '../../contract/team-inbox.js';
-import { handOffPreview, ownershipOf, sendHandOff } from '../services/team-handoff.js';
+import { handOffPreview, ownedByOther, ownershipOf, sendHandOff } from '../services/team-handoff.js';
 import type { AdapterFactory } from '../mail/sync.js';
 import type { SecretBox } from '../secrets.js';
 import { AppError } from '../errors.js';
 import { renderInline, type Renderer } from '../render/render-task.js';
-import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView, FiguresCsv, TeamItemKeys, TeamLookupView, TeamSendCheckView } from '../../contract/team-inbox.js';
+import { AssignInput, FiguresQuery, NoteInput, PresenceInput, PresenceList, StateInput, TeamConversationList, TeamConversationParams, TeamConversationSummary, TeamConversationView, TeamFiguresView, TeamInboxInput, TeamInboxList, TeamInboxParams, TeamInboxView, TeamListQuery, TeamNoteView, FiguresCsv, TeamItemKeys, TeamLookupView, TeamSendCheckView, TeamMemberList } from '../../contract/team-inbox.js';
 import { figuresCsv } from '../services/team-figures-csv.js';
 import { teamTemplateChoices } from '../services/team-mail.js';
 import { TeamTemplateChoices } from '../../contract/team-inbox.js';
-import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence, lookupTeamConversation, teamSendCheck } from '../services/team-inbox.js';
+import { teamFigures, addNote, assignConversation, changeState, claimConversation, configureTeamInbox, listTeamConversations, listTeamInboxes, openTeamConversation, removeTeamInbox, touchPresence, lookupTeamConversation, teamSendCheck, inboxMembers } from '../services/team-inbox.js';
 
 const tags = ['team inbox'];
 
@@ -126,8 +126,15 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> =
     return lookupTeamConversation(tdb, principal, request.body, now());
   });
 
-  app.post('/team-conversations/send-check', { config: { access: 'crm:read' }, schema: { tags, summary: 'Before a reply leaves: a colleague\'s answer the sync saw after the caller last opened the conversation (Outlook\'s on-send check)', body: TeamItemKeys, response: { 200: TeamSendCheckView, ...errorResponses } } }, async (request) => {
+  app.post('/team-conversations/send-check', { config: { access: 'crm:read' }, schema: { tags, summary: 'Before a mail leaves: a colleague\'s answer the sync saw after the caller last opened the conversation, and the first recipient who is another rep\'s buyer (Outlook\'s on-send check)', body: TeamItemKeys, response: { 200: TeamSendCheckView, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
-    return teamSendCheck(tdb, principal, request.body);
+    // One round trip for the on-send handler: the colleague's answer and whose buyer the recipients are.
+    const { collision } = await teamSendCheck(tdb, principal, request.body);
+    return { collision, ownership: await ownedByOther(tdb, principal.userId, request.body.addresses ?? []) };
+  });
+
+  app.get('/team-inboxes/:inboxId/members', { config: { access: 'crm:read' }, schema: { tags, summary: 'Who works the inbox (the faces\' "assign to" picker), by e-mail', params: TeamInboxParams, response: { 200: TeamMemberList, ...errorResponses } } }, async (request) => {
+    const { principal, tdb } = caller(request, db);
+    return inboxMembers(tdb, principal, request.params.inboxId);
   });
 };

@@ -34,6 +34,25 @@ export async function ownershipOf(tdb: TenantDb, userId: string, buyer: string):
   return { buyer: buyer.trim().toLowerCase(), company: customer ? { id: customer.id, name: customer.name } : null, owner: person(owner), ownedByOther: owner !== undefined && owner.id !== userId };
 }
 
+/** Recipients an on-send check looks at (the first ones: a mail to a whole list is not a reply to one buyer). */
+export const OWNERSHIP_CHECK_MAX_RECIPIENTS = 10;
+
+/**
+ * Buyer ownership before a mail leaves (Outlook's on-send check): the first recipient whose
+ * company another rep owns, or null. Addresses of the tenant's own users are nobody's buyers.
+ */
+export async function ownedByOther(tdb: TenantDb, userId: string, addresses: readonly string[]): Promise<OwnershipView | null> {
+  const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()).filter(Boolean))].slice(0, OWNERSHIP_CHECK_MAX_RECIPIENTS);
+  if (!wanted.length) return null;
+  const colleagues = new Set((await tdb.selectFrom('users').select('email').where('email', 'in', wanted).execute()).map((u) => u.email.toLowerCase()));
+  for (const address of wanted) {
+    if (colleagues.has(address)) continue;
+    const view = await ownershipOf(tdb, userId, address);
+    if (view.ownedByOther) return view;
+  }
+  return null;
+}
+
 interface Context {
   conversationId: string;
   user: UserRow;

@@ -6,7 +6,7 @@ import { messageIdKey } from '../../core/crm/index.js';
 import { subjectKey } from '../../core/conversation/subject.js';
 import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, isoWeek, regionOf, REGION_CODES, type RegionCode, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
 import type { PackDocument } from '../../core/pack/schema.js';
-import type { ClockView, PresenceView, TeamFiguresView, TeamItemKeys, TeamLookupView, TeamSendCheckView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView } from '../../contract/team-inbox.js';
+import type { ClockView, PresenceView, TeamFiguresView, TeamItemKeys, TeamLookupView, TeamSendCheckView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView, TeamMemberList } from '../../contract/team-inbox.js';
 import type { Actor, Principal } from '../auth/principal.js';
 import type { Selectable } from 'kysely';
 import type { ConversationRow as ConversationTable, TeamInboxRow, UserRow } from '../db/tables.js';
@@ -156,6 +156,13 @@ export async function membersOf(tdb: TenantDb, row: TeamInboxRow, groupSlug?: st
   const ids = (await tdb.selectFrom('group_members').select('user_id').where('group_id', 'in', groupIds).execute()).map((r) => r.user_id);
   if (!ids.length) return [];
   return tdb.selectFrom('users').selectAll().where('id', 'in', [...new Set(ids)]).where('disabled_at', 'is', null).orderBy('email').execute();
+}
+
+/** Who works an inbox, for a member choosing whom to assign to (404 for anyone who does not work it). */
+export async function inboxMembers(tdb: TenantDb, principal: Principal, inboxId: string): Promise<TeamMemberList> {
+  const row = await tdb.selectFrom('team_inboxes').selectAll().where('id', '=', inboxId).executeTakeFirst();
+  if (!row || !(await mayWork(tdb, principal, row))) throw notFound('team inbox');
+  return { members: (await membersOf(tdb, row)).map((u) => ({ id: u.id, name: u.name, email: u.email })) };
 }
 
 async function mayWork(tdb: TenantDb, principal: Principal, row: TeamInboxRow): Promise<boolean> {
@@ -324,7 +331,7 @@ export async function lookupTeamConversation(tdb: TenantDb, principal: Principal
  * the rep looked but synced after is still news to them. A rep who never opened it in a face is
  * compared with the buyer's last mail instead: an answer after that is one the rep may not know.
  */
-export async function teamSendCheck(tdb: TenantDb, principal: Principal, keys: TeamItemKeys): Promise<TeamSendCheckView> {
+export async function teamSendCheck(tdb: TenantDb, principal: Principal, keys: TeamItemKeys): Promise<Pick<TeamSendCheckView, 'collision'>> {
   const hit = await findTeamConversation(tdb, principal, keys);
   if (!hit) return { collision: null };
   const { conversation } = hit;

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Badge, Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Subtitle2, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import type { TeamConversationView, TeamItemKeys } from '../../../contract/team-inbox.js';
+import { Badge, Body1, Button, Caption1, Field, MessageBar, MessageBarBody, Select, Subtitle2, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import type { HandOffPreview, StateAction, TeamConversationView, TeamItemKeys, TeamMemberList } from '../../../contract/team-inbox.js';
+import { ApiError } from '../../../client/api-error.js';
+import { languageName } from '../../../core/i18n/index.js';
+import { textToHtml } from '../../../core/teaminbox/notices.js';
 import { formatInstant } from '../format.js';
 import { usePane } from '../pane-context.js';
-import { errorMessage, useStoreAction } from '../store-action.js';
+import { useStoreAction } from '../store-action.js';
 import type { ReadItem } from '../mail-host.js';
 
 /** Presence is refreshed this often while the pane shows a team conversation (the store shows it for 30 s). */
@@ -12,14 +15,40 @@ export const PRESENCE_REFRESH_MS = 10_000;
 const useStyles = makeStyles({
   card: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalM, border: `1px solid ${tokens.colorNeutralStroke1}`, borderRadius: tokens.borderRadiusMedium },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  note: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', borderLeft: `3px solid ${tokens.colorBrandStroke1}`, paddingLeft: tokens.spacingHorizontalS },
+  note: { display: 'flex', flexDirection: 'column', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', borderLeft: `3px solid ${tokens.colorBrandStroke1}`, paddingLeft: tokens.spacingHorizontalS },
+  handOff: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalS, backgroundColor: tokens.colorNeutralBackground2, borderRadius: tokens.borderRadiusMedium },
+  handOffText: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxHeight: '12rem', overflowY: 'auto', margin: 0 },
 });
+
+type T = ReturnType<typeof usePane>['t'];
+
+/**
+ * What went wrong, in the rep's language: the store's refusals the pane can meet are worded from
+ * the catalogue (its English messages are for logs and API users), naming the colleague where the
+ * store did.
+ */
+export function teamProblem(error: unknown, t: T): string {
+  if (!(error instanceof ApiError)) return t('team.unreachable');
+  const named = (error.details[0] as { assignee?: { name?: string; email?: string } } | undefined)?.assignee;
+  if (error.code === 'taken' && named) return t('team.taken', { name: named.name || named.email || '' });
+  if (error.code === 'no_hand_off_template') return t('team.noHandOffTemplate');
+  if (error.status === 404) return t('team.gone');
+  if (error.status === 409) return t('team.conflict');
+  return t('team.failed');
+}
+
+/** The state changes a rep may ask for from here (the store's state machine has the last word). */
+function stateActions(state: TeamConversationView['state']): StateAction[] {
+  if (state === 'closed') return ['reopen'];
+  if (state === 'answered') return ['wait', 'close'];
+  return ['close'];
+}
 
 const STATE_COLOR = { new: 'danger', assigned: 'brand', answered: 'success', waiting: 'warning', closed: 'subtle' } as const;
 const PHASE_COLOR = { running: 'brand', warning: 'warning', breached: 'danger', stopped: 'subtle' } as const;
 
 /** Business minutes as "5 h 20 min" (words from the catalogue). */
-function duration(minutes: number, t: ReturnType<typeof usePane>['t']): string {
+function duration(minutes: number, t: T): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h ? t('team.hoursMinutes', { h, m }) : t('team.minutes', { m });
@@ -32,7 +61,7 @@ function duration(minutes: number, t: ReturnType<typeof usePane>['t']): string {
  * local time, who else is on it, and the internal notes. Nothing at all for other mail.
  */
 export default function TeamPanel({ item }: { item: ReadItem }) {
-  const { t, language, client } = usePane();
+  const { t, language, client, host } = usePane();
   const styles = useStyles();
   const keys: TeamItemKeys = {
     ...(item.internetMessageId ? { internetMessageId: item.internetMessageId } : {}),
@@ -47,6 +76,10 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [members, setMembers] = useState<TeamMemberList['members'] | null>(null);
+  const [assignTo, setAssignTo] = useState('');
+  const [handOff, setHandOff] = useState<HandOffPreview | null>(null);
+  const [opened, setOpened] = useState<'reply' | 'new' | null>(null);
 
   const load = async () => {
     const answer = await lookup.run();
@@ -73,16 +106,62 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
     return () => clearInterval(timer);
   }, [id, replying, client]);
 
+  // The "assign to" picker: the inbox's members, once per conversation shown.
+  const inboxId = view?.inbox.id;
+  useEffect(() => {
+    if (!inboxId) return;
+    client.teamMembers(inboxId).then(
+      (m) => setMembers(m.members),
+      () => setMembers(null),
+    );
+  }, [inboxId, client]);
+
   const act = async (work: () => Promise<unknown>) => {
     setBusy(true);
     setProblem(null);
     try {
       await work();
-      await load();
     } catch (error) {
-      setProblem(errorMessage(error));
+      setProblem(teamProblem(error, t));
+    }
+    // Redraw either way: after a 409 the rep sees who has it now.
+    await load().catch(() => undefined);
+    setBusy(false);
+  };
+
+  /** The inbox's hand-off template rendered by the store in the buyer's language, shown before Outlook opens the reply. */
+  const prepareHandOff = async (conversationId: string) => {
+    setBusy(true);
+    setProblem(null);
+    setOpened(null);
+    try {
+      setHandOff(await client.teamHandOffPreview(conversationId));
+    } catch (error) {
+      setProblem(teamProblem(error, t));
     } finally {
       setBusy(false);
+    }
+  };
+
+  /**
+   * Outlook's reply form on this mail, from the rep's own mailbox, with the hand-off as its body
+   * (the thread is Outlook's: In-Reply-To and References of the open mail). Where the client has
+   * no reply form (Outlook mobile), a new message to the buyer with the same subject and text.
+   */
+  const openHandOff = async (preview: HandOffPreview) => {
+    const html = textToHtml(preview.text);
+    setProblem(null);
+    setReplying(true);
+    try {
+      await host.replyWith(html);
+      setOpened('reply');
+    } catch {
+      try {
+        setOpened(await host.openFollowUp({ to: [preview.to], subject: preview.subject, html, inReplyTo: null }));
+      } catch {
+        setReplying(false);
+        setProblem(t('team.cannotOpenReply'));
+      }
     }
   };
 
@@ -100,7 +179,7 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
   return (
     <section className={styles.card} aria-label={t('team.heading', { inbox: view.inbox.address })}>
       <Subtitle2 as="h2">{t('team.heading', { inbox: view.inbox.address })}</Subtitle2>
-      {item.sharedMailbox && item.sharedMailbox.toLowerCase() !== view.inbox.address.toLowerCase() && <Caption1>{t('team.sharedMailbox', { mailbox: item.sharedMailbox })}</Caption1>}
+      {item.sharedMailbox && <Caption1>{t('team.sharedMailbox', { mailbox: item.sharedMailbox })}</Caption1>}
       <div className={styles.row}>
         <Badge appearance="filled" color={STATE_COLOR[view.state]}>{t(`team.state.${view.state}`)}</Badge>
         {view.tags.map((tag) => (
@@ -115,6 +194,39 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
           </Button>
         </div>
       )}
+      {/* Beside the actions, where the rep's eyes are (the pane scrolls). */}
+      {problem && (
+        <MessageBar intent="error" role="alert">
+          <MessageBarBody>{problem}</MessageBarBody>
+        </MessageBar>
+      )}
+      {members && members.length > 0 && (
+        <div className={styles.row}>
+          <Field label={t('team.assignTo')}>
+            <Select value={assignTo} onChange={(_, d) => setAssignTo(d.value)}>
+              <option value="">{t('team.choose')}</option>
+              {members
+                .filter((m) => m.id !== view.assignee?.id)
+                .map((m) => (
+                  <option key={m.id} value={m.email}>
+                    {m.name ? `${m.name} (${m.email})` : m.email}
+                  </option>
+                ))}
+              {view.assignee && <option value="-">{t('team.backToQueue')}</option>}
+            </Select>
+          </Field>
+          <Button disabled={busy || !assignTo} onClick={() => void act(async () => (await client.teamAssign(view.id, assignTo === '-' ? null : assignTo), setAssignTo('')))}>
+            {t('team.assign')}
+          </Button>
+        </div>
+      )}
+      <div className={styles.row}>
+        {stateActions(view.state).map((action) => (
+          <Button key={action} size="small" disabled={busy} onClick={() => void act(() => client.teamState(view.id, action))}>
+            {t(`team.action.${action}`)}
+          </Button>
+        ))}
+      </div>
       <div className={styles.row} role="status" aria-label={t('team.clock')}>
         <Badge appearance="tint" color={PHASE_COLOR[view.clock.phase]}>{t(`team.phase.${view.clock.phase}`)}</Badge>
         <Body1>{clockText}</Body1>
@@ -133,6 +245,39 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
           {replying ? t('team.replyingOn') : t('team.replyingOff')}
         </Button>
       </div>
+      {view.state !== 'closed' && !handOff && (
+        <div className={styles.row}>
+          <Button disabled={busy} onClick={() => void prepareHandOff(view.id)}>
+            {t('team.handOff')}
+          </Button>
+        </div>
+      )}
+      {handOff && (
+        <section className={styles.handOff} aria-label={t('team.handOffTitle')}>
+          <Subtitle2 as="h3">{t('team.handOffTitle')}</Subtitle2>
+          <Caption1>{t('team.handOffHow', { language: languageName(handOff.language, language), to: handOff.to })}</Caption1>
+          {handOff.ownership.ownedByOther && handOff.ownership.owner && (
+            <MessageBar intent="warning">
+              <MessageBarBody>{t('team.handOffOwned', { company: handOff.ownership.company?.name ?? handOff.to, owner: handOff.ownership.owner.name || handOff.ownership.owner.email })}</MessageBarBody>
+            </MessageBar>
+          )}
+          <Body1 as="p" className={styles.handOffText} lang={handOff.language}>
+            {handOff.text}
+          </Body1>
+          {opened === null ? (
+            <div className={styles.row}>
+              <Button appearance="primary" onClick={() => void openHandOff(handOff)}>
+                {t('team.openReply')}
+              </Button>
+              <Button onClick={() => setHandOff(null)}>{t('team.cancel')}</Button>
+            </div>
+          ) : (
+            <MessageBar intent={opened === 'reply' ? 'success' : 'warning'}>
+              <MessageBarBody>{t(opened === 'reply' ? 'team.replyOpened' : 'team.newMessageOpened')}</MessageBarBody>
+            </MessageBar>
+          )}
+        </section>
+      )}
       <Subtitle2 as="h3">{t('team.notes')}</Subtitle2>
       {view.notes.length === 0 && <Caption1>{t('team.noNotes')}</Caption1>}
       {view.notes.map((n) => (
@@ -149,11 +294,6 @@ export default function TeamPanel({ item }: { item: ReadItem }) {
           {t('team.saveNote')}
         </Button>
       </div>
-      {problem && (
-        <MessageBar intent="error" role="alert">
-          <MessageBarBody>{problem}</MessageBarBody>
-        </MessageBar>
-      )}
     </section>
   );
 }
