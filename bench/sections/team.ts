@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withScratchDatabase } from '../postgres.js';
@@ -18,22 +18,34 @@ import { runClockPass } from '../../src/server/jobs/team-inbox-clock.js';
 import { routeInquiry, type Inquiry } from '../../src/core/teaminbox/rules.js';
 import { inferTimeZone } from '../../src/core/clienttime/infer.js';
 import { operator, seedTenant, type SeededTenant } from '../../test/support/fixtures.js';
-import { percentile, sortedCopy, type Row } from '../measure.js';
+import { compare, median, percentile, sortedCopy, type Row } from '../measure.js';
+import { chromium, type Browser } from 'playwright-core';
+import { ensureFacesBuilt } from '../../test/support/build-faces.mjs';
+import { CHROMIUM_PATH, collectPageErrors } from '../../test/support/browser.js';
+import { testApp } from '../../test/support/fixtures.js';
+import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
+import { EMPTY_PUBLIC_PATH, ensureEmptyPageBuilt } from '../empty-page/build.js';
 
 /**
  * The team inbox at the sizes of issue #15 (docs/performance.md, "Team inbox"):
  *
  * - **Routing**: 10,000 arriving inquiries through the sync's own hook (`teamInboxHook`, inside a
- *   page transaction of 100 as the sync runs it) against a pack of 30 routing rules of realistic
+ *   page transaction of 100 as the sync runs it) against a pack of 29 routing rules of realistic
  *   size (keywords in zh/en/es/ar, countries, languages, known customers, attachments, ownership,
  *   round robin, least open, region and letter tables, tags, notifications, the
  *   auto-acknowledgement claimed), on SQLite and PostgreSQL; beside it the pure decision
  *   (`routeInquiry` in src/core) over the same inquiries.
+ * - **The list at `/inbox`**: 50,000 unassigned conversations in one inbox; a rep opens `/inbox` cold in headless
+ *   Chromium (fresh context, cache off): time from navigation start to the first rows of the list
+ *   painted, median and p95 of 10 loads, beside the empty React + Fluent UI page loaded the same
+ *   way; and one page of the list API (in process) p50/p99.
  * - **Clock pass**: `runClockPass` over 100,000 open conversations of which 1,500 have just
  *   fallen due (1,000 warnings, 500 breaches) and 8,000 breached earlier: the passes it takes to
  *   tell them all, then the every-minute pass with nothing new.
  */
 const INQUIRIES = Number(process.env.BENCH_TEAM_INQUIRIES ?? 10_000);
+const LISTED = Number(process.env.BENCH_TEAM_LISTED ?? 50_000);
+const PAGE_RUNS = Number(process.env.BENCH_TEAM_PAGE_RUNS ?? 10);
 const OPEN = Number(process.env.BENCH_TEAM_OPEN ?? 100_000);
 const PAGE = 100; // the sync's page: one transaction
 const WARMUP = 200;
@@ -48,7 +60,7 @@ const REPS = {
 const DOMAIN = 'acme-export.test';
 const rep = (name: string) => `${name}@${DOMAIN}`;
 
-/** ~30 rules as an export company's info@ has them after a year: tags first, then who gets it. */
+/** 29 rules as an export company's info@ has them after a year: tags first, then who gets it. */
 const ROUTING_PACK = (inboxGroup: string) => `pack: routing
 title: Routing of info@
 groups: ["${inboxGroup}"]
@@ -360,14 +372,14 @@ async function routingRows(store: Store, where: string, slug: string): Promise<R
   const hook = await routeThroughHook(store, setup, arrivals);
   const sorted = sortedCopy(hook.perInquiryMs);
   const rows: Row[] = [
-    { section: 'team', name: `routing ${INQUIRIES.toLocaleString('en')} inquiries through the sync hook, ${where}: decisions/s`, value: (INQUIRIES / hook.totalMs) * 1000, unit: 'decisions/s', higherIsBetter: true, note: `${(hook.totalMs / 1000).toFixed(1)} s with the page commits; ${hook.assigned.toLocaleString('en')} assigned; 30 rules, pages of ${PAGE}` },
+    { section: 'team', name: `routing ${INQUIRIES.toLocaleString('en')} inquiries through the sync hook, ${where}: decisions/s`, value: (INQUIRIES / hook.totalMs) * 1000, unit: 'decisions/s', higherIsBetter: true, note: `${(hook.totalMs / 1000).toFixed(1)} s with the page commits; ${hook.assigned.toLocaleString('en')} assigned; 29 rules, pages of ${PAGE}` },
     { section: 'team', name: `routing through the sync hook, ${where}: p99 per inquiry`, value: percentile(sorted, 99), unit: 'ms', higherIsBetter: false, note: `p50 ${percentile(sorted, 50).toFixed(2)} ms` },
   ];
   if (where === 'SQLite') {
     const pure = await routePure(setup, arrivals);
     const p = sortedCopy(pure.perInquiryMs);
     rows.unshift(
-      { section: 'team', name: 'routing decision alone (src/core, 30 rules): decisions/s', value: (INQUIRIES / pure.totalMs) * 1000, unit: 'decisions/s', higherIsBetter: true, note: `the same ${INQUIRIES.toLocaleString('en')} inquiries, facts gathered beforehand` },
+      { section: 'team', name: 'routing decision alone (src/core, 29 rules): decisions/s', value: (INQUIRIES / pure.totalMs) * 1000, unit: 'decisions/s', higherIsBetter: true, note: `the same ${INQUIRIES.toLocaleString('en')} inquiries, facts gathered beforehand` },
       { section: 'team', name: 'routing decision alone: p99 per inquiry', value: percentile(p, 99), unit: 'ms', higherIsBetter: false, note: `p50 ${percentile(p, 50).toFixed(3)} ms` },
     );
   }
@@ -435,21 +447,121 @@ async function clockRows(store: Store, where: string, slug: string): Promise<Row
   ];
 }
 
+/** Watches for the target and records when the frame after it is painted (as the taskpane section does). Plain text: tsx rewrites functions' own text. */
+const watchFor = (selector: string) => `(() => {
+  const selector = ${JSON.stringify(selector)};
+  const painted = () => requestAnimationFrame(() => {
+    const box = document.querySelector(selector)?.getBoundingClientRect();
+    if (!box || box.width === 0 || box.height === 0) return painted();
+    setTimeout(() => (window.__benchVisible = { inDom: 0, painted: performance.now() }));
+  });
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector(selector)) return;
+    observer.disconnect();
+    painted();
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+async function coldLoad(browser: Browser, url: string, selector: string): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+  try {
+    await context.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
+    await context.addInitScript({ content: watchFor(selector) });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await page.goto(url);
+    await page.waitForFunction(() => window.__benchVisible !== undefined, null, { timeout: 30_000 });
+    const bugs = errors.filter((e) => !/ERR_FAILED|net::/.test(e));
+    if (bugs.length) throw new Error(`${url} failed while measured:\n${bugs.join('\n')}`);
+    // Window.__benchVisible is declared by the taskpane section (the same watcher's record).
+    return (await page.evaluate(() => window.__benchVisible))!.painted;
+  } finally {
+    await context.close();
+  }
+}
+
+async function inboxRows(): Promise<Row[]> {
+  if (!existsSync(CHROMIUM_PATH)) return [{ section: 'team', name: '/inbox', value: NaN, unit: '', higherIsBetter: false, note: `not measured: Chromium not found at ${CHROMIUM_PATH}` }];
+  const faces = await ensureFacesBuilt();
+  const empty = await ensureEmptyPageBuilt();
+  const work = mkdtempSync(join(tmpdir(), 'tp-bench-inbox-'));
+  const served = join(work, 'dist');
+  mkdirSync(served);
+  for (const name of readdirSync(faces)) symlinkSync(join(faces, name), join(served, name));
+  symlinkSync(empty, join(served, EMPTY_PUBLIC_PATH.split('/').filter(Boolean).pop()!));
+  const store = openStore({ databaseUrl: undefined, dataDir: join(work, 'data') });
+  let browser: Browser | undefined;
+  const signer = await loadDevSigner(join(work, 'keys'));
+  const app = await testApp(store, {}, { addinDir: served, devSigner: signer });
+  try {
+    const setup = await setUp(store, 'benchinbox');
+    const repRow = await setup.t.tdb.selectFrom('users').select(['id', 'email']).where('email', '=', rep('anna')).executeTakeFirstOrThrow();
+    const now = Date.now();
+    const rows = Array.from({ length: LISTED }, (_, i) => {
+      const at = new Date(now - (LISTED - i) * 60_000).toISOString();
+      const due = new Date(now - (LISTED - i) * 60_000 + 30 * 3_600_000).toISOString();
+      return { id: newId(), tenant_id: setup.t.tenantId, subject: `Inquiry ${i}: ceramic tiles 60x60, two containers`, subject_key: `inquiry ${i}`, participants: JSON.stringify([`buyer${i}@hamburg-import.de`]), customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: setup.inboxId, tags: i % 3 ? '[]' : '["high-intent"]', clock_started_at: at, warn_at: due, due_at: due, created_at: at, updated_at: at };
+    });
+    await insertMany(store, 'conversations', rows, 300);
+    const token = await signer.sign({ tenantId: setup.t.tenantId, userId: repRow.id, email: repRow.email });
+    // The list API in process: the first page and a page deep in the list.
+    const pageMs: number[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 60; i++) {
+      const s = performance.now();
+      const res: { statusCode: number; body: string; json: () => unknown } = await app.inject({ method: 'GET', url: `/api/v1/team-conversations?inbox=${setup.inboxId}&list=unassigned${cursor && i % 2 ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: { authorization: `Bearer ${token}` } });
+      if (res.statusCode !== 200) throw new Error(`the list answered ${res.statusCode}: ${res.body}`);
+      if (i >= 10) pageMs.push(performance.now() - s);
+      cursor = (res.json() as { nextCursor: string | null }).nextCursor ?? cursor;
+    }
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--js-flags=--no-compilation-cache'] });
+    const inboxUrl = `${base}/inbox#token=${encodeURIComponent(token)}`;
+    const emptyUrl = `${base}${EMPTY_PUBLIC_PATH}empty.html`;
+    const LIST_ROW = '[data-testid="team-list"] tbody tr[data-index]';
+    await coldLoad(browser, inboxUrl, LIST_ROW);
+    await coldLoad(browser, emptyUrl, '#root > *');
+    const inbox: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 0; i < PAGE_RUNS; i++) {
+      inbox.push(await coldLoad(browser, inboxUrl, LIST_ROW));
+      baseline.push(await coldLoad(browser, emptyUrl, '#root > *'));
+    }
+    const v = sortedCopy(inbox);
+    const e = sortedCopy(baseline);
+    const p = sortedCopy(pageMs);
+    const n = LISTED.toLocaleString('en');
+    return [
+      compare({ section: 'team', name: `/inbox, ${n} conversations: list visible, median`, value: median(v), unit: 'ms', higherIsBetter: false, baseline: { name: 'empty React + Fluent UI page, first element', value: median(e) } }),
+      compare({ section: 'team', name: `/inbox, ${n} conversations: list visible, p95`, value: percentile(v, 95), unit: 'ms', higherIsBetter: false, baseline: { name: `empty page p95 (${PAGE_RUNS} cold loads each)`, value: percentile(e, 95) } }),
+      { section: 'team', name: `list API, one page of ${n} (in process): p99`, value: percentile(p, 99), unit: 'ms', higherIsBetter: false, note: `p50 ${percentile(p, 50).toFixed(1)} ms; 100 rows a page, first pages and pages after a cursor, SQLite` },
+    ];
+  } finally {
+    await browser?.close();
+    await app.close();
+    await store.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `BENCH_TEAM_PARTS=routing,clock,inbox` (default all) runs some of the three. */
+const PARTS = (process.env.BENCH_TEAM_PARTS ?? 'routing,clock,inbox').split(',');
+
 export async function teamSection(): Promise<Row[]> {
   const out: Row[] = [];
   const sqlite = () => openStore({ databaseUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'tp-bench-team-')) });
-  let store = sqlite();
-  try {
-    out.push(...(await routingRows(store, 'SQLite', 'benchroute')));
-  } finally {
-    await store.close();
-  }
-  store = sqlite();
-  try {
-    out.push(...(await clockRows(store, 'SQLite', 'benchclock')));
-  } finally {
-    await store.close();
-  }
+  const onSqlite = async (work: (store: Store) => Promise<Row[]>) => {
+    const store = sqlite();
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  };
   // PostgreSQL: each part in a scratch database of its own (the clock pass reads every tenant's queue).
   const onPostgres = (name: string, work: (store: Store) => Promise<Row[]>) =>
     withScratchDatabase('team', name, async (url) => {
@@ -460,7 +572,14 @@ export async function teamSection(): Promise<Row[]> {
         await pgStore.close();
       }
     });
-  out.push(...(await onPostgres('tp_bench_route', (s) => routingRows(s, 'PostgreSQL', 'benchroute'))));
-  out.push(...(await onPostgres('tp_bench_clock', (s) => clockRows(s, 'PostgreSQL', 'benchclock'))));
+  if (PARTS.includes('routing')) {
+    out.push(...(await onSqlite((s) => routingRows(s, 'SQLite', 'benchroute'))));
+    out.push(...(await onPostgres('tp_bench_route', (s) => routingRows(s, 'PostgreSQL', 'benchroute'))));
+  }
+  if (PARTS.includes('clock')) {
+    out.push(...(await onSqlite((s) => clockRows(s, 'SQLite', 'benchclock'))));
+    out.push(...(await onPostgres('tp_bench_clock', (s) => clockRows(s, 'PostgreSQL', 'benchclock'))));
+  }
+  if (PARTS.includes('inbox')) out.push(...(await inboxRows()));
   return out;
 }
