@@ -18,6 +18,7 @@ import { schedulerSection } from './sections/scheduler.js';
 import { cliSection } from './sections/cli.js';
 import { mailSyncSection } from './sections/mailsync.js';
 import { documentsSection } from './sections/documents.js';
+import { teamSection } from './sections/team.js';
 
 // The faces' build cache (test/support/build-faces.mjs) finds src/ and .test-dist/ from the working folder.
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -37,6 +38,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   cli: cliSection,
   mailsync: mailSyncSection,
   documents: documentsSection,
+  team: teamSection,
 };
 
 interface Budget {

@@ -115,7 +115,10 @@ export const TeamListQuery = Type.Object(
   {
     inbox: Type.Optional(Type.String({ maxLength: 64 })),
     list: Type.Optional(Type.Enum(TEAM_LISTS)),
+    /** Rows per page (default 100). */
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    /** The previous page's `nextCursor`: the page after it, in the same list. */
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   },
   closed,
 );
@@ -191,7 +194,8 @@ export const TeamTemplateChoice = Type.Object({
 export type TeamTemplateChoice = Type.Static<typeof TeamTemplateChoice>;
 export const TeamTemplateChoices = Type.Object({ templates: Type.Array(TeamTemplateChoice) });
 export type TeamTemplateChoices = Type.Static<typeof TeamTemplateChoices>;
-export const TeamConversationList = Type.Object({ conversations: Type.Array(TeamConversationSummary) });
+/** One page of a list; `nextCursor` asks for the next one (null: this was the last). */
+export const TeamConversationList = Type.Object({ conversations: Type.Array(TeamConversationSummary), nextCursor: nullableString });
 export type TeamConversationList = Type.Static<typeof TeamConversationList>;
 export const StateInput = Type.Object({ action: StateAction }, closed);
 export type StateInput = Type.Static<typeof StateInput>;

@@ -28,7 +28,8 @@ export class InboxApi {
 
   me = () => this.request<Me>('GET', '/me');
   inboxes = () => this.request<TeamInboxList>('GET', '/team-inboxes');
-  list = (inbox: string, list: TeamList) => this.request<TeamConversationList>('GET', `/team-conversations?inbox=${encodeURIComponent(inbox)}&list=${list}&limit=200`);
+  /** One page of a list (the store's page size); `cursor` is the previous page's nextCursor. */
+  list = (inbox: string, list: TeamList, cursor?: string | null) => this.request<TeamConversationList>('GET', `/team-conversations?inbox=${encodeURIComponent(inbox)}&list=${list}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   open = (id: string) => this.request<TeamConversationView>('GET', `/team-conversations/${encodeURIComponent(id)}`);
   claim = (id: string) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/claim`);
   assign = (id: string, body: AssignInput) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/assign`, body);

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { Badge, Body1, Button, Caption1, Checkbox, Field, FluentProvider, Input, MessageBar, MessageBarBody, Select, Spinner, Subtitle2, Tab, TabList, Textarea, Title2, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
 import type { ClockView, HandOffPreview, HandOffResult, TeamConversationSummary, TeamConversationView, TeamInboxView, TeamList } from '../contract/team-inbox.js';
 import { ApiError, InboxApi, type Me } from './api.js';
@@ -15,7 +16,10 @@ const useStyles = makeStyles({
   header: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalM },
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalS },
   split: { display: 'grid', gridTemplateColumns: 'minmax(20rem, 2fr) 3fr', gap: tokens.spacingHorizontalL },
-  table: { width: '100%', borderCollapse: 'collapse', '& td, & th': { textAlign: 'left', padding: tokens.spacingVerticalXS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` } },
+  table: { width: '100%', borderCollapse: 'collapse', '& td, & th': { textAlign: 'left', padding: tokens.spacingVerticalXS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` }, '& thead th': { position: 'sticky', top: 0, backgroundColor: tokens.colorNeutralBackground1, zIndex: 1 } },
+  // The list scrolls on its own (windowed: only the rows in view are in the page).
+  scroller: { height: 'calc(100vh - 15rem)', minHeight: '20rem', overflowY: 'auto' },
+  spacer: { '& td': { padding: 0, borderBottom: 'none' } },
   selected: { backgroundColor: tokens.colorBrandBackground2 },
   clickable: { cursor: 'pointer' },
   late: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -126,11 +130,16 @@ function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; 
   const [inboxId, setInboxId] = useState('');
   const [list, setList] = useState<TeamList>('unassigned');
   const [rows, setRows] = useState<TeamConversationSummary[]>();
+  const [next, setNext] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   // A notice mail links to `/inbox#conversation=<id>`: open that one.
   const [openId, setOpenId] = useState<string | undefined>(() => new URLSearchParams(window.location.hash.slice(1)).get('conversation') ?? undefined);
   const [error, setError] = useState<unknown>();
   const [version, setVersion] = useState(0);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  // Which list the rows belong to: a page that comes back after the rep switched lists is dropped.
+  const shown = useRef('');
+  const scroller = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     api.inboxes().then(({ inboxes: found }) => {
@@ -140,23 +149,62 @@ function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; 
   }, [api]);
   useEffect(() => {
     if (!inboxId) return;
-    api.list(inboxId, list).then(({ conversations }) => setRows(conversations), setError);
+    const key = `${inboxId}:${list}:${version}`;
+    shown.current = key;
+    setLoadingMore(false);
+    // A list (re)loads from its first page, so it is shown from its top (the scroller is one element for every list).
+    scroller.current?.scrollTo(0, 0);
+    api.list(inboxId, list).then(({ conversations, nextCursor }) => {
+      if (shown.current !== key) return;
+      setRows(conversations);
+      setNext(nextCursor);
+    }, setError);
   }, [api, inboxId, list, version]);
+  // The store answers a page at a time; the next page is asked for as the rep nears the end.
+  const loadMore = useCallback(() => {
+    if (!next || loadingMore) return;
+    const key = shown.current;
+    setLoadingMore(true);
+    api.list(inboxId, list, next).then(
+      ({ conversations, nextCursor }) => {
+        if (shown.current !== key) return;
+        setRows((current) => [...(current ?? []), ...conversations]);
+        setNext(nextCursor);
+        setLoadingMore(false);
+      },
+      (e: unknown) => {
+        setError(e);
+        setLoadingMore(false);
+      },
+    );
+  }, [api, inboxId, list, next, loadingMore]);
 
-  // Keyboard: j / k move through the list, c claims the open conversation.
+  const virtualizer = useVirtualizer({ count: rows?.length ?? 0, getScrollElement: () => scroller.current, estimateSize: () => 56, overscan: 8, getItemKey: (i) => rows?.[i]?.id ?? i });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (rows && lastShown >= rows.length - 20) loadMore();
+  }, [rows, lastShown, loadMore]);
+
+  // Keyboard: j / k move through the list (scrolling it, asking for more at its end), c claims the open conversation.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
       if (!rows?.length) return;
       const at = rows.findIndex((r) => r.id === openId);
-      if (event.key === 'j') setOpenId(rows[Math.min(at + 1, rows.length - 1)]!.id);
-      else if (event.key === 'k') setOpenId(rows[Math.max(at - 1, 0)]!.id);
+      let to: number | undefined;
+      if (event.key === 'j') to = Math.min(at + 1, rows.length - 1);
+      else if (event.key === 'k') to = Math.max(at - 1, 0);
       else if (event.key === 'c' && openId) api.claim(openId).then(refresh, setError);
+      if (to === undefined) return;
+      setOpenId(rows[to]!.id);
+      virtualizer.scrollToIndex(to, { align: 'auto' });
+      if (to >= rows.length - 20) loadMore();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, openId, api, refresh]);
+  }, [rows, openId, api, refresh, virtualizer, loadMore]);
 
   if (!inboxes) return <Spinner label={t('app.loading')} />;
   if (!inboxes.length) return <Body1>{t('inbox.none')}</Body1>;
@@ -179,32 +227,39 @@ function Inbox({ api, me, t, language }: { api: InboxApi; me: Me; t: Translate; 
       <div className={styles.split}>
         <section aria-label={t(`list.${list}` as MessageKey)}>
           {rows?.length === 0 && <Body1>{t('list.empty')}</Body1>}
-          <table className={styles.table} data-testid="team-list">
-            <thead>
-              <tr>
-                <th>{t('col.subject')}</th>
-                <th>{t('col.state')}</th>
-                <th>{t('col.assignee')}</th>
-                <th>{t('col.clock')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows?.map((r) => {
-                const clock = clockWords(r.clock, t);
-                return (
-                  <tr key={r.id} className={`${styles.clickable} ${r.id === openId ? styles.selected : ''}`} onClick={() => setOpenId(r.id)} aria-selected={r.id === openId}>
-                    <td>
-                      <strong>{r.subject}</strong>
-                      <div><Caption1>{r.buyer ?? ''}</Caption1> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
-                    </td>
-                    <td>{t(`state.${r.state}` as MessageKey)}</td>
-                    <td>{r.assignee?.name ?? t('conv.nobody')}</td>
-                    <td className={clock.tone === 'late' ? styles.late : clock.tone === 'warn' ? styles.warn : undefined}>{clock.text}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div ref={scroller} className={styles.scroller} data-testid="team-list-scroller">
+            <table className={styles.table} data-testid="team-list" aria-rowcount={rows?.length ?? 0}>
+              <thead>
+                <tr>
+                  <th>{t('col.subject')}</th>
+                  <th>{t('col.state')}</th>
+                  <th>{t('col.assignee')}</th>
+                  <th>{t('col.clock')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.length > 0 && items[0]!.start > 0 && <tr aria-hidden className={styles.spacer} style={{ height: items[0]!.start }}><td colSpan={4} /></tr>}
+                {rows &&
+                  items.map((item) => {
+                    const r = rows[item.index]!;
+                    const clock = clockWords(r.clock, t);
+                    return (
+                      <tr key={r.id} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 1} className={`${styles.clickable} ${r.id === openId ? styles.selected : ''}`} onClick={() => setOpenId(r.id)} aria-selected={r.id === openId}>
+                        <td>
+                          <strong>{r.subject}</strong>
+                          <div><Caption1>{r.buyer ?? ''}</Caption1> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
+                        </td>
+                        <td>{t(`state.${r.state}` as MessageKey)}</td>
+                        <td>{r.assignee?.name ?? t('conv.nobody')}</td>
+                        <td className={clock.tone === 'late' ? styles.late : clock.tone === 'warn' ? styles.warn : undefined}>{clock.text}</td>
+                      </tr>
+                    );
+                  })}
+                {items.length > 0 && virtualizer.getTotalSize() - items[items.length - 1]!.end > 0 && <tr aria-hidden className={styles.spacer} style={{ height: virtualizer.getTotalSize() - items[items.length - 1]!.end }}><td colSpan={4} /></tr>}
+              </tbody>
+            </table>
+          </div>
+          {rows && rows.length > 0 && <Caption1 data-testid="team-list-count">{loadingMore ? t('list.loadingMore') : t(next ? 'list.more' : 'list.all', { count: rows.length })}</Caption1>}
         </section>
         {openId ? <Conversation key={openId} api={api} me={me} id={openId} t={t} language={language} onChange={refresh} /> : <Body1>{t('conv.pick')}</Body1>}
       </div>

@@ -34,6 +34,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
   let t: SeededTenant;
   const tokens: Record<'linda' | 'omar' | 'admin', string> = { linda: '', omar: '', admin: '' };
   const conversations: string[] = [];
+  let inboxId = '';
 
   beforeAll(async () => {
     store = await kind.open();
@@ -47,7 +48,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     tokens.admin = await signer.sign({ tenantId: t.tenantId, userId: t.admin.id, email: t.admin.email });
     const box = new SecretBox(randomBytes(32));
     const mailboxId = (await addMailbox(t.tdb, op, box, { provider: 'imap', address: 'info@tie2e.test', settings: { preset: 'custom', imap: { host: '127.0.0.1', port: 9, security: 'none' }, smtp: { host: '127.0.0.1', port: 9, security: 'none' } }, secrets: { password: 'x' } }, { backfillDays: 30 })).id;
-    await configureTeamInbox(t.tdb, op, mailboxId, { groups: [t.groupSlug], calendar: { country: 'CN', timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } });
+    inboxId = (await configureTeamInbox(t.tdb, op, mailboxId, { groups: [t.groupSlug], calendar: { country: 'CN', timeZone: 'Asia/Shanghai', start: '09:00', end: '18:00' } })).id;
     // Two buyer mails that arrived a week ago: nobody answered, both are overdue.
     const mails = [
       { subject: 'Ceramic tiles for Hamburg', from: 'hans@hamburg-import.de', body: HOSTILE, at: '2025-11-24T02:00:00.000Z', dateHeader: 'Mon, 24 Nov 2025 03:00:00 +0100' },
@@ -209,6 +210,49 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await screenshot(page, 'admin-team-inbox-templates-zh-CN');
     // The one refused save is the only error the browser logged.
     expect(errors).toEqual(['console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  });
+
+  it('a long queue pages as the rep scrolls: only the rows in view are in the page, j moves past the first page, in English and Chinese', async () => {
+    // 250 more unassigned inquiries, newer than the two above: three pages of the store's 100.
+    const rows = Array.from({ length: 250 }, (_, i) => {
+      const at = new Date(Date.UTC(2025, 11, 1, 0, 0, 0) + i * 60_000).toISOString();
+      return { id: newId(), tenant_id: t.tenantId, subject: `Queue inquiry ${String(i).padStart(3, '0')}`, subject_key: `queue inquiry ${i}`, participants: JSON.stringify([`buyer${i}@queue-buyer.de`]), customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer' as const, message_count: 1, inbound_count: 1, outbound_count: 0, state: 'new', assignee_id: null, first_response_at: null, team_inbox_id: inboxId, clock_started_at: at, warn_at: at, due_at: at, created_at: at, updated_at: at };
+    });
+    for (let i = 0; i < rows.length; i += 50) await store.db.insertInto('conversations').values(rows.slice(i, i + 50)).execute();
+    const { page, errors } = await openInbox('omar');
+    const list = page.getByTestId('team-list');
+    // Newest first: the last one inserted leads; the first page holds 100, the page shows fewer rows than that.
+    await list.getByText('Queue inquiry 249').waitFor();
+    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe('100 loaded · scroll for more');
+    const inDom = await list.locator('tbody tr[data-index]').count();
+    expect(inDom).toBeLessThan(40);
+    // j from the top walks down the list; 25 presses scroll the list with the selection.
+    await list.getByText('Queue inquiry 249').click();
+    for (let i = 0; i < 25; i++) await page.keyboard.press('j');
+    await expect(list.locator('tr[aria-selected="true"]').innerText()).resolves.toContain('Queue inquiry 224');
+    await page.getByTestId('conversation').locator('#conversation-title', { hasText: 'Queue inquiry 224' }).waitFor();
+    // Scrolling to the end asks for the next pages until the list is whole (251 or 252: whether the
+    // first test's Linda took the Hamburg inquiry); the Chinese inquiry, the oldest, comes last.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="team-list-scroller"]')!;
+      el.scrollTo(0, el.scrollHeight);
+      return /^\d+ in this list$/.test(document.querySelector('[data-testid="team-list-count"]')?.textContent ?? '');
+    }, undefined, { polling: 100 });
+    const total = Number((await page.getByTestId('team-list-count').innerText()).split(' ')[0]);
+    expect([251, 252]).toContain(total);
+    await list.getByText('水泵询价').waitFor();
+    expect(await list.locator('tbody tr[data-index]').count()).toBeLessThan(40);
+    await screenshot(page, 'inbox-en-long-queue-end');
+    // The same in Chinese, back at the top.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await page.getByRole('tab', { name: '未分配' }).waitFor();
+    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe(`此列表共 ${total} 条`);
+    await page.getByRole('tab', { name: '已超时' }).click();
+    await list.getByText('Queue inquiry 000').waitFor();
+    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe('已加载 100 条 · 向下滚动加载更多');
+    await screenshot(page, 'inbox-zh-CN-long-queue');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -370,6 +370,46 @@ routing:
     expect(await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).where('action', 'like', 'team-inbox.%').execute()).toEqual([]);
   });
 
+  it('lists page with a cursor: every row once, in order; a foreign or broken cursor is a 400 naming it', async () => {
+    const all = (await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=open&limit=500`)).json();
+    expect(all.nextCursor).toBeNull();
+    expect(all.conversations.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=open&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.json().conversations.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json().conversations.map((c: { id: string }) => c.id));
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.conversations.map((c: { id: string }) => c.id));
+    const times = all.conversations.map((c: { lastMessageAt: string }) => c.lastMessageAt);
+    expect(times).toEqual([...times].sort().reverse());
+    // A cursor of the overdue list (the opaque form the service writes) asked of the open list.
+    const overdueCursor = Buffer.from(JSON.stringify(['overdue', '2025-12-08T06:00:00.000Z', 'x'])).toString('base64url');
+    const wrongList = await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=open&cursor=${overdueCursor}`);
+    expect(wrongList.statusCode).toBe(400);
+    expect(wrongList.json().error.details[0]).toMatchObject({ path: 'cursor', message: 'it belongs to the list "overdue", not "open"' });
+    const broken = await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&list=open&cursor=not-a-cursor`);
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.details[0].path).toBe('cursor');
+    expect((await api(reps.linda.key, 'GET', `/team-conversations?inbox=${inboxId}&limit=501`)).statusCode).toBe(400);
+  });
+
+  it('a burst of due clocks larger than a page is told in one pass (a Monday morning), each once', async () => {
+    // Before, a pass told at most 500 per phase and left the rest for the next minute.
+    const at = '2025-12-19T01:00:00.000Z';
+    const ids = Array.from({ length: 501 }, () => newId());
+    const rows = ids.map((id, i) => ({ id, tenant_id: t.tenantId, subject: `Burst ${i}`, subject_key: `burst ${i}`, participants: JSON.stringify([`b${i}@burst-buyer.de`]), customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer' as const, message_count: 1, inbound_count: 1, outbound_count: 0, state: 'assigned', assignee_id: reps.zoe.id, first_response_at: null, team_inbox_id: inboxId, clock_started_at: at, warn_at: '2025-12-20T00:00:00.000Z', due_at: '2099-01-01T00:00:00.000Z', created_at: at, updated_at: at }));
+    for (let i = 0; i < rows.length; i += 100) await store.db.insertInto('conversations').values(rows.slice(i, i + 100)).execute();
+    const first = await runClockPass(store.db, new Date('2025-12-20T00:01:00.000Z'));
+    expect(first.warned).toBeGreaterThanOrEqual(501);
+    const told = await t.tdb.selectFrom('conversations').select('id').where('id', 'in', ids).where('warned_at', 'is not', null).execute();
+    expect(told.length).toBe(501);
+    expect(await runClockPass(store.db, new Date('2025-12-20T00:02:00.000Z'))).toEqual({ warned: 0, breached: 0 });
+  });
+
   // Two instances need a shared server database: PostgreSQL only (SQLite has one writer by design).
   if (kind.name === 'postgres') it('round robin is fair across two instances: no inquiry assigned twice, none skipped', async () => {
     const second = openStore({ databaseUrl: process.env.TEST_DATABASE_URL!, pgSchema: store.schema, poolSize: 4 });

@@ -23,6 +23,7 @@ import * as m015 from './migrations/015_document_links.js';
 import * as m017 from './migrations/017_directory_sync.js';
 import * as m018 from './migrations/018_pack_view_version.js';
 import * as m019 from './migrations/019_team_mail.js';
+import * as m020 from './migrations/020_team_clock_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -131,6 +132,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017_directory_sync': m017,
   '018_pack_view_version': m018,
   '019_team_mail': m019,
+  '020_team_clock_index': m020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

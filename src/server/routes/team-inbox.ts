@@ -69,9 +69,9 @@ export const teamInboxRoutes: FastifyPluginAsyncTypebox<TeamInboxRouteOptions> =
       .send(figuresCsv(figures, request.query.lang));
   });
 
-  app.get('/team-conversations', { config: { access: 'crm:read' }, schema: { tags, summary: 'A list of the queue: unassigned, mine, overdue, waiting, open (default), closed', querystring: TeamListQuery, response: { 200: TeamConversationList, ...errorResponses } } }, async (request) => {
+  app.get('/team-conversations', { config: { access: 'crm:read' }, schema: { tags, summary: 'A page of a list of the queue: unassigned, mine, overdue, waiting, open (default), closed; `nextCursor` asks for the next page', querystring: TeamListQuery, response: { 200: TeamConversationList, ...errorResponses } } }, async (request) => {
     const { principal, tdb } = caller(request, db);
-    return { conversations: await listTeamConversations(tdb, principal, request.query, now()) };
+    return listTeamConversations(tdb, principal, request.query, now());
   });
 
   app.get('/team-conversations/:conversationId', { config: { access: 'crm:read' }, schema: { tags, summary: 'One conversation with its messages (kept bodies as text), notes, who else is on it, the clock and the buyer\'s time (audited)', params: TeamConversationParams, response: { 200: TeamConversationView, ...errorResponses } } }, async (request) => {

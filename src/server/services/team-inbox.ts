@@ -8,7 +8,7 @@ import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFi
 import type { PackDocument } from '../../core/pack/schema.js';
 import type { ClockView, PresenceView, TeamFiguresView, TeamItemKeys, TeamLookupView, TeamSendCheckView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView, TeamMemberList } from '../../contract/team-inbox.js';
 import type { Actor, Principal } from '../auth/principal.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ConversationRow as ConversationTable, TeamInboxRow, UserRow } from '../db/tables.js';
 
 type ConversationRow = Selectable<ConversationTable>;
@@ -201,15 +201,43 @@ function summaryOf(row: ConversationRow, users: Map<string, UserRow>, calendar: 
   };
 }
 
-/** The lists reps work from: unassigned, mine, overdue (clock breached), waiting on the buyer, all open, closed. */
-export async function listTeamConversations(tdb: TenantDb, principal: Principal, query: { inbox?: string | undefined; list?: TeamList | undefined; limit?: number | undefined }, now = new Date()): Promise<TeamConversationSummary[]> {
+export const TEAM_LIST_PAGE = 100;
+
+/**
+ * A list's position after a row, opaque to the client: the list it belongs to and the row's sort
+ * key (its deadline in `overdue`, its last message elsewhere) with its id for ties.
+ */
+function encodeListCursor(list: TeamList, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([list, key, id])).toString('base64url');
+}
+
+function decodeListCursor(list: TeamList, cursor: string): { key: string; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === 'string')) throw badRequest('cursor: not a cursor this API gave', [{ path: 'cursor', message: 'not a cursor this API gave: pass the nextCursor of the previous page' }]);
+  const [of, key, id] = parsed as [string, string, string];
+  if (of !== list) throw badRequest(`cursor: it belongs to the list "${of}", not "${list}"`, [{ path: 'cursor', message: `it belongs to the list "${of}", not "${list}"` }]);
+  return { key, id };
+}
+
+/**
+ * The lists reps work from: unassigned, mine, overdue (clock breached), waiting on the buyer, all
+ * open, closed. A page at a time (keyset: the rows after the cursor's in the list's order), so a
+ * queue of 50,000 costs the same per request as one of 50.
+ */
+export async function listTeamConversations(tdb: TenantDb, principal: Principal, query: { inbox?: string | undefined; list?: TeamList | undefined; limit?: number | undefined; cursor?: string | undefined }, now = new Date()): Promise<{ conversations: TeamConversationSummary[]; nextCursor: string | null }> {
+  const list = query.list ?? 'open';
+  const after = query.cursor ? decodeListCursor(list, query.cursor) : null;
   const inboxes = (await tdb.selectFrom('team_inboxes').selectAll().execute()).filter((r) => !query.inbox || r.id === query.inbox);
   const mine: TeamInboxRow[] = [];
   for (const r of inboxes) if (await mayWork(tdb, principal, r)) mine.push(r);
   if (query.inbox && !mine.length) throw notFound('team inbox');
-  if (!mine.length) return [];
+  if (!mine.length) return { conversations: [], nextCursor: null };
   let q = tdb.selectFrom('conversations').selectAll().where('team_inbox_id', 'in', mine.map((r) => r.id));
-  const list = query.list ?? 'open';
   const nowIso = now.toISOString();
   if (list === 'unassigned') q = q.where('assignee_id', 'is', null).where('state', '=', 'new');
   else if (list === 'mine') q = q.where('assignee_id', '=', principal.userId).where('state', '!=', 'closed');
@@ -217,12 +245,18 @@ export async function listTeamConversations(tdb: TenantDb, principal: Principal,
   else if (list === 'waiting') q = q.where('state', 'in', ['answered', 'waiting']);
   else if (list === 'closed') q = q.where('state', '=', 'closed');
   else q = q.where('state', '!=', 'closed');
-  // Overdue first by how late; the others newest first.
-  q = list === 'overdue' ? q.orderBy('due_at', 'asc') : q.orderBy('last_message_at', 'desc');
-  const rows = await q.orderBy('id').limit(query.limit ?? 100).execute();
-  const users = await usersById(tdb, rows.map((r) => r.assignee_id));
+  // Overdue first by how late; the others newest first; the id breaks ties in the same direction.
+  const overdue = list === 'overdue';
+  if (after) q = q.where(overdue ? sql<boolean>`(due_at, id) > (${after.key}, ${after.id})` : sql<boolean>`(last_message_at, id) < (${after.key}, ${after.id})`);
+  q = overdue ? q.orderBy('due_at', 'asc').orderBy('id', 'asc') : q.orderBy('last_message_at', 'desc').orderBy('id', 'desc');
+  const limit = query.limit ?? TEAM_LIST_PAGE;
+  const rows = await q.limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeListCursor(list, overdue ? last.due_at! : last.last_message_at, last.id) : null;
+  const users = await usersById(tdb, page.map((r) => r.assignee_id));
   const calendars = new Map(mine.map((r) => [r.id, calendarOf(r)]));
-  return rows.map((r) => summaryOf(r, users, calendars.get(r.team_inbox_id!)!, now));
+  return { conversations: page.map((r) => summaryOf(r, users, calendars.get(r.team_inbox_id!)!, now)), nextCursor };
 }
 
 async function presenceOf(tdb: TenantDb, conversationId: string, except: string | null, now: Date): Promise<PresenceView[]> {
@@ -551,22 +585,39 @@ async function buyerCountries(tdb: TenantDb, conversations: ReadonlyArray<{ id: 
 // ---------------------------------------------------------------------------------------------
 // Routing and the sync hook
 
+/**
+ * Routing rules per pack version. A version is never changed once stored (a push makes a new
+ * one), so its parsed rules can be kept for the life of the process; bounded, oldest out first.
+ * Parsing a pack's whole document for every arriving inquiry was a third of routing's time
+ * (docs/performance.md, "Team inbox").
+ */
+const RULES_OF_VERSION = new Map<string, readonly RoutingRule[]>();
+const RULES_CACHE_MAX = 1_000;
+
 /** Every routing rule in the tenant's published packs (each version once, pack order by slug). */
 export async function routingRules(tdb: TenantDb): Promise<RoutingRule[]> {
   const rows = await tdb
     .selectFrom('pack_publications')
     .innerJoin('pack_versions', 'pack_versions.id', 'pack_publications.version_id')
     .innerJoin('packs', 'packs.id', 'pack_publications.pack_id')
-    .select(['pack_versions.id', 'pack_versions.document', 'packs.slug'])
+    .select(['pack_versions.id', 'packs.slug'])
     .distinct()
     .orderBy('packs.slug')
     .execute();
+  const missing = [...new Set(rows.map((r) => r.id).filter((id) => !RULES_OF_VERSION.has(id)))];
+  if (missing.length) {
+    const documents = await tdb.selectFrom('pack_versions').select(['id', 'document']).where('id', 'in', missing).execute();
+    for (const d of documents) {
+      if (RULES_OF_VERSION.size >= RULES_CACHE_MAX) RULES_OF_VERSION.delete(RULES_OF_VERSION.keys().next().value!);
+      RULES_OF_VERSION.set(d.id, (JSON.parse(d.document) as PackDocument).routing?.rules ?? []);
+    }
+  }
   const seen = new Set<string>();
   const rules: RoutingRule[] = [];
   for (const r of rows) {
     if (seen.has(r.id)) continue;
     seen.add(r.id);
-    rules.push(...((JSON.parse(r.document) as PackDocument).routing?.rules ?? []));
+    rules.push(...(RULES_OF_VERSION.get(r.id) ?? []));
   }
   return rules;
 }
