@@ -5,8 +5,8 @@
 // Plain JavaScript, forked with an IPC channel and no tsx: it loads, sends 'ready', waits for
 // 'go' (so two instances start their passes together), runs one pass over the due mailboxes and
 // sends what it measured.
-//   job (argv[2], JSON): { databaseUrl?, dataDir?, secretKey (base64), graph: { url, ca }, instanceId }
-const job = JSON.parse(process.argv[2]);
+//   job ($MAILSYNC_JOB, JSON): { databaseUrl?, dataDir?, secretKey (base64), graph: { url, ca }, instanceId }
+const job = JSON.parse(process.env.MAILSYNC_JOB);
 const dist = new URL('../dist-cli/server/', import.meta.url);
 await import(new URL('serve.js', dist).href); // what a `serve` process holds before any mail is read
 const { openStore } = await import(new URL('db/connect.js', dist).href);

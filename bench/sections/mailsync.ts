@@ -103,7 +103,8 @@ interface WorkerReport {
 async function passInWorkers(store: { databaseUrl?: string; dataDir?: string }, graph: { url: string; ca: string }, secretKey: Buffer, instances = 1): Promise<{ seconds: number; reports: WorkerReport[] }> {
   const script = fileURLToPath(new URL('../mailsync-worker.mjs', import.meta.url));
   const children = Array.from({ length: instances }, (_, i) =>
-    fork(script, [JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph, instanceId: `bench-${i + 1}` })], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    // The job through the environment (not argv, which `ps` shows): the sealed-secrets key is in it.
+    fork(script, [], { execArgv: [], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const reports = children.map(
     (child) =>
