@@ -94,4 +94,28 @@ describe.each(storeKinds())('Microsoft 365 and Workspace mailboxes through the s
     for (const mailbox of [m365, google]) await runSyncPass(store.db, store.dialect, { ...options, mailboxId: mailbox.id });
     expect(await store.db.selectFrom('mail_messages').select('id').where('tenant_id', '=', t.tenantId).execute()).toHaveLength(5);
   });
+
+  it('an idle mailbox costs its pass the claim, the tenant\'s own addresses and one cursor write per delta page, the last handing the lease back (no transaction, no separate hand-back)', async () => {
+    const idle = `idle-${kind.name}@contoso.com`;
+    graph.addMailbox(idle);
+    const mailbox = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: idle, settings: { tenantId: ENTRA_TENANT, clientId: CLIENT_ID }, secrets: { clientSecret: 'right~secret' } }, { backfillDays: 30, now: NOW });
+    expect((await runSyncPass(store.db, store.dialect, { ...options, mailboxId: mailbox.id }))[0]?.outcome).toBe('caught-up');
+
+    const statements: string[] = [];
+    const counted = store.db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { kind: string; table?: { table?: { identifier?: { name?: string } } }; from?: { froms?: { table?: { identifier?: { name?: string } } }[] } };
+        statements.push(`${node.kind.replace('QueryNode', '')} ${node.table?.table?.identifier?.name ?? node.from?.froms?.[0]?.table?.identifier?.name ?? ''}`);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const [result] = await runSyncPass(counted, store.dialect, { ...options, mailboxId: mailbox.id });
+    expect(result).toMatchObject({ outcome: 'caught-up', stored: 0 });
+    // The claim (its sub-select counted apart), the tenant's addresses, then one UPDATE per delta page
+    // (inbox, sent items), the last of which also hands the lease back.
+    expect(statements).toEqual(['Select mailboxes', 'Update mailboxes', 'Select users', 'Select mailboxes', 'Update mailboxes', 'Update mailboxes']);
+    const row = await store.db.selectFrom('mailboxes').selectAll().where('id', '=', mailbox.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ lease_owner: null, lease_until: null, status: 'live', failures: 0, last_error: null, next_sync_at: new Date(NOW.getTime() + options.intervalMs).toISOString() });
+  });
 });

@@ -49,7 +49,7 @@ function agentsFor(ca: string | undefined): { http: HttpAgent; https: HttpsAgent
   return pair;
 }
 
-export function send(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, options: TransportOptions): Promise<TransportResponse> {
+export function send(url: string, init: { method: string; headers?: Record<string, string>; body?: string | undefined }, options: TransportOptions, retried = false): Promise<TransportResponse> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : null;
   if (!request) return Promise.reject(new TransportError(`not an http(s) URL: ${target.protocol}`));
@@ -85,7 +85,15 @@ export function send(url: string, init: { method: string; headers?: Record<strin
     // The whole exchange, not only idle time, must end within the timeout.
     const timer = setTimeout(() => req.destroy(new TransportError(`${target.host} did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
     req.on('timeout', () => req.destroy(new TransportError(`${target.host} did not answer within ${options.timeoutMs} ms`)));
-    req.on('error', (error) => reject(error instanceof TransportError ? error : new TransportError(`could not reach ${target.host}: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+    req.on('error', (error) => {
+      // A kept-alive socket the server closed while it sat idle (its keep-alive timeout is shorter
+      // than ours, e.g. while a long page was being stored): a GET goes again once on a new socket.
+      if (!retried && req.reusedSocket && init.method === 'GET' && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        send(url, init, options, true).then(resolve, reject);
+        return;
+      }
+      reject(error instanceof TransportError ? error : new TransportError(`could not reach ${target.host}: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+    });
     req.on('close', () => clearTimeout(timer));
     req.end(body);
   });

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, MailboxRow as MailboxTable, MailMessageRow } from '../db/tables.js';
+import type { ContactRow, CustomerRow, Database, MailboxRow as MailboxTable, MailMessageRow } from '../db/tables.js';
 import type { Dialect } from '../db/connect.js';
 import { newId, TenantDb } from '../db/tenant-db.js';
 import type { Actor } from '../auth/principal.js';
@@ -139,16 +139,17 @@ export async function releaseMailboxLeases(db: Kysely<Database>, instanceId: str
 }
 
 /** Syncs the claimed mailbox until it is caught up (or `maxPages`), then hands the lease back. */
-export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxRow, options: SyncOptions): Promise<MailboxSyncResult> {
+export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxRow, options: SyncOptions, pass: PassCache = newPassCache()): Promise<MailboxSyncResult> {
   const now = options.now ?? (() => new Date());
   const result: MailboxSyncResult = { mailboxId: claimed.id, outcome: 'more', pages: 0, stored: 0 };
   let mailbox = claimed;
   let adapter: MailboxAdapter | undefined;
   let resets = 0;
+  let handedBack = false; // the last page's own statement handed the lease back (caught up)
   try {
     if (!options.box && mailbox.secrets) throw new MailboxError('auth', 'the store has no TRADEPANE_SECRET_KEY, so it cannot open the mailbox password');
     adapter = options.adapterFor(mailbox, mailbox.secrets ? options.box!.open(mailbox.secrets) : {});
-    const tenant = await tenantContext(db, mailbox);
+    const tenant: TenantContext = { ...(await ownAddresses(db, mailbox.tenant_id, pass)), emitEvents: false };
     const settings = JSON.parse(mailbox.settings) as MailboxSettings;
     // conversation.* events only for mail that arrives after the backfill: connecting a mailbox must not replay a month.
     // Not the status: a live mailbox whose last pass failed shows `retrying`, and what it finds next is still live mail.
@@ -167,6 +168,7 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
         throw error;
       }
       const stored = await commitPage(db, mailbox, page, tenant, settings, options, now());
+      handedBack = page.caughtUp;
       result.pages += 1;
       result.stored += stored;
       mailbox = { ...mailbox, cursor: page.cursor, backfill_done: mailbox.backfill_done + stored, backfill_remaining: page.remaining ?? null, caught_up_at: mailbox.caught_up_at ?? (page.caughtUp ? now().toISOString() : null) };
@@ -177,23 +179,16 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
       }
       if (options.maxPages !== undefined && result.pages >= options.maxPages) break;
     }
-    const at = now();
-    await db
-      .updateTable('mailboxes')
-      .set({
-        lease_owner: null,
-        lease_until: null,
-        status: result.outcome === 'caught-up' ? 'live' : 'backfilling',
-        failures: 0,
-        last_error_code: null,
-        last_error: null,
-        last_synced_at: at.toISOString(),
-        next_sync_at: result.outcome === 'caught-up' ? new Date(at.getTime() + options.intervalMs).toISOString() : at.toISOString(),
-        updated_at: at.toISOString(),
-      })
-      .where('id', '=', mailbox.id)
-      .where('lease_owner', '=', options.instanceId)
-      .execute();
+    if (!handedBack) {
+      // Stopped at maxPages: the mailbox is due again at once (others had their turn meanwhile).
+      const at = now();
+      await db
+        .updateTable('mailboxes')
+        .set({ ...handBack(at, options, false), updated_at: at.toISOString() })
+        .where('id', '=', mailbox.id)
+        .where('lease_owner', '=', options.instanceId)
+        .execute();
+    }
     return result;
   } catch (error) {
     if (error instanceof LeaseLost) return { ...result, outcome: 'lease-lost' };
@@ -250,9 +245,26 @@ interface TenantContext {
   emitEvents: boolean;
 }
 
+/** What one pass keeps between mailboxes: each tenant's own addresses, read once per pass (a mailbox or user added meanwhile counts from the next pass). */
+export interface PassCache {
+  tenants: Map<string, Promise<Omit<TenantContext, 'emitEvents'>>>;
+}
+
+export const newPassCache = (): PassCache => ({ tenants: new Map() });
+
+function ownAddresses(db: Kysely<Database>, tenantId: string, pass: PassCache): Promise<Omit<TenantContext, 'emitEvents'>> {
+  let own = pass.tenants.get(tenantId);
+  if (!own) {
+    own = readOwnAddresses(db, tenantId);
+    pass.tenants.set(tenantId, own);
+    own.catch(() => pass.tenants.delete(tenantId)); // a failed read is tried again by the next mailbox
+  }
+  return own;
+}
+
 /** The company's own addresses: its users and mailboxes, and their business domains (a free-mail domain only as whole addresses). */
-async function tenantContext(db: Kysely<Database>, mailbox: MailboxRow): Promise<TenantContext> {
-  const tdb = new TenantDb(db, mailbox.tenant_id);
+async function readOwnAddresses(db: Kysely<Database>, tenantId: string): Promise<Omit<TenantContext, 'emitEvents'>> {
+  const tdb = new TenantDb(db, tenantId);
   const users = await tdb.selectFrom('users').select('email').execute();
   const boxes = await tdb.selectFrom('mailboxes').select('address').execute();
   const addresses = new Set([...users.map((u) => u.email), ...boxes.map((b) => b.address)].map(normaliseAddress));
@@ -263,13 +275,59 @@ async function tenantContext(db: Kysely<Database>, mailbox: MailboxRow): Promise
     const d = businessDomain(a);
     return d !== null && domains.has(d);
   };
-  return { isOwn, emitEvents: false, actor: { tenantId: mailbox.tenant_id, userId: null, role: 'admin', permissions: new Set(), label: MAIL_SYNC_ACTOR_LABEL } };
+  return { isOwn, actor: { tenantId, userId: null, role: 'admin', permissions: new Set(), label: MAIL_SYNC_ACTOR_LABEL } };
 }
 
-/** One page in one transaction, the mailbox row first (lease check, cursor). Returns how many messages were new. */
+/** The mailbox row's hand-back: lease released, failures cleared, next pass scheduled. */
+function handBack(at: Date, options: SyncOptions, caughtUp: boolean) {
+  return {
+    lease_owner: null,
+    lease_until: null,
+    status: caughtUp ? ('live' as const) : ('backfilling' as const),
+    failures: 0,
+    last_error_code: null,
+    last_error: null,
+    last_synced_at: at.toISOString(),
+    next_sync_at: caughtUp ? new Date(at.getTime() + options.intervalMs).toISOString() : at.toISOString(),
+  };
+}
+
+/**
+ * What a page's transaction has read once for all its messages, kept current as the page stores:
+ * the provider ids and Message-IDs already stored (two statements per page, not two per message),
+ * and the companies and contacts of the people met (buyers repeat within a page).
+ */
+interface PageCache {
+  providerIds: Set<string>;
+  messageKeys: Map<string, string>;
+  customers: Map<string, CustomerRow | undefined>;
+  contacts: Map<string, ContactRow | undefined>;
+}
+
+async function pageCache(tdb: TenantDb, mailboxId: string, messages: readonly FetchedMessage[]): Promise<PageCache> {
+  const providerIds = [...new Set(messages.map((m) => clean(m.providerId, 500)))];
+  const keys = [...new Set(messages.map((m) => (m.messageId ? messageIdKey(m.messageId) : null)).filter((k): k is string => k !== null))];
+  const cache: PageCache = { providerIds: new Set(), messageKeys: new Map(), customers: new Map(), contacts: new Map() };
+  if (providerIds.length) {
+    for (const r of await tdb.selectFrom('mail_messages').select('provider_id').where('mailbox_id', '=', mailboxId).where('provider_id', 'in', providerIds).execute()) cache.providerIds.add(r.provider_id);
+  }
+  if (keys.length) {
+    for (const r of await tdb.selectFrom('mail_messages').select(['id', 'message_key']).where('mailbox_id', '=', mailboxId).where('message_key', 'in', keys).execute()) {
+      if (r.message_key !== null && !cache.messageKeys.has(r.message_key)) cache.messageKeys.set(r.message_key, r.id);
+    }
+  }
+  return cache;
+}
+
+/**
+ * One page in one transaction, the mailbox row first (lease check, cursor); the last page of a
+ * caught-up pass hands the lease back in that same statement. A page with no messages is that one
+ * conditional UPDATE alone, no transaction (an idle mailbox's pass: the claim and this). Returns
+ * how many messages were new.
+ */
 async function commitPage(db: Kysely<Database>, mailbox: MailboxRow, page: SyncPage, tenant: TenantContext, settings: MailboxSettings, options: SyncOptions, at: Date): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const claimed = await trx
+  const mailboxUpdate = (q: Kysely<Database>) =>
+    q
       .updateTable('mailboxes')
       .set({
         cursor: page.cursor,
@@ -277,17 +335,24 @@ async function commitPage(db: Kysely<Database>, mailbox: MailboxRow, page: SyncP
         backfill_remaining: page.remaining ?? null,
         status: page.caughtUp ? 'live' : 'backfilling',
         ...(page.caughtUp && mailbox.caught_up_at === null ? { caught_up_at: at.toISOString() } : {}),
+        ...(page.caughtUp ? handBack(at, options, true) : {}),
         updated_at: at.toISOString(),
       })
       .where('id', '=', mailbox.id)
       .where('lease_owner', '=', options.instanceId)
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) throw new LeaseLost();
+  if (page.messages.length === 0) {
+    if (Number((await mailboxUpdate(db)).numUpdatedRows) !== 1) throw new LeaseLost();
+    return 0;
+  }
+  return db.transaction().execute(async (trx) => {
+    if (Number((await mailboxUpdate(trx)).numUpdatedRows) !== 1) throw new LeaseLost();
     const tdb = new TenantDb(trx, mailbox.tenant_id);
+    const cache = await pageCache(tdb, mailbox.id, page.messages);
     let stored = 0;
     const messages = [...page.messages].sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
     for (const message of messages) {
-      if (await storeMessage(tdb, mailbox, message, tenant, settings, options, at)) stored += 1;
+      if (await storeMessage(tdb, mailbox, message, tenant, settings, options, at, cache)) stored += 1;
     }
     if (stored) await tdb.updateTable('mailboxes', { backfill_done: mailbox.backfill_done + stored }).where('id', '=', mailbox.id).execute();
     return stored;
@@ -315,18 +380,16 @@ function languageOf(subject: string, text: string | null): string | null {
   return detectBuyerLanguage(`${subject}\n${text ?? ''}`) ?? null;
 }
 
-async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessage, tenant: TenantContext, settings: MailboxSettings, options: SyncOptions, at: Date): Promise<boolean> {
+async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessage, tenant: TenantContext, settings: MailboxSettings, options: SyncOptions, at: Date, cache: PageCache): Promise<boolean> {
   const providerId = clean(m.providerId, 500);
-  const known = await tdb.selectFrom('mail_messages').select('id').where('mailbox_id', '=', mailbox.id).where('provider_id', '=', providerId).executeTakeFirst();
-  if (known) return false;
+  if (cache.providerIds.has(providerId)) return false;
   const messageKey = m.messageId ? messageIdKey(m.messageId) : null;
-  if (messageKey) {
-    const same = await tdb.selectFrom('mail_messages').select('id').where('mailbox_id', '=', mailbox.id).where('message_key', '=', messageKey).executeTakeFirst();
-    if (same) {
-      // Seen before under another provider id (a resync after UIDVALIDITY changed): remember the new one.
-      await tdb.updateTable('mail_messages', { provider_id: providerId }).where('id', '=', same.id).execute();
-      return false;
-    }
+  const same = messageKey ? cache.messageKeys.get(messageKey) : undefined;
+  if (same) {
+    // Seen before under another provider id (a resync after UIDVALIDITY changed): remember the new one.
+    await tdb.updateTable('mail_messages', { provider_id: providerId }).where('id', '=', same).execute();
+    cache.providerIds.add(providerId);
+    return false;
   }
   const subject = clean(m.subject ?? '', 998);
   const from = m.from ? cleanAddress(m.from) : null;
@@ -395,11 +458,13 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     created_at: at.toISOString(),
   };
   await tdb.insert('mail_messages', row);
+  cache.providerIds.add(providerId);
+  if (messageKey) cache.messageKeys.set(messageKey, id);
   const keepDays = Number(settings.keepBodiesDays ?? 0);
   if (keepDays > 0 && m.textBody) {
     await tdb.insert('mail_bodies', { message_id: id, text_body: clean(m.textBody, BODY_MAX), expires_at: new Date(at.getTime() + keepDays * DAY_MS).toISOString() });
   }
-  const customers = verdict === 'none' && direction !== 'internal' ? await learnPeople(tdb, tenant, direction, from, [...to, ...cc], m.dateHeader) : [];
+  const customers = verdict === 'none' && direction !== 'internal' ? await learnPeople(tdb, tenant, cache, direction, from, [...to, ...cc], m.dateHeader) : [];
   const { created, conversation } = await updateConversation(tdb, conversationId, row, keys.participants, customers, at);
   for (const hook of options.afterStore ?? STORED_MESSAGE_HOOKS) {
     await hook({ tdb, mailbox: { id: mailbox.id, address: mailbox.address, tenantId: mailbox.tenant_id }, message: row, conversation: { ...conversation, created }, fetched: m, live: tenant.emitEvents, at });
@@ -545,25 +610,28 @@ function splitName(name: string | undefined): { first: string | null; last: stri
  * sender's UTC offset learned from an inbound Date: header (customers.learnFromInboundMail, the
  * CRM log's rule). Returns the companies involved.
  */
-async function learnPeople(tdb: TenantDb, tenant: TenantContext, direction: Direction, from: MailAddress | null, recipients: MailAddress[], dateHeader: string | null): Promise<string[]> {
+async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCache, direction: Direction, from: MailAddress | null, recipients: MailAddress[], dateHeader: string | null): Promise<string[]> {
   const people = direction === 'inbound' ? (from ? [from] : []) : recipients.filter((r) => !tenant.isOwn(r.address)).slice(0, 20);
   const companies: string[] = [];
   for (const person of people) {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.address) || person.address.length > 254) continue;
     const domain = businessDomain(person.address);
-    let customer = domain ? await customerOfEmail(tdb, person.address) : undefined;
+    // Cached by the address's whole domain (customerOfEmail's answer depends on nothing else).
+    const domainKey = person.address.slice(person.address.lastIndexOf('@') + 1);
+    let customer = domain ? (cache.customers.has(domainKey) ? cache.customers.get(domainKey) : await customerOfEmail(tdb, person.address)) : undefined;
     if (domain && !customer) {
       const name = companyNameFromDomain(domain) || domain;
       await createCustomer(tdb, tenant.actor, { name, domains: [domain] });
       customer = await customerOfEmail(tdb, person.address);
     }
+    if (domain) cache.customers.set(domainKey, customer);
     if (customer) companies.push(customer.id);
-    const existing = await findContact(tdb, person.address);
+    const existing = cache.contacts.has(person.address) ? cache.contacts.get(person.address) : await findContact(tdb, person.address);
+    cache.contacts.set(person.address, existing);
     const { first, last } = splitName(person.name);
-    if (!existing) {
+    if (!existing || (!existing.first_name && !existing.last_name && first)) {
       await upsertContact(tdb, tenant.actor, { email: person.address, ...(first ? { firstName: first } : {}), ...(last ? { lastName: last } : {}) });
-    } else if (!existing.first_name && !existing.last_name && first) {
-      await upsertContact(tdb, tenant.actor, { email: person.address, firstName: first, ...(last ? { lastName: last } : {}) });
+      cache.contacts.delete(person.address); // read again when met again in the page
     }
     if (direction === 'inbound' && dateHeader) {
       try {
@@ -581,10 +649,11 @@ export async function runSyncPass(db: Kysely<Database>, dialect: Dialect, option
   const now = options.now ?? (() => new Date());
   const results: MailboxSyncResult[] = [];
   const limit = options.maxMailboxes ?? 50;
+  const pass = newPassCache();
   while (results.length < limit) {
     const claimed = await claimMailbox(db, dialect, options.instanceId, { now: now(), leaseMs: options.leaseMs, mailboxId: options.mailboxId, ...(options.ignoreSchedule ? { ignoreSchedule: true } : {}) });
     if (!claimed) break;
-    results.push(await syncClaimedMailbox(db, claimed, options));
+    results.push(await syncClaimedMailbox(db, claimed, options, pass));
     if (options.mailboxId) break;
   }
   return results;
