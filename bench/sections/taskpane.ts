@@ -198,12 +198,12 @@ async function pushManyTemplates(base: string): Promise<void> {
         kind: KINDS[i % KINDS.length],
         title: { en: `${w[0]} ${w[1]} ${i}`, zh: `报价 ${i}` },
         tags: [w[2]],
-        variants: { en: { subject: `${w[2]} for {{ product | default: 'you' }}`, body: `<p>Dear {{ contact.firstName | default: 'Sir or Madam' }}, about the ${w.join(' ')} we discussed.</p>` } },
+        variants: { en: { subject: `${w[2]} ${i}`, body: `<p>Dear {{ contact.firstName | default: 'Sir or Madam' }}, about the ${w.join(' ')} we discussed.</p>` } },
       };
     });
     const source = JSON.stringify({ pack: `bench-bulk-${p}`, title: `Bench bulk ${p}`, groups: ['sales-eu'], defaultLanguage: 'en', templates });
     const response = await fetch(`${base}/api/v1/packs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ source, fileName: `bench-bulk-${p}.json` }) });
-    if (!response.ok) throw new Error(`pushing bench pack ${p} failed: ${response.status} ${await response.text()}`);
+    if (!response.ok) throw new Error(`pushing bench pack ${p} failed: ${response.status} ${(await response.text()).slice(0, 500)}`);
   }
 }
 
