@@ -18,8 +18,10 @@ const pages = [
   { name: 'signin', entry: './src/outlook/auth/signin-page.ts', template: './src/outlook/auth/signin.html' },
 ];
 
-/** Pages kept out of the shared vendor chunk: they must not load React and Fluent UI. */
+/** Pages kept out of the shared vendor chunks: they must not load React and Fluent UI. */
 const SMALL_PAGES = new Set(['signin']);
+/** Pages built in a compilation of their own (pagesConfig says why). */
+const OWN_COMPILATION = new Set(['taskpane']);
 
 /** Adds the manifests (and their icons) to the build output, with the URLs of this build. */
 class OutlookManifestPlugin {
@@ -78,21 +80,25 @@ function eventsConfig(production, addinDefine, settings) {
   };
 }
 
-export default (_env, argv) => {
-  const production = argv.mode === 'production';
-  const settings = manifestSettings(process.env);
-  const addinDefine = { __TRADEPANE_ADDIN__: JSON.stringify({ storeUrl: settings.baseUrl, dev: settings.dev, clientId: settings.clientId, apiScope: settings.apiScope }) };
-  return [{
-    name: 'faces',
+/**
+ * One compilation of pages (they share chunks). Webpack drops a library's unused exports per
+ * compilation: a module shared by several pages keeps every export any of them uses, wherever it
+ * lands. So the task pane, whose first paint is budgeted against an empty React + Fluent page
+ * (docs/performance.md, 'Size'), is its own compilation: Fluent's tokens and Griffel's runtime
+ * style compiler that the console or the team inbox use no longer ride in its first paint.
+ */
+function pagesConfig({ name, list, production, addinDefine, clean, dependencies }) {
+  return {
+    name,
+    ...(dependencies ? { dependencies } : {}),
     mode: production ? 'production' : 'development',
     devtool: production ? 'source-map' : 'eval-source-map',
-    entry: Object.fromEntries(pages.map((p) => [p.name, p.entry])),
+    entry: Object.fromEntries(list.map((p) => [p.name, p.entry])),
     output: {
       path: fileURLToPath(new URL('./dist', import.meta.url)),
       filename: '[name].[contenthash:8].js',
       publicPath: '/addin/',
-      // The events config writes into the same folder at the same time.
-      clean: { keep: /^(events\.|manifest\.|assets[\\/])/ },
+      clean,
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js'],
@@ -108,13 +114,28 @@ export default (_env, argv) => {
         chunks: 'all',
         cacheGroups: {
           // Only what pages load up front: lazily imported libraries (MSAL on first sign-in, lazy
-          // panels) stay in their own async chunks instead of joining the first paint.
-          vendor: { test: /node_modules/, name: 'vendor', chunks: (chunk) => chunk.canBeInitial() && !SMALL_PAGES.has(chunk.name) },
+          // panels) stay in their own async chunks instead of joining the first paint. No fixed
+          // name: webpack groups the libraries by the set of pages that load them, so a page's
+          // first paint carries only what it imports itself (one 'vendor' chunk for every page
+          // gave the task pane the console's and the team inbox's form controls; docs/performance.md).
+          vendor: { test: /node_modules/, chunks: (chunk) => chunk.canBeInitial() && !SMALL_PAGES.has(chunk.name), reuseExistingChunk: true },
         },
       },
     },
-    plugins: [new webpack.DefinePlugin(addinDefine), ...pages.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
+    plugins: [new webpack.DefinePlugin(addinDefine), ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
     performance: { hints: false },
     stats: 'errors-warnings',
-  }, eventsConfig(production, addinDefine, settings)];
+  };
+}
+
+export default (_env, argv) => {
+  const production = argv.mode === 'production';
+  const settings = manifestSettings(process.env);
+  const addinDefine = { __TRADEPANE_ADDIN__: JSON.stringify({ storeUrl: settings.baseUrl, dev: settings.dev, clientId: settings.clientId, apiScope: settings.apiScope }) };
+  return [
+    // The events and task pane configs write into the same folder, after this one has cleaned it.
+    pagesConfig({ name: 'faces', list: pages.filter((p) => !OWN_COMPILATION.has(p.name)), production, addinDefine, clean: { keep: /^(events\.|manifest\.|assets[\\/])/ } }),
+    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'] }),
+    eventsConfig(production, addinDefine, settings),
+  ];
 };

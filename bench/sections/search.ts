@@ -2,7 +2,7 @@ import { TemplateSearch, visibleText, type SearchEntry } from '../../src/core/se
 import type { PackTemplate } from '../../src/core/pack/schema.js';
 import { compare, percentile, sortedCopy, type Row } from '../measure.js';
 
-/** 5,000 templates in 4 languages; every keystroke of 20 queries is one search. */
+/** 5,000 and 50,000 templates in 4 languages; every keystroke of 20 queries is one search. */
 const WORDS = ['quotation', 'sample', 'shipment', 'payment', 'invoice', 'container', 'pallet', 'freight', 'discount', 'delivery', 'inquiry', 'catalogue', 'warranty', 'certificate', 'packing', 'customs', 'insurance', 'deposit', 'balance', 'tracking'];
 const ES = ['cotización', 'muestra', 'envío', 'pago', 'factura', 'contenedor', 'flete', 'descuento', 'entrega', 'consulta'];
 const ZH = ['报价单', '样品', '发货', '付款', '发票', '集装箱', '运费', '折扣', '交货', '询盘'];
@@ -39,8 +39,9 @@ function naiveSearch(entries: { text: string; key: string }[], query: string): s
   return entries.filter((e) => e.text.includes(q)).map((e) => e.key);
 }
 
-export async function searchSection(): Promise<Row[]> {
-  const entries = corpus(5000);
+/** Every keystroke of the 20 queries, 3 rounds, over `n` templates: our index and the substring scan beside it. */
+function measure(n: number): { buildMs: number; ours: number[]; naive: number[] } {
+  const entries = corpus(n);
   const t0 = performance.now();
   const index = new TemplateSearch(entries);
   index.warm(); // built when the pane is idle (or by the first typed query): measured here
@@ -64,11 +65,19 @@ export async function searchSection(): Promise<Row[]> {
       }
     }
   }
-  const o = sortedCopy(ours);
-  const n = sortedCopy(naive);
-  return [
-    { section: 'search', name: 'index build, 5,000 templates × 4 languages', value: buildMs, unit: 'ms', higherIsBetter: false },
-    compare({ section: 'search', name: 'per keystroke p50', value: percentile(o, 50), unit: 'ms', higherIsBetter: false, baseline: { name: 'substring scan (no typos, no ranking)', value: percentile(n, 50) } }),
-    compare({ section: 'search', name: 'per keystroke p95', value: percentile(o, 95), unit: 'ms', higherIsBetter: false, baseline: { name: 'substring scan (no typos, no ranking)', value: percentile(n, 95) } }),
-  ];
+  return { buildMs, ours: sortedCopy(ours), naive: sortedCopy(naive) };
+}
+
+export async function searchSection(): Promise<Row[]> {
+  const rows: Row[] = [];
+  // Issue #18: p95 ≤ 10 ms at 5,000 templates, ≤ 25 ms at 50,000 (a large company's every pack).
+  for (const [n, label, suffix] of [[5000, '5,000', ''], [50000, '50,000', ', 50,000 templates']] as const) {
+    const { buildMs, ours: o, naive: v } = measure(n);
+    rows.push(
+      { section: 'search', name: `index build, ${label} templates × 4 languages`, value: buildMs, unit: 'ms', higherIsBetter: false },
+      compare({ section: 'search', name: `per keystroke p50${suffix}`, value: percentile(o, 50), unit: 'ms', higherIsBetter: false, baseline: { name: 'substring scan (no typos, no ranking)', value: percentile(v, 50) } }),
+      compare({ section: 'search', name: `per keystroke p95${suffix}`, value: percentile(o, 95), unit: 'ms', higherIsBetter: false, baseline: { name: 'substring scan (no typos, no ranking)', value: percentile(v, 95) } }),
+    );
+  }
+  return rows;
 }

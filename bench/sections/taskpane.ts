@@ -21,6 +21,7 @@ import { compare, median, percentile, sortedCopy, type Row } from '../measure.js
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const REP = 'rep@demo.tradepane.test';
+const ADMIN = 'admin@demo.tradepane.test';
 const RUNS = Number(process.env.BENCH_TASKPANE_RUNS ?? 10);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_TASKPANE_RUNS: expected a whole number ≥ 1, got "${process.env.BENCH_TASKPANE_RUNS}"`);
 const PANE_PATH = '/addin/taskpane.html';
@@ -105,7 +106,7 @@ interface Load {
 }
 
 /** One cold load of the pane (or the empty page) in the task pane's frame of a fresh playground. */
-async function coldLoad(browser: Browser, base: string, target: 'pane' | 'empty'): Promise<Load> {
+async function coldLoad(browser: Browser, base: string, target: 'pane' | 'empty', demoOnly = true): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   try {
     // Nothing may leave this machine: Office.js is the playground's stand-in, the store is on 127.0.0.1.
@@ -156,7 +157,8 @@ async function coldLoad(browser: Browser, base: string, target: 'pane' | 'empty'
     await frame.waitForFunction(() => window.__benchVisible !== undefined, null, { timeout: 30_000 });
     const visible = (await frame.evaluate(() => window.__benchVisible))!;
 
-    if (target === 'pane') await frame.getByRole('button', { name: 'Quotation', exact: true }).waitFor({ timeout: 1000 });
+    // The demo pack's own template (with the 5,000 more, the list shows the first page of them).
+    if (target === 'pane' && demoOnly) await frame.getByRole('button', { name: 'Quotation', exact: true }).waitFor({ timeout: 1000 });
     // webpack removes the tags of the lazy chunks it loaded: the script tags left are the HTML's.
     const { resources, initial } = await frame.evaluate(() => ({
       resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ name: e.name, type: e.initiatorType, transferSize: e.transferSize, responseEnd: e.responseEnd })),
@@ -174,6 +176,34 @@ async function coldLoad(browser: Browser, base: string, target: 'pane' | 'empty'
     return { visible: visible.painted, scripts: lastIn(scripts.filter((r) => initial.includes(r.name))), lazy: lastIn(scripts.filter((r) => !initial.includes(r.name))), packs: packs?.responseEnd ?? NaN };
   } finally {
     await context.close();
+  }
+}
+
+/** 5,000 more templates for the demo rep: 10 packs of 500 (a pack holds at most 20,000 nodes), pushed by the demo admin. */
+const MANY = 5000;
+const PACKS = 10;
+const KINDS = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'];
+const WORDS = ['quotation', 'sample', 'shipment', 'payment', 'invoice', 'container', 'pallet', 'freight', 'discount', 'delivery', 'inquiry', 'catalogue', 'warranty', 'certificate', 'packing', 'customs'];
+async function pushManyTemplates(base: string): Promise<void> {
+  const tokenResponse = await fetch(`${base}/dev/token?email=${encodeURIComponent(ADMIN)}`);
+  if (!tokenResponse.ok) throw new Error(`no dev token for ${ADMIN}: ${tokenResponse.status}`);
+  const { token } = (await tokenResponse.json()) as { token: string };
+  const per = MANY / PACKS;
+  for (let p = 0; p < PACKS; p++) {
+    const templates = Array.from({ length: per }, (_, j) => {
+      const i = p * per + j;
+      const w = [WORDS[i % WORDS.length], WORDS[(i * 7 + 3) % WORDS.length], WORDS[(i * 11 + 5) % WORDS.length]];
+      return {
+        id: `bulk-${i}`,
+        kind: KINDS[i % KINDS.length],
+        title: { en: `${w[0]} ${w[1]} ${i}`, zh: `报价 ${i}` },
+        tags: [w[2]],
+        variants: { en: { subject: `${w[2]} ${i}`, body: `<p>Dear {{ contact.firstName | default: 'Sir or Madam' }}, about the ${w.join(' ')} we discussed.</p>` } },
+      };
+    });
+    const source = JSON.stringify({ pack: `bench-bulk-${p}`, title: `Bench bulk ${p}`, groups: ['sales-eu'], defaultLanguage: 'en', templates });
+    const response = await fetch(`${base}/api/v1/packs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ source, fileName: `bench-bulk-${p}.json` }) });
+    if (!response.ok) throw new Error(`pushing bench pack ${p} failed: ${response.status} ${(await response.text()).slice(0, 500)}`);
   }
 }
 
@@ -208,8 +238,20 @@ export async function taskpaneSection(): Promise<Row[]> {
       pane.push(await coldLoad(browser, store.base, 'pane'));
       baseline.push(await coldLoad(browser, store.base, 'empty'));
     }
+    // Issue #18's bench: the task pane with 5,000 templates. The same store after 5,000 more are
+    // published to the rep (one load first, not counted: the store's view of them is built once).
+    await pushManyTemplates(store.base);
+    await coldLoad(browser, store.base, 'pane', false);
+    const many: Load[] = [];
+    const baselineMany: Load[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      many.push(await coldLoad(browser, store.base, 'pane', false));
+      baselineMany.push(await coldLoad(browser, store.base, 'empty'));
+    }
     const visible = sortedCopy(pane.map((l) => l.visible));
     const emptyVisible = sortedCopy(baseline.map((l) => l.visible));
+    const manyVisible = sortedCopy(many.map((l) => l.visible));
+    const emptyManyVisible = sortedCopy(baselineMany.map((l) => l.visible));
     const ms = (n: number) => `${Math.round(n)} ms`;
     return [
       compare({ section: 'taskpane', name: 'time to the template list, median', value: median(visible), unit: 'ms', higherIsBetter: false, baseline: { name: 'empty React + Fluent UI page, first element', value: median(emptyVisible) } }),
@@ -221,6 +263,16 @@ export async function taskpaneSection(): Promise<Row[]> {
         unit: '',
         higherIsBetter: false,
         note: `pane: its first-paint scripts in at ${ms(median(pane.map((l) => l.scripts)))}, the rep's packs at ${ms(median(pane.map((l) => l.packs)))}, the lazy templates panel at ${ms(median(pane.map((l) => l.lazy)))}; empty page: scripts in at ${ms(median(baseline.map((l) => l.scripts)))}`,
+      },
+      compare({ section: 'taskpane', name: 'time to the template list, demo pack + 5,000 templates, median', value: median(manyVisible), unit: 'ms', higherIsBetter: false, baseline: { name: 'empty page, loaded alternately in the same conditions', value: median(emptyManyVisible) } }),
+      compare({ section: 'taskpane', name: 'time to the template list, demo pack + 5,000 templates, p95', value: percentile(manyVisible, 95), unit: 'ms', higherIsBetter: false, baseline: { name: `empty page p95 (${RUNS} cold loads each)`, value: percentile(emptyManyVisible, 95) } }),
+      {
+        section: 'taskpane',
+        name: 'where the time goes, demo pack + 5,000 templates (medians)',
+        value: NaN,
+        unit: '',
+        higherIsBetter: false,
+        note: `first-paint scripts in at ${ms(median(many.map((l) => l.scripts)))}, the rep's packs at ${ms(median(many.map((l) => l.packs)))}, the lazy chunks at ${ms(median(many.map((l) => l.lazy)))}`,
       },
     ];
   } finally {

@@ -1,5 +1,7 @@
-import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../core/clienttime/messages.js';
-import { PAYMENT_EN, PAYMENT_ZH_CN } from '../core/payment/messages.js';
+import { CLIENT_TIME_EN, wordTime, type TimeText } from '../core/clienttime/messages.js';
+import { CLIENT_TIME_ZH_CN } from '../core/clienttime/messages-zh-CN.js';
+import { PAYMENT_EN } from '../core/payment/messages.js';
+import { PAYMENT_ZH_CN } from '../core/payment/messages-zh-CN.js';
 import { translator as coreTranslator, uiLanguageOf, type Message, type Params, type UiLanguage } from '../core/i18n/index.js';
 
 /**

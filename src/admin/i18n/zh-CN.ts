@@ -1,6 +1,6 @@
 import type { Message } from '../../core/i18n/index.js';
 import type { MessageKey } from './en.js';
-import { PAYMENT_ZH_CN } from '../../core/payment/messages.js';
+import { PAYMENT_ZH_CN } from '../../core/payment/messages-zh-CN.js';
 
 /** 简体中文。键与 en.ts 相同；{name} 为占位值。 */
 export const zhCN: Record<MessageKey, Message> = {

@@ -11,4 +11,5 @@ export { CHINA_ARRANGEMENTS, CHINA_ARRANGEMENT_YEARS, type ChinaHolidayArrangeme
 export { HOLIDAYS_BY_COUNTRY, hasUmmAlQura, hijriOf, type IslamicFeast } from './islamic-holidays.js';
 export { WORK_WEEK_BY_COUNTRY } from './work-weeks.js';
 export { ZONES_BY_COUNTRY } from './zone-table.js';
-export { CLIENT_TIME_CATALOG, CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, english, regionName, timeParams, wordTime, type TimeCode, type TimeText, type TimeTranslate } from './messages.js';
+export { CLIENT_TIME_CATALOG, CLIENT_TIME_ZH_CN } from './messages-zh-CN.js';
+export { CLIENT_TIME_EN, english, regionName, timeParams, wordTime, type TimeCode, type TimeText, type TimeTranslate } from './messages.js';

@@ -1,6 +1,8 @@
-import { CLIENT_TIME_EN, CLIENT_TIME_ZH_CN, wordTime, type TimeText } from '../../core/clienttime/messages.js';
+import { CLIENT_TIME_EN, wordTime, type TimeText } from '../../core/clienttime/messages.js';
+import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages-zh-CN.js';
 import { translator, uiLanguageOf, type Message, type Translate, type UiLanguage } from '../../core/i18n/index.js';
-import { PAYMENT_EN, PAYMENT_ZH_CN } from '../../core/payment/messages.js';
+import { PAYMENT_EN } from '../../core/payment/messages.js';
+import { PAYMENT_ZH_CN } from '../../core/payment/messages-zh-CN.js';
 
 /**
  * What the Smart Alerts dialog and the notifications say, in Office's display language through

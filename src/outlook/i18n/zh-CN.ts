@@ -1,6 +1,6 @@
 import type { Message } from '../../core/i18n/index.js';
-import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages.js';
-import { PAYMENT_ZH_CN } from '../../core/payment/messages.js';
+import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages-zh-CN.js';
+import { PAYMENT_ZH_CN } from '../../core/payment/messages-zh-CN.js';
 import type { MessageKey } from './en.js';
 
 /** 任务窗格的简体中文文本：必须覆盖 en.ts 中的每一个键（由类型检查保证）。 */

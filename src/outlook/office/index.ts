@@ -14,7 +14,6 @@ export {
   getBody,
   setBody,
   insertAtCursor,
-  htmlToPlainText,
   getSubject,
   setSubject,
   getRecipients,

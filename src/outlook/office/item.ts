@@ -2,7 +2,6 @@
 import { officeCall } from './async.js';
 import { OfficeError, OfficeUnavailableError } from './errors.js';
 import { isSetSupported, mailbox } from './host.js';
-import { decodeHTML } from 'entities/decode';
 
 /**
  * The open mail item: compose or read, message or appointment. Every Office callback API is a
@@ -89,18 +88,6 @@ export async function setBody(content: string, type: BodyType = 'html'): Promise
   return officeCall<void>((cb) => body.setAsync(content, { coercionType: type as Office.CoercionType }, cb));
 }
 
-/** Plain text from HTML, for plain-text bodies: block ends become line breaks, entities decoded. */
-export function htmlToPlainText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|table)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&[#A-Za-z0-9]+;?/g, (ref) => decodeHTML(ref).replace(/\u00a0/g, ' '))
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
 export interface InsertContent {
   html: string;
   /** What a plain-text body gets; derived from `html` when absent. */
@@ -114,7 +101,9 @@ export interface InsertContent {
 export async function insertAtCursor(content: InsertContent): Promise<BodyType> {
   const body = requireCompose().body;
   const type = await getBodyType();
-  const data = type === 'html' ? content.html : (content.text ?? htmlToPlainText(content.html));
+  // The plain-text fallback decodes character references with the whole HTML table (entities):
+  // loaded only when a plain-text body needs it, so it stays out of the task pane's first paint.
+  const data = type === 'html' ? content.html : (content.text ?? (await import(/* webpackChunkName: "plain-text" */ './plain-text.js')).htmlToPlainText(content.html));
   if (data.length > MAX_INSERT_LENGTH) throw new RangeError(`Inserted content is ${data.length} characters; Outlook accepts at most ${MAX_INSERT_LENGTH}`);
   await officeCall<void>((cb) => body.setSelectedDataAsync(data, { coercionType: type as Office.CoercionType }, cb));
   return type;

@@ -1,24 +1,27 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import { Body1, Button, FluentProvider, MessageBar, MessageBarActions, MessageBarBody, Spinner, Tab, TabList, Title3, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
-import { formatInstant } from './format.js';
+import { Body1, FluentProvider, Spinner, Title3, tokens, webLightTheme } from '@fluentui/react-components';
 import { PaneProvider, usePane, type PaneServices } from './pane-context.js';
 import { templatesOwner, useItem, useTemplates } from './store.js';
+import type { ComposeTab, ReadTab } from './views.js';
 
-// Panels load on demand so the first paint needs only this shell (docs/outlook.md, "Task pane").
-const TemplatesPanel = lazy(() => import('./panels/templates-panel.js'));
-const ClientTimePanel = lazy(() => import('./panels/client-time-panel.js'));
-const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
-const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
-const ReadPanel = lazy(() => import('./panels/read-panel.js'));
+// The first paint is this shell: the title and a spinner. The views (tab lists, banners) and the
+// panels load on demand (docs/outlook.md, "Task pane"; docs/performance.md, 'Size').
+const loadViews = () => import('./views.js');
+const ComposeView = lazy(() => loadViews().then((m) => ({ default: m.ComposeView })));
+const ReadView = lazy(() => loadViews().then((m) => ({ default: m.ReadView })));
+const TemplateBanners = lazy(() => loadViews().then((m) => ({ default: m.TemplateBanners })));
 const FollowUpsDue = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.FollowUpsDue })));
 const InquiriesWaiting = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.InquiriesWaiting })));
 
-const useStyles = makeStyles({
-  page: { padding: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-});
+/** Starts fetching the views' chunk and the templates panel's, for a pane that will show them soon (index.tsx, before Office is ready). */
+export function preloadViews(): void {
+  void loadViews().then((m) => m.loadTemplatesPanel()).catch(() => undefined);
+}
 
-type ComposeTab = 'templates' | 'clientTime' | 'signature' | 'crm';
-type ReadTab = 'thisMail' | 'reply';
+// A plain style object, not makeStyles: the shell is the first paint, and makeStyles at run time
+// brings Griffel's style compiler (stylis, rtl-css-js) into it; Fluent's own components come
+// with their styles compiled ahead. The panels, which load later, use makeStyles freely.
+const PAGE_STYLE = { padding: tokens.spacingHorizontalM, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM } as const;
 
 /** The whole task pane for a set of services: Outlook's (index.tsx) or a test's. */
 export function TaskPaneApp({ services }: { services: PaneServices }) {
@@ -34,7 +37,6 @@ export function TaskPaneApp({ services }: { services: PaneServices }) {
 function Shell() {
   const services = usePane();
   const { t, host, client, cache, language } = services;
-  const styles = useStyles();
   const { item, generation, setItem } = useItem();
   const templates = useTemplates();
   const [composeTab, setComposeTab] = useState<ComposeTab>('templates');
@@ -58,62 +60,21 @@ function Shell() {
     };
   }, [client, cache, host, who]); // deps on purpose: store actions are stable
 
-  const offline = templates.offline;
   const panel = (() => {
     if (!item) return <Spinner label={t('app.loading')} />;
     if (item.mode === 'none') return <Body1>{t('app.noItem')}</Body1>;
     if (item.mode === 'appointment') return <Body1>{t('app.appointment')}</Body1>;
-    if (item.mode === 'compose') {
-      return (
-        <>
-          <TabList selectedValue={composeTab} onTabSelect={(_, d) => (setComposeTab(d.value as ComposeTab), refresh())} aria-label={t('app.tabs')} size="small">
-            <Tab value="templates">{t('tab.templates')}</Tab>
-            <Tab value="clientTime">{t('tab.clientTime')}</Tab>
-            <Tab value="signature">{t('tab.signature')}</Tab>
-            <Tab value="crm">{t('tab.crm')}</Tab>
-          </TabList>
-          <div role="tabpanel" aria-label={t(`tab.${composeTab}`)}>
-            {composeTab === 'templates' && <TemplatesPanel purpose="insert" />}
-            {composeTab === 'clientTime' && <ClientTimePanel />}
-            {composeTab === 'signature' && <SignaturePanel />}
-            {composeTab === 'crm' && <CrmPanel />}
-          </div>
-        </>
-      );
-    }
-    return (
-      <>
-        <TabList selectedValue={readTab} onTabSelect={(_, d) => setReadTab(d.value as ReadTab)} aria-label={t('app.tabs')} size="small">
-          <Tab value="thisMail">{t('tab.thisMail')}</Tab>
-          <Tab value="reply">{t('tab.reply')}</Tab>
-        </TabList>
-        <div role="tabpanel" aria-label={t(`tab.${readTab}`)}>
-          {readTab === 'thisMail' && <ReadPanel />}
-          {readTab === 'reply' && <TemplatesPanel purpose="reply" />}
-        </div>
-      </>
-    );
+    if (item.mode === 'compose') return <ComposeView tab={composeTab} onTab={(tab) => (setComposeTab(tab), refresh())} />;
+    return <ReadView tab={readTab} onTab={setReadTab} />;
   })();
 
   return (
-    <main className={styles.page} lang={language}>
+    <main style={PAGE_STYLE} lang={language}>
       <Title3 as="h1">{t('app.title')}</Title3>
-      {offline && (
-        <MessageBar intent="warning" role="status">
-          <MessageBarBody>
-            {t('offline.banner')} {templates.cachedAt ? t('offline.cachedAt', { when: formatInstant(templates.cachedAt, undefined, language) }) : ''}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" onClick={() => void templates.load(client, cache, who)}>
-              {t('offline.retry')}
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      )}
-      {templates.status === 'error' && !templates.offline && (
-        <MessageBar intent="error" role="alert">
-          <MessageBarBody>{t('templates.loadFailed', { message: templates.error ?? '' })}</MessageBarBody>
-        </MessageBar>
+      {(templates.offline || templates.status === 'error') && (
+        <Suspense fallback={null}>
+          <TemplateBanners who={who} />
+        </Suspense>
       )}
       <Suspense fallback={null}>
         <FollowUpsDue />

@@ -1,4 +1,3 @@
-import { storeToken } from '../auth/sign-in.js';
 import { jwtExpiry, writeCachedToken } from '../auth/token-cache.js';
 import type { CacheStorage } from '../office/storage.js';
 
@@ -21,5 +20,9 @@ export function tokenSource(storage: CacheStorage): () => Promise<string> {
     return async () => devToken;
   }
   // Cached while valid; otherwise NAA, the sign-in dialog, or (dev build) the store's dev token.
-  return () => storeToken({ interactive: true });
+  // Sign-in is its own chunk (the dialog, MSAL's loader, their messages), asked for at once so it
+  // is there by the first request, but not part of the first paint (docs/performance.md, 'Size').
+  const signIn = import(/* webpackChunkName: "sign-in" */ '../auth/sign-in.js');
+  signIn.catch(() => undefined);
+  return async () => (await signIn).storeToken({ interactive: true });
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../client/api-error.js';
+import { isUnreachable } from './store-errors.js';
 
 /**
  * Actions that need the store (render, log, task, client time): a failure to reach it is not
@@ -7,11 +7,8 @@ import { ApiError } from '../../client/api-error.js';
  * online; any other failure is shown as it is. One hook, so every panel behaves the same.
  */
 
-/** fetch rejects with a TypeError when nothing answers; a proxy or load balancer answers 502–504. */
-export function isUnreachable(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status === 502 || error.status === 503 || error.status === 504;
-  return error instanceof TypeError;
-}
+// The two tests live in their own module: the pane's first paint (store.ts) needs them, not the hook.
+export { errorMessage, isUnreachable } from './store-errors.js';
 
 export const RETRY_SECONDS = 10;
 
@@ -85,8 +82,4 @@ export function useStoreAction<A extends unknown[], T>(action: (...args: A) => P
   }, [retry]);
 
   return { state, run, retry, reset };
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@ import type { StoreClient } from '../../client/store-client.js';
 import type { PublishedPack, TemplateUses } from '../../contract/me.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import type { PaneCache } from './pane-context.js';
-import { errorMessage, isUnreachable } from './store-action.js';
+import { errorMessage, isUnreachable } from './store-errors.js';
 import type { MailHost, MailItem } from './mail-host.js';
 
 /**
