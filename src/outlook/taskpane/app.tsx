@@ -15,7 +15,9 @@ const InquiriesWaiting = lazy(() => import('./panels/followups.js').then((m) => 
 
 /** Starts fetching the views' chunk and the templates panel's, for a pane that will show them soon (index.tsx, before Office is ready). */
 export function preloadViews(): void {
-  void loadViews().then((m) => m.loadTemplatesPanel()).catch(() => undefined);
+  // Side by side, not the panel after the views: the panel's chunk does not need the views' to load.
+  void loadViews().catch(() => undefined);
+  void import('./panels/templates-panel.js').catch(() => undefined);
 }
 
 // A plain style object, not makeStyles: the shell is the first paint, and makeStyles at run time

@@ -13,9 +13,8 @@ import { useTemplates } from './store.js';
  * templates panel's before Office is ready, so they arrive while the pane waits for its item.
  */
 
-export const loadTemplatesPanel = () => import('./panels/templates-panel.js');
 // Panels load on demand so a view needs only its tab list (docs/outlook.md, "Task pane").
-const TemplatesPanel = lazy(loadTemplatesPanel);
+const TemplatesPanel = lazy(() => import('./panels/templates-panel.js'));
 const ClientTimePanel = lazy(() => import('./panels/client-time-panel.js'));
 const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
 const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
