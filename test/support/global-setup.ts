@@ -16,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   // The binary tests run bin/tradepane.js as shipped: on the built CLI (dist-cli/), built when stale.
   if (!freshBuild()) await buildCli();
   const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
-  // 10 s: the first connection can wait for a core while the typecheck and lint that run before jest finish.
+  // 10 s: on a busy 2-core machine the first connection can wait for a core (3 s failed a clean-clone run once).
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
