@@ -248,32 +248,21 @@ export async function taskpaneSection(): Promise<Row[]> {
       many.push(await coldLoad(browser, store.base, 'pane', false));
       baselineMany.push(await coldLoad(browser, store.base, 'empty'));
     }
-    const visible = sortedCopy(pane.map((l) => l.visible));
-    const emptyVisible = sortedCopy(baseline.map((l) => l.visible));
-    const manyVisible = sortedCopy(many.map((l) => l.visible));
-    const emptyManyVisible = sortedCopy(baselineMany.map((l) => l.visible));
     const ms = (n: number) => `${Math.round(n)} ms`;
+    const at = (loads: Load[], step: 'scripts' | 'packs' | 'lazy') => ms(median(loads.map((l) => l[step])));
+    /** Median and p95 to the list beside the empty page's, and where the time went. */
+    const listRows = (suffix: string, loads: Load[], empty: Load[], emptyName: string, whereNote: string): Row[] => {
+      const visible = sortedCopy(loads.map((l) => l.visible));
+      const emptyVisible = sortedCopy(empty.map((l) => l.visible));
+      return [
+        compare({ section: 'taskpane', name: `time to the template list${suffix}, median`, value: median(visible), unit: 'ms', higherIsBetter: false, baseline: { name: emptyName, value: median(emptyVisible) } }),
+        compare({ section: 'taskpane', name: `time to the template list${suffix}, p95`, value: percentile(visible, 95), unit: 'ms', higherIsBetter: false, baseline: { name: `empty page p95 (${RUNS} cold loads each)`, value: percentile(emptyVisible, 95) } }),
+        { section: 'taskpane', name: `where the time goes${suffix} (medians)`, value: NaN, unit: '', higherIsBetter: false, note: whereNote },
+      ];
+    };
     return [
-      compare({ section: 'taskpane', name: 'time to the template list, median', value: median(visible), unit: 'ms', higherIsBetter: false, baseline: { name: 'empty React + Fluent UI page, first element', value: median(emptyVisible) } }),
-      compare({ section: 'taskpane', name: 'time to the template list, p95', value: percentile(visible, 95), unit: 'ms', higherIsBetter: false, baseline: { name: `empty page p95 (${RUNS} cold loads each)`, value: percentile(emptyVisible, 95) } }),
-      {
-        section: 'taskpane',
-        name: 'where the time goes (medians)',
-        value: NaN,
-        unit: '',
-        higherIsBetter: false,
-        note: `pane: its first-paint scripts in at ${ms(median(pane.map((l) => l.scripts)))}, the rep's packs at ${ms(median(pane.map((l) => l.packs)))}, the lazy templates panel at ${ms(median(pane.map((l) => l.lazy)))}; empty page: scripts in at ${ms(median(baseline.map((l) => l.scripts)))}`,
-      },
-      compare({ section: 'taskpane', name: 'time to the template list, demo pack + 5,000 templates, median', value: median(manyVisible), unit: 'ms', higherIsBetter: false, baseline: { name: 'empty page, loaded alternately in the same conditions', value: median(emptyManyVisible) } }),
-      compare({ section: 'taskpane', name: 'time to the template list, demo pack + 5,000 templates, p95', value: percentile(manyVisible, 95), unit: 'ms', higherIsBetter: false, baseline: { name: `empty page p95 (${RUNS} cold loads each)`, value: percentile(emptyManyVisible, 95) } }),
-      {
-        section: 'taskpane',
-        name: 'where the time goes, demo pack + 5,000 templates (medians)',
-        value: NaN,
-        unit: '',
-        higherIsBetter: false,
-        note: `first-paint scripts in at ${ms(median(many.map((l) => l.scripts)))}, the rep's packs at ${ms(median(many.map((l) => l.packs)))}, the lazy chunks at ${ms(median(many.map((l) => l.lazy)))}`,
-      },
+      ...listRows('', pane, baseline, 'empty React + Fluent UI page, first element', `pane: its first-paint scripts in at ${at(pane, 'scripts')}, the rep's packs at ${at(pane, 'packs')}, the lazy templates panel at ${at(pane, 'lazy')}; empty page: scripts in at ${at(baseline, 'scripts')}`),
+      ...listRows(', demo pack + 5,000 templates', many, baselineMany, 'empty page, loaded alternately in the same conditions', `first-paint scripts in at ${at(many, 'scripts')}, the rep's packs at ${at(many, 'packs')}, the lazy chunks at ${at(many, 'lazy')}`),
     ];
   } finally {
     await browser?.close();
