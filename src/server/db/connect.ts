@@ -24,6 +24,7 @@ import * as m017 from './migrations/017_directory_sync.js';
 import * as m018 from './migrations/018_pack_view_version.js';
 import * as m019 from './migrations/019_team_mail.js';
 import * as m020 from './migrations/020_team_clock_index.js';
+import * as m021 from './migrations/021_audit_target_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -133,6 +134,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018_pack_view_version': m018,
   '019_team_mail': m019,
   '020_team_clock_index': m020,
+  '021_audit_target_index': m021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

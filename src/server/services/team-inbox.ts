@@ -359,6 +359,19 @@ export async function lookupTeamConversation(tdb: TenantDb, principal: Principal
   return { conversation: await openTeamConversation(tdb, principal, hit.conversation.id, now), matchedBy: hit.matchedBy };
 }
 
+/** When this rep last opened the conversation in a face (its audit entries since its first message; migration 021 indexes them by target). */
+export function lastOpenedQuery(tdb: TenantDb, conversationId: string, userId: string, since: string) {
+  return tdb
+    .selectFrom('audit_log')
+    .select('at')
+    .where('action', '=', 'team-conversation.open')
+    .where('target_id', '=', conversationId)
+    .where('actor_id', '=', userId)
+    .where('at', '>=', since)
+    .orderBy('at', 'desc')
+    .limit(1);
+}
+
 /**
  * Before a rep's reply leaves (Outlook's on-send check): has a colleague answered the conversation
  * since the rep last opened it? "Since" is when the sync saw the answer, so an answer sent before
@@ -369,16 +382,7 @@ export async function teamSendCheck(tdb: TenantDb, principal: Principal, keys: T
   const hit = await findTeamConversation(tdb, principal, keys);
   if (!hit) return { collision: null };
   const { conversation } = hit;
-  const opened = await tdb
-    .selectFrom('audit_log')
-    .select('at')
-    .where('action', '=', 'team-conversation.open')
-    .where('target_id', '=', conversation.id)
-    .where('actor_id', '=', principal.userId)
-    .where('at', '>=', conversation.first_message_at)
-    .orderBy('at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const opened = await lastOpenedQuery(tdb, conversation.id, principal.userId, conversation.first_message_at).executeTakeFirst();
   let q = tdb
     .selectFrom('mail_messages')
     .select(['from_address', 'from_name', 'received_at', 'created_at'])
