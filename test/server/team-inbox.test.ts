@@ -315,14 +315,15 @@ routing:
     const riyadh = (await t.tdb.selectFrom('conversations').select('id').where('subject', '=', 'Valves for Riyadh').executeTakeFirstOrThrow()).id;
     await arrive({ conversationId: riyadh, subject: 'RE: Valves for Riyadh', from: reps.linda.email, direction: 'outbound', at: '2025-12-15T08:30:00.000Z' });
     const figures = (await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=2025-12-01&until=2025-12-31`)).json();
-    // "Samples" (DE company, Monday 8 Dec 09:00 → 11:00 Shanghai: 120) and "Valves for Riyadh" (SA, Monday 15 Dec 16:00 → 16:30: 30).
+    // "Samples" (DE company, Monday 8 Dec 09:00 → 11:00 Shanghai: 120) and "Valves for Riyadh" (SA):
+    // two questions, two answers — Monday 15 Dec 14:00 → 15:00 (60) and, after the buyer wrote again, 16:00 → 16:30 (30).
     expect(figures.regions).toEqual([
-      { region: 'gulf', answered: 1, p50BusinessMinutes: 30, p90BusinessMinutes: 30, breaches: 0 },
+      { region: 'gulf', answered: 2, p50BusinessMinutes: 30, p90BusinessMinutes: 60, breaches: 0 },
       { region: 'europe', answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0 },
     ]);
     expect(figures.weeks).toEqual([
       { week: '2025-W50', monday: '2025-12-08', answered: 1, p50BusinessMinutes: 120, p90BusinessMinutes: 120, breaches: 0 },
-      { week: '2025-W51', monday: '2025-12-15', answered: 1, p50BusinessMinutes: 30, p90BusinessMinutes: 30, breaches: 0 },
+      { week: '2025-W51', monday: '2025-12-15', answered: 2, p50BusinessMinutes: 30, p90BusinessMinutes: 60, breaches: 0 },
     ]);
     const csv = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?since=2025-12-01&until=2025-12-31`);
     expect(csv.statusCode).toBe(200);
@@ -330,7 +331,8 @@ routing:
     expect(csv.headers['content-disposition']).toBe('attachment; filename="team-inbox-2025-12-01-2025-12-31.csv"');
     const lines = csv.body.split('\r\n');
     expect(lines[0]).toBe('\uFEFFGroup,Key,Name,First responses,p50 (business minutes),p90 (business minutes),After target,Open now,From,Until');
-    expect(lines).toContain('region,gulf,Gulf (GCC),1,30,30,0,,2025-12-01T00:00:00.000Z,2025-12-31T00:00:00.000Z');
+    expect(lines).toContain('region,gulf,Gulf (GCC),2,30,60,0,,2025-12-01T00:00:00.000Z,2025-12-31T00:00:00.000Z');
+    expect(lines.some((l) => l.startsWith(`rep,${reps.linda.email},Linda,2,30,60,0,`))).toBe(true);
     expect(lines).toContain('week,2025-W50,2025-12-08,1,120,120,0,,2025-12-01T00:00:00.000Z,2025-12-31T00:00:00.000Z');
     expect(lines.some((l) => l.startsWith(`rep,${reps.omar.email},Omar,1,120,120,0,`))).toBe(true);
     const zh = await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?since=2025-12-01&until=2025-12-31&lang=zh-CN`);
@@ -338,6 +340,23 @@ routing:
     expect(zh.body).toContain('地区,europe,欧洲（欧盟、欧自联、英国）,1,120,120,0,');
     expect((await api(reps.linda.key, 'GET', `/team-inboxes/${inboxId}/figures.csv`)).statusCode).toBe(404);
     expect((await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures.csv?lang=fr`)).statusCode).toBe(400);
+  });
+
+  it('every answered question stays in the figures when the buyer writes again; an answer sent as the role address counts for the assignee', async () => {
+    // Monday 5 Jan 2026, 10:00 Shanghai. Omar answers at 11:00 (60); the buyer asks again at 14:00 and
+    // the answer leaves info@ itself at 14:30 (30): Outlook sends a reply from the shared mailbox as info@.
+    const id = await arrive({ subject: 'Flanges', from: 'sam@flange-buyer.de', at: '2026-01-05T02:00:00.000Z' });
+    await t.tdb.updateTable('conversations', { assignee_id: reps.omar.id, state: 'assigned' }).where('id', '=', id).execute();
+    await arrive({ conversationId: id, subject: 'Re: Flanges', from: reps.omar.email, direction: 'outbound', at: '2026-01-05T03:00:00.000Z' });
+    await arrive({ conversationId: id, subject: 'Re: Flanges', from: 'sam@flange-buyer.de', at: '2026-01-05T06:00:00.000Z' });
+    expect(await row(id)).toMatchObject({ clock_started_at: '2026-01-05T06:00:00.000Z', responded_at: null });
+    await arrive({ conversationId: id, subject: 'Re: Flanges', from: 'info@team.test', direction: 'outbound', at: '2026-01-05T06:30:00.000Z' });
+    // The sync reading the same answer again (a resync) records nothing twice.
+    await t.tdb.transaction((tdb) => teamInboxArrival({ tdb, mailboxId, conversationId: id, message: { direction: 'outbound', auto_verdict: 'none', received_at: '2026-01-05T06:30:00.000Z', from_address: 'info@team.test', subject: 'Re: Flanges', language: null, attachments: '[]', date_header: null }, body: '', customerIds: [], live: true, at: new Date('2026-01-05T06:31:00.000Z') }));
+    const figures = (await api(t.admin.key, 'GET', `/team-inboxes/${inboxId}/figures?since=2026-01-01&until=2026-01-31`)).json();
+    expect(figures.reps.find((r: { rep: { email: string } }) => r.rep.email === reps.omar.email)).toMatchObject({ answered: 2, p50BusinessMinutes: 30, p90BusinessMinutes: 60, breaches: 0 });
+    expect(figures.regions).toEqual([{ region: 'europe', answered: 2, p50BusinessMinutes: 30, p90BusinessMinutes: 60, breaches: 0 }]);
+    expect(figures.weeks).toEqual([{ week: '2026-W02', monday: '2026-01-05', answered: 2, p50BusinessMinutes: 30, p90BusinessMinutes: 60, breaches: 0 }]);
   });
 
   it('warns at 75 % and escalates on breach once per clock, even with two instances passing at once', async () => {

@@ -25,6 +25,7 @@ import * as m018 from './migrations/018_pack_view_version.js';
 import * as m019 from './migrations/019_team_mail.js';
 import * as m020 from './migrations/020_team_clock_index.js';
 import * as m021 from './migrations/021_audit_target_index.js';
+import * as m022 from './migrations/022_team_responses.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -135,6 +136,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019_team_mail': m019,
   '020_team_clock_index': m020,
   '021_audit_target_index': m021,
+  '022_team_responses': m022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

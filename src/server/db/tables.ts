@@ -590,6 +590,7 @@ export interface Database {
   team_notes: TeamNoteRow;
   team_presence: TeamPresenceRow;
   team_mail: TeamMailRow;
+  team_responses: TeamResponseRow;
   document_links: DocumentLinkRow;
 }
 
@@ -648,6 +649,20 @@ export interface TeamNoteRow {
   /** JSON list of user ids */
   mentions: string;
   created_at: string;
+}
+/**
+ * One stopped response clock (migration 022): the manager's figures read these, since a
+ * conversation's own clock columns are reset when the buyer writes again.
+ */
+export interface TeamResponseRow {
+  tenant_id: string;
+  conversation_id: string;
+  team_inbox_id: string;
+  clock_started_at: string;
+  responded_at: string;
+  due_at: string | null;
+  /** Who answered; the assignee when the role address itself answered; null when nobody can tell. */
+  responder_id: string | null;
 }
 export interface TeamPresenceRow {
   tenant_id: string;

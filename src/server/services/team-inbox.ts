@@ -510,27 +510,28 @@ export async function teamFigures(tdb: TenantDb, principal: Principal, inboxId: 
   const since = instantOf(period.since, new Date(Date.parse(until) - 28 * 86_400_000), 'since');
   const calendar = calendarOf(inbox);
   const zone = (JSON.parse(inbox.calendar) as TeamCalendar).timeZone;
+  // Every clock stopped in the period (a conversation the buyer reopened has one per question).
   const answered = await tdb
-    .selectFrom('conversations')
-    .select(['id', 'customer_id', 'first_responder_id', 'clock_started_at', 'responded_at', 'due_at'])
-    .where('team_inbox_id', '=', inboxId)
-    .where('clock_started_at', '>=', since)
-    .where('clock_started_at', '<', until)
-    .where('responded_at', 'is not', null)
-    .where('first_responder_id', 'is not', null)
+    .selectFrom('team_responses')
+    .innerJoin('conversations', 'conversations.id', 'team_responses.conversation_id')
+    .select(['team_responses.conversation_id as id', 'conversations.customer_id', 'team_responses.responder_id', 'team_responses.clock_started_at', 'team_responses.responded_at', 'team_responses.due_at'])
+    .where('team_responses.team_inbox_id', '=', inboxId)
+    .where('team_responses.clock_started_at', '>=', since)
+    .where('team_responses.clock_started_at', '<', until)
     .limit(FIGURES_MAX_CONVERSATIONS + 1)
     .execute();
   if (answered.length > FIGURES_MAX_CONVERSATIONS) throw badRequest(`since: more than ${FIGURES_MAX_CONVERSATIONS} answered conversations between ${since} and ${until}; ask for a shorter period`, [{ path: 'since', message: 'period too long' }]);
   const open = await tdb.selectFrom('conversations').select(['assignee_id', 'state', 'due_at', 'responded_at']).where('team_inbox_id', '=', inboxId).where('state', '!=', 'closed').execute();
-  const countries = await buyerCountries(tdb, answered);
+  const countries = await buyerCountries(tdb, [...new Map(answered.map((a) => [a.id, a])).values()]);
   const byRep = new Map<string, FirstResponse[]>();
   const byRegion = new Map<RegionCode, FirstResponse[]>();
   const byWeek = new Map<string, { monday: string; responses: FirstResponse[] }>();
   for (const a of answered) {
-    const response = { businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at!), new Date(a.responded_at!)), breached: a.due_at !== null && a.responded_at! > a.due_at };
-    push(byRep, a.first_responder_id!, response);
+    const response = { businessMinutes: businessMinutesBetween(calendar, new Date(a.clock_started_at), new Date(a.responded_at)), breached: a.due_at !== null && a.responded_at > a.due_at };
+    // An answer nobody can put a name to still counts for the team's region and week.
+    if (a.responder_id) push(byRep, a.responder_id, response);
     push(byRegion, regionOf(countries.get(a.id)), response);
-    const { week, monday } = isoWeek(formatLocalIso(zone, Date.parse(a.clock_started_at!)));
+    const { week, monday } = isoWeek(formatLocalIso(zone, Date.parse(a.clock_started_at)));
     const w = byWeek.get(week) ?? { monday, responses: [] };
     w.responses.push(response);
     byWeek.set(week, w);
@@ -765,21 +766,27 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
   if (ours && ours.kind !== 'hand-off') return;
   const next = transition({ state: conv.state as TeamState, assigneeId: conv.assignee_id }, { type: 'we-replied' });
   if (!next.ok) return;
-  const responder = ours?.user_id ? { id: ours.user_id } : message.from_address ? await tdb.selectFrom('users').select(['id']).where('email', '=', message.from_address.toLowerCase()).executeTakeFirst() : undefined;
+  const sender = ours?.user_id ? { id: ours.user_id } : message.from_address ? await tdb.selectFrom('users').select(['id']).where('email', '=', message.from_address.toLowerCase()).executeTakeFirst() : undefined;
+  // Sent from the role address's own mailbox by no rep of ours (Outlook cannot set a reply's From,
+  // so a rep answering in the shared mailbox sends as info@): the assignee is taken to have answered.
+  const responderId = sender?.id ?? (arrival.mailboxId === inbox.mailbox_id ? conv.assignee_id : null);
   const stopping = conv.clock_started_at !== null && conv.responded_at === null && message.received_at >= conv.clock_started_at;
+  if (stopping) {
+    await tdb.insertIfAbsent('team_responses', { conversation_id: conv.id, team_inbox_id: inbox.id, clock_started_at: conv.clock_started_at!, responded_at: message.received_at, due_at: conv.due_at, responder_id: responderId }, ['conversation_id', 'clock_started_at']);
+  }
   await tdb
     .updateTable('conversations', {
       state: next.status.state,
       ...(stopping ? { responded_at: message.received_at } : {}),
-      first_responder_id: conv.first_responder_id ?? responder?.id ?? null,
+      first_responder_id: conv.first_responder_id ?? responderId,
       // Whoever answers an unassigned conversation has it from now on.
-      ...(conv.assignee_id === null && responder ? { assignee_id: responder.id, assigned_at: iso } : {}),
+      ...(conv.assignee_id === null && sender ? { assignee_id: sender.id, assigned_at: iso } : {}),
       updated_at: iso,
     })
     .where('id', '=', conv.id)
     .execute();
   // Hand-off: the buyer's company is owned by the rep who answered, unless it already has an owner.
-  if (responder && conv.customer_id) await tdb.updateTable('customers', { owner_id: responder.id }).where('id', '=', conv.customer_id).where('owner_id', 'is', null).execute();
+  if (responderId && conv.customer_id) await tdb.updateTable('customers', { owner_id: responderId }).where('id', '=', conv.customer_id).where('owner_id', 'is', null).execute();
 }
 
 /** A business address's company name as the CRM would name it ("alfanar-trading.sa" → "Alfanar Trading"); null for free mail. */
