@@ -8,7 +8,7 @@ import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { addUser } from '../../src/server/services/people.js';
 import { createApiKey } from '../../src/server/services/api-keys.js';
 import { pushPack } from '../../src/server/services/packs.js';
-import { configureTeamInbox, routeArrival, teamInboxArrival, touchPresence, type TeamArrival } from '../../src/server/services/team-inbox.js';
+import { changeState, configureTeamInbox, routeArrival, teamInboxArrival, touchPresence, type TeamArrival } from '../../src/server/services/team-inbox.js';
 import type { Principal } from '../../src/server/auth/principal.js';
 import { permissionsOfRole } from '../../src/core/access/permissions.js';
 import { runClockPass } from '../../src/server/jobs/team-inbox-clock.js';
@@ -177,6 +177,25 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     expect(await row(id)).toMatchObject({ state: 'assigned', assignee_id: reps.zoe.id, closed_at: null, clock_started_at: '2025-12-05T01:00:00.000Z' });
     const actions = (await t.tdb.selectFrom('audit_log').select('action').where('target_id', '=', id).orderBy('at').execute()).map((r) => r.action);
     expect(actions).toEqual(['team-conversation.route', 'team-conversation.assign', 'team-conversation.note', 'team-conversation.open', 'team-conversation.close', 'team-conversation.reopen']);
+  });
+
+  it('"replying" ends when the sync sees the rep\'s answer or she closes the conversation; a reply begun later shows again', async () => {
+    const id = await arrive({ subject: 'Presence after the answer', from: 'eva@presence-buyer.de', at: '2026-02-04T04:00:00.000Z' });
+    await t.tdb.updateTable('conversations', { assignee_id: reps.zoe.id, state: 'assigned' }).where('id', '=', id).execute();
+    // (February: outside the periods the figures tests read.)
+    const t0 = new Date('2026-02-04T05:00:00.000Z');
+    const later = (s: number) => new Date(t0.getTime() + s * 1000);
+    const zoeSeen = async (at: Date) => (await touchPresence(t.tdb, reps.linda.principal, id, 'viewing', at)).map((p) => p.activity);
+    await touchPresence(t.tdb, reps.zoe.principal, id, 'replying', t0);
+    expect(await zoeSeen(later(5))).toEqual(['replying']);
+    // Her answer left at t0 + 8 s; the sync stores it a little later.
+    await arrive({ conversationId: id, subject: 'Re: Presence after the answer', from: reps.zoe.email, direction: 'outbound', at: later(8).toISOString(), now: later(12).toISOString() });
+    expect(await zoeSeen(later(13))).toEqual(['viewing']);
+    // She starts another reply, then marks the conversation waiting on the buyer.
+    await touchPresence(t.tdb, reps.zoe.principal, id, 'replying', later(15));
+    expect(await zoeSeen(later(16))).toEqual(['replying']);
+    expect((await changeState(t.tdb, reps.zoe.principal, id, 'wait', later(20))).state).toBe('waiting');
+    expect(await zoeSeen(later(21))).toEqual(['viewing']);
   });
 
   it('our reply stops the clock, records the first responder and hands the buyer\'s company to them; their next inquiry goes to them', async () => {

@@ -464,6 +464,7 @@ export async function changeState(tdb: TenantDb, principal: Principal, conversat
       .where('state', '=', conversation.state)
       .execute();
     await audit(t, principal, `team-conversation.${action}`, { type: 'conversation', id: conversationId }, { from: conversation.state, to: next.status.state });
+    if (action === 'close' || action === 'wait') await endReplying(t, conversationId, principal.userId, at);
     return summaryAfter(t, conversationId, inbox, now);
   });
 }
@@ -483,6 +484,15 @@ export async function addNote(tdb: TenantDb, principal: Principal, conversationI
     await audit(t, principal, 'team-conversation.note', { type: 'conversation', id: conversationId }, { noteId: id, mentions });
     return (await notesOf(t, conversationId)).find((n) => n.id === id)!;
   });
+}
+
+/**
+ * A rep's "replying" ends when the sync sees her answer, or when she closes the conversation or
+ * marks it waiting: she may still be looking at it, so she stays "viewing" until that runs out.
+ * Only a presence refreshed no later than `upTo` ends: a new reply begun since keeps showing.
+ */
+async function endReplying(tdb: TenantDb, conversationId: string, userId: string, upTo: string): Promise<void> {
+  await tdb.updateTable('team_presence', { activity: 'viewing' }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).where('activity', '=', 'replying').where('seen_at', '<=', upTo).execute();
 }
 
 /** "I am viewing / replying": refreshed by the faces every ~10 s; others see it for 30 s. */
@@ -771,6 +781,7 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
   // so a rep answering in the shared mailbox sends as info@): the assignee is taken to have answered.
   const responderId = sender?.id ?? (arrival.mailboxId === inbox.mailbox_id ? conv.assignee_id : null);
   const stopping = conv.clock_started_at !== null && conv.responded_at === null && message.received_at >= conv.clock_started_at;
+  if (sender) await endReplying(tdb, conv.id, sender.id, message.received_at);
   if (stopping) {
     await tdb.insertIfAbsent('team_responses', { conversation_id: conv.id, team_inbox_id: inbox.id, clock_started_at: conv.clock_started_at!, responded_at: message.received_at, due_at: conv.due_at, responder_id: responderId }, ['conversation_id', 'clock_started_at']);
   }
