@@ -45,7 +45,11 @@ export function escapeFor(context: HtmlContext, text: string): string {
 }
 
 // Most values (numbers, amounts, names) have nothing to escape where they land.
-const inText = (text: string): string => (SPECIAL_IN_TEXT.test(text) ? escapeHtml(text).replace(/\r\n?|\n/g, '<br>\n') : text);
+const inText = (text: string): string => {
+  if (!SPECIAL_IN_TEXT.test(text)) return text;
+  const escaped = escapeHtml(text);
+  return escaped.includes('\n') || escaped.includes('\r') ? escaped.replace(/\r\n?|\n/g, '<br>\n') : escaped;
+};
 const inQuoted = (text: string): string => (SPECIAL.test(text) ? escapeHtml(text) : text);
 const inUnquoted = (text: string): string => escapeHtml(text).replace(/[\s=`]/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -6,6 +6,7 @@ import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { htmlToText, renderTemplate, type RenderContext } from '../../../src/core/template/index.js';
 import { compiledForm, prepareTemplate } from '../../../src/core/template/prepare.js';
 import { simplePlainText } from '../../../src/core/template/plain-text.js';
+import { trimLineEnds } from '../../../src/core/template/text.js';
 
 /**
  * The compiled form of a template and the plain-text reader must say exactly what liquidjs's
@@ -245,3 +246,10 @@ describe('the plain-text reader', () => {
   });
 });
 
+
+describe('the text\'s line ends', () => {
+  it('lose their spaces and tabs exactly as the regular expression did', () => {
+    const text = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u2028', '\u2029', '\u00a0', 'a', '報') });
+    fc.assert(fc.property(text, (s) => expect(trimLineEnds(s)).toBe(s.replace(/[ \t]+$/gm, ''))), { numRuns: 2000, seed: 18 });
+  });
+});
