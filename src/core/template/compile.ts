@@ -6,6 +6,7 @@ import {
   Context,
   Drop,
   evalToken,
+  filters as liquidFilters,
   ForTag,
   IfTag,
   InlineCommentTag,
@@ -43,7 +44,16 @@ import { SafeHtml } from './values.js';
  */
 
 /** What a render writes to, with the run's hooks read once from the context's registers (a render does not change them). */
-type Out = { s: string; hooks: SiteHooks | undefined; run: RenderRun | undefined };
+type Out = { s: string; hooks: SiteHooks | undefined; run: RenderRun | undefined; direct: SiteOutput | undefined };
+
+/** A run that prints a value for a site it is told (render.ts's Run), when it is also the render's site hooks. */
+interface SiteOutput {
+  outputAt(ctx: Context, site: OutputSite, value: unknown): string;
+}
+
+function directOf(hooks: SiteHooks | undefined, run: RenderRun | undefined): SiteOutput | undefined {
+  return hooks !== undefined && (hooks as unknown) === run && typeof (run as Partial<SiteOutput>).outputAt === 'function' ? (run as unknown as SiteOutput) : undefined;
+}
 type Step = (ctx: Context, out: Out) => void;
 type Expr = (ctx: Context) => unknown;
 export type CompiledTemplate = (ctx: Context) => string;
@@ -126,18 +136,26 @@ interface TokenLike {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
-const SPECIAL_KEYS = new Set(['size', 'first', 'last']);
 
 /**
  * Context.readProperty, with its common case taken directly: with own properties only (our
- * engines), a plain object (no Drop, no array, no toLiquid) read by a name other than
- * size/first/last gives its own property, unless that is a function (then liquidjs calls it).
- * Everything else goes to readProperty itself.
+ * engines), an object that is not an array and has no toLiquid, read by a string key other
+ * than size/first/last, gives its own property (any property of a Drop, our typed values
+ * included), a function's result called on it, or what a Drop says for a missing key. The scope
+ * objects the first segment is read from are such objects. Everything else (arrays, numbers as
+ * keys, strings, size/first/last, toLiquid) goes to readProperty itself.
  */
 function read(ctx: Context, obj: unknown, key: unknown): unknown {
-  if (ctx.ownPropertyOnly && typeof key === 'string' && typeof obj === 'object' && obj !== null && !(obj instanceof Drop) && !Array.isArray(obj) && !SPECIAL_KEYS.has(key) && typeof (obj as { toLiquid?: unknown }).toLiquid !== 'function') {
-    const value = hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
-    if (typeof value !== 'function') return value;
+  if (typeof key === 'string' && typeof obj === 'object' && obj !== null && key !== 'size' && key !== 'first' && key !== 'last' && !Array.isArray(obj) && typeof (obj as { toLiquid?: unknown }).toLiquid !== 'function') {
+    if (obj instanceof Drop) {
+      const value = (obj as unknown as Record<string, unknown>)[key];
+      if (value === undefined) return obj.liquidMethodMissing(key, ctx);
+      return typeof value === 'function' ? (value as () => unknown).call(obj) : value;
+    }
+    if (ctx.ownPropertyOnly) {
+      const value = hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+      return typeof value === 'function' ? (value as () => unknown).call(obj) : value;
+    }
   }
   return ctx.readProperty(obj as never, key as never);
 }
@@ -165,7 +183,7 @@ function compileToken(token: TokenLike | undefined): Expr {
     return (ctx) => {
       const key = first(ctx) as string;
       try {
-        let value: unknown = ctx.readProperty((ctx as unknown as ScopeFinder).findScope(key), key);
+        let value: unknown = read(ctx, (ctx as unknown as ScopeFinder).findScope(key), key);
         for (const prop of rest) value = read(ctx, value, prop(ctx));
         return value;
       } catch (e) {
@@ -211,6 +229,16 @@ interface FilterInternals {
   liquid: unknown;
 }
 
+/** liquidjs's toNumber, which its arithmetic filters apply to every argument. */
+const toNumber = (value: unknown): number => +(toValue(value) as number) || 0;
+
+/** liquidjs's own arithmetic filters (`argumentsToNumber` around these), called directly when the engine has them under their names. */
+const ARITHMETIC = new Map<unknown, (a: number, b: number) => number>([
+  [liquidFilters.times, (a, b) => a * b],
+  [liquidFilters.plus, (a, b) => a + b],
+  [liquidFilters.minus, (a, b) => a - b],
+]);
+
 const ESCAPE_STEP = /^\[object /; // the output-escape step liquidjs appends to every output
 
 /** A filtered value (`Value.value`), through its first `count` filters (all by default). */
@@ -229,13 +257,24 @@ function compileValue(value: Value, count?: number): Expr {
     });
     const { handler, token, liquid } = filter;
     const [a0, a1] = args;
-    if (args.length === 0) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input));
-    if (args.length === 1) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input, a0!(ctx)));
-    if (args.length === 2) return (ctx: Context, input: unknown): unknown => resolved(handler.call({ context: ctx, token, liquid }, input, a0!(ctx), a1!(ctx)));
+    const arithmetic = args.length === 1 && !Array.isArray(filter.args[0]) ? ARITHMETIC.get(handler) : undefined;
+    if (arithmetic) {
+      // liquidjs's arithmetic: both sides through toNumber, the argument evaluated first (as Filter.render does).
+      return (ctx: Context, input: unknown): unknown => {
+        const arg = a0!(ctx);
+        return arithmetic(toNumber(input), toNumber(arg));
+      };
+    }
+    // The filter's `this`, made once per render (liquidjs makes one per call; no filter keeps it).
+    let self = { context: undefined as Context | undefined, token, liquid };
+    const bound = (ctx: Context) => (self.context === ctx ? self : (self = { context: ctx, token, liquid }));
+    if (args.length === 0) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input));
+    if (args.length === 1) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input, a0!(ctx)));
+    if (args.length === 2) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input, a0!(ctx), a1!(ctx)));
     return (ctx: Context, input: unknown): unknown => {
       const argv: unknown[] = [input];
       for (const arg of args) argv.push(arg(ctx));
-      return resolved(handler.apply({ context: ctx, token, liquid }, argv));
+      return resolved(handler.apply(bound(ctx), argv));
     };
   });
   return (ctx) => {
@@ -293,6 +332,29 @@ function compileNode(node: Template, c: Compiler): Step {
       // run's output(), called here directly; without one, the filter itself.
       const before = compileValue(raw, filters.length - 1);
       const { handler, token, liquid } = escape;
+      if (site) {
+        // A render's run that is also its site hooks (render.ts) is told the site instead of
+        // reading it from hooks.current: the same output, without setting and restoring it.
+        const general = (ctx: Context, out: Out): void => {
+          const v = before(ctx);
+          out.s += stringify(toValue(out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v))));
+        };
+        return (ctx, out) => {
+          if (out.direct) {
+            out.s += out.direct.outputAt(ctx, site, before(ctx));
+            return;
+          }
+          const hooks = out.hooks;
+          if (!hooks) return general(ctx, out);
+          const outer = hooks.current;
+          hooks.current = site;
+          try {
+            general(ctx, out);
+          } finally {
+            hooks.current = outer;
+          }
+        };
+      }
       value = (ctx, out) => {
         const v = before(ctx);
         return out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v));
@@ -397,7 +459,7 @@ function compileNode(node: Template, c: Compiler): Step {
     const html = node instanceof HtmlCaptureTag;
     const variable = raw.variable;
     return (ctx, out) => {
-      const inner: Out = { s: '', hooks: out.hooks, run: out.run };
+      const inner: Out = { s: '', hooks: out.hooks, run: out.run, direct: out.direct };
       body(ctx, inner);
       (ctx.bottom() as Record<string, unknown>)[variable] = html ? new SafeHtml(inner.s) : inner.s;
     };
@@ -416,7 +478,9 @@ export function compileTemplates(templates: readonly Template[], sites: Readonly
     throw error;
   }
   return (ctx) => {
-    const out: Out = { s: '', hooks: ctx.getRegister<SiteHooks | undefined>(SITE_REGISTER), run: runOf(ctx) };
+    const hooks = ctx.getRegister<SiteHooks | undefined>(SITE_REGISTER);
+    const run = runOf(ctx);
+    const out: Out = { s: '', hooks, run, direct: directOf(hooks, run) };
     sequence(ctx, out);
     return out.s;
   };

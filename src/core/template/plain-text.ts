@@ -45,26 +45,50 @@ const IMPLIES_CLOSE = new Map<string, Set<string>>([
   ['tfoot', new Set(['thead', 'tbody'])],
 ]);
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+const NAMED = new Map<string, string>([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+  ['nbsp', '\u00a0'],
+]);
 
 /** Entities as htmlparser2 decodes them, for the forms we write; undefined for any other. */
+const REFERENCE = /&(#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,7};|[A-Za-z]+;|[^\s]|$)/y;
+
 function decode(text: string): string | undefined {
-  if (!text.includes('&')) return text;
-  let ok = true;
-  const out = text.replace(/&(#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,7};|[A-Za-z]+;|[^\s]|$)/g, (whole, ref: string) => {
-    if (ref === '' || (ref.length === 1 && /\s/.test(ref))) return whole; // a lone '&' stays
-    if (ref[0] === '#') {
+  let at = text.indexOf('&');
+  if (at < 0) return text;
+  // What a global replace of REFERENCE would do, one '&' at a time (no callback per reference).
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    REFERENCE.lastIndex = at;
+    const m = REFERENCE.exec(text);
+    if (!m) {
+      at = text.indexOf('&', at + 1);
+      continue;
+    }
+    const ref = m[1]!;
+    let decoded: string;
+    if (ref === '' || (ref.length === 1 && /\s/.test(ref))) {
+      decoded = m[0]; // a lone '&' stays
+    } else if (ref.charCodeAt(0) === 35) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2, -1), 16) : parseInt(ref.slice(1, -1), 10);
       // Codes htmlparser2 passes through unchanged (it maps NUL, C1 controls, surrogates and beyond-Unicode).
-      if ((code >= 0x09 && code <= 0x0d) || (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code < 0xd800) || (code >= 0xe000 && code <= 0xfffd)) return String.fromCodePoint(code);
-      ok = false;
-      return whole;
+      if (!((code >= 0x09 && code <= 0x0d) || (code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code < 0xd800) || (code >= 0xe000 && code <= 0xfffd))) return undefined;
+      decoded = String.fromCodePoint(code);
+    } else {
+      const named = ref.endsWith(';') ? NAMED.get(ref.slice(0, -1)) : undefined;
+      if (named === undefined) return undefined;
+      decoded = named;
     }
-    const named = ref.endsWith(';') ? NAMED[ref.slice(0, -1)] : undefined;
-    if (named === undefined) ok = false;
-    return named ?? whole;
-  });
-  return ok ? out : undefined;
+    out += text.slice(from, at) + decoded;
+    from = REFERENCE.lastIndex;
+    at = text.indexOf('&', from);
+  }
+  return out + text.slice(from);
 }
 
 /** Where htmlparser2 ends a tag name: whitespace or '/'. */

@@ -1,7 +1,7 @@
 import type { Context } from 'liquidjs';
 import type { PackField, PackTemplate } from '../pack/schema.js';
 import { contextFor, display, engineFor, type RenderRun } from './engine.js';
-import { checkUrlValue, escapeFor, isUrlAttribute } from './escape.js';
+import { checkUrlValue, escaperFor, isUrlAttribute } from './escape.js';
 import { applyFieldDefaults, checkFieldValues, localized } from './fields.js';
 import { decodeAttribute, findUnsafeLinks, SAFE_LINK_SCHEMES, unsafeContextReason, type HtmlContext } from './html-context.js';
 import { prepareTemplate, renderPrepared, SITE_REGISTER, type LoopSite, type OutputSite, type PreparedTemplate, type SiteHooks, type VariableUse } from './prepare.js';
@@ -53,6 +53,34 @@ function rowOf(ctx: Context): number | undefined {
   return typeof index === 'number' ? index : undefined;
 }
 
+/** What an output site's place in the HTML asks of every value printed there, worked out once per site. */
+interface SitePlan {
+  context: HtmlContext;
+  /** Why no value can be printed there. */
+  unsafe: string | undefined;
+  /** A URL attribute where the value may start the link: its scheme is checked. */
+  url: boolean;
+  escape: (text: string) => string;
+}
+
+const plans = new WeakMap<OutputSite, SitePlan>();
+
+function makePlan(context: HtmlContext): SitePlan {
+  return { context, unsafe: unsafeContextReason(context), url: isUrlAttribute(context) && context.start !== 'no', escape: escaperFor(context) };
+}
+
+const TEXT_PLAN = makePlan({ kind: 'text' });
+
+function planOf(site: OutputSite | undefined): SitePlan {
+  if (!site?.context) return TEXT_PLAN;
+  let plan = plans.get(site);
+  if (!plan) {
+    plan = makePlan(site.context);
+    plans.set(site, plan);
+  }
+  return plan;
+}
+
 /** One render of a subject or body: formats and escapes every output, and notes what came out blank or unsafe. */
 class Run implements RenderRun, SiteHooks {
   current?: OutputSite;
@@ -66,23 +94,32 @@ class Run implements RenderRun, SiteHooks {
   ) {}
 
   output(ctx: Context, value: unknown): string {
-    const site = this.current;
+    return this.outputAt(ctx, this.current, value);
+  }
+
+  /** The output step for a known site (the compiled form names it; the interpreter's sites set `current`). */
+  outputAt(ctx: Context, site: OutputSite | undefined, value: unknown): string {
     if (site && !site.hasDefault && isBlank(value)) {
       this.blank(ctx, site);
       return '';
     }
     if (this.kind === 'text') return display(value, this.locale);
-    const context: HtmlContext = site?.context ?? { kind: 'text' };
-    const unsafe = unsafeContextReason(context);
-    if (unsafe) {
-      this.missing.add(this.firstName(site), this.where, `the template places it where it cannot be made safe: ${unsafe}`);
+    const plan = planOf(site);
+    if (plan.unsafe) {
+      this.missing.add(this.firstName(site), this.where, `the template places it where it cannot be made safe: ${plan.unsafe}`);
       return '';
     }
+    // The common cases, decided once per site: a text or number outside a link.
+    if (!plan.url) {
+      if (typeof value === 'string') return plan.escape(value);
+      if (typeof value === 'number') return plan.escape(String(value));
+    }
+    const context = plan.context;
     // Captured template output is HTML already (its values escaped); everything else is a value.
     const isHtml = value instanceof SafeHtml;
     let text = display(value, this.locale);
-    if (isUrlAttribute(context) && context.start !== 'no') {
-      const url = checkUrlValue(isHtml ? decodeAttribute(text) : text, { bareHost: context.start === 'yes' });
+    if (plan.url) {
+      const url = checkUrlValue(isHtml ? decodeAttribute(text) : text, { bareHost: context.kind === 'attribute' && context.start === 'yes' });
       if (!url.ok) {
         this.missing.add(this.firstName(site), this.where, url.reason);
         return '';
@@ -90,7 +127,7 @@ class Run implements RenderRun, SiteHooks {
       text = isHtml ? (url.prefixed ? 'https://' : '') + text.trim() : url.url;
     }
     // In an unquoted attribute even captured HTML is escaped again: its values' spaces would end the attribute.
-    return isHtml && !(context.kind === 'attribute' && context.quote === '') ? text : escapeFor(context, text);
+    return isHtml && !(context.kind === 'attribute' && context.quote === '') ? text : plan.escape(text);
   }
 
   emptyLoop(_ctx: Context, loop: LoopSite): void {

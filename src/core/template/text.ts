@@ -24,7 +24,22 @@ const convert = compile({
 
 export function htmlToText(html: string, options: { full?: boolean } = {}): string {
   // The HTML our templates make is read by simplePlainText (same text, no DOM); anything beyond it by html-to-text.
-  return ((options.full ? undefined : simplePlainText(html)) ?? convert(html))
-    .replace(/[ \t]+$/gm, '')
-    .trim();
+  return trimLineEnds((options.full ? undefined : simplePlainText(html)) ?? convert(html)).trim();
+}
+
+/** `text.replace(/[ \t]+$/gm, '')` — spaces and tabs before each line end (\n, \r, U+2028, U+2029) and the end — in one pass. */
+export function trimLineEnds(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 10;
+    if (c !== 10 && c !== 13 && c !== 0x2028 && c !== 0x2029) continue;
+    let j = i;
+    while (j > from && (text.charCodeAt(j - 1) === 32 || text.charCodeAt(j - 1) === 9)) j--;
+    if (j < i) {
+      out += text.slice(from, j);
+      from = i;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }

@@ -75,7 +75,15 @@ export function isIsoDate(text: string): boolean {
 /** The calendar date of `instant` in `timeZone`, as 'YYYY-MM-DD'. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The last answer, for the minute it holds in: a render asks twice, and renders come in runs. */
+let lastDay: { timeZone: string; minute: number; iso: string } | undefined;
+/** Since 1980 every zone's offset is whole minutes (Monrovia's -0:44:30 ended in 1972), so a day begins and ends on a minute. */
+const WHOLE_MINUTE_OFFSETS = Date.UTC(1980, 0, 1);
+
 export function isoDateIn(instant: Date, timeZone = 'UTC'): string {
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  if (lastDay && lastDay.minute === minute && lastDay.timeZone === timeZone) return lastDay.iso;
   let format = dayFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -84,7 +92,9 @@ export function isoDateIn(instant: Date, timeZone = 'UTC'): string {
   // en-CA formats as YYYY-MM-DD; formatToParts keeps this independent of that detail.
   const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const iso = `${get('year')}-${get('month')}-${get('day')}`;
+  if (ms >= WHOLE_MINUTE_OFFSETS) lastDay = { timeZone, minute, iso };
+  return iso;
 }
 
 /** Adds days (or calendar months) to an ISO date. Months clamp to the month's last day: 01-31 + 1 month = 02-28. */

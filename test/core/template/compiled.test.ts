@@ -6,6 +6,7 @@ import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { htmlToText, renderTemplate, type RenderContext } from '../../../src/core/template/index.js';
 import { compiledForm, prepareTemplate } from '../../../src/core/template/prepare.js';
 import { simplePlainText } from '../../../src/core/template/plain-text.js';
+import { trimLineEnds } from '../../../src/core/template/text.js';
 
 /**
  * The compiled form of a template and the plain-text reader must say exactly what liquidjs's
@@ -152,6 +153,39 @@ describe('the compiled template', () => {
     );
   });
 
+  // The compiled form's fast paths (render.ts's per-site output plan, compile.ts's direct reads and
+  // arithmetic) beside their fall-backs: reads through Drops and missing keys, times/plus/minus on
+  // what is not a number, size/first/last on strings, lists and objects, every escaping context.
+  const fastRead = fc.constantFrom(
+    'price.amount', 'price.currency', 'price.nothing', 'price.size', 'due.iso', 'due.nothing', 'today.iso', 'lines.first.unitPrice.amount',
+    'lines.first.unitPrice.currency', 'lines.last.qty', 'lines.size', 'lines[1].item', 'product.size', 'product.first', 'contact.size', 'contact.nothing',
+    'contact.firstName.size', 'customer.company.first', 'missing.deeper.still', 'rep', 'qty', 'product', 'price', 'due', 'site', 'line.qty', 'line.item', 'line.unitPrice.amount', 'line.nothing', 'forloop.index',
+  );
+  const arithmetic = fc.constantFrom(
+    '', ' | times: 2', ' | times: 1.5', " | times: 'x'", ' | times: qty', ' | times: line.qty', ' | plus: price', ' | plus: 1', " | plus: '2'", ' | minus: product', ' | minus: 0.5', ' | times: nil',
+    ' | plus: lines', ' | times: 2, 3', ' | size', ' | first', ' | last', " | money: 'EUR'", ' | money',
+  );
+  const place = fc.constantFrom(
+    ['<p>', '</p>'], ['<a href="', '">x</a>'], ['<a href="https://acme.example/?q=', '">x</a>'], ['<a href=', '>x</a>'], ['<img alt=', '>'], ["<td title='", "'></td>"],
+    ['<textarea>', '</textarea>'], ['<!-- ', ' -->'], ['<b>', '</b>'],
+  );
+  const fastOutput = fc.tuple(place, fastRead, arithmetic, fc.boolean()).map(([[open, close], v, f, d]) => `${open}{{ ${v}${f}${d ? " | default: '-'" : ''} }}${close}`);
+  const fastAssign = fc.tuple(fastRead, arithmetic).map(([v, f]) => `{% assign total = total${f || ' | plus: 1'} %}{% assign a = ${v}${f} %}{{ a | default: '-' }}`);
+  const fastBody = fc.array(fc.oneof(fastOutput, fastAssign), { minLength: 1, maxLength: 5 }).chain((items) =>
+    fc.constantFrom(items.join(''), `{% for line in lines %}${items.join('')}{% endfor %}{{ total | default: '-' }}`, `{% assign total = 0 %}{% for line in lines %}${items.join('\n')}{% endfor %}{{ total }}`),
+  );
+
+  it('takes its fast paths and their fall-backs exactly as the interpreter does', () => {
+    fc.assert(
+      fc.property(fastBody, fc.tuple(fastRead, arithmetic), contextArb, fc.constantFrom('en', 'de'), (body, [v, f], context, language) => {
+        const t = template(`Re: {{ ${v}${f} | default: '-' }}`, body);
+        const { compiled, interpreted } = both(t, language, context as RenderContext);
+        expect(compiled).toEqual(interpreted);
+      }),
+      { numRuns: 400, seed: 1812 },
+    );
+  });
+
   it('leaves what it does not compile to the interpreter, with the same result', () => {
     const body = '{% for x in (1..5) limit: 2 %}{{ x }}{% break %}{% endfor %}{% cycle "a", "b" %}{% increment n %}{% raw %}{{ no }}{% endraw %}{% tablerow r in lines %}{{ r.item }}{% endtablerow %}{% echo product %}';
     const t = template('S', body);
@@ -212,3 +246,10 @@ describe('the plain-text reader', () => {
   });
 });
 
+
+describe('the text\'s line ends', () => {
+  it('lose their spaces and tabs exactly as the regular expression did', () => {
+    const text = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u2028', '\u2029', '\u00a0', 'a', '報') });
+    fc.assert(fc.property(text, (s) => expect(trimLineEnds(s)).toBe(s.replace(/[ \t]+$/gm, ''))), { numRuns: 2000, seed: 18 });
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { checkUrlValue, escapeHtml, renderTemplate, type RenderContext, type RenderResult } from '../../../src/core/template/index.js';
-import { scanHtmlContexts, type SourcePiece } from '../../../src/core/template/html-context.js';
+import { mayHaveUrlAttribute, scanHtmlContexts, type SourcePiece } from '../../../src/core/template/html-context.js';
 
 const SCRIPT = '<script>alert(1)</script>';
 const BREAKOUT = '"onload="x';
@@ -291,5 +291,20 @@ describe('HTML context scanner', () => {
       { kind: 'text' },
       { kind: 'rcdata', element: 'title' },
     ]);
+  });
+});
+
+describe('the hand-written scans say what the regular expressions they replace say', () => {
+  const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  it('escapeHtml', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '&', '<', '>', '"', "'", '\n', 'é', '&amp;', '報') });
+    fc.assert(fc.property(text, (s) => expect(escapeHtml(s)).toBe(s.replace(/[&<>"']/g, (c) => ENTITIES[c]!))), { numRuns: 2000, seed: 18 });
+  });
+  it('mayHaveUrlAttribute, the link check\'s quick test', () => {
+    const NAMES = /(?:href|src|action|formaction|background|poster|cite|longdesc|lowsrc|dynsrc|usemap|xlink:href|srcset|data|codebase|ping|manifest|icon|profile|archive|classid)\s*=/i;
+    const html = fc.string({ unit: fc.constantFrom(' ', '\n', '\t', '\u00a0', '=', 'href', 'HRef', 'hre', 'f', 'src', 'xlink:', 'data', 'colspan', '"', '<a ', 'x', 'ſ', '\u212a') });
+    fc.assert(fc.property(html, (s) => expect(mayHaveUrlAttribute(s)).toBe(NAMES.test(s))), { numRuns: 5000, seed: 18 });
+    expect(mayHaveUrlAttribute('<td colspan="3">')).toBe(false);
+    expect(mayHaveUrlAttribute('<a HREF \n = "x">')).toBe(true);
   });
 });

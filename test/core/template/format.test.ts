@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
+import { isoDateIn } from '../../../src/core/template/values.js';
 import { describeIncoterm, formatDate, formatMoney, INCOTERMS_2020, renderTemplate, type RenderResult } from '../../../src/core/template/index.js';
 
 // Pinned to what Intl gives on Node 20 (ICU 78): grouping, symbol placement and spacing differ by
@@ -157,5 +158,21 @@ describe('Incoterms 2020', () => {
     ['FOBS', 'en', 'FOBS'],
   ])('%s in %s', (code, lang, expected) => {
     expect(describeIncoterm(code, lang)).toBe(expected);
+  });
+});
+
+describe('isoDateIn keeps its last answer only where it holds', () => {
+  it('answers per time zone within one minute, and across midnight', () => {
+    const before = new Date('2026-03-15T15:59:30Z'); // 23:59:30 in Shanghai
+    expect(isoDateIn(before, 'Asia/Shanghai')).toBe('2026-03-15');
+    expect(isoDateIn(before, 'UTC')).toBe('2026-03-15');
+    expect(isoDateIn(new Date('2026-03-15T16:00:00Z'), 'Asia/Shanghai')).toBe('2026-03-16');
+    expect(isoDateIn(new Date('2026-03-15T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-03-15');
+    expect(isoDateIn(new Date('2026-03-15T16:00:00Z'), 'America/New_York')).toBe('2026-03-15');
+  });
+  it('does not keep it before 1980, when some zones began their day mid-minute (Monrovia, -0:44:30)', () => {
+    // Monrovia's day began at 00:44:30 UTC then: two instants of one minute, two days.
+    expect(isoDateIn(new Date('1970-01-01T00:44:20Z'), 'Africa/Monrovia')).toBe('1969-12-31');
+    expect(isoDateIn(new Date('1970-01-01T00:44:40Z'), 'Africa/Monrovia')).toBe('1970-01-01');
   });
 });
