@@ -20,6 +20,7 @@ export default {
   transform: { '^.+\\.tsx?$': ['@swc/jest', swc] },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   testTimeout: 60_000,
   // Three: the suites spend much of their time waiting (browsers, databases, timers), so two cores stay busier.

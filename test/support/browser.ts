@@ -1,24 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumLaunchOptions } from './browser-server.mjs';
+
+export { CHROMIUM_PATH } from './browser-server.mjs';
 
 /**
- * Real headless Chromium for the end-to-end tests: Debian's /usr/bin/chromium (or $CHROMIUM_PATH)
- * driven by playwright-core, which never downloads a browser of its own. A missing browser fails
- * the suite with the fix named; it is never skipped.
+ * Real headless Chromium for the end-to-end tests (test/support/browser-server.mjs says which and
+ * how). Connects to the run's shared browser when jest's global set-up started one
+ * ($TP_CHROMIUM_WS), else launches one for this file. Either way `close()` ends what this file
+ * opened: its contexts and pages, or its own browser.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install chromium" (.ci/run does) or set CHROMIUM_PATH`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    // The tests talk to loopback servers only; nothing in the browser may reach the network.
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const options = chromiumLaunchOptions();
+  const shared = process.env.TP_CHROMIUM_WS;
+  return shared ? chromium.connect(shared) : chromium.launch(options);
 }
 
 /** Where screenshots go: kept after the run as test artefacts (test-artifacts/ is git-ignored). */

@@ -1,6 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { ensureFacesBuilt } from './build-faces.mjs';
+import { startBrowserServer } from './browser-server.mjs';
 import { buildCli, freshBuild } from '../../bin/cli-build.js';
 
 /**
@@ -10,8 +13,15 @@ import { buildCli, freshBuild } from '../../bin/cli-build.js';
  */
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://tradepane:tradepane@127.0.0.1:5432/tradepane_test';
 
-export default async function globalSetup(): Promise<void> {
-  // The end-to-end suites serve the built faces; build them once for the whole run.
+/** What global set-up reads of jest's configuration (a part of @jest/types' GlobalConfig). */
+interface RunConfig {
+  rootDir: string;
+  testPathPatterns?: { isSet(): boolean; toExecutor(options: { rootDir: string }): { isMatch(absolutePath: string): boolean } };
+}
+
+export default async function globalSetup(globalConfig: RunConfig): Promise<void> {
+  // The end-to-end suites serve the built faces; build them once for the whole run (`npm test`
+  // built them already, beside the type checks: test/support/before-jest.mjs).
   await ensureFacesBuilt();
   // The binary tests run bin/tradepane.js as shipped: on the built CLI (dist-cli/), built when stale.
   if (!freshBuild()) await buildCli();
@@ -31,6 +41,21 @@ export default async function globalSetup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
   await findDovecot();
+  // One Chromium for every end-to-end file of the run (closed by global-teardown.ts).
+  if (runsEndToEnd(globalConfig)) (globalThis as { tpBrowserServer?: unknown }).tpBrowserServer = await startBrowserServer();
+}
+
+/** Whether the run may include a test/e2e file (no path patterns, or one matching such a file). */
+function runsEndToEnd(globalConfig: RunConfig): boolean {
+  const patterns = globalConfig.testPathPatterns;
+  if (!patterns?.isSet?.()) return true;
+  try {
+    const matches = patterns.toExecutor({ rootDir: globalConfig.rootDir });
+    const dir = resolve(globalConfig.rootDir, 'test/e2e');
+    return readdirSync(dir).some((name) => matches.isMatch(join(dir, name)));
+  } catch {
+    return true;
+  }
 }
 
 /**
