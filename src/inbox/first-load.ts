@@ -29,7 +29,11 @@ export interface FirstAnswers {
   unassigned: TeamConversationList;
 }
 
-type Pending = { [K in keyof FirstAnswers]?: { promise: Promise<FirstAnswers[K]>; value?: FirstAnswers[K] } };
+interface Answer<T> {
+  promise: Promise<T>;
+  value?: T;
+}
+type Pending = { [K in keyof FirstAnswers]?: Answer<FirstAnswers[K]> };
 
 /** Takes a dev token from the fragment and, when the tab holds a token, asks for the first screen. */
 export function startFirstLoad(api = new InboxApi(() => storedToken() ?? '', () => undefined)): FirstLoad | undefined {
@@ -37,10 +41,10 @@ export function startFirstLoad(api = new InboxApi(() => storedToken() ?? '', () 
   if (!storedToken()) return undefined;
   const pending: Pending = {};
   const ask = <K extends keyof FirstAnswers>(what: K, promise: Promise<FirstAnswers[K]>) => {
-    const entry: NonNullable<Pending[K]> = { promise };
+    const entry: Answer<FirstAnswers[K]> = { promise };
     // Remembered for a synchronous read; a refusal is not unhandled while nobody has taken it yet.
     promise.then((value) => (entry.value = value), () => undefined);
-    (pending as Record<K, typeof entry>)[what] = entry;
+    (pending as Record<keyof FirstAnswers, Answer<unknown>>)[what] = entry;
   };
   ask('me', api.me());
   ask('inboxes', api.inboxes());
