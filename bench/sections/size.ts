@@ -59,6 +59,7 @@ export async function sizeSection(): Promise<Row[]> {
   const lazyTotal = lazy.reduce((n, c) => n + c.bytes, 0);
   const events = gz(join(dist, 'events.js'));
   const admin = firstPaint(dist, 'admin.html', '/addin/');
+  const inbox = firstPaint(dist, 'inbox.html', '/addin/');
 
   const kb = (n: number) => n / KB;
   return [
@@ -67,5 +68,6 @@ export async function sizeSection(): Promise<Row[]> {
     { section: 'size', name: 'task pane lazy chunks, largest (gzipped)', value: kb(lazy[0]!.bytes), unit: 'KB', higherIsBetter: false, note: `${lazy[0]!.name}${whatIsIn(dist, lazy[0]!.name)}` },
     { section: 'size', name: 'Outlook event bundle events.js (gzipped)', value: kb(events), unit: 'KB', higherIsBetter: false, note: 'one file, ES2016, no React' },
     compare({ section: 'size', name: 'admin console JS before first paint (gzipped)', value: kb(admin.bytes), unit: 'KB', higherIsBetter: false, baseline: { name: 'empty React + Fluent UI page, same config', value: kb(empty.bytes) } }),
+    compare({ section: 'size', name: 'team inbox /inbox JS before first paint (gzipped)', value: kb(inbox.bytes), unit: 'KB', higherIsBetter: false, baseline: { name: 'empty React + Fluent UI page, same config', value: kb(empty.bytes) } }),
   ];
 }

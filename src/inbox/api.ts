@@ -28,8 +28,8 @@ export class InboxApi {
 
   me = () => this.request<Me>('GET', '/me');
   inboxes = () => this.request<TeamInboxList>('GET', '/team-inboxes');
-  /** One page of a list (the store's page size); `cursor` is the previous page's nextCursor. */
-  list = (inbox: string, list: TeamList, cursor?: string | null) => this.request<TeamConversationList>('GET', `/team-conversations?inbox=${encodeURIComponent(inbox)}&list=${list}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  /** One page of a list (the store's page size) of one inbox, or of every inbox the rep works (`null`); `cursor` is the previous page's nextCursor. */
+  list = (inbox: string | null, list: TeamList, cursor?: string | null) => this.request<TeamConversationList>('GET', `/team-conversations?${inbox === null ? '' : `inbox=${encodeURIComponent(inbox)}&`}list=${list}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   open = (id: string) => this.request<TeamConversationView>('GET', `/team-conversations/${encodeURIComponent(id)}`);
   claim = (id: string) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/claim`);
   assign = (id: string, body: AssignInput) => this.request<TeamConversationSummary>('POST', `/team-conversations/${encodeURIComponent(id)}/assign`, body);

@@ -1,12 +1,22 @@
+// First: asks the store for the first screen before React and Fluent UI are evaluated (boot.ts).
+import { firstLoad } from './boot.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { TeamInboxApp } from './app.js';
-import { adoptFragmentToken } from './auth.js';
+
+/**
+ * How long the page waits for the first screen's answers before its first render. They usually
+ * arrive while the script is still evaluated; waiting a little more lets the first render show the
+ * list (one render, no spinner in between) rather than a spinner and then the list.
+ */
+const FIRST_SCREEN_WAIT_MS = 250;
 
 /** The web team inbox, served by the store at /inbox (docs/team-inbox.md). */
-adoptFragmentToken();
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <TeamInboxApp />
-  </StrictMode>,
-);
+const start = () =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <TeamInboxApp firstLoad={firstLoad} />
+    </StrictMode>,
+  );
+if (firstLoad) void firstLoad.ready(FIRST_SCREEN_WAIT_MS).then(start);
+else start();

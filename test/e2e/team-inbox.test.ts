@@ -255,4 +255,40 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('the first screen asks who the rep is, the inboxes and the first page together, and shows that page without asking again; en and zh-CN', async () => {
+    for (const locale of ['en-US', 'zh-CN']) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale });
+      const errors = collectPageErrors(page);
+      const asked: string[] = [];
+      let listAsked!: () => void;
+      const listSeen = new Promise<void>((resolve) => (listAsked = resolve));
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (!url.pathname.startsWith('/api/v1/')) return;
+        asked.push(url.pathname + url.search);
+        if (url.pathname === '/api/v1/team-conversations') listAsked();
+      });
+      // Who the rep is is answered only once the list has been asked for: before, the page asked
+      // for the list only after /me and /team-inboxes had answered, so this load never showed a row.
+      await page.route('**/api/v1/me', async (route) => {
+        await listSeen;
+        await route.continue();
+      });
+      await page.goto(`${base}/inbox#token=${encodeURIComponent(tokens.omar)}`);
+      const list = page.getByTestId('team-list');
+      await list.getByText('Queue inquiry 249').waitFor();
+      await page.getByRole('tab', { name: locale === 'zh-CN' ? '未分配' : 'Unassigned' }).waitFor();
+      expect(asked.slice(0, 3).sort()).toEqual(['/api/v1/me', '/api/v1/team-conversations?list=unassigned', '/api/v1/team-inboxes']);
+      // One inbox: the page asked for at start is the list's first page; nothing asked twice.
+      expect(asked.filter((a) => a.startsWith('/api/v1/team-conversations'))).toEqual(['/api/v1/team-conversations?list=unassigned']);
+      await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe(locale === 'zh-CN' ? '已加载 100 条 · 向下滚动加载更多' : '100 loaded · scroll for more');
+      // The conversation view is its own chunk, loaded on the way: opening one still works.
+      await list.getByText('Queue inquiry 249').click();
+      await page.getByTestId('conversation').locator('#conversation-title', { hasText: 'Queue inquiry 249' }).waitFor();
+      await screenshot(page, `inbox-first-screen-${locale}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
 });

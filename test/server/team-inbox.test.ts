@@ -230,9 +230,13 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     const subjects = overdue.json().conversations.map((c: { subject: string; clock: { phase: string } }) => [c.subject, c.clock.phase]);
     expect(subjects).toEqual(expect.arrayContaining([['Quote for pumps', 'breached']]));
     expect(subjects.map((s: string[]) => s[0])).not.toContain('Samples');
+    // Naming no inbox (what /inbox asks for first): every inbox the rep works, here the one.
+    const ids = (res: { json: () => { conversations: { id: string }[] } }) => res.json().conversations.map((c) => c.id);
+    expect(ids(await api(reps.linda.key, 'GET', '/team-conversations?list=overdue'))).toEqual(ids(overdue));
     const outsider = await addUser(t.tdb, operator(t.tenantId), { email: 'outsider@team.test', name: 'Outsider' });
     const key = (await createApiKey(t.tdb, operator(t.tenantId), { userEmail: outsider.email, name: 'k', scopes: ['crm:read', 'crm:write'] })).key;
     expect((await api(key, 'GET', `/team-conversations?inbox=${inboxId}`)).statusCode).toBe(404);
+    expect((await api(key, 'GET', '/team-conversations?list=overdue')).json()).toEqual({ conversations: [], nextCursor: null });
     const anyId = overdue.json().conversations[0].id;
     expect((await api(key, 'POST', `/team-conversations/${anyId}/claim`)).statusCode).toBe(404);
   });

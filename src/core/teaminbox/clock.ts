@@ -35,14 +35,20 @@ export function addBusinessMinutes(calendar: BusinessCalendar, from: Date, minut
   throw new RangeError('no business hours within ten years: check the calendar');
 }
 
+type Windows = (date: string) => { open: number; close: number } | null;
+
 /** Business minutes between two instants (0 when `to` is not after `from`). */
 export function businessMinutesBetween(calendar: BusinessCalendar, from: Date, to: Date): number {
+  return minutesBetween(calendar, (date) => windowOn(calendar, date), from, to);
+}
+
+function minutesBetween(calendar: BusinessCalendar, windows: Windows, from: Date, to: Date): number {
   if (to.getTime() <= from.getTime()) return 0;
   let total = 0;
   let day = wallClockAt(calendar.timeZone, from.getTime()).date;
   const lastDay = wallClockAt(calendar.timeZone, to.getTime()).date;
   for (let guard = 0; guard < 3700 && day <= lastDay; guard++, day = addDays(day, 1)) {
-    const w = windowOn(calendar, day);
+    const w = windows(day);
     if (!w) continue;
     const start = Math.max(from.getTime(), w.open);
     const end = Math.min(to.getTime(), w.close);
@@ -74,12 +80,38 @@ export interface ClockReading {
   businessMinutesLeft: number | null;
 }
 
+export interface ClockTimes {
+  startedAt: string | null;
+  warnAt: string | null;
+  dueAt: string | null;
+  stoppedAt: string | null;
+}
+
 /** Reads a running clock at `now`: running, past 75 % (warning), past the target (breached). */
-export function readClock(calendar: BusinessCalendar, clock: { startedAt: string | null; warnAt: string | null; dueAt: string | null; stoppedAt: string | null }, now: Date): ClockReading {
+export function readClock(calendar: BusinessCalendar, clock: ClockTimes, now: Date): ClockReading {
+  return readWith(calendar, (date) => windowOn(calendar, date), clock, now);
+}
+
+/**
+ * `readClock` for many clocks of one calendar (a page of the list: a hundred clocks over the same
+ * few weeks of days): each day's opening window — its holidays and its two zone conversions — is
+ * worked out once and remembered. Same readings as `readClock`; keep one reader per request.
+ */
+export function clockReader(calendar: BusinessCalendar): (clock: ClockTimes, now: Date) => ClockReading {
+  const known = new Map<string, { open: number; close: number } | null>();
+  const windows: Windows = (date) => {
+    let w = known.get(date);
+    if (w === undefined) known.set(date, (w = windowOn(calendar, date)));
+    return w;
+  };
+  return (clock, now) => readWith(calendar, windows, clock, now);
+}
+
+function readWith(calendar: BusinessCalendar, windows: Windows, clock: ClockTimes, now: Date): ClockReading {
   if (!clock.startedAt || !clock.dueAt || clock.stoppedAt) return { phase: 'stopped', dueAt: clock.dueAt, businessMinutesLeft: null };
   const due = new Date(clock.dueAt);
-  if (now.getTime() >= due.getTime()) return { phase: 'breached', dueAt: clock.dueAt, businessMinutesLeft: -businessMinutesBetween(calendar, due, now) };
-  const left = businessMinutesBetween(calendar, now, due);
+  if (now.getTime() >= due.getTime()) return { phase: 'breached', dueAt: clock.dueAt, businessMinutesLeft: -minutesBetween(calendar, windows, due, now) };
+  const left = minutesBetween(calendar, windows, now, due);
   const phase = clock.warnAt && now.getTime() >= new Date(clock.warnAt).getTime() ? 'warning' : 'running';
   return { phase, dueAt: clock.dueAt, businessMinutesLeft: left };
 }

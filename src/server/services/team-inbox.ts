@@ -4,7 +4,7 @@ import { readEmailDomain } from '../../core/clienttime/countries.js';
 import { companyNameOfDomain } from '../../core/crm/mailbox.js';
 import { messageIdKey } from '../../core/crm/index.js';
 import { subjectKey } from '../../core/conversation/subject.js';
-import { businessMinutesBetween, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, readClock, routeInquiry, transition, isoWeek, regionOf, REGION_CODES, type RegionCode, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
+import { businessMinutesBetween, clockReader, deadlines, DEFAULT_TARGET_BUSINESS_HOURS, repFigures, isTeamState, mentionsIn, pickFromPool, routeInquiry, type ClockReading, type ClockTimes, transition, isoWeek, regionOf, REGION_CODES, type RegionCode, type Inquiry, type RoutingDecision, type RoutingRule, type TeamEvent, type TeamState } from '../../core/teaminbox/index.js';
 import type { PackDocument } from '../../core/pack/schema.js';
 import type { ClockView, PresenceView, TeamFiguresView, TeamItemKeys, TeamLookupView, TeamSendCheckView, StateAction, TeamCalendar, TeamConversationSummary, TeamConversationView, TeamInboxInput, TeamInboxView, TeamList, TeamNoteView, TeamMemberList } from '../../contract/team-inbox.js';
 import type { Actor, Principal } from '../auth/principal.js';
@@ -179,12 +179,15 @@ export async function workable(tdb: TenantDb, principal: Principal, conversation
   return { conversation, inbox };
 }
 
-function clockOf(row: ConversationRow, calendar: BusinessCalendar, now: Date): ClockView {
-  const reading = readClock(calendar, { startedAt: row.clock_started_at, warnAt: row.warn_at, dueAt: row.due_at, stoppedAt: row.responded_at ?? (row.state === 'closed' ? row.closed_at : null) }, now);
+type ReadClock = (clock: ClockTimes, now: Date) => ClockReading;
+
+function clockOf(row: ConversationRow, read: ReadClock, now: Date): ClockView {
+  const reading = read({ startedAt: row.clock_started_at, warnAt: row.warn_at, dueAt: row.due_at, stoppedAt: row.responded_at ?? (row.state === 'closed' ? row.closed_at : null) }, now);
   return { phase: reading.phase, startedAt: row.clock_started_at, dueAt: reading.dueAt, businessMinutesLeft: reading.businessMinutesLeft };
 }
 
-function summaryOf(row: ConversationRow, users: Map<string, UserRow>, calendar: BusinessCalendar, now: Date): TeamConversationSummary {
+/** A conversation's line in a list; `read` is the inbox's clock reader (one per request: see `clockReader`). */
+function summaryOf(row: ConversationRow, users: Map<string, UserRow>, read: ReadClock, now: Date): TeamConversationSummary {
   const participants = JSON.parse(row.participants) as string[];
   return {
     id: row.id,
@@ -197,7 +200,7 @@ function summaryOf(row: ConversationRow, users: Map<string, UserRow>, calendar: 
     lastMessageAt: row.last_message_at,
     lastWriter: row.last_writer,
     firstResponseAt: row.first_response_at,
-    clock: clockOf(row, calendar, now),
+    clock: clockOf(row, read, now),
   };
 }
 
@@ -255,8 +258,9 @@ export async function listTeamConversations(tdb: TenantDb, principal: Principal,
   const last = page[page.length - 1];
   const nextCursor = rows.length > limit && last ? encodeListCursor(list, overdue ? last.due_at! : last.last_message_at, last.id) : null;
   const users = await usersById(tdb, page.map((r) => r.assignee_id));
-  const calendars = new Map(mine.map((r) => [r.id, calendarOf(r)]));
-  return { conversations: page.map((r) => summaryOf(r, users, calendars.get(r.team_inbox_id!)!, now)), nextCursor };
+  // One clock reader per inbox: the page's clocks share their calendar's days.
+  const readers = new Map(mine.map((r) => [r.id, clockReader(calendarOf(r))]));
+  return { conversations: page.map((r) => summaryOf(r, users, readers.get(r.team_inbox_id!)!, now)), nextCursor };
 }
 
 async function presenceOf(tdb: TenantDb, conversationId: string, except: string | null, now: Date): Promise<PresenceView[]> {
@@ -288,7 +292,7 @@ export async function openTeamConversation(tdb: TenantDb, principal: Principal, 
   }
   await audit(tdb, principal, 'team-conversation.open', { type: 'conversation', id: conversationId });
   return {
-    ...summaryOf(conversation, users, calendarOf(inbox), now),
+    ...summaryOf(conversation, users, clockReader(calendarOf(inbox)), now),
     inbox: { id: inbox.id, address: mailbox.address, name: inbox.name },
     messages: messages.map((m) => ({
       id: m.id,
@@ -402,7 +406,7 @@ export async function teamSendCheck(tdb: TenantDb, principal: Principal, keys: T
 
 async function summaryAfter(tdb: TenantDb, conversationId: string, inbox: TeamInboxRow, now: Date): Promise<TeamConversationSummary> {
   const row = await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow();
-  return summaryOf(row, await usersById(tdb, [row.assignee_id]), calendarOf(inbox), now);
+  return summaryOf(row, await usersById(tdb, [row.assignee_id]), clockReader(calendarOf(inbox)), now);
 }
 
 /**

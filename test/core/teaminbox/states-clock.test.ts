@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { businessCalendar } from '../../../src/core/clienttime/index.js';
-import { addBusinessMinutes, businessMinutesBetween, deadlines, percentile, readClock, repFigures, transition, mentionsIn, type TeamEvent, type TeamState } from '../../../src/core/teaminbox/index.js';
+import { addBusinessMinutes, businessMinutesBetween, clockReader, deadlines, percentile, readClock, repFigures, transition, mentionsIn, type TeamEvent, type TeamState } from '../../../src/core/teaminbox/index.js';
 
 describe('team-inbox states', () => {
   const go = (state: TeamState, assigneeId: string | null, event: TeamEvent) => transition({ state, assigneeId }, event);
@@ -59,6 +59,21 @@ describe('response clock in business hours', () => {
     const cn = businessCalendar('CN', 'Asia/Shanghai');
     // Wednesday 30 Sep 2026, 17:00 Shanghai; 1 Oct – 7 Oct are holidays: the next opening is Thursday 8 Oct.
     expect(addBusinessMinutes(cn, new Date('2026-09-30T09:00:00Z'), 120).toISOString()).toBe('2026-10-08T02:00:00.000Z');
+  });
+
+  it('a reader for many clocks of one calendar (a list page) reads what readClock reads, holidays included', () => {
+    const cn = businessCalendar('CN', 'Asia/Shanghai');
+    const read = clockReader(cn);
+    // Clocks started every 7 h 13 min across National Day week; read on 9 Oct 2026 15:00 Shanghai (some breached, some running, some warned).
+    const now = new Date('2026-10-09T07:00:00Z');
+    for (let i = 0; i < 60; i++) {
+      const start = new Date(Date.parse('2026-09-20T00:00:00Z') + i * 433 * 60_000);
+      const clock = { startedAt: start.toISOString(), ...deadlines(cn, start, 24), stoppedAt: null };
+      expect(read(clock, now)).toEqual(readClock(cn, clock, now));
+    }
+    // By hand: started Wed 30 Sep 17:00, 24 business hours; Wednesday 17:00–18:00, Thursday 8 Oct 09:00–18:00 and Friday 9 Oct 09:00–15:00 gone (16 h): 8 h left.
+    const clock = { startedAt: '2026-09-30T09:00:00.000Z', ...deadlines(cn, new Date('2026-09-30T09:00:00Z'), 24), stoppedAt: null };
+    expect(read(clock, now)).toEqual({ phase: 'running', dueAt: clock.dueAt, businessMinutesLeft: 8 * 60 });
   });
 });
 
