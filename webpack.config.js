@@ -38,6 +38,38 @@ class OutlookManifestPlugin {
 }
 
 /**
+ * Adds `<link rel="preload" as="script">` to a page's HTML for the files of some named lazy chunk
+ * groups (webpackChunkName), so the browser fetches and compiles them while the page's own scripts
+ * load, instead of once the entry has run and asked for them. Webpack's `webpackPreload` comment
+ * cannot do this: it preloads from a parent chunk once that chunk runs, never from the HTML.
+ * Used by the task pane only: its views and templates list are on the path to the list of
+ * templates that issue #18 times (docs/performance.md, 'Where the task pane's time goes').
+ * The preloads ask for a low priority and the page's own scripts for a high one: Chromium fetches
+ * a preloaded script before a deferred one otherwise, and the entry must not wait for the chunks.
+ */
+class PreloadChunksPlugin {
+  constructor(groups) {
+    this.groups = groups;
+  }
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('PreloadChunksPlugin', (compilation) => {
+      HtmlWebpackPlugin.getHooks(compilation).alterAssetTagGroups.tap('PreloadChunksPlugin', (data) => {
+        const initial = new Set(data.headTags.concat(data.bodyTags).map((tag) => tag.attributes.src).filter(Boolean));
+        const files = new Set();
+        for (const name of this.groups) {
+          const group = compilation.namedChunkGroups.get(name);
+          if (!group) throw new Error(`PreloadChunksPlugin: no chunk named "${name}" (a webpackChunkName comment on its import())`);
+          for (const chunk of group.chunks) for (const file of chunk.files) if (file.endsWith('.js') && !initial.has(data.publicPath + file)) files.add(data.publicPath + file);
+        }
+        const links = [...files].map((href) => HtmlWebpackPlugin.createHtmlTagObject('link', { rel: 'preload', as: 'script', href, fetchpriority: 'low' }));
+        const headTags = data.headTags.map((tag) => (tag.tagName === 'script' && tag.attributes.src ? { ...tag, attributes: { ...tag.attributes, fetchpriority: 'high' } } : tag));
+        return { ...data, headTags: [...headTags, ...links] };
+      });
+    });
+  }
+}
+
+/**
  * The Outlook event-handler bundle: one self-contained events.js (no splitting, no runtime
  * chunk, no eval source maps, no dev-server client), compiled down to ES2016 because classic
  * Outlook on Windows builds before 2403 run handlers in a JavaScript-only runtime that knows
@@ -87,7 +119,7 @@ function eventsConfig(production, addinDefine, settings) {
  * (docs/performance.md, 'Size'), is its own compilation: Fluent's tokens and Griffel's runtime
  * style compiler that the console or the team inbox use no longer ride in its first paint.
  */
-function pagesConfig({ name, list, production, addinDefine, clean, dependencies }) {
+function pagesConfig({ name, list, production, addinDefine, clean, dependencies, preload }) {
   return {
     name,
     ...(dependencies ? { dependencies } : {}),
@@ -122,7 +154,11 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies 
         },
       },
     },
-    plugins: [new webpack.DefinePlugin(addinDefine), ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] }))],
+    plugins: [
+      new webpack.DefinePlugin(addinDefine),
+      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] })),
+      ...(preload ? [new PreloadChunksPlugin(preload)] : []),
+    ],
     performance: { hints: false },
     stats: 'errors-warnings',
   };
@@ -135,7 +171,8 @@ export default (_env, argv) => {
   return [
     // The events and task pane configs write into the same folder, after this one has cleaned it.
     pagesConfig({ name: 'faces', list: pages.filter((p) => !OWN_COMPILATION.has(p.name)), production, addinDefine, clean: { keep: /^(events\.|manifest\.|assets[\\/])/ } }),
-    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'] }),
+    // The task pane's HTML preloads the chunks of its first view (PreloadChunksPlugin).
+    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'], preload: ['views', 'templates-panel'] }),
     eventsConfig(production, addinDefine, settings),
   ];
 };

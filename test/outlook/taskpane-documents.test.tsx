@@ -38,7 +38,7 @@ describe('task pane: quotation and proforma invoice as an attachment', () => {
       }),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    fireEvent.change(screen.getByLabelText(/^Product/), { target: { value: 'LED panels' } });
+    fireEvent.change(await screen.findByLabelText(/^Product/), { target: { value: 'LED panels' } });
     fireEvent.change(screen.getByLabelText('Item (Line 1)'), { target: { value: 'Panel' } });
     fireEvent.change(screen.getByLabelText('Qty (Line 1)'), { target: { value: '2' } });
     fireEvent.change(screen.getByLabelText('Price (Line 1) Amount'), { target: { value: '7.5' } });
@@ -73,7 +73,7 @@ describe('task pane: quotation and proforma invoice as an attachment', () => {
       }),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    fireEvent.change(screen.getByLabelText(/^Product/), { target: { value: 'LED panels' } });
+    fireEvent.change(await screen.findByLabelText(/^Product/), { target: { value: 'LED panels' } });
     fireEvent.change(screen.getByLabelText('Item (Line 1)'), { target: { value: 'Panel' } });
     fireEvent.change(screen.getByLabelText('Qty (Line 1)'), { target: { value: '2' } });
     fireEvent.change(screen.getByLabelText('Price (Line 1) Amount'), { target: { value: '7.5' } });

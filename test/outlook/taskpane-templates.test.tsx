@@ -56,7 +56,7 @@ describe('task pane: templates', () => {
       }),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    expect((screen.getByLabelText(/^Incoterm/) as HTMLSelectElement).value).toBe('FOB');
+    expect(((await screen.findByLabelText(/^Incoterm/)) as HTMLSelectElement).value).toBe('FOB');
     expect((screen.getByLabelText(/^Valid until/) as HTMLInputElement).value).toBe('2026-12-31');
     fireEvent.change(screen.getByLabelText(/^Product/), { target: { value: 'LED panels' } });
     fireEvent.change(screen.getByLabelText('Item (Line 1)'), { target: { value: 'Panel' } });
@@ -95,7 +95,7 @@ describe('task pane: templates', () => {
     ]);
     renderPane(host, storeStub({ myPacks: async () => [quotePack], render: async () => Promise.reject(missing) }));
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Insert' }));
     const list = await screen.findByRole('list', { name: 'Cannot insert yet. These values are missing:' });
     expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Product', 'Items']);
     expect(host.inserted).toEqual([]);
@@ -114,7 +114,7 @@ describe('task pane: templates', () => {
     ]);
     renderPane(host, storeStub({ myPacks: async () => [quotePack], render: async () => Promise.reject(missing) }));
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Insert' }));
     const list = await screen.findByRole('list', { name: 'Cannot insert yet. These values are missing:' });
     expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Product', 'the template itself has an error (ask your admin to fix the pack)']);
   });
@@ -123,7 +123,7 @@ describe('task pane: templates', () => {
     let asked = false;
     renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack], render: (async () => ((asked = true), rendered)) as never }));
     fireEvent.click(await screen.findByRole('button', { name: 'Quotation' }));
-    fireEvent.change(screen.getByLabelText(/^Minimum order/), { target: { value: '12 boxes' } });
+    fireEvent.change(await screen.findByLabelText(/^Minimum order/), { target: { value: '12 boxes' } });
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     const alert = await screen.findByText('Fix these fields first:');
     expect(alert.parentElement!.textContent).toContain('Minimum order: “12 boxes” is not a number');
@@ -166,7 +166,7 @@ describe('task pane: templates', () => {
     );
     fireEvent.click(await screen.findByRole('tab', { name: 'Reply with a template' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Samples on their way' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Reply with this template' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Reply with this template' }));
     await screen.findByText('The reply form is open with the template.');
     expect(host.replies).toEqual([rendered.html]);
     expect(requests[0]?.to).toBe('anna@hamburg-import.de');

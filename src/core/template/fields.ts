@@ -1,16 +1,9 @@
 import type { PackField, PackTemplate } from '../pack/schema.js';
 import { didYouMean } from '../text/suggest.js';
 import { addToIsoDate, DateValue, isIsoDate, isoDateIn, MoneyValue } from './values.js';
+import { localized } from './localized.js';
 
-/** A text given once, or per language ({en: "Product", zh: "产品"}), as packs write labels. */
-export type Localized = string | Record<string, string>;
-
-/** The text for `language`: that language, else its base language ("es" for "es-MX"), else English, else any. */
-export function localized(text: Localized | undefined, language: string): string | undefined {
-  if (text === undefined || typeof text === 'string') return text;
-  const base = language.split('-')[0]!;
-  return text[language] ?? text[base] ?? text.en ?? Object.values(text)[0];
-}
+export { localized, type Localized } from './localized.js';
 
 export interface FieldError {
   field: string;

@@ -6,7 +6,8 @@ import type { ComposeTab, ReadTab } from './views.js';
 
 // The first paint is this shell: the title and a spinner. The views (tab lists, banners) and the
 // panels load on demand (docs/outlook.md, "Task pane"; docs/performance.md, 'Size').
-const loadViews = () => import('./views.js');
+// Named chunks: webpack.config.js has taskpane.html preload them (PreloadChunksPlugin).
+const loadViews = () => import(/* webpackChunkName: "views" */ './views.js');
 const ComposeView = lazy(() => loadViews().then((m) => ({ default: m.ComposeView })));
 const ReadView = lazy(() => loadViews().then((m) => ({ default: m.ReadView })));
 const TemplateBanners = lazy(() => loadViews().then((m) => ({ default: m.TemplateBanners })));
@@ -17,7 +18,7 @@ const InquiriesWaiting = lazy(() => import('./panels/followups.js').then((m) => 
 export function preloadViews(): void {
   // Side by side, not the panel after the views: the panel's chunk does not need the views' to load.
   void loadViews().catch(() => undefined);
-  void import('./panels/templates-panel.js').catch(() => undefined);
+  void import(/* webpackChunkName: "templates-panel" */ './panels/templates-panel.js').catch(() => undefined);
 }
 
 // A plain style object, not makeStyles: the shell is the first paint, and makeStyles at run time

@@ -14,7 +14,7 @@ import { useTemplates } from './store.js';
  */
 
 // Panels load on demand so a view needs only its tab list (docs/outlook.md, "Task pane").
-const TemplatesPanel = lazy(() => import('./panels/templates-panel.js'));
+const TemplatesPanel = lazy(() => import(/* webpackChunkName: "templates-panel" */ './panels/templates-panel.js'));
 const ClientTimePanel = lazy(() => import('./panels/client-time-panel.js'));
 const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
 const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
