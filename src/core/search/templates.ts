@@ -113,7 +113,7 @@ interface TermMatches {
  */
 export class TemplateIndex extends MiniSearch<Indexed> {
   private kept = new Map<string, TermMatches>();
-  private scratch: { score: Float64Array; seen: Int32Array; stamp: number } | undefined;
+  private scratch: { score: Float64Array; seen: Int32Array; found: Int32Array; stamp: number } | undefined;
   private norms: Float64Array[] | undefined;
 
   constructor() {
@@ -177,6 +177,8 @@ export class TemplateIndex extends MiniSearch<Indexed> {
       }
     };
     for (let p = 0; p < order.length; p++) {
+      // Once the heap is full, only a higher score gets in: an equal one comes later, so ranks lower.
+      if (heap.length === limit && !(score[order[p]!]! > score[order[heap[0]!]!]!)) continue;
       if (!accept(order[p]!)) continue;
       if (heap.length < limit) {
         heap.push(p);
@@ -186,7 +188,7 @@ export class TemplateIndex extends MiniSearch<Indexed> {
           [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
           i = parent;
         }
-      } else if (worse(heap[0]!, p)) {
+      } else {
         heap[0] = p;
         sink(0);
       }
@@ -200,9 +202,9 @@ export class TemplateIndex extends MiniSearch<Indexed> {
 
   /** What MiniSearch's `executeQuerySpec` finds for one term: the term itself, its prefix completions, its near misses. */
   private termMatches(term: string, docBoost: Float64Array): TermMatches {
-    const { score, seen } = this.scratchArrays();
+    const { score, seen, found } = this.scratchArrays();
     const stamp = this.nextStamp();
-    const docs: number[] = [];
+    let count = 0; // documents found so far, in `found`
     const norms = this.lengthNorms();
     const add = (derived: FieldTermData | undefined, weight: number) => {
       if (!derived) return;
@@ -220,7 +222,7 @@ export class TemplateIndex extends MiniSearch<Indexed> {
           else {
             seen[doc] = stamp;
             score[doc] = weighted;
-            docs.push(doc);
+            found[count++] = doc;
           }
         });
       }
@@ -243,7 +245,8 @@ export class TemplateIndex extends MiniSearch<Indexed> {
         add(data, (WEIGHTS.fuzzy * miss.length) / (miss.length + distance));
       }
     }
-    return { docs: Int32Array.from(docs), scores: Float64Array.from(docs, (doc) => score[doc]!) };
+    const docs = found.slice(0, count);
+    return { docs, scores: Float64Array.from(docs, (doc) => score[doc]!) };
   }
 
   /**
@@ -278,7 +281,7 @@ export class TemplateIndex extends MiniSearch<Indexed> {
   }
 
   private scratchArrays() {
-    if (!this.scratch || this.scratch.score.length < this._nextId) this.scratch = { score: new Float64Array(this._nextId), seen: new Int32Array(this._nextId), stamp: 0 };
+    if (!this.scratch || this.scratch.score.length < this._nextId) this.scratch = { score: new Float64Array(this._nextId), seen: new Int32Array(this._nextId), found: new Int32Array(this._nextId), stamp: 0 };
     return this.scratch;
   }
 
