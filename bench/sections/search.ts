@@ -9,7 +9,7 @@ const ZH = ['报价单', '样品', '发货', '付款', '发票', '集装箱', '�
 const AR = ['عرض', 'عينة', 'شحنة', 'دفع', 'فاتورة'];
 const KINDS: PackTemplate['kind'][] = ['inquiry', 'quote', 'sample', 'follow-up', 'shipping', 'payment', 'other'];
 
-function corpus(n: number): SearchEntry[] {
+export function corpus(n: number): SearchEntry[] {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
@@ -31,7 +31,7 @@ function corpus(n: number): SearchEntry[] {
   });
 }
 
-const QUERIES = ['quotation', 'samlpe', 'payment terms', 'container freight', 'invoice', 'cotización', 'envío', '报价', '样品', 'عينة', 'tracking', 'warranty', 'delivery', 'customs', 'deposit', 'balance', 'packing list', 'certificate', 'insurance', 'discount'];
+export const QUERIES = ['quotation', 'samlpe', 'payment terms', 'container freight', 'invoice', 'cotización', 'envío', '报价', '样品', 'عينة', 'tracking', 'warranty', 'delivery', 'customs', 'deposit', 'balance', 'packing list', 'certificate', 'insurance', 'discount'];
 
 /** What a face without an index would do: lower-case substring match over every text, every keystroke. */
 function naiveSearch(entries: { text: string; key: string }[], query: string): string[] {
@@ -40,7 +40,7 @@ function naiveSearch(entries: { text: string; key: string }[], query: string): s
 }
 
 /** Every keystroke of the 20 queries, 3 rounds, over `n` templates: our index and the substring scan beside it. */
-function measure(n: number): { buildMs: number; ours: number[]; naive: number[] } {
+export function measure(n: number): { buildMs: number; ours: number[]; naive: number[] } {
   const entries = corpus(n);
   const t0 = performance.now();
   const index = new TemplateSearch(entries);

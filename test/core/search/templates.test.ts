@@ -1,7 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import MiniSearch from 'minisearch';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
-import { TemplateSearch, tokenize, visibleText, type SearchEntry } from '../../../src/core/search/templates.js';
+import { TemplateSearch, templateIndex, tokenize, visibleText, type SearchEntry } from '../../../src/core/search/templates.js';
+import { corpus, QUERIES } from '../../../bench/sections/search.js';
 
 const t = (id: string, kind: PackTemplate['kind'], title: PackTemplate['title'], variants: PackTemplate['variants'], tags: string[] = []): PackTemplate => ({ id, kind, title, variants, tags });
 
@@ -81,4 +82,49 @@ describe('template search', () => {
       build.mockRestore();
     }
   });
+
+  describe("ranks exactly as MiniSearch's own search (which scores and sorts every match)", () => {
+    /** MiniSearch's `search` over the same index: every match scored, filtered and sorted, then the first `limit`. */
+    const reference = (index: MiniSearch, uses: Map<string, number>, query: string, options: { kind?: string; limit: number }) =>
+      index
+        .search(query, {
+          boostDocument: (key) => 1 + Math.log10(1 + (uses.get(String(key)) ?? 0)),
+          ...(options.kind ? { filter: (r) => String(r.id).startsWith('pack/') && kinds.get(String(r.id)) === options.kind } : {}),
+        })
+        .slice(0, options.limit)
+        .map((r) => ({ key: String(r.id), score: r.score }));
+    const kinds = new Map<string, string>();
+    const typedLetterByLetter = [...QUERIES, 'contaner frieght', 'warrnaty', 'quotation quotation', 'sample 12', '报价单', 'قة', 'invoice 4242'].flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)));
+
+    it('every keystroke of the bench queries and some typos over 5,000 templates, plain and with use counts and a kind', () => {
+      const entries = corpus(5000);
+      for (const e of entries) kinds.set(e.key, e.template.kind);
+      const index = templateIndex(entries);
+      // Round numbers of uses on every 7th template, so boosts break some ties and leave others.
+      const uses = new Map(entries.filter((_, i) => i % 7 === 0).map((e, i) => [e.key, i % 5] as const));
+      for (const [counts, kind] of [[new Map<string, number>(), undefined], [uses, 'quote']] as const) {
+        const search = new TemplateSearch(entries, counts);
+        let compared = 0;
+        for (const typed of typedLetterByLetter) {
+          const ours = search.search(typed, { limit: 20, ...(kind ? { kind } : {}) }).map((h) => ({ key: h.key, score: h.score }));
+          expect({ typed, hits: ours }).toEqual({ typed, hits: reference(index, counts, typed, { limit: 20, ...(kind ? { kind } : {}) }) });
+          compared += ours.length;
+        }
+        expect(compared).toBeGreaterThan(1000); // the queries do match: the comparison is not of empty lists
+      }
+    });
+
+    it('long prefixes and a two-word query over 50,000 templates return the same top 20', () => {
+      const entries = corpus(50000);
+      for (const e of entries) kinds.set(e.key, e.template.kind);
+      const index = templateIndex(entries);
+      const search = new TemplateSearch(entries);
+      for (const typed of ['quotatio', 'container fre', 'de', 'paymnet']) {
+        const ours = search.search(typed, { limit: 20 }).map((h) => ({ key: h.key, score: h.score }));
+        expect(ours).toHaveLength(20);
+        expect({ typed, hits: ours }).toEqual({ typed, hits: reference(index, new Map(), typed, { limit: 20 }) });
+      }
+    });
+  });
 });
+
