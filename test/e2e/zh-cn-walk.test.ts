@@ -158,6 +158,12 @@ describe('the task pane in zh-CN has no English sentence (Chromium)', () => {
     await check('compose · 报价单 preview');
     await screenshot(page, 'zh-CN-walk-compose-preview');
     expect(seen).toEqual([]);
+    // The Chinese meanings make long options ("FOB — 船上交货：卖方在装运港…"): every select stays inside the pane.
+    const overflowing = await p.locator('body').evaluate((body) => {
+      const width = body.ownerDocument.documentElement.clientWidth;
+      return [...body.querySelectorAll('select')].filter((s) => s.getBoundingClientRect().right > width).map((s) => s.name || s.getAttribute('aria-label'));
+    });
+    expect(overflowing).toEqual([]);
   });
 
   it('read: every tab, after logging the mail and turning it into a task', async () => {

@@ -31,6 +31,8 @@ const useStyles = makeStyles({
   line: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalS, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
   cell: { display: 'flex', flexDirection: 'column', gap: '2px' },
   cellLabel: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  // A native select is as wide as its longest option ("FOB — 船上交货：卖方在装运港…"): held to the pane's width, the chosen text cut with an ellipsis.
+  choice: { minWidth: 0, maxWidth: '100%', '& > select': { minWidth: 0, textOverflow: 'ellipsis' } },
 });
 
 const emptyCell = (column: Column): Cell => (column.type === 'money' ? { amount: '', currency: column.currency ?? '' } : '');
@@ -149,7 +151,7 @@ export function FieldsForm({ template, values, errors, onChange }: { template: P
         }
         return (
           <Field key={field.name} {...common}>
-            <ScalarInput type={field.type} options={field.options} currency={field.currency} value={typeof value === 'string' || (value && !Array.isArray(value)) ? value : ''} onChange={(next) => set(field.name, next)} name={field.name} moneyClass={styles} />
+            <ScalarInput type={field.type} options={field.options} currency={field.currency} value={typeof value === 'string' || (value && !Array.isArray(value)) ? value : ''} onChange={(next) => set(field.name, next)} name={field.name} classes={styles} />
           </Field>
         );
       })}
@@ -157,14 +159,14 @@ export function FieldsForm({ template, values, errors, onChange }: { template: P
   );
 }
 
-function ScalarInput({ type, options, currency, value, onChange, name, moneyClass, ariaLabel }: {
+function ScalarInput({ type, options, currency, value, onChange, name, classes, ariaLabel }: {
   type: PackField['type'] | Column['type'];
   options?: string[] | undefined;
   currency?: string | undefined;
   value: Cell;
   onChange: (value: Cell) => void;
   name: string;
-  moneyClass: { money: string; currency: string };
+  classes: { money: string; currency: string; choice: string };
   ariaLabel?: string;
 }) {
   const { t, language } = usePane();
@@ -183,7 +185,7 @@ function ScalarInput({ type, options, currency, value, onChange, name, moneyClas
       return <Input name={name} type="url" value={text} onChange={(_, d) => onChange(d.value)} {...aria} />;
     case 'choice':
       return (
-        <Select name={name} value={text} onChange={(_, d) => onChange(d.value)} {...aria}>
+        <Select className={classes.choice} name={name} value={text} onChange={(_, d) => onChange(d.value)} {...aria}>
           <option value="">{t('fields.choose')}</option>
           {(options ?? []).map((o) => (
             <option key={o} value={o}>
@@ -195,10 +197,10 @@ function ScalarInput({ type, options, currency, value, onChange, name, moneyClas
     case 'money': {
       const money = typeof value === 'string' ? { amount: value, currency: currency ?? '' } : value;
       return (
-        <span className={moneyClass.money}>
+        <span className={classes.money}>
           <Input name={name} inputMode="decimal" aria-label={`${ariaLabel ?? ''} ${t('fields.amount')}`.trim()} value={money.amount} onChange={(_, d) => onChange({ ...money, amount: d.value })} />
           <Input
-            className={moneyClass.currency}
+            className={classes.currency}
             aria-label={`${ariaLabel ?? ''} ${t('fields.currency')}`.trim()}
             value={money.currency}
             readOnly={Boolean(currency)}
@@ -235,7 +237,7 @@ function LinesInput({ field, rows, onChange }: { field: PackField; rows: Row[]; 
                     currency={column.currency}
                     value={row[column.name] ?? emptyCell(column)}
                     onChange={(cell) => onChange(rows.map((r, i) => (i === index ? { ...r, [column.name]: cell } : r)))}
-                    moneyClass={styles}
+                    classes={styles}
                     ariaLabel={columnLabel}
                   />
                 </label>
