@@ -64,16 +64,20 @@ async function ownDomains(tdb: TenantDb): Promise<string[]> {
  * own company was (the sync files a new company for every new business domain, a look-alike's
  * too; the older of two similar names is the genuine one), and our own.
  */
-async function knownDomainsBefore(tdb: TenantDb, sender: { id: string; created_at: string } | undefined): Promise<{ domain: string; customerId: string | null }[]> {
+async function knownDomainsBefore(tdb: TenantDb, sender: { id: string; created_at: string } | undefined, own: readonly string[]): Promise<{ domain: string; customerId: string | null }[]> {
   let q = tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id']);
   if (sender) q = q.where('customers.created_at', '<', sender.created_at).where('customers.id', '!=', sender.id);
   const rows = await q.execute();
-  return [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null })), ...(await ownDomains(tdb)).map((domain) => ({ domain, customerId: null }))];
+  return [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null })), ...own.map((domain) => ({ domain, customerId: null }))];
 }
+
+/** What `accounts` holds when a mail named none. */
+const NO_ACCOUNTS = JSON.stringify([]);
 
 /** Accounts a company used in mails the guard found clean, plus our own (a buyer may quote our PI back). */
 async function accountsOnFile(tdb: TenantDb, customerId: string | null, official: KnownAccounts): Promise<KnownAccounts | null> {
-  const rows = customerId ? await tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').execute() : [];
+  // Only verdicts that found accounts: most mail names none, and a company's clean mail piles up.
+  const rows = customerId ? await tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').where('accounts', '!=', NO_ACCOUNTS).execute() : [];
   const theirs = rows.flatMap((r) => JSON.parse(r.accounts) as string[]);
   if (theirs.length === 0) return null;
   const ibans = new Set([...official.ibans, ...theirs.filter((a) => /^[A-Z]{2}[0-9]{2}/.test(a))]);
@@ -104,11 +108,12 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
   const fromDomain = registrableDomain(m.from_address);
   if (!fromDomain) return;
   const sender = await customerOfEmail(tdb, m.from_address);
-  const known = await knownDomainsBefore(tdb, sender);
+  // Our own domains and official accounts: read once per page (the sync changes neither).
+  const known = await knownDomainsBefore(tdb, sender, await stored.page.once('payment-guard:own-domains', () => ownDomains(tdb)));
   const lookalike = findLookalike(fromDomain, known.map((k) => k.domain));
   const imitated = lookalike ? (known.find((k) => registrableDomain(k.domain) === lookalike.known)?.customerId ?? null) : null;
   const companyId = lookalike ? imitated : (sender?.id ?? null);
-  const official = await officialAccounts(tdb);
+  const official = await stored.page.once('payment-guard:official-accounts', () => officialAccounts(tdb));
   const check = checkIncoming({
     from: m.from_address,
     replyTo: fetched.replyTo.map((r) => r.address),
