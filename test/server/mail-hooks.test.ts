@@ -75,10 +75,10 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     expect(await cursor()).toBe(JSON.stringify({ n: 5 }));
   });
 
-  it('the store\'s own hooks read the tenant\'s own domains and its company profile once per page, not once per message', async () => {
+  it('the store\'s own hooks read the tenant\'s own domains, its company profile and a sender\'s company once per page, not once per message', async () => {
     const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'sales@acme.example' }, { backfillDays: 30, now: T });
     const memory = memoryMailbox();
-    memory.mails.push(...[1, 2, 3, 4].map((i) => fetchedMail(`pg${i}`, new Date(T.getTime() - (10 - i) * HOUR), { from: { address: `buyer${i}@gulf-trading.example`, name: `Buyer ${i}` }, to: [{ address: 'sales@acme.example' }] })));
+    memory.mails.push(...[1, 2, 3, 4].map((i) => fetchedMail(`pg${i}`, new Date(T.getTime() - (10 - i) * HOUR), { from: { address: `buyer${i % 2}@pearl-imports.example`, name: `Buyer ${i % 2}` }, to: [{ address: 'sales@acme.example' }] })));
     const statements = new Map<string, number>();
     const counted = store.db.withPlugin({
       transformQuery: (args) => {
@@ -98,7 +98,9 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     // pass (the tenant's own addresses) and once for the page's guard; the profile once.
     expect(statements.get('users')).toBe(2);
     expect(statements.get('company_profiles')).toBe(1);
+    // Two buyers' companies: the guard looks each up once for the page (14 reads before: once per mail).
+    expect(statements.get('customer_domains')).toBe(12);
     // Every message was judged (the buyers' company is on file once the first mail filed it).
-    expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@gulf-trading.example').execute()).toHaveLength(4);
+    expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@pearl-imports.example').execute()).toHaveLength(4);
   });
 });

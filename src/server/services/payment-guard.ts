@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { CustomerRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import type { StoredMessage } from '../mail/hooks.js';
 import { enqueue } from './connectors.js';
@@ -97,6 +98,20 @@ async function firstFromDomain(tdb: TenantDb, domain: string, messageId: string)
 }
 
 /**
+ * The sender's company on file. A company found is kept for the rest of the page (the sync files
+ * companies but neither removes them nor moves a domain), so a buyer's mails in one page cost one
+ * look-up; none found is asked again, since a later mail of the page may file it.
+ */
+async function senderCompany(stored: StoredMessage, address: string): Promise<CustomerRow | undefined> {
+  const found = await stored.page.once('payment-guard:sender-companies', async () => new Map<string, CustomerRow>());
+  const known = found.get(address);
+  if (known) return known;
+  const company = await customerOfEmail(stored.tdb, address);
+  if (company) found.set(address, company);
+  return company;
+}
+
+/**
  * The inbound guard, run by the mail sync for each stored message inside its transaction. Mail
  * from people outside (not automatic, not our own) is judged when it concerns a company we know
  * or when the rules find something; the verdict is stored, and while the mailbox is live (not
@@ -107,7 +122,7 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
   if (m.direction !== 'inbound' || m.auto_verdict !== 'none' || !m.from_address) return;
   const fromDomain = registrableDomain(m.from_address);
   if (!fromDomain) return;
-  const sender = await customerOfEmail(tdb, m.from_address);
+  const sender = await senderCompany(stored, m.from_address);
   // Our own domains and official accounts: read once per page (the sync changes neither).
   const known = await knownDomainsBefore(tdb, sender, await stored.page.once('payment-guard:own-domains', () => ownDomains(tdb)));
   const lookalike = findLookalike(fromDomain, known.map((k) => k.domain));
