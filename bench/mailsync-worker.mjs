@@ -2,7 +2,8 @@
 // process shaped like production — the built JavaScript in dist-cli/ that `tradepane serve` runs
 // (node, no tsx), with the modules `serve` loads — so the peak RSS and the CPU time it reports are
 // the engine's own, not the bench's (tsx, the test fixtures, the seeding).
-// Plain JavaScript, forked with an IPC channel and no tsx: it loads, sends 'ready', waits for
+// Plain JavaScript, forked with an IPC channel, no tsx and serve's V8 flags (bin/node-flags.js,
+// which bin/tradepane.js starts `serve` with): it loads, sends 'ready', waits for
 // 'go' (so two instances start their passes together), runs one pass over the due mailboxes and
 // sends what it measured.
 //   job ($MAILSYNC_JOB, JSON): { databaseUrl?, dataDir?, secretKey (base64), graph: { url, ca }, instanceId }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCli, freshBuild } from '../../bin/cli-build.js';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.js';
 import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
@@ -104,7 +105,8 @@ async function passInWorkers(store: { databaseUrl?: string; dataDir?: string }, 
   const script = fileURLToPath(new URL('../mailsync-worker.mjs', import.meta.url));
   const children = Array.from({ length: instances }, (_, i) =>
     // The job through the environment (not argv, which `ps` shows): the sealed-secrets key is in it.
-    fork(script, [], { execArgv: [], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    // With the V8 flags `tradepane serve` runs with (bin/node-flags.js), as bin/tradepane.js starts it.
+    fork(script, [], { execArgv: [...SERVER_NODE_FLAGS], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const reports = children.map(
     (child) =>

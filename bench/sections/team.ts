@@ -12,7 +12,7 @@ import { addUser, createGroup } from '../../src/server/services/people.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { configureTeamInbox, routingRules } from '../../src/server/services/team-inbox.js';
-import { teamInboxHook } from '../../src/server/mail/hooks.js';
+import { PageMemo, teamInboxHook } from '../../src/server/mail/hooks.js';
 import type { FetchedMessage } from '../../src/server/mail/types.js';
 import { runClockPass } from '../../src/server/jobs/team-inbox-clock.js';
 import { routeInquiry, type Inquiry } from '../../src/core/teaminbox/rules.js';
@@ -307,6 +307,7 @@ async function routeThroughHook(store: Store, setup: TeamSetup, arrivals: Arriva
   const t0 = performance.now();
   for (let p = 0; p < arrivals.length; p += PAGE) {
     await setup.t.tdb.transaction(async (tdb: TenantDb) => {
+      const page = new PageMemo();
       for (const a of arrivals.slice(p, p + PAGE)) {
         const { tenant_id: _tenant, ...message } = a.message;
         const s = performance.now();
@@ -319,6 +320,7 @@ async function routeThroughHook(store: Store, setup: TeamSetup, arrivals: Arriva
           fetched: { textBody: a.body } as FetchedMessage,
           live: true,
           at: new Date(message.received_at),
+          page,
         });
         perInquiryMs.push(performance.now() - s);
       }

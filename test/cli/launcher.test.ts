@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { buildCli, freshBuild } from '../../bin/cli-build.js';
+import { relaunchArgv, SERVER_NODE_FLAGS } from '../../bin/node-flags.js';
 import { ROOT } from '../support/cli.js';
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d));
@@ -30,7 +31,7 @@ function builtTree() {
 function launcherCopy(without?: string) {
   const root = mkdtempSync(join(tmpdir(), 'tp-launcher-bin-'));
   mkdirSync(join(root, 'bin'));
-  for (const file of ['tradepane.js', 'cli-build.js']) copyFileSync(join(ROOT, 'bin', file), join(root, 'bin', file));
+  for (const file of ['tradepane.js', 'cli-build.js', 'node-flags.js']) copyFileSync(join(ROOT, 'bin', file), join(root, 'bin', file));
   symlinkSync(join(ROOT, 'src'), join(root, 'src'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ type: 'module' }));
   mkdirSync(join(root, 'node_modules'));
@@ -86,3 +87,34 @@ describe('bin/tradepane.js', () => {
     expect(r.stdout).toMatch(/^\s+slot\b/m);
   });
 });
+
+describe('the V8 flags of the long-running commands (bin/node-flags.js)', () => {
+  /** A launcher copy whose "built CLI" only prints the flags and the pid it runs with. */
+  function reporting() {
+    const root = launcherCopy();
+    mkdirSync(join(root, 'dist-cli/cli'), { recursive: true });
+    writeFileSync(join(root, 'dist-cli/cli/main.js'), 'export async function main() { console.log(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) })); }\n');
+    writeFileSync(join(root, 'dist-cli/.built.json'), JSON.stringify({ builtAt: Date.now(), entry: 'cli/main.js', sources: [] }));
+    return (args: string[], nodeOptions = '') => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/tradepane.js'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      return JSON.parse(r.stdout) as { execArgv: string[]; argv: string[] };
+    };
+  }
+
+  it('starts serve and worker with them (the arguments unchanged), other commands without', () => {
+    const run = reporting();
+    expect(run(['serve', '--port', '0'])).toEqual({ execArgv: [...SERVER_NODE_FLAGS], argv: ['serve', '--port', '0'] });
+    expect(run(['worker', '--quiet'])).toEqual({ execArgv: [...SERVER_NODE_FLAGS], argv: ['worker', '--quiet'] });
+    expect(run(['mailbox', 'list'])).toEqual({ execArgv: [], argv: ['mailbox', 'list'] });
+    expect(run(['--help'])).toEqual({ execArgv: [], argv: ['--help'] });
+  });
+
+  it('leaves an operator\'s own setting of the same flag alone, on the command line or in NODE_OPTIONS', () => {
+    expect(relaunchArgv(['node', 'tradepane.js', 'serve'], ['--max_semi_space_size=32'], '')).toEqual(['node', '--heap-growing-percent=25', '--max_semi_space_size=32', 'tradepane.js', 'serve']);
+    expect(relaunchArgv(['node', 'tradepane.js', 'serve'], [], '--max-semi-space-size=32 --heap-growing-percent=100')).toBeNull();
+    const run = reporting();
+    expect(run(['serve'], '--max-semi-space-size=32').execArgv).toEqual(['--heap-growing-percent=25']);
+  });
+});
+

@@ -74,4 +74,33 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     expect(await stored()).toEqual(['b1', 'b2', 'b3', 'l1', 'l2']);
     expect(await cursor()).toBe(JSON.stringify({ n: 5 }));
   });
+
+  it('the store\'s own hooks read the tenant\'s own domains, its company profile and a sender\'s company once per page, not once per message', async () => {
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'sales@acme.example' }, { backfillDays: 30, now: T });
+    const memory = memoryMailbox();
+    memory.mails.push(...[1, 2, 3, 4].map((i) => fetchedMail(`pg${i}`, new Date(T.getTime() - (10 - i) * HOUR), { from: { address: `buyer${i % 2}@pearl-imports.example`, name: `Buyer ${i % 2}` }, to: [{ address: 'sales@acme.example' }] })));
+    const statements = new Map<string, number>();
+    const counted = store.db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { kind: string; from?: { froms?: { table?: { identifier?: { name?: string } } }[] } };
+        const table = node.from?.froms?.[0]?.table?.identifier?.name;
+        if (node.kind === 'SelectQueryNode' && table) statements.set(table, (statements.get(table) ?? 0) + 1);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const [result] = await runSyncPass(counted, store.dialect, {
+      instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 4, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30,
+      backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true,
+    });
+    expect(result).toMatchObject({ outcome: 'caught-up', stored: 4 });
+    // Four inbound mails in one page, each judged by the payment guard: the users once for the
+    // pass (the tenant's own addresses) and once for the page's guard; the profile once.
+    expect(statements.get('users')).toBe(2);
+    expect(statements.get('company_profiles')).toBe(1);
+    // Two buyers' companies: the guard looks each up once for the page (14 reads before: once per mail).
+    expect(statements.get('customer_domains')).toBe(12);
+    // Every message was judged (the buyers' company is on file once the first mail filed it).
+    expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@pearl-imports.example').execute()).toHaveLength(4);
+  });
 });

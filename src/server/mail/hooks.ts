@@ -24,6 +24,27 @@ export interface StoredMessage {
   /** False while a mailbox's backfill runs: a hook must not alert or notify about last month's mail. */
   live: boolean;
   at: Date;
+  /** What the hooks read once for all the messages of the page (one per page's transaction). */
+  page: PageMemo;
+}
+
+/**
+ * Values a hook reads once per page instead of once per message: only what the sync itself does
+ * not change while it stores the page (the tenant's users and mailboxes, its company profile), so
+ * the answers are the ones a read per message would give inside the page's transaction.
+ */
+export class PageMemo {
+  private readonly values = new Map<string, Promise<unknown>>();
+
+  /** `read()`'s answer, read on the first call for `key` in this page. */
+  once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let value = this.values.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = read();
+      this.values.set(key, value);
+    }
+    return value;
+  }
 }
 
 export type StoredMessageHook = (stored: StoredMessage) => Promise<void>;

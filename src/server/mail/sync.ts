@@ -22,7 +22,7 @@ import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
 import { teamMailOfMessage } from '../services/team-mail.js';
-import { STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
+import { PageMemo, STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
 
 /**
@@ -302,12 +302,14 @@ interface PageCache {
   messageKeys: Map<string, string>;
   customers: Map<string, CustomerRow | undefined>;
   contacts: Map<string, ContactRow | undefined>;
+  /** What the stored-message hooks read once for the page. */
+  hooks: PageMemo;
 }
 
 async function pageCache(tdb: TenantDb, mailboxId: string, messages: readonly FetchedMessage[]): Promise<PageCache> {
   const providerIds = [...new Set(messages.map((m) => clean(m.providerId, 500)))];
   const keys = [...new Set(messages.map((m) => (m.messageId ? messageIdKey(m.messageId) : null)).filter((k): k is string => k !== null))];
-  const cache: PageCache = { providerIds: new Set(), messageKeys: new Map(), customers: new Map(), contacts: new Map() };
+  const cache: PageCache = { providerIds: new Set(), messageKeys: new Map(), customers: new Map(), contacts: new Map(), hooks: new PageMemo() };
   if (providerIds.length) {
     for (const r of await tdb.selectFrom('mail_messages').select('provider_id').where('mailbox_id', '=', mailboxId).where('provider_id', 'in', providerIds).execute()) cache.providerIds.add(r.provider_id);
   }
@@ -467,7 +469,7 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
   const customers = verdict === 'none' && direction !== 'internal' ? await learnPeople(tdb, tenant, cache, direction, from, [...to, ...cc], m.dateHeader) : [];
   const { created, conversation } = await updateConversation(tdb, conversationId, row, keys.participants, customers, at);
   for (const hook of options.afterStore ?? STORED_MESSAGE_HOOKS) {
-    await hook({ tdb, mailbox: { id: mailbox.id, address: mailbox.address, tenantId: mailbox.tenant_id }, message: row, conversation: { ...conversation, created }, fetched: m, live: tenant.emitEvents, at });
+    await hook({ tdb, mailbox: { id: mailbox.id, address: mailbox.address, tenantId: mailbox.tenant_id }, message: row, conversation: { ...conversation, created }, fetched: m, live: tenant.emitEvents, at, page: cache.hooks });
   }
   if (tenant.emitEvents && verdict === 'none' && direction !== 'internal') {
     const type = created ? 'conversation.started' : 'conversation.message';

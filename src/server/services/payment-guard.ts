@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { CustomerRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import type { StoredMessage } from '../mail/hooks.js';
 import { enqueue } from './connectors.js';
@@ -64,16 +65,20 @@ async function ownDomains(tdb: TenantDb): Promise<string[]> {
  * own company was (the sync files a new company for every new business domain, a look-alike's
  * too; the older of two similar names is the genuine one), and our own.
  */
-async function knownDomainsBefore(tdb: TenantDb, sender: { id: string; created_at: string } | undefined): Promise<{ domain: string; customerId: string | null }[]> {
+async function knownDomainsBefore(tdb: TenantDb, sender: { id: string; created_at: string } | undefined, own: readonly string[]): Promise<{ domain: string; customerId: string | null }[]> {
   let q = tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id']);
   if (sender) q = q.where('customers.created_at', '<', sender.created_at).where('customers.id', '!=', sender.id);
   const rows = await q.execute();
-  return [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null })), ...(await ownDomains(tdb)).map((domain) => ({ domain, customerId: null }))];
+  return [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null })), ...own.map((domain) => ({ domain, customerId: null }))];
 }
+
+/** What `accounts` holds when a mail named none. */
+const NO_ACCOUNTS = JSON.stringify([]);
 
 /** Accounts a company used in mails the guard found clean, plus our own (a buyer may quote our PI back). */
 async function accountsOnFile(tdb: TenantDb, customerId: string | null, official: KnownAccounts): Promise<KnownAccounts | null> {
-  const rows = customerId ? await tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').execute() : [];
+  // Only verdicts that found accounts: most mail names none, and a company's clean mail piles up.
+  const rows = customerId ? await tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').where('accounts', '!=', NO_ACCOUNTS).execute() : [];
   const theirs = rows.flatMap((r) => JSON.parse(r.accounts) as string[]);
   if (theirs.length === 0) return null;
   const ibans = new Set([...official.ibans, ...theirs.filter((a) => /^[A-Z]{2}[0-9]{2}/.test(a))]);
@@ -93,6 +98,20 @@ async function firstFromDomain(tdb: TenantDb, domain: string, messageId: string)
 }
 
 /**
+ * The sender's company on file. A company found is kept for the rest of the page (the sync files
+ * companies but neither removes them nor moves a domain), so a buyer's mails in one page cost one
+ * look-up; none found is asked again, since a later mail of the page may file it.
+ */
+async function senderCompany(stored: StoredMessage, address: string): Promise<CustomerRow | undefined> {
+  const found = await stored.page.once('payment-guard:sender-companies', async () => new Map<string, CustomerRow>());
+  const known = found.get(address);
+  if (known) return known;
+  const company = await customerOfEmail(stored.tdb, address);
+  if (company) found.set(address, company);
+  return company;
+}
+
+/**
  * The inbound guard, run by the mail sync for each stored message inside its transaction. Mail
  * from people outside (not automatic, not our own) is judged when it concerns a company we know
  * or when the rules find something; the verdict is stored, and while the mailbox is live (not
@@ -103,12 +122,13 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
   if (m.direction !== 'inbound' || m.auto_verdict !== 'none' || !m.from_address) return;
   const fromDomain = registrableDomain(m.from_address);
   if (!fromDomain) return;
-  const sender = await customerOfEmail(tdb, m.from_address);
-  const known = await knownDomainsBefore(tdb, sender);
+  const sender = await senderCompany(stored, m.from_address);
+  // Our own domains and official accounts: read once per page (the sync changes neither).
+  const known = await knownDomainsBefore(tdb, sender, await stored.page.once('payment-guard:own-domains', () => ownDomains(tdb)));
   const lookalike = findLookalike(fromDomain, known.map((k) => k.domain));
   const imitated = lookalike ? (known.find((k) => registrableDomain(k.domain) === lookalike.known)?.customerId ?? null) : null;
   const companyId = lookalike ? imitated : (sender?.id ?? null);
-  const official = await officialAccounts(tdb);
+  const official = await stored.page.once('payment-guard:official-accounts', () => officialAccounts(tdb));
   const check = checkIncoming({
     from: m.from_address,
     replyTo: fetched.replyTo.map((r) => r.address),
