@@ -263,7 +263,7 @@ describe.each(storeKinds())('connecting a Google account on $name', (kind) => {
     expectRefused(await callback({ error: 'access_denied', state }), 400, 'You did not allow tradepane to use your Gmail, so nothing was connected');
     expectRefused(await callback({ error: 'admin_policy_enforced', state }), 400, 'Google did not complete the sign-in (admin_policy_enforced)');
     const hostile = await callback({ error: '<script>alert(1)</script>', state });
-    expectRefused(hostile, 400, 'Google did not complete the sign-in (&#60;script&#62;alert(1)&#60;/script&#62;)');
+    expectRefused(hostile, 400, 'Google did not complete the sign-in (&lt;script&gt;alert(1)&lt;/script&gt;)');
     expectRefused(await callback({ code: 'x' }), 400, 'the link has no state');
     expectRefused(await callback({ state }), 400, 'Google sent you back without a sign-in code');
     expect(await grantOf(rep2.id)).toBeUndefined();

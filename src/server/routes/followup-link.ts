@@ -8,6 +8,7 @@ import type { Renderer } from '../render/render-task.js';
 import type { SecretBox } from '../secrets.js';
 import { uiLanguageOf } from '../../core/i18n/index.js';
 import { fileFollowUpDraft, linkLocale, openFollowUpLink } from '../services/followup-link.js';
+import { escapeHtml } from '../../core/template/escape.js';
 
 /**
  * The digest's "follow up" links (services/followup-link.ts): a page that names the follow-up and
@@ -55,7 +56,6 @@ const TEXTS = {
 } as const;
 type Words = (typeof TEXTS)[keyof typeof TEXTS];
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? '');
 const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#242424}h1{font-size:1.4rem}.bad h1{color:#b10e1c}.ok h1{color:#0e700e}button,a.button{font:inherit;background:#0f6cbd;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;cursor:pointer;text-decoration:none;display:inline-block}.hint{color:#616161}';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";

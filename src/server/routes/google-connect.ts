@@ -10,6 +10,7 @@ import { ConsentError, type ConsentProblem, type GoogleCredentials } from '../go
 import { isLoopbackHost } from '../connectors/types.js';
 import { errorResponses } from '../../contract/common.js';
 import { GoogleConsentLink, GoogleDisconnected } from '../../contract/scheduled-sends.js';
+import { escapeHtml } from '../../core/template/escape.js';
 
 /**
  * "Connect your Google account": how a rep grants the store offline Gmail access when there is no
@@ -93,8 +94,6 @@ export const googleConnectRoutes: FastifyPluginAsyncTypebox<GoogleConnectOptions
 const STYLE = 'body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f1f1f}h1{font-size:1.35rem}.ok h1{color:#146c2e}.bad h1{color:#b3261e}p.hint{color:#555}';
 /** No scripts, no other origin, only this one inline style (by its hash). */
 const CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STATUS: Record<ConsentProblem | 'access_denied' | 'google_error' | 'missing' | 'user_unknown', number> = {
   not_possible: 503,

@@ -7,6 +7,7 @@ import { parseClock } from '../../core/clienttime/civil.js';
 import { formatLocalIso, wallClockAt } from '../../core/clienttime/zones.js';
 import { uiLanguageOf } from '../../core/i18n/index.js';
 import { followUpLinkPath, followUpLinkToken } from './followup-link.js';
+import { escapeHtml } from '../../core/template/escape.js';
 
 /**
  * The morning digest (docs/followups.md): at 08:30 on each rep's clock, a mail to the rep, sent
@@ -28,7 +29,6 @@ const TEXTS = {
 } as const;
 
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? ''));
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface DigestOptions {
   adapterFor: AdapterFactory;
