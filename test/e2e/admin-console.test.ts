@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,7 @@ import { loadDevSigner, type DevSigner } from '../../src/server/auth/dev-keys.js
 import { SecretBox } from '../../src/server/secrets.js';
 import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { dovecotSettings, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
 
@@ -226,7 +226,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
 
     // CSV: the same filter, with the sentence beside the raw fields.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = readFileSync((await download.path())!, 'utf8');
+    const csv = await downloadedText(download);
     expect(csv.split('\r\n')[0]).toBe('\ufeff"at","actor","action","sentence","target_type","target_id","details"');
     expect(csv).toContain(`"pack.rolled_back","${t.admin.email} rolled console-pack back to v1 for ${t.groupSlug}"`);
     expect(csv).not.toContain('"people.imported"');

@@ -16,7 +16,7 @@ import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/
 import { pushPack } from '../../src/server/services/packs.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
 import { latinLeftovers } from '../support/latin-text.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
@@ -150,7 +150,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await expect(figures.getByTestId('team-figures-regions').locator('caption').innerText()).resolves.toBe("By the buyer's region");
     const [download] = await Promise.all([page.waitForEvent('download'), figures.getByTestId('team-figures-csv').click()]);
     expect(download.suggestedFilename()).toMatch(/^team-inbox-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = readFileSync((await download.path())!, 'utf8');
+    const csv = await downloadedText(download);
     expect(csv.split('\r\n')[0]).toBe('\uFEFFGroup,Key,Name,First responses,p50 (business minutes),p90 (business minutes),After target,Open now,From,Until');
     expect(csv).toMatch(/\r\nrep,linda@tie2e\.test,Linda Chen,0,,,0,1,/);
     await screenshot(page, 'admin-team-inbox-en');

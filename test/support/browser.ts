@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from './browser-server.mjs';
 
 export { CHROMIUM_PATH } from './browser-server.mjs';
@@ -25,6 +26,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS_DIR, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * A download's content as text. `download.path()` is refused when the browser is the run's shared
+ * one (a remote connection); `saveAs` copies the file over the connection either way.
+ */
+export async function downloadedText(download: Download): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'tp-download-')), download.suggestedFilename());
+  await download.saveAs(path);
+  return readFileSync(path, 'utf8');
 }
 
 /** Fails the test on any uncaught page error or console error, with the message. */
