@@ -257,7 +257,7 @@ async function setUp(store: Store, slug: string): Promise<TeamSetup> {
 }
 
 interface Arrival {
-  conversation: Omit<ConversationRow, 'tags' | 'team_inbox_id' | 'clock_started_at' | 'warn_at' | 'due_at' | 'responded_at' | 'warned_at' | 'breached_at' | 'first_responder_id' | 'assigned_at' | 'closed_at'>;
+  conversation: Omit<ConversationRow, 'tags' | 'team_inbox_id' | 'clock_started_at' | 'warn_at' | 'due_at' | 'responded_at' | 'warned_at' | 'breached_at' | 'assigned_at' | 'closed_at'>;
   message: MailMessageRow;
   body: string;
   customerIds: string[];
@@ -413,7 +413,7 @@ async function seedOpen(store: Store, setup: TeamSetup, now: Date): Promise<{ wa
       state: assignee ? 'assigned' : 'new', assignee_id: assignee, first_response_at: null, team_inbox_id: setup.inboxId, tags: '[]',
       clock_started_at: at, warn_at: iso(warnAt), due_at: iso(dueAt), responded_at: null,
       warned_at: kind === 'running' || kind === 'warn' ? null : iso(warnAt), breached_at: kind === 'told' ? iso(dueAt) : null,
-      first_responder_id: null, assigned_at: assignee ? at : null, closed_at: null, created_at: at, updated_at: at,
+      assigned_at: assignee ? at : null, closed_at: null, created_at: at, updated_at: at,
     });
   }
   await insertMany(store, 'conversations', rows, 300);

@@ -203,7 +203,8 @@ describe.each(storeKinds())('team inbox on $name', (kind) => {
     const id = await arrive({ subject: 'Samples', from: `buyer@buyer-of-${t.slug}.de`, at: '2025-12-08T01:00:00.000Z', customerIds: [customerId] });
     await t.tdb.updateTable('conversations', { assignee_id: null, state: 'new' }).where('id', '=', id).execute();
     await arrive({ conversationId: id, subject: 'Re: Samples', from: reps.omar.email, direction: 'outbound', at: '2025-12-08T03:00:00.000Z' });
-    expect(await row(id)).toMatchObject({ state: 'answered', responded_at: '2025-12-08T03:00:00.000Z', first_responder_id: reps.omar.id, assignee_id: reps.omar.id });
+    expect(await row(id)).toMatchObject({ state: 'answered', responded_at: '2025-12-08T03:00:00.000Z', assignee_id: reps.omar.id });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', id).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([reps.omar.id]);
     expect((await t.tdb.selectFrom('customers').select('owner_id').where('id', '=', customerId).executeTakeFirstOrThrow()).owner_id).toBe(reps.omar.id);
     const waiting = await api(reps.omar.key, 'GET', `/team-conversations?inbox=${inboxId}&list=waiting`);
     expect(waiting.json().conversations.map((c: { id: string }) => c.id)).toContain(id);

@@ -156,7 +156,8 @@ describe.each(storeKinds())('team inbox mail on $name', (kind) => {
     const ackRow = (await mailRows(saudi.conversationId)).find((r) => r.kind === 'ack')!;
     await arrive({ conversationId: saudi.conversationId, subject: 'Re: طلب عرض سعر', from: 'info@team.test', direction: 'outbound', at: '2025-12-03T09:00:30.000Z', key: ackRow.message_id.replace(/^<|>$/g, '') });
     const conv = await t.tdb.selectFrom('conversations').selectAll().where('id', '=', saudi.conversationId).executeTakeFirstOrThrow();
-    expect(conv).toMatchObject({ responded_at: null, first_responder_id: null, state: 'assigned' });
+    expect(conv).toMatchObject({ responded_at: null, state: 'assigned' });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', saudi.conversationId).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([]);
     saudiLatest = await arrive({ conversationId: saudi.conversationId, subject: 'Re: طلب عرض سعر', from: 'ali@gulf-trading.com.sa', at: '2025-12-03T10:00:00.000Z', language: 'ar', body: 'ونرجو أيضًا الكتالوج' });
     expect((await mailRows(saudi.conversationId)).filter((r) => r.kind === 'ack')).toHaveLength(1);
   });
@@ -245,7 +246,8 @@ describe.each(storeKinds())('team inbox mail on $name', (kind) => {
     expect(smtp.received).toHaveLength(1);
     // The sync sees the reply in info@'s Sent: the clock stops and the first response is Linda's.
     await arrive({ conversationId: saudi.conversationId, subject: 'Re: طلب عرض سعر', from: 'info@team.test', direction: 'outbound', at: '2025-12-03T11:00:00.000Z', key: sent.json().messageId.replace(/^<|>$/g, '') });
-    expect(await t.tdb.selectFrom('conversations').selectAll().where('id', '=', saudi.conversationId).executeTakeFirstOrThrow()).toMatchObject({ responded_at: '2025-12-03T11:00:00.000Z', first_responder_id: reps.linda.id, state: 'answered' });
+    expect(await t.tdb.selectFrom('conversations').selectAll().where('id', '=', saudi.conversationId).executeTakeFirstOrThrow()).toMatchObject({ responded_at: '2025-12-03T11:00:00.000Z', state: 'answered' });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', saudi.conversationId).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([reps.linda.id]);
     // Omar, answering Linda's buyer, is told before anything is sent.
     const owner = await api(reps.omar.key, 'GET', `/team-ownership?buyer=${encodeURIComponent('ALI@gulf-trading.com.sa')}`);
     expect(owner.json()).toMatchObject({ ownedByOther: true, owner: { email: reps.linda.email } });

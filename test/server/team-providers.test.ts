@@ -282,7 +282,8 @@ describe.each(storeKinds().flatMap((kind) => [graphProvider, gmailProvider].map(
       { mailbox_id: roleMailboxId, folder: 'sent', direction: 'outbound', auto_verdict: 'auto-reply', from_address: role, subject: 'Re: Consulta: precio de baldosas cerámicas' },
     ]);
     expect(await t.tdb.selectFrom('conversations').select('id').execute()).toEqual([{ id: conversationId }]);
-    expect(await conversation()).toMatchObject({ state: 'assigned', responded_at: null, first_responder_id: null, last_writer: 'buyer', first_response_at: null });
+    expect(await conversation()).toMatchObject({ state: 'assigned', responded_at: null, last_writer: 'buyer', first_response_at: null });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', conversationId).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([]);
   });
 
   it('Linda hands off from her own mailbox, which never held the inquiry: In-Reply-To and References carry the thread', async () => {
@@ -309,7 +310,8 @@ describe.each(storeKinds().flatMap((kind) => [graphProvider, gmailProvider].map(
     expect(messages.at(-1)).toEqual({ mailbox_id: lindaMailboxId, folder: 'sent', direction: 'outbound', auto_verdict: 'none', from_address: linda.email, subject: 'Re: Consulta: precio de baldosas cerámicas' });
     expect(messages).toHaveLength(4);
     expect(await t.tdb.selectFrom('conversations').select('id').execute()).toEqual([{ id: conversationId }]);
-    expect(await conversation()).toMatchObject({ state: 'answered', responded_at: T.handOff, first_responder_id: linda.userId, assignee_id: linda.userId, last_writer: 'us' });
+    expect(await conversation()).toMatchObject({ state: 'answered', responded_at: T.handOff, assignee_id: linda.userId, last_writer: 'us' });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', conversationId).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([linda.userId]);
     const company = await t.tdb.selectFrom('customers').select(['name', 'owner_id']).where('owner_id', '=', linda.userId).execute();
     expect(company).toEqual([{ name: 'Importadora', owner_id: linda.userId }]);
     const figures = await teamFigures(t.tdb, admin, inboxId, { since: '2026-11-01T00:00:00.000Z', until: '2026-11-04T00:00:00.000Z' }, new Date(T.seen));
@@ -338,7 +340,8 @@ describe.each(storeKinds().flatMap((kind) => [graphProvider, gmailProvider].map(
     await sync(store, roleMailboxId, '2026-11-03T13:01:00.000Z');
     const copy = await t.tdb.selectFrom('mail_messages').select(['direction', 'auto_verdict', 'conversation_id']).where('mailbox_id', '=', roleMailboxId).where('folder', '=', 'sent').where('subject', '=', 'Re: Anfrage Fliesen').execute();
     expect(copy).toEqual([{ direction: 'outbound', auto_verdict: 'none', conversation_id: conv.id }]);
-    expect(await t.tdb.selectFrom('conversations').select(['state', 'responded_at', 'first_responder_id', 'assignee_id']).where('id', '=', conv.id).executeTakeFirstOrThrow()).toEqual({ state: 'answered', responded_at: '2026-11-03T13:00:00.000Z', first_responder_id: omar.userId, assignee_id: omar.userId });
+    expect(await t.tdb.selectFrom('conversations').select(['state', 'responded_at', 'assignee_id']).where('id', '=', conv.id).executeTakeFirstOrThrow()).toEqual({ state: 'answered', responded_at: '2026-11-03T13:00:00.000Z', assignee_id: omar.userId });
+    expect((await t.tdb.selectFrom('team_responses').select('responder_id').where('conversation_id', '=', conv.id).orderBy('clock_started_at').execute()).map((r) => r.responder_id)).toEqual([omar.userId]);
     expect(await t.tdb.selectFrom('conversations').select('id').execute()).toHaveLength(2);
   });
 });

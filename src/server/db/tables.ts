@@ -384,7 +384,6 @@ export interface ConversationRow {
   responded_at: string | null;
   warned_at: string | null;
   breached_at: string | null;
-  first_responder_id: string | null;
   assigned_at: string | null;
   closed_at: string | null;
   created_at: string;

@@ -793,7 +793,6 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
     .updateTable('conversations', {
       state: next.status.state,
       ...(stopping ? { responded_at: message.received_at } : {}),
-      first_responder_id: conv.first_responder_id ?? responderId,
       // Whoever answers an unassigned conversation has it from now on.
       ...(conv.assignee_id === null && sender ? { assignee_id: sender.id, assigned_at: iso } : {}),
       updated_at: iso,
