@@ -117,7 +117,10 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     // The key the person had is refused from now on.
     const refused = await me(key);
     expect(refused.statusCode).toBe(401);
-    expect(await page.getByRole('button', { name: labels.enableOf!.replace('{email}', email) }).count()).toBe(1);
+    // The notice can show before the list is re-read: wait for the row to offer "enable".
+    const enable = page.getByRole('button', { name: labels.enableOf!.replace('{email}', email) });
+    await enable.waitFor();
+    expect(await enable.count()).toBe(1);
   }
 
   async function connectorFlow(page: Page, name: string, labels: Record<string, string>): Promise<void> {
