@@ -148,6 +148,14 @@ export const updateCard = (c: Card, notification?: string): AddonResponse => ({
 });
 export const notify = (text: string): AddonResponse => ({ renderActions: { action: { notification: { text } } } });
 
+/** Opens a draft in the rep's Gmail (its compose window) with a notification saying what it is. */
+export const openDraft = (draft: { draftId: string; threadId: string | null }, text: string): AddonResponse => ({
+  renderActions: {
+    hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: draft.draftId, draftThreadId: draft.threadId ?? '' } } },
+    action: { notification: { text } },
+  },
+});
+
 /** Problems of a card against Google's limits and this add-on's rules; empty when it is fine. */
 export function cardProblems(c: Card): string[] {
   const problems: string[] = [];

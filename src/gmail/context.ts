@@ -27,6 +27,11 @@ export interface AddonContext {
 export interface AddonServices {
   /** Headers of the open message (the contextual trigger), read with the event's tokens. */
   readOpenMessage?: (event: AddonEvent) => Promise<OpenMessage>;
+  /**
+   * A draft of the rep's made earlier, read with the event's tokens: its ids while Gmail still has
+   * it, null once it was sent or deleted — or when Gmail does not let the add-on read it.
+   */
+  findDraft?: (event: AddonEvent, draftId: string) => Promise<{ draftId: string; threadId: string } | null>;
   /** Creates a reply draft in the open message's thread; answers the new draft's ids. */
   createReplyDraft?: (event: AddonEvent, reply: { to: string; subject: string; html: string; inReplyTo: string; references: string; threadId: string }) => Promise<{ draftId: string; threadId: string }>;
   /** Scheduled sending: absent when no offline Google credentials are configured. */

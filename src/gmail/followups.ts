@@ -3,7 +3,7 @@ import { completeFollowUp, createFollowUp, followUpDefaultFor, listFollowUps, sn
 import { followUpDraft } from '../server/services/followup-draft.js';
 import { formatLocalIso } from '../core/clienttime/zones.js';
 import { isTemplateKind } from '../core/followup/index.js';
-import { button, buttons, decorated, dropdown, notify, paragraph, plain, section, updateCard, type AddonResponse, type Section, type Widget } from './cards.js';
+import { button, buttons, decorated, dropdown, notify, openDraft, paragraph, plain, section, updateCard, type AddonResponse, type Section, type Widget } from './cards.js';
 import type { AddonContext } from './context.js';
 import { draftRecipients, formString, parameter } from './event.js';
 import { homeCard } from './home.js';
@@ -100,12 +100,7 @@ export async function followUpNow(ctx: AddonContext): Promise<AddonResponse> {
   const sent = row?.message_key ? await ctx.tdb.selectFrom('mail_messages').select('provider_thread_id').where('message_key', '=', row.message_key).where('direction', '=', 'outbound').executeTakeFirst() : undefined;
   const made = await create(ctx, { to: draft.to, subject: draft.subject, html: draft.html, inReplyTo: draft.inReplyTo, threadId: sent?.provider_thread_id ?? row?.thread_id ?? null });
   if ('noAccess' in made) return notify(t('followUpNeedsGoogle'));
-  return {
-    renderActions: {
-      hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: made.draftId, draftThreadId: made.threadId ?? '' } } },
-      action: { notification: { text: t('followUpDraftMade', { to: draft.to[0] ?? '' }) } },
-    },
-  };
+  return openDraft(made, t('followUpDraftMade', { to: draft.to[0] ?? '' }));
 }
 
 const INQUIRIES_SHOWN = 10;

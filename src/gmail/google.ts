@@ -113,6 +113,18 @@ export function googleServices(options: { credentials?: GoogleCredentials | unde
         references: headers.references,
       };
     },
+    async findDraft(event, draftId) {
+      const { oauth, access } = eventTokens(event);
+      try {
+        const draft = await getDraft(addonGmailClient(oauth, access, { rootUrl }), draftId);
+        return draft ? { draftId: draft.draftId, threadId: draft.threadId ?? '' } : null;
+      } catch (error) {
+        // The add-on's compose scope is Google's "manage drafts … when you interact with the
+        // add-on"; should Gmail still refuse the read, a new draft is made as before.
+        if (error instanceof GmailError && error.kind === 'auth') return null;
+        return upstream(error);
+      }
+    },
     async createReplyDraft(event, reply) {
       const { oauth, access } = eventTokens(event);
       const draft = await createDraft(addonGmailClient(oauth, access, { rootUrl }), {

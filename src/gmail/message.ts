@@ -8,7 +8,7 @@ import { createTask, logMail, logStatus } from '../server/services/crm.js';
 import { recipientOf, updateCustomer, upsertContact } from '../server/services/customers.js';
 import type { Rendered } from '../server/services/render.js';
 import { addressesOf } from '../server/google/gmail-api.js';
-import { button, buttons, card, decorated, dropdown, notify, paragraph, plain, section, textInput, type AddonResponse, type Card, type Section, type Widget } from './cards.js';
+import { button, buttons, card, decorated, dropdown, notify, openDraft, paragraph, plain, section, textInput, type AddonResponse, type Card, type Section, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString } from './event.js';
 import { teamSection } from './team.js';
@@ -192,12 +192,7 @@ export async function createReply(ctx: AddonContext, rendered: Rendered): Promis
   const to = senderOf(message) === ctx.principal.email ? (message.to[0] ?? '') : senderOf(message);
   const references = [message.references, message.internetMessageId].filter(Boolean).join(' ');
   const draft = await create(ctx.event, { to, subject: replySubject(message.subject), html: rendered.html, inReplyTo: message.internetMessageId, references, threadId: message.threadId });
-  return {
-    renderActions: {
-      hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: draft.draftId, draftThreadId: draft.threadId } } },
-      action: { notification: { text: ctx.t('replyCreated') } },
-    },
-  };
+  return openDraft(draft, ctx.t('replyCreated'));
 }
 
 /** Who a reply goes to, for the template picker (their contact record fills contact.*). */

@@ -6,7 +6,7 @@ import { audit } from '../server/services/audit.js';
 import { textToHtml } from '../core/teaminbox/index.js';
 import type { StateAction, TeamConversationView } from '../contract/team-inbox.js';
 import { addressesOf } from '../server/google/gmail-api.js';
-import { button, buttons, decorated, divider, dropdown, notify, paragraph, plain, section, textInput, type AddonResponse, type Section, type Widget } from './cards.js';
+import { button, buttons, decorated, divider, dropdown, notify, openDraft, paragraph, plain, section, textInput, type AddonResponse, type Section, type Widget } from './cards.js';
 import type { AddonContext, OpenMessage } from './context.js';
 import { formString, parameter } from './event.js';
 import { uiLanguageOfLang, type Translate } from './i18n.js';
@@ -164,6 +164,12 @@ export async function handOffFromCard(ctx: AddonContext, read: () => Promise<Ope
   }
   const { ownership } = preview;
   if (ownership.ownedByOther && ownership.owner) return notify(ctx.t('teamOwnedByOther', { owner: ownership.owner.name || ownership.owner.email, email: ownership.owner.email, company: ownership.company?.name ?? preview.to }));
+  // A second click opens the draft the first one made, while it is still a draft: one hand-off, not one per click.
+  const earlier = await earlierHandOffDraft(ctx, id);
+  if (earlier) {
+    await touchPresence(ctx.tdb, ctx.principal, id, 'replying', ctx.now);
+    return openDraft(earlier, ctx.t('teamHandOffReopened'));
+  }
   const message = await read();
   const reply = { to: preview.to, subject: preview.subject, html: textToHtml(preview.text), inReplyTo: preview.inReplyTo ?? message.internetMessageId, references: preview.references.join(' ') || message.internetMessageId, threadId: message.threadId };
   let draft;
@@ -175,10 +181,22 @@ export async function handOffFromCard(ctx: AddonContext, read: () => Promise<Ope
   }
   await touchPresence(ctx.tdb, ctx.principal, id, 'replying', ctx.now);
   await audit(ctx.tdb, ctx.principal, 'team-conversation.hand-off-draft', { type: 'conversation', id }, { to: preview.to, language: preview.language, draftId: draft.draftId });
-  return {
-    renderActions: {
-      hostAppAction: { gmailAction: { openCreatedDraftActionMarkup: { draftId: draft.draftId, draftThreadId: draft.threadId } } },
-      action: { notification: { text: ctx.t('teamHandOffDrafted', { language: new Intl.DisplayNames([uiLanguageOfLang(ctx.lang)], { type: 'language' }).of(preview.language) ?? preview.language }) } },
-    },
-  };
+  return openDraft(draft, ctx.t('teamHandOffDrafted', { language: new Intl.DisplayNames([uiLanguageOfLang(ctx.lang)], { type: 'language' }).of(preview.language) ?? preview.language }));
+}
+
+/** The hand-off draft this rep made last for the conversation (its audit entry), if Gmail still has it as a draft. */
+async function earlierHandOffDraft(ctx: AddonContext, conversationId: string): Promise<{ draftId: string; threadId: string } | null> {
+  const find = ctx.services.findDraft;
+  if (!find) return null;
+  const last = await ctx.tdb
+    .selectFrom('audit_log')
+    .select('details')
+    .where('action', '=', 'team-conversation.hand-off-draft')
+    .where('target_id', '=', conversationId)
+    .where('actor_id', '=', ctx.principal.userId)
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const draftId = last ? (JSON.parse(last.details) as { draftId?: unknown }).draftId : undefined;
+  return typeof draftId === 'string' && draftId ? find(ctx.event, draftId) : null;
 }

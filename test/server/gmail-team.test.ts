@@ -185,12 +185,31 @@ describe.each(storeKinds())('the team inbox on the Gmail message card on $name',
     // Audited; the colleagues see the rep replying.
     expect(await h.tenant.tdb.selectFrom('audit_log').select('action').where('target_id', '=', conversationId).where('action', '=', 'team-conversation.hand-off-draft').execute()).toHaveLength(1);
     expect(await h.tenant.tdb.selectFrom('team_presence').select('activity').where('conversation_id', '=', conversationId).where('user_id', '=', h.tenant.rep.id).executeTakeFirst()).toEqual({ activity: 'replying' });
+
+    // A second click while that draft is still a draft opens it again: no second draft.
+    const drafts = () => gmail.draftIds(h.tenant.rep.email).length;
+    const before = drafts();
+    const again = await teamCall('/message/team/hand-off');
+    expect(again.renderActions?.hostAppAction?.gmailAction.openCreatedDraftActionMarkup).toEqual({ draftId: opened!.draftId, draftThreadId: mail.threadId });
+    expect(notification(again)).toBe('Your hand-off draft from before is opened again: it is still in your Drafts, not sent.');
+    expect(notification(await teamCall('/message/team/hand-off', { locale: 'zh-CN' }))).toBe('已重新打开您之前起草的转交回复：它仍在草稿箱中，尚未发送。');
+    expect(drafts()).toBe(before);
+    // Once the rep deleted it (or sent it), the next click makes a new one.
+    gmail.deleteDraft(h.tenant.rep.email, opened!.draftId);
+    const fresh = (await teamCall('/message/team/hand-off')).renderActions?.hostAppAction?.gmailAction.openCreatedDraftActionMarkup;
+    expect(fresh?.draftId).toBeTruthy();
+    expect(fresh?.draftId).not.toBe(opened!.draftId);
+    expect(drafts()).toBe(before);
   });
 
   it('a thread that is not the rep\'s (Gmail answers 404 for it): the draft is made outside it, still In-Reply-To the buyer', async () => {
+    // Should Gmail refuse the add-on a read of the earlier draft, a new one is made (as before the check).
+    gmail.failNext(1, 403, { path: /\/drafts\/[^/]+$/, method: 'GET' });
     gmail.failNext(1, 404, { path: /\/drafts$/, method: 'POST' });
+    const before = gmail.draftIds(h.tenant.rep.email);
     const answer = await teamCall('/message/team/hand-off');
     const opened = answer.renderActions?.hostAppAction?.gmailAction.openCreatedDraftActionMarkup;
+    expect(before).not.toContain(opened?.draftId);
     expect(opened?.draftThreadId).not.toBe(mail.threadId);
     const parsed = await simpleParser(gmail.draft(h.tenant.rep.email, opened!.draftId)!.source!);
     expect(parsed.inReplyTo).toBe('<team-1@gulf-led.ae>');

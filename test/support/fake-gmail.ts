@@ -365,6 +365,11 @@ export class FakeGmail {
     this.mailbox(owner).drafts.delete(draftId);
   }
 
+  /** The ids of the drafts the user has now. */
+  draftIds(owner: string): string[] {
+    return [...this.mailbox(owner).drafts.keys()];
+  }
+
   hasDraft(owner: string, draftId: string): boolean {
     return this.mailbox(owner).drafts.has(draftId);
   }
