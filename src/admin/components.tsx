@@ -1,6 +1,6 @@
 import { Button, MessageBar, MessageBarBody, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
-import { ApiError } from '../client/api-error.js';
+import { ApiError, refusalKind } from '../client/api-error.js';
 import { useConsole } from './context.js';
 
 export const useStyles = makeStyles({
@@ -25,7 +25,7 @@ export function ErrorBar({ error }: { error: unknown }): ReactNode {
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
-        {t('common.error', { message: (error as Error).message })}
+        {t('refusal.withDetail', { what: t(`refusal.${refusalKind(error)}`), detail: error instanceof Error ? error.message : String(error) })}
         {details.length > 0 && (
           <ul>
             {details.slice(0, 20).map((d, i) => (

@@ -12,7 +12,9 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { port: 0, instanceId: 'test-instance', ...overrides });
+  // Renders get a minute: the suites drawing PDFs run beside Chromium and the builds on two cores,
+  // where a first document can take over the 5 s production limit (the limit has its own tests).
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RENDER_TIMEOUT_MS: '60000' }, { port: 0, instanceId: 'test-instance', ...overrides });
 }
 
 export async function testApp(store: Store, overrides: Partial<Config> = {}, extra: Partial<Parameters<typeof buildApp>[0]> = {}): Promise<FastifyInstance> {

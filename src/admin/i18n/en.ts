@@ -1,8 +1,10 @@
 import { PAYMENT_EN } from '../../core/payment/messages.js';
+import { REFUSALS_EN } from '../../core/i18n/refusals.js';
 
 /** English strings of the admin console; zh-CN.ts has the same keys. {name} marks a value. */
 export const en = {
   ...PAYMENT_EN,
+  ...REFUSALS_EN,
   'app.title': 'tradepane admin',
   'app.tenant': 'Company: {name}',
   'app.signedInAs': 'Signed in as {email}',
@@ -26,7 +28,6 @@ export const en = {
   'denied.title': 'Admins only',
   'denied.body': '{email} is signed in, but the admin console is for administrators. Ask an admin of {tenant} to give you the admin role, or sign in with another account.',
   'common.refresh': 'Refresh',
-  'common.error': 'Something went wrong: {message}',
   'common.none': 'Nothing here yet.',
   'common.save': 'Save',
   'common.cancel': 'Cancel',

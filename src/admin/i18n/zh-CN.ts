@@ -1,10 +1,12 @@
 import type { Message } from '../../core/i18n/index.js';
+import { REFUSALS_ZH_CN } from '../../core/i18n/refusals.js';
 import type { MessageKey } from './en.js';
 import { PAYMENT_ZH_CN } from '../../core/payment/messages-zh-CN.js';
 
 /** 简体中文。键与 en.ts 相同；{name} 为占位值。 */
 export const zhCN: Record<MessageKey, Message> = {
   ...PAYMENT_ZH_CN,
+  ...REFUSALS_ZH_CN,
   'app.title': 'tradepane 管理控制台',
   'app.tenant': '公司：{name}',
   'app.signedInAs': '当前登录：{email}',
@@ -28,7 +30,6 @@ export const zhCN: Record<MessageKey, Message> = {
   'denied.title': '仅限管理员',
   'denied.body': '{email} 已登录，但管理控制台仅供管理员使用。请联系 {tenant} 的管理员为您分配管理员角色，或使用其他账号登录。',
   'common.refresh': '刷新',
-  'common.error': '出错了：{message}',
   'common.none': '暂无内容。',
   'common.save': '保存',
   'common.cancel': '取消',

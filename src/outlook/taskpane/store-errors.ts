@@ -1,9 +1,8 @@
-import { ApiError } from '../../client/api-error.js';
+import { refusalKind } from '../../client/api-error.js';
 
 /** fetch rejects with a TypeError when nothing answers; a proxy or load balancer answers 502–504. */
 export function isUnreachable(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status === 502 || error.status === 503 || error.status === 504;
-  return error instanceof TypeError;
+  return refusalKind(error) === 'unreachable';
 }
 
 /** What a failure says, whatever was thrown. */
