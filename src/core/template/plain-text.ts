@@ -759,11 +759,36 @@ function list(el: El, b: Builder): void {
   b.closeList(nested ? 1 : 2);
 }
 
+/**
+ * A cell's text when the cell holds only text that fits its 60 characters: its words joined by
+ * one space, what the cell's block gives such text (no wrapping, no line breaks), without making
+ * the block. Undefined when it does not fit (then the block wraps it).
+ */
+function textCell(text: string): string | undefined {
+  let line = '';
+  WORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = WORD.exec(text)) !== null) {
+    line = line === '' ? m[0] : line + ' ' + m[0];
+    if (line.length > 60) return undefined;
+  }
+  return line;
+}
+
 function table(el: El, b: Builder): void {
   b.openTable();
   const cell = (node: El) => {
     const colspan = +(node.attribs.colspan ?? '') || 1;
     const rowspan = +(node.attribs.rowspan ?? '') || 1;
+    // Most cells are one text (a name, a number, an amount): laid out directly, unless an anchor's capture must see the words.
+    const only = node.children.length === 0 ? '' : node.children.length === 1 ? node.children[0] : undefined;
+    if (typeof only === 'string' && b.capture.length === 0 && b.item instanceof RowItem) {
+      const text = textCell(only);
+      if (text !== undefined) {
+        b.item.cells.push({ colspan, rowspan, text });
+        return;
+      }
+    }
     b.openTableCell(60);
     walk(node.children, b);
     b.closeTableCell(colspan, rowspan);

@@ -239,6 +239,17 @@ describe('the plain-text reader', () => {
     }
   });
 
+  it('lays out one-text cells at and around their 60-character width as html-to-text does', () => {
+    for (let n = 55; n <= 66; n++) {
+      const words = ['ab cd ' + 'x'.repeat(n - 6), ' ' + 'y'.repeat(n) + ' ', 'a\tb\n c' + 'z'.repeat(n - 5), '\u200b' + 'w'.repeat(n)];
+      for (const text of words) {
+        const html = `<table><tr><td>${text}</td><td></td><td> </td><td colspan="2">q</td></tr><tr><th>${text} ${text}</th><td><b>${text}</b></td></tr></table><a href="https://x.example"><table><tr><td>${text}</td></tr></table></a>`;
+        expect(htmlToText(html)).toEqual(htmlToText(html, { full: true }));
+        expect(simplePlainText(html)).toBeDefined();
+      }
+    }
+  });
+
   it('leaves what htmlparser2 would repair or decode differently to html-to-text', () => {
     for (const html of ['<p>a<div>b</div></p>', '<ul><li>a<li>b</ul>', '<p>a &copy b</p>', '<p>a<!-- x -->b</p>', '<p title=a"b>x</p>', '<p>x', '</p>', '<p/>x', '<ol><li>a</li></ol>', '<p>&#0;</p>', '<p>&#x80;</p>']) {
       expect({ html, read: simplePlainText(html) }).toEqual({ html, read: undefined });
