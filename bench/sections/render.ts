@@ -28,27 +28,43 @@ const fields = {
 };
 const context = { contact: { firstName: 'Anna' }, rep: { name: 'Li Wei', email: 'rep@demo.tradepane.test' }, fields };
 
-const money = new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' });
+/*
+ * The baselines do the work ours does, each its own way: the total summed from the lines, the
+ * payment text chosen from the terms' code, the Incoterm's name looked up, the currency named
+ * per amount — nothing precomputed outside the render (until 2026-12-03 the Handlebars template
+ * was handed the total and the payment text, and had the Incoterm's name written in).
+ */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const money = (n: number, currency: string) => {
+  let format = moneyFormats.get(currency);
+  if (!format) moneyFormats.set(currency, (format = new Intl.NumberFormat('en', { style: 'currency', currency })));
+  return format.format(n);
+};
 const longDate = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
 const escape = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const total = fields.lines.reduce((n, l) => n + l.qty * l.unitPrice, 0);
-const paymentText = '30% T/T deposit with the order, balance of 70% against copy of the B/L';
+const INCOTERM_NAMES: Record<string, string> = { EXW: 'Ex Works', FCA: 'Free Carrier', FOB: 'Free On Board', CFR: 'Cost and Freight', CIF: 'Cost, Insurance and Freight', DAP: 'Delivered at Place', DDP: 'Delivered Duty Paid' };
+const paymentText = (code: string) =>
+  code === 'lc-at-sight' ? 'irrevocable L/C at sight' : code === 'tt-in-advance' ? '100% T/T in advance' : '30% T/T deposit with the order, balance of 70% against copy of the B/L';
+type Line = (typeof fields.lines)[number];
 
 const hbs = Handlebars.create();
-hbs.registerHelper('money', (n: number) => money.format(n));
+hbs.registerHelper('money', (n: number, currency: string) => money(n, currency));
 hbs.registerHelper('times', (a: number, b: number) => a * b);
+hbs.registerHelper('total', (lines: Line[]) => lines.reduce((n, l) => n + l.unitPrice * l.qty, 0));
+hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('incoterm', (code: string) => INCOTERM_NAMES[code] ?? code);
 hbs.registerHelper('date', (d: string) => longDate.format(new Date(`${d}T00:00:00Z`)));
 const handlebarsTemplate = hbs.compile(
   `<p>Dear {{#if contact.firstName}}{{contact.firstName}}{{else}}Sir or Madam{{/if}},</p>
 <p>Thank you for your interest in our {{fields.product}}. Please find our quotation {{fields.quoteNo}} below.</p>
 <table>
 <tr><th>Item</th><th>Quantity</th><th>Unit price</th><th>Amount</th></tr>
-{{#each fields.lines}}<tr><td>{{item}}</td><td>{{qty}}</td><td>{{money unitPrice}}</td><td>{{money (times unitPrice qty)}}</td></tr>
-{{/each}}<tr><td colspan="3"><b>Total</b></td><td><b>{{money total}}</b></td></tr>
+{{#each fields.lines}}<tr><td>{{item}}</td><td>{{qty}}</td><td>{{money unitPrice 'USD'}}</td><td>{{money (times unitPrice qty) 'USD'}}</td></tr>
+{{/each}}<tr><td colspan="3"><b>Total</b></td><td><b>{{money (total fields.lines) 'USD'}}</b></td></tr>
 </table>
 <ul>
-<li>Terms of delivery: {{fields.incoterm}} {{fields.place}} (Free On Board, Incoterms® 2020)</li>
-<li>Payment: {{paymentText}}</li>
+<li>Terms of delivery: {{fields.incoterm}} {{fields.place}} ({{incoterm fields.incoterm}}, Incoterms® 2020)</li>
+<li>Payment: {{#if (eq fields.paymentTerms 'lc-at-sight')}}irrevocable L/C at sight{{else if (eq fields.paymentTerms 'tt-in-advance')}}100% T/T in advance{{else}}30% T/T deposit with the order, balance of 70% against copy of the B/L{{/if}}</li>
 <li>Lead time: {{fields.leadTimeDays}} days from receipt of the deposit</li>
 <li>This quotation is valid until {{date fields.validUntil}}.</li>
 </ul>`,
@@ -56,16 +72,21 @@ const handlebarsTemplate = hbs.compile(
 
 function concatenated(): string {
   let rows = '';
-  for (const l of fields.lines) rows += `<tr><td>${escape(l.item)}</td><td>${l.qty}</td><td>${money.format(l.unitPrice)}</td><td>${money.format(l.unitPrice * l.qty)}</td></tr>\n`;
+  let total = 0;
+  for (const l of fields.lines) {
+    const amount = l.unitPrice * l.qty;
+    total += amount;
+    rows += `<tr><td>${escape(l.item)}</td><td>${l.qty}</td><td>${money(l.unitPrice, 'USD')}</td><td>${money(amount, 'USD')}</td></tr>\n`;
+  }
   return `<p>Dear ${escape(context.contact.firstName)},</p>
 <p>Thank you for your interest in our ${escape(fields.product)}. Please find our quotation ${escape(fields.quoteNo)} below.</p>
 <table>
 <tr><th>Item</th><th>Quantity</th><th>Unit price</th><th>Amount</th></tr>
-${rows}<tr><td colspan="3"><b>Total</b></td><td><b>${money.format(total)}</b></td></tr>
+${rows}<tr><td colspan="3"><b>Total</b></td><td><b>${money(total, 'USD')}</b></td></tr>
 </table>
 <ul>
-<li>Terms of delivery: ${escape(fields.incoterm)} ${escape(fields.place)} (Free On Board, Incoterms® 2020)</li>
-<li>Payment: ${escape(paymentText)}</li>
+<li>Terms of delivery: ${escape(fields.incoterm)} ${escape(fields.place)} (${escape(INCOTERM_NAMES[fields.incoterm] ?? fields.incoterm)}, Incoterms® 2020)</li>
+<li>Payment: ${escape(paymentText(fields.paymentTerms))}</li>
 <li>Lead time: ${fields.leadTimeDays} days from receipt of the deposit</li>
 <li>This quotation is valid until ${longDate.format(new Date(`${fields.validUntil}T00:00:00Z`))}.</li>
 </ul>`;
@@ -99,10 +120,15 @@ export async function renderSection(): Promise<Row[]> {
   if (!first.ok) throw new Error(`the benchmark's quotation does not render: ${JSON.stringify(first.missing)}`);
   const htmlOnly = renderTemplate(quotation, 'en', context, { only: 'html' });
   if (!htmlOnly.ok || htmlOnly.html !== first.html) throw new Error("the benchmark's html-only render differs from the full render's HTML");
+  // Like with like: the baselines print the same total and payment text as ours (so they did the same work).
+  const expectedTotal = money(fields.lines.reduce((n, l) => n + l.unitPrice * l.qty, 0), 'USD');
+  for (const [name, html] of [['ours', first.html], ['Handlebars', handlebarsTemplate(context)], ['concatenation', concatenated()]] as const) {
+    if (!html.includes(expectedTotal) || !html.includes(paymentText(fields.paymentTerms)) || !html.includes('Free On Board')) throw new Error(`the ${name} quotation lacks the total, payment text or Incoterm name the others print`);
+  }
   const [ours, oursHtml, handlebars, concat] = interleaved([
     () => renderTemplate(quotation, 'en', context),
     () => renderTemplate(quotation, 'en', context, { only: 'html' }),
-    () => handlebarsTemplate({ ...context, total, paymentText }),
+    () => handlebarsTemplate(context),
     concatenated,
   ]).map(opsPerSecond) as [number, number, number, number];
   return [

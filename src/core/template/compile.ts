@@ -24,6 +24,7 @@ import {
   type Value,
 } from 'liquidjs';
 import { HtmlCaptureTag, runOf, type RenderRun } from './engine.js';
+import { readPiece, type TextPart } from './plain-text.js';
 import { SITE_REGISTER, type LoopSite, type OutputSite, type SiteHooks } from './prepare.js';
 import { SafeHtml } from './values.js';
 
@@ -43,8 +44,17 @@ import { SafeHtml } from './values.js';
  * (`new Function`): the task pane's and Outlook's pages forbid eval by their CSP.
  */
 
-/** What a render writes to, with the run's hooks read once from the context's registers (a render does not change them). */
-type Out = { s: string; hooks: SiteHooks | undefined; run: RenderRun | undefined; direct: SiteOutput | undefined };
+/**
+ * What a render writes to, with the run's hooks read once from the context's registers (a render
+ * does not change them). `parts`, when the caller wants the plain text, gets what was written in
+ * order — each static piece as read at compile time, each value's HTML — for plain-text.ts.
+ */
+type Out = { s: string; hooks: SiteHooks | undefined; run: RenderRun | undefined; direct: SiteOutput | undefined; parts: TextPart[] | undefined };
+
+function write(out: Out, html: string): void {
+  out.s += html;
+  if (out.parts !== undefined && html !== '') out.parts.push(html);
+}
 
 /** A run that prints a value for a site it is told (render.ts's Run), when it is also the render's site hooks. */
 interface SiteOutput {
@@ -56,7 +66,12 @@ function directOf(hooks: SiteHooks | undefined, run: RenderRun | undefined): Sit
 }
 type Step = (ctx: Context, out: Out) => void;
 type Expr = (ctx: Context) => unknown;
-export type CompiledTemplate = (ctx: Context) => string;
+/**
+ * Renders; given `parts`, also fills it for the plain text — unless `pieces` is false: some static
+ * HTML ends inside a tag (a value printed in a tag or attribute), and the text is read from the
+ * finished HTML.
+ */
+export type CompiledTemplate = ((ctx: Context, parts?: TextPart[]) => string) & { readonly pieces: boolean };
 
 class Unsupported extends Error {}
 
@@ -126,6 +141,8 @@ type Operator = (...args: unknown[]) => unknown;
 interface Compiler {
   sites: ReadonlyMap<Template, OutputSite>;
   loops: ReadonlyMap<Template, LoopSite>;
+  /** Whether every static piece could be read alone (none ends inside a tag: no value is printed in a tag or attribute). */
+  pieces: boolean;
 }
 
 interface TokenLike {
@@ -317,8 +334,11 @@ function compileNode(node: Template, c: Compiler): Step {
   // liquidjs does not export its HTML node class: a node made from an HTML token with its text in `str`.
   if (node.token?.kind === TokenKind.HTML && typeof (node as { str?: unknown }).str === 'string') {
     const str = (node as unknown as { str: string }).str;
+    const piece = readPiece(str);
+    if (!piece) c.pieces = false;
     return (_ctx, out) => {
       out.s += str;
+      if (out.parts !== undefined && piece) out.parts.push(piece);
     };
   }
   if (node instanceof Output) {
@@ -337,11 +357,11 @@ function compileNode(node: Template, c: Compiler): Step {
         // reading it from hooks.current: the same output, without setting and restoring it.
         const general = (ctx: Context, out: Out): void => {
           const v = before(ctx);
-          out.s += stringify(toValue(out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v))));
+          write(out, stringify(toValue(out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v)))));
         };
         return (ctx, out) => {
           if (out.direct) {
-            out.s += out.direct.outputAt(ctx, site, before(ctx));
+            write(out, out.direct.outputAt(ctx, site, before(ctx)));
             return;
           }
           const hooks = out.hooks;
@@ -366,13 +386,13 @@ function compileNode(node: Template, c: Compiler): Step {
     return (ctx, out) => {
       const hooks = site ? out.hooks : undefined;
       if (!hooks) {
-        out.s += stringify(toValue(value(ctx, out)));
+        write(out, stringify(toValue(value(ctx, out))));
         return;
       }
       const outer = hooks.current;
       hooks.current = site;
       try {
-        out.s += stringify(toValue(value(ctx, out)));
+        write(out, stringify(toValue(value(ctx, out))));
       } finally {
         hooks.current = outer;
       }
@@ -459,7 +479,7 @@ function compileNode(node: Template, c: Compiler): Step {
     const html = node instanceof HtmlCaptureTag;
     const variable = raw.variable;
     return (ctx, out) => {
-      const inner: Out = { s: '', hooks: out.hooks, run: out.run, direct: out.direct };
+      const inner: Out = { s: '', hooks: out.hooks, run: out.run, direct: out.direct, parts: undefined };
       body(ctx, inner);
       (ctx.bottom() as Record<string, unknown>)[variable] = html ? new SafeHtml(inner.s) : inner.s;
     };
@@ -471,17 +491,20 @@ function compileNode(node: Template, c: Compiler): Step {
 /** The compiled form of parsed templates, or undefined when they use something only the interpreter runs. */
 export function compileTemplates(templates: readonly Template[], sites: ReadonlyMap<Template, OutputSite>, loops: ReadonlyMap<Template, LoopSite>): CompiledTemplate | undefined {
   let sequence: Step;
+  const c: Compiler = { sites, loops, pieces: true };
   try {
-    sequence = compileSequence(templates, { sites, loops });
+    sequence = compileSequence(templates, c);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  return (ctx) => {
+  const pieces = c.pieces;
+  const compiled = (ctx: Context, parts?: TextPart[]): string => {
     const hooks = ctx.getRegister<SiteHooks | undefined>(SITE_REGISTER);
     const run = runOf(ctx);
-    const out: Out = { s: '', hooks, run, direct: directOf(hooks, run) };
+    const out: Out = { s: '', hooks, run, direct: directOf(hooks, run), parts: pieces ? parts : undefined };
     sequence(ctx, out);
     return out.s;
   };
+  return Object.assign(compiled, { pieces });
 }

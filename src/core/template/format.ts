@@ -1,3 +1,4 @@
+import { moneyFormatter } from './money-format.js';
 import { isIsoDate } from './values.js';
 
 /**
@@ -6,22 +7,22 @@ import { isIsoDate } from './values.js';
  * the server. The locale is the variant's language: the reader's, not the rep's.
  */
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const moneyFormats = new Map<string, (amount: number) => string>();
 
-/** 1234.5, 'USD', 'de' → "1.234,50 $" */
-let last: { locale: string; currency: string; format: Intl.NumberFormat } | undefined;
+/** 1234.5, 'USD', 'de' → "1.234,50 $" (Intl's text; written by money-format.ts from the locale's pattern). */
+let last: { locale: string; currency: string; format: (amount: number) => string } | undefined;
 
 export function formatMoney(amount: number, currency: string, locale: string): string {
   // A render prints many amounts in one locale and currency: keep the last formatter at hand.
-  if (last && last.locale === locale && last.currency === currency) return last.format.format(amount);
+  if (last && last.locale === locale && last.currency === currency) return last.format(amount);
   const key = `${locale}|${currency}`;
-  let format = numberFormats.get(key);
+  let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    numberFormats.set(key, format);
+    format = moneyFormatter(locale, currency);
+    moneyFormats.set(key, format);
   }
   last = { locale, currency, format };
-  return format.format(amount);
+  return format(amount);
 }
 
 // Building an Intl formatter costs far more than using one; a quotation prints dozens.

@@ -102,22 +102,65 @@ const SELF_CLOSING = /\/\s*$/;
 const TAG = /<(\/?)([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
 const ATTR = /\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/y;
 
-/** A tree of the HTML when it is simple enough to read here exactly as htmlparser2 would. */
-function parseSimple(html: string): Node[] | undefined {
-  if (html.includes('\u0000')) return undefined;
-  const root: El = { name: '', attribs: {}, children: [] };
-  let current = root;
+/**
+ * Builds the tree from what the tokenizer reads, doing the checks that depend on what is open
+ * (a closing tag must close the current element; a tag htmlparser2 would close an open element
+ * for is beyond this reader). Text between tags is kept raw until the next tag or the end and
+ * decoded then, so text read in several pieces (a compiled render's static HTML and its values)
+ * decodes exactly as the same text read in one.
+ */
+class TreeBuilder {
+  readonly root: El = { name: '', attribs: {}, children: [] };
+  current: El = this.root;
+  pending = '';
+  failed = false;
+
+  text(raw: string): void {
+    this.pending += raw;
+  }
+  private flush(): boolean {
+    if (this.pending === '') return true;
+    const text = decode(this.pending);
+    this.pending = '';
+    if (text === undefined) return false;
+    this.current.children.push(text);
+    return true;
+  }
+  open(name: string, attribs: Record<string, string>): boolean {
+    if (!this.flush()) return false;
+    if (IMPLIES_CLOSE.get(name)?.has(this.current.name)) return false;
+    const el: El = { name, attribs, children: [], parent: this.current };
+    this.current.children.push(el);
+    if (!VOID.has(name)) this.current = el;
+    return true;
+  }
+  close(name: string): boolean {
+    if (!this.flush()) return false;
+    if (this.current.name !== name) return false;
+    this.current = this.current.parent!;
+    return true;
+  }
+  finish(): Node[] | undefined {
+    if (!this.flush() || this.current !== this.root) return undefined;
+    return this.root.children;
+  }
+}
+
+/**
+ * Reads HTML as htmlparser2 would when it is simple enough, telling `b` each text, opening and
+ * closing; false when it is beyond this reader (including HTML that ends inside a tag). The checks
+ * made here depend only on the tag itself, so a piece of HTML that ends outside a tag reads
+ * the same alone as within the whole.
+ */
+function tokenize(html: string, b: Pick<TreeBuilder, 'text' | 'open' | 'close'>): boolean {
+  if (html.includes('\u0000')) return false;
   let i = 0;
   let dq = html.indexOf('"');
   let sq = html.indexOf("'");
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     const end = lt < 0 ? html.length : lt;
-    if (end > i) {
-      const text = decode(html.slice(i, end));
-      if (text === undefined) return undefined;
-      current.children.push(text);
-    }
+    if (end > i) b.text(html.slice(i, end));
     if (lt < 0) break;
     let closing = false;
     let name: string;
@@ -130,7 +173,7 @@ function parseSimple(html: string): Node[] | undefined {
       // The common case: no quotes, so the first '>' ends the tag.
       closing = html.charCodeAt(lt + 1) === 47; // '/'
       const start = closing ? lt + 2 : lt + 1;
-      if (!isLetter(html.charCodeAt(start))) return undefined; // <!-- -->, <!DOCTYPE>, <?, a lone '<'
+      if (!isLetter(html.charCodeAt(start))) return false; // <!-- -->, <!DOCTYPE>, <?, a lone '<'
       let stop = start;
       while (stop < gt && !isNameEnd(html.charCodeAt(stop))) stop++;
       name = html.slice(start, stop);
@@ -139,7 +182,7 @@ function parseSimple(html: string): Node[] | undefined {
     } else {
       TAG.lastIndex = lt;
       const m = TAG.exec(html);
-      if (!m) return undefined;
+      if (!m) return false;
       closing = m[1] === '/';
       name = m[2]!;
       rest = m[3]!;
@@ -147,39 +190,62 @@ function parseSimple(html: string): Node[] | undefined {
     }
     if (!KNOWN.has(name)) {
       name = name.toLowerCase();
-      if (!KNOWN.has(name)) return undefined;
+      if (!KNOWN.has(name)) return false;
     }
     if (closing) {
-      if ((rest !== '' && !BLANK.test(rest)) || VOID.has(name) || current.name !== name) return undefined;
-      current = current.parent!;
+      if ((rest !== '' && !BLANK.test(rest)) || VOID.has(name)) return false;
+      if (!b.close(name)) return false;
       continue;
     }
     if (rest.length > 0 && rest.charCodeAt(rest.length - 1) === 47) {
-      if (!VOID.has(name)) return undefined; // htmlparser2 ignores the '/' on other tags
+      if (!VOID.has(name)) return false; // htmlparser2 ignores the '/' on other tags
       rest = rest.replace(SELF_CLOSING, '');
     }
-    if (IMPLIES_CLOSE.get(name)?.has(current.name)) return undefined;
     const attribs: Record<string, string> = {};
     let at = 0;
     while (rest.length > 0 && at < rest.length) {
       if (BLANK.test(rest.slice(at))) break;
       ATTR.lastIndex = at;
       const a = ATTR.exec(rest);
-      if (!a || ATTR.lastIndex === at) return undefined;
+      if (!a || ATTR.lastIndex === at) return false;
       at = ATTR.lastIndex;
-      if (at < rest.length && !SPACE.test(rest[at]!)) return undefined;
+      if (at < rest.length && !SPACE.test(rest[at]!)) return false;
       const attrName = a[1]!.toLowerCase();
       const value = decode(a[2] ?? a[3] ?? a[4] ?? '');
-      if (value === undefined) return undefined;
+      if (value === undefined) return false;
       if (!(attrName in attribs)) attribs[attrName] = value;
     }
-    const el: El = { name, attribs, children: [], parent: current };
-    current.children.push(el);
-    if (!VOID.has(name)) current = el;
+    if (!b.open(name, attribs)) return false;
   }
-  if (current !== root) return undefined;
-  return root.children;
+  return true;
 }
+
+/** A tree of the HTML when it is simple enough to read here exactly as htmlparser2 would. */
+function parseSimple(html: string): Node[] | undefined {
+  const b = new TreeBuilder();
+  return tokenize(html, b) ? b.finish() : undefined;
+}
+
+/**
+ * A piece of a compiled template's static HTML, read once when the template is compiled: its
+ * text and tags in order, replayed into each render's tree. Opening tags share their attributes
+ * (the layout only reads them).
+ */
+export type ReadPiece = readonly (string | { open: string; attribs: Record<string, string> } | { close: string })[];
+
+/** The static HTML piece read for replay, or undefined when it cannot be read alone (it ends inside a tag, or is beyond this reader). */
+export function readPiece(html: string): ReadPiece | undefined {
+  const ops: (string | { open: string; attribs: Record<string, string> } | { close: string })[] = [];
+  const ok = tokenize(html, {
+    text: (raw) => void ops.push(raw),
+    open: (name, attribs) => ops.push({ open: name, attribs }) > 0,
+    close: (name) => ops.push({ close: name }) > 0,
+  });
+  return ok ? ops : undefined;
+}
+
+/** What a compiled render wrote, in order: static pieces read at compile time, and the HTML of each value. */
+export type TextPart = ReadPiece | string;
 
 // ——— html-to-text's layout, ported for the options text.ts uses (wordwrap off, no pre, no
 // word transforms other than the anchor's text capture) ———
@@ -693,11 +759,36 @@ function list(el: El, b: Builder): void {
   b.closeList(nested ? 1 : 2);
 }
 
+/**
+ * A cell's text when the cell holds only text that fits its 60 characters: its words joined by
+ * one space, what the cell's block gives such text (no wrapping, no line breaks), without making
+ * the block. Undefined when it does not fit (then the block wraps it).
+ */
+function textCell(text: string): string | undefined {
+  let line = '';
+  WORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = WORD.exec(text)) !== null) {
+    line = line === '' ? m[0] : line + ' ' + m[0];
+    if (line.length > 60) return undefined;
+  }
+  return line;
+}
+
 function table(el: El, b: Builder): void {
   b.openTable();
   const cell = (node: El) => {
     const colspan = +(node.attribs.colspan ?? '') || 1;
     const rowspan = +(node.attribs.rowspan ?? '') || 1;
+    // Most cells are one text (a name, a number, an amount): laid out directly, unless an anchor's capture must see the words.
+    const only = node.children.length === 0 ? '' : node.children.length === 1 ? node.children[0] : undefined;
+    if (typeof only === 'string' && b.capture.length === 0 && b.item instanceof RowItem) {
+      const text = textCell(only);
+      if (text !== undefined) {
+        b.item.cells.push({ colspan, rowspan, text });
+        return;
+      }
+    }
     b.openTableCell(60);
     walk(node.children, b);
     b.closeTableCell(colspan, rowspan);
@@ -721,11 +812,39 @@ function table(el: El, b: Builder): void {
   b.closeTable(2, 2);
 }
 
-/** html-to-text's text for this HTML (with text.ts's options), or undefined when the HTML is beyond this reader. */
-export function simplePlainText(html: string): string | undefined {
-  const nodes = parseSimple(html);
-  if (!nodes) return undefined;
+function layout(nodes: readonly Node[]): string {
   const b = new Builder();
   walk(nodes, b);
   return b.toString();
+}
+
+/** html-to-text's text for this HTML (with text.ts's options), or undefined when the HTML is beyond this reader. */
+export function simplePlainText(html: string): string | undefined {
+  const nodes = parseSimple(html);
+  return nodes ? layout(nodes) : undefined;
+}
+
+/**
+ * The same text for HTML written in parts by a compiled render (`compile.ts`): the static pieces
+ * were read when the template was compiled, so only the values' HTML is read now. Undefined when
+ * simplePlainText would answer undefined for the parts joined.
+ */
+export function plainTextOfParts(parts: readonly TextPart[]): string | undefined {
+  const b = new TreeBuilder();
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      // Most values are text: what tokenize would do with HTML that has no '<'.
+      if (part.indexOf('<') < 0 && !part.includes('\u0000')) b.text(part);
+      else if (!tokenize(part, b)) return undefined;
+      continue;
+    }
+    for (const op of part) {
+      if (typeof op === 'string') b.text(op);
+      else if ('open' in op) {
+        if (!b.open(op.open, op.attribs)) return undefined;
+      } else if (!b.close(op.close)) return undefined;
+    }
+  }
+  const nodes = b.finish();
+  return nodes ? layout(nodes) : undefined;
 }

@@ -23,6 +23,7 @@ import { engineFor, type EngineKind } from './engine.js';
 import { literalHtml, scanHtmlContexts, type HtmlContext, type SourcePiece } from './html-context.js';
 import { LRUCache } from 'lru-cache';
 import { compileTemplates, type CompiledTemplate } from './compile.js';
+import type { TextPart } from './plain-text.js';
 
 /**
  * A parsed template plus what the rest of this module needs to know about it: every variable
@@ -320,9 +321,9 @@ export function prepareTemplate(kind: EngineKind, source: string, options: { str
  * this process or worker), else through liquidjs's interpreter. `interpret` forces the
  * interpreter (the differential tests compare the two).
  */
-export function renderPrepared(prepared: PreparedTemplate, ctx: Context, options: { interpret?: boolean } = {}): string {
+export function renderPrepared(prepared: PreparedTemplate, ctx: Context, options: { interpret?: boolean; parts?: TextPart[] } = {}): string {
   const compiled = options.interpret ? null : compiledForm(prepared);
-  if (compiled) return compiled(ctx);
+  if (compiled) return compiled(ctx, options.parts);
   return String(engineFor(prepared.kind).renderSync(prepared.templates, ctx));
 }
 

@@ -5,6 +5,7 @@ import { checkUrlValue, escaperFor, isUrlAttribute } from './escape.js';
 import { applyFieldDefaults, checkFieldValues, localized } from './fields.js';
 import { decodeAttribute, findUnsafeLinks, SAFE_LINK_SCHEMES, unsafeContextReason, type HtmlContext } from './html-context.js';
 import { prepareTemplate, renderPrepared, SITE_REGISTER, type LoopSite, type OutputSite, type PreparedTemplate, type SiteHooks, type VariableUse } from './prepare.js';
+import type { TextPart } from './plain-text.js';
 import { htmlToText } from './text.js';
 import type { MissingValue, RenderContext, RenderOptions, RenderResult } from './types.js';
 import { DateValue, isBlank, isoDateIn, SafeHtml } from './values.js';
@@ -212,13 +213,13 @@ export function renderTemplate(template: PackTemplate, language: string, context
     today: new DateValue(isoDateIn(now, timeZone)),
   };
 
-  const renderPart = (prepared: PreparedTemplate, where: Where): string => {
+  const renderPart = (prepared: PreparedTemplate, where: Where, parts?: TextPart[]): string => {
     const engine = engineFor(prepared.kind);
     const run = new Run(lang, timeZone, now, where, prepared.kind, missing);
     const ctx = contextFor(engine, scope, run);
     ctx.setRegister(SITE_REGISTER, run);
     try {
-      return renderPrepared(prepared, ctx, { interpret: options.interpret });
+      return renderPrepared(prepared, ctx, { interpret: options.interpret, parts });
     } catch (error) {
       // With values already missing the failure is their consequence (a total of no lines has no
       // currency): the rep is told what to fill in, not a template error they cannot fix.
@@ -230,7 +231,9 @@ export function renderTemplate(template: PackTemplate, language: string, context
   };
   const htmlOnly = options.only === 'html';
   const subjectText = subject.ok && !htmlOnly ? renderPart(subject.prepared, 'subject') : '';
-  const html = body.ok ? renderPart(body.prepared, 'body') : '';
+  // The body's parts in order, for its plain text (not wanted for the HTML alone).
+  const parts: TextPart[] | undefined = htmlOnly || options.interpret ? undefined : [];
+  const html = body.ok ? renderPart(body.prepared, 'body', parts) : '';
   // The net under the per-value checks: a link put together from several pieces is judged whole.
   for (const link of findUnsafeLinks(html)) {
     missing.add('(template)', 'body', `a link would open "${link.scheme}:" (${link.attribute}="${link.value.slice(0, 60)}"); only ${SAFE_LINK_SCHEMES.join(', ')} links are allowed`);
@@ -243,7 +246,7 @@ export function renderTemplate(template: PackTemplate, language: string, context
     // A subject is one line of plain text: line breaks a value brought in become spaces.
     subject: subjectText.replace(/\s+/g, ' ').trim(),
     html,
-    text: htmlOnly ? '' : htmlToText(html, { full: options.interpret }),
+    text: htmlOnly ? '' : htmlToText(html, { full: options.interpret, parts }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { compile } from 'html-to-text';
-import { simplePlainText } from './plain-text.js';
+import { plainTextOfParts, simplePlainText, type TextPart } from './plain-text.js';
 
 /**
  * The plain-text part of a mail, from its HTML. html-to-text parses HTML properly (entities,
@@ -22,9 +22,15 @@ const convert = compile({
   ],
 });
 
-export function htmlToText(html: string, options: { full?: boolean } = {}): string {
+/**
+ * `parts`: the same HTML as a compiled render wrote it (compile.ts), its static pieces already
+ * read; the text is then made without reading that HTML again.
+ */
+export function htmlToText(html: string, options: { full?: boolean; parts?: readonly TextPart[] } = {}): string {
   // The HTML our templates make is read by simplePlainText (same text, no DOM); anything beyond it by html-to-text.
-  return trimLineEnds((options.full ? undefined : simplePlainText(html)) ?? convert(html)).trim();
+  if (options.full) return trimLineEnds(convert(html)).trim();
+  const fromParts = options.parts && options.parts.length > 0 ? plainTextOfParts(options.parts) : undefined;
+  return trimLineEnds(fromParts ?? simplePlainText(html) ?? convert(html)).trim();
 }
 
 /** `text.replace(/[ \t]+$/gm, '')` — spaces and tabs before each line end (\n, \r, U+2028, U+2029) and the end — in one pass. */

@@ -5,7 +5,7 @@ import { parsePackSource } from '../../../src/core/pack/source.js';
 import type { PackTemplate } from '../../../src/core/pack/schema.js';
 import { htmlToText, renderTemplate, type RenderContext } from '../../../src/core/template/index.js';
 import { compiledForm, prepareTemplate } from '../../../src/core/template/prepare.js';
-import { simplePlainText } from '../../../src/core/template/plain-text.js';
+import { plainTextOfParts, readPiece, simplePlainText, type TextPart } from '../../../src/core/template/plain-text.js';
 import { trimLineEnds } from '../../../src/core/template/text.js';
 
 /**
@@ -239,6 +239,17 @@ describe('the plain-text reader', () => {
     }
   });
 
+  it('lays out one-text cells at and around their 60-character width as html-to-text does', () => {
+    for (let n = 55; n <= 66; n++) {
+      const words = ['ab cd ' + 'x'.repeat(n - 6), ' ' + 'y'.repeat(n) + ' ', 'a\tb\n c' + 'z'.repeat(n - 5), '\u200b' + 'w'.repeat(n)];
+      for (const text of words) {
+        const html = `<table><tr><td>${text}</td><td></td><td> </td><td colspan="2">q</td></tr><tr><th>${text} ${text}</th><td><b>${text}</b></td></tr></table><a href="https://x.example"><table><tr><td>${text}</td></tr></table></a>`;
+        expect(htmlToText(html)).toEqual(htmlToText(html, { full: true }));
+        expect(simplePlainText(html)).toBeDefined();
+      }
+    }
+  });
+
   it('leaves what htmlparser2 would repair or decode differently to html-to-text', () => {
     for (const html of ['<p>a<div>b</div></p>', '<ul><li>a<li>b</ul>', '<p>a &copy b</p>', '<p>a<!-- x -->b</p>', '<p title=a"b>x</p>', '<p>x', '</p>', '<p/>x', '<ol><li>a</li></ol>', '<p>&#0;</p>', '<p>&#x80;</p>']) {
       expect({ html, read: simplePlainText(html) }).toEqual({ html, read: undefined });
@@ -246,6 +257,97 @@ describe('the plain-text reader', () => {
   });
 });
 
+// ——— the plain text from the compiled pass: static HTML read once, values added per render ———
+
+describe('the plain text from the compiled pass', () => {
+  /** Every place where a tag of this (test-made) HTML starts and ends: a cut strictly inside one splits the tag. */
+  const insideTag = (html: string, at: number) => [...html.matchAll(/<[^>]*>/g)].some((m) => at > m.index && at < m.index + m[0].length);
+
+  it('reads HTML cut into static pieces and values exactly as it reads it whole', () => {
+    let whole = 0;
+    fc.assert(
+      fc.property(htmlArb(4), fc.array(fc.nat(), { maxLength: 8 }), fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }), (html, cuts, statics) => {
+        const at = [...new Set(cuts.map((c) => c % (html.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => html.slice(from, at[i] ?? html.length));
+        const parts: TextPart[] = [];
+        let readable = true;
+        pieces.forEach((piece, i) => {
+          if (!statics[i]) return void parts.push(piece);
+          const read = readPiece(piece);
+          if (read) parts.push(read);
+          else readable = false;
+        });
+        const alone = simplePlainText(html);
+        const cutsOutsideTags = at.every((cut) => !insideTag(html, cut));
+        // A static piece that cannot be read alone turns the pieces off for its template: only a cut inside a tag (or HTML beyond the reader) does that.
+        if (!readable) {
+          expect(cutsOutsideTags && alone !== undefined).toBe(false);
+          return;
+        }
+        const fromParts = plainTextOfParts(parts);
+        if (cutsOutsideTags) {
+          expect(fromParts).toEqual(alone);
+          if (alone !== undefined && at.length > 0) whole++;
+        } else if (fromParts !== undefined) expect(fromParts).toEqual(alone); // a value cutting a tag may only give up
+      }),
+      { numRuns: 1000, seed: 1818 },
+    );
+    expect(whole).toBeGreaterThan(100); // the property compared texts read in pieces, not only give-ups
+  });
+
+  // The shapes a template can take around the pieces, each compiled and interpreted with values that
+  // bring entities, line breaks, spaces, CJK and RTL text; the text must come out the same.
+  const SHAPES: [string, string, boolean][] = [
+    ['values in text', '<p>Dear {{ contact.firstName | default: "Sir" }},</p><p>{{ product }}</p>', true],
+    ['whitespace around values', '<p> {{ product }} </p>\n<p>{{product}}\n\n  {{ qty }}</p><div>  {{ customer.company | default: "-" }}</div>', true],
+    ['a value in an attribute (pieces off: the static HTML ends inside a tag)', '<p><a href="{{ site }}">{{ product }}</a></p><p title="{{ product }}">x</p>', false],
+    ['a value as the whole unquoted attribute', '<p><img alt={{ qty }}>{{ product }}</p>', false],
+    ['a branch that opens a tag another branch closes', '{% if qty > 5 %}<b>{% endif %}{{ product }}{% if qty > 5 %}</b>{% endif %} after', true],
+    ['branches that open different blocks', '{% if qty > 5 %}<p>{% else %}<div>{% endif %}{{ product }}{% if qty > 5 %}</p>{% else %}</div>{% endif %}', true],
+    ['a branch that leaves a tag open (beyond the reader: html-to-text)', '<p>{% if qty > 5 %}<b>{% endif %}{{ product }}</p>', true],
+    ['a table of values', '<table>\n<tr><th>品名</th><th>Amount</th></tr>\n{% for line in lines %}<tr><td>{{ line.item }}</td><td>{{ line.qty }}</td><td>{{ line.unitPrice }}</td></tr>\n{% endfor %}<tr><td colspan="2"><b>合计</b></td><td>{{ price }}</td></tr></table>', true],
+    ['a list', '<ul>\n{% for line in lines %}<li>{{ line.item }}: {{ line.unitPrice }}</li>\n{% endfor %}</ul>', true],
+    ['static text ending in "&" before a value', '<p>R&{{ product }} &amp; {{ qty }}&</p>', true],
+    ['captured HTML printed', '{% capture a %}<b>{{ product }}</b> & <i>{{ qty }}</i>{% endcapture %}<p>{{ a }}</p>{{ a }}', true],
+    ['a link with a fixed address', '<p><a href="https://acme.example/">{{ product }}</a> <a href="mailto:a@acme.example">mail</a></p>', true],
+    ['RTL and CJK around values', '<p>مرحبا {{ contact.firstName | default: "-" }}، شكرا</p><p>感谢您对我司{{ product }}的关注。</p>', true],
+    ['headings and breaks', '<h1>{{ product }}</h1><h4>{{ qty }}</h4>a<br>{{ product }}<br/>b', true],
+  ];
+  const values = fc.record({
+    contact: fc.record({ firstName: fc.constantFrom('Anna', 'أحمد', '李伟', ' Ö"\'<  ', '') }),
+    customer: fc.record({ company: fc.constantFrom('Luz & Cía', '深圳 灯具', '') }),
+    fields: fc.record({
+      product: fc.constantFrom('LED panel', 'A &amp; B <c>', '報價單 <x>', 'مرحبا بكم', '  spaced   out  ', 'line\nbreak\r\nagain', "O'Neil & \"Co\"", '&#39;', 'x'.repeat(70)),
+      qty: fc.constantFrom(3, 12, 1500),
+      price: fc.constantFrom(1234.5, 0.005),
+      site: fc.constantFrom('https://acme.example/?a=1&b=2', 'www.acme.example'),
+      lines: fc.array(row, { minLength: 1, maxLength: 4 }),
+    }),
+  });
+
+  it.each(SHAPES)('gives the same text as the interpreter and html-to-text: %s', (_name, body, pieces) => {
+    const prepared = prepareTemplate('html', body);
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    expect(compiledForm(prepared.prepared)?.pieces).toBe(pieces);
+    fc.assert(
+      fc.property(values, fc.constantFrom('en', 'de'), (context, language) => {
+        const { compiled, interpreted } = both(template('S', body), language, context as RenderContext);
+        expect(compiled).toEqual(interpreted);
+      }),
+      { numRuns: 60, seed: 18 },
+    );
+  });
+
+  it('reads the demo pack\'s bodies in pieces (none prints a value inside a tag)', () => {
+    for (const t of demo) {
+      for (const [language, variant] of Object.entries(t.variants)) {
+        const prepared = prepareTemplate('html', variant.body);
+        if (!prepared.ok) throw new Error(prepared.error.message);
+        expect({ id: t.id, language, pieces: compiledForm(prepared.prepared)?.pieces }).toEqual({ id: t.id, language, pieces: !/=\s*["']?\{\{/.test(variant.body) });
+      }
+    }
+  });
+});
 
 describe('the text\'s line ends', () => {
   it('lose their spaces and tabs exactly as the regular expression did', () => {
