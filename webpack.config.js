@@ -162,7 +162,7 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
     },
     plugins: [
       new webpack.DefinePlugin(addinDefine),
-      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: Object.keys(entriesOf(p)), chunksSortMode: 'manual' })),
+      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: Object.keys(entriesOf(p)), ...(typeof p.entry === 'string' ? {} : { chunksSortMode: 'manual' }) })),
       ...(preload ? [new PreloadChunksPlugin(preload)] : []),
     ],
     performance: { hints: false },
