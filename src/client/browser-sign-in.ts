@@ -11,17 +11,39 @@ export type { SignInSettings };
  */
 export function browserSignIn(page: 'admin' | 'inbox') {
   const key = `tradepane.${page}.token`;
+  // The token as this page last read or wrote it (undefined: not read yet): a page reads
+  // sessionStorage once, and a token taken from the fragment is usable before it is stored.
+  let held: string | null | undefined;
   return {
-    /** Takes a dev token out of the URL fragment (so it is not bookmarked or shared) into the session. */
-    adoptFragmentToken(): void {
+    /**
+     * Takes a dev token out of the URL fragment (so it is not bookmarked or shared) into the
+     * session. `later` chooses when the write to sessionStorage and the URL rewrite happen (the team
+     * inbox: after its first paint, as both are synchronous round trips to the browser on the way
+     * to the first row; docs/performance.md, "Team inbox"); the token is used from memory until then.
+     * Without it they happen at once.
+     */
+    adoptFragmentToken(later?: (store: () => void) => void): void {
       const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
       if (!token) return;
-      sessionStorage.setItem(key, token);
-      history.replaceState(null, '', window.location.pathname + window.location.search);
+      held = token;
+      const store = () => {
+        // Signed out or replaced meanwhile: that choice stands.
+        if (held !== token) return;
+        sessionStorage.setItem(key, token);
+        history.replaceState(null, '', window.location.pathname + window.location.search);
+      };
+      if (later) later(store);
+      else store();
     },
-    storedToken: (): string | null => sessionStorage.getItem(key),
-    storeToken: (token: string): void => sessionStorage.setItem(key, token),
-    forgetToken: (): void => sessionStorage.removeItem(key),
+    storedToken: (): string | null => (held === undefined ? (held = sessionStorage.getItem(key)) : held),
+    storeToken: (token: string): void => {
+      held = token;
+      sessionStorage.setItem(key, token);
+    },
+    forgetToken: (): void => {
+      held = null;
+      sessionStorage.removeItem(key);
+    },
     async signInSettings(): Promise<SignInSettings> {
       const response = await fetch('/admin/sign-in.json');
       if (!response.ok) throw new Error(`sign-in settings: ${response.status}`);

@@ -119,6 +119,13 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
   const shown = useRef('');
   const givenKey = useRef(given.page?.key);
   const scroller = useRef<HTMLDivElement>(null);
+  // The tabs join the page once the first rows are painted: Fluent's tab list (its styles, tabster's
+  // arrow-key handling) is the costliest part of the first render and not needed to read the list.
+  const [tabsShown, setTabsShown] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setTabsShown(true));
+    return () => cancelAnimationFrame(frame);
+  }, []);
 
   useEffect(() => {
     if (given.inboxes) return;
@@ -216,9 +223,13 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
         )}
         {inboxes.length === 1 && <Subtitle2>{inboxes[0]!.name === inboxes[0]!.address ? inboxes[0]!.address : `${inboxes[0]!.name} <${inboxes[0]!.address}>`}</Subtitle2>}
       </div>
-      <TabList selectedValue={list} onTabSelect={(_e, d) => setList(d.value as TeamList)}>
-        {LISTS.map((l) => <Tab key={l} value={l}>{t(`list.${l}` as MessageKey)}</Tab>)}
-      </TabList>
+      <div className={styles.tabs}>
+        {tabsShown && (
+          <TabList selectedValue={list} onTabSelect={(_e, d) => setList(d.value as TeamList)}>
+            {LISTS.map((l) => <Tab key={l} value={l}>{t(`list.${l}` as MessageKey)}</Tab>)}
+          </TabList>
+        )}
+      </div>
       <div className={styles.split}>
         <section aria-label={t(`list.${list}` as MessageKey)}>
           {rows?.length === 0 && <Body1>{t('list.empty')}</Body1>}
@@ -242,7 +253,7 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
                       <tr key={r.id} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 1} className={`${styles.clickable} ${r.id === openId ? styles.selected : ''}`} onClick={() => setOpenId(r.id)} aria-selected={r.id === openId}>
                         <td>
                           <strong>{r.subject}</strong>
-                          <div><Caption1>{r.buyer ?? ''}</Caption1> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
+                          <div><span className={styles.caption}>{r.buyer ?? ''}</span> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
                         </td>
                         <td>{t(`state.${r.state}` as MessageKey)}</td>
                         <td>{r.assignee?.name ?? t('conv.nobody')}</td>

@@ -1,8 +1,9 @@
 import { startFirstLoad } from './first-load.js';
 
 /**
- * index.tsx imports this module first, so it runs before React and Fluent UI are evaluated (ES
- * modules run in import order): the first screen's requests leave while the rest of the script
- * is still being evaluated.
+ * The page's first script, an entry of its own (webpack.config.js): the browser runs it as soon as
+ * it has arrived, while React and Fluent UI are still being downloaded, so the first screen's
+ * requests leave before the rest of the page's script is even there. index.tsx imports the same
+ * module instance (its entry depends on this one).
  */
 export const firstLoad = startFirstLoad();

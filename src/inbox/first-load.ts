@@ -21,6 +21,12 @@ export interface FirstLoad {
   take<K extends keyof FirstAnswers>(what: K): Promise<FirstAnswers[K]> | undefined;
   /** Resolves when every answer is in (fine or not), or after `withinMs`, whichever is first. */
   ready(withinMs: number): Promise<void>;
+  /**
+   * Stores a token the URL fragment brought (sessionStorage, and the fragment removed): left until
+   * the first screen is painted, as both are synchronous round trips to the browser that held up
+   * the first requests (the token is used from memory until then). Does nothing the second time.
+   */
+  keepToken(): void;
 }
 
 export interface FirstAnswers {
@@ -37,7 +43,8 @@ type Pending = { [K in keyof FirstAnswers]?: Answer<FirstAnswers[K]> };
 
 /** Takes a dev token from the fragment and, when the tab holds a token, asks for the first screen. */
 export function startFirstLoad(api = new InboxApi(() => storedToken() ?? '', () => undefined)): FirstLoad | undefined {
-  adoptFragmentToken();
+  let keep = () => {};
+  adoptFragmentToken((store) => (keep = store));
   if (!storedToken()) return undefined;
   const pending: Pending = {};
   const ask = <K extends keyof FirstAnswers>(what: K, promise: Promise<FirstAnswers[K]>) => {
@@ -63,5 +70,10 @@ export function startFirstLoad(api = new InboxApi(() => storedToken() ?? '', () 
       return entry?.promise;
     },
     ready: (withinMs) => Promise.race([all, new Promise<void>((resolve) => setTimeout(resolve, withinMs))]),
+    keepToken() {
+      const store = keep;
+      keep = () => {};
+      store();
+    },
   };
 }

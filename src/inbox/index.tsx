@@ -12,11 +12,15 @@ import { TeamInboxApp } from './app.js';
 const FIRST_SCREEN_WAIT_MS = 250;
 
 /** The web team inbox, served by the store at /inbox (docs/team-inbox.md). */
-const start = () =>
+const start = () => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <TeamInboxApp firstLoad={firstLoad} />
     </StrictMode>,
   );
+  // A task queued from the next frame's callback runs once that frame is painted.
+  const early = firstLoad;
+  if (early) requestAnimationFrame(() => setTimeout(() => early.keepToken()));
+};
 if (firstLoad) void firstLoad.ready(FIRST_SCREEN_WAIT_MS).then(start);
 else start();

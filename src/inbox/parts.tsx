@@ -30,6 +30,10 @@ const CLASSES = {
   body: 'tpi-body',
   pane: 'tpi-pane',
   card: 'tpi-card',
+  // Caption1's type in plain elements (the list's rows: no Fluent component per row).
+  caption: 'tpi-caption',
+  // Where the tabs go: their height, kept while they are not mounted yet (no shift when they are).
+  tabs: 'tpi-tabs',
 } as const;
 
 const SHEET = `
@@ -51,6 +55,8 @@ const SHEET = `
 .tpi-body { white-space: pre-wrap; overflow-wrap: anywhere; font-family: ${tokens.fontFamilyBase}; }
 .tpi-pane { display: flex; flex-direction: column; gap: ${tokens.spacingVerticalM}; }
 .tpi-card { max-width: 32rem; display: flex; flex-direction: column; gap: ${tokens.spacingVerticalM}; }
+.tpi-caption { font-family: ${tokens.fontFamilyBase}; font-size: ${tokens.fontSizeBase200}; line-height: ${tokens.lineHeightBase200}; font-weight: ${tokens.fontWeightRegular}; }
+.tpi-tabs { min-height: 44px; }
 `;
 
 let installed = false;
