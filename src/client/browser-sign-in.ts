@@ -23,14 +23,18 @@ export function browserSignIn(page: 'admin' | 'inbox') {
      * Without it they happen at once.
      */
     adoptFragmentToken(later?: (store: () => void) => void): void {
-      const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+      const fragment = new URLSearchParams(window.location.hash.slice(1));
+      const token = fragment.get('token');
       if (!token) return;
+      // Only the token leaves the URL: `#token=…&conversation=<id>` still opens that conversation.
+      fragment.delete('token');
+      const rest = fragment.toString();
       held = token;
       const store = () => {
         // Signed out or replaced meanwhile: that choice stands.
         if (held !== token) return;
         sessionStorage.setItem(key, token);
-        history.replaceState(null, '', window.location.pathname + window.location.search);
+        history.replaceState(null, '', window.location.pathname + window.location.search + (rest ? `#${rest}` : ''));
       };
       if (later) later(store);
       else store();

@@ -25,6 +25,13 @@ describe('browser sign-in: the fragment token', () => {
     expect(signIn.storedToken()).toBe('tok-1');
   });
 
+  it('leaves the rest of the fragment: a notice link to a conversation still opens it', () => {
+    history.replaceState(null, '', '/inbox#token=tok-1&conversation=c-42');
+    browserSignIn('inbox').adoptFragmentToken();
+    expect(sessionStorage.getItem('tradepane.inbox.token')).toBe('tok-1');
+    expect(window.location.hash).toBe('#conversation=c-42');
+  });
+
   it('is usable at once and stored only when the later runs', () => {
     const signIn = browserSignIn('inbox');
     let store: (() => void) | undefined;
