@@ -87,7 +87,7 @@ function SignIn({ t, error, onToken }: { t: Translate; error: unknown; onToken: 
   return (
     <section className={styles.card} aria-labelledby="sign-in-title">
       <Title3 id="sign-in-title">{t('signIn.title')}</Title3>
-      <Failure error={failure} />
+      <Failure error={failure} t={t} />
       {microsoft && <Button appearance="primary" onClick={() => signInWithMicrosoft(microsoft).then(onToken, setFailure)}>{t('signIn.microsoft')}</Button>}
       {settings && !settings.microsoft && !settings.dev && <Body1>{t('signIn.none')}</Body1>}
       {settings?.dev && <Body1>{t('signIn.dev')}</Body1>}
@@ -212,7 +212,7 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
   if (!inboxes.length) return <Body1>{t('inbox.none')}</Body1>;
   return (
     <main>
-      <Failure error={error} />
+      <Failure error={error} t={t} />
       <div className={styles.row}>
         {inboxes.length > 1 && (
           <Field label={t('inbox.choose')}>

@@ -36,7 +36,7 @@ export function Conversation({ api, me, id, t, language, onChange }: { api: Inbo
     setError(undefined);
     work().then(() => { onChange(); return load(); }, setError);
   };
-  if (!conv) return <section className={styles.pane}><Failure error={error} /><Spinner label={t('app.loading')} /></section>;
+  if (!conv) return <section className={styles.pane}><Failure error={error} t={t} /><Spinner label={t('app.loading')} /></section>;
   const clock = clockWords(conv.clock, t);
   const due = conv.clock.dueAt ? new Date(conv.clock.dueAt).toLocaleString(language, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : null;
   return (
@@ -53,7 +53,7 @@ export function Conversation({ api, me, id, t, language, onChange }: { api: Inbo
           <MessageBarBody>{t(p.activity === 'replying' ? 'conv.isReplying' : 'conv.viewing', { name: p.user.name })}</MessageBarBody>
         </MessageBar>
       ))}
-      <Failure error={error instanceof ApiError ? error : error ? new Error(String(error)) : undefined} />
+      <Failure error={error instanceof ApiError ? error : error ? new Error(String(error)) : undefined} t={t} />
       <div className={styles.row}>
         <Body1>{t('col.assignee')}: <strong>{conv.assignee ? conv.assignee.name : t('conv.nobody')}</strong></Body1>
         {!conv.assignee && conv.state === 'new' && <Button appearance="primary" onClick={() => act(() => api.claim(id))}>{t('conv.claim')}</Button>}
@@ -127,7 +127,7 @@ function HandOff({ api, id, t, uiLanguage, onOpen, onSent }: { api: InboxApi; id
     return (
       <div className={styles.row}>
         <Button onClick={open} data-testid="hand-off-open">{t('handOff.open')}</Button>
-        <Failure error={error} />
+        <Failure error={error} t={t} />
       </div>
     );
   }
@@ -151,7 +151,7 @@ function HandOff({ api, id, t, uiLanguage, onOpen, onSent }: { api: InboxApi; id
         <Textarea value={text} rows={12} resize="vertical" onChange={(_e, d) => setText(d.value)} dir="auto" />
       </Field>
       {owner && <Checkbox checked={takeOver} onChange={(_e, d) => setTakeOver(d.checked === true)} label={t('handOff.takeOver', { owner: owner.name })} />}
-      <Failure error={error} />
+      <Failure error={error} t={t} />
       <div className={styles.row}>
         <Button appearance="primary" disabled={busy || !subject.trim() || !text.trim() || (owner !== null && !takeOver)} onClick={send} data-testid="hand-off-send">{t('handOff.send')}</Button>
         <Button onClick={() => setPreview(undefined)}>{t('handOff.cancel')}</Button>

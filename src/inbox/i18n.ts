@@ -1,8 +1,10 @@
+import { REFUSALS_EN, REFUSALS_ZH_CN } from '../core/i18n/refusals.js';
 import { translator as coreTranslator, uiLanguageOf, type Translate as CoreTranslate, type UiLanguage } from '../core/i18n/index.js';
 
 /** The team inbox's catalogue (en + zh-CN); the language rule and filling-in are core/i18n's. */
 
 const en = {
+  ...REFUSALS_EN,
   'app.title': 'Team inbox',
   'app.language': 'Language',
   'app.loading': 'Loading…',
@@ -73,6 +75,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const zhCN: Record<MessageKey, string> = {
+  ...REFUSALS_ZH_CN,
   'app.title': '团队收件箱',
   'app.language': '语言',
   'app.loading': '加载中…',

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { refusalKind } from '../client/api-error.js';
 import type { ClockView } from '../contract/team-inbox.js';
 import type { Translate } from './i18n.js';
 
@@ -73,12 +74,12 @@ export function useStyles(): typeof CLASSES {
   return CLASSES;
 }
 
-/** A refusal or failure, in an error bar. */
-export function Failure({ error }: { error: unknown }): ReactNode {
+/** A refusal or failure, in an error bar: what kind of "no" it is in the rep's language, then the store's own words. */
+export function Failure({ error, t }: { error: unknown; t: Translate }): ReactNode {
   if (!error) return null;
   return (
     <MessageBar intent="error" role="alert">
-      <MessageBarBody>{error instanceof Error ? error.message : String(error)}</MessageBarBody>
+      <MessageBarBody>{t('refusal.withDetail', { what: t(`refusal.${refusalKind(error)}`), detail: error instanceof Error ? error.message : String(error) })}</MessageBarBody>
     </MessageBar>
   );
 }

@@ -1,3 +1,4 @@
+import '../support/jsdom-layout.js';
 import { configure, render, type RenderResult } from '@testing-library/react';
 import type { StoreClient } from '../../src/client/store-client.js';
 import type { PublishedPack } from '../../src/contract/me.js';
@@ -16,16 +17,6 @@ import { useItem, useTemplates } from '../../src/outlook/taskpane/store.js';
 // The lazy panels are compiled by ts-jest on first import: on a busy machine that takes seconds.
 // A ceiling on waiting, not a speed assertion.
 configure({ asyncUtilTimeout: 15_000 });
-
-// jsdom lays nothing out, so nothing ever resizes: an observer that never fires is the honest stand-in
-// (Fluent's MessageBar asks for one).
-if (typeof globalThis.ResizeObserver === 'undefined') {
-  globalThis.ResizeObserver = class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  } as unknown as typeof ResizeObserver;
-}
 
 export interface RecordingHost extends MailHost {
   body: string;
