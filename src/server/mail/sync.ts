@@ -18,6 +18,7 @@ import {
   type ConversationSummary,
   type Direction,
 } from '../../core/conversation/index.js';
+import { registrableDomain } from '../../core/payment/index.js';
 import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
@@ -444,6 +445,7 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     reference_keys: JSON.stringify(references),
     provider_thread_id: m.providerThreadId ? clean(m.providerThreadId, 500) : null,
     from_address: from?.address ?? null,
+    from_domain: from ? registrableDomain(from.address) : null,
     from_name: from?.name ?? null,
     to_addresses: JSON.stringify(to),
     cc_addresses: JSON.stringify(cc),
@@ -624,6 +626,7 @@ async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCach
     if (domain && !customer) {
       const name = companyNameFromDomain(domain) || domain;
       await createCustomer(tdb, tenant.actor, { name, domains: [domain] });
+      cache.hooks.companyFiled(); // the hooks' per-page copies of the companies on file (the payment guard's known domains)
       customer = await customerOfEmail(tdb, person.address);
     }
     if (domain) cache.customers.set(domainKey, customer);
