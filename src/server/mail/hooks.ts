@@ -31,9 +31,10 @@ export interface StoredMessage {
 /**
  * Values a hook reads once per page instead of once per message, so the answers are the ones a
  * read per message would give inside the page's transaction: what the sync itself does not change
- * while it stores the page (the tenant's users and mailboxes, its company profile), and what it
- * changes only by filing a company (`dependsOn: 'companies'`), read again after the sync says so
- * (`companyFiled`). A hook keeps what it writes itself current in its own memo.
+ * while it stores the page (the tenant's users and mailboxes, its company profile, its team
+ * inboxes' settings), and what it changes only by filing a company (`dependsOn: 'companies'`),
+ * read again after the sync says so (`companyFiled`). A hook keeps what it writes itself current
+ * in its own memo (the payment guard's accounts on file).
  */
 export class PageMemo {
   private readonly values = new Map<string, Promise<unknown>>();
@@ -73,5 +74,6 @@ export async function teamInboxHook(stored: StoredMessage): Promise<void> {
     customerIds: stored.conversation.customerIds,
     live: stored.live,
     at: stored.at,
+    once: (key, read) => stored.page.once(key, read),
   });
 }

@@ -20,7 +20,7 @@ import {
 } from '../../core/conversation/index.js';
 import { registrableDomain } from '../../core/payment/index.js';
 import { detectBuyerLanguage } from '../services/language-detect.js';
-import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
+import { createCustomer, customerOfEmail, findContact, learnClockOf, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
 import { teamMailOfMessage } from '../services/team-mail.js';
 import { PageMemo, STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
@@ -611,7 +611,7 @@ function splitName(name: string | undefined): { first: string | null; last: stri
 /**
  * The people outside the company in a mail a person wrote: a contact for each, a company for each
  * business domain (never for free mail), names from display names where none is known, and the
- * sender's UTC offset learned from an inbound Date: header (customers.learnFromInboundMail, the
+ * sender's UTC offset learned from an inbound Date: header (customers.learnClockOf, the
  * CRM log's rule). Returns the companies involved.
  */
 async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCache, direction: Direction, from: MailAddress | null, recipients: MailAddress[], dateHeader: string | null): Promise<string[]> {
@@ -640,7 +640,9 @@ async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCach
     }
     if (direction === 'inbound' && dateHeader) {
       try {
-        await learnFromInboundMail(tdb, tenant.actor, { from: person.address, dateHeader });
+        // The row the page holds, kept current: the rule (customers.learnClockOf) compares with the last mail learned from.
+        const row = cache.contacts.get(person.address) ?? (await findContact(tdb, person.address));
+        if (row) cache.contacts.set(person.address, await learnClockOf(tdb, row, dateHeader));
       } catch {
         // An unreadable Date: header teaches nothing; the message itself is still stored.
       }

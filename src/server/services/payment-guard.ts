@@ -159,6 +159,16 @@ async function senderCompany(stored: StoredMessage, address: string): Promise<Cu
   return company;
 }
 
+/** The sender's contact, kept for the page once found (the sync files contacts but neither removes nor renames one); none found is asked again. */
+async function senderContact(stored: StoredMessage, address: string): Promise<{ id: string } | undefined> {
+  const found = await stored.page.once('payment-guard:sender-contacts', async () => new Map<string, { id: string }>());
+  const known = found.get(address);
+  if (known) return known;
+  const contact = await stored.tdb.selectFrom('contacts').select('id').where('email', '=', address).executeTakeFirst();
+  if (contact) found.set(address, contact);
+  return contact;
+}
+
 /**
  * The inbound guard, run by the mail sync for each stored message inside its transaction. Mail
  * from people outside (not automatic, not our own) is judged when it concerns a company we know
@@ -189,7 +199,7 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
     firstFromDomain: await firstFromDomain(stored, fromDomain, m.id),
   });
   if (stored.conversation.customerIds.length === 0 && check.findings.length === 0) return;
-  const contact = lookalike ? undefined : await tdb.selectFrom('contacts').select('id').where('email', '=', m.from_address).executeTakeFirst();
+  const contact = lookalike ? undefined : await senderContact(stored, m.from_address);
   await tdb.insert('payment_verdicts', {
     message_id: m.id,
     message_key: m.message_key,
