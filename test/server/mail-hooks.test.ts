@@ -163,5 +163,23 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
       const domains = await store.db.selectFrom('mail_messages').select(['message_key', 'from_domain']).where('mailbox_id', '=', mb.id).orderBy('message_key').execute();
       expect(domains.map((d) => [d.message_key, d.from_domain])).toEqual([['fm1', 'harbor-freight.example'], ['fm2', 'harbor-freight.example'], ['fm3', 'delta-metals.example'], ['fm4', 'delta-metals.example'], ['fm5', 'orchid-textiles.example']]);
     });
+
+    it('a buyer\'s clock is learned from the newest Date: header in the page, whatever order the mails arrive in', async () => {
+      const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'export@acme.example' }, { backfillDays: 30, now: T });
+      const memory = memoryMailbox();
+      const from = { address: 'nina@clock-imports.example', name: 'Nina Park' };
+      const mail = (id: string, h: number, dateHeader: string) => fetchedMail(id, new Date(T.getTime() - h * HOUR), { from, to: [{ address: 'export@acme.example' }], dateHeader });
+      const options = { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true as const };
+      const clock = async () => store.db.selectFrom('contacts').select(['last_date_header', 'last_utc_offset', 'last_seen_at']).where('tenant_id', '=', t.tenantId).where('email', '=', from.address).executeTakeFirstOrThrow();
+      // A first pass files Nina, named, with the clock of a mail of the 18th.
+      memory.mails.push(mail('ck0', 48, 'Wed, 18 Nov 2026 09:00:00 +0100'));
+      expect((await runSyncPass(store.db, store.dialect, options))[0]).toMatchObject({ stored: 1 });
+      expect(await clock()).toEqual({ last_date_header: 'Wed, 18 Nov 2026 09:00:00 +0100', last_utc_offset: '+01:00', last_seen_at: '2026-11-18T08:00:00.000Z' });
+      // One page, stored in received order; the second was written earlier by her clock (a delayed
+      // relay) but after the 18th: the contact keeps the first's header, as a read per mail would.
+      memory.mails.push(mail('ck1', 3, 'Fri, 20 Nov 2026 10:00:00 +0400'), mail('ck2', 2, 'Fri, 20 Nov 2026 04:00:00 +0100'));
+      expect((await runSyncPass(store.db, store.dialect, options))[0]).toMatchObject({ stored: 2, pages: 1 });
+      expect(await clock()).toEqual({ last_date_header: 'Fri, 20 Nov 2026 10:00:00 +0400', last_utc_offset: '+04:00', last_seen_at: '2026-11-20T06:00:00.000Z' });
+    });
   });
 });
