@@ -32,10 +32,13 @@ import { withScratchDatabase } from '../postgres.js';
  *   two sharing the mailboxes by lease.
  *
  * Sizes are flags through the environment (BENCH_MAILSYNC_GRAPH, _IMAP, _IDLE); the rows name them.
+ * BENCH_MAILSYNC_NODE_FLAGS adds Node flags to the syncing worker (a CPU profile, a heap trial).
  */
 const GRAPH_N = Number(process.env.BENCH_MAILSYNC_GRAPH ?? 50_000);
 const IMAP_N = Number(process.env.BENCH_MAILSYNC_IMAP ?? 5_000);
 const IDLE_N = Number(process.env.BENCH_MAILSYNC_IDLE ?? 1_000);
+/** V8/Node flags added to the syncing worker's (a profile: `--cpu-prof --cpu-prof-dir=DIR`; a trial of other heap settings). */
+const WORKER_EXTRA_FLAGS = (process.env.BENCH_MAILSYNC_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const ENTRA_TENANT = 'bench.onmicrosoft.com';
 const CLIENT_ID = '00000000-0000-0000-0000-00000000b001';
 const SECRET = 'bench~secret';
@@ -105,8 +108,9 @@ async function passInWorkers(store: { databaseUrl?: string; dataDir?: string }, 
   const script = fileURLToPath(new URL('../mailsync-worker.mjs', import.meta.url));
   const children = Array.from({ length: instances }, (_, i) =>
     // The job through the environment (not argv, which `ps` shows): the sealed-secrets key is in it.
-    // With the V8 flags `tradepane serve` runs with (bin/node-flags.js), as bin/tradepane.js starts it.
-    fork(script, [], { execArgv: [...SERVER_NODE_FLAGS], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    // With the V8 flags `tradepane serve` runs with (bin/node-flags.js), as bin/tradepane.js starts it,
+    // and any the person measuring adds (BENCH_MAILSYNC_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    fork(script, [], { execArgv: [...SERVER_NODE_FLAGS, ...WORKER_EXTRA_FLAGS], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const reports = children.map(
     (child) =>

@@ -111,10 +111,10 @@ describe('the V8 flags of the long-running commands (bin/node-flags.js)', () => 
   });
 
   it('leaves an operator\'s own setting of the same flag alone, on the command line or in NODE_OPTIONS', () => {
-    expect(relaunchArgv(['node', 'tradepane.js', 'serve'], ['--max_semi_space_size=32'], '')).toEqual(['node', '--heap-growing-percent=25', '--max_semi_space_size=32', 'tradepane.js', 'serve']);
+    expect(relaunchArgv(['node', 'tradepane.js', 'serve'], ['--max_semi_space_size=32'], '')).toEqual(['node', '--heap-growing-percent=15', '--max_semi_space_size=32', 'tradepane.js', 'serve']);
     expect(relaunchArgv(['node', 'tradepane.js', 'serve'], [], '--max-semi-space-size=32 --heap-growing-percent=100')).toBeNull();
     const run = reporting();
-    expect(run(['serve'], '--max-semi-space-size=32').execArgv).toEqual(['--heap-growing-percent=25']);
+    expect(run(['serve'], '--max-semi-space-size=32').execArgv).toEqual(['--heap-growing-percent=15']);
   });
 });
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { SecretBox } from '../../src/server/secrets.js';
 import { runSyncPass, type SyncOptions } from '../../src/server/mail/sync.js';
-import type { StoredMessage, StoredMessageHook } from '../../src/server/mail/hooks.js';
+import { STORED_MESSAGE_HOOKS, type StoredMessage, type StoredMessageHook } from '../../src/server/mail/hooks.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
@@ -98,9 +98,88 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     // pass (the tenant's own addresses) and once for the page's guard; the profile once.
     expect(statements.get('users')).toBe(2);
     expect(statements.get('company_profiles')).toBe(1);
-    // Two buyers' companies: the guard looks each up once for the page (14 reads before: once per mail).
-    expect(statements.get('customer_domains')).toBe(12);
+    // Two buyers' companies: the guard looks each up once for the page (14 reads before: once per
+    // mail), and the known domains once for the page (12 before: once per mail; the one company
+    // was filed before the first mail's guard ran, and none after it).
+    expect(statements.get('customer_domains')).toBe(9);
     // Every message was judged (the buyers' company is on file once the first mail filed it).
     expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@pearl-imports.example').execute()).toHaveLength(4);
+  });
+  describe('the payment guard\'s per-page copies', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+    const guardOptions = (memory: ReturnType<typeof memoryMailbox>, mailboxId: string, afterStore?: StoredMessageHook[]): SyncOptions & { mailboxId: string; ignoreSchedule: true } => ({
+      instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30,
+      backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId, ignoreSchedule: true, ...(afterStore ? { afterStore } : {}),
+    });
+    const verdictOf = async (key: string) => store.db.selectFrom('payment_verdicts').select(['verdict', 'findings', 'customer_id']).where('tenant_id', '=', t.tenantId).where('message_key', '=', key).executeTakeFirstOrThrow();
+    const codes = (v: { findings: string }) => (JSON.parse(v.findings) as { code: string }[]).map((f) => f.code);
+
+    it('a company the sync files for one mail counts for the look-alike check of a later mail in the same page', async () => {
+      // Companies are stamped with the wall clock; each stored mail moves a fake Date on a second, so
+      // "filed before the sender" is decided by the order of the mails, never by a millisecond's luck.
+      jest.useFakeTimers({ now: T, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+      const tick: StoredMessageHook = async () => {
+        jest.setSystemTime(Date.now() + 1000);
+      };
+      const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'orders@acme.example' }, { backfillDays: 30, now: T });
+      const memory = memoryMailbox();
+      const at = (h: number) => new Date(T.getTime() - h * HOUR);
+      memory.mails.push(
+        // The guard's first read of the page's known domains: only this buyer's company is on file.
+        fetchedMail('lk1', at(5), { from: { address: 'omar@qatar-lighting.example', name: 'Omar' }, to: [{ address: 'orders@acme.example' }] }),
+        // Filed by the sync now, after that read.
+        fetchedMail('lk2', at(4), { from: { address: 'ali@alfanar-trading.example', name: 'Ali' }, to: [{ address: 'orders@acme.example' }] }),
+        // Its look-alike, later in the same page.
+        fetchedMail('lk3', at(3), { from: { address: 'ali@alfanar-tradlng.example', name: 'Ali' }, to: [{ address: 'orders@acme.example' }], textBody: 'Please note our bank details have changed.' }),
+      );
+      const [result] = await runSyncPass(store.db, store.dialect, guardOptions(memory, mb.id, [tick, ...STORED_MESSAGE_HOOKS]));
+      expect(result).toMatchObject({ outcome: 'caught-up', pages: 1, stored: 3 });
+      const genuine = await store.db.selectFrom('customer_domains').select('customer_id').where('tenant_id', '=', t.tenantId).where('domain', '=', 'alfanar-trading.example').executeTakeFirstOrThrow();
+      const fake = await verdictOf('lk3');
+      expect(fake.verdict).toBe('suspicious');
+      expect(JSON.parse(fake.findings)).toContainEqual({ code: 'domain.lookalike', params: { domain: 'alfanar-tradlng.example', known: 'alfanar-trading.example', how: 'confusable' } });
+      // The company imitated is the one the verdict names.
+      expect(fake.customer_id).toBe(genuine.customer_id);
+      expect(codes(await verdictOf('lk2'))).toEqual([]);
+    });
+
+    it('"first mail from this domain" sees the mail stored earlier in the page, in an earlier pass and from a subdomain, and nothing else', async () => {
+      const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'billing@acme.example' }, { backfillDays: 30, now: T });
+      const memory = memoryMailbox();
+      const at = (h: number) => new Date(T.getTime() - h * HOUR);
+      const claim = 'As agreed, please settle the outstanding invoice this week.';
+      const mail = (id: string, h: number, from: string) => fetchedMail(id, at(h), { from: { address: from, name: 'Sam Lee' }, to: [{ address: 'billing@acme.example' }], textBody: claim, subject: `Invoice ${id}` });
+      // One page: a new domain's first mail, then its second; another new domain once.
+      memory.mails.push(mail('fm1', 20, 'sam@harbor-freight.example'), mail('fm2', 19, 'kim@harbor-freight.example'), mail('fm3', 18, 'lee@delta-metals.example'));
+      expect((await runSyncPass(store.db, store.dialect, guardOptions(memory, mb.id)))[0]).toMatchObject({ outcome: 'caught-up', stored: 3 });
+      // The next pass: a subdomain of a domain that wrote before, and a third new domain.
+      memory.mails.push(mail('fm4', 10, 'ops@mail.delta-metals.example'), mail('fm5', 9, 'new@orchid-textiles.example'));
+      expect((await runSyncPass(store.db, store.dialect, guardOptions(memory, mb.id)))[0]).toMatchObject({ outcome: 'caught-up', stored: 2 });
+      const firstContact = async (key: string) => codes(await verdictOf(key)).includes('domain.first-contact');
+      expect([await firstContact('fm1'), await firstContact('fm2'), await firstContact('fm3'), await firstContact('fm4'), await firstContact('fm5')]).toEqual([true, false, true, false, true]);
+      // The stored sender domain the look-up reads (migration 023): registrable, subdomains folded.
+      const domains = await store.db.selectFrom('mail_messages').select(['message_key', 'from_domain']).where('mailbox_id', '=', mb.id).orderBy('message_key').execute();
+      expect(domains.map((d) => [d.message_key, d.from_domain])).toEqual([['fm1', 'harbor-freight.example'], ['fm2', 'harbor-freight.example'], ['fm3', 'delta-metals.example'], ['fm4', 'delta-metals.example'], ['fm5', 'orchid-textiles.example']]);
+    });
+
+    it('a buyer\'s clock is learned from the newest Date: header in the page, whatever order the mails arrive in', async () => {
+      const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'export@acme.example' }, { backfillDays: 30, now: T });
+      const memory = memoryMailbox();
+      const from = { address: 'nina@clock-imports.example', name: 'Nina Park' };
+      const mail = (id: string, h: number, dateHeader: string) => fetchedMail(id, new Date(T.getTime() - h * HOUR), { from, to: [{ address: 'export@acme.example' }], dateHeader });
+      const options = { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true as const };
+      const clock = async () => store.db.selectFrom('contacts').select(['last_date_header', 'last_utc_offset', 'last_seen_at']).where('tenant_id', '=', t.tenantId).where('email', '=', from.address).executeTakeFirstOrThrow();
+      // A first pass files Nina, named, with the clock of a mail of the 18th.
+      memory.mails.push(mail('ck0', 48, 'Wed, 18 Nov 2026 09:00:00 +0100'));
+      expect((await runSyncPass(store.db, store.dialect, options))[0]).toMatchObject({ stored: 1 });
+      expect(await clock()).toEqual({ last_date_header: 'Wed, 18 Nov 2026 09:00:00 +0100', last_utc_offset: '+01:00', last_seen_at: '2026-11-18T08:00:00.000Z' });
+      // One page, stored in received order; the second was written earlier by her clock (a delayed
+      // relay) but after the 18th: the contact keeps the first's header, as a read per mail would.
+      memory.mails.push(mail('ck1', 3, 'Fri, 20 Nov 2026 10:00:00 +0400'), mail('ck2', 2, 'Fri, 20 Nov 2026 04:00:00 +0100'));
+      expect((await runSyncPass(store.db, store.dialect, options))[0]).toMatchObject({ stored: 2, pages: 1 });
+      expect(await clock()).toEqual({ last_date_header: 'Fri, 20 Nov 2026 10:00:00 +0400', last_utc_offset: '+04:00', last_seen_at: '2026-11-20T06:00:00.000Z' });
+    });
   });
 });

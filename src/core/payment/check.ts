@@ -1,6 +1,6 @@
 import { canonicalAccountNumber, type KnownAccounts } from './accounts.js';
 import { findBankDetails, maskAccount, type FoundBankDetail } from './find.js';
-import { findLookalike, registrableDomain, type LookalikeHow } from './lookalike.js';
+import { findLookalike, registrableDomain, type Lookalike, type LookalikeHow } from './lookalike.js';
 import { findAccountChangeWording, findRelationshipClaim, type WordingLanguage } from './wording.js';
 
 /**
@@ -80,8 +80,11 @@ export interface IncomingMail {
   from: string;
   replyTo: readonly string[];
   text: string;
-  /** Domains known before this mail: customers' and suppliers' that wrote earlier, and our own. */
-  knownDomains: readonly string[];
+  /**
+   * Domains known before this mail: customers' and suppliers' that wrote earlier, and our own; or
+   * what a KnownDomains index (built once for many mails) answers for them.
+   */
+  knownDomains: readonly string[] | { lookalike(host: string): Lookalike | null };
   /** Accounts this company used before (and our own official ones, which a buyer may quote back); null when none are on file. */
   knownAccounts: KnownAccounts | null;
   /** No earlier mail from the sender's domain. */
@@ -100,7 +103,8 @@ export function checkIncoming(mail: IncomingMail): IncomingCheck {
   const findings: PaymentFinding[] = [];
   const fromDomain = registrableDomain(mail.from);
   if (fromDomain) {
-    const lookalike = findLookalike(fromDomain, mail.knownDomains);
+    const known = mail.knownDomains;
+    const lookalike = 'lookalike' in known ? known.lookalike(fromDomain) : findLookalike(fromDomain, known);
     if (lookalike) findings.push({ code: 'domain.lookalike', params: { domain: fromDomain, known: lookalike.known, how: lookalike.how } });
     const foreign = mail.replyTo.find((r) => {
       const d = registrableDomain(r);

@@ -77,16 +77,37 @@ function containsRun(parts: readonly string[], run: readonly string[]): boolean 
   return false;
 }
 
-/** Compares one sender host with one known domain; null when it is that domain (or a subdomain of it) or unrelated. */
-export function compareDomains(host: string, known: string): Lookalike | null {
+/** A sender host parsed once for every comparison. */
+interface Sender extends Parsed {
+  /** Written as an IDN (`xn--`). */
+  punycode: boolean;
+  /** Mixes Latin with another script in a label. */
+  mixed: boolean;
+  skeleton: string;
+}
+
+function parseSender(host: string): Sender | null {
   const h = parseHost(host);
-  const k = parseHost(known);
-  if (!h || !k) return null;
+  if (!h) return null;
+  return { ...h, punycode: /(^|\.)xn--/i.test(host), mixed: hasMixedScripts(h.host), skeleton: skeleton(h.name) };
+}
+
+/** A known domain parsed once: its registrable domain, name and the name's skeleton. */
+interface Known {
+  domain: string;
+  name: string;
+  skeleton: string;
+}
+
+function knownOf(k: Parsed): Known {
+  return { domain: k.domain, name: k.name, skeleton: skeleton(k.name) };
+}
+
+/** The rules, in order, for one sender and one known domain (both parsed). */
+function compareParsed(h: Sender, k: Known): Lookalike | null {
   if (h.domain === k.domain) return null;
-  const punycode = /(^|\.)xn--/i.test(host);
-  const mixed = hasMixedScripts(h.host);
-  const sameShape = skeleton(h.name) === skeleton(k.name);
-  if (sameShape && h.name !== k.name) return { known: k.domain, how: punycode ? 'punycode' : mixed ? 'mixed-script' : 'confusable' };
+  const sameShape = h.skeleton === k.skeleton;
+  if (sameShape && h.name !== k.name) return { known: k.domain, how: h.punycode ? 'punycode' : h.mixed ? 'mixed-script' : 'confusable' };
   if (h.name === k.name) return { known: k.domain, how: 'tld' };
   // The known domain as labels of a longer host (alfanar-trading.sa.pay-portal.com), or its name
   // as a run of hyphenated parts of a longer name (alfanar-trading-sa.com).
@@ -94,26 +115,109 @@ export function compareDomains(host: string, known: string): Lookalike | null {
     return { known: k.domain, how: 'embedded' };
   }
   const limit = editThreshold(Math.min(h.name.length, k.name.length));
-  if (limit > 0 && (distance(h.name, k.name) <= limit || distance(skeleton(h.name), skeleton(k.name)) <= limit)) {
-    return { known: k.domain, how: punycode ? 'punycode' : mixed ? 'mixed-script' : 'edit-distance' };
+  if (limit > 0 && (distance(h.name, k.name) <= limit || distance(h.skeleton, k.skeleton) <= limit)) {
+    return { known: k.domain, how: h.punycode ? 'punycode' : h.mixed ? 'mixed-script' : 'edit-distance' };
   }
   return null;
+}
+
+/** Compares one sender host with one known domain; null when it is that domain (or a subdomain of it) or unrelated. */
+export function compareDomains(host: string, known: string): Lookalike | null {
+  const h = parseSender(host);
+  const k = parseHost(known);
+  if (!h || !k) return null;
+  return compareParsed(h, knownOf(k));
+}
+
+/** The largest edit distance any rule accepts (editThreshold's most). */
+const MAX_EDIT = 2;
+
+const push = <K>(map: Map<K, number[]>, key: K, i: number) => {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
+};
+
+/**
+ * Known domains parsed and indexed once (a sync page judges many mails against the same list), so
+ * a sender is compared only with the known domains a rule could match: the same skeleton, the
+ * same name, the known domain or name inside the host, a name or skeleton within the edit limit's
+ * length. The answer is findLookalike's over the same list: the first hit in the list's order.
+ */
+export class KnownDomains {
+  private readonly known: (Known | null)[];
+  private readonly byDomain = new Map<string, number[]>();
+  private readonly bySkeleton = new Map<string, number[]>();
+  private readonly byName = new Map<string, number[]>();
+  /** Names as runs of their hyphen/dot parts (the `embedded` rule's run). */
+  private readonly byRun = new Map<string, number[]>();
+  private readonly byNameLength = new Map<number, number[]>();
+  private readonly bySkeletonLength = new Map<number, number[]>();
+  /** The lengths of the known registrable domains (the `embedded` rule's `domain.` inside the host). */
+  private readonly domainLengths = new Set<number>();
+
+  constructor(domains: readonly string[]) {
+    this.known = domains.map((d) => {
+      const k = parseHost(d);
+      return k ? knownOf(k) : null;
+    });
+    this.known.forEach((k, i) => {
+      if (!k) return;
+      push(this.byDomain, k.domain, i);
+      push(this.bySkeleton, k.skeleton, i);
+      push(this.byName, k.name, i);
+      push(this.byRun, k.name.split(/[-.]/).join('\u0000'), i);
+      push(this.byNameLength, k.name.length, i);
+      push(this.bySkeletonLength, k.skeleton.length, i);
+      this.domainLengths.add(k.domain.length);
+    });
+  }
+
+  /**
+   * The first known domain (in the order given) that the host imitates, or null; only the known
+   * domains `admit` lets in count (by their position in the list), for this host alone. A host
+   * that IS one of them (or a subdomain of one) is never a look-alike.
+   */
+  lookalike(host: string, admit: (index: number) => boolean = () => true): Lookalike | null {
+    return this.match(host, admit)?.lookalike ?? null;
+  }
+
+  /** lookalike()'s answer and the position in the list of the known domain it names. */
+  match(host: string, admit: (index: number) => boolean = () => true): { lookalike: Lookalike; index: number } | null {
+    const h = parseSender(host);
+    if (!h) return null;
+    if ((this.byDomain.get(h.domain) ?? []).some(admit)) return null;
+    const candidates = new Set<number>();
+    const add = (list: readonly number[] | undefined) => list?.forEach((i) => candidates.add(i));
+    add(this.bySkeleton.get(h.skeleton));
+    add(this.byName.get(h.name));
+    for (const label of h.host.split('.')) add(this.byName.get(label));
+    const parts = h.name.split(/[-.]/);
+    for (let from = 0; from < parts.length; from++) {
+      for (let to = from + 1; to <= parts.length; to++) if (to - from < parts.length) add(this.byRun.get(parts.slice(from, to).join('\u0000')));
+    }
+    for (let dot = h.host.indexOf('.'); dot >= 0; dot = h.host.indexOf('.', dot + 1)) {
+      for (const length of this.domainLengths) if (length <= dot) add(this.byDomain.get(h.host.slice(dot - length, dot)));
+    }
+    for (let d = -MAX_EDIT; d <= MAX_EDIT; d++) {
+      add(this.byNameLength.get(h.name.length + d));
+      add(this.bySkeletonLength.get(h.skeleton.length + d));
+    }
+    for (const index of [...candidates].sort((a, b) => a - b)) {
+      if (!admit(index)) continue;
+      const lookalike = compareParsed(h, this.known[index]!);
+      if (lookalike) return { lookalike, index };
+    }
+    return null;
+  }
 }
 
 /**
  * The first known domain the host imitates, or null. A host that IS one of the known domains (or
  * a subdomain of one) is never a look-alike, even when it resembles another known domain.
  */
-export function findLookalike(host: string, knownDomains: readonly string[]): Lookalike | null {
-  const h = parseHost(host);
-  if (!h) return null;
-  const known = knownDomains.map((d) => parseHost(d)).filter((d): d is Parsed => d !== null);
-  if (known.some((k) => k.domain === h.domain)) return null;
-  for (const k of known) {
-    const hit = compareDomains(host, k.domain);
-    if (hit) return hit;
-  }
-  return null;
+export function findLookalike(host: string, knownDomains: readonly string[] | KnownDomains): Lookalike | null {
+  return (knownDomains instanceof KnownDomains ? knownDomains : new KnownDomains(knownDomains)).lookalike(host);
 }
 
 /** The registrable domain of an address or host (mail.alfanar.com.sa → alfanar.com.sa), Unicode. */

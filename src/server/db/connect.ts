@@ -26,6 +26,7 @@ import * as m019 from './migrations/019_team_mail.js';
 import * as m020 from './migrations/020_team_clock_index.js';
 import * as m021 from './migrations/021_audit_target_index.js';
 import * as m022 from './migrations/022_team_responses.js';
+import * as m023 from './migrations/023_mail_sender_domain.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -137,6 +138,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020_team_clock_index': m020,
   '021_audit_target_index': m021,
   '022_team_responses': m022,
+  '023_mail_sender_domain': m023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

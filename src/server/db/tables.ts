@@ -406,6 +406,8 @@ export interface MailMessageRow {
   reference_keys: string;
   provider_thread_id: string | null;
   from_address: string | null;
+  /** The sender's registrable domain (core/payment registrableDomain), for the payment guard's "first mail from this domain" (migration 023). */
+  from_domain: string | null;
   from_name: string | null;
   /** JSON [{address, name?}] */
   to_addresses: string;

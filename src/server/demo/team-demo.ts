@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/principal.js';
 import { PERMISSIONS } from '../../core/access/permissions.js';
+import { registrableDomain } from '../../core/payment/index.js';
 import type { DevTeamItem } from '../../contract/system.js';
 import { newId, type TenantDb } from '../db/tenant-db.js';
 import { AppError } from '../errors.js';
@@ -55,7 +56,7 @@ export async function seedTeamDemo(tdb: TenantDb, user: { id: string; email: str
   const messageId = newId();
   await tdb.transaction(async (t) => {
     await t.insert('conversations', { id, subject: SUBJECT, subject_key: SUBJECT.toLowerCase(), participants: JSON.stringify([BUYER.address]), customer_ids: JSON.stringify([customer.id]), customer_id: customer.id, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
-    await t.insert('mail_messages', { id: messageId, mailbox_id: mailbox.id, conversation_id: id, provider_id: messageId, provider_thread_id: THREAD, folder: 'inbox', message_key: MESSAGE_KEY, from_address: BUYER.address, from_name: BUYER.name, to_addresses: JSON.stringify([roleAddress]), cc_addresses: '[]', reference_keys: '[]', size_bytes: TEXT.length, attachments: '[]', received_at: at, subject: SUBJECT, direction: 'inbound', auto_verdict: 'none', language: 'de', excerpt: TEXT.slice(0, 200), created_at: at, date_header: dateHeader });
+    await t.insert('mail_messages', { id: messageId, mailbox_id: mailbox.id, conversation_id: id, provider_id: messageId, provider_thread_id: THREAD, folder: 'inbox', message_key: MESSAGE_KEY, from_address: BUYER.address, from_domain: registrableDomain(BUYER.address), from_name: BUYER.name, to_addresses: JSON.stringify([roleAddress]), cc_addresses: '[]', reference_keys: '[]', size_bytes: TEXT.length, attachments: '[]', received_at: at, subject: SUBJECT, direction: 'inbound', auto_verdict: 'none', language: 'de', excerpt: TEXT.slice(0, 200), created_at: at, date_header: dateHeader });
     await t.insert('mail_bodies', { message_id: messageId, text_body: TEXT, expires_at: new Date(now.getTime() + 30 * 86_400_000).toISOString() });
     // What the sync's hook does with a stored message (mail/hooks.ts): queue, route, start the clock.
     await teamInboxArrival({ tdb: t, mailboxId: mailbox.id, conversationId: id, message: { direction: 'inbound', auto_verdict: 'none', received_at: at, from_address: BUYER.address, subject: SUBJECT, language: 'de', attachments: '[]', date_header: dateHeader, message_key: MESSAGE_KEY, reference_keys: '[]' }, body: TEXT, customerIds: [customer.id], live: false, at: now });

@@ -29,21 +29,32 @@ export interface StoredMessage {
 }
 
 /**
- * Values a hook reads once per page instead of once per message: only what the sync itself does
- * not change while it stores the page (the tenant's users and mailboxes, its company profile), so
- * the answers are the ones a read per message would give inside the page's transaction.
+ * Values a hook reads once per page instead of once per message, so the answers are the ones a
+ * read per message would give inside the page's transaction: what the sync itself does not change
+ * while it stores the page (the tenant's users and mailboxes, its company profile, its team
+ * inboxes' settings), and what it changes only by filing a company (`dependsOn: 'companies'`),
+ * read again after the sync says so (`companyFiled`). A hook keeps what it writes itself current
+ * in its own memo (the payment guard's accounts on file).
  */
 export class PageMemo {
   private readonly values = new Map<string, Promise<unknown>>();
+  private readonly onCompanies = new Set<string>();
 
-  /** `read()`'s answer, read on the first call for `key` in this page. */
-  once<T>(key: string, read: () => Promise<T>): Promise<T> {
+  /** `read()`'s answer, read on the first call for `key` in this page (and after a company is filed, for `dependsOn: 'companies'`). */
+  once<T>(key: string, read: () => Promise<T>, options: { dependsOn?: 'companies' } = {}): Promise<T> {
     let value = this.values.get(key) as Promise<T> | undefined;
     if (!value) {
       value = read();
       this.values.set(key, value);
+      if (options.dependsOn === 'companies') this.onCompanies.add(key);
     }
     return value;
+  }
+
+  /** The sync filed a company (a customer with its domains) in this page: what depends on the companies on file is read again. */
+  companyFiled(): void {
+    for (const key of this.onCompanies) this.values.delete(key);
+    this.onCompanies.clear();
   }
 }
 
@@ -63,5 +74,6 @@ export async function teamInboxHook(stored: StoredMessage): Promise<void> {
     customerIds: stored.conversation.customerIds,
     live: stored.live,
     at: stored.at,
+    once: (key, read) => stored.page.once(key, read),
   });
 }

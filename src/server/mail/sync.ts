@@ -18,8 +18,9 @@ import {
   type ConversationSummary,
   type Direction,
 } from '../../core/conversation/index.js';
+import { registrableDomain } from '../../core/payment/index.js';
 import { detectBuyerLanguage } from '../services/language-detect.js';
-import { createCustomer, customerOfEmail, findContact, learnFromInboundMail, upsertContact } from '../services/customers.js';
+import { createCustomer, customerOfEmail, findContact, learnClockOf, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
 import { teamMailOfMessage } from '../services/team-mail.js';
 import { PageMemo, STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
@@ -444,6 +445,7 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     reference_keys: JSON.stringify(references),
     provider_thread_id: m.providerThreadId ? clean(m.providerThreadId, 500) : null,
     from_address: from?.address ?? null,
+    from_domain: from ? registrableDomain(from.address) : null,
     from_name: from?.name ?? null,
     to_addresses: JSON.stringify(to),
     cc_addresses: JSON.stringify(cc),
@@ -609,7 +611,7 @@ function splitName(name: string | undefined): { first: string | null; last: stri
 /**
  * The people outside the company in a mail a person wrote: a contact for each, a company for each
  * business domain (never for free mail), names from display names where none is known, and the
- * sender's UTC offset learned from an inbound Date: header (customers.learnFromInboundMail, the
+ * sender's UTC offset learned from an inbound Date: header (customers.learnClockOf, the
  * CRM log's rule). Returns the companies involved.
  */
 async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCache, direction: Direction, from: MailAddress | null, recipients: MailAddress[], dateHeader: string | null): Promise<string[]> {
@@ -624,6 +626,7 @@ async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCach
     if (domain && !customer) {
       const name = companyNameFromDomain(domain) || domain;
       await createCustomer(tdb, tenant.actor, { name, domains: [domain] });
+      cache.hooks.companyFiled(); // the hooks' per-page copies of the companies on file (the payment guard's known domains)
       customer = await customerOfEmail(tdb, person.address);
     }
     if (domain) cache.customers.set(domainKey, customer);
@@ -637,7 +640,9 @@ async function learnPeople(tdb: TenantDb, tenant: TenantContext, cache: PageCach
     }
     if (direction === 'inbound' && dateHeader) {
       try {
-        await learnFromInboundMail(tdb, tenant.actor, { from: person.address, dateHeader });
+        // The row the page holds, kept current: the rule (customers.learnClockOf) compares with the last mail learned from.
+        const row = cache.contacts.get(person.address) ?? (await findContact(tdb, person.address));
+        if (row) cache.contacts.set(person.address, await learnClockOf(tdb, row, dateHeader));
       } catch {
         // An unreadable Date: header teaches nothing; the message itself is still stored.
       }

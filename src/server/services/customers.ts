@@ -280,17 +280,24 @@ export async function upsertContact(tdb: TenantDb, _actor: Actor, input: Contact
  * Only a newer mail replaces what is known. Logging a mail (CRM) calls this for inbound mail.
  */
 export async function learnFromInboundMail(tdb: TenantDb, actor: Actor, mail: { from: string; dateHeader: string }): Promise<ContactView> {
-  const header = checked('dateHeader', () => parseDateHeader(mail.dateHeader));
-  const sentAt = new Date(header.instantMs).toISOString();
+  checked('dateHeader', () => parseDateHeader(mail.dateHeader)); // an unreadable header teaches nothing and files no contact
   const contact = (await findContact(tdb, mail.from)) ?? (await upsertContact(tdb, actor, { email: mail.from }));
-  const row = (await findContact(tdb, contact.email))!;
-  if (!row.last_seen_at || row.last_seen_at < sentAt) {
-    await tdb
-      .updateTable('contacts', { last_utc_offset: header.offsetMinutes === null ? null : formatOffset(header.offsetMinutes), last_date_header: mail.dateHeader, last_seen_at: sentAt, updated_at: nowIso() })
-      .where('id', '=', row.id)
-      .execute();
-  }
+  await learnClockOf(tdb, (await findContact(tdb, contact.email))!, mail.dateHeader);
   return contactView((await findContact(tdb, contact.email))!);
+}
+
+/**
+ * learnFromInboundMail's rule for a contact row in hand (the mail sync keeps its page's rows):
+ * only a newer mail's Date: header replaces what is known, in one UPDATE. Returns the row as it
+ * now is.
+ */
+export async function learnClockOf(tdb: TenantDb, row: ContactRow, dateHeader: string): Promise<ContactRow> {
+  const header = checked('dateHeader', () => parseDateHeader(dateHeader));
+  const sentAt = new Date(header.instantMs).toISOString();
+  if (row.last_seen_at && row.last_seen_at >= sentAt) return row;
+  const learned = { last_utc_offset: header.offsetMinutes === null ? null : formatOffset(header.offsetMinutes), last_date_header: dateHeader, last_seen_at: sentAt, updated_at: nowIso() };
+  await tdb.updateTable('contacts', learned).where('id', '=', row.id).execute();
+  return { ...row, ...learned };
 }
 
 

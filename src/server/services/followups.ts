@@ -212,10 +212,17 @@ export async function followUpHook(stored: StoredMessage): Promise<void> {
   else if (stored.message.direction === 'inbound') await judgeArrival(stored);
 }
 
-async function startClocks({ tdb, message }: StoredMessage): Promise<void> {
+async function startClocks({ tdb, message, page }: StoredMessage): Promise<void> {
   const from = message.from_address?.toLowerCase();
   if (!from) return;
-  const user = await tdb.selectFrom('users').select('id').where('email', '=', from).executeTakeFirst();
+  // Which user sent it: asked once per address per page (the sync changes no user).
+  const users = await page.once('followups:users-by-address', async () => new Map<string, Promise<{ id: string } | undefined>>());
+  let sender = users.get(from);
+  if (!sender) {
+    sender = tdb.selectFrom('users').select('id').where('email', '=', from).executeTakeFirst();
+    users.set(from, sender);
+  }
+  const user = await sender;
   if (!user) return;
   const sentAt = new Date(message.received_at);
   const candidates = await tdb

@@ -16,7 +16,7 @@ import {
   FINDING_SEVERITY,
   knownAccounts,
   registrableDomain,
-  findLookalike,
+  KnownDomains,
   type KnownAccounts,
   type PaymentFinding,
   type PaymentPolicy,
@@ -60,40 +60,88 @@ async function ownDomains(tdb: TenantDb): Promise<string[]> {
   return [...new Set([...users.map((u) => u.email), ...boxes.map((b) => b.address)].map((a) => businessDomain(a)).filter((d): d is string => d !== null))];
 }
 
+/** A domain the guard knows: a company's, with when the company was filed, or our own (no company). */
+interface KnownDomain {
+  domain: string;
+  customerId: string | null;
+  filedAt: string | null;
+}
+
 /**
- * Domains known before this sender: every customer's domain that was on file before the sender's
- * own company was (the sync files a new company for every new business domain, a look-alike's
- * too; the older of two similar names is the genuine one), and our own.
+ * Every company's domain on file and our own, indexed for the look-alike rule (core/payment
+ * KnownDomains): read once per page, and again after the sync files a company in the page
+ * (PageMemo.companyFiled), so a company filed by an earlier mail of the page counts for the later
+ * ones exactly as a read per mail would.
  */
-async function knownDomainsBefore(tdb: TenantDb, sender: { id: string; created_at: string } | undefined, own: readonly string[]): Promise<{ domain: string; customerId: string | null }[]> {
-  let q = tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id']);
-  if (sender) q = q.where('customers.created_at', '<', sender.created_at).where('customers.id', '!=', sender.id);
-  const rows = await q.execute();
-  return [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null })), ...own.map((domain) => ({ domain, customerId: null }))];
+function knownOnFile(stored: StoredMessage): Promise<{ domains: KnownDomain[]; index: KnownDomains }> {
+  const { tdb, page } = stored;
+  return page.once(
+    'payment-guard:known-domains',
+    async () => {
+      const rows = await tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id', 'customers.created_at']).execute();
+      // Our own domains: the sync changes neither users nor mailboxes.
+      const own = await page.once('payment-guard:own-domains', () => ownDomains(tdb));
+      const domains: KnownDomain[] = [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null, filedAt: r.created_at as string | null })), ...own.map((domain) => ({ domain, customerId: null, filedAt: null }))];
+      return { domains, index: new KnownDomains(domains.map((d) => d.domain)) };
+    },
+    { dependsOn: 'companies' },
+  );
+}
+
+/**
+ * Known before this sender: every company's domain filed before the sender's own company was (the
+ * sync files a new company for every new business domain, a look-alike's too; the older of two
+ * similar names is the genuine one), and our own.
+ */
+function knownBefore(sender: { id: string; created_at: string } | undefined): (d: KnownDomain) => boolean {
+  return (d) => d.customerId === null || !sender || (d.filedAt! < sender.created_at && d.customerId !== sender.id);
 }
 
 /** What `accounts` holds when a mail named none. */
 const NO_ACCOUNTS = JSON.stringify([]);
 
+/**
+ * The accounts a company used in mails the guard found clean, kept for the page: read once per
+ * company, then kept current by the guard itself as it stores verdicts (it is their only writer).
+ */
+async function companyAccounts(stored: StoredMessage, customerId: string): Promise<string[]> {
+  const all = await stored.page.once('payment-guard:accounts-on-file', async () => new Map<string, string[]>());
+  let accounts = all.get(customerId);
+  if (!accounts) {
+    // Only verdicts that found accounts: most mail names none, and a company's clean mail piles up.
+    const rows = await stored.tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').where('accounts', '!=', NO_ACCOUNTS).execute();
+    accounts = rows.flatMap((r) => JSON.parse(r.accounts) as string[]);
+    all.set(customerId, accounts);
+  }
+  return accounts;
+}
+
+/** A verdict the guard stored: its accounts are on file for the rest of the page as a read would find them. */
+async function verdictStored(stored: StoredMessage, customerId: string | null, verdict: 'ok' | 'notice' | 'suspicious', accounts: readonly string[]): Promise<void> {
+  if (!customerId || verdict === 'suspicious' || accounts.length === 0) return;
+  const all = await stored.page.once('payment-guard:accounts-on-file', async () => new Map<string, string[]>());
+  all.get(customerId)?.push(...accounts);
+}
+
 /** Accounts a company used in mails the guard found clean, plus our own (a buyer may quote our PI back). */
-async function accountsOnFile(tdb: TenantDb, customerId: string | null, official: KnownAccounts): Promise<KnownAccounts | null> {
-  // Only verdicts that found accounts: most mail names none, and a company's clean mail piles up.
-  const rows = customerId ? await tdb.selectFrom('payment_verdicts').select('accounts').where('customer_id', '=', customerId).where('verdict', '!=', 'suspicious').where('accounts', '!=', NO_ACCOUNTS).execute() : [];
-  const theirs = rows.flatMap((r) => JSON.parse(r.accounts) as string[]);
+async function accountsOnFile(stored: StoredMessage, customerId: string | null, official: KnownAccounts): Promise<KnownAccounts | null> {
+  const theirs = customerId ? await companyAccounts(stored, customerId) : [];
   if (theirs.length === 0) return null;
   const ibans = new Set([...official.ibans, ...theirs.filter((a) => /^[A-Z]{2}[0-9]{2}/.test(a))]);
   const numbers = new Set([...official.accountNumbers, ...theirs.filter((a) => !/^[A-Z]{2}[0-9]{2}/.test(a))]);
   return { ibans, accountNumbers: numbers, bics: official.bics };
 }
 
-async function firstFromDomain(tdb: TenantDb, domain: string, messageId: string): Promise<boolean> {
-  const earlier = await tdb
-    .selectFrom('mail_messages')
-    .select('id')
-    .where('id', '!=', messageId)
-    .where((eb) => eb.or([eb('from_address', 'like', `%@${domain}`), eb('from_address', 'like', `%.${domain}`)]))
-    .limit(1)
-    .executeTakeFirst();
+/**
+ * No other stored message from this registrable domain (or a subdomain of it): an indexed equality
+ * on the stored sender domain (migration 023). A domain found with mail keeps it for the rest of
+ * the page (the sync deletes nothing), and so does a domain once this mail is stored.
+ */
+async function firstFromDomain(stored: StoredMessage, domain: string, messageId: string): Promise<boolean> {
+  const withMail = await stored.page.once('payment-guard:domains-with-mail', async () => new Set<string>());
+  if (withMail.has(domain)) return false;
+  const earlier = await stored.tdb.selectFrom('mail_messages').select('id').where('from_domain', '=', domain).where('id', '!=', messageId).limit(1).executeTakeFirst();
+  withMail.add(domain); // this mail itself is stored: the page's later mails from the domain are not the first
   return !earlier;
 }
 
@@ -111,6 +159,16 @@ async function senderCompany(stored: StoredMessage, address: string): Promise<Cu
   return company;
 }
 
+/** The sender's contact, kept for the page once found (the sync files contacts but neither removes nor renames one); none found is asked again. */
+async function senderContact(stored: StoredMessage, address: string): Promise<{ id: string } | undefined> {
+  const found = await stored.page.once('payment-guard:sender-contacts', async () => new Map<string, { id: string }>());
+  const known = found.get(address);
+  if (known) return known;
+  const contact = await stored.tdb.selectFrom('contacts').select('id').where('email', '=', address).executeTakeFirst();
+  if (contact) found.set(address, contact);
+  return contact;
+}
+
 /**
  * The inbound guard, run by the mail sync for each stored message inside its transaction. Mail
  * from people outside (not automatic, not our own) is judged when it concerns a company we know
@@ -123,22 +181,25 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
   const fromDomain = registrableDomain(m.from_address);
   if (!fromDomain) return;
   const sender = await senderCompany(stored, m.from_address);
-  // Our own domains and official accounts: read once per page (the sync changes neither).
-  const known = await knownDomainsBefore(tdb, sender, await stored.page.once('payment-guard:own-domains', () => ownDomains(tdb)));
-  const lookalike = findLookalike(fromDomain, known.map((k) => k.domain));
-  const imitated = lookalike ? (known.find((k) => registrableDomain(k.domain) === lookalike.known)?.customerId ?? null) : null;
+  const known = await knownOnFile(stored);
+  const before = knownBefore(sender);
+  const admit = (i: number) => before(known.domains[i]!);
+  const match = known.index.match(fromDomain, admit);
+  const lookalike = match?.lookalike ?? null;
+  // The company imitated: the (first) one whose domain the look-alike names.
+  const imitated = match ? known.domains[match.index]!.customerId : null;
   const companyId = lookalike ? imitated : (sender?.id ?? null);
   const official = await stored.page.once('payment-guard:official-accounts', () => officialAccounts(tdb));
   const check = checkIncoming({
     from: m.from_address,
     replyTo: fetched.replyTo.map((r) => r.address),
     text: fetched.textBody ?? '',
-    knownDomains: known.map((k) => k.domain),
-    knownAccounts: await accountsOnFile(tdb, companyId, official),
-    firstFromDomain: await firstFromDomain(tdb, fromDomain, m.id),
+    knownDomains: { lookalike: (host) => (host === fromDomain ? lookalike : known.index.lookalike(host, admit)) },
+    knownAccounts: await accountsOnFile(stored, companyId, official),
+    firstFromDomain: await firstFromDomain(stored, fromDomain, m.id),
   });
   if (stored.conversation.customerIds.length === 0 && check.findings.length === 0) return;
-  const contact = lookalike ? undefined : await tdb.selectFrom('contacts').select('id').where('email', '=', m.from_address).executeTakeFirst();
+  const contact = lookalike ? undefined : await senderContact(stored, m.from_address);
   await tdb.insert('payment_verdicts', {
     message_id: m.id,
     message_key: m.message_key,
@@ -150,6 +211,7 @@ export async function paymentGuardHook(stored: StoredMessage): Promise<void> {
     from_address: m.from_address,
     created_at: stored.at.toISOString(),
   });
+  await verdictStored(stored, companyId, check.verdict, check.accounts);
   if (check.verdict === 'suspicious' && stored.live) {
     await enqueue(tdb, {
       type: 'payment.suspicious',

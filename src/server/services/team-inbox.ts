@@ -706,6 +706,12 @@ export interface TeamArrival {
   customerIds: string[];
   live: boolean;
   at: Date;
+  /**
+   * What holds for a whole sync page, read once (mail/hooks.ts PageMemo.once): the team inbox
+   * settings, which nothing in a page changes (routing moves the turn in its own UPDATE … RETURNING).
+   * Without it each arrival reads them.
+   */
+  once?: <T>(key: string, read: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -720,8 +726,10 @@ export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
   const conv = await tdb.selectFrom('conversations').selectAll().where('id', '=', arrival.conversationId).executeTakeFirst();
   if (!conv) return;
   let inbox: TeamInboxRow | undefined;
-  if (conv.team_inbox_id) inbox = await tdb.selectFrom('team_inboxes').selectAll().where('id', '=', conv.team_inbox_id).executeTakeFirst();
-  else if (message.direction === 'inbound') inbox = await tdb.selectFrom('team_inboxes').selectAll().where('mailbox_id', '=', arrival.mailboxId).executeTakeFirst();
+  const once = arrival.once ?? (<T>(_key: string, read: () => Promise<T>) => read());
+  const inboxId = conv.team_inbox_id;
+  if (inboxId) inbox = await once(`team-inbox:inbox:${inboxId}`, () => tdb.selectFrom('team_inboxes').selectAll().where('id', '=', inboxId).executeTakeFirst());
+  else if (message.direction === 'inbound') inbox = await once(`team-inbox:of-mailbox:${arrival.mailboxId}`, () => tdb.selectFrom('team_inboxes').selectAll().where('mailbox_id', '=', arrival.mailboxId).executeTakeFirst());
   if (!inbox) return;
   const actor = { ...ROUTER, tenantId: tdb.tenantId };
   const iso = at.toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compareDomains, findLookalike, hasMixedScripts, registrableDomain, skeleton } from '../../../src/core/payment/lookalike.js';
+import { compareDomains, findLookalike, hasMixedScripts, KnownDomains, registrableDomain, skeleton } from '../../../src/core/payment/lookalike.js';
 import { decodePunycode, toUnicodeHost } from '../../../src/core/payment/punycode.js';
 
 /**
@@ -94,5 +94,60 @@ describe('look-alike domains', () => {
     expect(hasMixedScripts('\u0430pple.com')).toBe(true);
     expect(hasMixedScripts('例子.cn')).toBe(false);
     expect(hasMixedScripts('яндекс.рф')).toBe(false);
+  });
+});
+
+/** findLookalike as it was before the index: every known domain compared in turn (the rule's reference). */
+function oneByOne(host: string, knownDomains: readonly string[]): ReturnType<typeof findLookalike> {
+  const h = registrableDomain(host);
+  if (!h) return null;
+  const known = knownDomains.map((d) => registrableDomain(d)).filter((d): d is string => d !== null);
+  if (known.includes(h)) return null;
+  for (const k of known) {
+    const hit = compareDomains(host, k);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+describe('the known-domains index', () => {
+  // Names that collide in every way the rules look at: same skeleton, same name under other
+  // suffixes, names inside names, hyphen runs, one and two edits, short names.
+  const KNOWN = [
+    ...TABLE.map(([, known]) => known),
+    'alfanar-trading.com.sa', 'alfanar.com', 'trading.sa', 'bosch.de', 'bosch.com', 'mail.siemens.com', 'abc.com', 'abd.com',
+    'pearl-imports.example', 'pearl.example', 'customer7.example', 'customer17.example', 'rnicrosoft.com', 'xn--mnchen-3ya.de', 'münchen.de',
+  ];
+  const mutations = (name: string): string[] => {
+    const out = [name, `${name}s`, name.slice(1), name.replace(/o/g, '0'), name.replace(/l/g, '1'), name.replace(/m/g, 'rn'), name.replace(/a/, '\u0430'), `${name}-sa`, `pay-${name}`];
+    for (let i = 0; i < name.length; i += 3) out.push(`${name.slice(0, i)}x${name.slice(i + 1)}`, `${name.slice(0, i)}${name.slice(i + 2)}`);
+    return out;
+  };
+  const HOSTS = [...new Set(KNOWN.flatMap((d) => {
+    const domain = registrableDomain(d)!;
+    const [name, ...suffix] = domain.split('.');
+    return [d, domain, `mail.${domain}`, `${domain}.pay-portal.com`, ...mutations(name!).flatMap((m) => [`${m}.${suffix.join('.')}`, `${m}.co`, `${m}.com.cn`])];
+  }))];
+
+  it('answers what comparing every known domain in turn answers, for hundreds of near misses', () => {
+    expect(HOSTS.length).toBeGreaterThan(500);
+    const index = new KnownDomains(KNOWN);
+    const hits = HOSTS.map((host) => [host, index.lookalike(host), oneByOne(host, KNOWN)] as const);
+    for (const [host, indexed, reference] of hits) expect({ host, hit: indexed }).toEqual({ host, hit: reference });
+    // The table's hosts are look-alikes of something: the comparison is not vacuous.
+    expect(hits.filter(([, , reference]) => reference !== null).length).toBeGreaterThan(200);
+  });
+
+  it('counts only the known domains admitted for the mail at hand, and names the first one hit', () => {
+    const index = new KnownDomains(KNOWN);
+    const admitted = [(i: number) => i % 2 === 0, (i: number) => i % 3 !== 0, (i: number) => i > 20, () => false];
+    for (const admit of admitted) {
+      const subset = KNOWN.filter((_, i) => admit(i));
+      for (const host of HOSTS) {
+        const match = index.match(host, admit);
+        expect({ host, hit: match?.lookalike ?? null }).toEqual({ host, hit: oneByOne(host, subset) });
+        if (match) expect(registrableDomain(KNOWN[match.index]!)).toBe(match.lookalike.known);
+      }
+    }
   });
 });
