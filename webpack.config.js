@@ -9,7 +9,9 @@ import { manifestFiles, manifestSettings } from './manifest/generate.js';
  * event-handler bundle will be its own entry without React or code splitting.
  */
 const pages = [
-  { name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', template: './src/outlook/taskpane/taskpane.html' },
+  // `boot`: a first entry the page's entry depends on (it holds webpack's runtime), run as soon as it
+  // arrives: it asks the store for the rep's packs while the rest still loads (boot.ts).
+  { name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', boot: './src/outlook/taskpane/boot.ts', template: './src/outlook/taskpane/taskpane.html' },
   // Dev harness only: the real task pane beside a simulated Outlook item. Never in a manifest.
   { name: 'playground', entry: './src/outlook/playground/index.tsx', template: './src/outlook/playground/playground.html' },
   { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
@@ -125,7 +127,7 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
     ...(dependencies ? { dependencies } : {}),
     mode: production ? 'production' : 'development',
     devtool: production ? 'source-map' : 'eval-source-map',
-    entry: Object.fromEntries(list.map((p) => [p.name, p.entry])),
+    entry: Object.fromEntries(list.flatMap((p) => (p.boot ? [[`${p.name}-boot`, p.boot], [p.name, { import: p.entry, dependOn: `${p.name}-boot` }]] : [[p.name, p.entry]]))),
     output: {
       path: fileURLToPath(new URL('./dist', import.meta.url)),
       filename: '[name].[contenthash:8].js',
@@ -151,12 +153,18 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
           // first paint carries only what it imports itself (one 'vendor' chunk for every page
           // gave the task pane the console's and the team inbox's form controls; docs/performance.md).
           vendor: { test: /node_modules/, chunks: (chunk) => chunk.canBeInitial() && !SMALL_PAGES.has(chunk.name), reuseExistingChunk: true },
+          // The libraries of the lazy chunks a page preloads go into one file per chunk
+          // (`<name>-libs`), where webpack would otherwise split out a file per set of chunks
+          // sharing a library: the task pane's first view was ten files, fetched over HTTP/1.1's six
+          // connections one after another. A later panel needing one of those libraries loads that
+          // file, which the page has by then anyway.
+          ...(preload ? { preloaded: { chunks: 'async', test: (module, { chunkGraph }) => /node_modules/.test(module.nameForCondition() ?? '') && [...chunkGraph.getModuleChunksIterable(module)].some((chunk) => preload.includes(chunk.name)), name: (module, chunks) => `${chunks.map((chunk) => chunk.name).find((name) => preload.includes(name))}-libs`, enforce: true, priority: 20 } } : {}),
         },
       },
     },
     plugins: [
       new webpack.DefinePlugin(addinDefine),
-      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: [p.name] })),
+      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: p.boot ? [`${p.name}-boot`, p.name] : [p.name], chunksSortMode: 'manual' })),
       ...(preload ? [new PreloadChunksPlugin(preload)] : []),
     ],
     performance: { hints: false },
@@ -171,8 +179,8 @@ export default (_env, argv) => {
   return [
     // The events and task pane configs write into the same folder, after this one has cleaned it.
     pagesConfig({ name: 'faces', list: pages.filter((p) => !OWN_COMPILATION.has(p.name)), production, addinDefine, clean: { keep: /^(events\.|manifest\.|assets[\\/])/ } }),
-    // The task pane's HTML preloads the chunks of its first view (PreloadChunksPlugin).
-    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'], preload: ['views', 'templates-panel'] }),
+    // The task pane's HTML preloads the chunk of its first view, the templates list in it (PreloadChunksPlugin).
+    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'], preload: ['views'] }),
     eventsConfig(production, addinDefine, settings),
   ];
 };
