@@ -9,20 +9,22 @@ import { manifestFiles, manifestSettings } from './manifest/generate.js';
  * event-handler bundle will be its own entry without React or code splitting.
  */
 const pages = [
-  { name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', template: './src/outlook/taskpane/taskpane.html' },
+  // `boot`: a small first entry the page's entry depends on (it holds webpack's runtime and shares
+  // its modules: dependOn), run as soon as it arrives, before React and Fluent UI are downloaded: it
+  // sends the page's first requests while the rest still loads (docs/performance.md). The task pane
+  // asks for the rep's packs.
+  { name: 'taskpane', entry: './src/outlook/taskpane/index.tsx', boot: './src/outlook/taskpane/boot.ts', template: './src/outlook/taskpane/taskpane.html' },
   // Dev harness only: the real task pane beside a simulated Outlook item. Never in a manifest.
   { name: 'playground', entry: './src/outlook/playground/index.tsx', template: './src/outlook/playground/playground.html' },
   { name: 'admin', entry: './src/admin/index.tsx', template: './src/admin/admin.html' },
-  // The team inbox's first requests leave from a small script of their own that the browser runs as
-  // soon as it arrives, before React and Fluent UI are even downloaded (docs/performance.md,
-  // 'Team inbox'); the page's entry shares its modules and webpack runtime (dependOn).
-  { name: 'inbox', entry: { 'inbox-boot': './src/inbox/boot.ts', inbox: { import: './src/inbox/index.tsx', dependOn: 'inbox-boot' } }, template: './src/inbox/inbox.html' },
+  // The team inbox's boot asks for /me, its inboxes and the first list page ('Team inbox').
+  { name: 'inbox', entry: './src/inbox/index.tsx', boot: './src/inbox/boot.ts', template: './src/inbox/inbox.html' },
   // Outlook's dialog sign-in (MSAL redirect) for clients without nested app authentication.
   { name: 'signin', entry: './src/outlook/auth/signin-page.ts', template: './src/outlook/auth/signin.html' },
 ];
 
-/** A page's webpack entries: its name, or the named entries it lists (the first runs first). */
-const entriesOf = (page) => (typeof page.entry === 'string' ? { [page.name]: page.entry } : page.entry);
+/** A page's webpack entries, in the order its HTML loads them: its boot first when it has one. */
+const entriesOf = (page) => (page.boot ? { [`${page.name}-boot`]: page.boot, [page.name]: { import: page.entry, dependOn: `${page.name}-boot` } } : { [page.name]: page.entry });
 
 /** Pages kept out of the shared vendor chunks: they must not load React and Fluent UI. */
 const SMALL_PAGES = new Set(['signin']);
@@ -157,12 +159,18 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
           // first paint carries only what it imports itself (one 'vendor' chunk for every page
           // gave the task pane the console's and the team inbox's form controls; docs/performance.md).
           vendor: { test: /node_modules/, chunks: (chunk) => chunk.canBeInitial() && !SMALL_PAGES.has(chunk.name), reuseExistingChunk: true },
+          // The libraries of the lazy chunks a page preloads go into one file per chunk
+          // (`<name>-libs`), where webpack would otherwise split out a file per set of chunks
+          // sharing a library: the task pane's first view was ten files, fetched over HTTP/1.1's six
+          // connections one after another. A later panel needing one of those libraries loads that
+          // file, which the page has by then anyway.
+          ...(preload ? { preloaded: { chunks: 'async', test: (module, { chunkGraph }) => /node_modules/.test(module.nameForCondition() ?? '') && [...chunkGraph.getModuleChunksIterable(module)].some((chunk) => preload.includes(chunk.name)), name: (module, chunks) => `${chunks.map((chunk) => chunk.name).find((name) => preload.includes(name))}-libs`, enforce: true, priority: 20 } } : {}),
         },
       },
     },
     plugins: [
       new webpack.DefinePlugin(addinDefine),
-      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: Object.keys(entriesOf(p)), ...(typeof p.entry === 'string' ? {} : { chunksSortMode: 'manual' }) })),
+      ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: Object.keys(entriesOf(p)), ...(p.boot ? { chunksSortMode: 'manual' } : {}) })),
       ...(preload ? [new PreloadChunksPlugin(preload)] : []),
     ],
     performance: { hints: false },
@@ -177,8 +185,8 @@ export default (_env, argv) => {
   return [
     // The events and task pane configs write into the same folder, after this one has cleaned it.
     pagesConfig({ name: 'faces', list: pages.filter((p) => !OWN_COMPILATION.has(p.name)), production, addinDefine, clean: { keep: /^(events\.|manifest\.|assets[\\/])/ } }),
-    // The task pane's HTML preloads the chunks of its first view (PreloadChunksPlugin).
-    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'], preload: ['views', 'templates-panel'] }),
+    // The task pane's HTML preloads the chunk of its first view, the templates list in it (PreloadChunksPlugin).
+    pagesConfig({ name: 'taskpane', list: pages.filter((p) => OWN_COMPILATION.has(p.name)), production, addinDefine, clean: false, dependencies: ['faces'], preload: ['views'] }),
     eventsConfig(production, addinDefine, settings),
   ];
 };

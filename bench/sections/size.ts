@@ -25,12 +25,13 @@ function firstPaint(dir: string, html: string, publicPath: string): { bytes: num
 }
 
 /**
- * The task pane's lazy chunks: every file its runtime can load on demand. Webpack's runtime in
- * the entry chunk maps each async chunk id to its content hash ("[name].[contenthash:8].js"), so a
- * chunk belongs to the task pane when its hash is quoted there. The admin console's chunks are not.
+ * The task pane's lazy chunks: every file its runtime can load on demand. Webpack's runtime, in
+ * one of the page's first-paint scripts (the boot entry's, taskpane-boot.*.js), maps each async
+ * chunk id to its content hash ("[name].[contenthash:8].js"), so a chunk belongs to the task pane
+ * when its hash is quoted there. The admin console's chunks are not.
  */
-function lazyChunks(dir: string, entryFile: string, initial: string[]): { name: string; bytes: number }[] {
-  const runtime = readFileSync(join(dir, entryFile), 'utf8');
+function lazyChunks(dir: string, initial: string[]): { name: string; bytes: number }[] {
+  const runtime = initial.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
   return readdirSync(dir)
     .filter((f) => !initial.includes(f))
     .map((f) => ({ f, hash: /\.([0-9a-f]{8})\.js$/.exec(f)?.[1] }))
@@ -54,7 +55,7 @@ export async function sizeSection(): Promise<Row[]> {
   const empty = firstPaint(emptyDist, 'empty.html', EMPTY_PUBLIC_PATH);
   const entry = pane.files.find((f) => f.startsWith('taskpane.'));
   if (!entry) throw new Error(`taskpane.html loads no taskpane.*.js (it loads ${pane.files.join(', ')}): the build changed shape`);
-  const lazy = lazyChunks(dist, entry, pane.files);
+  const lazy = lazyChunks(dist, pane.files);
   if (lazy.length === 0) throw new Error('found no lazy chunks of the task pane: its panels are lazy (src/outlook/taskpane/app.tsx), so the lookup is broken');
   const lazyTotal = lazy.reduce((n, c) => n + c.bytes, 0);
   const events = gz(join(dist, 'events.js'));

@@ -19,20 +19,45 @@ export interface StoreClientOptions {
   baseUrl: string;
   token: () => Promise<string> | string;
   fetch?: typeof fetch;
+  /**
+   * `GET /me/packs` already under way, started before this client existed by
+   * `StoreClient.startMyPacks` (the task pane's boot script); the first `myPacks` uses its answer.
+   * Null or a failure or a 401 there: `myPacks` asks the store itself, with this client's token.
+   */
+  earlyPacks?: Promise<Response | null>;
 }
+
+const apiUrl = (baseUrl: string, path: string) => `${baseUrl.replace(/\/$/, '')}/api/v1${path}`;
 
 export class StoreClient {
   private etag: string | undefined;
   private cachedPacks: PublishedPack[] | undefined;
   private cachedPersonal: PackTemplate[] = [];
 
-  constructor(private readonly options: StoreClientOptions) {}
+  private earlyPacks: Promise<Response | null> | undefined;
 
-  private async request(path: string, init: RequestInit = {}): Promise<Response> {
+  constructor(private readonly options: StoreClientOptions) {
+    this.earlyPacks = options.earlyPacks;
+  }
+
+  /**
+   * Starts `GET /me/packs` with a token at hand, before the client that will read the answer
+   * exists: the task pane asks for the rep's templates while its own code still loads (boot.ts).
+   * Hand the promise to that client as `earlyPacks`.
+   */
+  static startMyPacks(baseUrl: string, token: string, doFetch: typeof fetch = fetch): Promise<Response> {
+    return doFetch(apiUrl(baseUrl, '/me/packs'), { headers: { authorization: `Bearer ${token}` } });
+  }
+
+  private async request(path: string, init: RequestInit = {}, early?: Promise<Response | null>): Promise<Response> {
     const doFetch = this.options.fetch ?? fetch;
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${await this.options.token()}`);
-    const response = await doFetch(`${this.options.baseUrl.replace(/\/$/, '')}/api/v1${path}`, { ...init, headers });
+    // An answer already under way stands for this request unless it never came or the token it carried was refused.
+    let response = early ? await early.then((r) => (r && r.status !== 401 ? r : null), () => null) : null;
+    if (!response) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${await this.options.token()}`);
+      response = await doFetch(apiUrl(this.options.baseUrl, path), { ...init, headers });
+    }
     if (!response.ok && response.status !== 304) {
       throw ApiError.of(response.status, await response.json().catch(() => null));
     }
@@ -165,7 +190,9 @@ export class StoreClient {
 
   /** The packs published to me; revalidated with If-None-Match so an unchanged list costs a 304. */
   async myPacks(): Promise<PublishedPack[]> {
-    const response = await this.request('/me/packs', this.etag ? { headers: { 'if-none-match': this.etag } } : {});
+    const early = this.earlyPacks;
+    this.earlyPacks = undefined;
+    const response = await this.request('/me/packs', this.etag ? { headers: { 'if-none-match': this.etag } } : {}, early);
     if (response.status === 304 && this.cachedPacks) return this.cachedPacks;
     const body = (await response.json()) as MyPacks;
     this.etag = response.headers.get('etag') ?? undefined;

@@ -39,6 +39,29 @@ describe('the store client', () => {
     expect(await client.myPacks()).toBe(first); // the cached list, after a 304
   });
 
+  it('uses a /me/packs answer started before it existed (the task pane boot), once; a refused early token falls back to its own', async () => {
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const requests: string[] = [];
+    const counting: typeof fetch = (input, init) => (requests.push(String(input)), fetch(input, init));
+    const early = StoreClient.startMyPacks(base, t.rep.key, counting);
+    const adopted = new StoreClient({ baseUrl: base, token: () => t.rep.key, fetch: counting, earlyPacks: early });
+    expect((await adopted.myPacks()).map((p) => p.pack)).toContain('demo-export');
+    expect(requests).toEqual([`${base}/api/v1/me/packs`]);
+    await adopted.myPacks(); // the next one is the client's own (a 304 with its ETag)
+    expect(requests).toHaveLength(2);
+
+    // An early answer refusing its token (expired in the cache), or none at all: the client asks with its own token.
+    for (const earlyPacks of [StoreClient.startMyPacks(base, 'not-a-token'), Promise.resolve(null), Promise.reject(new TypeError('Failed to fetch'))]) {
+      requests.length = 0;
+      const client = new StoreClient({ baseUrl: base, token: () => t.rep.key, fetch: counting, earlyPacks });
+      expect((await client.myPacks()).map((p) => p.pack)).toContain('demo-export');
+      expect(requests).toEqual([`${base}/api/v1/me/packs`]);
+    }
+    // Any other refusal is the answer, as the client's own request's would be.
+    const forbidden = Promise.resolve(new Response(JSON.stringify({ error: 'forbidden', message: 'no' }), { status: 403, headers: { 'content-type': 'application/json' } }));
+    await expect(new StoreClient({ baseUrl: base, token: () => t.rep.key, earlyPacks: forbidden }).myPacks()).rejects.toMatchObject({ status: 403 });
+  });
+
   it('renders, and turns missing values into a ApiError with the list', async () => {
     const mail = await client.render({ pack: 'demo-export', template: 'inquiry-reply', to: 'anna@hamburg-import.de', language: 'en', fields: { product: 'LED panels', moq: 100 } });
     expect(mail.subject).toContain('LED panels');

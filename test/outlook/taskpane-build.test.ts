@@ -17,10 +17,13 @@ const initial = [...html.matchAll(/<script\b[^>]*\bsrc="?(\/addin\/[^"\s>]+)/g)]
 const fileOf = (href: string) => join(TEST_DIST, href.replace(/^\/addin\//, ''));
 
 describe('taskpane.html', () => {
-  it('preloads the views and the templates list, so they load beside the entry, not after it', () => {
+  it('preloads the first view with the templates list in it, in two files (its code, its libraries), beside the entry, not after it', async () => {
     const names = preloaded.map((href) => href.split('/').pop());
-    expect(names).toContainEqual(expect.stringMatching(/^views\.[0-9a-f]{8}\.js$/));
-    expect(names).toContainEqual(expect.stringMatching(/^templates-panel\.[0-9a-f]{8}\.js$/));
+    expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/^views\.[0-9a-f]{8}\.js$/), expect.stringMatching(/^views-libs\.[0-9a-f]{8}\.js$/)]));
+    // Ten files before (a shared file per set of chunks using a library): fetched a few at a time over HTTP/1.1.
+    expect(preloaded).toHaveLength(2);
+    // The list is in the view's file (its search box label is the catalogue key it renders).
+    expect(readFileSync(fileOf(preloaded.find((href) => /\/views\./.test(href))!), 'utf8')).toContain('templates.searchPlaceholder');
     // Low priority: the page's own scripts (high) come first.
     for (const tag of preloadTags) expect(tag).toMatch(/^(?=.*\bas="?script"?)(?=.*\bfetchpriority="?low"?)/);
     for (const href of preloaded) {
@@ -28,6 +31,15 @@ describe('taskpane.html', () => {
       expect(initial).not.toContain(href);
       expect(existsSync(fileOf(href))).toBe(true);
     }
+  });
+
+  it("runs the boot script first, which asks for the rep's packs before React and the pane's code load", () => {
+    expect(initial[0]).toMatch(/^\/addin\/taskpane-boot\.[0-9a-f]{8}\.js$/);
+    const boot = readFileSync(fileOf(initial[0]!), 'utf8');
+    expect(boot).toContain('/me/packs');
+    // No library in it (React, Fluent): a few kilobytes that arrive and run first.
+    expect(boot).not.toContain('react.element');
+    expect(boot.length).toBeLessThan(16_000);
   });
 
   it('does not preload what only a picked template needs (its own chunk)', () => {

@@ -160,6 +160,6 @@ describe('task pane: client time, signature, CRM, languages', () => {
     renderPane(recordingHost(composeItem(), { language: 'zh-CN' }), storeStub({ myPacks: async () => [quotePack] }));
     expect(await screen.findByRole('tab', { name: '客户时间' })).toBeTruthy();
     expect(await screen.findByRole('button', { name: '报价单' })).toBeTruthy();
-    expect(screen.getByLabelText('搜索模板')).toBeTruthy();
+    expect(await screen.findByLabelText('搜索模板')).toBeTruthy();
   });
 });

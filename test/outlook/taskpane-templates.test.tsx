@@ -15,7 +15,10 @@ describe('task pane: templates', () => {
     renderPane(recordingHost(composeItem()), storeStub({ myPacks: async () => [quotePack] }));
     await screen.findByRole('button', { name: 'Quotation' });
     expect(screen.getByRole('status').textContent).toBe('3 templates');
-    fireEvent.change(screen.getByLabelText('Search templates'), { target: { value: 'samp' } });
+    // The search box comes in the render after the rows', before them on screen and for the Tab key.
+    const search = await screen.findByLabelText('Search templates');
+    expect(search.compareDocumentPosition(screen.getByRole('button', { name: 'Quotation' })) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    fireEvent.change(search, { target: { value: 'samp' } });
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Quotation' })).toBeNull());
     expect(screen.getByRole('button', { name: 'Samples on their way' })).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Search templates'), { target: { value: '' } });
@@ -38,8 +41,54 @@ describe('task pane: templates', () => {
     await early;
     await screen.findByRole('button', { name: 'Quotation' });
     expect(requests).toBe(1);
-    // Once done, asking again asks the store again (the offline banner's Retry).
+    // Once done, loading again keeps what came; reloading asks the store again (the offline banner's Retry).
     await useTemplates.getState().load(client, cache, templatesOwner(host));
+    expect(requests).toBe(1);
+    await useTemplates.getState().reload(client, cache, templatesOwner(host));
+    expect(requests).toBe(2);
+  });
+
+  it('shows that the list is loading, not "no packs", until the store answers', async () => {
+    let answer!: (packs: (typeof quotePack)[]) => void;
+    renderPane(recordingHost(composeItem()), storeStub({ myPacks: () => new Promise((resolve) => (answer = resolve)), myPersonalTemplates: async () => [], myTemplateUses: async () => [] }));
+    const panel = await screen.findByRole('region', { name: 'Templates' });
+    expect(within(panel).getByText('Loading…')).toBeTruthy();
+    expect(screen.queryByText('No packs are published to you yet.')).toBeNull();
+    answer([quotePack]);
+    await screen.findByRole('button', { name: 'Quotation' });
+    expect(screen.queryByText('Loading…')).toBeNull();
+  });
+
+  it('does not ask the store a second time when the packs came before the shell mounted (boot.ts asks that early)', async () => {
+    let requests = 0;
+    const client = storeStub({ myPacks: async () => (requests++, [quotePack]), myPersonalTemplates: async () => [], myTemplateUses: async () => [] });
+    const host = recordingHost(composeItem());
+    const cache = memoryCache();
+    useTemplates.setState({ status: 'idle', packs: [], personal: [] });
+    await useTemplates.getState().load(client, cache, templatesOwner(host));
+    renderPane(host, client, cache, { keepTemplates: true });
+    await screen.findByRole('button', { name: 'Quotation' });
+    expect(requests).toBe(1);
+  });
+
+  it('asks the store again on mount when the early load failed', async () => {
+    let requests = 0;
+    const client = storeStub({
+      myPacks: async () => {
+        requests++;
+        if (requests === 1) throw new ApiError(500, 'internal', 'boom');
+        return [quotePack];
+      },
+      myPersonalTemplates: async () => [],
+      myTemplateUses: async () => [],
+    });
+    const host = recordingHost(composeItem());
+    const cache = memoryCache();
+    useTemplates.setState({ status: 'idle', packs: [], personal: [] });
+    await useTemplates.getState().load(client, cache, templatesOwner(host));
+    expect(useTemplates.getState().status).toBe('error');
+    renderPane(host, client, cache, { keepTemplates: true });
+    await screen.findByRole('button', { name: 'Quotation' });
     expect(requests).toBe(2);
   });
 

@@ -14,11 +14,11 @@ const TemplateBanners = lazy(() => loadViews().then((m) => ({ default: m.Templat
 const FollowUpsDue = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.FollowUpsDue })));
 const InquiriesWaiting = lazy(() => import('./panels/followups.js').then((m) => ({ default: m.InquiriesWaiting })));
 
-/** Starts fetching the views' chunk and the templates panel's, for a pane that will show them soon (index.tsx, before Office is ready). */
+/** Starts loading the views' chunk, the templates list in it, for a pane that will show them soon (index.tsx, before Office is ready). */
 export function preloadViews(): void {
-  // Side by side, not the panel after the views: the panel's chunk does not need the views' to load.
+  // One chunk (and its libraries' file): the list is part of the first view, not a load after it.
   void loadViews().catch(() => undefined);
-  void import(/* webpackChunkName: "templates-panel" */ './panels/templates-panel.js').catch(() => undefined);
+  void import(/* webpackChunkName: "views" */ './panels/templates-panel.js').catch(() => undefined);
 }
 
 // A plain style object, not makeStyles: the shell is the first paint, and makeStyles at run time

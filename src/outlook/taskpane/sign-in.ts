@@ -4,6 +4,11 @@ import type { CacheStorage } from '../office/storage.js';
 /** Dev tokens live 12 hours (the store's /dev/token says so); used when a token carries no exp. */
 const DEV_TOKEN_LIFETIME_MS = 12 * 3600_000;
 
+/** The dev token handed over in the URL fragment (`#token=`), if any; the fragment is left as it is. */
+export function devTokenInUrl(): string | null {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token');
+}
+
 /**
  * Where the task pane's store token comes from. Dev mode and the playground: the store's dev
  * token, handed over in the URL fragment (`#token=`, never sent to a server) by /dev/taskpane and
@@ -12,8 +17,7 @@ const DEV_TOKEN_LIFETIME_MS = 12 * 3600_000;
  * sign-in through src/outlook/auth.
  */
 export function tokenSource(storage: CacheStorage): () => Promise<string> {
-  const fragment = new URLSearchParams(window.location.hash.slice(1));
-  const devToken = fragment.get('token');
+  const devToken = devTokenInUrl();
   if (devToken) {
     history.replaceState(null, '', window.location.pathname + window.location.search);
     void writeCachedToken(storage, { token: devToken, expiresAt: jwtExpiry(devToken) ?? Date.now() + DEV_TOKEN_LIFETIME_MS, source: 'dev' });

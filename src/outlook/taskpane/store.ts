@@ -31,7 +31,10 @@ export interface TemplatesState {
   /** When the shown packs were fetched, if they came from the cache. */
   cachedAt: string | undefined;
   error: string | undefined;
-  load(client: StoreClient, cache: PaneCache, cacheKey: string): Promise<void>;
+  /** The rep's packs for this client and owner: joins the load under way, or keeps the one that already succeeded. */
+  load(client: StoreClient, cache: PaneCache, who: string): Promise<void>;
+  /** Asks the store again (the offline banner's Retry), unless a load is under way. */
+  reload(client: StoreClient, cache: PaneCache, who: string): Promise<void>;
 }
 
 export const packsCacheKey = (who: string) => `packs:${who.toLowerCase()}`;
@@ -39,8 +42,19 @@ export const packsCacheKey = (who: string) => `packs:${who.toLowerCase()}`;
 /** Whose templates the pane shows (and caches under): the signed-in mailbox's address. */
 export const templatesOwner = (host: Pick<MailHost, 'me'>) => host.me().address || 'me';
 
-/** The load under way: the pane starts one before its first render, and the shell asks again once mounted. */
-let loading: { client: StoreClient; key: string; done: Promise<void> } | undefined;
+/**
+ * The last load: the pane starts one before its first render (index.tsx), and the shell asks again
+ * once mounted, which joins it or, when the packs came first (boot.ts asked for them before the
+ * page's code ran), keeps what it got rather than asking the store a second time.
+ */
+let last: { client: StoreClient; key: string; done: Promise<void>; settled: boolean } | undefined;
+
+function startLoad(client: StoreClient, cache: PaneCache, key: string): Promise<void> {
+  const load = { client, key, settled: false, done: Promise.resolve() };
+  load.done = loadPacks(client, cache, key).finally(() => (load.settled = true));
+  last = load;
+  return load.done;
+}
 
 export const useTemplates = create<TemplatesState>(() => ({
   status: 'idle',
@@ -52,12 +66,14 @@ export const useTemplates = create<TemplatesState>(() => ({
   error: undefined,
   load(client, cache, who) {
     const key = packsCacheKey(who);
-    if (loading && loading.client === client && loading.key === key) return loading.done;
-    const done = loadPacks(client, cache, key).finally(() => {
-      if (loading?.done === done) loading = undefined;
-    });
-    loading = { client, key, done };
-    return done;
+    const succeeded = () => useTemplates.getState().status === 'ready' && !useTemplates.getState().offline;
+    if (last && last.client === client && last.key === key && (!last.settled || succeeded())) return last.done;
+    return startLoad(client, cache, key);
+  },
+  reload(client, cache, who) {
+    const key = packsCacheKey(who);
+    if (last && last.client === client && last.key === key && !last.settled) return last.done;
+    return startLoad(client, cache, key);
   },
 }));
 

@@ -14,7 +14,7 @@ import { useTemplates } from './store.js';
  */
 
 // Panels load on demand so a view needs only its tab list (docs/outlook.md, "Task pane").
-const TemplatesPanel = lazy(() => import(/* webpackChunkName: "templates-panel" */ './panels/templates-panel.js'));
+const TemplatesPanel = lazy(() => import(/* webpackChunkName: "views" */ './panels/templates-panel.js'));
 const ClientTimePanel = lazy(() => import('./panels/client-time-panel.js'));
 const SignaturePanel = lazy(() => import('./panels/signature-panel.js'));
 const CrmPanel = lazy(() => import('./panels/crm-panel.js'));
@@ -73,7 +73,7 @@ export function TemplateBanners({ who }: { who: string }) {
             {t('offline.banner')} {templates.cachedAt ? t('offline.cachedAt', { when: formatInstant(templates.cachedAt, undefined, language) }) : ''}
           </MessageBarBody>
           <MessageBarActions>
-            <Button size="small" onClick={() => void templates.load(client, cache, who)}>
+            <Button size="small" onClick={() => void templates.reload(client, cache, who)}>
               {t('offline.retry')}
             </Button>
           </MessageBarActions>

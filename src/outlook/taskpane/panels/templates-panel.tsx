@@ -1,5 +1,5 @@
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
-import { Body1, Button, Caption1, Field, Input, Select, Spinner, tokens } from '@fluentui/react-components';
+import { Suspense, lazy, startTransition, useEffect, useMemo, useState } from 'react';
+import { Body1, Caption1, Field, Input, Select, Spinner, tokens } from '@fluentui/react-components';
 import type { PackTemplate } from '../../../core/pack/schema.js';
 import { localized } from '../../../core/template/localized.js';
 import { templateCatalogue } from '../../../core/compose/catalogue.js';
@@ -20,14 +20,43 @@ const TemplateDetail = lazy(loadDetail);
 
 // Plain style objects, not makeStyles: run-time makeStyles brings Griffel's style compiler (its
 // own chunk, ~24 KB) and its work into the list's first render; Fluent's components come with
-// their styles compiled ahead. An inline style also wins over the Button's own classes, as the
-// makeStyles class merged after them did. The detail, which loads later, uses makeStyles freely.
+// their styles compiled ahead. The detail, which loads later, uses makeStyles freely.
 const STYLES = {
   panel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   filters: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  hit: { width: '100%', justifyContent: 'flex-start', textAlign: 'start', display: 'flex', flexDirection: 'column', alignItems: 'flex-start', height: 'auto', paddingBlock: tokens.spacingVerticalS },
 } as const;
+
+/**
+ * A row is a plain <button> with Fluent's subtle-button look, written once here with Fluent's
+ * tokens (CSS variables the FluentProvider sets), where a Fluent Button with a Body1 and a Caption1
+ * in it cost three components, their hooks and their style rules per row on the list's first render
+ * (docs/performance.md, 'Where the task pane's time goes'). Hover, pressed and keyboard focus need
+ * a stylesheet (an inline style cannot say :hover), added once. taskpane.html's touch rule (44 px
+ * targets) applies to it as to any button.
+ */
+const ROW = 'tp-template-row';
+/** The search box and kind filter's place before they come: their height (Fluent 9.74 in Chromium; 44 px targets on touch), so the rows do not move down when they do. */
+const FILTERS_PENDING = 'tp-template-filters-pending';
+const ROW_CSS = `
+.${ROW} { box-sizing: border-box; width: 100%; margin: 0; display: flex; flex-direction: column; align-items: flex-start; text-align: start;
+  padding: ${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}; border: ${tokens.strokeWidthThin} solid transparent; border-radius: ${tokens.borderRadiusMedium};
+  background: ${tokens.colorSubtleBackground}; color: ${tokens.colorNeutralForeground2}; font-family: ${tokens.fontFamilyBase}; cursor: pointer; outline-style: none; }
+.${ROW}:hover { background: ${tokens.colorSubtleBackgroundHover}; color: ${tokens.colorNeutralForeground2Hover}; }
+.${ROW}:active { background: ${tokens.colorSubtleBackgroundPressed}; color: ${tokens.colorNeutralForeground2Pressed}; }
+.${ROW}:focus-visible { border-color: ${tokens.colorStrokeFocus2}; outline: ${tokens.strokeWidthThick} solid ${tokens.colorTransparentStroke}; box-shadow: 0 0 0 ${tokens.strokeWidthThin} ${tokens.colorStrokeFocus2} inset; }
+.${ROW} > span:first-child { font-size: ${tokens.fontSizeBase300}; line-height: ${tokens.lineHeightBase300}; font-weight: ${tokens.fontWeightRegular}; }
+.${ROW} > span + span { font-size: ${tokens.fontSizeBase200}; line-height: ${tokens.lineHeightBase200}; font-weight: ${tokens.fontWeightRegular}; }
+.${FILTERS_PENDING} { min-height: 124px; }
+@media (pointer: coarse) { .${FILTERS_PENDING} { min-height: 150px; } }
+`;
+function addRowStyles(): void {
+  if (document.getElementById(ROW)) return;
+  const style = document.createElement('style');
+  style.id = ROW;
+  style.textContent = ROW_CSS;
+  document.head.append(style);
+}
 
 export interface Choice {
   pack: string;
@@ -40,9 +69,15 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
   const packs = useTemplates((s) => s.packs);
   const personal = useTemplates((s) => s.personal);
   const uses = useTemplates((s) => s.uses);
+  const status = useTemplates((s) => s.status);
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState('');
   const [chosen, setChosen] = useState<Choice | null>(null);
+  // The search box and the kind filter come in a second render, right after the rows: the list is
+  // what the rep opened the pane for. Their place is kept, so the order on screen and for the Tab
+  // key is the same (filters, then rows); a transition, so the browser paints the rows first.
+  const [filtersShown, setFiltersShown] = useState(false);
+  useEffect(() => startTransition(() => setFiltersShown(true)), []);
 
   // The same catalogue as Gmail's card: packs, the rep's own templates, ranked by their use counts.
   const catalogue = useMemo(() => templateCatalogue({ packs, personal, uses }), [packs, personal, uses]);
@@ -61,26 +96,32 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
       </Suspense>
     );
 
+  addRowStyles();
   return (
     <section style={STYLES.panel} aria-label={t('tab.templates')}>
       {purpose === 'reply' && <Body1>{t('read.replyHint')}</Body1>}
-      <div style={STYLES.filters}>
-        <Field label={t('templates.search')}>
-          <Input type="search" value={query} placeholder={t('templates.searchPlaceholder')} onChange={(_, d) => setQuery(d.value)} />
-        </Field>
-        <Field label={t('templates.kind')}>
-          <Select value={kind} onChange={(_, d) => setKind(d.value)}>
-            <option value="">{t('templates.allKinds')}</option>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`kind.${k}` as MessageKey)}
-              </option>
-            ))}
-          </Select>
-        </Field>
+      <div style={STYLES.filters} className={filtersShown ? undefined : FILTERS_PENDING}>
+        {filtersShown && (
+          <>
+            <Field label={t('templates.search')}>
+              <Input type="search" value={query} placeholder={t('templates.searchPlaceholder')} onChange={(_, d) => setQuery(d.value)} />
+            </Field>
+            <Field label={t('templates.kind')}>
+              <Select value={kind} onChange={(_, d) => setKind(d.value)}>
+                <option value="">{t('templates.allKinds')}</option>
+                {kinds.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`kind.${k}` as MessageKey)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </>
+        )}
       </div>
       {byKey.size === 0 ? (
-        <Body1>{t('templates.none')}</Body1>
+        // Nothing yet is not "no packs" while the store has not answered.
+        status === 'loading' || status === 'idle' ? <Spinner size="small" label={t('app.loading')} /> : <Body1>{t('templates.none')}</Body1>
       ) : hits.length === 0 ? (
         <Body1 role="status">{t('templates.noMatch', { query })}</Body1>
       ) : (
@@ -93,12 +134,12 @@ export default function TemplatesPanel({ purpose }: { purpose: 'insert' | 'reply
               const title = localized(entry.template.title, language) ?? entry.template.id;
               return (
                 <li key={hit.key}>
-                  <Button style={STYLES.hit} appearance="subtle" onClick={() => setChosen({ pack: entry.pack, template: entry.template })} aria-label={title}>
-                    <Body1>{title}</Body1>
-                    <Caption1>
+                  <button type="button" className={ROW} onClick={() => setChosen({ pack: entry.pack, template: entry.template })} aria-label={title}>
+                    <span>{title}</span>
+                    <span>
                       {t(`kind.${entry.template.kind}` as MessageKey)} · {Object.keys(entry.template.variants).join(', ')}
-                    </Caption1>
-                  </Button>
+                    </span>
+                  </button>
                 </li>
               );
             })}
