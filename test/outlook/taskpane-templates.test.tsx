@@ -26,6 +26,15 @@ describe('task pane: templates', () => {
     await waitFor(() => expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('Payment reminder')]));
   });
 
+  it('says why the packs did not load in the rep\'s language, then the store\'s words (en, zh-CN)', async () => {
+    const refused = () => Promise.reject(ApiError.of(403, { error: { code: 'forbidden', message: 'this API key may not read packs' } }));
+    const { unmount } = renderPane(recordingHost(composeItem()), storeStub({ myPacks: refused, myPersonalTemplates: async () => [] }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not load your templates. Your account may not do this. The store says: this API key may not read packs');
+    unmount();
+    renderPane(recordingHost(composeItem(), { displayLanguage: () => 'zh-CN' }), storeStub({ myPacks: refused, myPersonalTemplates: async () => [] }));
+    expect((await screen.findByRole('alert')).textContent).toBe('无法加载您的模板。您的账号无权执行此操作。服务器返回：this API key may not read packs');
+  });
+
   it('asks the store for the packs once when the page starts the load before the shell mounts (index.tsx does)', async () => {
     let requests = 0;
     let answer!: (packs: (typeof quotePack)[]) => void;

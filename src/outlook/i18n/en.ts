@@ -1,10 +1,12 @@
 import { CLIENT_TIME_EN } from '../../core/clienttime/messages.js';
 import { PAYMENT_EN } from '../../core/payment/messages.js';
+import { REFUSALS_EN } from '../../core/i18n/refusals.js';
 
 /** The task pane's English text: the reference catalogue every other language must cover (client-time codes from core's shared fragment). */
 export const en = {
   ...CLIENT_TIME_EN,
   ...PAYMENT_EN,
+  ...REFUSALS_EN,
   'app.title': 'tradepane',
   'app.loading': 'Loading…',
   'app.noItem': 'Select a message to use tradepane.',
@@ -23,7 +25,6 @@ export const en = {
   'offline.retry': 'Retry now',
   'action.needsStore': 'This needs the template store, which cannot be reached. Retrying in {seconds} s…',
   'action.retry': 'Retry',
-  'action.failed': 'That did not work: {message}',
   'common.close': 'Close',
   'common.cancel': 'Cancel',
 
@@ -34,7 +35,7 @@ export const en = {
   'templates.none': 'No packs are published to you yet.',
   'templates.noMatch': 'No template matches "{query}".',
   'templates.results': { one: '{count} template', other: '{count} templates' },
-  'templates.loadFailed': 'Could not load your templates: {message}',
+  'templates.loadFailed': 'Could not load your templates. {reason}',
   'templates.back': 'Back to the list',
   'templates.language': 'Language',
   'templates.languageAuto': 'Automatic (for the recipient)',

@@ -1,12 +1,14 @@
 import type { Message } from '../../core/i18n/index.js';
 import { CLIENT_TIME_ZH_CN } from '../../core/clienttime/messages-zh-CN.js';
 import { PAYMENT_ZH_CN } from '../../core/payment/messages-zh-CN.js';
+import { REFUSALS_ZH_CN } from '../../core/i18n/refusals.js';
 import type { MessageKey } from './en.js';
 
 /** 任务窗格的简体中文文本：必须覆盖 en.ts 中的每一个键（由类型检查保证）。 */
 export const zhCN: Record<MessageKey, Message> = {
   ...CLIENT_TIME_ZH_CN,
   ...PAYMENT_ZH_CN,
+  ...REFUSALS_ZH_CN,
   'app.title': 'tradepane',
   'app.loading': '加载中…',
   'app.noItem': '请选择一封邮件以使用 tradepane。',
@@ -25,7 +27,6 @@ export const zhCN: Record<MessageKey, Message> = {
   'offline.retry': '立即重试',
   'action.needsStore': '此操作需要连接模板库，目前无法连接。{seconds} 秒后重试…',
   'action.retry': '重试',
-  'action.failed': '操作失败：{message}',
   'common.close': '关闭',
   'common.cancel': '取消',
 
@@ -36,7 +37,7 @@ export const zhCN: Record<MessageKey, Message> = {
   'templates.none': '还没有向您发布任何模板包。',
   'templates.noMatch': '没有与“{query}”匹配的模板。',
   'templates.results': '共 {count} 个模板',
-  'templates.loadFailed': '无法加载您的模板：{message}',
+  'templates.loadFailed': '无法加载您的模板。{reason}',
   'templates.back': '返回列表',
   'templates.language': '语言',
   'templates.languageAuto': '自动（按收件人）',

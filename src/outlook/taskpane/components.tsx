@@ -1,7 +1,7 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, Spinner } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { usePane } from './pane-context.js';
-import { errorMessage, type ActionState } from './store-action.js';
+import { refusalIn, type ActionState } from './store-action.js';
 
 /** The one way a panel shows an action's progress, an unreachable store (with retry) or a failure. */
 export function ActionStatus<T>({ state, onRetry, done }: { state: ActionState<T>; onRetry: () => void; done?: (value: T) => ReactNode }) {
@@ -23,7 +23,7 @@ export function ActionStatus<T>({ state, onRetry, done }: { state: ActionState<T
     case 'failed':
       return (
         <MessageBar intent="error" role="alert">
-          <MessageBarBody>{t('action.failed', { message: errorMessage(state.error) })}</MessageBarBody>
+          <MessageBarBody>{refusalIn(t, state.error)}</MessageBarBody>
         </MessageBar>
       );
     case 'done':

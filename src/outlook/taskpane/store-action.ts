@@ -8,7 +8,7 @@ import { isUnreachable } from './store-errors.js';
  */
 
 // The two tests live in their own module: the pane's first paint (store.ts) needs them, not the hook.
-export { errorMessage, isUnreachable } from './store-errors.js';
+export { errorMessage, isUnreachable, refusalIn } from './store-errors.js';
 
 export const RETRY_SECONDS = 10;
 

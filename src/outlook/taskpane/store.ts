@@ -3,7 +3,7 @@ import type { StoreClient } from '../../client/store-client.js';
 import type { PublishedPack, TemplateUses } from '../../contract/me.js';
 import type { PackTemplate } from '../../core/pack/schema.js';
 import type { PaneCache } from './pane-context.js';
-import { errorMessage, isUnreachable } from './store-errors.js';
+import { isUnreachable } from './store-errors.js';
 import type { MailHost, MailItem } from './mail-host.js';
 
 /**
@@ -30,7 +30,8 @@ export interface TemplatesState {
   offline: boolean;
   /** When the shown packs were fetched, if they came from the cache. */
   cachedAt: string | undefined;
-  error: string | undefined;
+  /** Why the last load failed (what the store or fetch threw). */
+  error: unknown;
   /** The rep's packs for this client and owner: joins the load under way, or keeps the one that already succeeded. */
   load(client: StoreClient, cache: PaneCache, who: string): Promise<void>;
   /** Asks the store again (the offline banner's Retry), unless a load is under way. */
@@ -102,7 +103,7 @@ async function loadPacks(client: StoreClient, cache: PaneCache, key: string): Pr
   } catch (error) {
     const offline = isUnreachable(error);
     if (get().status === 'ready' && offline) set({ offline: true });
-    else set({ status: 'error', offline, error: errorMessage(error) });
+    else set({ status: 'error', offline, error });
   }
 }
 

@@ -3,6 +3,7 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, Tab, TabList } f
 import { formatInstant } from './format.js';
 import { usePane } from './pane-context.js';
 import { useTemplates } from './store.js';
+import { refusalIn } from './store-errors.js';
 
 /**
  * What the task pane shows once it knows the item: the compose and read views (their tab lists)
@@ -81,7 +82,7 @@ export function TemplateBanners({ who }: { who: string }) {
       )}
       {templates.status === 'error' && !templates.offline && (
         <MessageBar intent="error" role="alert">
-          <MessageBarBody>{t('templates.loadFailed', { message: templates.error ?? '' })}</MessageBarBody>
+          <MessageBarBody>{t('templates.loadFailed', { reason: refusalIn(t, templates.error) })}</MessageBarBody>
         </MessageBar>
       )}
     </>
