@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { AdminApi } from './api.js';
 import type { Me } from '../contract/me.js';
 import type { Translate, UiLanguage } from './i18n/index.js';
@@ -19,23 +19,44 @@ export function useConsole(): Console {
   return value;
 }
 
-/** Loads something from the store; `reload` runs it again (after an action). */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => void } {
+/**
+ * Loads something from the store; `reload` runs it again (after an action) and resolves once the
+ * new answer is on screen, so an action can say "done" when the list already shows it.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => Promise<void> } {
   const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
+  // Callers of reload() waiting for the next load that is not superseded by another.
+  const waiting = useRef<(() => void)[]>([]);
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
+    const settle = (next: { data: T | undefined; error: Error | undefined }) => {
+      if (!live) return;
+      setState({ ...next, loading: false });
+      for (const done of waiting.current.splice(0)) done();
+    };
     load().then(
-      (data) => live && setState({ data, error: undefined, loading: false }),
-      (error: Error) => live && setState({ data: undefined, error, loading: false }),
+      (data) => settle({ data, error: undefined }),
+      (error: Error) => settle({ data: undefined, error }),
     );
     return () => {
       live = false;
     };
     // deps on purpose: the caller's, plus the reload tick
   }, [...deps, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
+  // Unmounted: nobody will load again, let the waiting actions finish.
+  useEffect(() => () => {
+    for (const done of waiting.current.splice(0)) done();
+  }, []);
+  const reload = useCallback(
+    () =>
+      new Promise<void>((resolve) => {
+        waiting.current.push(resolve);
+        setTick((n) => n + 1);
+      }),
+    [],
+  );
   return { ...state, reload };
 }
 

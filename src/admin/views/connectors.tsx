@@ -44,10 +44,7 @@ export default function ConnectorsView(): ReactNode {
   const [outcome, setOutcome] = useState<{ intent: 'success' | 'warning'; text: string }>();
   const [removing, setRemoving] = useState<ConnectorView>();
   const [replacing, setReplacing] = useState<ConnectorView>();
-  const reload = () => {
-    connectors.reload();
-    dead.reload();
-  };
+  const reload = () => Promise.all([connectors.reload(), dead.reload()]);
   const act = (action: () => Promise<void>) => void run(setBusy, setError, async () => { setOutcome(undefined); await action(); });
   const test = (c: ConnectorView) =>
     act(async () => {
@@ -57,15 +54,15 @@ export default function ConnectorsView(): ReactNode {
   const pause = (c: ConnectorView, enabled: boolean) =>
     act(async () => {
       await api.patch(`/connectors/${encodeURIComponent(c.id)}`, { enabled });
+      await reload();
       setOutcome({ intent: 'success', text: t(enabled ? 'conn.resumed' : 'conn.paused', { name: c.name }) });
-      reload();
     });
   const remove = (c: ConnectorView) =>
     act(async () => {
       await api.delete(`/connectors/${encodeURIComponent(c.id)}`);
       setRemoving(undefined);
+      await reload();
       setOutcome({ intent: 'success', text: t('conn.removed', { name: c.name }) });
-      reload();
     });
 
   return (

@@ -24,7 +24,15 @@ export default function MailboxesView(): ReactNode {
   const [confirming, setConfirming] = useState<MailboxView>();
   const [changing, setChanging] = useState<MailboxView>();
   const [secret, setSecret] = useState('');
-  const act = (action: () => Promise<void>) => void run(setBusy, setError, async () => { setNotice(undefined); await action(); mailboxes.reload(); });
+  type Said = { intent: 'success' | 'warning'; text: string };
+  // The action's notice shows once the list has been read again, so the two agree.
+  const act = (action: () => Promise<Said | void>) =>
+    void run(setBusy, setError, async () => {
+      setNotice(undefined);
+      const said = await action();
+      await mailboxes.reload();
+      if (said) setNotice(said);
+    });
   const path = (m: MailboxView) => `/mailboxes/${encodeURIComponent(m.id)}`;
 
   return (
@@ -68,11 +76,11 @@ export default function MailboxesView(): ReactNode {
                   <div className={styles.row}>
                     <Button size="small" disabled={busy} aria-label={t('mailboxes.testOf', { address: m.address })} onClick={() => act(async () => {
                       const result = await api.post<MailboxTest>(`${path(m)}/test`);
-                      setNotice(result.ok ? { intent: 'success', text: t('mailboxes.testOk', { address: m.address, folders: result.folders.join(', ') }) } : { intent: 'warning', text: t('mailboxes.testFailed', { address: m.address, reason: `${errorWords(result.error?.code ?? 'protocol', t)} ${result.error?.message ?? ''}` }) });
+                      return result.ok ? { intent: 'success', text: t('mailboxes.testOk', { address: m.address, folders: result.folders.join(', ') }) } : { intent: 'warning', text: t('mailboxes.testFailed', { address: m.address, reason: `${errorWords(result.error?.code ?? 'protocol', t)} ${result.error?.message ?? ''}` }) };
                     })}>
                       {t('mailboxes.test')}
                     </Button>
-                    <Button size="small" disabled={busy} aria-label={t('mailboxes.resyncOf', { address: m.address })} onClick={() => act(async () => { await api.post(`${path(m)}/resync`); setNotice({ intent: 'success', text: t('mailboxes.resyncStarted', { address: m.address }) }); })}>
+                    <Button size="small" disabled={busy} aria-label={t('mailboxes.resyncOf', { address: m.address })} onClick={() => act(async () => { await api.post(`${path(m)}/resync`); return { intent: 'success', text: t('mailboxes.resyncStarted', { address: m.address }) }; })}>
                       {t('mailboxes.resync')}
                     </Button>
                     <Button size="small" disabled={busy} aria-label={t(m.paused ? 'mailboxes.resumeOf' : 'mailboxes.pauseOf', { address: m.address })} onClick={() => act(async () => { await api.post(`${path(m)}/pause`, { paused: !m.paused }); })}>
@@ -102,7 +110,7 @@ export default function MailboxesView(): ReactNode {
                 await api.request('PUT', `${path(changing)}/secret`, { secret });
                 setChanging(undefined);
                 setSecret('');
-                setNotice({ intent: 'success', text: t('mailboxes.secretReplaced', { address: changing.address }) });
+                return { intent: 'success', text: t('mailboxes.secretReplaced', { address: changing.address }) };
               });
             }}
           >
@@ -124,7 +132,7 @@ export default function MailboxesView(): ReactNode {
               <Button appearance="primary" disabled={busy} onClick={() => act(async () => {
                 const gone = await api.delete<MailboxRemoved>(path(confirming));
                 setConfirming(undefined);
-                setNotice({ intent: 'success', text: t('mailboxes.removed', { address: confirming.address, ...gone }) });
+                return { intent: 'success', text: t('mailboxes.removed', { address: confirming.address, ...gone }) };
               })}>
                 {t('mailboxes.removeYes', { address: confirming.address })}
               </Button>

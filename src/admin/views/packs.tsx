@@ -117,12 +117,11 @@ export default function PacksView(): ReactNode {
   const save = (publish: boolean) =>
     run(setBusy, setError, async () => {
       const result = await api.post<PushResult>('/packs', { source, publish, ...(fileName ? { fileName } : {}) });
+      setOpen(result.pack);
+      await Promise.all([packs.reload(), detail.reload()]);
       setNotice(
         `${result.status === 'created' ? t('packs.pushed', { pack: result.pack, version: result.version }) : t('packs.unchanged', { version: result.version })}${result.publishedTo.length ? ` ${t('packs.publishedTo', { groups: result.publishedTo.join(', ') })}` : ''}`,
       );
-      setOpen(result.pack);
-      packs.reload();
-      detail.reload();
     });
 
   /** Puts the cursor on an issue, so the admin lands where to fix it. */
@@ -226,7 +225,7 @@ export default function PacksView(): ReactNode {
 
       {current?.ok && current.outline && <Preview source={source} fileName={fileName} check={current} users={users.data?.users ?? []} />}
       {current?.ok && open && <Diff pack={open} detail={detail.data} source={source} />}
-      {open && detail.data && <History detail={detail.data} onChanged={() => { detail.reload(); packs.reload(); }} onConfirm={setPending} />}
+      {open && detail.data && <History detail={detail.data} onChanged={() => Promise.all([detail.reload(), packs.reload()])} onConfirm={setPending} />}
       {open && detail.data && detail.data.versions.length > 1 && <VersionDiff detail={detail.data} />}
       <Confirm pending={pending} onClose={() => setPending(undefined)} />
     </div>
@@ -446,7 +445,7 @@ function VersionDiff({ detail }: { detail: PackDetail }): ReactNode {
   );
 }
 
-function History({ detail, onChanged, onConfirm }: { detail: PackDetail; onChanged: () => void; onConfirm: (pending: Pending) => void }): ReactNode {
+function History({ detail, onChanged, onConfirm }: { detail: PackDetail; onChanged: () => Promise<unknown>; onConfirm: (pending: Pending) => void }): ReactNode {
   const { api, t, language } = useConsole();
   const styles = useStyles();
   const [groups, setGroups] = useState('');
@@ -457,14 +456,14 @@ function History({ detail, onChanged, onConfirm }: { detail: PackDetail; onChang
     run(setBusy, setError, async () => {
       const list = groups.split(',').map((g) => g.trim()).filter(Boolean);
       const summary = await api.post<PackDetail>(`/packs/${encodeURIComponent(detail.pack)}/publish`, { version, ...(list.length ? { groups: list } : {}) });
+      await onChanged();
       setNotice(t('packs.publishedTo', { groups: summary.publications.map((p) => `${p.audience}: v${p.version}`).join(', ') }));
-      onChanged();
     });
   const rollback = (version: number) =>
     run(setBusy, setError, async () => {
       await api.post(`/packs/${encodeURIComponent(detail.pack)}/rollback`, { version });
+      await onChanged();
       setNotice(t('packs.rolledBack', { pack: detail.pack, version }));
-      onChanged();
     });
   // Publishing goes to the typed groups, else to those the version names; roll-back to every group that has the pack.
   const askPublish = (version: number) => {

@@ -24,25 +24,24 @@ export default function PeopleView(): ReactNode {
   const [done, setDone] = useState<string>();
   // Disabling revokes keys: the key list below loads again after it.
   const [keysVersion, setKeysVersion] = useState(0);
-  const reload = () => {
-    users.reload();
-    groups.reload();
+  const reload = async () => {
     setKeysVersion((n) => n + 1);
+    await Promise.all([users.reload(), groups.reload()]);
   };
   const roleName = (role: UserView['role']) => t(role === 'admin' ? 'people.roleAdmin' : 'people.roleRep');
   const enable = (u: UserView) =>
     void run(setBusy, setError, async () => {
       await api.post<UserView>(`/users/${encodeURIComponent(u.id)}/enable`);
+      await reload();
       setDone(t('people.enabledDone', { email: u.email }));
-      reload();
     });
   const disable = (u: UserView) =>
     void run(setBusy, setError, async () => {
       const r = await api.post<UserDisableResult>(`/users/${encodeURIComponent(u.id)}/disable`, reason.trim() ? { reason: reason.trim() } : {});
-      setDone(t('people.disabledDone', { email: u.email, keys: r.revokedKeys, sends: r.stoppedSends }));
       setDisabling(undefined);
       setReason('');
-      reload();
+      await reload();
+      setDone(t('people.disabledDone', { email: u.email, keys: r.revokedKeys, sends: r.stoppedSends }));
     });
   return (
     <div>
@@ -118,7 +117,7 @@ export default function PeopleView(): ReactNode {
             key={editing === 'new' ? 'new' : editing.id}
             person={editing === 'new' ? undefined : editing}
             groups={groups.data?.groups ?? []}
-            onDone={(message) => { setEditing(undefined); setDone(message); reload(); }}
+            onDone={(message) => { setEditing(undefined); void reload().then(() => setDone(message)); }}
             onCancel={() => setEditing(undefined)}
           />
         )}

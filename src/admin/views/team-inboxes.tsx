@@ -88,8 +88,8 @@ export function TeamInboxes({ mailboxes }: { mailboxes: MailboxView[] }): ReactN
       setSaved(undefined);
       const body = { groups: [group], manager: manager || null, targetBusinessHours: Number(target), calendar: { country: country.trim() ? country.trim().toUpperCase() : null, timeZone: timeZone.trim(), start, end }, acknowledgement: refOf(ack), handOff: refOf(handOff) };
       const inbox = await api.request<TeamInboxView>('PUT', `/mailboxes/${encodeURIComponent(mailboxId)}/team-inbox`, body);
+      await inboxes.reload();
       setSaved(inbox.address);
-      inboxes.reload();
     });
 
   return (
