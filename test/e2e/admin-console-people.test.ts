@@ -14,7 +14,7 @@ import { createApiKey } from '../../src/server/services/api-keys.js';
 import { findUserByEmail } from '../../src/server/services/people.js';
 import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { latinLeftovers } from '../support/latin-text.js';
 import { FakeHubspot } from '../server/connectors/fake-hubspot.js';
@@ -99,13 +99,13 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     await form.getByRole('checkbox', { name: t.groupSlug }).check();
     await form.getByRole('button', { name: labels.save!, exact: true }).click();
     await page.getByTestId(`user-${email}`).waitFor();
-    await expect(page.getByTestId(`user-${email}`).innerText()).resolves.toContain('Export manager');
+    await expectText(page.getByTestId(`user-${email}`)).toContain('Export manager');
     // The same address again: the store's refusal is said in the console's language first, its own words after.
     await page.getByRole('button', { name: labels.add!, exact: true }).click();
     await page.getByTestId('person-form').getByRole('textbox', { name: labels.email! }).fill(email);
     await page.getByTestId('person-form').getByRole('textbox', { name: labels.name! }).fill('Chen Jing');
     await page.getByTestId('person-form').getByRole('button', { name: labels.save!, exact: true }).click();
-    await expect(page.getByRole('alert').filter({ hasText: labels.conflict! }).innerText()).resolves.toContain(`user ${email} already exists`);
+    await expectText(page.getByRole('alert').filter({ hasText: labels.conflict! })).toContain(`user ${email} already exists`);
     await screenshot(page, `admin-people-refused-${labels.people === 'People' ? 'en' : 'zh-CN'}`);
     await page.getByTestId('person-form').getByRole('button', { name: labels.cancel!, exact: true }).click();
     const stored = await findUserByEmail(t.tdb, email);
@@ -141,10 +141,10 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     await setup.getByRole('button', { name: labels.save!, exact: true }).click();
     const row = page.getByTestId(`connector-${name}`);
     await row.waitFor();
-    await expect(row.innerText()).resolves.toContain(`${labels.signingSecret}: ${labels.set}`);
+    await expectText(row).toContain(`${labels.signingSecret}: ${labels.set}`);
     // Written once, never shown again: not on the page, not left in the form.
     expect(await page.content()).not.toContain(secret);
-    await expect(setup.getByLabel(labels.signingSecret!).inputValue()).resolves.toBe('');
+    await expectText(setup.getByLabel(labels.signingSecret!), 'inputValue').toBe('');
 
     const before = hookBodies.length;
     await row.getByRole('button', { name: labels.testOf!.replace('{name}', name) }).click();
@@ -176,7 +176,7 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     await dir.getByRole('button', { name: 'Dry run' }).click();
     const dirReport = page.getByTestId('directory-report');
     await dirReport.getByText('1 to update, 0 unchanged, 1 not in the directory, 0 in the directory but not here').waitFor();
-    await expect(dirReport.locator('tr', { hasText: 'rep@pe2e.test' }).innerText()).resolves.toContain('Job title: "" → "Export Manager"');
+    await expectText(dirReport.locator('tr', { hasText: 'rep@pe2e.test' })).toContain('Job title: "" → "Export Manager"');
     expect((await findUserByEmail(t.tdb, 'rep@pe2e.test'))?.title).toBeNull();
     await dir.getByRole('button', { name: 'Apply' }).click();
     await dirReport.getByText('Synced: 1 updated.').waitFor();

@@ -10,7 +10,7 @@ import { loadDevSigner, type DevSigner } from '../../src/server/auth/dev-keys.js
 import { SecretBox } from '../../src/server/secrets.js';
 import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { dovecotSettings, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
 
@@ -97,9 +97,9 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     // Every stage at once: the structure's two errors and the template's misspelt variable, all in
     // the file's coordinates (line 13: 6 spaces + 'en: {subject: "' + 'Quote for {{ ' = 34 → column 35).
     await issues.getByText('3 problem(s) found').waitFor();
-    await expect(issues.getByText(/Line 5, column 1/).count()).resolves.toBe(1);
-    await expect(issues.locator('li', { hasText: 'Line 5, column 1' }).innerText()).resolves.toMatch(/colour.*unknown field/);
-    await expect(issues.locator('li', { hasText: 'Line 8, column 11' }).innerText()).resolves.toMatch(/templates\[0\]\.kind.*quote/);
+    await expectCount(issues.getByText(/Line 5, column 1/), 1);
+    await expectText(issues.locator('li', { hasText: 'Line 5, column 1' })).toMatch(/colour.*unknown field/);
+    await expectText(issues.locator('li', { hasText: 'Line 8, column 11' })).toMatch(/templates\[0\]\.kind.*quote/);
     const variable = await issues.locator('li', { hasText: 'Line 13, column 35' }).innerText();
     expect(variable).toMatch(/templates\[0\]\.variants\.en\.subject.*unknown variable prodcut — did you mean product\?/);
     expect(variable).not.toMatch(/\(line \d/);
@@ -116,7 +116,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     // Clicking an issue selects its word in the editor.
     await issues.getByRole('button', { name: 'Line 8, column 11' }).click();
     await expect(page.evaluate(() => window.getSelection()?.toString())).resolves.toBe('qoute');
-    await expect(page.locator('.cm-activeLine').innerText()).resolves.toBe('    kind: qoute');
+    await expectText(page.locator('.cm-activeLine')).toBe('    kind: qoute');
 
     await page.getByTestId('pack-source').fill(goodPack(t.groupSlug));
     await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -125,19 +125,19 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByTestId('preview-language').selectOption('en');
     await page.getByRole('button', { name: 'Preview template' }).click();
     await page.getByTestId('preview-subject').getByText('Quote for Sample product').waitFor();
-    await expect(page.frameLocator('iframe[title="quote en"]').locator('body').innerText()).resolves.toContain('Dear Maria, here is our offer for Sample product.');
+    await expectText(page.frameLocator('iframe[title="quote en"]').locator('body')).toContain('Dear Maria, here is our offer for Sample product.');
     await page.getByTestId('preview-language').selectOption('es');
     await page.getByRole('button', { name: 'Preview template' }).click();
     await page.getByTestId('preview-subject').getByText('Cotización de Sample product').waitFor();
-    await expect(page.frameLocator('iframe[title="quote es"]').locator('body').innerText()).resolves.toContain('Estimado/a Maria: le enviamos nuestra oferta de Sample product.');
+    await expectText(page.frameLocator('iframe[title="quote es"]').locator('body')).toContain('Estimado/a Maria: le enviamos nuestra oferta de Sample product.');
     await screenshot(page, 'admin-pack-preview-es');
 
     expect((await repPacks()).map((p) => p.pack)).not.toContain('console-pack');
     await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
     // It asks first, naming the groups the pack will reach.
     const confirm = page.getByTestId('pack-confirm');
-    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('Save and publish console-pack?');
-    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(t.groupSlug);
+    await expectText(confirm.getByRole('heading')).toBe('Save and publish console-pack?');
+    await expectText(confirm.getByTestId('pack-confirm-groups')).toBe(t.groupSlug);
     await confirm.getByRole('button', { name: 'Save and publish to its groups' }).click();
     await page.getByText(`Stored version 1 of console-pack. Published to: ${t.groupSlug}`).waitFor();
     expect((await repPacks()).find((p) => p.pack === 'console-pack')).toMatchObject({ version: 1 });
@@ -148,8 +148,8 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await issues.getByText('The pack is valid.').waitFor();
     const diff = page.getByTestId('pack-diff');
     await diff.getByText('(v1)').waitFor();
-    await expect(diff.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
-    await expect(diff.locator('pre').filter({ hasText: /^- / }).innerText()).resolves.toContain('Quote for {{ product }}');
+    await expectText(diff.locator('pre').filter({ hasText: '+ ' })).toContain('Our offer: {{ product }}');
+    await expectText(diff.locator('pre').filter({ hasText: /^- / })).toContain('Quote for {{ product }}');
     // The first confirmation is gone before the second is asked for (one dialog at a time).
     await confirm.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save and publish to its groups' }).click();
@@ -163,19 +163,19 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     // History says who pushed each version; roll back to v1.
     const history = page.getByTestId('pack-history');
     await history.getByRole('cell', { name: 'v2' }).first().waitFor();
-    await expect(history.innerText()).resolves.toContain(t.admin.email);
+    await expectText(history).toContain(t.admin.email);
     await screenshot(page, 'admin-pack-history');
     // Version to version: v1 → v2 shows the changed subject.
     const versions = page.getByTestId('version-diff');
-    await expect(versions.getByTestId('compare-from').inputValue()).resolves.toBe('1');
-    await expect(versions.getByTestId('compare-to').inputValue()).resolves.toBe('2');
-    await expect(versions.locator('pre').filter({ hasText: '+ ' }).innerText()).resolves.toContain('Our offer: {{ product }}');
+    await expectText(versions.getByTestId('compare-from'), 'inputValue').toBe('1');
+    await expectText(versions.getByTestId('compare-to'), 'inputValue').toBe('2');
+    await expectText(versions.locator('pre').filter({ hasText: '+ ' })).toContain('Our offer: {{ product }}');
     await screenshot(page, 'admin-pack-version-diff');
 
     // Roll-back asks first, listing each group with the version it leaves and gets; Cancel changes nothing.
     await history.getByRole('button', { name: 'Roll back to this v1' }).click();
-    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('Roll console-pack back to version 1?');
-    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(`${t.groupSlug}: v2 → v1`);
+    await expectText(confirm.getByRole('heading')).toBe('Roll console-pack back to version 1?');
+    await expectText(confirm.getByTestId('pack-confirm-groups')).toBe(`${t.groupSlug}: v2 → v1`);
     await screenshot(page, 'admin-pack-rollback-confirm');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
@@ -206,7 +206,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await expect(list.locator('li').allInnerTexts()).resolves.toEqual(['productfield of this pack']);
     await screenshot(page, 'admin-pack-completion');
     await page.keyboard.press('Enter');
-    await expect(page.locator('.cm-activeLine').innerText()).resolves.toBe('      en: {subject: "{{ product');
+    await expectText(page.locator('.cm-activeLine')).toBe('      en: {subject: "{{ product');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -240,7 +240,7 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     expect(report.statusCode).toBeLessThan(300);
     await page.getByRole('tab', { name: 'Compliance' }).click();
     const state = page.getByTestId('compliance-state').first();
-    await expect(state.innerText()).resolves.toBe('signature present');
+    await expectText(state).toBe('signature present');
     const colour = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).color);
     const [r, g] = (await colour('text=— present and unchanged')).match(/\d+/g)!.map(Number);
     expect(g).toBeGreaterThan(r!);
@@ -257,9 +257,9 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByRole('button', { name: 'Dry run' }).click();
     const report = page.getByTestId('import-report');
     await report.getByText('1 to create, 1 to update, 0 unchanged, 2 with errors').waitFor();
-    await expect(report.locator('tr', { hasText: 'new.person@e2e.test' }).innerText()).resolves.toMatch(/^2\s/);
-    await expect(report.locator('tr', { hasText: t.rep.email }).innerText()).resolves.toContain('title: "" → "Area Manager"');
-    await expect(report.locator('tr', { hasText: 'no-such-group' }).innerText()).resolves.toMatch(/^5\s/);
+    await expectText(report.locator('tr', { hasText: 'new.person@e2e.test' })).toMatch(/^2\s/);
+    await expectText(report.locator('tr', { hasText: t.rep.email })).toContain('title: "" → "Area Manager"');
+    await expectText(report.locator('tr', { hasText: 'no-such-group' })).toMatch(/^5\s/);
     await expect(page.getByRole('button', { name: 'Apply' }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'admin-csv-dry-run');
     expect(await t.tdb.selectFrom('users').select('id').where('email', '=', 'new.person@e2e.test').execute()).toEqual([]);
@@ -289,27 +289,27 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByLabel('SMTP security').selectOption('none');
     // Without the SMTP host the store refuses it, and the console names the field.
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect(page.getByRole('alert').innerText()).resolves.toContain('settings.smtp.host: a host name is required for a custom server');
+    await expectText(page.getByRole('alert')).toContain('settings.smtp.host: a host name is required for a custom server');
     await page.getByLabel('SMTP host').fill(imapHost());
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByText(`${address} connected; the first sync starts shortly.`).waitFor();
 
     const row = page.getByTestId('mailbox-list').locator('tr', { hasText: address });
-    await expect(row.innerText()).resolves.toMatch(/IMAP\/SMTP\s+waiting for the first sync/);
+    await expectText(row).toMatch(/IMAP\/SMTP\s+waiting for the first sync/);
     const stored = async () => ((await app.inject({ method: 'GET', url: '/api/v1/mailboxes', headers: bearer(adminToken) })).json().mailboxes as { address: string; paused: boolean; secrets: string[]; settings: { imap: { host: string; port: number } } }[]).filter((m) => m.address === address);
     expect(await stored()).toMatchObject([{ paused: false, secrets: ['password'], settings: { imap: { host: imapHost(), port: imapPort() } } }]);
     // The password went to the store, not back into the form.
-    await expect(page.getByLabel('Password or app password').inputValue()).resolves.toBe('');
+    await expectText(page.getByLabel('Password or app password'), 'inputValue').toBe('');
 
     await page.getByRole('button', { name: `Test ${address}` }).click();
-    await expect(page.getByText(`${address} works. Folders:`).innerText()).resolves.toContain('INBOX');
+    await expectText(page.getByText(`${address} works. Folders:`)).toContain('INBOX');
 
     // A mailbox with a wrong password: Test says so in words, with the server's reason.
     const wrong = sandboxAddress('console-wrong');
     expect((await app.inject({ method: 'POST', url: '/api/v1/mailboxes', headers: bearer(adminToken), payload: { provider: 'imap', address: wrong, settings: dovecotSettings(), secrets: { password: 'not-the-password' } } })).statusCode).toBe(201);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByRole('button', { name: `Test ${wrong}` }).click();
-    await expect(page.getByText(`${wrong} does not work.`).innerText()).resolves.toMatch(/The password or permission was refused: .*refused the credentials/);
+    await expectText(page.getByText(`${wrong} does not work.`)).toMatch(/The password or permission was refused: .*refused the credentials/);
     // … and its row keeps it as the last error.
     await page.getByTestId('mailbox-list').locator('tr', { hasText: wrong }).getByText(/The password or permission was refused.*refused the credentials/).waitFor();
     // Put right in place: the new password is written once, never shown, and Test works again.
@@ -325,14 +325,14 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
 
     await page.getByRole('button', { name: `Pause ${address}` }).click();
     await page.getByRole('button', { name: `Resume ${address}` }).waitFor();
-    await expect(row.innerText()).resolves.toContain('paused');
+    await expectText(row).toContain('paused');
     expect((await stored())[0]!.paused).toBe(true);
     await screenshot(page, 'admin-mailboxes-en');
 
     // Remove asks first, naming the address and what goes; Cancel keeps it.
     await page.getByRole('button', { name: `Remove ${address}` }).click();
     const confirm = page.getByTestId('remove-confirm');
-    await expect(confirm.innerText()).resolves.toContain(`Disconnect ${address} and delete every message header and conversation stored from it?`);
+    await expectText(confirm).toContain(`Disconnect ${address} and delete every message header and conversation stored from it?`);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await stored()).toHaveLength(1);
     await page.getByRole('button', { name: `Remove ${address}` }).click();
@@ -354,8 +354,8 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByRole('button', { name: '打开 console-pack' }).click();
     await page.getByTestId('pack-history').getByRole('button', { name: '回滚到此版本 v2' }).click();
     const confirm = page.getByTestId('pack-confirm');
-    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('将 console-pack 回滚到第 2 版？');
-    await expect(confirm.getByTestId('pack-confirm-groups').innerText()).resolves.toBe(`${t.groupSlug}：第 1 版 → 第 2 版`);
+    await expectText(confirm.getByRole('heading')).toBe('将 console-pack 回滚到第 2 版？');
+    await expectText(confirm.getByTestId('pack-confirm-groups')).toBe(`${t.groupSlug}：第 1 版 → 第 2 版`);
     await screenshot(page, 'admin-zh-CN-pack-rollback-confirm');
     await confirm.getByRole('button', { name: '取消' }).click();
     await page.getByRole('tab', { name: '审计日志' }).click();
@@ -371,8 +371,8 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await page.getByText('连接邮箱', { exact: true }).waitFor();
     await page.getByLabel('邮件服务').selectOption('custom');
     for (const label of ['邮箱地址', '服务商', '密码或客户端专用密码', 'IMAP 主机', 'SMTP 加密方式']) await page.getByLabel(label).waitFor();
-    await expect(page.getByLabel('邮件服务').locator('option:checked').innerText()).resolves.toBe('其他服务器（填写主机和端口）');
-    await expect(page.getByRole('button', { name: '连接', exact: true }).count()).resolves.toBe(1);
+    await expectText(page.getByLabel('邮件服务').locator('option:checked')).toBe('其他服务器（填写主机和端口）');
+    await expectCount(page.getByRole('button', { name: '连接', exact: true }), 1);
     await expect(page.locator('main').innerText()).resolves.not.toMatch(/Mailbox|Connect|Password|Provider/);
     await screenshot(page, 'admin-zh-CN-mailboxes');
     expect(errors).toEqual([]);
@@ -386,8 +386,8 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.endsWith('.js')));
     expect(scripts.length).toBeGreaterThan(0);
     for (const url of scripts) expect(await (await fetch(url)).text()).not.toContain('cm-lintRange');
-    await expect(page.getByTestId('admins-only').innerText()).resolves.toContain(t.rep.email);
-    await expect(page.getByRole('tab', { name: 'Packs' }).count()).resolves.toBe(0);
+    await expectText(page.getByTestId('admins-only')).toContain(t.rep.email);
+    await expectCount(page.getByRole('tab', { name: 'Packs' }), 0);
     await screenshot(page, 'admin-rep-refused');
     const status = await page.evaluate(
       async ([token]) => (await fetch('/api/v1/admin/compliance', { headers: { authorization: `Bearer ${token}` } })).status,

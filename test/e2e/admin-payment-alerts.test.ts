@@ -9,7 +9,7 @@ import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectCount, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
 jest.setTimeout(120_000);
@@ -84,7 +84,7 @@ describe(`the payment alerts in the admin console in Chromium (${kind.name})`, (
     const table = page.getByRole('table');
     await table.waitFor();
     const rows = table.locator('tbody tr');
-    await expect(rows.count()).resolves.toBe(1);
+    await expectCount(rows, 1);
     const row = await rows.first().innerText();
     expect(row).toContain(`ahmed@alfanar-tradlng.sa → info@${t.tenantId.slice(0, 8)}.test`);
     expect(row).toContain('Updated invoice');

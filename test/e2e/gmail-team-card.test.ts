@@ -16,7 +16,7 @@ import { permissionsOfRole } from '../../src/core/access/permissions.js';
 import { FakeGmail } from '../support/fake-gmail.js';
 import { operator } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { latinLeftovers } from '../support/latin-text.js';
 import { cardToHtml, FORM_VALUES_SCRIPT } from '../support/card-html.js';
 import { addonEvent, ENDPOINT_BASE, notification, post, shownCard, startHarness, type EventParts, type Harness } from '../server/gmail-harness.js';
@@ -126,7 +126,7 @@ describe(`the Gmail team card in Chromium (${kind.name})`, () => {
     await expect(team(page)).resolves.toContain(lang === 'en' ? 'Handled by Linda Chen' : '负责人：Linda Chen');
     await screenshot(page, `gmail-team-card-${lang}-assigned`);
     await press(page, lang === 'en' ? 'Close' : '关闭', locale);
-    await expect(page.getByRole('status').innerText()).resolves.toBe(lang === 'en' ? 'Closed.' : '已关闭。');
+    await expectText(page.getByRole('status')).toBe(lang === 'en' ? 'Closed.' : '已关闭。');
     await expect(team(page)).resolves.toContain(lang === 'en' ? 'Closed' : '已关闭');
     await screenshot(page, `gmail-team-card-${lang}-closed`);
     await press(page, lang === 'en' ? 'Reopen' : '重新打开', locale);

@@ -11,7 +11,7 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { setCompanyProfile } from '../../src/server/services/company-profile.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { readPdf } from '../support/pdf-text.js';
@@ -103,7 +103,7 @@ describe('trade documents and the payment guard in the Outlook playground (Chrom
     const confirmation = p.getByText(`PI-${year}-0001.pdf is attached to this message.`);
     await confirmation.waitFor({ timeout: 30_000 });
     await confirmation.scrollIntoViewIfNeeded();
-    await expect(page.getByLabel('Attachments').textContent()).resolves.toMatch(new RegExp(`^Attachments: PI-${year}-0001\\.pdf \\(\\d+ KB\\)$`));
+    await expectText(page.getByLabel('Attachments'), 'textContent').toMatch(new RegExp(`^Attachments: PI-${year}-0001\\.pdf \\(\\d+ KB\\)$`));
     await screenshot(page, 'outlook-pdf-attached');
 
     const attachments = await page.evaluate(() => window.tradepanePlayground!.mailbox.attachments.map((a) => ({ ...a })));
@@ -128,7 +128,7 @@ describe('trade documents and the payment guard in the Outlook playground (Chrom
     await sendWithForeignIban();
     const blocked = page.getByRole('alert').filter({ hasText: 'company policy blocks it' });
     await blocked.waitFor();
-    await expect(blocked.textContent()).resolves.toContain('Bank details GB82…5432 (IBAN) are not one of the company\'s official accounts.');
+    await expectText(blocked, 'textContent').toContain('Bank details GB82…5432 (IBAN) are not one of the company\'s official accounts.');
     // Block mode: no way to send it anyway.
     expect(await page.getByRole('button', { name: 'Send anyway' }).count()).toBe(0);
     expect(await page.getByText(/^Sent \(the playground/).count()).toBe(0);
@@ -141,7 +141,7 @@ describe('trade documents and the payment guard in the Outlook playground (Chrom
     await sendWithForeignIban();
     const blocked = page.getByRole('alert').filter({ hasText: '公司政策禁止发送' });
     await blocked.waitFor();
-    await expect(blocked.textContent()).resolves.toContain('银行信息 GB82…5432（国际银行账号）不是公司的官方账户。');
+    await expectText(blocked, 'textContent').toContain('银行信息 GB82…5432（国际银行账号）不是公司的官方账户。');
     expect(await page.getByText(/^Sent \(the playground/).count()).toBe(0);
     await screenshot(page, 'outlook-payment-blocked-zh-CN');
   });

@@ -11,7 +11,7 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { timeline } from '../../src/server/services/crm.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 
@@ -185,7 +185,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await p.getByRole('button', { name: /^Send at / }).first().click();
     await p.getByText(/^Scheduled: goes out/).waitFor();
     expect((await state()).delayDeliveryTime).toBe(Date.parse(target));
-    await expect(page.getByLabel('Scheduled delivery').textContent()).resolves.toContain(new Date(target).toISOString());
+    await expectText(page.getByLabel('Scheduled delivery'), 'textContent').toContain(new Date(target).toISOString());
     await screenshot(page, 'outlook-client-time-scheduled');
   });
 
@@ -194,7 +194,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await composeTo('anna@hamburg-import.de');
     await pane().getByRole('tab', { name: 'Client time' }).click();
     await pane().getByText(/cannot schedule a message from an add-in/).waitFor();
-    await expect(pane().getByRole('button', { name: /^Send at / }).count()).resolves.toBe(0);
+    await expectCount(pane().getByRole('button', { name: /^Send at / }), 0);
     expect((await state()).delayDeliveryTime).toBe(0);
   });
 
@@ -216,7 +216,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const blocked = page.getByRole('alert', { name: 'Send blocked' });
     await blocked.waitFor();
-    await expect(blocked.textContent()).resolves.toMatch(/signature/i);
+    await expectText(blocked, 'textContent').toMatch(/signature/i);
     await screenshot(page, 'outlook-send-blocked');
 
     await p.getByRole('button', { name: 'Check again' }).click();
@@ -338,7 +338,7 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await p.getByText('Logged ✓').waitFor();
     await p.getByText('Contact: Faisal Al-Harbi').waitFor();
     await p.getByRole('heading', { name: 'Alfanar Trading' }).waitFor();
-    await expect(p.getByText(/is not in the CRM yet/).count()).resolves.toBe(0);
+    await expectCount(p.getByText(/is not in the CRM yet/), 0);
     await screenshot(page, 'outlook-read-logged-new-company');
 
     await p.getByText('Correct contact').click();
@@ -364,10 +364,10 @@ describe('the Outlook task pane in the playground (Chromium)', () => {
     await p.getByRole('button', { name: 'Reply with this template' }).click();
     // Like Outlook (there in a new window; here the playground's one item becomes the reply, and the pane follows it): a reply compose window to the sender, "Re: " + the subject, the template above the quoted mail.
     await page.getByLabel('Subject').waitFor();
-    await expect(page.getByLabel('Subject').inputValue()).resolves.toBe('Re: Inquiry: LED panels for our stores');
+    await expectText(page.getByLabel('Subject'), 'inputValue').toBe('Re: Inquiry: LED panels for our stores');
     const body = page.getByRole('textbox', { name: 'Message body' });
-    await expect(body.textContent()).resolves.toContain('Thank you for your inquiry about our LED panels on behalf of Hamburg Import GmbH');
-    await expect(body.textContent()).resolves.toContain('Please send your best price FOB Ningbo.');
+    await expectText(body, 'textContent').toContain('Thank you for your inquiry about our LED panels on behalf of Hamburg Import GmbH');
+    await expectText(body, 'textContent').toContain('Please send your best price FOB Ningbo.');
     // The compose launch event ran: the enforced signature is in the reply once.
     await page.waitForFunction(() => (window.tradepanePlayground!.mailbox.compose?.bodyHtml ?? '').includes('tradepane-signature'));
     expect((await state()).subject).toBe('Re: Inquiry: LED panels for our stores');

@@ -12,7 +12,7 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { addUser } from '../../src/server/services/people.js';
 import { teamInboxArrival } from '../../src/server/services/team-inbox.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { latinLeftovers } from '../support/latin-text.js';
 import { storeKinds } from '../support/stores.js';
@@ -119,7 +119,7 @@ describe('the team inbox in the Outlook playground, two reps (Chromium)', () => 
     const role = `info@${t.slug}.test`;
     const linda = await playground('linda', 'en-US');
     await openTeamMail(linda);
-    await expect(linda.page.getByLabel('Shared mailbox').innerText()).resolves.toContain(role);
+    await expectText(linda.page.getByLabel('Shared mailbox')).toContain(role);
     const lp = linda.pane();
     await lp.getByRole('heading', { name: `Team inbox ${role}` }).waitFor();
     // getSharedPropertiesAsync named the shared mailbox; the store found the conversation.
@@ -137,7 +137,7 @@ describe('the team inbox in the Outlook playground, two reps (Chromium)', () => 
     await openTeamMail(omar);
     const op = omar.pane();
     await op.getByRole('heading', { name: `团队收件箱 ${role}` }).waitFor();
-    await expect(op.getByText(/从共享邮箱/).count()).resolves.toBe(0);
+    await expectCount(op.getByText(/从共享邮箱/), 0);
     await op.getByText('Linda Chen 正在查看此会话').waitFor();
     await op.getByRole('button', { name: '我来处理' }).waitFor();
 
@@ -147,7 +147,7 @@ describe('the team inbox in the Outlook playground, two reps (Chromium)', () => 
     await op.getByRole('button', { name: '我来处理' }).click();
     await op.getByRole('alert').getByText('Linda Chen 已认领此会话。').waitFor();
     await op.getByText('负责人：Linda Chen').waitFor();
-    await expect(op.getByRole('button', { name: '我来处理' }).count()).resolves.toBe(0);
+    await expectCount(op.getByRole('button', { name: '我来处理' }), 0);
     await shot(omar.page, 'zh-omar-claim-refused');
     expect(latinLeftovers(await paneText(omar), data())).toEqual([]);
 

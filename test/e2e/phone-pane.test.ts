@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 import type { Store } from '../../src/server/db/connect.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectCount, launchChromium, screenshot } from '../support/browser.js';
 import { seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 
@@ -85,7 +85,7 @@ describe.each(LANGUAGES)('the task pane on a phone, $locale (Chromium, 360×740,
 
   async function walk(mode: 'compose' | 'read', names: readonly string[]): Promise<Record<string, string[]>> {
     const found: Record<string, string[]> = {};
-    await expect(pane().getByRole('tab').count()).resolves.toBe(names.length);
+    await expectCount(pane().getByRole('tab'), names.length);
     for (const name of names) {
       await pane().getByRole('tab', { name, exact: true }).click();
       await pane().getByRole('tabpanel', { name }).waitFor();

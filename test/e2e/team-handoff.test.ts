@@ -18,7 +18,7 @@ import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { smtpReceiver } from '../support/smtp-receiver.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
 jest.setTimeout(120_000);
@@ -91,11 +91,11 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
     const pane = page.getByTestId('conversation');
     await pane.getByRole('button', { name: 'Hand off from my address' }).click();
     const how = pane.getByTestId('hand-off-how');
-    await expect(how.innerText()).resolves.toBe("You have no connected mailbox, so this mail will be sent as info@tho2e.test with your name (Linda Chen), through the team mailbox, to ali@gulf-trading.com.sa, as a reply in the buyer's thread. It counts as your answer, and the buyer's company is yours from then on.");
+    await expectText(how).toBe("You have no connected mailbox, so this mail will be sent as info@tho2e.test with your name (Linda Chen), through the team mailbox, to ali@gulf-trading.com.sa, as a reply in the buyer's thread. It counts as your answer, and the buyer's company is yours from then on.");
     const text = pane.getByLabel('Mail (review and edit before sending)');
-    await expect(text.inputValue()).resolves.toContain('معكم Linda Chen، Sales manager, Gulf');
-    await expect(pane.getByLabel('Subject').inputValue()).resolves.toBe('Re: طلب عرض سعر: بلاط سيراميك');
-    await expect(pane.getByTestId('hand-off-language').innerText()).resolves.toMatch(/^Written in Arabic, the language the buyer reads/);
+    await expectText(text, 'inputValue').toContain('معكم Linda Chen، Sales manager, Gulf');
+    await expectText(pane.getByLabel('Subject'), 'inputValue').toBe('Re: طلب عرض سعر: بلاط سيراميك');
+    await expectText(pane.getByTestId('hand-off-language')).toMatch(/^Written in Arabic, the language the buyer reads/);
     await text.fill(`${await text.inputValue()}\n\nالعينات جاهزة للشحن.`);
     await screenshot(page, 'inbox-hand-off-en-linda');
     await pane.getByRole('button', { name: 'Send the hand-off' }).click();
@@ -113,13 +113,13 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
     const { page, errors } = await openConversation('omar', 'zh-CN');
     const pane = page.getByTestId('conversation');
     await pane.getByRole('button', { name: '用我的邮箱转交跟进' }).click();
-    await expect(pane.getByTestId('hand-off-owned').innerText()).resolves.toBe('Gulf Trading 是 Linda Chen（linda@tho2e.test）的客户。请先与 Linda Chen 沟通，或把会话转给对方。');
-    await expect(pane.getByTestId('hand-off-how').innerText()).resolves.toContain('你没有连接自己的邮箱，因此这封邮件将以 info@tho2e.test 的身份');
+    await expectText(pane.getByTestId('hand-off-owned')).toBe('Gulf Trading 是 Linda Chen（linda@tho2e.test）的客户。请先与 Linda Chen 沟通，或把会话转给对方。');
+    await expectText(pane.getByTestId('hand-off-how')).toContain('你没有连接自己的邮箱，因此这封邮件将以 info@tho2e.test 的身份');
     const send = pane.getByRole('button', { name: '发送转交邮件' });
     await expect(send.isDisabled()).resolves.toBe(true);
     await pane.getByLabel('我已与 Linda Chen 商定：发送并接手该客户').check();
     await expect(send.isDisabled()).resolves.toBe(false);
-    await expect(pane.getByTestId('hand-off-language').innerText()).resolves.toMatch(/^使用语言：阿拉伯语——/);
+    await expectText(pane.getByTestId('hand-off-language')).toMatch(/^使用语言：阿拉伯语——/);
     await screenshot(page, 'inbox-hand-off-zh-CN-omar');
     expect(received).toHaveLength(1);
     expect(errors).toEqual([]);

@@ -16,7 +16,7 @@ import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/
 import { pushPack } from '../../src/server/services/packs.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
 import { latinLeftovers } from '../support/latin-text.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
@@ -86,14 +86,14 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await linda.page.getByRole('tab', { name: 'Unassigned' }).waitFor();
     const list = linda.page.getByTestId('team-list');
     await list.getByText('Ceramic tiles for Hamburg').waitFor();
-    await expect(list.innerText()).resolves.toContain('水泵询价');
-    await expect(list.locator('tr', { hasText: 'Ceramic tiles' }).innerText()).resolves.toMatch(/New\s+Nobody yet\s+Overdue by \d+ h \d+ min of business hours/);
+    await expectText(list).toContain('水泵询价');
+    await expectText(list.locator('tr', { hasText: 'Ceramic tiles' })).toMatch(/New\s+Nobody yet\s+Overdue by \d+ h \d+ min of business hours/);
     await list.getByText('Ceramic tiles for Hamburg').click();
     const pane = linda.page.getByTestId('conversation');
     // The kept body is shown as text: the markup is visible and never ran.
     await pane.getByText('<img src=x onerror="window.__pwned=1">').waitFor();
     await expect(linda.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
-    await expect(pane.getByTestId('buyer-time').innerText()).resolves.toMatch(/^Buyer's time: \d\d:\d\d on \d{4}-\d\d-\d\d \(Europe\/Berlin\)$/);
+    await expectText(pane.getByTestId('buyer-time')).toMatch(/^Buyer's time: \d\d:\d\d on \d{4}-\d\d-\d\d \(Europe\/Berlin\)$/);
     await pane.getByRole('button', { name: "I'll take it" }).click();
     await pane.getByText('Assignee: Linda Chen').waitFor();
     await expect(list.innerText()).resolves.not.toContain('Ceramic tiles');
@@ -108,11 +108,11 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     const omar = await openInbox('omar');
     await omar.page.getByRole('tab', { name: 'Overdue' }).click();
     const omarList = omar.page.getByTestId('team-list');
-    await expect(omarList.locator('tr', { hasText: 'Ceramic tiles' }).innerText()).resolves.toMatch(/Assigned\s+Linda Chen\s+Overdue by/);
+    await expectText(omarList.locator('tr', { hasText: 'Ceramic tiles' })).toMatch(/Assigned\s+Linda Chen\s+Overdue by/);
     await omarList.getByText('Ceramic tiles for Hamburg').click();
     const omarPane = omar.page.getByTestId('conversation');
     await omarPane.getByTestId('presence').getByText('Linda Chen is replying').waitFor();
-    await expect(omarPane.getByRole('button', { name: "I'll take it" }).count()).resolves.toBe(0);
+    await expectCount(omarPane.getByRole('button', { name: "I'll take it" }), 0);
     await omarPane.getByText(/they asked for FOB Ningbo/).waitFor();
     await screenshot(omar.page, 'inbox-en-omar');
 
@@ -140,14 +140,14 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await page.goto(`${base}/admin#token=${encodeURIComponent(tokens.admin)}`);
     await page.getByRole('tab', { name: 'Mailboxes' }).click();
     const row = page.getByTestId('team-inbox-list').locator('tr', { hasText: 'info@tie2e.test' });
-    await expect(row.innerText()).resolves.toMatch(/tie2e-sales\s+—\s+24 business hours\s+CN · Asia\/Shanghai · 09:00–18:00/);
+    await expectText(row).toMatch(/tie2e-sales\s+—\s+24 business hours\s+CN · Asia\/Shanghai · 09:00–18:00/);
     await page.getByRole('button', { name: 'Figures of info@tie2e.test' }).click();
     const figures = page.getByTestId('team-figures');
     // After the first test: Linda holds the Hamburg inquiry, the Chinese one waits; both are overdue.
     await figures.getByText('Now: 1 unassigned, 2 overdue.').waitFor();
-    await expect(figures.locator('tr', { hasText: 'Linda Chen' }).innerText()).resolves.toMatch(/Linda Chen\s+0\s+—\s+—\s+0\s+1/);
+    await expectText(figures.locator('tr', { hasText: 'Linda Chen' })).toMatch(/Linda Chen\s+0\s+—\s+—\s+0\s+1/);
     // By region and week (nothing answered yet in this run: the headings and the CSV export).
-    await expect(figures.getByTestId('team-figures-regions').locator('caption').innerText()).resolves.toBe("By the buyer's region");
+    await expectText(figures.getByTestId('team-figures-regions').locator('caption')).toBe("By the buyer's region");
     const [download] = await Promise.all([page.waitForEvent('download'), figures.getByTestId('team-figures-csv').click()]);
     expect(download.suggestedFilename()).toMatch(/^team-inbox-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await downloadedText(download);
@@ -166,17 +166,17 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await page.goto(`${base}/admin#token=${encodeURIComponent(tokens.admin)}`);
     await page.getByRole('tab', { name: 'Mailboxes' }).click();
     const row = page.getByTestId('team-inbox-list').locator('tr', { hasText: 'info@tie2e.test' });
-    await expect(row.innerText()).resolves.toMatch(/None\s+None/);
+    await expectText(row).toMatch(/None\s+None/);
     await page.getByRole('button', { name: 'Edit the team inbox info@tie2e.test' }).click();
     const ack = page.getByLabel('Acknowledgement');
-    await expect(ack.locator('option').first().innerText()).resolves.toBe('None: no acknowledgement');
+    await expectText(ack.locator('option').first()).toBe('None: no acknowledgement');
     // Each template with its pack and languages, in the console's language.
-    await expect(ack.locator('option[value="demo-export/team-acknowledgement"]').innerText()).resolves.toBe('Team inbox: acknowledgement (demo-export) · English, Arabic, German, Spanish, French, Chinese');
+    await expectText(ack.locator('option[value="demo-export/team-acknowledgement"]')).toBe('Team inbox: acknowledgement (demo-export) · English, Arabic, German, Spanish, French, Chinese');
     await ack.selectOption('demo-export/team-acknowledgement');
     await page.getByLabel('Hand-off template').selectOption('demo-export/team-hand-off');
     await page.getByRole('button', { name: 'Save team inbox' }).click();
     await page.getByText('info@tie2e.test is a team inbox.').waitFor();
-    await expect(row.innerText()).resolves.toMatch(/Team inbox: acknowledgement \(demo-export\)\s+Team inbox: hand-off to a rep \(demo-export\)/);
+    await expectText(row).toMatch(/Team inbox: acknowledgement \(demo-export\)\s+Team inbox: hand-off to a rep \(demo-export\)/);
     const stored = await t.tdb.selectFrom('team_inboxes').select(['ack_template', 'handoff_template']).executeTakeFirstOrThrow();
     expect(stored).toEqual({ ack_template: JSON.stringify({ pack: 'demo-export', template: 'team-acknowledgement' }), handoff_template: JSON.stringify({ pack: 'demo-export', template: 'team-hand-off' }) });
     await screenshot(page, 'admin-team-inbox-templates-en');
@@ -194,7 +194,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await t.tdb.updateTable('pack_versions', { document: version.document }).where('id', '=', version.id).execute();
     await page.getByRole('button', { name: 'Save team inbox' }).click();
     await row.getByRole('cell', { name: 'None', exact: true }).waitFor();
-    await expect(row.innerText()).resolves.toMatch(/None\s+Team inbox: hand-off to a rep/);
+    await expectText(row).toMatch(/None\s+Team inbox: hand-off to a rep/);
     expect((await t.tdb.selectFrom('team_inboxes').select('ack_template').executeTakeFirstOrThrow()).ack_template).toBeNull();
 
     // In Chinese: the labels, the "none" choice and the template titles and languages.
@@ -202,8 +202,8 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await page.getByRole('tab', { name: '邮箱' }).click();
     await page.getByRole('button', { name: '编辑团队收件箱 info@tie2e.test' }).click();
     const zhAck = page.getByLabel('自动确认');
-    await expect(zhAck.locator('option').first().innerText()).resolves.toBe('无：不发送自动确认');
-    await expect(zhAck.locator('option[value="demo-export/team-hand-off"]').innerText()).resolves.toBe('团队收件箱：转交业务员 (demo-export) · 英语、阿拉伯语、德语、西班牙语、法语、中文');
+    await expectText(zhAck.locator('option').first()).toBe('无：不发送自动确认');
+    await expectText(zhAck.locator('option[value="demo-export/team-hand-off"]')).toBe('团队收件箱：转交业务员 (demo-export) · 英语、阿拉伯语、德语、西班牙语、法语、中文');
     const section = await page.getByTestId('team-inboxes').innerText();
     const data = ['info@tie2e.test', 'demo-export', 'tie2e-sales', t.packSlug, 'Hello', 'Linda Chen', 'Omar Haddad', 'Admin tie2e', 'Rep tie2e'];
     expect(latinLeftovers(section.replace(/<[^>]+>/g, ' '), data)).toEqual([]);
@@ -224,13 +224,13 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     const list = page.getByTestId('team-list');
     // Newest first: the last one inserted leads; the first page holds 100, the page shows fewer rows than that.
     await list.getByText('Queue inquiry 249').waitFor();
-    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe('100 loaded · scroll for more');
+    await expectText(page.getByTestId('team-list-count')).toBe('100 loaded · scroll for more');
     const inDom = await list.locator('tbody tr[data-index]').count();
     expect(inDom).toBeLessThan(40);
     // j from the top walks down the list; 25 presses scroll the list with the selection.
     await list.getByText('Queue inquiry 249').click();
     for (let i = 0; i < 25; i++) await page.keyboard.press('j');
-    await expect(list.locator('tr[aria-selected="true"]').innerText()).resolves.toContain('Queue inquiry 224');
+    await expectText(list.locator('tr[aria-selected="true"]')).toContain('Queue inquiry 224');
     await page.getByTestId('conversation').locator('#conversation-title', { hasText: 'Queue inquiry 224' }).waitFor();
     // Scrolling to the end asks for the next pages until the list is whole (251 or 252: whether the
     // first test's Linda took the Hamburg inquiry); the Chinese inquiry, the oldest, comes last.
@@ -247,10 +247,10 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     // The same in Chinese, back at the top.
     await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
     await page.getByRole('tab', { name: '未分配' }).waitFor();
-    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe(`此列表共 ${total} 条`);
+    await expectText(page.getByTestId('team-list-count')).toBe(`此列表共 ${total} 条`);
     await page.getByRole('tab', { name: '已超时' }).click();
     await list.getByText('Queue inquiry 000').waitFor();
-    await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe('已加载 100 条 · 向下滚动加载更多');
+    await expectText(page.getByTestId('team-list-count')).toBe('已加载 100 条 · 向下滚动加载更多');
     await screenshot(page, 'inbox-zh-CN-long-queue');
     expect(errors).toEqual([]);
     await page.close();
@@ -282,7 +282,7 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
       expect(asked.slice(0, 3).sort()).toEqual(['/api/v1/me', '/api/v1/team-conversations?list=unassigned', '/api/v1/team-inboxes']);
       // One inbox: the page asked for at start is the list's first page; nothing asked twice.
       expect(asked.filter((a) => a.startsWith('/api/v1/team-conversations'))).toEqual(['/api/v1/team-conversations?list=unassigned']);
-      await expect(page.getByTestId('team-list-count').innerText()).resolves.toBe(locale === 'zh-CN' ? '已加载 100 条 · 向下滚动加载更多' : '100 loaded · scroll for more');
+      await expectText(page.getByTestId('team-list-count')).toBe(locale === 'zh-CN' ? '已加载 100 条 · 向下滚动加载更多' : '100 loaded · scroll for more');
       // The conversation view is its own chunk, loaded on the way: opening one still works.
       await list.getByText('Queue inquiry 249').click();
       await page.getByTestId('conversation').locator('#conversation-title', { hasText: 'Queue inquiry 249' }).waitFor();

@@ -11,7 +11,7 @@ import type { Store } from '../../src/server/db/connect.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, expectCount, launchChromium, screenshot } from '../support/browser.js';
 import { operator, packYaml, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { latinLeftovers, packDataPhrases } from '../support/latin-text.js';
 import { storeKinds } from '../support/stores.js';
@@ -108,7 +108,7 @@ describe('the task pane in zh-CN has no English sentence (Chromium)', () => {
 
   /** Clicks each tab (Fluent's tab writes its label twice in the DOM, so the names are given) and checks it. */
   async function walkTabs(mode: string, names: string[]): Promise<void> {
-    await expect(pane().getByRole('tab').count()).resolves.toBe(names.length);
+    await expectCount(pane().getByRole('tab'), names.length);
     for (const name of names) {
       await pane().getByRole('tab', { name, exact: true }).click();
       await pane().getByRole('tabpanel', { name }).waitFor();
