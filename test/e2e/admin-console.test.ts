@@ -10,7 +10,8 @@ import { loadDevSigner, type DevSigner } from '../../src/server/auth/dev-keys.js
 import { SecretBox } from '../../src/server/secrets.js';
 import { bearer, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, downloadedText, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
+import { expectCount, expectText } from '../support/settle.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 import { dovecotSettings, imapAvailable, imapHost, imapPort, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
 

@@ -9,7 +9,8 @@ import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, expectCount, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { expectCount } from '../support/settle.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
 jest.setTimeout(120_000);

@@ -11,7 +11,8 @@ import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { timeline } from '../../src/server/services/crm.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { expectCount, expectText } from '../support/settle.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 

@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-cor
 import { loadDevSigner } from '../../src/server/auth/dev-keys.js';
 import type { Store } from '../../src/server/db/connect.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
-import { collectPageErrors, expectCount, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { expectCount } from '../support/settle.js';
 import { seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 

@@ -18,7 +18,8 @@ import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { smtpReceiver } from '../support/smtp-receiver.js';
-import { collectPageErrors, expectText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { expectText } from '../support/settle.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
 jest.setTimeout(120_000);

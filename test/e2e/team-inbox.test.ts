@@ -16,7 +16,8 @@ import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/
 import { pushPack } from '../../src/server/services/packs.js';
 import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, downloadedText, expectCount, expectText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
+import { expectCount, expectText } from '../support/settle.js';
 import { latinLeftovers } from '../support/latin-text.js';
 import { TEST_DIST } from '../support/build-faces.mjs';
 
