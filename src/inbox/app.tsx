@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Badge, Body1, Button, Caption1, Field, FluentProvider, Select, Spinner, Subtitle2, Tab, TabList, Title2, Title3, webLightTheme } from '@fluentui/react-components';
+import { Body1, Button, Caption1, FluentProvider, Select, Spinner, Subtitle2, Title2, Title3, webLightTheme } from '@fluentui/react-components';
 import type { TeamConversationSummary, TeamInboxView, TeamList } from '../contract/team-inbox.js';
 import { InboxApi, type Me } from './api.js';
 import { forgetToken, signInSettings, signInWithMicrosoft, storedToken, storeToken, type SignInSettings } from './auth.js';
@@ -13,6 +13,9 @@ const LANGUAGE_KEY = 'tradepane.inbox.language';
 // The conversation view is its own chunk: the list's first paint does not wait for its form controls.
 const loadConversation = () => import(/* webpackChunkName: "inbox-conversation" */ './conversation.js');
 const Conversation = lazy(() => loadConversation().then((m) => ({ default: m.Conversation })));
+// The tabs too (tabs.tsx): asked for once the first rows are painted.
+const loadTabs = () => import(/* webpackChunkName: "inbox-tabs" */ './tabs.js');
+const ListTabs = lazy(() => loadTabs().then((m) => ({ default: m.ListTabs })));
 
 type Session = { state: 'signed-out' } | { state: 'checking' } | { state: 'ready'; me: Me };
 
@@ -119,8 +122,7 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
   const shown = useRef('');
   const givenKey = useRef(given.page?.key);
   const scroller = useRef<HTMLDivElement>(null);
-  // The tabs join the page once the first rows are painted: Fluent's tab list (its styles, tabster's
-  // arrow-key handling) is the costliest part of the first render and not needed to read the list.
+  // The tabs join the page once the first rows are painted (tabs.tsx says why).
   const [tabsShown, setTabsShown] = useState(false);
   useEffect(() => {
     const frame = requestAnimationFrame(() => setTabsShown(true));
@@ -215,19 +217,21 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
       <Failure error={error} t={t} />
       <div className={styles.row}>
         {inboxes.length > 1 && (
-          <Field label={t('inbox.choose')}>
+          // A plain label over the select, as Fluent's Field lays it out (Field's code stays out of the first paint).
+          <label className={styles.field}>
+            {t('inbox.choose')}
             <Select value={inboxId} onChange={(_e, d) => setInboxId(d.value)}>
               {inboxes.map((i) => <option key={i.id} value={i.id}>{i.name} &lt;{i.address}&gt;</option>)}
             </Select>
-          </Field>
+          </label>
         )}
         {inboxes.length === 1 && <Subtitle2>{inboxes[0]!.name === inboxes[0]!.address ? inboxes[0]!.address : `${inboxes[0]!.name} <${inboxes[0]!.address}>`}</Subtitle2>}
       </div>
       <div className={styles.tabs}>
         {tabsShown && (
-          <TabList selectedValue={list} onTabSelect={(_e, d) => setList(d.value as TeamList)}>
-            {LISTS.map((l) => <Tab key={l} value={l}>{t(`list.${l}` as MessageKey)}</Tab>)}
-          </TabList>
+          <Suspense fallback={null}>
+            <ListTabs lists={LISTS} list={list} onSelect={setList} t={t} />
+          </Suspense>
         )}
       </div>
       <div className={styles.split}>
@@ -253,7 +257,7 @@ function Inbox({ api, me, t, language, firstLoad }: { api: InboxApi; me: Me; t: 
                       <tr key={r.id} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 1} className={`${styles.clickable} ${r.id === openId ? styles.selected : ''}`} onClick={() => setOpenId(r.id)} aria-selected={r.id === openId}>
                         <td>
                           <strong>{r.subject}</strong>
-                          <div><span className={styles.caption}>{r.buyer ?? ''}</span> {r.tags.map((tag) => <Badge key={tag} appearance="tint" size="small">{tag}</Badge>)}</div>
+                          <div><span className={styles.caption}>{r.buyer ?? ''}</span> {r.tags.map((tag) => <span key={tag} className={styles.tag}>{tag}</span>)}</div>
                         </td>
                         <td>{t(`state.${r.state}` as MessageKey)}</td>
                         <td>{r.assignee?.name ?? t('conv.nobody')}</td>

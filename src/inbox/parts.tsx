@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { tokens } from '@fluentui/react-components';
 import { refusalKind } from '../client/api-error.js';
 import type { ClockView } from '../contract/team-inbox.js';
 import type { Translate } from './i18n.js';
@@ -33,6 +33,12 @@ const CLASSES = {
   card: 'tpi-card',
   // Caption1's type in plain elements (the list's rows: no Fluent component per row).
   caption: 'tpi-caption',
+  // A conversation's tag in a list row: a tinted small Badge's look in a plain span.
+  tag: 'tpi-tag',
+  // An error said before Fluent's message bar has arrived (Failure).
+  alert: 'tpi-alert',
+  // A label above its control, as Fluent's Field lays it out.
+  field: 'tpi-field',
   // Where the tabs go: their height, kept while they are not mounted yet (no shift when they are).
   tabs: 'tpi-tabs',
 } as const;
@@ -58,6 +64,9 @@ const SHEET = `
 .tpi-card { max-width: 32rem; display: flex; flex-direction: column; gap: ${tokens.spacingVerticalM}; }
 .tpi-caption { font-family: ${tokens.fontFamilyBase}; font-size: ${tokens.fontSizeBase200}; line-height: ${tokens.lineHeightBase200}; font-weight: ${tokens.fontWeightRegular}; }
 .tpi-tabs { min-height: 44px; }
+.tpi-field { display: flex; flex-direction: column; gap: ${tokens.spacingVerticalXXS}; font-family: ${tokens.fontFamilyBase}; font-size: ${tokens.fontSizeBase300}; line-height: ${tokens.lineHeightBase300}; color: ${tokens.colorNeutralForeground1}; }
+.tpi-tag { display: inline-flex; align-items: center; box-sizing: border-box; height: 16px; min-width: 16px; padding: 0 ${tokens.spacingHorizontalXS}; margin-right: ${tokens.spacingHorizontalXXS}; border-radius: ${tokens.borderRadiusCircular}; border: ${tokens.strokeWidthThin} solid ${tokens.colorBrandStroke2}; background-color: ${tokens.colorBrandBackground2}; color: ${tokens.colorBrandForeground2}; font-family: ${tokens.fontFamilyBase}; font-size: ${tokens.fontSizeBase100}; line-height: ${tokens.lineHeightBase100}; font-weight: ${tokens.fontWeightSemibold}; }
+.tpi-alert { padding: ${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}; border: ${tokens.strokeWidthThin} solid ${tokens.colorStatusDangerBorder1}; border-radius: ${tokens.borderRadiusMedium}; background-color: ${tokens.colorStatusDangerBackground1}; font-family: ${tokens.fontFamilyBase}; font-size: ${tokens.fontSizeBase300}; }
 `;
 
 let installed = false;
@@ -74,13 +83,18 @@ export function useStyles(): typeof CLASSES {
   return CLASSES;
 }
 
+// Fluent's message bar is a chunk of its own: most pages never fail, and the list's first paint does not wait for it.
+const ErrorBar = lazy(() => import(/* webpackChunkName: "inbox-error-bar" */ './error-bar.js').then((m) => ({ default: m.ErrorBar })));
+
 /** A refusal or failure, in an error bar: what kind of "no" it is in the rep's language, then the store's own words. */
 export function Failure({ error, t }: { error: unknown; t: Translate }): ReactNode {
   if (!error) return null;
+  const text = t('refusal.withDetail', { what: t(`refusal.${refusalKind(error)}`), detail: error instanceof Error ? error.message : String(error) });
+  // Said at once in a plain alert; Fluent's bar takes its place when its chunk is in.
   return (
-    <MessageBar intent="error" role="alert">
-      <MessageBarBody>{t('refusal.withDetail', { what: t(`refusal.${refusalKind(error)}`), detail: error instanceof Error ? error.message : String(error) })}</MessageBarBody>
-    </MessageBar>
+    <Suspense fallback={<div role="alert" className={CLASSES.alert}>{text}</div>}>
+      <ErrorBar text={text} />
+    </Suspense>
   );
 }
 
