@@ -26,15 +26,17 @@ export function useConsole(): Console {
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | undefined; loading: boolean; reload: () => Promise<void> } {
   const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
-  // Callers of reload() waiting for the next load that is not superseded by another.
+  // Callers of reload() waiting for the next load that is not superseded by another; once it has
+  // answered, released after React has committed that answer (the effect below).
   const waiting = useRef<(() => void)[]>([]);
+  const answered = useRef<(() => void)[]>([]);
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     const settle = (next: { data: T | undefined; error: Error | undefined }) => {
       if (!live) return;
+      answered.current.push(...waiting.current.splice(0));
       setState({ ...next, loading: false });
-      for (const done of waiting.current.splice(0)) done();
     };
     load().then(
       (data) => settle({ data, error: undefined }),
@@ -45,10 +47,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     };
     // deps on purpose: the caller's, plus the reload tick
   }, [...deps, tick]);
+  useEffect(() => {
+    for (const done of answered.current.splice(0)) done();
+  }, [state]);
   // Unmounted: nobody will load again, let the waiting actions finish.
-  useEffect(() => () => {
-    for (const done of waiting.current.splice(0)) done();
-  }, []);
+  useEffect(
+    () => () => {
+      for (const done of [...answered.current.splice(0), ...waiting.current.splice(0)]) done();
+    },
+    [],
+  );
   const reload = useCallback(
     () =>
       new Promise<void>((resolve) => {
