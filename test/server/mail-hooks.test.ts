@@ -5,6 +5,7 @@ import { SecretBox } from '../../src/server/secrets.js';
 import { runSyncPass, type SyncOptions } from '../../src/server/mail/sync.js';
 import { STORED_MESSAGE_HOOKS, type StoredMessage, type StoredMessageHook } from '../../src/server/mail/hooks.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
+import { createCustomer } from '../../src/server/services/customers.js';
 import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { fetchedMail, memoryMailbox } from '../support/memory-mailbox.js';
@@ -143,6 +144,23 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
       // The company imitated is the one the verdict names.
       expect(fake.customer_id).toBe(genuine.customer_id);
       expect(codes(await verdictOf('lk2'))).toEqual([]);
+    });
+
+    it('a sender imitating two companies on file is said to imitate the one filed first, whatever order the rows were written in', async () => {
+      jest.useFakeTimers({ now: T, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+      // The newer company is written first: the database's own row order would name it.
+      jest.setSystemTime(new Date('2026-11-10T00:00:00.000Z'));
+      await createCustomer(t.tdb, operator(t.tenantId), { name: 'Sahara Steel UAE', domains: ['saharasteel.ae'] });
+      jest.setSystemTime(new Date('2026-11-01T00:00:00.000Z'));
+      const older = await createCustomer(t.tdb, operator(t.tenantId), { name: 'Sahara Steel KSA', domains: ['saharasteel.com.sa'] });
+      jest.setSystemTime(T);
+      const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'steel@acme.example' }, { backfillDays: 30, now: T });
+      const memory = memoryMailbox();
+      memory.mails.push(fetchedMail('ss1', new Date(T.getTime() - HOUR), { from: { address: 'sami@saharasteel.co', name: 'Sami' }, to: [{ address: 'steel@acme.example' }], textBody: 'Our bank account has changed.' }));
+      expect((await runSyncPass(store.db, store.dialect, guardOptions(memory, mb.id)))[0]).toMatchObject({ outcome: 'caught-up', stored: 1 });
+      const verdict = await verdictOf('ss1');
+      expect(JSON.parse(verdict.findings)).toContainEqual({ code: 'domain.lookalike', params: { domain: 'saharasteel.co', known: 'saharasteel.com.sa', how: 'tld' } });
+      expect(verdict.customer_id).toBe(older.id);
     });
 
     it('"first mail from this domain" sees the mail stored earlier in the page, in an earlier pass and from a subdomain, and nothing else', async () => {

@@ -78,7 +78,12 @@ function knownOnFile(stored: StoredMessage): Promise<{ domains: KnownDomain[]; i
   return page.once(
     'payment-guard:known-domains',
     async () => {
-      const rows = await tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id', 'customers.created_at']).execute();
+      const rows = await tdb.selectFrom('customer_domains').innerJoin('customers', 'customers.id', 'customer_domains.customer_id').select(['customer_domains.domain', 'customers.id', 'customers.created_at'])
+        // The first match in this order names the imitated company: the oldest filed first, so the
+        // answer is the same on SQLite and PostgreSQL and from one page to the next.
+        .orderBy('customers.created_at')
+        .orderBy('customer_domains.domain')
+        .execute();
       // Our own domains: the sync changes neither users nor mailboxes.
       const own = await page.once('payment-guard:own-domains', () => ownDomains(tdb));
       const domains: KnownDomain[] = [...rows.map((r) => ({ domain: r.domain, customerId: r.id as string | null, filedAt: r.created_at as string | null })), ...own.map((domain) => ({ domain, customerId: null, filedAt: null }))];
