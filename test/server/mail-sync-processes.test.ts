@@ -84,11 +84,18 @@ const CHILD = resolve('test/support/mail-sync-child.mjs');
     await deliver(address, mails);
 
     const a = worker('A', mb.id, { PAGE_PAUSE_MS: '150' });
+    // B starts once A holds the lease (A has stored its first page): started together, B could
+    // take the lease first and store the whole mailbox, leaving A nothing to be killed in.
+    await a.untilLines(1);
     const b = worker('B', mb.id);
-    // Kill A once it has stored two pages (B waits for the lease meanwhile, or took some pages itself).
+    // Kill A once it has stored two pages; B waits for the lease to expire meanwhile.
     await a.untilLines(2);
     a.child.kill('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
+    // A really died mid-backfill: it had stored some of the mail, not all of it.
+    const byA = a.lines.reduce((n, l) => n + Number(l.stored ?? 0), 0);
+    expect(byA).toBeGreaterThan(0);
+    expect(byA).toBeLessThan(mails.length);
     const bEnd = await b.exited;
     expect({ code: bEnd.code, stderr: b.stderr() }).toEqual({ code: 0, stderr: '' });
     expect(b.lines.at(-1)).toEqual({ instance: 'B', finished: true });
