@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
+import MinimizerPlugin from 'minimizer-webpack-plugin';
 import webpack from 'webpack';
 import { manifestFiles, manifestSettings } from './manifest/generate.js';
 
@@ -150,6 +151,13 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
       rules: [{ test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false, module: 'ES2022', moduleResolution: 'Bundler' } } }],
     },
     optimization: {
+      // swc's minifier instead of webpack's default terser: the same two compress passes, half
+      // the build time (terser was two thirds of it) and slightly smaller output; the events
+      // bundle keeps terser (small, and held to ES2016 for Outlook's JavaScript-only runtime).
+      // In this process: swc cannot run in worker threads, so the plugin would fork processes with
+      // this one's flags, and a build started by `node -e` (test/support/before-jest.mjs) re-ran its
+      // script in every child; swc alone here is faster than terser in parallel anyway.
+      minimizer: [new MinimizerPlugin({ parallel: false, minify: { implementation: MinimizerPlugin.swcMinify, options: { compress: { passes: 2 } } } })],
       splitChunks: {
         chunks: 'all',
         cacheGroups: {
