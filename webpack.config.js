@@ -155,7 +155,7 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
       // the build time (terser was two thirds of it) and slightly smaller output; the events
       // bundle keeps terser (small, and held to ES2016 for Outlook's JavaScript-only runtime).
       // In this process: swc cannot run in worker threads, so the plugin would fork processes with
-      // this one's flags, and a build started by `node -e` (test/support/before-jest.mjs) re-ran its
+      // this one's flags, and a build started by `node -e` (test/support/run-tests.mjs) re-ran its
       // script in every child; swc alone here is faster than terser in parallel anyway.
       minimizer: [new MinimizerPlugin({ parallel: false, minify: { implementation: MinimizerPlugin.swcMinify, options: { compress: { passes: 2 } } } })],
       splitChunks: {

@@ -21,7 +21,7 @@ interface RunConfig {
 
 export default async function globalSetup(globalConfig: RunConfig): Promise<void> {
   // The end-to-end suites serve the built faces; build them once for the whole run (`npm test`
-  // built them already, beside the type checks: test/support/before-jest.mjs).
+  // built them already, before jest: test/support/run-tests.mjs).
   await ensureFacesBuilt();
   // The binary tests run bin/tradepane.js as shipped: on the built CLI (dist-cli/), built when stale.
   if (!freshBuild()) await buildCli();
