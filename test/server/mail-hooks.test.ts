@@ -103,6 +103,9 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     // mail), and the known domains once for the page (12 before: once per mail; the one company
     // was filed before the first mail's guard ran, and none after it).
     expect(statements.get('customer_domains')).toBe(9);
+    // The conversations: per mail, the threading's look-up and the summary's read before its
+    // UPDATE; the team inbox takes the row the sync wrote instead of reading it a third time.
+    expect(statements.get('conversations')).toBe(8);
     // Every message was judged (the buyers' company is on file once the first mail filed it).
     expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@pearl-imports.example').execute()).toHaveLength(4);
   });

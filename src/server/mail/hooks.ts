@@ -1,4 +1,5 @@
-import type { MailMessageRow } from '../db/tables.js';
+import type { Selectable } from 'kysely';
+import type { ConversationRow, MailMessageRow } from '../db/tables.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import type { FetchedMessage } from './types.js';
 import { paymentGuardHook } from '../services/payment-guard.js';
@@ -18,7 +19,7 @@ export interface StoredMessage {
   mailbox: { id: string; address: string; tenantId: string };
   /** The row as stored (addresses cleaned, direction and auto-reply verdict decided). */
   message: Omit<MailMessageRow, 'tenant_id'>;
-  conversation: { id: string; created: boolean; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null };
+  conversation: { id: string; created: boolean; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null; row?: Selectable<ConversationRow> };
   /** What the provider gave (Reply-To, the text body up to 64 KiB). */
   fetched: FetchedMessage;
   /** False while a mailbox's backfill runs: a hook must not alert or notify about last month's mail. */
@@ -69,6 +70,7 @@ export async function teamInboxHook(stored: StoredMessage): Promise<void> {
     tdb: stored.tdb,
     mailboxId: stored.mailbox.id,
     conversationId: stored.conversation.id,
+    conversation: stored.conversation.row,
     message: stored.message,
     body: stored.fetched.textBody ?? '',
     customerIds: stored.conversation.customerIds,

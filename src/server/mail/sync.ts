@@ -23,7 +23,7 @@ import { detectBuyerLanguage } from '../services/language-detect.js';
 import { createCustomer, customerOfEmail, findContact, learnClockOf, upsertContact } from '../services/customers.js';
 import { enqueue } from '../services/connectors.js';
 import { teamMailOfMessage } from '../services/team-mail.js';
-import { PageMemo, STORED_MESSAGE_HOOKS, type StoredMessageHook } from './hooks.js';
+import { PageMemo, STORED_MESSAGE_HOOKS, type StoredMessage, type StoredMessageHook } from './hooks.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type SyncPage } from './types.js';
 
 /**
@@ -559,7 +559,7 @@ async function updateConversation(
   participants: string[],
   customers: string[],
   at: Date,
-): Promise<{ created: boolean; conversation: { id: string; subject: string; customerIds: string[]; lastWriter: 'buyer' | 'us' | null; lastInboundAt: string | null; lastOutboundAt: string | null } }> {
+): Promise<{ created: boolean; conversation: Omit<StoredMessage['conversation'], 'created'> }> {
   const c = (await tdb.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst())!;
   const summary: ConversationSummary | null =
     c.message_count === 0
@@ -569,8 +569,7 @@ async function updateConversation(
   // Bulk mail is not a conversation with its hundreds of recipients.
   const everyone = message.auto_verdict === 'bulk' ? (JSON.parse(c.participants) as string[]) : [...new Set([...(JSON.parse(c.participants) as string[]), ...participants])].sort().slice(0, 100);
   const companies = [...new Set([...(JSON.parse(c.customer_ids) as string[]), ...customers])];
-  await tdb
-    .updateTable('conversations', {
+  const written = {
       participants: JSON.stringify(everyone),
       customer_ids: JSON.stringify(companies),
       customer_id: c.customer_id ?? companies[0] ?? null,
@@ -585,10 +584,11 @@ async function updateConversation(
       // The first answer after the buyer's first mail (the team inbox's response clock).
       first_response_at: c.first_response_at ?? (message.direction === 'outbound' && message.auto_verdict === 'none' && c.last_inbound_at && message.received_at > c.last_inbound_at ? message.received_at : null),
       updated_at: at.toISOString(),
-    })
-    .where('id', '=', conversationId)
-    .execute();
-  return { created: c.message_count === 0, conversation: { id: c.id, subject: c.subject, customerIds: companies, lastWriter: next.lastWriter, lastInboundAt: next.lastInboundAt, lastOutboundAt: next.lastOutboundAt } };
+  };
+  await tdb.updateTable('conversations', written).where('id', '=', conversationId).execute();
+  // The row as it now stands, for the hooks (the team inbox would otherwise read it again).
+  const row = { ...c, ...written };
+  return { created: c.message_count === 0, conversation: { id: c.id, subject: c.subject, customerIds: companies, lastWriter: next.lastWriter, lastInboundAt: next.lastInboundAt, lastOutboundAt: next.lastOutboundAt, row } };
 }
 
 /** "acme-trading.com.sa" → "Acme Trading": a readable first name for a company the sync creates. */

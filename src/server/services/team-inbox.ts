@@ -701,6 +701,8 @@ export interface TeamArrival {
   tdb: TenantDb;
   mailboxId: string;
   conversationId: string;
+  /** The conversation's row as the sync has just written it (StoredMessage.conversation.row); read when not given. */
+  conversation?: ConversationRow;
   message: { direction: string; auto_verdict: string; received_at: string; from_address: string | null; subject: string; language: string | null; attachments: string; date_header: string | null; message_key?: string | null; reference_keys?: string };
   body: string;
   customerIds: string[];
@@ -723,7 +725,7 @@ export interface TeamArrival {
 export async function teamInboxArrival(arrival: TeamArrival): Promise<void> {
   const { tdb, message, at } = arrival;
   if (message.auto_verdict !== 'none' || message.direction === 'internal') return;
-  const conv = await tdb.selectFrom('conversations').selectAll().where('id', '=', arrival.conversationId).executeTakeFirst();
+  const conv = arrival.conversation ?? (await tdb.selectFrom('conversations').selectAll().where('id', '=', arrival.conversationId).executeTakeFirst());
   if (!conv) return;
   let inbox: TeamInboxRow | undefined;
   const once = arrival.once ?? (<T>(_key: string, read: () => Promise<T>) => read());
