@@ -221,6 +221,14 @@ describe(`the admin console in Chromium (${kind.name})`, () => {
     await list.getByText(`${t.admin.email} saved console-pack v2 and published it to ${t.groupSlug}`).waitFor();
     await expect(list.innerText()).resolves.not.toMatch(/digest|\{"/);
     await page.getByTestId('audit-area').selectOption('pack');
+    // 'pack.rolled_back' is in the unfiltered list too: wait for the filtered list itself (every
+    // row a pack action), then read it; on a timeout the read below shows what the page holds.
+    await page
+      .waitForFunction(() => {
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="audit-list"] tbody tr')];
+        return rows.length > 0 && rows.every((r) => /\bpack\.\w+$/.test(r.innerText.trim()));
+      }, undefined, { timeout: 15_000 })
+      .catch(() => undefined);
     await page.getByText('pack.rolled_back').waitFor();
     await expect(list.locator('tbody tr').evaluateAll((rows) => rows.every((r) => /\bpack\.\w+$/.test((r as HTMLElement).innerText.trim())))).resolves.toBe(true);
     await screenshot(page, 'admin-audit-en');
