@@ -570,20 +570,20 @@ async function updateConversation(
   const everyone = message.auto_verdict === 'bulk' ? (JSON.parse(c.participants) as string[]) : [...new Set([...(JSON.parse(c.participants) as string[]), ...participants])].sort().slice(0, 100);
   const companies = [...new Set([...(JSON.parse(c.customer_ids) as string[]), ...customers])];
   const written = {
-      participants: JSON.stringify(everyone),
-      customer_ids: JSON.stringify(companies),
-      customer_id: c.customer_id ?? companies[0] ?? null,
-      first_message_at: next.firstMessageAt,
-      last_message_at: next.lastMessageAt,
-      last_inbound_at: next.lastInboundAt,
-      last_outbound_at: next.lastOutboundAt,
-      last_writer: next.lastWriter,
-      message_count: next.messageCount,
-      inbound_count: next.inboundCount,
-      outbound_count: next.outboundCount,
-      // The first answer after the buyer's first mail (the team inbox's response clock).
-      first_response_at: c.first_response_at ?? (message.direction === 'outbound' && message.auto_verdict === 'none' && c.last_inbound_at && message.received_at > c.last_inbound_at ? message.received_at : null),
-      updated_at: at.toISOString(),
+    participants: JSON.stringify(everyone),
+    customer_ids: JSON.stringify(companies),
+    customer_id: c.customer_id ?? companies[0] ?? null,
+    first_message_at: next.firstMessageAt,
+    last_message_at: next.lastMessageAt,
+    last_inbound_at: next.lastInboundAt,
+    last_outbound_at: next.lastOutboundAt,
+    last_writer: next.lastWriter,
+    message_count: next.messageCount,
+    inbound_count: next.inboundCount,
+    outbound_count: next.outboundCount,
+    // The first answer after the buyer's first mail (the team inbox's response clock).
+    first_response_at: c.first_response_at ?? (message.direction === 'outbound' && message.auto_verdict === 'none' && c.last_inbound_at && message.received_at > c.last_inbound_at ? message.received_at : null),
+    updated_at: at.toISOString(),
   };
   await tdb.updateTable('conversations', written).where('id', '=', conversationId).execute();
   // The row as it now stands, for the hooks (the team inbox would otherwise read it again).
