@@ -101,7 +101,7 @@ export function register(program: Command): void {
 
       const choice = chooseLanguage(variants, {
         repPick: opts.lang,
-        buyerWrote: inboundText ? (await import('../../server/services/language-detect.js')).detectBuyerLanguage(inboundText) : undefined,
+        buyerWrote: inboundText ? await (await import('../../server/services/language-detect.js')).detectBuyerLanguage(inboundText) : undefined,
         contactLanguage: data.contact?.language,
         customerCountry: data.customer?.country,
         recipient: to,

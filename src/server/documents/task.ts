@@ -1,5 +1,4 @@
 import { DocumentInputError, layoutDocument, type DocumentInput } from '../../core/documents/index.js';
-import { DocumentFontError, renderDocumentPdf } from './pdf.js';
 
 /**
  * The layout version documents are drawn with. A stored document records it; re-drawing a stored
@@ -18,7 +17,11 @@ export interface DocumentTask {
 
 export type DocumentTaskResult = { ok: true; pdf: Uint8Array } | { ok: false; code: 'invalid_document' | 'unprintable_text'; message: string; details: { path: string; message: string }[] };
 
+// pdf-lib and fontkit (~230 ms to load) on the first document, not at every store start.
+let pdfModule: Promise<typeof import('./pdf.js')> | undefined;
+
 export async function runDocumentTask(task: DocumentTask): Promise<DocumentTaskResult> {
+  const { DocumentFontError, renderDocumentPdf } = await (pdfModule ??= import('./pdf.js'));
   try {
     const layout = layoutDocument(task.input);
     const pdf = await renderDocumentPdf(layout, { title: task.title, createdAt: new Date(task.createdAt), author: task.author });

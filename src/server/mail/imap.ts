@@ -1,5 +1,5 @@
-import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailboxError, type FetchedMessage, type MailAddress, type MailboxAdapter, type NextPageOptions, type OutgoingMail, type SyncPage, type DraftMail, type FiledDraft } from './types.js';
@@ -71,9 +71,14 @@ export function imapError(error: unknown): MailboxError {
   return new MailboxError('protocol', text);
 }
 
+// Loaded on first use: a store with no IMAP mailbox (and every test without one) skips their ~150 ms of loading.
+let imapLibraries: Promise<[typeof import('imapflow'), typeof import('mailparser')]> | undefined;
+const loadImapLibraries = () => (imapLibraries ??= Promise.all([import('imapflow'), import('mailparser')]));
+
 /** A logged-in connection (the sync's and the IDLE watcher's); throws MailboxError. STARTTLS that did not happen is refused. */
 export async function openImapClient(address: string, settings: ImapSettings, password: string, timeouts: { connectMs?: number; socketMs?: number; maxIdleMs?: number } = {}): Promise<ImapFlow> {
   const { imap } = settings;
+  const [{ ImapFlow }] = await loadImapLibraries();
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -301,6 +306,7 @@ function attachmentsOf(node: MessageStructureObject | undefined, out: Array<{ na
 }
 
 async function toFetched(item: FetchMessageObject, folder: 'inbox' | 'sent', path: string, uidValidity: string): Promise<FetchedMessage> {
+  const [, { simpleParser }] = await loadImapLibraries();
   const parsed = await simpleParser(item.source ?? Buffer.alloc(0), { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const references = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/);
   const structure = item.bodyStructure;

@@ -379,8 +379,8 @@ export function excerptOf(text: string): string {
 }
 
 /** The same rule the compose core's language chain uses: only the buyer's own words, only languages exporters meet. */
-function languageOf(subject: string, text: string | null): string | null {
-  return detectBuyerLanguage(`${subject}\n${text ?? ''}`) ?? null;
+async function languageOf(subject: string, text: string | null): Promise<string | null> {
+  return (await detectBuyerLanguage(`${subject}\n${text ?? ''}`)) ?? null;
 }
 
 async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessage, tenant: TenantContext, settings: MailboxSettings, options: SyncOptions, at: Date, cache: PageCache): Promise<boolean> {
@@ -457,7 +457,7 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
     size_bytes: Math.max(0, Math.floor(m.sizeBytes || 0)),
     attachments: JSON.stringify(m.attachments.slice(0, 100).map((a) => ({ name: clean(a.name, 255), contentType: clean(a.contentType, 255) }))),
     auto_verdict: verdict,
-    language: languageOf(subject, m.textBody),
+    language: await languageOf(subject, m.textBody),
     excerpt: m.textBody ? excerptOf(m.textBody) : '',
     created_at: at.toISOString(),
   };

@@ -1,4 +1,3 @@
-import { detectAll } from 'tinyld';
 import { ownText } from '../../core/compose/thread.js';
 
 /**
@@ -17,11 +16,15 @@ const MIN_LEAD = 2.5;
 /** Long mails are read from their start: enough to tell a language, bounded work. */
 const MAX_CHARS = 2000;
 
-export function detectBuyerLanguage(body: string | null | undefined): string | undefined {
+// tinyld's tables take ~0.4 s to load: on the first mail long enough to read, not at every start.
+let tinyld: Promise<typeof import('tinyld')> | undefined;
+
+export async function detectBuyerLanguage(body: string | null | undefined): Promise<string | undefined> {
   if (!body) return undefined;
   const text = ownText(body.slice(0, 20_000)).slice(0, MAX_CHARS);
   const letters = (text.match(/\p{L}/gu) ?? []).length + 2 * (text.match(/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/gu) ?? []).length;
   if (letters < MIN_LETTERS) return undefined;
+  const { detectAll } = await (tinyld ??= import('tinyld'));
   const [best, next] = detectAll(text, { only: CANDIDATES });
   if (!best || best.accuracy < MIN_ACCURACY || (next && best.accuracy < next.accuracy * MIN_LEAD)) return undefined;
   return best.lang;

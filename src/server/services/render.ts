@@ -73,7 +73,7 @@ export async function renderFound(
   }
   const choice = chooseLanguage(variants, {
     repPick: request.language,
-    buyerWrote: detectBuyerLanguage(request.inbound) ?? request.buyerLanguage ?? undefined,
+    buyerWrote: (await detectBuyerLanguage(request.inbound)) ?? request.buyerLanguage ?? undefined,
     contactLanguage: contact?.language,
     customerCountry: customer?.country,
     recipient: request.to,
