@@ -27,6 +27,7 @@ import * as m020 from './migrations/020_team_clock_index.js';
 import * as m021 from './migrations/021_audit_target_index.js';
 import * as m022 from './migrations/022_team_responses.js';
 import * as m023 from './migrations/023_mail_sender_domain.js';
+import * as m024 from './migrations/024_sync_indexes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -139,6 +140,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '021_audit_target_index': m021,
   '022_team_responses': m022,
   '023_mail_sender_domain': m023,
+  '024_sync_indexes': m024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

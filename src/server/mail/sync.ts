@@ -490,14 +490,9 @@ async function storeMessage(tdb: TenantDb, mailbox: MailboxRow, m: FetchedMessag
 async function threadInto(tdb: TenantDb, mailbox: MailboxRow, keys: ReturnType<typeof threadKeys>, message: Parameters<typeof threadKeys>[0], options: SyncOptions): Promise<string> {
   const windowMs = options.threadWindowDays * DAY_MS;
   const refs = keys.referenceKeys.slice(0, 50);
-  const referencedRows = refs.length
-    ? await tdb
-        .selectFrom('mail_messages')
-        .select(['message_key', 'second_key', 'conversation_id', 'auto_verdict'])
-        .where((eb) => eb.or([eb('message_key', 'in', refs), eb('second_key', 'in', refs)]))
-        .limit(200)
-        .execute()
-    : [];
+  // Two look-ups, one per key column: as one OR, SQLite narrowed by the tenant alone (every stored mail read per reply).
+  const referencedBy = (column: 'message_key' | 'second_key') => tdb.selectFrom('mail_messages').select(['id', 'message_key', 'second_key', 'conversation_id', 'auto_verdict']).where(column, 'in', refs).limit(200).execute();
+  const referencedRows = refs.length ? [...new Map([...(await referencedBy('message_key')), ...(await referencedBy('second_key'))].map((r) => [r.id, r])).values()] : [];
   const referenced = referencedRows.flatMap((r) =>
     [r.message_key, r.second_key].filter((k): k is string => k !== null && refs.includes(k)).map((key) => ({ key, conversationId: r.conversation_id, bulk: r.auto_verdict === 'bulk' })),
   );
