@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import * as m024 from '../../src/server/db/migrations/024_sync_indexes.js';
 import type { Store } from '../../src/server/db/connect.js';
 import { SecretBox } from '../../src/server/secrets.js';
-import { runSyncPass } from '../../src/server/mail/sync.js';
+import { claimMailbox, runSyncPass } from '../../src/server/mail/sync.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { listConversations } from '../../src/server/services/conversations.js';
 import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
@@ -68,7 +68,7 @@ describe('the mail sync on SQLite', () => {
 
     const plans = [...statements]
       .filter((sql) => /^\s*(select|update|delete)/i.test(sql) && !/ join /i.test(sql) && GROWING.some((table) => sql.includes(`"${table}"`)))
-      .map((sql) => ({ sql, plan: prepare.call(database!, `explain query plan ${sql}`).all(...Array((sql.match(/\?/g) ?? []).length).fill('x')).map((row) => (row as { detail: string }).detail) }));
+      .map((sql) => ({ sql, plan: (prepare.call(database!, `explain query plan ${sql}`) as Database.Statement<unknown[]>).all(...(Array((sql.match(/\?/g) ?? []).length).fill('x') as unknown[])).map((row) => (row as { detail: string }).detail) }));
     expect(plans.length).toBeGreaterThan(10);
     const tooWide = plans.filter(({ sql, plan }) => {
       if (plan.some((line) => /^SCAN /.test(line))) return true;
@@ -110,5 +110,35 @@ describe.each(storeKinds())('migration 024 on $name', (kind) => {
     await expect(again()).rejects.toThrow(/unique|UNIQUE/);
     await m024.up(store.db as unknown as Kysely<unknown>);
     await expect(again()).rejects.toThrow(/unique|UNIQUE/);
+  });
+});
+
+describe.each(storeKinds())('claiming a mailbox on $name', (kind) => {
+  let store: Store;
+  let t: SeededTenant;
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, `cl${kind.name}`);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  // PostgreSQL ran `id IN (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)` as a sub-plan rescanned per
+  // row of a small table: one claim leased every due mailbox and handed back one, so the others
+  // sat leased, unsynced, until their leases ran out (the bench's five idle mailboxes, one synced).
+  it('leases exactly the one mailbox it hands back', async () => {
+    const box = new SecretBox(randomBytes(32));
+    const now = new Date('2026-11-20T10:00:00.000Z');
+    for (let i = 0; i < 5; i++) await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: `rep${i}@claims.example` }, { backfillDays: 30, now });
+    await store.db.updateTable('mailboxes').set({ next_sync_at: new Date(now.getTime() - 1000).toISOString() }).execute();
+    const claimed = [];
+    for (let i = 0; i < 5; i++) {
+      const mailbox = await claimMailbox(store.db, store.dialect, 'w1', { now, leaseMs: 60_000 });
+      claimed.push(mailbox!.id);
+      const leased = await store.db.selectFrom('mailboxes').select('id').where('lease_owner', '=', 'w1').execute();
+      expect(leased.map((r) => r.id).sort()).toEqual([...claimed].sort());
+    }
+    expect(await claimMailbox(store.db, store.dialect, 'w1', { now, leaseMs: 60_000 })).toBeUndefined();
   });
 });

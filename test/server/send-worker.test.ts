@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
-import { sendDue, startSendWorker, type ItemOutcome, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
+import { claimDueSends, sendDue, startSendWorker, type ItemOutcome, type SendWorkerOptions } from '../../src/server/jobs/send-worker.js';
 import { cancelSend, getSend, scheduleSend } from '../../src/server/services/scheduled-sends.js';
 import { createConnector } from '../../src/server/services/connectors.js';
 import { SecretBox } from '../../src/server/secrets.js';
@@ -223,5 +223,29 @@ describe.each(storeKinds())('send worker on $name', (kind) => {
     expect(gmail.sendsOf(revoked.draft.draftId)).toBe(0);
     const failedEvents = await t.tdb.selectFrom('outbox').select('event').where('event_type', '=', 'send.failed').execute();
     expect(failedEvents.map((e) => (JSON.parse(e.event) as { send: { id: string } }).send.id)).toEqual(expect.arrayContaining([bad.send.id, revoked.send.id]));
+  });
+});
+
+describe.each(storeKinds())('claiming due sends on $name', (kind) => {
+  let store: Store;
+  let t: SeededTenant;
+  beforeAll(async () => {
+    store = await kind.open();
+    t = await seedTenant(store, `cs${kind.name}`);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  // PostgreSQL may rescan an `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` sub-plan per row of a
+  // small table, each rescan skipping the rows just locked: a claim of 2 took every due send.
+  it('leases at most its batch, and exactly what it hands back', async () => {
+    const rep = { ...operator(t.tenantId), userId: t.rep.id, role: 'rep' as const, label: t.rep.email };
+    const sendAt = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 5; i++) await scheduleSend(t.tdb, rep, { provider: 'gmail', draftId: `draft-${i}`, recipients: ['buyer@example.de'], subject: `Claim ${i}`, sendAt });
+    const claimed = await claimDueSends(store.db, store.dialect, 'w1', { now: new Date(), batch: 2, leaseMs: 60_000 });
+    const leased = await store.db.selectFrom('scheduled_sends').select('id').where('lease_owner', '=', 'w1').execute();
+    expect(claimed).toHaveLength(2);
+    expect(leased.map((r) => r.id).sort()).toEqual(claimed.map((r) => r.id).sort());
   });
 });

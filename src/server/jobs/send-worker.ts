@@ -87,10 +87,13 @@ export async function claimDueSends(db: Kysely<Database>, dialect: Dialect, inst
     .orderBy('next_attempt_at')
     .limit(options.batch);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  // The due rows chosen once, as a materialized CTE: PostgreSQL may rescan an `id IN (sub-select)`
+  // per row of a small table, each rescan skipping the rows just locked, and so lease every due send.
   return db
+    .with((cte) => cte('due').materialized(), () => due)
     .updateTable('scheduled_sends')
     .set({ lease_owner: instanceId, lease_until: new Date(options.now.getTime() + options.leaseMs).toISOString() })
-    .where('id', 'in', due)
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     // Repeated outside the sub-select: a row another worker claimed meanwhile no longer matches.
     .where('status', 'in', ['pending', 'sending'])
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))

@@ -125,7 +125,9 @@ export async function claimMailbox(db: Kysely<Database>, dialect: Dialect, insta
   return db
     .updateTable('mailboxes')
     .set({ lease_owner: instanceId, lease_until: new Date(options.now.getTime() + options.leaseMs).toISOString() })
-    .where('id', 'in', due)
+    // `=`, not `IN`: PostgreSQL evaluates a scalar sub-select once, but may rescan an IN sub-plan
+    // per row of a small table, each rescan skipping the row just locked — leasing every due mailbox.
+    .where('id', '=', due)
     // Repeated outside the sub-select: a row another worker claimed meanwhile no longer matches.
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
     .where('paused', '=', 0)
