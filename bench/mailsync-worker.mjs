@@ -6,7 +6,8 @@
 // which bin/tradepane.js starts `serve` with): it loads, sends 'ready', waits for
 // 'go' (so two instances start their passes together), runs one pass over the due mailboxes and
 // sends what it measured.
-//   job ($MAILSYNC_JOB, JSON): { databaseUrl?, dataDir?, secretKey (base64), graph: { url, ca }, instanceId }
+//   job ($MAILSYNC_JOB, JSON): { databaseUrl?, dataDir?, secretKey (base64), graph: { url, ca },
+//     google?: { rootUrl, tokenUrl, clientEmail, privateKey } (a service account with delegation), instanceId }
 const job = JSON.parse(process.env.MAILSYNC_JOB);
 const dist = new URL('../dist-cli/server/', import.meta.url);
 await import(new URL('serve.js', dist).href); // what a `serve` process holds before any mail is read
@@ -14,9 +15,13 @@ const { openStore } = await import(new URL('db/connect.js', dist).href);
 const { runSyncPass } = await import(new URL('mail/sync.js', dist).href);
 const { mailAdapterFactory } = await import(new URL('mail/adapters.js', dist).href);
 const { SecretBox } = await import(new URL('secrets.js', dist).href);
+const { GoogleCredentials } = await import(new URL('google/credentials.js', dist).href);
 
 const store = openStore({ databaseUrl: job.databaseUrl || undefined, dataDir: job.dataDir, poolSize: 4 });
 const box = new SecretBox(Buffer.from(job.secretKey, 'base64'));
+const google = job.google
+  ? new GoogleCredentials({ apiRootUrl: job.google.rootUrl, tokenUrl: job.google.tokenUrl, serviceAccount: { clientEmail: job.google.clientEmail, privateKey: job.google.privateKey } }, store.db, box)
+  : undefined;
 await new Promise((resolve) => {
   process.once('message', resolve);
   process.send('ready');
@@ -28,7 +33,7 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const results = await runSyncPass(store.db, store.dialect, {
   instanceId: job.instanceId,
-  adapterFor: mailAdapterFactory({ microsoftGraph: { authorityHost: job.graph.url, graphBaseUrl: job.graph.url, ca: job.graph.ca }, google: undefined }),
+  adapterFor: mailAdapterFactory({ microsoftGraph: { authorityHost: job.graph.url, graphBaseUrl: job.graph.url, ca: job.graph.ca }, google }),
   box,
   pageSize: 100,
   backfillDays: 30,

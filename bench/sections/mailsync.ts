@@ -1,5 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { dovecotSettings, imapClient, rawMail, sandboxAddress, SANDBOX_PASSWORD 
 import { operator, seedTenant, type SeededTenant } from '../../test/support/fixtures.js';
 import type { Row } from '../measure.js';
 import { withScratchDatabase } from '../postgres.js';
+import { StandIn } from '../stand-in.js';
 
 /**
  * Mailbox sync (issue #14) through the real engine — `runSyncPass` with the store's own adapter
@@ -24,6 +25,9 @@ import { withScratchDatabase } from '../postgres.js';
  * - **Backfill, Graph stand-in**: one mailbox holding N messages (inbox, two thirds, and sent
  *   items) read from scratch: messages stored per second, the syncing process's CPU time per
  *   message and its peak RSS. The stand-in runs in a process of its own (bench/fake-graph-process.ts).
+ * - **Backfill, Gmail stand-in**: the same for a Workspace mailbox read through domain-wide
+ *   delegation (a service account's token, messages.list pages and a messages.get per message,
+ *   as the Gmail adapter reads) from bench/fake-gmail-process.ts.
  * - **Backfill, Dovecot (IMAP)**: the same for a sandbox mailbox filled with APPEND beforehand
  *   (the filling is not timed). Skipped with a 'not measured' row when Dovecot does not answer.
  * - **1,000 idle mailboxes**: 1,000 connected Graph mailboxes, already caught up, one pass with
@@ -31,15 +35,17 @@ import { withScratchDatabase } from '../postgres.js';
  *   on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set, there with one instance and with
  *   two sharing the mailboxes by lease.
  *
- * Sizes are flags through the environment (BENCH_MAILSYNC_GRAPH, _IMAP, _IDLE); the rows name them.
+ * Sizes are flags through the environment (BENCH_MAILSYNC_GRAPH, _GMAIL, _IMAP, _IDLE); the rows name them.
  * BENCH_MAILSYNC_NODE_FLAGS adds Node flags to the syncing worker (a CPU profile, a heap trial).
  */
 const GRAPH_N = Number(process.env.BENCH_MAILSYNC_GRAPH ?? 50_000);
+const GMAIL_N = Number(process.env.BENCH_MAILSYNC_GMAIL ?? 50_000);
 const IMAP_N = Number(process.env.BENCH_MAILSYNC_IMAP ?? 5_000);
 const IDLE_N = Number(process.env.BENCH_MAILSYNC_IDLE ?? 1_000);
 /** V8/Node flags added to the syncing worker's (a profile: `--cpu-prof --cpu-prof-dir=DIR`; a trial of other heap settings). */
 const WORKER_EXTRA_FLAGS = (process.env.BENCH_MAILSYNC_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const ENTRA_TENANT = 'bench.onmicrosoft.com';
+const GOOGLE_SERVICE_ACCOUNT = 'bench-sync@tradepane-bench.iam.gserviceaccount.com';
 const CLIENT_ID = '00000000-0000-0000-0000-00000000b001';
 const SECRET = 'bench~secret';
 const DAY_MS = 86_400_000;
@@ -47,46 +53,15 @@ const MiB = 2 ** 20;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** The stand-in in its child process, called over IPC. */
-class RemoteGraph {
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  url = '';
-  ca = '';
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(`fake Graph: ${m.error}`));
-      else w?.resolve(m.result);
-    });
-  }
-
-  static async start(): Promise<RemoteGraph> {
-    const script = fileURLToPath(new URL('../fake-graph-process.ts', import.meta.url));
-    const remote = new RemoteGraph(fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    Object.assign(remote, await remote.call<{ url: string; ca: string }>('start'));
-    return remote;
-  }
-
-  call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, method, args });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    await this.call('stop').catch(() => this.child.kill());
-    await exited;
-  }
-}
-
 /** Builds dist-cli/ when it is not a build of the current sources (the worker runs it). */
 async function builtCli(): Promise<void> {
   if (!freshBuild()) await buildCli();
+}
+
+/** Where the syncing worker finds the stand-ins: Graph always, Google (a service account with delegation) for Gmail mailboxes. */
+interface Services {
+  graph: { url: string; ca: string };
+  google?: { rootUrl: string; tokenUrl: string; clientEmail: string; privateKey: string };
 }
 
 interface WorkerReport {
@@ -104,13 +79,13 @@ interface WorkerReport {
  * first, then all are told to go): the span from the first start to the last end, and each one's
  * report.
  */
-async function passInWorkers(store: { databaseUrl?: string; dataDir?: string }, graph: { url: string; ca: string }, secretKey: Buffer, instances = 1): Promise<{ seconds: number; reports: WorkerReport[] }> {
+async function passInWorkers(store: { databaseUrl?: string; dataDir?: string }, services: Services, secretKey: Buffer, instances = 1): Promise<{ seconds: number; reports: WorkerReport[] }> {
   const script = fileURLToPath(new URL('../mailsync-worker.mjs', import.meta.url));
   const children = Array.from({ length: instances }, (_, i) =>
     // The job through the environment (not argv, which `ps` shows): the sealed-secrets key is in it.
     // With the V8 flags `tradepane serve` runs with (bin/node-flags.js), as bin/tradepane.js starts it,
     // and any the person measuring adds (BENCH_MAILSYNC_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-    fork(script, [], { execArgv: [...SERVER_NODE_FLAGS, ...WORKER_EXTRA_FLAGS], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: graph.url, ca: graph.ca }, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(script, [], { execArgv: [...SERVER_NODE_FLAGS, ...WORKER_EXTRA_FLAGS], env: { ...process.env, MAILSYNC_JOB: JSON.stringify({ ...store, secretKey: secretKey.toString('base64'), graph: { url: services.graph.url, ca: services.graph.ca }, google: services.google, instanceId: `bench-${i + 1}` }) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const reports = children.map(
     (child) =>
@@ -153,9 +128,9 @@ function buyer(i: number) {
   return { name: `Buyer ${i % 40}`, address: `buyer${i % 40}@customer${i % 40}.example` };
 }
 
-async function backfillRow(section: string, name: string, n: number, store: Store, where: { databaseUrl?: string; dataDir?: string }, graph: { url: string; ca: string }, secretKey: Buffer): Promise<Row[]> {
+async function backfillRow(section: string, name: string, n: number, store: Store, where: { databaseUrl?: string; dataDir?: string }, services: Services, secretKey: Buffer): Promise<Row[]> {
   await allDue(store);
-  const { seconds, reports } = await passInWorkers(where, graph, secretKey);
+  const { seconds, reports } = await passInWorkers(where, services, secretKey);
   const report = reports[0]!;
   const result = report.results[0];
   if (report.results.length !== 1 || result?.outcome !== 'caught-up') throw new Error(`${name}: the backfill ended ${JSON.stringify(report.results.slice(0, 2))}`);
@@ -168,7 +143,7 @@ async function backfillRow(section: string, name: string, n: number, store: Stor
 }
 
 /** 1,000 connected Graph mailboxes caught up, then one timed pass with nothing new (in `instances` workers). */
-async function idlePass(section: string, label: string, graph: RemoteGraph, box: SecretBox, secretKey: Buffer, databaseUrl?: string, instances: number[] = [1]): Promise<Row[]> {
+async function idlePass(section: string, label: string, graph: StandIn & Services['graph'], box: SecretBox, secretKey: Buffer, databaseUrl?: string, instances: number[] = [1]): Promise<Row[]> {
   const { store, t, where } = await freshStore(databaseUrl);
   try {
     const addresses = Array.from({ length: IDLE_N }, (_, i) => `rep${i}@bench.example`);
@@ -181,11 +156,11 @@ async function idlePass(section: string, label: string, graph: RemoteGraph, box:
       }
     };
     await allDue(store);
-    check((await passInWorkers(where, graph, secretKey)).reports, 'the first pass', true); // the (empty) backfill: delta links stored
+    check((await passInWorkers(where, { graph }, secretKey)).reports, 'the first pass', true); // the (empty) backfill: delta links stored
     const rows: Row[] = [];
     for (const n of instances) {
       await allDue(store);
-      const { seconds, reports } = await passInWorkers(where, graph, secretKey, n);
+      const { seconds, reports } = await passInWorkers(where, { graph }, secretKey, n);
       check(reports, 'the measured pass', false);
       const cpu = reports.reduce((s, r) => s + r.cpuSeconds, 0);
       const many = n > 1 ? `, ${n} instances` : '';
@@ -203,7 +178,8 @@ export async function mailSyncSection(): Promise<Row[]> {
   const secretKey = randomBytes(32);
   const box = new SecretBox(secretKey);
   await builtCli();
-  const graph = await RemoteGraph.start();
+  const graphProcess = StandIn.fork('./fake-graph-process.ts', 'fake Graph');
+  const graph = Object.assign(graphProcess, await graphProcess.call<{ url: string; ca: string }>('start'));
   await graph.call('addApp', { tenant: ENTRA_TENANT, clientId: CLIENT_ID, secret: SECRET });
   const now = Date.now();
   try {
@@ -214,9 +190,28 @@ export async function mailSyncSection(): Promise<Row[]> {
         const address = 'shared@bench.example';
         await graph.call('fillMailbox', address, GRAPH_N, now);
         await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address, settings: { tenantId: ENTRA_TENANT, clientId: CLIENT_ID }, secrets: { clientSecret: SECRET } }, { backfillDays: 30 });
-        rows.push(...(await backfillRow(section, `backfill ${count(GRAPH_N)}, Graph stand-in`, GRAPH_N, store, where, graph, secretKey)));
+        rows.push(...(await backfillRow(section, `backfill ${count(GRAPH_N)}, Graph stand-in`, GRAPH_N, store, where, { graph }, secretKey)));
       } finally {
         await store.close();
+      }
+    }
+
+    // --- Gmail backfill: a Workspace mailbox through domain-wide delegation ---
+    if (GMAIL_N > 0) {
+      const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+      const gmail = StandIn.fork('./fake-gmail-process.ts', 'fake Gmail');
+      const { store, t, where } = await freshStore();
+      try {
+        const { rootUrl, tokenUrl } = await gmail.call<{ rootUrl: string; tokenUrl: string }>('start');
+        await gmail.call('addServiceAccount', GOOGLE_SERVICE_ACCOUNT, keys.publicKey);
+        const address = 'sales@bench.example';
+        await gmail.call('fillMailbox', address, GMAIL_N, now);
+        await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'gmail', address, settings: {} }, { backfillDays: 30 });
+        const google = { rootUrl, tokenUrl, clientEmail: GOOGLE_SERVICE_ACCOUNT, privateKey: keys.privateKey };
+        rows.push(...(await backfillRow(section, `backfill ${count(GMAIL_N)}, Gmail stand-in`, GMAIL_N, store, where, { graph, google }, secretKey)));
+      } finally {
+        await store.close();
+        await gmail.stop();
       }
     }
 
@@ -244,7 +239,7 @@ export async function mailSyncSection(): Promise<Row[]> {
         const { store, t, where } = await freshStore();
         try {
           await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address, settings: dovecotSettings(), secrets: { password: SANDBOX_PASSWORD } }, { backfillDays: 30 });
-          rows.push(...(await backfillRow(section, `backfill ${count(IMAP_N)}, Dovecot (IMAP)`, IMAP_N, store, where, graph, secretKey)));
+          rows.push(...(await backfillRow(section, `backfill ${count(IMAP_N)}, Dovecot (IMAP)`, IMAP_N, store, where, { graph }, secretKey)));
         } finally {
           await store.close();
         }

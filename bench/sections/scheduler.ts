@@ -1,9 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { withScratchDatabase } from '../postgres.js';
 import { migrate, openStore, type Store } from '../../src/server/db/connect.js';
 import { GoogleCredentials } from '../../src/server/google/credentials.js';
@@ -13,6 +11,7 @@ import { SEND_CONCURRENCY } from '../../src/server/config.js';
 import { scheduleSend } from '../../src/server/services/scheduled-sends.js';
 import { operator, seedTenant } from '../../test/support/fixtures.js';
 import { compare, percentile, sortedCopy, type Row } from '../measure.js';
+import { StandIn } from '../stand-in.js';
 
 /**
  * The scheduled-send worker through the local Gmail stand-in (real googleapis client, real
@@ -39,39 +38,6 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const GMAIL_LATENCY_MS = Number(process.env.BENCH_GMAIL_LATENCY_MS ?? 300);
 const SERVICE_ACCOUNT = 'bench-sender@tradepane-bench.iam.gserviceaccount.com';
 
-/** The stand-in in its child process, called over IPC. */
-class RemoteGmail {
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(`fake Gmail: ${m.error}`));
-      else w?.resolve(m.result);
-    });
-  }
-
-  static start(): RemoteGmail {
-    const script = fileURLToPath(new URL('../fake-gmail-process.ts', import.meta.url));
-    return new RemoteGmail(fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  }
-
-  call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, method, args });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    await this.call('stop').catch(() => this.child.kill());
-    await exited;
-  }
-}
-
 interface Scenario {
   /** Seconds after the start at which item i falls due. */
   dueAfter: (i: number) => number;
@@ -87,7 +53,7 @@ interface Outcome {
 
 async function run(store: Store, scenario: Scenario): Promise<Outcome> {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  const gmail = RemoteGmail.start();
+  const gmail = StandIn.fork('./fake-gmail-process.ts', 'fake Gmail');
   try {
     const { rootUrl, tokenUrl } = await gmail.call<{ rootUrl: string; tokenUrl: string }>('start', GMAIL_LATENCY_MS);
     await gmail.call('addServiceAccount', SERVICE_ACCOUNT, keys.publicKey);

@@ -411,6 +411,18 @@ export class FakeGmail {
     return { id: message.id, threadId: message.threadId, historyId: this.mailbox(owner).historyId };
   }
 
+  private sorted = new WeakMap<Mailbox, { key: string; messages: FakeMessage[] }>();
+
+  /** The mailbox's messages, newest first, sorted again only when one was added or deleted (a 50,000-message backfill lists 500 pages). */
+  private newestFirst(mailbox: Mailbox): FakeMessage[] {
+    const key = `${mailbox.historyId}:${mailbox.messages.size}`;
+    const cached = this.sorted.get(mailbox);
+    if (cached?.key === key) return cached.messages;
+    const messages = [...mailbox.messages.values()].sort((a, b) => (b.internalDate ?? 0) - (a.internalDate ?? 0));
+    this.sorted.set(mailbox, { key, messages });
+    return messages;
+  }
+
   /** Deletes a message for good (history keeps its messageAdded record, as Gmail's does). */
   deleteMessage(owner: string, id: string): void {
     this.mailbox(owner).messages.delete(id);
@@ -789,9 +801,9 @@ export class FakeGmail {
     if (rest === '/messages' && method === 'GET' && /after:/.test(query.q ?? '')) {
       const after = Number(/after:(\d+)/.exec(query.q ?? '')?.[1]) * 1000;
       const noDrafts = /-in:drafts/.test(query.q ?? '');
-      const hits = [...mailbox.messages.values(), ...(noDrafts ? [] : mailbox.drafts.values())]
-        .filter((m) => (m.internalDate ?? Date.now()) > after && !m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))
-        .sort((a, b) => (b.internalDate ?? 0) - (a.internalDate ?? 0));
+      const hits = (noDrafts ? this.newestFirst(mailbox) : [...mailbox.messages.values(), ...mailbox.drafts.values()].sort((a, b) => (b.internalDate ?? 0) - (a.internalDate ?? 0))).filter(
+        (m) => (m.internalDate ?? Date.now()) > after && !m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'),
+      );
       const offset = query.pageToken ? Number(Buffer.from(query.pageToken, 'base64url').toString('utf8')) : 0;
       if (!Number.isInteger(offset)) return res ? this.googleError(res, 400, 'Invalid pageToken', 'INVALID_ARGUMENT', {}, 'invalidArgument') : undefined;
       const size = Math.min(500, Number(query.maxResults ?? 100));
