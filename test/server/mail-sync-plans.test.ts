@@ -24,6 +24,12 @@ import { fetchedMail, memoryMailbox } from '../support/memory-mailbox.js';
 const GROWING = ['mail_messages', 'conversations', 'followups', 'payment_verdicts', 'team_mail', 'contacts', 'mail_bodies'];
 
 const sqlite = storeKinds().find((k) => k.name === 'sqlite')!;
+const T = new Date('2026-11-20T10:00:00.000Z');
+const box = new SecretBox(randomBytes(32));
+
+/** One pass over the named mailbox at T, as the store's sync runs it. */
+const syncAt = (store: Store, memory: ReturnType<typeof memoryMailbox>, mailboxId: string) =>
+  runSyncPass(store.db, store.dialect, { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId, ignoreSchedule: true });
 
 describe('the mail sync on SQLite', () => {
   let store: Store;
@@ -48,8 +54,6 @@ describe('the mail sync on SQLite', () => {
   });
 
   it('reads and writes the growing tables through indexes narrower than the tenant', async () => {
-    const box = new SecretBox(randomBytes(32));
-    const T = new Date('2026-11-20T10:00:00.000Z');
     const at = (h: number) => new Date(T.getTime() - h * 3_600_000);
     const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'info@acme.example' }, { backfillDays: 30, now: T });
     const memory = memoryMailbox();
@@ -61,7 +65,7 @@ describe('the mail sync on SQLite', () => {
       fetchedMail('pl4', at(6), { from: { address: 'kim@harbor.example', name: 'Kim' } }),
     );
     statements.clear();
-    const [result] = await runSyncPass(store.db, store.dialect, { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true });
+    const [result] = await syncAt(store, memory, mb.id);
     expect(result).toMatchObject({ stored: 4 });
     // And what the conversations API asks of the same tables for a page of conversations.
     expect(await listConversations(t.tdb, { limit: 50 }, T)).toHaveLength(2);
@@ -85,7 +89,7 @@ describe('the mail sync on SQLite', () => {
   });
 });
 
-describe.each(storeKinds())('migration 024 on $name', (kind) => {
+describe.each(storeKinds())('mailboxes on $name', (kind) => {
   let store: Store;
   let t: SeededTenant;
   beforeAll(async () => {
@@ -96,13 +100,11 @@ describe.each(storeKinds())('migration 024 on $name', (kind) => {
     await store.close();
   });
 
-  it('keeps a provider id once per mailbox, down and up again', async () => {
-    const box = new SecretBox(randomBytes(32));
-    const T = new Date('2026-11-20T10:00:00.000Z');
+  it('keep a provider id once per mailbox through migration 024, down and up again', async () => {
     const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: 'sales@acme.example' }, { backfillDays: 30, now: T });
     const memory = memoryMailbox();
     memory.mails.push(fetchedMail('u1', new Date(T.getTime() - 3_600_000)));
-    await runSyncPass(store.db, store.dialect, { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true });
+    await syncAt(store, memory, mb.id);
     const stored = await store.db.selectFrom('mail_messages').selectAll().where('mailbox_id', '=', mb.id).executeTakeFirstOrThrow();
     const again = () => store.db.insertInto('mail_messages').values({ ...stored, id: `${stored.id}-again`, message_key: null }).execute();
     await expect(again()).rejects.toThrow(/unique|UNIQUE/);
@@ -111,34 +113,21 @@ describe.each(storeKinds())('migration 024 on $name', (kind) => {
     await m024.up(store.db as unknown as Kysely<unknown>);
     await expect(again()).rejects.toThrow(/unique|UNIQUE/);
   });
-});
-
-describe.each(storeKinds())('claiming a mailbox on $name', (kind) => {
-  let store: Store;
-  let t: SeededTenant;
-  beforeAll(async () => {
-    store = await kind.open();
-    t = await seedTenant(store, `cl${kind.name}`);
-  });
-  afterAll(async () => {
-    await store.close();
-  });
 
   // PostgreSQL ran `id IN (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)` as a sub-plan rescanned per
   // row of a small table: one claim leased every due mailbox and handed back one, so the others
   // sat leased, unsynced, until their leases ran out (the bench's five idle mailboxes, one synced).
-  it('leases exactly the one mailbox it hands back', async () => {
-    const box = new SecretBox(randomBytes(32));
-    const now = new Date('2026-11-20T10:00:00.000Z');
-    for (let i = 0; i < 5; i++) await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: `rep${i}@claims.example` }, { backfillDays: 30, now });
-    await store.db.updateTable('mailboxes').set({ next_sync_at: new Date(now.getTime() - 1000).toISOString() }).execute();
-    const claimed = [];
+  it('are claimed one at a time: a claim leases exactly the mailbox it hands back', async () => {
+    await store.db.updateTable('mailboxes').set({ paused: 1 }).execute();
+    for (let i = 0; i < 5; i++) await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address: `rep${i}@claims.example` }, { backfillDays: 30, now: T });
+    await store.db.updateTable('mailboxes').set({ next_sync_at: new Date(T.getTime() - 1000).toISOString() }).execute();
+    const claimed: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const mailbox = await claimMailbox(store.db, store.dialect, 'w1', { now, leaseMs: 60_000 });
+      const mailbox = await claimMailbox(store.db, store.dialect, 'w2', { now: T, leaseMs: 60_000 });
       claimed.push(mailbox!.id);
-      const leased = await store.db.selectFrom('mailboxes').select('id').where('lease_owner', '=', 'w1').execute();
+      const leased = await store.db.selectFrom('mailboxes').select('id').where('lease_owner', '=', 'w2').execute();
       expect(leased.map((r) => r.id).sort()).toEqual([...claimed].sort());
     }
-    expect(await claimMailbox(store.db, store.dialect, 'w1', { now, leaseMs: 60_000 })).toBeUndefined();
+    expect(await claimMailbox(store.db, store.dialect, 'w2', { now: T, leaseMs: 60_000 })).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Two questions the mail sync asks for every page or message read a tenant's whole table on
+ * Questions the mail sync asks for every page or message read a tenant's whole table on
  * SQLite, which keeps no statistics here and, given an equality on tenant_id alone, takes any
  * index beginning with tenant_id as if a tenant held a handful of rows
  * (test/server/mail-sync-plans.test.ts holds every statement of the sync to narrower plans):
