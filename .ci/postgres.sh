@@ -30,6 +30,12 @@ if ! runuser -u postgres -- psql -p "$port" -tAc "SELECT 1 FROM pg_database WHER
   runuser -u postgres -- createdb -p "$port" -O tradepane tradepane_test >&2
 fi
 
+# The tests and the bench drop their scratch databases WITH (FORCE), which must be allowed to end
+# an autovacuum worker that happens to be in it (a worker has no role, so only pg_signal_backend
+# covers it; without it the drop fails with "must be a member of the role whose process is being
+# terminated").
+runuser -u postgres -- psql -p "$port" -q -c "GRANT pg_signal_backend TO tradepane" >&2
+
 # Test data is thrown away: commits need not wait for the WAL to reach the disk (this database only).
 runuser -u postgres -- psql -p "$port" -q -c "ALTER DATABASE tradepane_test SET synchronous_commit = off" >&2
 

@@ -97,7 +97,8 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
     await expectText(pane.getByTestId('buyer-time')).toMatch(/^Buyer's time: \d\d:\d\d on \d{4}-\d\d-\d\d \(Europe\/Berlin\)$/);
     await pane.getByRole('button', { name: "I'll take it" }).click();
     await pane.getByText('Assignee: Linda Chen').waitFor();
-    await expect(list.innerText()).resolves.not.toContain('Ceramic tiles');
+    // Claimed, it leaves the Unassigned list (the list reloads after the claim answers).
+    await list.getByText('Ceramic tiles for Hamburg').waitFor({ state: 'detached' });
     await pane.getByRole('button', { name: "I'm replying" }).click();
     await pane.getByLabel('Note (@name to mention)').fill('@omar they asked for FOB Ningbo last year, can you check the old price?');
     await pane.getByRole('button', { name: 'Add note' }).click();
