@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Subtitle1, Subtitle2 } from '@fluentui/react-components';
 import { diffLines } from 'diff';
 import { query } from '../api.js';
@@ -84,6 +84,8 @@ export default function PacksView(): ReactNode {
   const [checkedSource, setCheckedSource] = useState<string>();
   const [target, setTarget] = useState<{ line: number; column: number }>();
   const [pending, setPending] = useState<Pending>();
+  // The text last sent to be checked (by the button or the pause in typing), so the same text is not checked twice.
+  const asked = useRef<string>();
   const detail = useLoad(() => (open ? api.get<PackDetail>(`/packs/${encodeURIComponent(open)}`) : Promise.resolve(undefined)), [open]);
 
   const openPack = async (slug: string) => {
@@ -94,6 +96,7 @@ export default function PacksView(): ReactNode {
       setFileName(undefined);
       setCheck(undefined);
       setCheckedSource(undefined);
+      asked.current = undefined;
       setNotice(undefined);
     });
   };
@@ -103,14 +106,18 @@ export default function PacksView(): ReactNode {
     setSource(await file.text());
     setFileName(file.name);
     setCheck(undefined);
+    asked.current = undefined;
   };
 
-  const doCheck = (text = source) =>
-    run(setBusy, setError, async () => {
+  /** `quiet`: the check of a pause in typing, which must not disable the buttons under the admin's pointer. */
+  const doCheck = (text = source, quiet = false) => {
+    asked.current = text;
+    return run(quiet ? () => undefined : setBusy, setError, async () => {
       const result = await api.post<DraftCheck>('/admin/packs/check', { source: text, ...(fileName ? { fileName } : {}) });
       setCheck(result);
       setCheckedSource(text);
     });
+  };
   // The check of the text as it is now: saving needs it; the markers of an older one stay until the next.
   const current = check && checkedSource === source ? check : undefined;
 
@@ -130,7 +137,7 @@ export default function PacksView(): ReactNode {
   // Every pause in typing checks the text again: all problems of every stage, as markers.
   useEffect(() => {
     if (!source.trim() || source === checkedSource) return;
-    const timer = setTimeout(() => void doCheck(source), 800);
+    const timer = setTimeout(() => asked.current !== source && void doCheck(source, true), 800);
     return () => clearTimeout(timer);
   }, [source]);
 
@@ -182,6 +189,7 @@ export default function PacksView(): ReactNode {
               setSource('');
               setCheck(undefined);
               setCheckedSource(undefined);
+              asked.current = undefined;
               setNotice(undefined);
             }}
           >
