@@ -24,7 +24,7 @@ export class StandIn {
 
   /** Forks `bench/<script>` (TypeScript, through tsx); call its `start` yourself. */
   static fork(script: string, name: string): StandIn {
-    return new StandIn(fork(fileURLToPath(new URL(script, import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), name);
+    return new StandIn(fork(fileURLToPath(new URL(script, import.meta.url)), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_STANDIN_NODE_FLAGS ?? '').split(' ').filter(Boolean)], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), name);
   }
 
   call<T>(method: string, ...args: unknown[]): Promise<T> {

@@ -224,6 +224,35 @@ const DAY = 24 * HOUR;
     expect(await mailboxRow(mb.id)).toMatchObject({ status: 'live', failures: 0, last_error_code: null });
   });
 
+  it('reads the next page while storing this one, never past the claim\'s last page; the cursor moves only with a stored page', async () => {
+    const address = sandboxAddress('ahead');
+    const mb = await connect(address);
+    const mails = Array.from({ length: 7 }, (_, i) => mail(`a${i}-${mb.id}`, 50 - i));
+    await deliver(address, mails);
+    const events: string[] = [];
+    const recording: AdapterFactory = (row, secrets) => {
+      const real = createAdapter(row, secrets);
+      let calls = 0;
+      return { provider: real.provider, test: () => real.test(), close: () => real.close(), nextPage: async (cursor, o) => {
+        const n = calls++;
+        events.push(`fetch ${n}`);
+        const page = await real.nextPage(cursor, o);
+        events.push(`fetched ${n}`);
+        return page;
+      } };
+    };
+    // Two pages in this claim: the second is asked for before the first is stored, no third.
+    const [first] = await sync(mb.id, { adapterFor: recording, pageSize: 3, maxPages: 2, onPage: (e) => events.push(`stored ${e.done}`) });
+    expect(first).toMatchObject({ outcome: 'more', pages: 2, stored: 6 });
+    expect(events.indexOf('fetch 1')).toBeLessThan(events.indexOf('stored 3'));
+    expect(events.filter((e) => e.startsWith('fetch '))).toEqual(['fetch 0', 'fetch 1']);
+    expect(events.at(-1)).toBe('stored 6');
+    // The next claim goes on from the second page's cursor: the seventh mail, and history caught up.
+    events.length = 0;
+    expect((await sync(mb.id, { adapterFor: recording, pageSize: 3 }))[0]).toMatchObject({ outcome: 'caught-up', stored: 1 });
+    expect((await rows(mb.id)).map((r) => r.message_key)).toEqual(mails.map((m) => m.id));
+  });
+
   it('syncs a shared mailbox (info@) through a rep\'s own login; a login that may not open it is an auth error', async () => {
     const info = sandboxAddress('info');
     const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'imap', address: info, settings: sharedMailboxSettings(info), secrets: { password: SHARED_READER.password } }, { backfillDays: 30, now: T });

@@ -484,7 +484,61 @@ export class FakeGmail {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', 'http://x');
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const batch = /^(\/w\/[^/]+)?\/batch\/gmail\/v1$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (batch && req.method === 'POST') return this.batch(req, raw, batch[1] ?? '', res);
+    await this.serve({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, raw }, res);
+  }
+
+  /**
+   * Gmail's batch endpoint: a multipart/mixed body of at most 100 `application/http` calls, each
+   * served as if it came alone with the outer request's Authorization (and recorded in `requests`
+   * as such), answered as one multipart/mixed body whose parts carry `Content-ID: <response-…>`,
+   * in reverse order (Google promises no order).
+   */
+  private async batch(req: IncomingMessage, raw: string, prefix: string, res: ServerResponse): Promise<void> {
+    this.requests.push({ method: 'POST', path: '/batch/gmail/v1', tag: prefix ? prefix.slice(3) : null, user: null, query: {}, body: null });
+    const boundary = /^multipart\/mixed;\s*boundary="?([^";]+)"?/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (!boundary) return this.googleError(res, 400, 'Content-Type must be multipart/mixed with a boundary', 'INVALID_ARGUMENT');
+    const parts = raw.split(`--${boundary}`).slice(1).filter((p) => !p.startsWith('--'));
+    if (parts.length > 100) return this.googleError(res, 400, 'A batch request cannot contain more than 100 requests.', 'INVALID_ARGUMENT');
+    const answers = await Promise.all(
+      parts.map(async (part) => {
+        const [head = '', inner = ''] = part.replace(/^\r\n/, '').split(/\r\n\r\n/, 2);
+        const contentId = /^content-id:\s*<([^>]*)>/im.exec(head)?.[1] ?? '';
+        const line = /^(GET|POST|PUT|PATCH|DELETE) (\S+) HTTP\/1\.1/.exec(inner);
+        const answer = { status: 400, headers: {} as Record<string, string>, body: '' };
+        const collect = {
+          headersSent: false,
+          destroyed: false,
+          writeHead(status: number, headers: Record<string, string>) {
+            answer.status = status;
+            answer.headers = headers;
+            this.headersSent = true;
+          },
+          end(body: string) {
+            answer.body = body;
+          },
+        };
+        if (!line) answer.body = JSON.stringify({ error: { code: 400, message: 'Malformed batch part', status: 'INVALID_ARGUMENT' } });
+        else await this.serve({ method: line[1]!, url: `${prefix}${line[2]!}`, headers: { authorization: req.headers.authorization }, raw: '' }, collect as unknown as ServerResponse);
+        return { contentId, ...answer };
+      }),
+    );
+    const out = `batch_fake_${this.nextId++}`;
+    const reasons: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+    const body =
+      answers
+        .reverse()
+        .map((a) => `--${out}\r\nContent-Type: application/http\r\nContent-ID: <response-${a.contentId}>\r\n\r\nHTTP/1.1 ${a.status} ${reasons[a.status] ?? 'Error'}\r\n${Object.entries(a.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${a.body}\r\n`)
+        .join('') + `--${out}--\r\n`;
+    res.writeHead(200, { 'content-type': `multipart/mixed; boundary=${out}` });
+    res.end(body);
+  }
+
+  private async serve(req: { method: string; url: string; headers: IncomingMessage['headers']; raw: string }, res: ServerResponse): Promise<void> {
+    const raw = req.raw;
+    const url = new URL(req.url, 'http://x');
     let path = decodeURIComponent(url.pathname);
     let tag: string | null = null;
     const tagged = /^\/w\/([^/]+)(\/.*)$/.exec(path);
@@ -495,8 +549,7 @@ export class FakeGmail {
     const query = Object.fromEntries(url.searchParams);
     // A repeated parameter (metadataHeaders=From&metadataHeaders=To) keeps every value.
     if (url.searchParams.has('metadataHeaders')) query.metadataHeaders = url.searchParams.getAll('metadataHeaders').join('\n');
-    const method = req.method ?? '';
-    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const method = req.method;
 
     if (path === '/token') {
       this.requests.push({ method, path, tag, user: null, query, body: raw });

@@ -3,6 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail/v1.js';
 import type { GoogleAuth } from './credentials.js';
 import { parseRetryAfter } from '../../core/retry.js';
+import { batchRequest, parseBatchResponse } from './batch.js';
 
 /**
  * THE one Gmail REST adapter of the store (googleapis, Gmail API v1). Every call acts for one
@@ -441,31 +442,64 @@ function leaves(part: gmail_v1.Schema$MessagePart | undefined, out: MessagePart[
   });
 }
 
+function fullMessageOf(m: gmail_v1.Schema$Message, messageId: string, format: 'full' | 'metadata'): FullMessage {
+  const parts: MessagePart[] = [];
+  if (format === 'full') leaves(m.payload, parts);
+  return {
+    id: m.id ?? messageId,
+    threadId: m.threadId ?? null,
+    labelIds: m.labelIds ?? [],
+    internalDate: Number(m.internalDate ?? 0),
+    sizeEstimate: m.sizeEstimate ?? 0,
+    snippet: m.snippet ?? '',
+    headers: (m.payload?.headers ?? []).filter((h) => typeof h.name === 'string' && typeof h.value === 'string').map((h) => ({ name: h.name!, value: h.value! })),
+    mimeType: (m.payload?.mimeType ?? '').toLowerCase(),
+    parts,
+  };
+}
+
+/** Calls in one batch request: Gmail takes 100 and advises at most 50 (larger batches trip its rate limits). */
+export const GMAIL_BATCH_MAX = 50;
+
 /**
- * A whole message (format 'full': headers, MIME tree, small bodies inline) or its headers only
- * ('metadata': no parts), or null when it does not exist (any more).
+ * Whole messages (format 'full': headers, MIME tree, small bodies inline) or their headers only
+ * ('metadata': no parts), in the order of `ids`, null for one that does not exist (any more).
+ *
+ * One request for up to GMAIL_BATCH_MAX of them through Gmail's batch endpoint (google/batch.ts):
+ * a mailbox's backfill reads tens of thousands, and one HTTP exchange each was most of what the
+ * store spent per message outside its database. Google counts every call in a batch against the
+ * quota as before. A call's own failure (429, 5xx, 401 …) throws as a GmailError like a single
+ * call's; a call left unanswered is retryable.
  */
-export async function getFullMessage(gmail: Gmail, messageId: string, format: 'full' | 'metadata' = 'full'): Promise<FullMessage | null> {
+export async function getFullMessages(gmail: Gmail, ids: readonly string[], format: 'full' | 'metadata' = 'full'): Promise<(FullMessage | null)[]> {
+  if (ids.length === 0) return [];
+  if (ids.length > GMAIL_BATCH_MAX) throw new Error(`getFullMessages: ${ids.length} ids, at most ${GMAIL_BATCH_MAX} a batch`);
+  const options = gmail.context._options;
+  const auth = options.auth as OAuth2Client;
+  const what = `messages.get (${ids.length} in a batch)`;
+  const request = batchRequest(ids.map((id) => ({ method: 'GET', path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=${format}` })));
+  const res = await call(what, () =>
+    auth.request<string>({ url: new URL('batch/gmail/v1', options.rootUrl ?? GMAIL_DEFAULT_ROOT_URL).toString(), method: 'POST', headers: { 'Content-Type': request.contentType }, data: request.body, responseType: 'text', timeout: options.timeout ?? GMAIL_REQUEST_TIMEOUT_MS, retry: false }),
+  );
+  let answers;
   try {
-    const res = await call(`messages.get ${messageId}`, () => gmail.users.messages.get({ userId: 'me', id: messageId, format }));
-    const m = res.data;
-    const parts: MessagePart[] = [];
-    if (format === 'full') leaves(m.payload, parts);
-    return {
-      id: m.id ?? messageId,
-      threadId: m.threadId ?? null,
-      labelIds: m.labelIds ?? [],
-      internalDate: Number(m.internalDate ?? 0),
-      sizeEstimate: m.sizeEstimate ?? 0,
-      snippet: m.snippet ?? '',
-      headers: (m.payload?.headers ?? []).filter((h) => typeof h.name === 'string' && typeof h.value === 'string').map((h) => ({ name: h.name!, value: h.value! })),
-      mimeType: (m.payload?.mimeType ?? '').toLowerCase(),
-      parts,
-    };
+    answers = parseBatchResponse(headerValue(res.headers, 'content-type') ?? '', typeof res.data === 'string' ? res.data : '');
   } catch (error) {
-    if (error instanceof GmailError && error.kind === 'not-found') return null;
-    throw error;
+    throw new GmailError('retryable', `${what}: ${(error as Error).message}`, res.status);
   }
+  return ids.map((id, i) => {
+    const answer = answers.get(String(i));
+    if (!answer) throw new GmailError('retryable', `${what}: Gmail's answer left out messages.get ${id}`, null);
+    let data: unknown;
+    try {
+      data = answer.body ? JSON.parse(answer.body) : null;
+    } catch {
+      data = answer.body.slice(0, 200);
+    }
+    if (answer.status === 200 && data && typeof data === 'object') return fullMessageOf(data as gmail_v1.Schema$Message, id, format);
+    if (answer.status === 404) return null;
+    throw gmailFailure({ response: { status: answer.status === 200 ? 502 : answer.status, data, headers: answer.headers } }, `messages.get ${id}`);
+  });
 }
 
 /** Sends a new HTML mail (users.messages.send; scope gmail.send or gmail.compose); answers its ids and Message-ID. */

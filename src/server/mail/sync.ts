@@ -149,6 +149,8 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
   let adapter: MailboxAdapter | undefined;
   let resets = 0;
   let handedBack = false; // the last page's own statement handed the lease back (caught up)
+  // The next page, asked for while this one is stored: the provider's time and the database's overlap.
+  let ahead: Promise<SyncPage> | undefined;
   try {
     if (!options.box && mailbox.secrets) throw new MailboxError('auth', 'the store has no TRADEPANE_SECRET_KEY, so it cannot open the mailbox password');
     adapter = options.adapterFor(mailbox, mailbox.secrets ? options.box!.open(mailbox.secrets) : {});
@@ -161,14 +163,23 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
       const since = mailbox.backfill_since ? new Date(mailbox.backfill_since) : new Date(now().getTime() - (settings.backfillDays ?? options.backfillDays) * DAY_MS);
       let page: SyncPage;
       try {
-        page = await adapter.nextPage(mailbox.cursor, { pageSize: options.pageSize, since });
+        page = await (ahead ?? adapter.nextPage(mailbox.cursor, { pageSize: options.pageSize, since }));
       } catch (error) {
+        ahead = undefined;
         if (error instanceof MailboxError && error.code === 'cursor-expired' && resets++ === 0) {
           mailbox = await restartBackfill(db, mailbox, options, now(), settings);
           tenant.emitEvents = false;
           continue;
         }
         throw error;
+      }
+      ahead = undefined;
+      // Only where another page follows in this claim. The cursor still moves only with its page's
+      // commit: a page read ahead and never stored is read again by whoever syncs next.
+      if (!page.caughtUp && (options.maxPages === undefined || result.pages + 1 < options.maxPages)) {
+        const next = adapter.nextPage(page.cursor, { pageSize: options.pageSize, since });
+        next.catch(() => undefined); // its failure is the next turn's to handle
+        ahead = next;
       }
       const stored = await commitPage(db, mailbox, page, tenant, settings, options, now());
       handedBack = page.caughtUp;
@@ -217,6 +228,8 @@ export async function syncClaimedMailbox(db: Kysely<Database>, claimed: MailboxR
       .execute();
     return { ...result, outcome: permanent ? 'error' : 'retry', error: { code: failure.code, message: failure.message } };
   } finally {
+    // A page read ahead for a turn that did not come (a failure, the lease lost) is let finish before the connection closes.
+    await ahead?.catch(() => undefined);
     await adapter?.close().catch(() => undefined);
   }
 }

@@ -221,6 +221,30 @@ describe.each(storeKinds())('Gmail mailbox on $name', (kind) => {
     expect((await drain(mailbox, null, 10)).pages.flatMap((p) => p.messages.map((m) => m.subject))).toEqual(['after']);
   });
 
+  it('gets a page\'s messages fifty to a batch request, paired by Content-ID; a message gone meanwhile is left out, a throttled one throttles the page', async () => {
+    const { address, mailbox } = delegated();
+    for (let i = 0; i < 120; i++) gmail.deliver(address, inbound(`rfq ${i}`, new Date(Date.parse('2026-11-02T00:00:00Z') + i * 60_000).toISOString()));
+    const before = gmail.requests.length;
+    const page = await mailbox.nextPage(null, { pageSize: 120, since: SINCE });
+    // Newest first, every one of them once (the stand-in answers a batch's parts in reverse order).
+    expect(page.messages.map((m) => m.subject)).toEqual(Array.from({ length: 120 }, (_, i) => `rfq ${119 - i}`));
+    const calls = gmail.requests.slice(before);
+    expect(calls.filter((r) => r.path === '/batch/gmail/v1')).toHaveLength(3);
+    const gets = calls.filter((r) => /\/messages\/[^/]+$/.test(r.path));
+    expect([gets.length, new Set(gets.map((r) => r.path)).size, gets.every((r) => r.user === address && r.query.format === 'full')]).toEqual([120, 120, true]);
+
+    // One call of a batch answered 404 (deleted since the list): the rest of the page is kept.
+    gmail.failNext(1, 404, { path: /\/messages\/[^/]+$/ });
+    expect((await mailbox.nextPage(null, { pageSize: 120, since: SINCE })).messages).toHaveLength(119);
+    // One call throttled: the page fails as throttled with that call's Retry-After, and is read again later.
+    gmail.failNext(1, 429, { path: /\/messages\/[^/]+$/, retryAfter: '7' });
+    const limited = await errorOf(mailbox.nextPage(null, { pageSize: 120, since: SINCE }));
+    expect([limited.code, limited.retryAfterMs]).toEqual(['throttled', 7_000]);
+    gmail.failNext(1, 401, { path: /\/messages\/[^/]+$/ });
+    expect((await errorOf(mailbox.nextPage(null, { pageSize: 120, since: SINCE }))).code).toBe('auth');
+    expect((await mailbox.nextPage(null, { pageSize: 120, since: SINCE })).messages).toHaveLength(120);
+  });
+
   it('429 and a usage-limit 403 are throttled with Google\'s Retry-After; the same cursor works afterwards', async () => {
     const { address, mailbox } = delegated();
     const { cursor } = await drain(mailbox, null, 10);
