@@ -13,10 +13,10 @@ const require = createRequire(import.meta.url);
 describe('the runtime', () => {
   it('is Node 24, within the engines package.json declares and the node devDependency pins', () => {
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-    expect(pkg.engines.node).toBe('^24.9.0');
+    expect(pkg.engines.node).toBe('^24.16.0');
     expect(pkg.devDependencies.node).toBe(pkg.engines.node);
     expect(major).toBe(24);
-    expect(minor).toBeGreaterThanOrEqual(9);
+    expect(minor).toBeGreaterThanOrEqual(16);
   });
 
   it('loads better-sqlite3 (a native module) and runs SQL on it', () => {

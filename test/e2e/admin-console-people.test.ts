@@ -141,6 +141,9 @@ describe(`people and connectors in the console (${kind.name})`, () => {
     await setup.getByLabel(labels.signingSecret!).fill(secret);
     await setup.getByRole('button', { name: labels.save!, exact: true }).click();
     const row = page.getByTestId(`connector-${name}`);
+    // The row, or the refusal the form shows instead (said in the failure, not lost in a timeout).
+    await row.or(setup.getByRole('alert')).first().waitFor();
+    await expect(setup.getByRole('alert').allInnerTexts()).resolves.toEqual([]);
     await row.waitFor();
     await expectText(row).toContain(`${labels.signingSecret}: ${labels.set}`);
     // Written once, never shown again: not on the page, not left in the form.
