@@ -6,6 +6,10 @@ import { runSyncPass, type SyncOptions } from '../../src/server/mail/sync.js';
 import { STORED_MESSAGE_HOOKS, type StoredMessage, type StoredMessageHook } from '../../src/server/mail/hooks.js';
 import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { createCustomer } from '../../src/server/services/customers.js';
+import { createFollowUp } from '../../src/server/services/followups.js';
+import { addUser } from '../../src/server/services/people.js';
+import type { Actor } from '../../src/server/auth/principal.js';
+import { permissionsOfRole } from '../../src/core/access/permissions.js';
 import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { fetchedMail, memoryMailbox } from '../support/memory-mailbox.js';
@@ -109,6 +113,24 @@ describe.each(storeKinds())('stored-message hooks on $name', (kind) => {
     // Every message was judged (the buyers' company is on file once the first mail filed it).
     expect(await store.db.selectFrom('payment_verdicts').select('message_id').where('tenant_id', '=', t.tenantId).where('from_address', 'like', 'buyer%@pearl-imports.example').execute()).toHaveLength(4);
   });
+  it('a follow-up whose sent mail and the buyer\'s answer arrive in one page is answered (the page\'s "any waiting?" copy follows the clock it started)', async () => {
+    const address = 'li.wei@acme.example';
+    const rep = await addUser(t.tdb, operator(t.tenantId), { email: address, name: 'Li Wei', timeZone: 'Asia/Shanghai' });
+    const actor: Actor = { tenantId: t.tenantId, userId: rep.id, role: 'rep', permissions: permissionsOfRole('rep'), label: address };
+    const mb = await addMailbox(t.tdb, operator(t.tenantId), box, { provider: 'graph', address }, { backfillDays: 30, now: T });
+    const asked = (await createFollowUp(t.tdb, actor, { rule: { kind: 'business-days', days: 3, hour: '09:00' }, subject: 'Quotation QT-77', to: ['ahmed@alfaisal-trading.example'], templateKind: 'quote' }, new Date(T.getTime() - 6 * HOUR))).followUp;
+    const memory = memoryMailbox();
+    memory.mails.push(
+      // An inbound mail before the send: the page's first question finds nothing waiting.
+      fetchedMail('fu0', new Date(T.getTime() - 5.5 * HOUR), { from: { address: 'someone@elsewhere.example' }, to: [{ address }] }),
+      fetchedMail('fu1', new Date(T.getTime() - 5 * HOUR), { folder: 'sent', from: { address, name: 'Li Wei' }, to: [{ address: 'ahmed@alfaisal-trading.example' }], subject: 'Quotation QT-77' }),
+      fetchedMail('fu2', new Date(T.getTime() - 4 * HOUR), { from: { address: 'ahmed@alfaisal-trading.example', name: 'Ahmed' }, to: [{ address }], subject: 'Re: Quotation QT-77', inReplyTo: '<fu1>', references: ['<fu1>'] }),
+    );
+    const [result] = await runSyncPass(store.db, store.dialect, { instanceId: 'w1', adapterFor: memory.factory, box, pageSize: 10, backfillDays: 30, intervalMs: 60_000, leaseMs: 60_000, threadWindowDays: 30, backoffBaseMs: 10, backoffCapMs: 1000, now: () => T, mailboxId: mb.id, ignoreSchedule: true });
+    expect(result).toMatchObject({ outcome: 'caught-up', pages: 1, stored: 3 });
+    expect(await store.db.selectFrom('followups').select(['status', 'message_key']).where('id', '=', asked.id).executeTakeFirstOrThrow()).toEqual({ status: 'replied', message_key: 'fu1' });
+  });
+
   describe('the payment guard\'s per-page copies', () => {
     afterEach(() => {
       jest.useRealTimers();

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/principal.js';
 import type { Database, FollowUpRow } from '../db/tables.js';
 import { newId, TenantDb } from '../db/tenant-db.js';
 import { badRequest, notFound } from '../errors.js';
-import type { StoredMessage } from '../mail/hooks.js';
+import type { PageMemo, StoredMessage } from '../mail/hooks.js';
 import { permissionsOfRole } from '../../core/access/permissions.js';
 import { ClientTimeError } from '../../core/clienttime/index.js';
 import { subjectKey } from '../../core/conversation/index.js';
@@ -255,11 +255,22 @@ async function startClocks({ tdb, message, page }: StoredMessage): Promise<void>
     .where('id', '=', match.id)
     .where('status', '=', 'awaiting-send')
     .execute();
+  (await anyWaiting(page, tdb)).value = true;
 }
 
-async function judgeArrival({ tdb, message, fetched }: StoredMessage): Promise<void> {
+/**
+ * Whether the tenant has any follow-up waiting for a reply, read once per sync page: most mail
+ * arrives where none waits (a whole backfill before the first reminder is set), and the match
+ * below costs more than this look-up. A sent mail of the page that starts a clock sets it.
+ */
+function anyWaiting(page: PageMemo, tdb: TenantDb): Promise<{ value: boolean }> {
+  return page.once('followups:any-waiting', async () => ({ value: !!(await tdb.selectFrom('followups').select('id').where('status', 'in', ['waiting', 'due']).limit(1).executeTakeFirst()) }));
+}
+
+async function judgeArrival({ tdb, message, fetched, page }: StoredMessage): Promise<void> {
   const from = message.from_address?.toLowerCase();
   if (!from) return;
+  if (!(await anyWaiting(page, tdb)).value) return;
   const references = [...(JSON.parse(message.reference_keys) as string[]), ...(message.in_reply_to ? [message.in_reply_to] : [])];
   const likeFrom = `%"${from.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`;
   const open = await tdb
