@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { constants as zlib } from 'node:zlib';
+import CompressionPlugin from 'compression-webpack-plugin';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
 import MinimizerPlugin from 'minimizer-webpack-plugin';
 import webpack from 'webpack';
@@ -115,10 +117,27 @@ function eventsConfig(production, addinDefine, settings) {
       new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
       new HtmlWebpackPlugin({ filename: 'events.html', template: './src/outlook/events/events.html', chunks: ['events'], scriptLoading: 'blocking', inject: 'head' }),
       new OutlookManifestPlugin(settings),
+      ...precompressed(production),
     ],
     performance: { hints: false },
     stats: 'errors-warnings',
   };
+}
+
+/**
+ * The production build writes each script and style sheet also gzipped and brotli-compressed
+ * beside it; the store serves those to browsers that accept them (@fastify/static
+ * `preCompressed`, src/server/app.ts), so a pane loads over a slow link the bytes the size budget
+ * counts, without compressing at every request or needing a proxy that compresses. Brotli at
+ * quality 9: within ~2 % of 11's size, a fraction of its build time.
+ */
+function precompressed(production) {
+  if (!production) return [];
+  const test = /\.(js|css|html|svg)$/;
+  return [
+    new CompressionPlugin({ test, algorithm: 'gzip', filename: '[path][base].gz', threshold: 1024, minRatio: 0.9 }),
+    new CompressionPlugin({ test, algorithm: 'brotliCompress', filename: '[path][base].br', compressionOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }, threshold: 1024, minRatio: 0.9 }),
+  ];
 }
 
 /**
@@ -180,6 +199,7 @@ function pagesConfig({ name, list, production, addinDefine, clean, dependencies,
       new webpack.DefinePlugin(addinDefine),
       ...list.map((p) => new HtmlWebpackPlugin({ filename: `${p.name}.html`, template: p.template, chunks: Object.keys(entriesOf(p)), ...(p.boot ? { chunksSortMode: 'manual' } : {}) })),
       ...(preload ? [new PreloadChunksPlugin(preload)] : []),
+      ...precompressed(production),
     ],
     performance: { hints: false },
     stats: 'errors-warnings',

@@ -130,6 +130,8 @@ export async function buildApp({ config, store, devSigner, logger, addinDir = re
       index: false,
       cacheControl: true,
       maxAge: '1h',
+      // The build's .br / .gz beside each script (webpack.config.js): sent to browsers that accept them.
+      preCompressed: true,
       // A stray .env or .git in the build folder must not be served: 404 as if it were not there.
       dotfiles: 'ignore',
       // Source maps would hand out the faces' sources; only dev mode serves them.
