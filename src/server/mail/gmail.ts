@@ -1,4 +1,5 @@
 import { convert } from 'html-to-text';
+import pLimit from 'p-limit';
 import { messageIdList, parseAddressList } from '../../core/mail/headers.js';
 import { GMAIL_SCOPES, type GoogleCredentials } from '../google/credentials.js';
 import { createDraft, getFullMessages, getProfile, gmailClient, GMAIL_BATCH_MAX, GmailError, listAddedSince, listMessageIds, sendMessage, type FullMessage, type Gmail } from '../google/gmail-api.js';
@@ -249,22 +250,23 @@ class GmailMailbox implements MailboxAdapter {
     const format = this.o.bodies === 'headers' ? 'metadata' : 'full';
     const batches: string[][] = [];
     for (let i = 0; i < ids.length; i += GMAIL_BATCH_MAX) batches.push(ids.slice(i, i + GMAIL_BATCH_MAX));
-    const found: (FullMessage | null)[][] = new Array<(FullMessage | null)[]>(batches.length);
-    let next = 0;
-    let failure: { error: unknown } | undefined;
-    const worker = async () => {
-      // After a failure no batch is started, and the page fails once those in flight are back (none left running).
-      while (next < batches.length && !failure) {
-        const b = next++;
-        try {
-          found[b] = await this.run('messages.get', () => getFullMessages(gmail, batches[b]!, format));
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 2, batches.length) }, worker));
-    if (failure) throw failure.error;
+    const limit = pLimit(this.o.concurrency ?? 2);
+    // After a failure no further batch is sent; the page fails once those in flight are back (none left running).
+    let failed = false;
+    const settled = await Promise.allSettled(
+      batches.map((batch) =>
+        limit(async () => {
+          if (failed) return [];
+          return this.run('messages.get', () => getFullMessages(gmail, batch, format)).catch((error: unknown) => {
+            failed = true;
+            throw error;
+          });
+        }),
+      ),
+    );
+    const rejected = settled.find((r) => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    const found = settled.map((r) => (r.status === 'fulfilled' ? r.value : []));
     return found.flat().filter((m): m is FullMessage => m !== null && !m.labelIds.some((l) => SKIPPED_LABELS.has(l))).map(mapGmailMessage);
   }
 
