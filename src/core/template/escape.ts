@@ -3,11 +3,17 @@ import { linkScheme, SAFE_LINK_SCHEMES, URL_ATTRIBUTES } from './html-context.js
 
 /** The five characters that matter in text and quoted attribute values (a loop: a replace with a callback costs several times more, once per value of a render). */
 export function escapeHtml(text: string): string {
+  return escapeMarkup(text, false);
+}
+
+/** escapeHtml, and with `lineBreaks` each \r\n, \r or \n written as "<br>\n", in one pass; text with nothing to escape is returned as it is. */
+function escapeMarkup(text: string, lineBreaks: boolean): string {
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     let entity: string;
-    switch (text.charCodeAt(i)) {
+    const c = text.charCodeAt(i);
+    switch (c) {
       case 38:
         entity = '&amp;';
         break;
@@ -23,6 +29,16 @@ export function escapeHtml(text: string): string {
       case 39:
         entity = '&#39;';
         break;
+      case 10:
+      case 13:
+        if (!lineBreaks) continue;
+        entity = '<br>\n';
+        if (c === 13 && text.charCodeAt(i + 1) === 10) {
+          out += text.slice(from, i) + entity;
+          from = ++i + 1;
+          continue;
+        }
+        break;
       default:
         continue;
     }
@@ -33,7 +49,6 @@ export function escapeHtml(text: string): string {
 }
 
 const SPECIAL = /[&<>"']/;
-const SPECIAL_IN_TEXT = /[&<>"'\r\n]/;
 
 /**
  * Escapes a value for the place it lands in. Text gets its line breaks as <br> (an address or a
@@ -44,12 +59,8 @@ export function escapeFor(context: HtmlContext, text: string): string {
   return escaperFor(context)(text);
 }
 
-// Most values (numbers, amounts, names) have nothing to escape where they land.
-const inText = (text: string): string => {
-  if (!SPECIAL_IN_TEXT.test(text)) return text;
-  const escaped = escapeHtml(text);
-  return escaped.includes('\n') || escaped.includes('\r') ? escaped.replace(/\r\n?|\n/g, '<br>\n') : escaped;
-};
+// Text: its line breaks as <br> (an address or a textarea field keeps its lines).
+const inText = (text: string): string => escapeMarkup(text, true);
 const inQuoted = (text: string): string => (SPECIAL.test(text) ? escapeHtml(text) : text);
 const inUnquoted = (text: string): string => escapeHtml(text).replace(/[\s=`]/g, (c) => `&#${c.charCodeAt(0)};`);
 

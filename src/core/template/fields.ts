@@ -92,7 +92,7 @@ function normalizeScalar(type: PackField['type'] | Column['type'], value: unknow
     case 'textarea': {
       if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
       if (typeof value !== 'string') return { error: `must be text; got ${quoted(value)}` };
-      return { value: value.replace(/\r\n?/g, '\n').trim() };
+      return { value: (value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value).trim() };
     }
     case 'number': {
       const n = toNumber(value);

@@ -365,7 +365,6 @@ export function linkScheme(url: string): string | undefined {
 export const SAFE_LINK_SCHEMES = ['http', 'https', 'mailto', 'tel'] as const;
 
 // eslint-disable-next-line no-control-regex
-const MARKERS = /[\u0000\u0001]/;
 const LONGEST_URL_ATTRIBUTE = Math.max(...[...URL_ATTRIBUTES].map((name) => name.length));
 const WHITESPACE = /\s/;
 
@@ -392,7 +391,8 @@ export function findUnsafeLinks(html: string): { tag: string; attribute: string;
   const found: { tag: string; attribute: string; value: string; scheme: string }[] = [];
   // The scanner only reports a URL attribute whose name is followed by '=': without that text (and
   // without the marker characters the scanner treats apart) there is nothing to find.
-  if (!MARKERS.test(html) && !mayHaveUrlAttribute(html)) return found;
+  // (includes: two scans of a mail's HTML cost less than one of the regular expression.)
+  if (!html.includes('\u0000') && !html.includes('\u0001') && !mayHaveUrlAttribute(html)) return found;
   scan(html, {
     attribute(tag, name, value) {
       if (!URL_ATTRIBUTES.has(name)) return;

@@ -127,15 +127,41 @@ function increment(digits: string): string {
 /** Amounts written by the layout; beyond this (and below 10^-6, written with an exponent) Intl writes them. */
 const LIMIT = 1e15;
 
+const SCALE = [1, 10, 100, 1000, 10000, 100000, 1000000];
+/** Below this, an amount scaled to whole minor units that comes out a whole number is within 2^-19 of one: see `write`. */
+const EXACT_SCALED = 2 ** 34;
+
 function write(layout: Layout, amount: number): string | undefined {
   if (!(amount > -LIMIT && amount < LIMIT)) return undefined; // NaN, infinities, huge
   const negative = amount < 0 || Object.is(amount, -0);
-  const text = String(negative ? -amount : amount);
-  if (text.includes('e')) return undefined;
-  const point = text.indexOf('.');
-  let whole = point < 0 ? text : text.slice(0, point);
-  let fraction = point < 0 ? '' : text.slice(point + 1);
+  const abs = negative ? -amount : amount;
   const places = layout.fraction;
+  let whole: string;
+  let fraction: string;
+  // Most amounts are whole minor units (12.5, 1485): scaled, they are a whole number, written as
+  // an integer — far cheaper than a double's shortest text. The shortest text of such an amount
+  // rounds to the same figure: it is within half an ulp of the amount, and the scaled amount
+  // within 2^-19 of the integer, so its digits past `places` are 000… or 999… (rounded up).
+  const scaled = abs * SCALE[places]!;
+  if (scaled < EXACT_SCALED && Number.isInteger(scaled)) {
+    const digits = String(scaled);
+    if (places === 0) {
+      whole = digits;
+      fraction = '';
+    } else if (digits.length > places) {
+      whole = digits.slice(0, digits.length - places);
+      fraction = digits.slice(digits.length - places);
+    } else {
+      whole = '0';
+      fraction = digits.padStart(places, '0');
+    }
+  } else {
+    const text = String(abs);
+    if (text.includes('e')) return undefined;
+    const point = text.indexOf('.');
+    whole = point < 0 ? text : text.slice(0, point);
+    fraction = point < 0 ? '' : text.slice(point + 1);
+  }
   if (fraction.length > places) {
     const up = fraction.charCodeAt(places) >= 53; // the next digit is 5 or more: half away from zero
     fraction = fraction.slice(0, places);

@@ -57,6 +57,20 @@ const NAMED = new Map<string, string>([
 /** Entities as htmlparser2 decodes them, for the forms we write; undefined for any other. */
 const REFERENCE = /&(#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,7};|[A-Za-z]+;|[^\s]|$)/y;
 
+const COMMON_REFERENCES: readonly (readonly [string, string])[] = [
+  ['&lt;', '<'],
+  ['&gt;', '>'],
+  ['&amp;', '&'],
+  ['&quot;', '"'],
+  ['&#39;', "'"],
+];
+
+/** Which of escapeHtml's five references starts at `at` (an index into COMMON_REFERENCES), or -1. */
+function commonReference(text: string, at: number): number {
+  for (let i = 0; i < COMMON_REFERENCES.length; i++) if (text.startsWith(COMMON_REFERENCES[i]![0], at)) return i;
+  return -1;
+}
+
 function decode(text: string): string | undefined {
   let at = text.indexOf('&');
   if (at < 0) return text;
@@ -64,6 +78,15 @@ function decode(text: string): string | undefined {
   let out = '';
   let from = 0;
   while (at >= 0) {
+    // The references escaping writes, without the regular expression (what it would decode them to).
+    const common = commonReference(text, at);
+    if (common >= 0) {
+      const [reference, character] = COMMON_REFERENCES[common]!;
+      out += text.slice(from, at) + character;
+      from = at + reference.length;
+      at = text.indexOf('&', from);
+      continue;
+    }
     REFERENCE.lastIndex = at;
     const m = REFERENCE.exec(text);
     if (!m) {
@@ -126,9 +149,10 @@ class TreeBuilder {
     this.current.children.push(text);
     return true;
   }
-  open(name: string, attribs: Record<string, string>): boolean {
+  /** `closes`: IMPLIES_CLOSE's set for the name, when the caller has it at hand (a piece read at compile time). */
+  open(name: string, attribs: Record<string, string>, closes = IMPLIES_CLOSE.get(name)): boolean {
     if (!this.flush()) return false;
-    if (IMPLIES_CLOSE.get(name)?.has(this.current.name)) return false;
+    if (closes?.has(this.current.name)) return false;
     const el: El = { name, attribs, children: [], parent: this.current };
     this.current.children.push(el);
     if (!VOID.has(name)) this.current = el;
@@ -231,14 +255,16 @@ function parseSimple(html: string): Node[] | undefined {
  * text and tags in order, replayed into each render's tree. Opening tags share their attributes
  * (the layout only reads them).
  */
-export type ReadPiece = readonly (string | { open: string; attribs: Record<string, string> } | { close: string })[];
+export type ReadPiece = readonly (string | OpenOp | { close: string })[];
+/** An opening tag, with what opening it would close (IMPLIES_CLOSE's set, looked up once). */
+type OpenOp = { open: string; attribs: Record<string, string>; closes: ReadonlySet<string> | undefined };
 
 /** The static HTML piece read for replay, or undefined when it cannot be read alone (it ends inside a tag, or is beyond this reader). */
 export function readPiece(html: string): ReadPiece | undefined {
-  const ops: (string | { open: string; attribs: Record<string, string> } | { close: string })[] = [];
+  const ops: (string | OpenOp | { close: string })[] = [];
   const ok = tokenize(html, {
     text: (raw) => void ops.push(raw),
-    open: (name, attribs) => ops.push({ open: name, attribs }) > 0,
+    open: (name, attribs) => ops.push({ open: name, attribs, closes: IMPLIES_CLOSE.get(name) }) > 0,
     close: (name) => ops.push({ close: name }) > 0,
   });
   return ok ? ops : undefined;
@@ -392,6 +418,8 @@ interface Cell {
   rowspan: number;
   text: string;
   lines?: string[];
+  /** The longest line's length (set with `lines` by plainTableToString). */
+  width?: number;
   rendered?: boolean;
 }
 
@@ -590,8 +618,12 @@ function plainTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing:
     for (const cell of cells) {
       rowStarts.push(x);
       x += cell.colspan;
-      cell.lines = cell.text.split('\n');
-      updateOffset(rowOffsets, j, 1, cell.lines.length + rowSpacing);
+      const lines = cell.text.includes('\n') ? cell.text.split('\n') : [cell.text];
+      let width = 0;
+      for (let k = 0; k < lines.length; k++) if (lines[k]!.length > width) width = lines[k]!.length;
+      cell.lines = lines;
+      cell.width = width;
+      updateOffset(rowOffsets, j, 1, lines.length + rowSpacing);
     }
     starts.push(rowStarts);
   }
@@ -603,9 +635,7 @@ function plainTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing:
       if (k >= tableRows[y]!.length || starts[y]![k] !== x) continue;
       const cell = tableRows[y]![k]!;
       next[y] = k + 1;
-      let cellWidth = 0;
-      for (const line of cell.lines!) cellWidth = line.length > cellWidth ? line.length : cellWidth;
-      updateOffset(colOffsets, x, cell.colspan, cellWidth + colSpacing);
+      updateOffset(colOffsets, x, cell.colspan, cell.width! + colSpacing);
     }
   }
   const outputLines: string[] = [];
@@ -759,12 +789,25 @@ function list(el: El, b: Builder): void {
   b.closeList(nested ? 1 : 2);
 }
 
+/** Whether the text is already its words joined by one space (no other whitespace, none at either end). */
+function isOneLineOfWords(text: string): boolean {
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (i === 0 || i === last || text.charCodeAt(i + 1) === 32) return false;
+    } else if (c === 9 || c === 10 || c === 12 || c === 13 || c === 0x200b) return false;
+  }
+  return true;
+}
+
 /**
  * A cell's text when the cell holds only text that fits its 60 characters: its words joined by
  * one space, what the cell's block gives such text (no wrapping, no line breaks), without making
  * the block. Undefined when it does not fit (then the block wraps it).
  */
 function textCell(text: string): string | undefined {
+  if (text.length <= 60 && isOneLineOfWords(text)) return text;
   let line = '';
   WORD.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -841,7 +884,7 @@ export function plainTextOfParts(parts: readonly TextPart[]): string | undefined
     for (const op of part) {
       if (typeof op === 'string') b.text(op);
       else if ('open' in op) {
-        if (!b.open(op.open, op.attribs)) return undefined;
+        if (!b.open(op.open, op.attribs, op.closes)) return undefined;
       } else if (!b.close(op.close)) return undefined;
     }
   }

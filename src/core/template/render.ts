@@ -110,10 +110,11 @@ class Run implements RenderRun, SiteHooks {
       this.missing.add(this.firstName(site), this.where, `the template places it where it cannot be made safe: ${plan.unsafe}`);
       return '';
     }
-    // The common cases, decided once per site: a text or number outside a link.
+    // The common cases, decided once per site: a text or number outside a link (a number's
+    // digits, sign, point and exponent need escaping nowhere).
     if (!plan.url) {
       if (typeof value === 'string') return plan.escape(value);
-      if (typeof value === 'number') return plan.escape(String(value));
+      if (typeof value === 'number') return String(value);
     }
     const context = plan.context;
     // Captured template output is HTML already (its values escaped); everything else is a value.

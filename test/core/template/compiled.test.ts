@@ -241,7 +241,7 @@ describe('the plain-text reader', () => {
 
   it('lays out one-text cells at and around their 60-character width as html-to-text does', () => {
     for (let n = 55; n <= 66; n++) {
-      const words = ['ab cd ' + 'x'.repeat(n - 6), ' ' + 'y'.repeat(n) + ' ', 'a\tb\n c' + 'z'.repeat(n - 5), '\u200b' + 'w'.repeat(n)];
+      const words = ['ab cd ' + 'x'.repeat(n - 6), 'ab  cd ' + 'x'.repeat(n - 7), ' ' + 'y'.repeat(n) + ' ', 'a\tb\n c' + 'z'.repeat(n - 5), '\u200b' + 'w'.repeat(n)];
       for (const text of words) {
         const html = `<table><tr><td>${text}</td><td></td><td> </td><td colspan="2">q</td></tr><tr><th>${text} ${text}</th><td><b>${text}</b></td></tr></table><a href="https://x.example"><table><tr><td>${text}</td></tr></table></a>`;
         expect(htmlToText(html)).toEqual(htmlToText(html, { full: true }));
