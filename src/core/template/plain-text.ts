@@ -150,7 +150,7 @@ class TreeBuilder {
     return true;
   }
   /** `closes`: IMPLIES_CLOSE's set for the name, when the caller has it at hand (a piece read at compile time). */
-  open(name: string, attribs: Record<string, string>, closes = IMPLIES_CLOSE.get(name)): boolean {
+  open(name: string, attribs: Record<string, string>, closes: ReadonlySet<string> | undefined = IMPLIES_CLOSE.get(name)): boolean {
     if (!this.flush()) return false;
     if (closes?.has(this.current.name)) return false;
     const el: El = { name, attribs, children: [], parent: this.current };
@@ -418,9 +418,15 @@ interface Cell {
   rowspan: number;
   text: string;
   lines?: string[];
-  /** The longest line's length (set with `lines` by plainTableToString). */
+  /** The longest line's length, and the column the cell starts in (set by plainTableToString, which sets `lines` only for a cell of several lines). */
   width?: number;
+  start?: number;
   rendered?: boolean;
+}
+
+/** A cell with every field the layout sets, so all cells share one shape. */
+function newCell(colspan: number, rowspan: number, text: string): Cell {
+  return { colspan, rowspan, text, lines: undefined, width: 0, start: 0, rendered: false };
 }
 
 function getText(item: BlockItem): string {
@@ -533,7 +539,7 @@ class Builder {
   closeTableCell(colspan: number, rowspan: number): void {
     const cell = this.item as CellItem;
     this.item = cell.next!;
-    (this.item as RowItem).cells.push({ colspan, rowspan, text: trimCharacter(getText(cell), '\n') });
+    (this.item as RowItem).cells.push(newCell(colspan, rowspan, trimCharacter(getText(cell), '\n')));
   }
   closeTableRow(): void {
     const row = this.item as RowItem;
@@ -610,30 +616,31 @@ function plainTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing:
     if (width > colNumber) colNumber = width;
   }
   const rowOffsets = [0];
-  const starts: number[][] = [];
   for (let j = 0; j < rowNumber; j++) {
     const cells = tableRows[j]!;
-    const rowStarts: number[] = [];
     let x = 0;
     for (const cell of cells) {
-      rowStarts.push(x);
+      cell.start = x;
       x += cell.colspan;
-      const lines = cell.text.includes('\n') ? cell.text.split('\n') : [cell.text];
-      let width = 0;
-      for (let k = 0; k < lines.length; k++) if (lines[k]!.length > width) width = lines[k]!.length;
-      cell.lines = lines;
-      cell.width = width;
-      updateOffset(rowOffsets, j, 1, lines.length + rowSpacing);
+      // Most cells are one line: their text is the line (no array made for it).
+      if (cell.text.includes('\n')) {
+        const lines = cell.text.split('\n');
+        let width = 0;
+        for (let k = 0; k < lines.length; k++) if (lines[k]!.length > width) width = lines[k]!.length;
+        cell.lines = lines;
+        cell.width = width;
+      } else cell.width = cell.text.length;
+      updateOffset(rowOffsets, j, 1, (cell.lines ? cell.lines.length : 1) + rowSpacing);
     }
-    starts.push(rowStarts);
   }
   const colOffsets = [0];
   const next = new Array<number>(rowNumber).fill(0);
   for (let x = 0; x < colNumber; x++) {
     for (let y = 0; y < rowNumber; y++) {
       const k = next[y]!;
-      if (k >= tableRows[y]!.length || starts[y]![k] !== x) continue;
-      const cell = tableRows[y]![k]!;
+      const cells = tableRows[y]!;
+      if (k >= cells.length || cells[k]!.start !== x) continue;
+      const cell = cells[k]!;
       next[y] = k + 1;
       updateOffset(colOffsets, x, cell.colspan, cell.width! + colSpacing);
     }
@@ -643,14 +650,28 @@ function plainTableToString(tableRows: Cell[][], rowSpacing: number, colSpacing:
     const cells = tableRows[y]!;
     for (let k = 0; k < cells.length; k++) {
       const cell = cells[k]!;
-      const offset = colOffsets[starts[y]![k]!]!;
-      for (let j = 0; j < cell.lines!.length; j++) {
+      const offset = colOffsets[cell.start!]!;
+      const lines = cell.lines;
+      if (lines === undefined) {
+        const at = rowOffsets[y]!;
+        outputLines[at] = paddedTo(outputLines[at] || '', offset) + cell.text;
+        continue;
+      }
+      for (let j = 0; j < lines.length; j++) {
         const lineOffset = rowOffsets[y]! + j;
-        outputLines[lineOffset] = (outputLines[lineOffset] || '').padEnd(offset) + cell.lines![j]!;
+        outputLines[lineOffset] = paddedTo(outputLines[lineOffset] || '', offset) + lines[j]!;
       }
     }
   }
   return outputLines.join('\n');
+}
+
+const SPACES: string[] = [];
+/** `line.padEnd(width)` by appending (padEnd copies the line it pads; appending leaves the copying to the table's final join). */
+function paddedTo(line: string, width: number): string {
+  const n = width - line.length;
+  if (n <= 0) return line;
+  return line + (n <= 256 ? (SPACES[n] ??= ' '.repeat(n)) : ' '.repeat(n));
 }
 
 /** html-to-text's tableToString, for tables with row spans or empty rows. */
@@ -828,7 +849,7 @@ function table(el: El, b: Builder): void {
     if (typeof only === 'string' && b.capture.length === 0 && b.item instanceof RowItem) {
       const text = textCell(only);
       if (text !== undefined) {
-        b.item.cells.push({ colspan, rowspan, text });
+        b.item.cells.push(newCell(colspan, rowspan, text));
         return;
       }
     }
