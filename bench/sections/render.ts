@@ -104,8 +104,14 @@ async function builtEngine(): Promise<{ parsePackSource: typeof PackSource.parse
   return { parsePackSource, renderTemplate };
 }
 
-/** Runs each in turn, `rounds` times for `ms` each, so load that comes and goes falls on all alike. */
-function interleaved(fns: Array<() => void>, rounds = 8, ms = 250): number[][] {
+/**
+ * Runs each in turn, `rounds` times for `ms` each, so load that comes and goes falls on all alike
+ * (short turns: this VM's neighbours slow it for seconds at a time). First a warm-up of each, a
+ * second in all, so no measured turn pays for the JIT's first compilations (the first 0.5 s of a
+ * quotation render runs ~1.8× its steady time here).
+ */
+function interleaved(fns: Array<() => void>, rounds = 16, ms = 125): number[][] {
+  for (let r = 0; r < 4; r++) for (const fn of fns) sample(fn, 250 / fns.length, 0);
   const times = fns.map(() => [] as number[]);
   for (let r = 0; r < rounds; r++) fns.forEach((fn, i) => times[i]!.push(...sample(fn, ms)));
   return times;
