@@ -364,7 +364,6 @@ export function linkScheme(url: string): string | undefined {
 
 export const SAFE_LINK_SCHEMES = ['http', 'https', 'mailto', 'tel'] as const;
 
-// eslint-disable-next-line no-control-regex
 const LONGEST_URL_ATTRIBUTE = Math.max(...[...URL_ATTRIBUTES].map((name) => name.length));
 const WHITESPACE = /\s/;
 
