@@ -82,16 +82,17 @@ interface ScopeFinder {
 
 /** liquidjs's ForloopDrop (not exported): the same fields in the same order, so `{{ forloop }}` prints the same JSON. */
 class ForloopDrop extends Drop {
-  i = 0;
-  constructor(
-    public length: number,
-    collection: string,
-    variable: string,
-  ) {
+  // Assigned in the constructor, in liquidjs's order (i, length, name): class fields and parameter
+  // properties are laid down in a different order by different compilers (swc put length first).
+  declare i: number;
+  declare length: number;
+  declare name: string;
+  constructor(length: number, collection: string, variable: string) {
     super();
+    this.i = 0;
+    this.length = length;
     this.name = `${variable}-${collection}`;
   }
-  name: string;
   next(): void {
     this.i++;
   }
@@ -143,6 +144,8 @@ interface Compiler {
   loops: ReadonlyMap<Template, LoopSite>;
   /** Whether every static piece could be read alone (none ends inside a tag: no value is printed in a tag or attribute). */
   pieces: boolean;
+  /** The loop variables where the compiler is (see Bindings). */
+  bound: Bindings;
 }
 
 interface TokenLike {
@@ -177,7 +180,17 @@ function read(ctx: Context, obj: unknown, key: unknown): unknown {
   return ctx.readProperty(obj as never, key as never);
 }
 
-function compileToken(token: TokenLike | undefined): Expr {
+/**
+ * The loop variables in scope where an expression is compiled, each with the slot its loop keeps
+ * the current row in (and `forloop`'s). Inside a compiled `for`, the loop's scope is the top one
+ * and always holds its variable, so `line.qty` reads the row from the slot instead of looking for
+ * `line` through the context's scopes (an `assign` writes the bottom scope, which the loop's
+ * shadows, as in liquidjs).
+ */
+type Bindings = ReadonlyMap<string, { value: unknown }>;
+const NO_BINDINGS: Bindings = new Map();
+
+function compileToken(token: TokenLike | undefined, bound: Bindings = NO_BINDINGS): Expr {
   if (!token) return () => undefined;
   if ('content' in token) {
     const content = token.content;
@@ -189,7 +202,7 @@ function compileToken(token: TokenLike | undefined): Expr {
         const content = p.content;
         return () => content;
       }
-      const inner = compileToken(p);
+      const inner = compileToken(p, bound);
       return (ctx) => toValue(inner(ctx));
     });
     if (props.length === 0) throw new Unsupported('empty property access');
@@ -197,6 +210,21 @@ function compileToken(token: TokenLike | undefined): Expr {
     const rest = props.slice(1);
     // Context._get: the first segment chooses the scope; every segment is then read from there.
     const where = token as never;
+    const root = token.props?.[0];
+    const slot = root && 'content' in root && typeof root.content === 'string' ? bound.get(root.content) : undefined;
+    if (slot) {
+      const key = root!.content as string;
+      return (ctx) => {
+        try {
+          // What reading the loop's scope gives (a function there would be called: left to read).
+          let value: unknown = typeof slot.value === 'function' ? read(ctx, (ctx as unknown as ScopeFinder).findScope(key), key) : slot.value;
+          for (const prop of rest) value = read(ctx, value, prop(ctx));
+          return value;
+        } catch (e) {
+          throw new UndefinedVariableError(e as Error, where);
+        }
+      };
+    }
     return (ctx) => {
       const key = first(ctx) as string;
       try {
@@ -212,15 +240,15 @@ function compileToken(token: TokenLike | undefined): Expr {
   return (ctx) => toValueSync(evalToken(token as never, ctx, false));
 }
 
-function compileExpression(postfix: readonly TokenLike[]): Expr {
-  if (postfix.length === 1) return compileToken(postfix[0]);
+function compileExpression(postfix: readonly TokenLike[], bound: Bindings): Expr {
+  if (postfix.length === 1) return compileToken(postfix[0], bound);
   const program: ({ op: string; unary: boolean } | Expr)[] = postfix.map((token) => {
     if (TypeGuards.isOperatorToken(token as never)) {
       const op = token.operator!;
       if (!UNARY.has(op) && !BINARY.has(op)) throw new Unsupported(`operator ${op}`);
       return { op, unary: UNARY.has(op) };
     }
-    return compileToken(token);
+    return compileToken(token, bound);
   });
   return (ctx) => {
     const operands: unknown[] = [];
@@ -259,18 +287,18 @@ const ARITHMETIC = new Map<unknown, (a: number, b: number) => number>([
 const ESCAPE_STEP = /^\[object /; // the output-escape step liquidjs appends to every output
 
 /** A filtered value (`Value.value`), through its first `count` filters (all by default). */
-function compileValue(value: Value, count?: number): Expr {
-  const initial = compileExpression(value.initial.postfix as unknown as TokenLike[]);
+function compileValue(value: Value, bound: Bindings, count?: number): Expr {
+  const initial = compileExpression(value.initial.postfix as unknown as TokenLike[], bound);
   const filters = (value.filters as unknown as FilterInternals[]).slice(0, count);
   if (filters.length === 0) return initial;
   const steps = filters.map((filter) => {
     const args = filter.args.map((arg): ((ctx: Context) => unknown) => {
       if (Array.isArray(arg)) {
         const [key, token] = arg;
-        const inner = compileToken(token);
+        const inner = compileToken(token, bound);
         return (ctx) => [key, inner(ctx)];
       }
-      return compileToken(arg);
+      return compileToken(arg, bound);
     });
     const { handler, token, liquid } = filter;
     const [a0, a1] = args;
@@ -284,14 +312,14 @@ function compileValue(value: Value, count?: number): Expr {
     }
     // The filter's `this`, made once per render (liquidjs makes one per call; no filter keeps it).
     let self = { context: undefined as Context | undefined, token, liquid };
-    const bound = (ctx: Context) => (self.context === ctx ? self : (self = { context: ctx, token, liquid }));
-    if (args.length === 0) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input));
-    if (args.length === 1) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input, a0!(ctx)));
-    if (args.length === 2) return (ctx: Context, input: unknown): unknown => resolved(handler.call(bound(ctx), input, a0!(ctx), a1!(ctx)));
+    const filterThis = (ctx: Context) => (self.context === ctx ? self : (self = { context: ctx, token, liquid }));
+    if (args.length === 0) return (ctx: Context, input: unknown): unknown => resolved(handler.call(filterThis(ctx), input));
+    if (args.length === 1) return (ctx: Context, input: unknown): unknown => resolved(handler.call(filterThis(ctx), input, a0!(ctx)));
+    if (args.length === 2) return (ctx: Context, input: unknown): unknown => resolved(handler.call(filterThis(ctx), input, a0!(ctx), a1!(ctx)));
     return (ctx: Context, input: unknown): unknown => {
       const argv: unknown[] = [input];
       for (const arg of args) argv.push(arg(ctx));
-      return resolved(handler.apply(bound(ctx), argv));
+      return resolved(handler.apply(filterThis(ctx), argv));
     };
   });
   return (ctx) => {
@@ -355,7 +383,7 @@ function compileNode(node: Template, c: Compiler): Step {
     if (escape && ESCAPE_STEP.test(escape.name) && escape.args.length === 0) {
       // The output-escape step is engine.ts's outputStep: with a render under way it is the
       // run's output(), called here directly; without one, the filter itself.
-      const before = compileValue(raw, filters.length - 1);
+      const before = compileValue(raw, c.bound, filters.length - 1);
       const { handler, token, liquid } = escape;
       if (site) {
         // A render's run that is also its site hooks (render.ts) is told the site instead of
@@ -385,7 +413,7 @@ function compileNode(node: Template, c: Compiler): Step {
         return out.run ? out.run.output(ctx, v) : toValueSync(handler.call({ context: ctx, token, liquid }, v));
       };
     } else {
-      const all = compileValue(raw);
+      const all = compileValue(raw, c.bound);
       value = (ctx) => all(ctx);
     }
     return (ctx, out) => {
@@ -405,7 +433,7 @@ function compileNode(node: Template, c: Compiler): Step {
   }
   if (node instanceof IfTag || node instanceof UnlessTag) {
     const raw = node as unknown as { branches: { value: Value; templates: Template[]; test?: (v: unknown, ctx: Context) => boolean }[]; elseTemplates?: Template[] };
-    const branches = raw.branches.map((b) => ({ value: compileValue(b.value), body: compileSequence(b.templates, c), test: b.test ?? isTruthy }));
+    const branches = raw.branches.map((b) => ({ value: compileValue(b.value, c.bound), body: compileSequence(b.templates, c), test: b.test ?? isTruthy }));
     const otherwise = compileSequence(raw.elseTemplates ?? [], c);
     return (ctx, out) => {
       for (const b of branches) {
@@ -419,8 +447,8 @@ function compileNode(node: Template, c: Compiler): Step {
   }
   if (node instanceof CaseTag) {
     const raw = node as unknown as { value: Value; branches: { values: TokenLike[]; templates: Template[] }[]; elseTemplates: Template[] };
-    const target = compileValue(raw.value);
-    const branches = raw.branches.map((b) => ({ values: b.values.map(compileToken), body: compileSequence(b.templates, c) }));
+    const target = compileValue(raw.value, c.bound);
+    const branches = raw.branches.map((b) => ({ values: b.values.map((v) => compileToken(v, c.bound)), body: compileSequence(b.templates, c) }));
     const otherwise = compileSequence(raw.elseTemplates, c);
     return (ctx, out) => {
       const t = toValue(target(ctx));
@@ -439,11 +467,19 @@ function compileNode(node: Template, c: Compiler): Step {
   if (node instanceof ForTag) {
     const raw = node as unknown as { variable: string; collection: TokenLike & { getText(): string }; hash: { hash: Record<string, unknown> }; templates: Template[]; elseTemplates: Template[] };
     if (Object.keys(raw.hash.hash).length > 0) throw new Unsupported('for with limit, offset or reversed');
+    // liquidjs's loop then fails on its own forloop (`scope.forloop.next is not a function`): its error, its way.
+    if (raw.variable === 'forloop') throw new Unsupported('a loop variable named forloop');
     const site = c.loops.get(node);
-    const collection = compileToken(raw.collection);
-    const body = compileSequence(raw.templates, c, false);
+    const collection = compileToken(raw.collection, c.bound);
     const otherwise = compileSequence(raw.elseTemplates, c);
     const variable = raw.variable;
+    // The body sees this loop's row and forloop through slots.
+    const row = { value: undefined as unknown };
+    const loopDrop = { value: undefined as unknown };
+    const outer = c.bound;
+    c.bound = new Map([...outer, ['forloop', loopDrop], [variable, row]]);
+    const body = compileSequence(raw.templates, c, false);
+    c.bound = outer;
     const text = raw.collection.getText();
     return (ctx, out) => {
       const value = collection(ctx);
@@ -460,9 +496,11 @@ function compileNode(node: Template, c: Compiler): Step {
       const forloop = new ForloopDrop(items.length, text, variable);
       const scope = createScope({ forloop });
       ctx.push(scope);
-      for (let row = 0; row < items.length; row++) {
-        if ((row & 15) === 0) ctx.renderLimit.check(performance.now());
-        scope[variable] = items[row];
+      // The slots hold what the scope holds; only this loop's body reads them, and only while it runs.
+      loopDrop.value = forloop;
+      for (let i = 0; i < items.length; i++) {
+        if ((i & 15) === 0) ctx.renderLimit.check(performance.now());
+        scope[variable] = row.value = items[i];
         ctx.continueCalled = ctx.breakCalled = false;
         body(ctx, out);
         forloop.next();
@@ -473,7 +511,7 @@ function compileNode(node: Template, c: Compiler): Step {
   }
   if (node instanceof AssignTag) {
     const raw = node as unknown as { key: string; value: Value };
-    const value = compileValue(raw.value);
+    const value = compileValue(raw.value, c.bound);
     const key = raw.key;
     return (ctx) => {
       (ctx.bottom() as Record<string, unknown>)[key] = value(ctx);
@@ -497,7 +535,7 @@ function compileNode(node: Template, c: Compiler): Step {
 /** The compiled form of parsed templates, or undefined when they use something only the interpreter runs. */
 export function compileTemplates(templates: readonly Template[], sites: ReadonlyMap<Template, OutputSite>, loops: ReadonlyMap<Template, LoopSite>): CompiledTemplate | undefined {
   let sequence: Step;
-  const c: Compiler = { sites, loops, pieces: true };
+  const c: Compiler = { sites, loops, pieces: true, bound: NO_BINDINGS };
   try {
     sequence = compileSequence(templates, c);
   } catch (error) {

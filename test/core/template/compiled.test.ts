@@ -72,7 +72,8 @@ const tpl: fc.Memo<string> = fc.memo((depth) => {
     text,
     // Mostly with a default, so that most renders come out whole and their HTML and text are compared too.
     fc.tuple(operand, filter, fc.boolean(), fc.boolean()).map(([v, f, d1, d2]) => `{{ ${v}${f}${d1 || d2 ? " | default: '-'" : ''} }}`),
-    fc.tuple(fc.constantFrom('a', 'total', 'contact'), operand, filter).map(([name, v, f]) => `{% assign ${name} = ${v}${f} %}`),
+    // 'line' too: an assign inside a loop writes the bottom scope, which the loop's variable shadows.
+    fc.tuple(fc.constantFrom('a', 'total', 'contact', 'line'), operand, filter).map(([name, v, f]) => `{% assign ${name} = ${v}${f} %}`),
     fc.constant('{% comment %}no{% endcomment %}'),
     fc.constantFrom('{{ forloop.index }}', "{{ forloop.index | default: '-' }}", "{{ forloop | default: '-' }}"),
     fc.constantFrom('{{ a }}', "{{ a | default: '-' }}"),
@@ -86,8 +87,9 @@ const tpl: fc.Memo<string> = fc.memo((depth) => {
       ([c, a, elsif, otherwise]) => `{% if ${c} %}${a}${elsif ? `{% elsif ${elsif[0]} %}${elsif[1]}` : ''}${otherwise !== null ? `{% else %}${otherwise}` : ''}{% endif %}`,
     ),
     fc.tuple(condition, seq, fc.option(seq)).map(([c, a, b]) => `{% unless ${c} %}${a}${b !== null ? `{% else %}${b}` : ''}{% endunless %}`),
-    fc.tuple(fc.constantFrom('lines', 'product', 'missing', '(1..3)', 'contact'), seq, fc.option(seq)).map(
-      ([c, a, b]) => `{% for line in ${c} %}{{ line.item | default: '-' }}${a}{{ line.unitPrice | money | default: '-' }}{{ line.qty }}${b !== null ? `{% else %}${b}` : ''}{% endfor %}`,
+    // Loop variables that shadow a global (contact) or forloop itself, nested in each other (the compiled loop reads them from slots).
+    fc.tuple(fc.constantFrom('line', 'line', 'contact', 'forloop'), fc.constantFrom('lines', 'product', 'missing', '(1..3)', 'contact'), seq, fc.option(seq)).map(
+      ([v, c, a, b]) => `{% for ${v} in ${c} %}{{ ${v}.item | default: '-' }}${a}{{ ${v}.unitPrice | money | default: '-' }}{{ ${v}.qty }}${b !== null ? `{% else %}${b}` : ''}{% endfor %}`,
     ),
     fc.tuple(operand, seq, seq).map(([v, a, b]) => `{% case ${v} %}{% when 'FOB', 3 %}${a}{% else %}${b}{% endcase %}`),
     fc.tuple(seq).map(([a]) => `{% capture a %}${a}{% endcapture %}{{ a }}`),
