@@ -18,13 +18,13 @@ import { mailAdapterFactory } from '../../src/server/mail/adapters.js';
 import { runSyncPass } from '../../src/server/mail/sync.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { TeamFiguresView } from '../../src/contract/team-inbox.js';
-import { bearer, operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { bearer, operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { smtpReceiver } from '../support/smtp-receiver.js';
 import { deliver, dovecotSettings, imapAvailable, sandboxAddress, SANDBOX_PASSWORD } from '../support/dovecot.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, screenshot } from '../support/browser.js';
 import { expectText } from '../support/settle.js';
-import { TEST_DIST } from '../support/build-faces.mjs';
+import { servePanes, type ServedPanes } from '../support/panes.js';
 
 jest.setTimeout(120_000);
 
@@ -51,6 +51,7 @@ routing:
  */
 (imapAvailable() ? describe : describe.skip)(`the team inbox end to end through Dovecot (${kind.name})`, () => {
   let store: Store;
+  let panes: ServedPanes | undefined;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -80,15 +81,12 @@ routing:
     await pushPack(t.tdb, op, DEMO_PACK.replace(/groups: \[sales-eu, sales-me\]/, `groups: ["${t.groupSlug}"]`));
     await pushPack(t.tdb, op, ROUTING(t.groupSlug, emails.linda));
     inboxId = (await configureTeamInbox(t.tdb, op, mailboxId, { groups: [t.groupSlug], calendar: { country: null, timeZone: 'Europe/Madrid', start: '09:00', end: '18:00' }, acknowledgement: { pack: 'demo-export', template: 'team-acknowledgement' }, handOff: { pack: 'demo-export', template: 'team-hand-off' } })).id;
-    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: box });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
+    panes = await servePanes(store, { devSigner: signer, secretBox: box });
+    ({ app, base, browser } = panes);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await store?.close();
+    await (panes ? panes.close() : store?.close());
     await smtp.close();
   });
 

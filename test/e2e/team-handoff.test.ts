@@ -15,12 +15,12 @@ import { addUser } from '../../src/server/services/people.js';
 import { pushPack } from '../../src/server/services/packs.js';
 import { createCustomer } from '../../src/server/services/customers.js';
 import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/team-inbox.js';
-import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
 import { smtpReceiver } from '../support/smtp-receiver.js';
-import { collectPageErrors, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, screenshot } from '../support/browser.js';
 import { expectText } from '../support/settle.js';
-import { TEST_DIST } from '../support/build-faces.mjs';
+import { servePanes, type ServedPanes } from '../support/panes.js';
 
 jest.setTimeout(120_000);
 
@@ -34,6 +34,7 @@ const DEMO_PACK = readFileSync(new URL('../../src/server/demo/demo-pack.yaml', i
  */
 describe(`the hand-off in the web team inbox (${kind.name})`, () => {
   let store: Store;
+  let panes: ServedPanes | undefined;
   let app: FastifyInstance;
   let signer: DevSigner;
   let browser: Browser;
@@ -67,15 +68,12 @@ describe(`the hand-off in the web team inbox (${kind.name})`, () => {
     await t.tdb.insert('conversations', { id: conversationId, subject: m.subject, subject_key: m.subject, participants: JSON.stringify([m.from]), customer_ids: '[]', customer_id: null, first_message_at: at, last_message_at: at, last_inbound_at: at, last_outbound_at: null, last_writer: 'buyer', message_count: 1, inbound_count: 1, outbound_count: 0, state: 'open', assignee_id: null, first_response_at: null, created_at: at, updated_at: at });
     await t.tdb.insert('mail_messages', { id: messageId, mailbox_id: mailboxId, conversation_id: conversationId, provider_id: messageId, folder: 'inbox', message_key: `${messageId}@gulf-trading.com.sa`, from_address: m.from, to_addresses: '[]', cc_addresses: '[]', reference_keys: '[]', size_bytes: 100, attachments: '[]', received_at: at, subject: m.subject, direction: 'inbound', auto_verdict: 'none', language: 'ar', excerpt: m.body, created_at: at, date_header: null });
     await t.tdb.transaction((tdb) => teamInboxArrival({ tdb, mailboxId, conversationId, message: { direction: 'inbound', auto_verdict: 'none', received_at: at, from_address: m.from, subject: m.subject, language: 'ar', attachments: '[]', date_header: null }, body: m.body, customerIds: [], live: true, at: new Date(at) }));
-    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer, secretBox: box });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
+    panes = await servePanes(store, { devSigner: signer, secretBox: box });
+    ({ app, base, browser } = panes);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await store?.close();
+    await (panes ? panes.close() : store?.close());
     await smtp.close();
   });
 

@@ -14,12 +14,12 @@ import { addMailbox } from '../../src/server/services/mailboxes.js';
 import { addUser } from '../../src/server/services/people.js';
 import { configureTeamInbox, teamInboxArrival } from '../../src/server/services/team-inbox.js';
 import { pushPack } from '../../src/server/services/packs.js';
-import { operator, seedTenant, testApp, type SeededTenant } from '../support/fixtures.js';
+import { operator, seedTenant, type SeededTenant } from '../support/fixtures.js';
 import { storeKinds } from '../support/stores.js';
-import { collectPageErrors, downloadedText, launchChromium, screenshot } from '../support/browser.js';
+import { collectPageErrors, downloadedText, screenshot } from '../support/browser.js';
 import { expectCount, expectText } from '../support/settle.js';
 import { latinLeftovers } from '../support/latin-text.js';
-import { TEST_DIST } from '../support/build-faces.mjs';
+import { servePanes, type ServedPanes } from '../support/panes.js';
 
 jest.setTimeout(120_000);
 
@@ -28,6 +28,7 @@ const HOSTILE = 'Dear team,\nplease quote 2 containers.\n<img src=x onerror="win
 
 describe(`the web team inbox in Chromium (${kind.name})`, () => {
   let store: Store;
+  let panes: ServedPanes | undefined;
   let app: FastifyInstance;
   let signer: DevSigner;
   let browser: Browser;
@@ -64,15 +65,12 @@ describe(`the web team inbox in Chromium (${kind.name})`, () => {
       await t.tdb.transaction((tdb) => teamInboxArrival({ tdb, mailboxId, conversationId: id, message: { direction: 'inbound', auto_verdict: 'none', received_at: m.at, from_address: m.from, subject: m.subject, language: null, attachments: '[]', date_header: m.dateHeader }, body: m.body, customerIds: [], live: true, at: new Date(m.at) }));
       conversations.push(id);
     }
-    app = await testApp(store, {}, { addinDir: TEST_DIST, devSigner: signer });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await launchChromium();
+    panes = await servePanes(store, { devSigner: signer });
+    ({ app, base, browser } = panes);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await store?.close();
+    await (panes ? panes.close() : store?.close());
   });
 
   const openInbox = async (who: 'linda' | 'omar'): Promise<{ page: Page; errors: string[] }> => {

@@ -190,7 +190,7 @@ function read(ctx: Context, obj: unknown, key: unknown): unknown {
 type Bindings = ReadonlyMap<string, { value: unknown }>;
 const NO_BINDINGS: Bindings = new Map();
 
-function compileToken(token: TokenLike | undefined, bound: Bindings = NO_BINDINGS): Expr {
+function compileToken(token: TokenLike | undefined, bound: Bindings): Expr {
   if (!token) return () => undefined;
   if ('content' in token) {
     const content = token.content;
